@@ -1,0 +1,58 @@
+/**
+ * The Temporal CLI's dev server: a single-process Temporal with SQLite persistence and the Web UI. Used by
+ * `npm start` (file under data/, kept between runs) and by the integration tests (in memory, free ports).
+ */
+import { startProcess, tail, type ManagedProcess } from './child-process';
+import { freePort, waitForPort } from './ports';
+import { temporalCliPath } from './tools';
+import { CHILDSAFE_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string | undefined;
+  namespace: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(options: {
+  logDir: string;
+  /** SQLite file; omit for an in-memory server. */
+  dbFile?: string;
+  port?: number;
+  uiPort?: number;
+  headless?: boolean;
+  namespace?: string;
+}): Promise<TemporalDevServer> {
+  const port = options.port ?? (await freePort());
+  const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const namespace = options.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', 'warn', '--log-format', 'pretty');
+  if (options.dbFile) {
+    // WAL keeps readers and the single writer from blocking each other; NORMAL sync is safe with WAL.
+    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  }
+  if (uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+  for (const [name, type] of Object.entries(CHILDSAFE_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  const proc = startProcess('temporal', temporalCliPath(), args, { logDir: options.logDir });
+  try {
+    await Promise.race([
+      waitForPort(port, 60_000),
+      proc.exited.then((code) => {
+        throw new Error(`exited with code ${code}`);
+      }),
+    ]);
+  } catch (err) {
+    await proc.stop();
+    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${tail(proc.logFile)}`);
+  }
+  return {
+    address: `127.0.0.1:${port}`,
+    uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    namespace,
+    process: proc,
+    stop: () => proc.stop(),
+  };
+}

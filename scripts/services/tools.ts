@@ -1,0 +1,42 @@
+/** Where the external binaries are: an explicit env variable first, then PATH (Temporal CLI), then tools/bin. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+export const projectRoot = path.resolve(__dirname, '..', '..');
+const toolsBin = path.join(projectRoot, 'tools', 'bin');
+
+function onPath(command: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function existing(candidate: string | undefined, what: string, hint: string): string {
+  if (candidate && fs.existsSync(candidate)) return path.resolve(candidate);
+  throw new Error(`${what} not found (${candidate ?? 'no path'}). ${hint}`);
+}
+
+const SETUP_HINT = 'Run `node scripts/setup.mjs` (npm start and npm test do it for you).';
+
+export function temporalCliPath(): string {
+  const explicit = process.env.TEMPORAL_CLI_PATH;
+  if (explicit) return existing(explicit, 'Temporal CLI', 'Check TEMPORAL_CLI_PATH.');
+  const bundled = path.join(toolsBin, 'temporal');
+  if (fs.existsSync(bundled)) return bundled;
+  return existing(onPath('temporal'), 'Temporal CLI', SETUP_HINT);
+}
+
+export function temporalTestServerPath(): string {
+  return existing(
+    process.env.TEMPORAL_TEST_SERVER_PATH ?? path.join(toolsBin, 'temporal-test-server'),
+    'Temporal time-skipping test server',
+    SETUP_HINT,
+  );
+}
+
+export function ferretDbPath(): string {
+  return existing(process.env.FERRETDB_PATH ?? path.join(toolsBin, 'ferretdb'), 'FerretDB', SETUP_HINT);
+}
