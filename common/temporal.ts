@@ -1,0 +1,31 @@
+/** Temporal connections for the API and workers, with the encryption codec on every payload. */
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import type { Config } from './config';
+import { createEncryptionCodec } from './codec';
+
+export function createDataConverter(config: Pick<Config, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>): DataConverter {
+  return { payloadCodecs: [createEncryptionCodec(config)] };
+}
+
+type ClientConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>;
+
+/**
+ * A client whose connection is made on first use and re-made by gRPC after an outage, so the API can start (and
+ * answer 503) while Temporal is still down.
+ */
+export function createTemporalClient(config: ClientConfig): { client: Client; connection: Connection } {
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: '5s' });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createDataConverter(config) });
+  return { client, connection };
+}
+
+/** True when the Temporal frontend answers within `timeoutMs`. */
+export async function temporalReachable(connection: Connection, timeoutMs = 2000): Promise<boolean> {
+  try {
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  }
+}

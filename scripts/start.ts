@@ -1,0 +1,162 @@
+/**
+ * `npm start`: the whole of ChildSafe on one machine with embedded defaults. Starts the Temporal dev server (SQLite
+ * under data/, Web UI), FerretDB (SQLite under data/), an SMTP sink that keeps mail under data/mail, seeds the
+ * agency directory and demo accounts, then one worker and the API. Prints the addresses and the demo accounts.
+ * Ctrl-C stops everything; the next `npm start` finds the same data.
+ *
+ * Any of TEMPORAL_ADDRESS, MONGODB_URI or SMTP_URL set in the environment is used instead of the embedded server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startTemporalDevServer } from './services/temporal-dev-server';
+import { startFerretDb } from './services/ferretdb';
+import { startSmtpSink } from './services/smtp-sink';
+import { startProcess, tail, type ManagedProcess } from './services/child-process';
+import { freePort, waitForPort } from './services/ports';
+import { projectRoot } from './services/tools';
+import { DEMO_ACCOUNTS_BANNER } from './demo-accounts';
+
+const dataDir = path.join(projectRoot, 'data');
+const logDir = path.join(dataDir, 'logs');
+const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+
+/** Secrets generated once for this machine's data; production passes its own through the environment. */
+function localSecrets(): Record<string, string> {
+  const file = path.join(dataDir, 'secrets.json');
+  if (!fs.existsSync(file)) {
+    const secrets = {
+      PAYLOAD_KEYS: `local1:${randomBytes(32).toString('base64')}`,
+      CHILD_DATA_KEY: randomBytes(32).toString('base64'),
+      AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
+    };
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/** The preferred port when it is free, otherwise any free one (so a second stack or a busy port never blocks us). */
+async function portOr(preferred: number): Promise<number> {
+  const net = await import('node:net');
+  const free = await new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  return free ? preferred : freePort();
+}
+
+function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(logDir, { recursive: true });
+  const stoppers: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\n正在停止 Stopping ChildSafe…');
+    for (const s of stoppers.reverse()) {
+      await s.stop().catch(() => undefined);
+      say(`  ✓ ${s.name}`);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...localSecrets(), NODE_ENV: process.env.NODE_ENV ?? 'development' };
+
+    if (!env.TEMPORAL_ADDRESS) {
+      say('启动 Temporal 开发服务器 Starting the Temporal dev server…');
+      const temporal = await startTemporalDevServer({
+        logDir,
+        dbFile: path.join(dataDir, 'temporal.db'),
+        port: await portOr(7233),
+        uiPort: await portOr(8233),
+      });
+      stoppers.push({ name: 'Temporal', stop: temporal.stop });
+      env.TEMPORAL_ADDRESS = temporal.address;
+      env.TEMPORAL_UI_URL = temporal.uiUrl;
+    }
+    if (!env.MONGODB_URI) {
+      say('启动 FerretDB Starting FerretDB (SQLite)…');
+      const ferret = await startFerretDb({ dataDir: path.join(dataDir, 'ferretdb'), logDir, port: await portOr(27017) });
+      stoppers.push({ name: 'FerretDB', stop: ferret.stop });
+      env.MONGODB_URI = `${ferret.uri}childsafe`;
+    }
+    if (!env.SMTP_URL) {
+      const sink = await startSmtpSink({ dir: path.join(dataDir, 'mail'), port: await portOr(2525) });
+      stoppers.push({ name: 'SMTP sink', stop: sink.stop });
+      env.SMTP_URL = sink.url;
+      env.MAIL_SINK_DIR = sink.dir;
+    }
+    const apiPort = Number(env.API_PORT ?? (await portOr(3000)));
+    env.API_PORT = String(apiPort);
+    env.PUBLIC_URL ??= `http://127.0.0.1:${apiPort}`;
+
+    say('初始化数据 Seeding the agency directory and demo accounts…');
+    await runToEnd('seed', [tsx, path.join(projectRoot, 'scripts', 'seed.ts')], env);
+
+    const children: ManagedProcess[] = [
+      startProcess('worker', tsx, [path.join(projectRoot, 'workers', 'main.ts')], { logDir, env }),
+      startProcess('api', tsx, [path.join(projectRoot, 'api', 'main.ts')], { logDir, env }),
+    ];
+    for (const child of children) {
+      stoppers.push({ name: child.name, stop: () => child.stop(10_000) });
+      void child.exited.then((code) => {
+        if (!stopping) {
+          say(`\n✗ ${child.name} exited (code ${code}). Last lines of ${path.relative(projectRoot, child.logFile)}:`);
+          say(tail(child.logFile));
+          void stopAll(1);
+        }
+      });
+    }
+    await waitForPort(apiPort, 60_000);
+    await waitForReady(`http://127.0.0.1:${apiPort}/readyz`, 120_000);
+
+    say('');
+    say('ChildSafe 儿童保护转介系统 is running 已启动');
+    say(`  Web app 网页      ${env.PUBLIC_URL}/`);
+    say(`  API               ${env.PUBLIC_URL}/api/v1  (OpenAPI: ${env.PUBLIC_URL}/api/openapi.json)`);
+    say(`  Readiness 就绪     ${env.PUBLIC_URL}/readyz`);
+    if (env.TEMPORAL_UI_URL) say(`  Temporal UI       ${env.TEMPORAL_UI_URL}`);
+    if (env.MAIL_SINK_DIR) say(`  Mail 邮件         ${env.PUBLIC_URL}/api/v1/dev/mail (kept in data/mail)`);
+    say(`  Logs 日志         data/logs/`);
+    say('');
+    say(DEMO_ACCOUNTS_BANNER);
+    say('');
+    say('按 Ctrl-C 停止 Press Ctrl-C to stop.');
+  } catch (err) {
+    say(`\n✗ ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+function runToEnd(name: string, [command, ...args]: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const proc = startProcess(name, command!, args, { logDir, env });
+  return proc.exited.then((code) => {
+    if (code !== 0) throw new Error(`${name} failed (code ${code}):\n${tail(proc.logFile)}`);
+  });
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = await res.text();
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`ChildSafe did not become ready within ${timeoutMs / 1000}s: ${last}`);
+}
+
+void main();
