@@ -1,19 +1,21 @@
 /**
- * The MongoDB connection (FerretDB in development). Commands are not buffered while the database is down: they fail
- * at once, and the API turns that into a 503 with nothing half-written. The first connection is retried in the
- * background so a process can start before its database.
+ * The process's MongoDB connection (FerretDB in development): mongoose's default connection, which the models in
+ * models/ are registered on. Commands are not buffered while the database is down: they fail at once, so the API
+ * answers 503 with nothing half-written and activities retry. The first connection is retried in the background so
+ * a process can start before its database.
  */
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger';
 
 export function openDatabase(uri: string, logger: Logger): { connection: Connection; ready: Promise<void>; close(): Promise<void> } {
-  const connection = mongoose.createConnection();
-  connection.set('bufferCommands', false);
+  mongoose.set('bufferCommands', false);
   let closed = false;
   const ready = (async () => {
     for (let attempt = 1; !closed; attempt++) {
       try {
-        await connection.openUri(uri, { serverSelectionTimeoutMS: 5000, bufferCommands: false, autoIndex: true });
+        await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000, autoIndex: true });
+        // Build the models' indexes (unique keys are what make writes idempotent) before anyone relies on them.
+        await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
         logger.info('database connected');
         return;
       } catch (err) {
@@ -24,11 +26,11 @@ export function openDatabase(uri: string, logger: Logger): { connection: Connect
     }
   })();
   return {
-    connection,
+    connection: mongoose.connection,
     ready,
     async close() {
       closed = true;
-      await connection.close().catch(() => undefined);
+      await mongoose.disconnect().catch(() => undefined);
     },
   };
 }

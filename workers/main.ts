@@ -1,0 +1,41 @@
+/**
+ * The worker process: `npm run worker`. Serves ChildSafe's task queue with every workflow and activity. Several can
+ * run side by side and any can die: Temporal hands its work to the others.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { loadConfigOrExit } from '../common/config';
+import { createLogger } from '../common/logger';
+import { openDatabase } from '../common/db';
+import { createDataConverter, createTemporalClient } from '../common/temporal';
+import { ensureSearchAttributes } from './search-attributes';
+import { createWorkerActivities } from './activities';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'childsafe-worker' });
+  const db = openDatabase(config.MONGODB_URI, logger);
+  await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, logger);
+  const temporal = createTemporalClient(config);
+  const transport = nodemailer.createTransport(config.SMTP_URL, { pool: true, maxConnections: 2 });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    dataConverter: createDataConverter(config),
+    activities: createWorkerActivities({ config, client: temporal.client, transport }),
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
+  await worker.run();
+  transport.close();
+  await Promise.allSettled([db.close(), connection.close(), temporal.connection.close()]);
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  process.stderr.write(`worker failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
