@@ -1,0 +1,207 @@
+/**
+ * Finding, creating and merging child files. Atomic without transactions: one file per identity is enforced by the
+ * unique index on the keyed hash (an upsert; a concurrent loser's duplicate-key error becomes a re-read), and every
+ * step of a merge is a guarded single-document update, so a retried merge finishes the job without repeating it.
+ */
+import type { Types } from 'mongoose';
+import { appendAudit, type AuditActor } from './audit-repository';
+import { ChildModel, type ChildRecord, type GUARDIAN_RELATIONS, type GUARDIAN_STATUSES, type SEXES } from './child';
+import { isDuplicateKeyError } from './common';
+import { createIdentityCrypto, type IdentityKeys } from './identity-crypto';
+import { ReportModel } from './report';
+
+export interface PlaceInput {
+  districtCode: string;
+  streetCode?: string;
+  committeeCode?: string;
+  address?: string;
+}
+
+export interface ChildIdentity {
+  /** 居民身份证号. Without it the child gets a provisional file. */
+  idNumber?: string;
+  /** Required without idNumber: a stable key of the first report (its receipt number), so a retry finds the same provisional file. */
+  provisionalKey?: string;
+  name: string;
+  sex?: (typeof SEXES)[number];
+  dateOfBirth?: Date;
+  districtCode: string;
+  householdRegistration?: PlaceInput;
+  residence?: PlaceInput;
+  school?: { name?: string; agencyCode?: string };
+  guardians?: {
+    name: string;
+    relation: (typeof GUARDIAN_RELATIONS)[number];
+    phone?: string;
+    status?: (typeof GUARDIAN_STATUSES)[number];
+  }[];
+}
+
+export interface MergeRequest {
+  provisionalId: Types.ObjectId;
+  targetId: Types.ObjectId;
+  actor: AuditActor;
+  reason: string;
+}
+
+/** A merge that cannot be done as asked; not retryable. */
+export class ChildMergeError extends Error {
+  override readonly name = 'ChildMergeError';
+}
+
+export class ChildNotFoundError extends Error {
+  override readonly name = 'ChildNotFoundError';
+}
+
+export class MissingIdentityError extends Error {
+  override readonly name = 'MissingIdentityError';
+}
+
+export function createChildRepository(deps: { identityKeys: IdentityKeys }) {
+  const crypto = createIdentityCrypto(deps.identityKeys);
+
+  function identityKeyOf(identity: ChildIdentity): string {
+    if (identity.idNumber) return crypto.hash(identity.idNumber);
+    if (!identity.provisionalKey) throw new MissingIdentityError('a child without an ID number needs a provisionalKey');
+    return `provisional:${crypto.hashKey('provisional', identity.provisionalKey)}`;
+  }
+
+  async function followMerge(child: ChildRecord): Promise<ChildRecord> {
+    if (!child.mergedInto) return child;
+    const target = await ChildModel.findById(child.mergedInto).lean<ChildRecord>().exec();
+    if (!target) throw new ChildNotFoundError(`merge target ${String(child.mergedInto)} is missing`);
+    return target;
+  }
+
+  return {
+    /**
+     * The one file for this child, created on first sight. Concurrent calls with the same ID number return the same
+     * file; `created` is true for exactly one of them. A provisional file that was merged resolves to its target.
+     */
+    async findOrCreateChildFile(identity: ChildIdentity): Promise<{ child: ChildRecord; created: boolean }> {
+      const identityKey = identityKeyOf(identity);
+      const existing = await ChildModel.findOne({ identityKey }).lean<ChildRecord>().exec();
+      if (existing) return { child: await followMerge(existing), created: false };
+      const now = new Date();
+      // An insert, not an upsert: FerretDB v1 drops empty arrays and nulls from an upserted document. The unique
+      // index on identityKey still makes it atomic: of concurrent inserts one wins, the others re-read.
+      try {
+        const created = await ChildModel.create({
+          identityKey,
+          provisional: !identity.idNumber,
+          ...(identity.idNumber ? { idNumberSealed: crypto.encrypt(identity.idNumber) } : {}),
+          name: identity.name,
+          sex: identity.sex ?? 'unknown',
+          dateOfBirth: identity.dateOfBirth,
+          districtCode: identity.districtCode,
+          householdRegistration: identity.householdRegistration,
+          residence: identity.residence,
+          school: identity.school,
+          guardians: identity.guardians ?? [],
+          history: [{ at: now, event: identity.idNumber ? 'file_opened' : 'provisional_file_opened' }],
+        });
+        return { child: created.toObject<ChildRecord>(), created: true };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const child = await ChildModel.findOne({ identityKey }).lean<ChildRecord>().exec();
+        if (!child) throw error;
+        return { child: await followMerge(child), created: false };
+      }
+    },
+
+    async getChild(childId: Types.ObjectId): Promise<ChildRecord | null> {
+      return ChildModel.findById(childId).lean<ChildRecord>().exec();
+    },
+
+    /** The child's file for an identity number, without creating one. */
+    async findChildByIdNumber(idNumber: string): Promise<ChildRecord | null> {
+      const child = await ChildModel.findOne({ identityKey: crypto.hash(idNumber) })
+        .lean<ChildRecord>()
+        .exec();
+      return child ? followMerge(child) : null;
+    },
+
+    /** Decrypts a child's identity number; the access is audited first, so no one reads it unrecorded. */
+    async revealIdNumber(childId: Types.ObjectId, actor: AuditActor, reason: string): Promise<string | null> {
+      const child = await ChildModel.findById(childId).lean<ChildRecord>().exec();
+      if (!child) throw new ChildNotFoundError(`no child file ${String(childId)}`);
+      if (!child.idNumberSealed) return null;
+      await appendAudit({ actor, action: 'child.id_number_revealed', childId, reason });
+      return crypto.decrypt(child.idNumberSealed);
+    },
+
+    /**
+     * Merges a provisional file into the identified file of the same child: the target gains the provisional
+     * history (tagged with fromChildId), reports and categories; the provisional file is marked mergedInto; the
+     * reports move to the target; an audit event records who merged and why. Safe to retry.
+     */
+    async mergeProvisionalChild(request: MergeRequest): Promise<ChildRecord> {
+      const { provisionalId, targetId, actor, reason } = request;
+      const [provisional, target] = await Promise.all([
+        ChildModel.findById(provisionalId).lean<ChildRecord>().exec(),
+        ChildModel.findById(targetId).lean<ChildRecord>().exec(),
+      ]);
+      if (!provisional) throw new ChildNotFoundError(`no child file ${String(provisionalId)}`);
+      if (!target) throw new ChildNotFoundError(`no child file ${String(targetId)}`);
+      if (!provisional.provisional) throw new ChildMergeError('only a provisional file can be merged');
+      if (target.provisional || target.mergedInto) {
+        throw new ChildMergeError('the merge target must be an identified, unmerged file');
+      }
+      if (provisional.mergedInto && !provisional.mergedInto.equals(targetId)) {
+        throw new ChildMergeError(
+          `file ${String(provisionalId)} is already merged into ${String(provisional.mergedInto)}`,
+        );
+      }
+      const now = new Date();
+
+      // Guarded by mergedFrom, so a retry does not copy the history twice.
+      await ChildModel.updateOne(
+        { _id: targetId, mergedFrom: { $ne: provisionalId } },
+        {
+          $push: {
+            history: {
+              $each: [
+                ...provisional.history.map((entry) => ({ ...entry, fromChildId: provisionalId })),
+                { at: now, event: 'merged_from_provisional', fromChildId: provisionalId, note: reason },
+              ],
+            },
+          },
+          $addToSet: {
+            mergedFrom: provisionalId,
+            reportIds: { $each: provisional.reportIds },
+            categories: { $each: provisional.categories },
+          },
+        },
+      ).exec();
+
+      await ChildModel.updateOne(
+        { _id: provisionalId, mergedInto: null },
+        {
+          $set: { mergedInto: targetId, mergedAt: now },
+          $push: { history: { at: now, event: 'merged_into', note: reason } },
+        },
+      ).exec();
+
+      await ReportModel.updateMany(
+        { childId: provisionalId },
+        { $set: { childId: targetId, provisionalChildId: provisionalId } },
+      ).exec();
+
+      await appendAudit({
+        key: `child.merged:${String(provisionalId)}:${String(targetId)}`,
+        actor,
+        action: 'child.merged',
+        childId: targetId,
+        reason,
+        at: now,
+        details: { provisionalId: String(provisionalId) },
+      });
+
+      const merged = await ChildModel.findById(targetId).lean<ChildRecord>().exec();
+      if (!merged) throw new ChildNotFoundError(`no child file ${String(targetId)}`);
+      return merged;
+    },
+  };
+}
+
+export type ChildRepository = ReturnType<typeof createChildRepository>;

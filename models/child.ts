@@ -1,0 +1,98 @@
+/**
+ * The child's file: one file per child (一人一档案, CN 五(一), FT 三(二)2). The identity number is stored sealed
+ * (AES-256-GCM) and found by its keyed hash; a child reported without one gets a provisional file, later merged into
+ * the identified file with both histories kept.
+ */
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { placeSchema, RISK_LEVELS } from './common';
+
+export const SEXES = ['female', 'male', 'unknown'] as const;
+
+export const GUARDIAN_RELATIONS = [
+  'mother',
+  'father',
+  'grandparent',
+  'relative',
+  'entrusted_adult',
+  'institution',
+  'other',
+] as const;
+
+/** Why a guardian can or cannot act (CN 三(四), FT 二(一)2, 二(二)). */
+export const GUARDIAN_STATUSES = [
+  'able',
+  'unknown',
+  'cannot_be_found',
+  'working_away',
+  'unable',
+  'imprisoned',
+  'drug_rehabilitation',
+  'seriously_ill',
+  'severely_disabled',
+  'deceased',
+  'detained',
+  'under_community_correction',
+  'guardianship_revoked',
+] as const;
+
+const guardianSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    relation: { type: String, enum: GUARDIAN_RELATIONS, required: true },
+    phone: String,
+    status: { type: String, enum: GUARDIAN_STATUSES, required: true, default: 'unknown' },
+  },
+  { _id: false },
+);
+
+const historyEntrySchema = new Schema({
+  at: { type: Date, required: true },
+  event: { type: String, required: true },
+  reportId: { type: Schema.Types.ObjectId, ref: 'Report' },
+  caseWorkflowId: String,
+  note: String,
+  /** Set on entries that came from a provisional file merged into this one. */
+  fromChildId: { type: Schema.Types.ObjectId, ref: 'Child' },
+});
+
+const childSchema = new Schema(
+  {
+    /** Keyed hash of the identity number, or of the provisional key for a provisional file: finds the one file. */
+    identityKey: { type: String, required: true, unique: true },
+    /** AES-256-GCM sealed identity number; absent on a provisional file. */
+    idNumberSealed: String,
+    provisional: { type: Boolean, required: true, default: false },
+    name: { type: String, required: true },
+    sex: { type: String, enum: SEXES, required: true, default: 'unknown' },
+    dateOfBirth: Date,
+    /** The district whose ledger holds the file (CN 五(一)). */
+    districtCode: { type: String, required: true },
+    /** 户籍 */
+    householdRegistration: placeSchema,
+    residence: placeSchema,
+    school: { name: String, agencyCode: String },
+    guardians: { type: [guardianSchema], default: [] },
+    categories: { type: [String], default: [] },
+    benefits: { type: [String], default: [] },
+    riskLevel: { type: String, enum: RISK_LEVELS, required: true, default: 'unassessed' },
+    flags: {
+      leftBehind: { type: Boolean, required: true, default: false },
+      multipleDifficulty: { type: Boolean, required: true, default: false },
+      /** FT 三(三)2(5): juvenile criminal records are sealed. */
+      recordSealed: { type: Boolean, required: true, default: false },
+    },
+    history: { type: [historyEntrySchema], default: [] },
+    reportIds: { type: [Schema.Types.ObjectId], ref: 'Report', default: [] },
+    mergedInto: { type: Schema.Types.ObjectId, ref: 'Child', default: null },
+    mergedAt: Date,
+    mergedFrom: { type: [Schema.Types.ObjectId], ref: 'Child', default: [] },
+  },
+  { timestamps: true },
+);
+
+// The street ledger (台账): children of a district's street, highest risk first.
+childSchema.index({ districtCode: 1, 'residence.streetCode': 1, riskLevel: 1 });
+
+export type ChildRecord = InferSchemaType<typeof childSchema> & { _id: Types.ObjectId };
+export type ChildHistoryEntry = ChildRecord['history'][number];
+export const ChildModel = model('Child', childSchema);

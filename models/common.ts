@@ -1,0 +1,26 @@
+/** Sub-schemas and helpers shared by the models. */
+import { Schema } from 'mongoose';
+
+/** A place by district code (GB/T 2260) and the agency directory's street and committee codes. */
+export const placeSchema = new Schema(
+  {
+    districtCode: { type: String, required: true },
+    streetCode: String,
+    committeeCode: String,
+    address: String,
+  },
+  { _id: false },
+);
+
+export const bilingualSchema = new Schema(
+  { zh: { type: String, required: true }, en: { type: String, required: true } },
+  { _id: false },
+);
+
+export const RISK_LEVELS = ['unassessed', 'low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** MongoDB's (and FerretDB's) duplicate-key error. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 11000;
+}

@@ -1,0 +1,165 @@
+/**
+ * Notifications: one document per (event, channel, recipient), found by an idempotency key with a unique index, so
+ * a retried or replayed activity notifies once. Email documents move pending → sending → sent | failed | unconfirmed
+ * (activities/notification-delivery.ts explains the states); inbox documents are the in-app inbox, 'sent' when
+ * stored, and carry `readAt` once their recipient has read them. Neither ever holds a child's name.
+ */
+import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { isDuplicateKeyError } from './common';
+
+export const NOTIFICATION_KINDS = [
+  'task_created',
+  'task_reminder',
+  'task_escalated',
+  'decision_needed',
+  'delivery_failed',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const NOTIFICATION_CHANNELS = ['email', 'inbox'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unconfirmed'] as const;
+
+const recipientSchema = new Schema(
+  {
+    userId: String,
+    email: { type: String, required: true },
+    agencyCode: String,
+  },
+  { _id: false },
+);
+
+const linkSchema = new Schema(
+  { rel: { type: String, required: true }, href: { type: String, required: true } },
+  { _id: false },
+);
+
+const notificationSchema = new Schema(
+  {
+    /** `<event key>:<channel>:<recipient>`; the event key is workflow id + logical key, never the run id. */
+    idempotencyKey: { type: String, required: true, unique: true },
+    eventKey: { type: String, required: true },
+    recipient: { type: recipientSchema, required: true },
+    channel: { type: String, enum: NOTIFICATION_CHANNELS, required: true },
+    kind: { type: String, enum: NOTIFICATION_KINDS, required: true },
+    status: { type: String, enum: NOTIFICATION_STATUSES, required: true, default: 'pending' },
+    /** Email sends started (claims), including the one that succeeded. */
+    attempts: { type: Number, required: true, default: 0 },
+    lastError: String,
+    /** When the current send was claimed; a claim older than the in-flight limit was interrupted. */
+    claimedAt: Date,
+    sentAt: Date,
+    messageId: String,
+    subject: { type: String, required: true },
+    links: { type: [linkSchema], default: [] },
+    taskId: String,
+    caseId: String,
+    dueAt: Date,
+    readAt: { type: Date, default: null },
+  },
+  { timestamps: true, collection: 'notifications' },
+);
+
+// GET /notifications: one person's inbox, newest first.
+notificationSchema.index({ 'recipient.userId': 1, channel: 1, createdAt: -1 });
+// Operations: email that failed or is stuck, oldest first.
+notificationSchema.index({ channel: 1, status: 1, updatedAt: 1 });
+
+export type Notification = InferSchemaType<typeof notificationSchema>;
+export type NotificationRecord = Notification & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export interface NewNotification {
+  idempotencyKey: string;
+  eventKey: string;
+  recipient: { userId?: string; email: string; agencyCode?: string };
+  channel: (typeof NOTIFICATION_CHANNELS)[number];
+  kind: NotificationKind;
+  /** Email starts pending; an inbox entry is delivered once stored. */
+  status: 'pending' | 'sent';
+  subject: string;
+  links: { rel: string; href: string }[];
+  taskId?: string;
+  caseId?: string;
+  dueAt?: Date;
+}
+
+export const NotificationModel = model('Notification', notificationSchema);
+
+export function createNotificationRepository(notifications: Model<Notification> = NotificationModel) {
+  const byKey = (idempotencyKey: string) => notifications.findOne({ idempotencyKey }).lean<NotificationRecord>();
+  return {
+    /** The record for this key, created from `record` if there is none yet. */
+    async ensure(record: NewNotification): Promise<NotificationRecord> {
+      try {
+        const found = await notifications
+          .findOneAndUpdate(
+            { idempotencyKey: record.idempotencyKey },
+            { $setOnInsert: record },
+            { upsert: true, new: true },
+          )
+          .lean<NotificationRecord>();
+        return found!;
+      } catch (err) {
+        // Two attempts created it at the same moment; the other one won.
+        if (!isDuplicateKeyError(err)) throw err;
+        return (await byKey(record.idempotencyKey))!;
+      }
+    },
+
+    findByKey: byKey,
+
+    /** pending → sending, atomically: true for exactly one caller. */
+    async claim(idempotencyKey: string, at: Date): Promise<boolean> {
+      const result = await notifications.updateOne(
+        { idempotencyKey, status: 'pending' },
+        { $set: { status: 'sending', claimedAt: at }, $inc: { attempts: 1 } },
+      );
+      return result.modifiedCount === 1;
+    },
+
+    async markSent(idempotencyKey: string, messageId: string, at: Date): Promise<void> {
+      await notifications.updateOne(
+        { idempotencyKey },
+        { $set: { status: 'sent', messageId, sentAt: at }, $unset: { lastError: 1 } },
+      );
+    },
+
+    /** sending → pending after a temporary failure, so the next attempt may claim it. */
+    async release(idempotencyKey: string, error: string): Promise<void> {
+      await notifications.updateOne(
+        { idempotencyKey, status: 'sending' },
+        { $set: { status: 'pending', lastError: error } },
+      );
+    },
+
+    async markFailed(idempotencyKey: string, error: string): Promise<void> {
+      await notifications.updateOne({ idempotencyKey }, { $set: { status: 'failed', lastError: error } });
+    },
+
+    /** A claim that outlived the in-flight limit: the send may or may not have reached the server. */
+    async markUnconfirmed(idempotencyKey: string, claimedAt: Date, note: string): Promise<boolean> {
+      const result = await notifications.updateOne(
+        { idempotencyKey, status: 'sending', claimedAt },
+        { $set: { status: 'unconfirmed', lastError: note } },
+      );
+      return result.modifiedCount === 1;
+    },
+
+    async listInbox(userId: string, options: { limit: number; unreadOnly: boolean }): Promise<NotificationRecord[]> {
+      const filter = { 'recipient.userId': userId, channel: 'inbox', ...(options.unreadOnly ? { readAt: null } : {}) };
+      return notifications
+        .find(filter)
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(options.limit)
+        .lean<NotificationRecord[]>();
+    },
+
+    /** Marks one of the user's own inbox entries read; null when there is no such entry for this user. */
+    async markRead(id: string, userId: string, at: Date): Promise<NotificationRecord | null> {
+      if (!isValidObjectId(id)) return null;
+      const own = { _id: id, 'recipient.userId': userId, channel: 'inbox' };
+      // Only the first read is recorded: reading again keeps the original time.
+      await notifications.updateOne({ ...own, readAt: null }, { $set: { readAt: at } });
+      return notifications.findOne(own).lean<NotificationRecord>();
+    },
+  };
+}
+
+export type NotificationRepository = ReturnType<typeof createNotificationRepository>;

@@ -1,0 +1,107 @@
+/**
+ * Versioned, idempotent projection upserts for the case and task read model (only activities call these). A write
+ * carrying a version older than or equal to the stored one changes nothing, so retries and replays cannot move the
+ * read model backwards. No transactions: the filter `{ key, projectionVersion: { $lt: version } }` matches only an
+ * older document; when none matches, the upsert tries to insert and the unique key refuses it (11000) if a document
+ * with that key already exists at an equal or newer version. Writes to one key are serialised by a lock document
+ * because FerretDB v1 does not apply a filter and its update atomically (see projection-lock.ts).
+ */
+import type { Types } from 'mongoose';
+import type { AgencyType, EscalationTarget } from '../policies/schema';
+import { CaseModel, type CaseRecord } from './case';
+import { isDuplicateKeyError, type RiskLevel } from './common';
+import { withProjectionLock } from './projection-lock';
+import { TaskModel, type TaskRecord, type TASK_STATUSES } from './task';
+
+export type ProjectionWrite = 'applied' | 'stale';
+
+/** The case fields the case workflow projects; a write sets only the fields it carries. */
+export interface CaseProjectionFields {
+  childId?: Types.ObjectId;
+  jurisdiction?: { districtCode: string; streetCode?: string; committeeCode?: string; address?: string };
+  stage?: string;
+  policyPackId?: string;
+  policyPackVersion?: string;
+  openedAt?: Date;
+  closedAt?: Date;
+  openTaskCount?: number;
+  nextDeadline?: Date;
+  riskLevel?: RiskLevel;
+  categories?: string[];
+}
+
+export interface TaskProjectionFields {
+  caseWorkflowId?: string;
+  childId?: Types.ObjectId;
+  kind?: string;
+  agencyCode?: string;
+  agencyType?: AgencyType;
+  assignee?: string;
+  status?: (typeof TASK_STATUSES)[number];
+  acceptDueAt?: Date;
+  completeDueAt?: Date;
+  acceptedAt?: Date;
+  completedAt?: Date;
+  escalations?: { at: Date; notify: EscalationTarget; deadline: 'accept' | 'complete'; clause?: string }[];
+  outcome?: { code: string; note?: string };
+}
+
+export class ProjectionVersionError extends Error {
+  override readonly name = 'ProjectionVersionError';
+}
+
+/** Runs one versioned upsert; a duplicate key means a document at an equal or newer version exists. */
+async function versioned(
+  lockKey: string,
+  version: number,
+  write: () => Promise<{ matchedCount: number; upsertedCount: number }>,
+): Promise<ProjectionWrite> {
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new ProjectionVersionError(`projection version must be a positive integer, got ${version}`);
+  }
+  return withProjectionLock(lockKey, async () => {
+    try {
+      const result = await write();
+      return result.matchedCount > 0 || result.upsertedCount > 0 ? 'applied' : 'stale';
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return 'stale';
+      throw error;
+    }
+  });
+}
+
+export function upsertCaseProjection(
+  workflowId: string,
+  version: number,
+  fields: CaseProjectionFields,
+): Promise<ProjectionWrite> {
+  return versioned(`case:${workflowId}`, version, () =>
+    CaseModel.updateOne(
+      { workflowId, projectionVersion: { $lt: version } },
+      { $set: { ...fields, projectionVersion: version } },
+      { upsert: true },
+    ).exec(),
+  );
+}
+
+export function upsertTaskProjection(
+  taskId: string,
+  version: number,
+  fields: TaskProjectionFields,
+): Promise<ProjectionWrite> {
+  return versioned(`task:${taskId}`, version, () =>
+    TaskModel.updateOne(
+      { taskId, projectionVersion: { $lt: version } },
+      { $set: { ...fields, projectionVersion: version } },
+      { upsert: true },
+    ).exec(),
+  );
+}
+
+export function getCaseProjection(workflowId: string): Promise<CaseRecord | null> {
+  return CaseModel.findOne({ workflowId }).lean<CaseRecord>().exec();
+}
+
+export function getTaskProjection(taskId: string): Promise<TaskRecord | null> {
+  return TaskModel.findOne({ taskId }).lean<TaskRecord>().exec();
+}

@@ -1,0 +1,66 @@
+/** Saving mandatory reports, idempotently by receipt number, and linking them to the child's file. */
+import type { Types } from 'mongoose';
+import { ChildModel } from './child';
+import { isDuplicateKeyError } from './common';
+import { ReportModel, type ReportRecord, type REPORTING_UNIT_TYPES } from './report';
+
+export interface ReportInput {
+  receiptNumber: string;
+  reporter: { name: string; role?: string; phone?: string; email?: string };
+  reportingUnit: { name?: string; type: (typeof REPORTING_UNIT_TYPES)[number]; agencyCode?: string };
+  concernTypes: string[];
+  discoveredAt: Date;
+  reportedAt: Date;
+  place: { districtCode: string; streetCode?: string; committeeCode?: string; address?: string };
+  account: string;
+  childId?: Types.ObjectId;
+  caseWorkflowId?: string;
+}
+
+/**
+ * Saves a report once per receipt number: a retry returns the stored report (first write wins) with
+ * `created: false`. When the report names a child, the child's file lists it and records it in its history, once.
+ */
+export async function saveReport(input: ReportInput): Promise<{ report: ReportRecord; created: boolean }> {
+  let report: ReportRecord | null;
+  let created = false;
+  try {
+    const existing = await ReportModel.findOne({ receiptNumber: input.receiptNumber }).lean<ReportRecord>().exec();
+    if (existing) {
+      report = existing;
+    } else {
+      report = (await ReportModel.create(input)).toObject<ReportRecord>();
+      created = true;
+    }
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    report = await ReportModel.findOne({ receiptNumber: input.receiptNumber }).lean<ReportRecord>().exec();
+    if (!report) throw error;
+  }
+  if (report.childId) await linkReportToChild(report.childId, report);
+  return { report, created };
+}
+
+/** Adds the report to the child's file (reportIds and a history entry); guarded so a retry adds nothing. */
+export async function linkReportToChild(childId: Types.ObjectId, report: ReportRecord): Promise<void> {
+  await ChildModel.updateOne(
+    { _id: childId, reportIds: { $ne: report._id } },
+    {
+      $addToSet: { reportIds: report._id },
+      $push: {
+        history: {
+          at: report.reportedAt,
+          event: 'report_received',
+          reportId: report._id,
+          caseWorkflowId: report.caseWorkflowId ?? undefined,
+          note: report.concernTypes.join(','),
+        },
+      },
+    },
+  ).exec();
+}
+
+/** Reports about a child, newest first. */
+export function reportsForChild(childId: Types.ObjectId): Promise<ReportRecord[]> {
+  return ReportModel.find({ childId }).sort({ reportedAt: -1 }).lean<ReportRecord[]>().exec();
+}

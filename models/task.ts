@@ -1,0 +1,48 @@
+/** The read model of an agency task (a child workflow of the case), written only by versioned projection upserts. */
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { AGENCY_TYPES, ESCALATION_TARGETS } from '../policies/schema';
+
+export const TASK_STATUSES = ['open', 'accepted', 'completed', 'declined', 'cancelled'] as const;
+
+const escalationSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    notify: { type: String, enum: ESCALATION_TARGETS, required: true },
+    /** Which deadline was missed: accept or complete. */
+    deadline: { type: String, enum: ['accept', 'complete'], required: true },
+    clause: String,
+  },
+  { _id: false },
+);
+
+const taskSchema = new Schema(
+  {
+    taskId: { type: String, required: true, unique: true },
+    caseWorkflowId: String,
+    childId: { type: Schema.Types.ObjectId, ref: 'Child' },
+    /** A key of the pack's taskKinds. */
+    kind: String,
+    agencyCode: String,
+    agencyType: { type: String, enum: AGENCY_TYPES },
+    assignee: String,
+    status: { type: String, enum: TASK_STATUSES },
+    acceptDueAt: Date,
+    completeDueAt: Date,
+    acceptedAt: Date,
+    completedAt: Date,
+    escalations: { type: [escalationSchema], default: undefined },
+    outcome: { code: String, note: String },
+    projectionVersion: { type: Number, required: true, default: 0 },
+  },
+  { timestamps: true },
+);
+
+// An agency's inbox: open tasks, soonest due first.
+taskSchema.index({ agencyCode: 1, status: 1, completeDueAt: 1 });
+// A person's own tasks, soonest due first.
+taskSchema.index({ assignee: 1, status: 1, completeDueAt: 1 });
+// The tasks of one case in order.
+taskSchema.index({ caseWorkflowId: 1, createdAt: 1 });
+
+export type TaskRecord = InferSchemaType<typeof taskSchema> & { _id: Types.ObjectId };
+export const TaskModel = model('Task', taskSchema);

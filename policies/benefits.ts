@@ -1,0 +1,66 @@
+/**
+ * Which benefits a child gets (CN 三(一), 三(二), 三(五); FT 三(一)1). Eligibility is the pack's criteria over the
+ * assessment facts; then each exclusive group (FT 择高) keeps only its most valuable option. Benefits outside a group
+ * stack, so a child on 低保 also keeps the child living guarantee (FT 三(一)1). Pure.
+ */
+import { matchingCriterion, type AssessmentFacts } from './criteria';
+import type { PolicyPack } from './schema';
+
+export interface BenefitDecision {
+  code: string;
+  clause: string;
+}
+
+export interface ExcludedBenefit extends BenefitDecision {
+  /** The exclusive group that dropped it and the benefit kept instead. */
+  group: string;
+  groupClause: string;
+  keptInstead: string[];
+}
+
+export interface BenefitResult {
+  granted: BenefitDecision[];
+  /** Eligible, but another option of an exclusive group was worth more. */
+  excluded: ExcludedBenefit[];
+}
+
+/**
+ * Current monthly amounts (yuan) per benefit code, as civil affairs publishes them; they change yearly, so they are
+ * input, not pack data. When any option of a group lacks an amount, the group falls back to the pack's order.
+ */
+export type BenefitAmounts = Readonly<Partial<Record<string, number>>>;
+
+export function decideBenefits(
+  pack: PolicyPack,
+  assessment: AssessmentFacts,
+  amounts: BenefitAmounts = {},
+): BenefitResult {
+  const eligible = new Map<string, BenefitDecision>();
+  for (const rule of pack.benefits) {
+    if (matchingCriterion(rule.when, assessment)) eligible.set(rule.code, { code: rule.code, clause: rule.clause });
+  }
+
+  const excluded: ExcludedBenefit[] = [];
+  for (const group of pack.exclusiveBenefitGroups) {
+    const candidates = group.options
+      .map((option) => option.filter((code) => eligible.has(code)))
+      .filter((option) => option.length > 0);
+    if (candidates.length < 2) continue;
+    const priced = candidates.every((option) => option.every((code) => amounts[code] !== undefined));
+    const value = (option: string[]) => option.reduce((sum, code) => sum + (amounts[code] ?? 0), 0);
+    // Without amounts the pack's order decides: candidates keep the order of group.options.
+    const kept = priced
+      ? candidates.reduce((best, option) => (value(option) > value(best) ? option : best))
+      : candidates[0];
+    for (const option of candidates) {
+      if (option === kept) continue;
+      for (const code of option) {
+        const decision = eligible.get(code);
+        if (!decision) continue;
+        excluded.push({ ...decision, group: group.code, groupClause: group.clause, keptInstead: [...kept] });
+        eligible.delete(code);
+      }
+    }
+  }
+  return { granted: [...eligible.values()], excluded };
+}

@@ -1,0 +1,153 @@
+/**
+ * Loading and pinning district policy packs. A pack is validated by the zod schema when it loads; a case pins the
+ * pack id and version it started under, and the registry keeps every version it has seen, so a case started under
+ * an old version keeps the old rules after a new version is registered.
+ */
+import { z } from 'zod';
+import { policyPackSchema, type PolicyPack } from './schema';
+import cnChangning from './packs/cn-changning.json';
+import ftFengtai from './packs/ft-fengtai.json';
+
+export type { PolicyPack } from './schema';
+
+/** A pack that does not match the schema. `issues` lists each bad field as `path: message`. */
+export class PolicyPackError extends Error {
+  override readonly name = 'PolicyPackError';
+  constructor(
+    readonly packId: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`policy pack ${packId} is invalid: ${issues.join('; ')}`);
+  }
+}
+
+/** No pack with this id (and version) is registered. */
+export class UnknownPolicyPackError extends Error {
+  override readonly name = 'UnknownPolicyPackError';
+  constructor(
+    readonly packId: string,
+    readonly version?: string,
+  ) {
+    super(version ? `no policy pack ${packId} version ${version}` : `no policy pack ${packId}`);
+  }
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(pack)' : path.map(String).join('.');
+}
+
+/** Validates an untrusted object as a policy pack; throws PolicyPackError naming every bad field path. */
+export function loadPolicyPackFromObject(obj: unknown): PolicyPack {
+  const parsed = policyPackSchema.safeParse(obj);
+  if (parsed.success) return deepFreeze(parsed.data);
+  const id = typeof obj === 'object' && obj !== null && 'id' in obj ? String(obj.id) : '(unnamed)';
+  throw new PolicyPackError(
+    id,
+    parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issuePath(issue.path)}: ${issue.message}`),
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Orders versions like "1.0.0" < "1.2.0" < "1.10.0"; non-numeric segments compare as text. */
+export function compareVersions(a: string, b: string): number {
+  const as = a.split('.');
+  const bs = b.split('.');
+  for (let i = 0; i < Math.max(as.length, bs.length); i++) {
+    const x = as[i] ?? '0';
+    const y = bs[i] ?? '0';
+    const nx = Number(x);
+    const ny = Number(y);
+    const diff = Number.isInteger(nx) && Number.isInteger(ny) ? nx - ny : x.localeCompare(y);
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
+}
+
+export interface PolicyPackSummary {
+  id: string;
+  version: string;
+  district: PolicyPack['district'];
+}
+
+export interface PolicyRegistry {
+  /** Validates and registers a pack; re-registering the same id+version with different rules is refused. */
+  register(pack: unknown): PolicyPack;
+  /** The pack pinned by id and version; throws UnknownPolicyPackError. */
+  get(id: string, version: string): PolicyPack;
+  /** The newest version of a pack, for new cases; throws UnknownPolicyPackError. */
+  latest(id: string): PolicyPack;
+  /** Every registered id+version, ids sorted, versions oldest first. */
+  list(): PolicyPackSummary[];
+}
+
+export function createPolicyRegistry(packs: readonly unknown[] = []): PolicyRegistry {
+  const byId = new Map<string, Map<string, PolicyPack>>();
+
+  const registry: PolicyRegistry = {
+    register(raw) {
+      const pack = loadPolicyPackFromObject(raw);
+      const versions = byId.get(pack.id) ?? new Map<string, PolicyPack>();
+      const existing = versions.get(pack.version);
+      if (existing) {
+        // A version pins exactly one set of rules: changing rules needs a new version number.
+        if (JSON.stringify(existing) !== JSON.stringify(pack)) {
+          throw new PolicyPackError(pack.id, [`version: ${pack.version} is already registered with different rules`]);
+        }
+        return existing;
+      }
+      versions.set(pack.version, pack);
+      byId.set(pack.id, versions);
+      return pack;
+    },
+    get(id, version) {
+      const pack = byId.get(id)?.get(version);
+      if (!pack) throw new UnknownPolicyPackError(id, version);
+      return pack;
+    },
+    latest(id) {
+      const versions = byId.get(id);
+      if (!versions || versions.size === 0) throw new UnknownPolicyPackError(id);
+      return [...versions.values()].sort((a, b) => compareVersions(b.version, a.version))[0];
+    },
+    list() {
+      return [...byId.keys()]
+        .sort()
+        .flatMap((id) =>
+          [...(byId.get(id)?.values() ?? [])]
+            .sort((a, b) => compareVersions(a.version, b.version))
+            .map((p) => ({ id: p.id, version: p.version, district: p.district })),
+        );
+    },
+  };
+  for (const pack of packs) registry.register(pack);
+  return registry;
+}
+
+/**
+ * The packs shipped with ChildSafe. When a pack changes, its new version goes into packs/<id>.json and the previous
+ * file moves to packs/archive/<id>@<version>.json and is listed here, so cases pinned to it still load.
+ */
+export const BUNDLED_POLICY_PACKS: readonly unknown[] = [cnChangning, ftFengtai];
+
+const defaultRegistry = createPolicyRegistry(BUNDLED_POLICY_PACKS);
+
+/** The newest bundled version of a pack (for starting a new case). */
+export function loadPolicyPack(id: string): PolicyPack {
+  return defaultRegistry.latest(id);
+}
+
+/** The bundled pack pinned by id and version (for a running case). */
+export function getPolicyPack(id: string, version: string): PolicyPack {
+  return defaultRegistry.get(id, version);
+}
+
+export function listPolicyPacks(): PolicyPackSummary[] {
+  return defaultRegistry.list();
+}
