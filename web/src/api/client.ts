@@ -1,0 +1,156 @@
+/**
+ * The typed client of /api/v1. Every call sends the session cookie (same origin) and turns an error body
+ * { error, message, details: { fields? }, requestId } into an ApiError whose `fields` maps a dotted path
+ * ("child.dateOfBirth") to its message, so forms can show each message next to its field.
+ */
+import type {
+  CaseFilters,
+  CaseSummary,
+  CaseView,
+  Indicators,
+  ListOf,
+  LoginResponse,
+  MyReport,
+  NewReport,
+  Notification,
+  PolicySummary,
+  ReportReceipt,
+  TaskSummary,
+  TaskView,
+  User,
+} from './types';
+import type { OutcomeInput } from '../outcomes/types';
+
+export const API_BASE = '/api/v1';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    /** The stable error code from the body (e.g. VALIDATION_FAILED), or NETWORK. */
+    readonly code: string,
+    message: string,
+    readonly fields: Readonly<Record<string, string>> = {},
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+interface ErrorBody {
+  error?: string;
+  message?: string;
+  details?: { fields?: Array<{ field: string; message: string }> } | null;
+  requestId?: string;
+}
+
+function fieldMessages(body: ErrorBody): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of body.details?.fields ?? []) if (!(f.field in out)) out[f.field] = f.message;
+  return out;
+}
+
+/** Called when any request answers 401, so the app can return to the sign-in page. */
+let onUnauthorized: (() => void) | undefined;
+export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
+  onUnauthorized = handler;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Do not call the unauthorized handler on 401 (sign-in and the session probe). */
+  quiet401?: boolean;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
+  }
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    const body = (parsed ?? {}) as ErrorBody;
+    if (res.status === 401 && !options.quiet401) onUnauthorized?.();
+    throw new ApiError(
+      res.status,
+      body.error ?? `HTTP_${res.status}`,
+      body.message ?? res.statusText,
+      fieldMessages(body),
+      body.requestId,
+    );
+  }
+  return parsed as T;
+}
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A v4 UUID. crypto.randomUUID exists only in secure contexts; a plain-http intranet address is not one. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const api = {
+  login: (email: string, password: string) =>
+    request<LoginResponse>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
+  logout: () => request<unknown>('POST', '/auth/logout', { body: {}, quiet401: true }),
+  me: () => request<{ user: User }>('GET', '/auth/me', { quiet401: true }),
+
+  policies: () => request<PolicySummary[]>('GET', '/policies'),
+
+  fileReport: (report: NewReport, idempotencyKey: string) =>
+    request<ReportReceipt>('POST', '/reports', { body: report, headers: { 'Idempotency-Key': idempotencyKey } }),
+  myReports: () => request<ListOf<MyReport>>('GET', '/reports/mine'),
+
+  tasks: (status?: string) => request<ListOf<TaskSummary>>('GET', `/tasks${query({ status })}`),
+  task: (taskId: string) => request<TaskView>('GET', `/tasks/${encodeURIComponent(taskId)}`),
+  acceptTask: (taskId: string) =>
+    request<{ task: TaskSummary }>('POST', `/tasks/${encodeURIComponent(taskId)}/accept`, { body: {} }),
+  completeTask: (taskId: string, outcome: OutcomeInput) =>
+    request<{ task: TaskSummary }>('POST', `/tasks/${encodeURIComponent(taskId)}/complete`, { body: { outcome } }),
+  declineTask: (taskId: string, reason: string) =>
+    request<{ task: TaskSummary }>('POST', `/tasks/${encodeURIComponent(taskId)}/decline`, { body: { reason } }),
+
+  cases: (filters: CaseFilters = {}) => request<ListOf<CaseSummary>>('GET', `/cases${query({ ...filters })}`),
+  case: (caseId: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(caseId)}`),
+
+  indicators: (districtCode?: string) => request<Indicators>('GET', `/indicators${query({ districtCode })}`),
+  notifications: () => request<ListOf<Notification>>('GET', '/notifications'),
+  markNotificationRead: (id: string) =>
+    request<Notification>('POST', `/notifications/${encodeURIComponent(id)}/read`, { body: {} }),
+};

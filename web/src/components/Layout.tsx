@@ -1,0 +1,126 @@
+/**
+ * The frame of every page: a skip link, the header with the role's navigation, the language switch and sign-out,
+ * and the <main> that receives focus after each navigation so keyboard and screen-reader users start at the top.
+ */
+import { useEffect, useRef, type ReactNode } from 'react';
+import { api } from '../api/client';
+import type { User } from '../api/types';
+import { useLoad } from '../hooks';
+import { useI18n } from '../i18n';
+import { Link, navigate, useLocation } from '../router';
+import { AGENCY_ROLES, COORDINATOR_ROLES, useSession } from '../session';
+
+export function LanguageSwitch() {
+  const { locale, setLocale, t } = useI18n();
+  const other = locale === 'zh' ? 'en' : 'zh';
+  return (
+    // The visible name ("English" / "中文") is the accessible name, spoken in its own language; the title explains it.
+    <button
+      type="button"
+      className="link-button lang-switch"
+      lang={other === 'en' ? 'en' : 'zh-CN'}
+      title={t('lang.switchLabel')}
+      onClick={() => setLocale(other)}
+    >
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+function navFor(user: User): Array<{ href: string; key: Parameters<ReturnType<typeof useI18n>['t']>[0] }> {
+  if (user.role === 'mandated_reporter')
+    return [
+      { href: '/report', key: 'nav.report' },
+      { href: '/reports/mine', key: 'nav.myReports' },
+    ];
+  if (AGENCY_ROLES.includes(user.role)) return [{ href: '/inbox', key: 'nav.inbox' }];
+  if (COORDINATOR_ROLES.includes(user.role))
+    return [
+      { href: '/dashboard', key: 'nav.dashboard' },
+      { href: '/inbox', key: 'nav.inbox' },
+    ];
+  return [];
+}
+
+function NotificationsLink() {
+  const { t } = useI18n();
+  // A missing or failing notifications service must not disturb the page: the link then shows no count.
+  const state = useLoad(() => api.notifications(), [], 60_000);
+  const unread = state.status === 'ready' ? state.data.items.filter((n) => !n.read).length : 0;
+  return (
+    <Link href="/notifications">
+      {unread > 0 ? t('nav.notificationsUnread', { n: unread }) : t('nav.notifications')}
+    </Link>
+  );
+}
+
+export function Layout({ user, children }: { user?: User; children: ReactNode }) {
+  const { t } = useI18n();
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    mainRef.current?.focus();
+  }, [path]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link href="/" className="brand">
+            {t('app.name')}
+          </Link>
+          {user ? (
+            <nav aria-label={t('nav.main')}>
+              <ul>
+                {navFor(user).map((item) => (
+                  <li key={item.href}>
+                    <Link href={item.href} aria-current={path === item.href ? 'page' : undefined}>
+                      {t(item.key)}
+                    </Link>
+                  </li>
+                ))}
+                {user.role !== 'administrator' ? (
+                  <li>
+                    <NotificationsLink />
+                  </li>
+                ) : null}
+              </ul>
+            </nav>
+          ) : null}
+          <div className="site-header__tools">
+            {user ? (
+              <span className="who small">
+                {t('nav.signedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
+              </span>
+            ) : null}
+            <LanguageSwitch />
+            {user ? (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  void signOut().then(() => navigate('/login'));
+                }}
+              >
+                {t('nav.signOut')}
+              </button>
+            ) : null}
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} ref={mainRef}>
+        {children}
+      </main>
+    </>
+  );
+}

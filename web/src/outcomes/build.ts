@@ -1,0 +1,247 @@
+/**
+ * Turns an outcome form's flat values (keyed by dotted paths under "outcome.") into the typed outcome the complete
+ * endpoint takes, or the fields that are wrong. Free of React and the DOM, so the contract test can check what it
+ * builds against the workflow's own zod schemas (test/e2e/outcome-contract.test.ts).
+ */
+import { fromLocalInput, toLocalInput } from '../format';
+import type { ConcernType } from '../api/types';
+import type { Translate } from '../i18n/messages';
+import {
+  ARRANGEMENTS,
+  ASSESSMENT_FACTS,
+  GUARDIANSHIP,
+  NEXT_STEPS,
+  RESPONSE_FOR_CONCERN,
+  RISK_LEVELS,
+  type ConcernResponse,
+  type Custody,
+  type HandoverRecord,
+  type OutcomeInput,
+  type OutcomeKind,
+} from './types';
+
+export type Values = Record<string, string | boolean | string[]>;
+export type FieldErrors = Record<string, string>;
+
+export interface OutcomeContext {
+  /** Concern codes the emergency response must address, one response each. */
+  concerns: string[];
+  concernTypes: ConcernType[];
+}
+
+// ── Building the outcome from the values ─────────────────────────────────────────────────────────────────────────
+
+/** Reads values and collects "required" errors while building the outcome. */
+class Reader {
+  readonly errors: FieldErrors = {};
+  constructor(
+    private readonly v: Values,
+    private readonly t: Translate,
+  ) {}
+  str(path: string): string | undefined {
+    const x = this.v[path];
+    return typeof x === 'string' && x.trim() ? x.trim() : undefined;
+  }
+  req(path: string): string {
+    const s = this.str(path);
+    if (s === undefined) this.errors[path] = this.t('outcome.requiredField');
+    return s ?? '';
+  }
+  instant(path: string, required = true): string {
+    const raw = this.str(path);
+    const iso = raw ? fromLocalInput(raw) : undefined;
+    if (!iso && required) this.errors[path] = this.t('outcome.requiredField');
+    return iso ?? '';
+  }
+  bool(path: string): boolean {
+    return this.v[path] === true;
+  }
+  lines(path: string): string[] {
+    const x = this.v[path];
+    return typeof x === 'string'
+      ? x
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [];
+  }
+  list(path: string): string[] {
+    const x = this.v[path];
+    return Array.isArray(x) ? x : [];
+  }
+}
+
+function readHandover(r: Reader, base: string, t: Translate): HandoverRecord {
+  const childCanExpressView = r.bool(`${base}.childCanExpressView`);
+  const childView = r.str(`${base}.childView`);
+  // CN 四(二): a child able to express a view is asked where they want to go, and the view is recorded.
+  if (childCanExpressView && !childView) r.errors[`${base}.childView`] = t('outcome.childViewRequired');
+  return {
+    receiverName: r.req(`${base}.receiverName`),
+    receiverRole: r.req(`${base}.receiverRole`) as HandoverRecord['receiverRole'],
+    relation: r.req(`${base}.relation`),
+    handedOverAt: r.instant(`${base}.handedOverAt`),
+    documentRef: r.req(`${base}.documentRef`),
+    childCanExpressView,
+    ...(childView && childCanExpressView ? { childView } : {}),
+  };
+}
+
+function readResponse(r: Reader, i: number, concern: string): ConcernResponse {
+  const base = `outcome.responses.${i}`;
+  const response = r.req(`${base}.response`);
+  switch (response) {
+    case 'child_search': {
+      const found = r.bool(`${base}.found`);
+      return {
+        concern,
+        response,
+        searchStartedAt: r.instant(`${base}.searchStartedAt`),
+        found,
+        ...(found ? { foundAt: r.instant(`${base}.foundAt`) } : {}),
+      };
+    }
+    case 'violence_stopped': {
+      const moved = r.bool(`${base}.childMovedToProtection`);
+      return {
+        concern,
+        response,
+        childMovedToProtection: moved,
+        ...(moved ? { protectionInstitution: r.req(`${base}.protectionInstitution`) } : {}),
+      };
+    }
+    case 'medical_care': {
+      const ref = r.str(`${base}.injuryAssessmentRef`);
+      return {
+        concern,
+        response,
+        medicalCareArranged: r.bool(`${base}.medicalCareArranged`),
+        ...(ref ? { injuryAssessmentRef: ref } : {}),
+      };
+    }
+    default: {
+      const measure = (r.req(`${base}.measure`) || 'parents_ordered_to_return') as
+        | 'parents_ordered_to_return'
+        | 'entrusted_guardian_named';
+      return {
+        concern,
+        response: 'guardian_recalled',
+        measure,
+        ...(measure === 'entrusted_guardian_named'
+          ? { entrustedGuardianName: r.req(`${base}.entrustedGuardianName`) }
+          : {}),
+      };
+    }
+  }
+}
+
+function readCustody(r: Reader, t: Translate): Custody {
+  const kind = r.req('outcome.custody.kind');
+  switch (kind) {
+    case 'handed_over':
+      return { kind, handover: readHandover(r, 'outcome.custody.handover', t) };
+    case 'protective_placement':
+      return { kind, institution: r.req('outcome.custody.institution') };
+    case 'nobody_can_take':
+      return { kind, reason: r.req('outcome.custody.reason') };
+    default:
+      return { kind: 'remains_with_guardian' };
+  }
+}
+
+/** Builds the outcome of `kind` from the form values, or says which fields are wrong. */
+export function buildOutcome(
+  kind: OutcomeKind,
+  v: Values,
+  ctx: OutcomeContext,
+  t: Translate,
+): { outcome?: OutcomeInput; errors: FieldErrors } {
+  const r = new Reader(v, t);
+  let outcome: OutcomeInput;
+  switch (kind) {
+    case 'police_response':
+      outcome = {
+        kind,
+        dispatchedAt: r.instant('outcome.dispatchedAt'),
+        responses: concernsOf(ctx).map((c, i) => readResponse(r, i, c || r.req(`outcome.responses.${i}.concern`))),
+        custody: readCustody(r, t),
+        evidenceRefs: r.lines('outcome.evidenceRefs'),
+      };
+      break;
+    case 'urgent_placement':
+      outcome = {
+        kind,
+        placedAt: r.instant('outcome.placedAt'),
+        siteType: r.req('outcome.siteType') as 'temporary_care_site' | 'welfare_institution',
+        siteAgencyId: r.req('outcome.siteAgencyId'),
+      };
+      break;
+    case 'detention_care_arrangement': {
+      const arrangement = r.req('outcome.arrangement') as (typeof ARRANGEMENTS)[number];
+      const needsCaregiver = arrangement === 'entrusted_to_relative' || arrangement === 'entrusted_to_other_adult';
+      outcome = { kind, arrangement, ...(needsCaregiver ? { caregiverName: r.req('outcome.caregiverName') } : {}) };
+      break;
+    }
+    case 'joint_assessment': {
+      const ageRaw = r.req('outcome.ageYears');
+      const age = Number(ageRaw);
+      if (ageRaw && (!Number.isInteger(age) || age < 0 || age > 18))
+        r.errors['outcome.ageYears'] = t('outcome.ageInvalid');
+      outcome = {
+        kind,
+        ageYears: age,
+        facts: r.list('outcome.facts') as (typeof ASSESSMENT_FACTS)[number][],
+        familySituation: r.req('outcome.familySituation'),
+        guardianship: r.req('outcome.guardianship') as (typeof GUARDIANSHIP)[number],
+        physicalHealth: r.req('outcome.physicalHealth'),
+        mentalHealth: r.req('outcome.mentalHealth'),
+      };
+      break;
+    }
+    case 'risk_grading':
+      outcome = {
+        kind,
+        riskLevel: r.req('outcome.riskLevel') as (typeof RISK_LEVELS)[number],
+        recommendation: r.req('outcome.recommendation') as (typeof NEXT_STEPS)[number],
+        needs: r.lines('outcome.needs'),
+      };
+      break;
+    case 'monitoring_visit':
+      outcome = {
+        kind,
+        visitedAt: r.instant('outcome.visitedAt'),
+        childSeen: r.bool('outcome.childSeen'),
+        guardianshipArrangementAdequate: r.bool('outcome.guardianshipArrangementAdequate'),
+        newConcern: r.bool('outcome.newConcern'),
+      };
+      break;
+  }
+  return Object.keys(r.errors).length > 0 ? { errors: r.errors } : { outcome, errors: {} };
+}
+
+/** The concerns to answer; one blank row when the task named none (the officer then picks the concern). */
+export function concernsOf(ctx: OutcomeContext): string[] {
+  return ctx.concerns.length > 0 ? ctx.concerns : [''];
+}
+
+/** Sensible starting values: "now" for the times an officer records on the spot, the expected response per concern. */
+export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
+  const now = toLocalInput(new Date());
+  switch (kind) {
+    case 'police_response': {
+      const v: Values = { 'outcome.dispatchedAt': now, 'outcome.custody.kind': 'remains_with_guardian' };
+      concernsOf(ctx).forEach((c, i) => {
+        v[`outcome.responses.${i}.response`] = RESPONSE_FOR_CONCERN[c] ?? 'guardian_recalled';
+        v[`outcome.responses.${i}.measure`] = 'parents_ordered_to_return';
+        v[`outcome.responses.${i}.searchStartedAt`] = now;
+      });
+      return v;
+    }
+    case 'urgent_placement':
+      return { 'outcome.placedAt': now };
+    case 'monitoring_visit':
+      return { 'outcome.visitedAt': now };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,403 @@
+/**
+ * The typed outcome form of each task kind. A form's values are flat, keyed by the outcome's dotted paths under
+ * "outcome." (e.g. "outcome.custody.handover.childView"), the same paths the server names in its field errors, so a
+ * message from either side appears next to the same control.
+ */
+import type { ReactNode } from 'react';
+import { Field, FieldGroup, type FieldErrors } from '../components/form';
+import { useI18n, type MessageKey, type Translate } from '../i18n';
+import { concernsOf, type OutcomeContext, type Values } from './build';
+import { FACT_LABELS } from './facts';
+import {
+  ARRANGEMENTS,
+  ASSESSMENT_FACTS,
+  CUSTODY_KINDS,
+  GUARDIANSHIP,
+  NEXT_STEPS,
+  RESPONSE_KINDS,
+  RISK_LEVELS,
+  type OutcomeKind,
+} from './types';
+
+// ── Controls ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface ControlProps {
+  path: string;
+  label: string;
+  values: Values;
+  set(path: string, value: string | boolean | string[]): void;
+  errors: FieldErrors;
+  required?: boolean;
+  hint?: string;
+}
+
+function Text(p: ControlProps & { multiline?: boolean; numeric?: boolean }) {
+  const value = typeof p.values[p.path] === 'string' ? (p.values[p.path] as string) : '';
+  return (
+    <Field path={p.path} label={p.label} required={p.required} hint={p.hint} error={p.errors[p.path]}>
+      {(c) =>
+        p.multiline ? (
+          <textarea {...c} rows={3} value={value} onChange={(e) => p.set(p.path, e.target.value)} />
+        ) : (
+          <input
+            {...c}
+            type="text"
+            inputMode={p.numeric ? 'numeric' : undefined}
+            value={value}
+            onChange={(e) => p.set(p.path, e.target.value)}
+          />
+        )
+      }
+    </Field>
+  );
+}
+
+function DateTime(p: ControlProps) {
+  const value = typeof p.values[p.path] === 'string' ? (p.values[p.path] as string) : '';
+  return (
+    <Field path={p.path} label={p.label} required={p.required} hint={p.hint} error={p.errors[p.path]}>
+      {(c) => <input {...c} type="datetime-local" value={value} onChange={(e) => p.set(p.path, e.target.value)} />}
+    </Field>
+  );
+}
+
+function Select(p: ControlProps & { options: ReadonlyArray<readonly [string, string]> }) {
+  const value = typeof p.values[p.path] === 'string' ? (p.values[p.path] as string) : '';
+  const { t } = useI18n();
+  return (
+    <Field path={p.path} label={p.label} required={p.required} hint={p.hint} error={p.errors[p.path]}>
+      {(c) => (
+        <select {...c} value={value} onChange={(e) => p.set(p.path, e.target.value)}>
+          <option value="">{t('form.choose')}</option>
+          {p.options.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function Check(p: Omit<ControlProps, 'required'>) {
+  return (
+    <div className="field">
+      <label className="choice">
+        <input
+          type="checkbox"
+          id={`f-${p.path.replace(/[^A-Za-z0-9_-]/g, '-')}`}
+          checked={p.values[p.path] === true}
+          onChange={(e) => p.set(p.path, e.target.checked)}
+        />
+        <span>{p.label}</span>
+      </label>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset className="section">
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+// ── The forms ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface FormProps {
+  kind: OutcomeKind;
+  ctx: OutcomeContext;
+  values: Values;
+  set(path: string, value: string | boolean | string[]): void;
+  errors: FieldErrors;
+}
+
+export function OutcomeFields(props: FormProps) {
+  switch (props.kind) {
+    case 'police_response':
+      return <PoliceResponseFields {...props} />;
+    case 'urgent_placement':
+      return <UrgentPlacementFields {...props} />;
+    case 'detention_care_arrangement':
+      return <DetentionCareFields {...props} />;
+    case 'joint_assessment':
+      return <JointAssessmentFields {...props} />;
+    case 'risk_grading':
+      return <RiskGradingFields {...props} />;
+    case 'monitoring_visit':
+      return <MonitoringVisitFields {...props} />;
+  }
+}
+
+function opts<T extends string>(values: readonly T[], prefix: string, t: Translate): Array<readonly [T, string]> {
+  return values.map((v) => [v, t(`${prefix}.${v}` as MessageKey)] as const);
+}
+
+function HandoverFields({ base, ...p }: FormProps & { base: string }) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <Section title={t('outcome.handover')}>
+      <Text {...c} path={`${base}.receiverName`} label={t('outcome.receiverName')} required />
+      <Select
+        {...c}
+        path={`${base}.receiverRole`}
+        label={t('outcome.receiverRole')}
+        required
+        options={opts(['relative', 'other_guardian', 'residents_committee'], 'outcome.receiverRole', t)}
+      />
+      <Text {...c} path={`${base}.relation`} label={t('outcome.relation')} required />
+      <DateTime {...c} path={`${base}.handedOverAt`} label={t('outcome.handedOverAt')} required />
+      <Text {...c} path={`${base}.documentRef`} label={t('outcome.documentRef')} required />
+      <Check {...c} path={`${base}.childCanExpressView`} label={t('outcome.childCanExpressView')} />
+      {p.values[`${base}.childCanExpressView`] === true ? (
+        <Text {...c} path={`${base}.childView`} label={t('outcome.childView')} required multiline />
+      ) : null}
+    </Section>
+  );
+}
+
+function PoliceResponseFields(p: FormProps) {
+  const { t, pick } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const concernLabel = (code: string) => {
+    const ct = p.ctx.concernTypes.find((x) => x.code === code);
+    return ct ? pick(ct.label) : code;
+  };
+  const custody = p.values['outcome.custody.kind'];
+  return (
+    <>
+      <DateTime {...c} path="outcome.dispatchedAt" label={t('outcome.dispatchedAt')} required />
+      <Section title={t('outcome.responses')}>
+        {concernsOf(p.ctx).map((concern, i) => {
+          const base = `outcome.responses.${i}`;
+          const response = p.values[`${base}.response`];
+          return (
+            <fieldset key={`${concern}-${i}`} className="section section--nested">
+              <legend>
+                {concern ? t('outcome.concern', { concern: concernLabel(concern) }) : t('outcome.response')}
+              </legend>
+              {!concern ? (
+                <Select
+                  {...c}
+                  path={`${base}.concern`}
+                  label={t('report.concerns')}
+                  required
+                  options={p.ctx.concernTypes.map((ct) => [ct.code, pick(ct.label)] as const)}
+                />
+              ) : null}
+              <Select
+                {...c}
+                path={`${base}.response`}
+                label={t('outcome.response')}
+                required
+                options={opts(RESPONSE_KINDS, 'outcome.response', t)}
+              />
+              {response === 'guardian_recalled' ? (
+                <>
+                  <Select
+                    {...c}
+                    path={`${base}.measure`}
+                    label={t('outcome.measure')}
+                    required
+                    options={opts(['parents_ordered_to_return', 'entrusted_guardian_named'], 'outcome.measure', t)}
+                  />
+                  {p.values[`${base}.measure`] === 'entrusted_guardian_named' ? (
+                    <Text
+                      {...c}
+                      path={`${base}.entrustedGuardianName`}
+                      label={t('outcome.entrustedGuardianName')}
+                      required
+                    />
+                  ) : null}
+                </>
+              ) : null}
+              {response === 'child_search' ? (
+                <>
+                  <DateTime {...c} path={`${base}.searchStartedAt`} label={t('outcome.searchStartedAt')} required />
+                  <Check {...c} path={`${base}.found`} label={t('outcome.found')} />
+                  {p.values[`${base}.found`] === true ? (
+                    <DateTime {...c} path={`${base}.foundAt`} label={t('outcome.foundAt')} required />
+                  ) : null}
+                </>
+              ) : null}
+              {response === 'violence_stopped' ? (
+                <>
+                  <Check {...c} path={`${base}.childMovedToProtection`} label={t('outcome.childMovedToProtection')} />
+                  {p.values[`${base}.childMovedToProtection`] === true ? (
+                    <Text
+                      {...c}
+                      path={`${base}.protectionInstitution`}
+                      label={t('outcome.protectionInstitution')}
+                      required
+                    />
+                  ) : null}
+                </>
+              ) : null}
+              {response === 'medical_care' ? (
+                <>
+                  <Check {...c} path={`${base}.medicalCareArranged`} label={t('outcome.medicalCareArranged')} />
+                  <Text {...c} path={`${base}.injuryAssessmentRef`} label={t('outcome.injuryAssessmentRef')} />
+                </>
+              ) : null}
+            </fieldset>
+          );
+        })}
+      </Section>
+      <FieldGroup
+        path="outcome.custody.kind"
+        legend={t('outcome.custody')}
+        required
+        error={p.errors['outcome.custody.kind']}
+      >
+        <div className="choices">
+          {CUSTODY_KINDS.map((k) => (
+            <label key={k} className="choice">
+              <input
+                type="radio"
+                name="custody-kind"
+                value={k}
+                checked={custody === k}
+                onChange={() => p.set('outcome.custody.kind', k)}
+              />
+              <span>{t(`outcome.custody.${k}` as MessageKey)}</span>
+            </label>
+          ))}
+        </div>
+      </FieldGroup>
+      {custody === 'handed_over' ? <HandoverFields {...p} base="outcome.custody.handover" /> : null}
+      {custody === 'protective_placement' ? (
+        <Text {...c} path="outcome.custody.institution" label={t('outcome.institution')} required />
+      ) : null}
+      {custody === 'nobody_can_take' ? (
+        <Text {...c} path="outcome.custody.reason" label={t('outcome.reason')} required multiline />
+      ) : null}
+      <Text
+        {...c}
+        path="outcome.evidenceRefs"
+        label={t('outcome.evidenceRefs')}
+        hint={t('outcome.evidenceRefsHint')}
+        multiline
+      />
+    </>
+  );
+}
+
+function UrgentPlacementFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.placedAt" label={t('outcome.placedAt')} required />
+      <Select
+        {...c}
+        path="outcome.siteType"
+        label={t('outcome.siteType')}
+        required
+        options={opts(['temporary_care_site', 'welfare_institution'], 'outcome.siteType', t)}
+      />
+      <Text {...c} path="outcome.siteAgencyId" label={t('outcome.siteAgencyId')} required />
+    </>
+  );
+}
+
+function DetentionCareFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const a = p.values['outcome.arrangement'];
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.arrangement"
+        label={t('outcome.arrangement')}
+        required
+        options={opts(ARRANGEMENTS, 'outcome.arrangement', t)}
+      />
+      {a === 'entrusted_to_relative' || a === 'entrusted_to_other_adult' ? (
+        <Text {...c} path="outcome.caregiverName" label={t('outcome.caregiverName')} required />
+      ) : null}
+    </>
+  );
+}
+
+function JointAssessmentFields(p: FormProps) {
+  const { t, pick } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const facts = Array.isArray(p.values['outcome.facts']) ? (p.values['outcome.facts'] as string[]) : [];
+  return (
+    <>
+      <Text {...c} path="outcome.ageYears" label={t('outcome.ageYears')} required numeric />
+      <FieldGroup path="outcome.facts" legend={t('outcome.facts')} error={p.errors['outcome.facts']}>
+        <div className="choices choices--columns">
+          {ASSESSMENT_FACTS.map((f) => (
+            <label key={f} className="choice">
+              <input
+                type="checkbox"
+                checked={facts.includes(f)}
+                onChange={(e) =>
+                  p.set('outcome.facts', e.target.checked ? [...facts, f] : facts.filter((x) => x !== f))
+                }
+              />
+              <span>{pick(FACT_LABELS[f])}</span>
+            </label>
+          ))}
+        </div>
+      </FieldGroup>
+      <Text {...c} path="outcome.familySituation" label={t('outcome.familySituation')} required multiline />
+      <Select
+        {...c}
+        path="outcome.guardianship"
+        label={t('outcome.guardianship')}
+        required
+        options={opts(GUARDIANSHIP, 'outcome.guardianship', t)}
+      />
+      <Text {...c} path="outcome.physicalHealth" label={t('outcome.physicalHealth')} required multiline />
+      <Text {...c} path="outcome.mentalHealth" label={t('outcome.mentalHealth')} required multiline />
+    </>
+  );
+}
+
+function RiskGradingFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.riskLevel"
+        label={t('outcome.riskLevel')}
+        required
+        options={opts(RISK_LEVELS, 'risk', t)}
+      />
+      <Select
+        {...c}
+        path="outcome.recommendation"
+        label={t('outcome.recommendation')}
+        required
+        options={opts(NEXT_STEPS, 'outcome.recommendation', t)}
+      />
+      <Text {...c} path="outcome.needs" label={t('outcome.needs')} hint={t('outcome.needsHint')} multiline />
+    </>
+  );
+}
+
+function MonitoringVisitFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.visitedAt" label={t('outcome.visitedAt')} required />
+      <Check {...c} path="outcome.childSeen" label={t('outcome.childSeen')} />
+      <Check
+        {...c}
+        path="outcome.guardianshipArrangementAdequate"
+        label={t('outcome.guardianshipArrangementAdequate')}
+      />
+      <Check {...c} path="outcome.newConcern" label={t('outcome.newConcern')} />
+    </>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * Task outcomes as the API's complete endpoint takes them. These mirror the zod schemas in workflows/definitions.ts
+ * (policeResponseOutcomeSchema …), which stay the authority: the server validates every outcome again.
+ */
+export type Iso = string;
+
+export interface HandoverRecord {
+  receiverName: string;
+  receiverRole: 'relative' | 'other_guardian' | 'residents_committee';
+  relation: string;
+  handedOverAt: Iso;
+  documentRef: string;
+  childCanExpressView: boolean;
+  childView?: string;
+}
+
+export type ConcernResponse =
+  | {
+      concern: string;
+      response: 'guardian_recalled';
+      measure: 'parents_ordered_to_return' | 'entrusted_guardian_named';
+      entrustedGuardianName?: string;
+    }
+  | { concern: string; response: 'child_search'; searchStartedAt: Iso; found: boolean; foundAt?: Iso }
+  | { concern: string; response: 'violence_stopped'; childMovedToProtection: boolean; protectionInstitution?: string }
+  | { concern: string; response: 'medical_care'; medicalCareArranged: boolean; injuryAssessmentRef?: string };
+export type ResponseKind = ConcernResponse['response'];
+export const RESPONSE_KINDS: readonly ResponseKind[] = [
+  'guardian_recalled',
+  'child_search',
+  'violence_stopped',
+  'medical_care',
+];
+
+/** The response a concern code calls for (CN 四(二)); mirrors RESPONSE_FOR_CONCERN. */
+export const RESPONSE_FOR_CONCERN: Readonly<Record<string, ResponseKind>> = {
+  living_alone: 'guardian_recalled',
+  lacking_guardianship: 'guardian_recalled',
+  missing: 'child_search',
+  domestic_violence: 'violence_stopped',
+  injury: 'medical_care',
+  infringement: 'medical_care',
+};
+
+export type Custody =
+  | { kind: 'remains_with_guardian' }
+  | { kind: 'handed_over'; handover: HandoverRecord }
+  | { kind: 'protective_placement'; institution: string }
+  | { kind: 'nobody_can_take'; reason: string };
+export type CustodyKind = Custody['kind'];
+export const CUSTODY_KINDS: readonly CustodyKind[] = [
+  'remains_with_guardian',
+  'handed_over',
+  'protective_placement',
+  'nobody_can_take',
+];
+
+export interface PoliceResponseOutcome {
+  kind: 'police_response';
+  dispatchedAt: Iso;
+  responses: ConcernResponse[];
+  custody: Custody;
+  evidenceRefs?: string[];
+}
+
+export interface UrgentPlacementOutcome {
+  kind: 'urgent_placement';
+  placedAt: Iso;
+  siteType: 'temporary_care_site' | 'welfare_institution';
+  siteAgencyId: string;
+}
+
+export const ARRANGEMENTS = [
+  'entrusted_to_relative',
+  'entrusted_to_other_adult',
+  'placed_by_street_office',
+  'not_needed',
+] as const;
+export interface DetentionCareOutcome {
+  kind: 'detention_care_arrangement';
+  arrangement: (typeof ARRANGEMENTS)[number];
+  caregiverName?: string;
+  handover?: HandoverRecord;
+}
+
+/** Mirrors ASSESSMENT_FACTS in policies/schema.ts. */
+export const ASSESSMENT_FACTS = [
+  'family_dibao',
+  'family_low_income',
+  'family_poverty_hardship',
+  'sudden_family_hardship',
+  'disabled',
+  'severely_disabled',
+  'seriously_ill',
+  'hiv_affected',
+  'mental_or_self_care_impaired',
+  'no_labour_capacity',
+  'no_income',
+  'no_legal_supporter',
+  'supporter_unable',
+  'parents_unable_to_raise',
+  'raised_by_relatives_or_others',
+  'orphan',
+  'abandoned_infant',
+  'de_facto_unsupported',
+  'street_child',
+  'street_history',
+  'scattered_orphan',
+  'guardianship_missing_or_improper',
+  'abused_or_harmed',
+  'guardian_imprisoned',
+  'guardian_drug_use',
+  'guardian_seriously_ill',
+  'guardian_severely_disabled',
+  'trafficking_rescued',
+  'temporarily_lost_family_support',
+  'under_guardianship_intervention',
+  'guardian_sentenced',
+  'guardian_community_correction',
+  'non_prosecution',
+  'urgently_needs_support',
+  'legal_representative_neglects_duty',
+  'joint_meeting_decision',
+  'both_parents_migrant',
+  'one_parent_migrant',
+  'other_parent_unable_to_guard',
+  'meets_child_living_guarantee_conditions',
+] as const;
+export type AssessmentFact = (typeof ASSESSMENT_FACTS)[number];
+
+export const GUARDIANSHIP = ['adequate', 'improper', 'missing'] as const;
+export interface JointAssessmentOutcome {
+  kind: 'joint_assessment';
+  ageYears: number;
+  facts: AssessmentFact[];
+  familySituation: string;
+  guardianship: (typeof GUARDIANSHIP)[number];
+  physicalHealth: string;
+  mentalHealth: string;
+}
+
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export const NEXT_STEPS = ['monitoring_only', 'services', 'temporary_guardianship', 'legal_measures'] as const;
+export interface RiskGradingOutcome {
+  kind: 'risk_grading';
+  riskLevel: (typeof RISK_LEVELS)[number];
+  recommendation: (typeof NEXT_STEPS)[number];
+  needs?: string[];
+}
+
+export interface MonitoringVisitOutcome {
+  kind: 'monitoring_visit';
+  visitedAt: Iso;
+  childSeen: boolean;
+  guardianshipArrangementAdequate: boolean;
+  newConcern: boolean;
+}
+
+export type OutcomeInput =
+  | PoliceResponseOutcome
+  | UrgentPlacementOutcome
+  | DetentionCareOutcome
+  | JointAssessmentOutcome
+  | RiskGradingOutcome
+  | MonitoringVisitOutcome;
+export type OutcomeKind = OutcomeInput['kind'];
+export const OUTCOME_KINDS: readonly OutcomeKind[] = [
+  'police_response',
+  'urgent_placement',
+  'detention_care_arrangement',
+  'joint_assessment',
+  'risk_grading',
+  'monitoring_visit',
+];
+export function hasOutcomeForm(kind: string): kind is OutcomeKind {
+  return (OUTCOME_KINDS as readonly string[]).includes(kind);
+}

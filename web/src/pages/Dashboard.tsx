@@ -1,0 +1,278 @@
+/**
+ * The coordinators' view: cases per stage, overdue tasks by agency, clocks running out in the next 7 days,
+ * escalations this week, and the district's indicators as charts (report sources, time from report to police
+ * acknowledgement and to assessment, per street). Filters narrow the case list; the numbers poll every 30 s.
+ */
+import { useState } from 'react';
+import { api } from '../api/client';
+import { CASE_STAGES, type CaseFilters, type Indicators, type PolicySummary } from '../api/types';
+import { BarChart, Stat } from '../components/charts';
+import { Countdown, Loaded } from '../components/status';
+import { useLoad, useNow } from '../hooks';
+import { useI18n, type MessageKey } from '../i18n';
+import { Link } from '../router';
+import { useUser } from '../session';
+
+const POLL_MS = 30_000;
+
+export function Dashboard() {
+  const { t, pick } = useI18n();
+  const user = useUser();
+  const [filters, setFilters] = useState<CaseFilters>(() => ({
+    districtCode: user.jurisdiction.districtCode,
+    ...(user.role === 'street_coordinator' && user.jurisdiction.streetCode
+      ? { streetCode: user.jurisdiction.streetCode }
+      : {}),
+  }));
+  const policies = useLoad(() => api.policies(), []);
+  const indicators = useLoad(() => api.indicators(filters.districtCode), [filters.districtCode], POLL_MS);
+  const cases = useLoad(() => api.cases(filters), [JSON.stringify(filters)], POLL_MS);
+  const now = useNow();
+
+  const setFilter = (key: keyof CaseFilters, value: string | boolean) =>
+    setFilters((f) => {
+      const next: CaseFilters = { ...f };
+      if (value === '' || value === false) delete next[key];
+      else (next as Record<string, unknown>)[key] = value;
+      return next;
+    });
+
+  const districts: PolicySummary['district'][] =
+    policies.status === 'ready' ? policies.data.map((p) => p.district) : [];
+  const streets = indicators.status === 'ready' ? indicators.data.perStreet : [];
+  const categories = cases.status === 'ready' ? [...new Set(cases.data.items.flatMap((c) => c.categories))].sort() : [];
+  const streetName = (code?: string) => {
+    const s = streets.find((x) => x.streetCode === code);
+    return s ? pick(s.name) : (code ?? '—');
+  };
+
+  return (
+    <section className="page page--wide" aria-labelledby="dash-title">
+      <h1 id="dash-title">{t('dash.title')}</h1>
+      <form className="filters" aria-label={t('dash.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('dash.district')}
+          <select
+            value={filters.districtCode ?? ''}
+            onChange={(e) => setFilter('districtCode', e.target.value)}
+            disabled={user.role === 'street_coordinator'}
+          >
+            <option value="">{t('dash.all')}</option>
+            {districts.map((d) => (
+              <option key={d.code} value={d.code}>
+                {pick(d.name)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('dash.street')}
+          <select
+            value={filters.streetCode ?? ''}
+            onChange={(e) => setFilter('streetCode', e.target.value)}
+            disabled={user.role === 'street_coordinator'}
+          >
+            <option value="">{t('dash.all')}</option>
+            {streets.map((s) => (
+              <option key={s.streetCode} value={s.streetCode}>
+                {pick(s.name)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('dash.stage')}
+          <select value={filters.stage ?? ''} onChange={(e) => setFilter('stage', e.target.value)}>
+            <option value="">{t('dash.all')}</option>
+            {CASE_STAGES.map((s) => (
+              <option key={s} value={s}>
+                {t(`stage.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('dash.category')}
+          <select value={filters.category ?? ''} onChange={(e) => setFilter('category', e.target.value)}>
+            <option value="">{t('dash.all')}</option>
+            {categories.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('dash.risk')}
+          <select value={filters.risk ?? ''} onChange={(e) => setFilter('risk', e.target.value)}>
+            <option value="">{t('dash.all')}</option>
+            {(['high', 'medium', 'low'] as const).map((r) => (
+              <option key={r} value={r}>
+                {t(`risk.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={filters.overdue === true}
+            onChange={(e) => setFilter('overdue', e.target.checked)}
+          />{' '}
+          {t('dash.overdueOnly')}
+        </label>
+      </form>
+
+      <Loaded state={indicators}>{(data) => <IndicatorPanels data={data} now={now} />}</Loaded>
+
+      <section aria-labelledby="cases-h" className="panel">
+        <Loaded state={cases}>
+          {({ items, total }) => (
+            <>
+              <h2 id="cases-h">
+                {t('dash.caseList', { n: total ?? items.length })}{' '}
+                {cases.status === 'ready' && cases.refreshing ? (
+                  <span className="muted small">{t('dash.refreshing')}</span>
+                ) : null}
+              </h2>
+              {items.length === 0 ? (
+                <p>{t('dash.noCases')}</p>
+              ) : (
+                <div className="table-wrap">
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('dash.caseNumber')}</th>
+                        <th scope="col">{t('dash.stage')}</th>
+                        <th scope="col">{t('dash.risk')}</th>
+                        <th scope="col">{t('dash.street')}</th>
+                        <th scope="col">{t('dash.openTasks')}</th>
+                        <th scope="col">{t('dash.nextDeadline')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {items.map((c) => (
+                        <tr key={c.caseId} className={c.overdueTasks > 0 ? 'row--overdue' : undefined}>
+                          <th scope="row">
+                            <Link href={`/cases/${encodeURIComponent(c.caseId)}`}>{c.caseNumber}</Link>
+                          </th>
+                          <td>{t(`stage.${c.stage}` as MessageKey)}</td>
+                          <td>
+                            <span className={`risk risk--${c.risk}`}>{t(`risk.${c.risk}` as MessageKey)}</span>
+                          </td>
+                          <td>{streetName(c.streetCode)}</td>
+                          <td>
+                            {c.openTasks}
+                            {c.overdueTasks > 0 ? (
+                              <>
+                                {' '}
+                                <span className="badge badge--overdue">
+                                  {t('dash.overdue')} {c.overdueTasks}
+                                </span>
+                              </>
+                            ) : null}
+                          </td>
+                          <td>{c.nextDeadline ? <Countdown deadline={c.nextDeadline} now={now} /> : '—'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </>
+          )}
+        </Loaded>
+      </section>
+    </section>
+  );
+}
+
+function IndicatorPanels({ data, now }: { data: Indicators; now: number }) {
+  const { t, pick, formatDateTime } = useI18n();
+  const stageData = CASE_STAGES.map((s) => ({ label: t(`stage.${s}`), value: data.casesByStage[s] ?? 0 }));
+  const sourceData = Object.entries(data.reportsBySourceType).map(([type, n]) => ({
+    label: labelForUnitType(type, t),
+    value: n ?? 0,
+  }));
+  return (
+    <>
+      <div className="stats">
+        <Stat label={t('dash.escalationsWeek')} value={String(data.escalationsThisWeek)} />
+        <Stat
+          label={t('dash.policeAck')}
+          value={
+            data.medianMinutesToPoliceAck == null
+              ? t('dash.noData')
+              : t('dash.minutes', { n: Math.round(data.medianMinutesToPoliceAck) })
+          }
+        />
+        <Stat
+          label={t('dash.assessmentTime')}
+          value={
+            data.medianHoursToAssessment == null
+              ? t('dash.noData')
+              : t('dash.hours', { n: Math.round(data.medianHoursToAssessment) })
+          }
+        />
+      </div>
+      <div className="grid">
+        <section className="panel" aria-labelledby="stage-h">
+          <h2 id="stage-h">{t('dash.casesByStage')}</h2>
+          <BarChart title={t('dash.casesByStage')} data={stageData} valueLabel={t('dash.cases')} />
+        </section>
+        <section className="panel" aria-labelledby="agency-h">
+          <h2 id="agency-h">{t('dash.overdueByAgency')}</h2>
+          <BarChart
+            title={t('dash.overdueByAgency')}
+            data={data.overdueByAgency.map((a) => ({ label: pick(a.name) || a.agencyCode, value: a.count }))}
+            valueLabel={t('dash.overdue')}
+          />
+        </section>
+        <section className="panel" aria-labelledby="source-h">
+          <h2 id="source-h">{t('dash.reportsBySource')}</h2>
+          <BarChart title={t('dash.reportsBySource')} data={sourceData} valueLabel={t('dash.cases')} />
+        </section>
+        <section className="panel" aria-labelledby="street-h">
+          <h2 id="street-h">{t('dash.perStreet')}</h2>
+          <BarChart
+            title={t('dash.perStreet')}
+            data={data.perStreet.map((s) => ({
+              label: pick(s.name) || s.streetCode,
+              value: s.cases,
+              secondary: s.overdue,
+            }))}
+            valueLabel={t('dash.cases')}
+            secondaryLabel={t('dash.overdue')}
+          />
+        </section>
+        <section className="panel" aria-labelledby="soon-h">
+          <h2 id="soon-h">{t('dash.clocksSoon')}</h2>
+          {data.clocksEndingSoon.length === 0 ? (
+            <p className="muted">{t('dash.clocksSoonEmpty')}</p>
+          ) : (
+            <ul className="plain">
+              {[...data.clocksEndingSoon]
+                .sort((a, b) => Date.parse(a.firesAt) - Date.parse(b.firesAt))
+                .map((c) => (
+                  <li key={`${c.caseId}-${c.clockId}`}>
+                    <Link href={`/cases/${encodeURIComponent(c.caseId)}`}>{pick(c.label)}</Link>{' '}
+                    <span className="clause">{c.clause}</span>
+                    <br />
+                    <span className="small">{formatDateTime(c.firesAt)}</span>{' '}
+                    <Countdown deadline={c.firesAt} now={now} />
+                  </li>
+                ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
+
+/** Source types are reporter unit types; an unknown one shows its code. */
+function labelForUnitType(type: string, t: (k: MessageKey) => string): string {
+  const key = `unitType.${type}` as MessageKey;
+  const label = t(key);
+  return label === key ? type : label;
+}
