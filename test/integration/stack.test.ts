@@ -34,7 +34,10 @@ describe('the development stack', () => {
   it('writes and reads a document through mongoose on the real store', async () => {
     const drop = await connectTestDatabase('stack');
     try {
-      const Probe = mongoose.model('StackProbe', new mongoose.Schema({ key: { type: String, unique: true }, n: Number }));
+      const Probe = mongoose.model(
+        'StackProbe',
+        new mongoose.Schema({ key: { type: String, unique: true }, n: Number }),
+      );
       await Probe.init();
       await Probe.create({ key: 'a', n: 1 });
       await expect(Probe.create({ key: 'a', n: 2 })).rejects.toMatchObject({ code: 11000 });
@@ -55,6 +58,9 @@ describe('the development stack', () => {
     });
     transport.close();
     const received = readSinkMessages(process.env.MAIL_SINK_DIR!).find((m) => m.subject.includes(marker));
-    expect(received).toMatchObject({ to: ['police@changning.demo.childsafe.local'], text: expect.stringContaining('请处理') });
+    expect(received).toMatchObject({
+      to: ['police@changning.demo.childsafe.local'],
+      text: expect.stringContaining('请处理'),
+    });
   });
 });

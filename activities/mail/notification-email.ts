@@ -1,0 +1,134 @@
+/**
+ * The notification email: Simplified Chinese first, English below. It says what happened, what to do and by when,
+ * and links to the task in ChildSafe. It names the task kind and the case number only, never the child: the event it
+ * is made from has no child data at all, and whoever opens the link signs in and is authorised first.
+ */
+import type { NotificationEvent } from '../notification-delivery';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  links: { rel: 'task' | 'case' | 'inbox'; href: string }[];
+}
+
+const zhDate = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  dateStyle: 'long',
+  timeStyle: 'short',
+  hourCycle: 'h23',
+});
+const enDate = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Shanghai',
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  hourCycle: 'h23',
+});
+
+function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+interface Lines {
+  zhSubject: string;
+  enSubject: string;
+  zh: string;
+  en: string;
+}
+
+function lines(
+  event: NotificationEvent,
+  label: { zh: string; en: string },
+  caseRef: { zh: string; en: string },
+): Lines {
+  switch (event.kind) {
+    case 'task_created':
+      return {
+        zhSubject: `新任务：${label.zh}${caseRef.zh}`,
+        enSubject: `New task: ${label.en}${caseRef.en}`,
+        zh: `贵单位有一项新任务：「${label.zh}」${caseRef.zh}。请登录 ChildSafe 接收并办理。`,
+        en: `Your agency has a new task: "${label.en}"${caseRef.en}. Please sign in to ChildSafe to accept and handle it.`,
+      };
+    case 'task_reminder':
+      return {
+        zhSubject: `任务提醒：${label.zh}${caseRef.zh}`,
+        enSubject: `Reminder: ${label.en}${caseRef.en}`,
+        zh: `提醒：任务「${label.zh}」${caseRef.zh}尚未完成，即将到期。请尽快办理。`,
+        en: `Reminder: the task "${label.en}"${caseRef.en} is not done yet and falls due soon. Please handle it now.`,
+      };
+    case 'task_escalated': {
+      const level = event.escalationLevel ?? 1;
+      return {
+        zhSubject: `任务逾期升级（第${level}级）：${label.zh}${caseRef.zh}`,
+        enSubject: `Escalation (level ${level}): ${label.en}${caseRef.en}`,
+        zh: `任务「${label.zh}」${caseRef.zh}已超过期限仍未办理，现升级至您（第${level}级）。请督促承办单位或直接安排办理。`,
+        en: `The task "${label.en}"${caseRef.en} has passed its deadline without action and is escalated to you (level ${level}). Please follow up with the agency or arrange the work yourself.`,
+      };
+    }
+    case 'decision_needed':
+      return {
+        zhSubject: `待您决定：${label.zh}${caseRef.zh}`,
+        enSubject: `Decision needed: ${label.en}${caseRef.en}`,
+        zh: `「${label.zh}」${caseRef.zh}需要您作出决定。请登录 ChildSafe 查看并决定。`,
+        en: `"${label.en}"${caseRef.en} needs your decision. Please sign in to ChildSafe to review and decide.`,
+      };
+    case 'delivery_failed':
+      return {
+        zhSubject: `通知未能送达：${label.zh}${caseRef.zh}`,
+        enSubject: `Notification not delivered: ${label.en}${caseRef.en}`,
+        zh: `任务「${label.zh}」${caseRef.zh}的通知邮件无法送达承办单位。请通过电话等其他方式联系该单位，并核对其联系邮箱。`,
+        en: `The notification of the task "${label.en}"${caseRef.en} could not be delivered to the agency. Please reach the agency another way, such as by phone, and check its contact address.`,
+      };
+  }
+}
+
+export function renderNotificationEmail(event: NotificationEvent, options: { publicUrl: string }): RenderedEmail {
+  const base = options.publicUrl.replace(/\/+$/, '');
+  const label = event.taskLabel ?? { zh: event.taskKind ?? '任务', en: event.taskKind ?? 'task' };
+  const caseRef = event.caseId ? { zh: `（案件 ${event.caseId}）`, en: ` (case ${event.caseId})` } : { zh: '', en: '' };
+  const { zhSubject, enSubject, zh, en } = lines(event, label, caseRef);
+
+  const links: RenderedEmail['links'] = [];
+  if (event.taskId) links.push({ rel: 'task', href: `${base}/tasks/${encodeURIComponent(event.taskId)}` });
+  else if (event.caseId) links.push({ rel: 'case', href: `${base}/cases/${encodeURIComponent(event.caseId)}` });
+  else links.push({ rel: 'inbox', href: `${base}/inbox` });
+  const link = links[0]!.href;
+
+  const due = event.dueAt ? new Date(event.dueAt) : undefined;
+  const overdue = event.kind === 'task_escalated';
+  const zhParts = [
+    zh,
+    ...(due ? [`${overdue ? '原定期限' : '办理期限'}：${zhDate.format(due)}（北京时间）`] : []),
+    ...(event.policyClause ? [`政策依据：${event.policyClause}`] : []),
+    `查看任务：${link}`,
+  ];
+  const enParts = [
+    en,
+    ...(due ? [`${overdue ? 'Was due by' : 'Due by'}: ${enDate.format(due)} (China Standard Time)`] : []),
+    ...(event.policyClause ? [`Policy basis: ${event.policyClause}`] : []),
+    `Open: ${link}`,
+  ];
+  const zhFooter = '此邮件由 ChildSafe 儿童保护转介系统自动发送，不含儿童个人信息；详情请登录系统查看。';
+  const enFooter =
+    'Sent automatically by ChildSafe. It carries no personal data about the child; sign in to see the details.';
+
+  const text = [...zhParts, '', zhFooter, '', '----', '', ...enParts, '', enFooter, ''].join('\n');
+  const paragraph = (s: string) => `<p>${escapeHtml(s)}</p>`;
+  const anchor = `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`;
+  const html = [
+    '<div lang="zh-CN">',
+    ...zhParts.slice(0, -1).map(paragraph),
+    `<p>查看任务：${anchor}</p>`,
+    `<p><small>${escapeHtml(zhFooter)}</small></p>`,
+    '</div><hr><div lang="en">',
+    ...enParts.slice(0, -1).map(paragraph),
+    `<p>Open: ${anchor}</p>`,
+    `<p><small>${escapeHtml(enFooter)}</small></p>`,
+    '</div>',
+  ].join('\n');
+
+  return { subject: `[ChildSafe] ${zhSubject} / ${enSubject}`, text, html, links };
+}

@@ -1,0 +1,233 @@
+/**
+ * Delivering a notification event: one in-app inbox entry for every recipient with an account, and one email to every
+ * recipient, each exactly once however often the activity is retried.
+ *
+ * How "exactly once" is kept for email. Each (event, recipient) has a record under a unique idempotency key, and a
+ * send goes pending → sending (an atomic claim, stamped with the time) → sent. The Message-ID is derived from the key,
+ * so even a resend would carry the same id. On a retry:
+ *  - sent: nothing is sent again.
+ *  - pending (a temporary failure released it): sent now.
+ *  - sending, claimed less than `inFlightLimitMs` ago: another attempt may still be talking to the server, so this
+ *    attempt fails with a retryable DeliveryInProgress and Temporal tries again later.
+ *  - sending, claimed longer ago: the attempt that claimed it stopped between the claim and recording the result; the
+ *    server may or may not have accepted the message, and nothing can tell which. It is NOT sent again: the record
+ *    becomes 'unconfirmed' and the activity succeeds. That is at-most-once for this one narrow window (the time
+ *    between the server's "250 accepted" and one database write), chosen because the usual way into it is exactly
+ *    that: the server accepted and the record write failed. A message lost in the window is still covered twice over:
+ *    the inbox entry was stored before any email was tried, and an unacknowledged task escalates at its deadline.
+ *    A resend instead would make every such retry a duplicate.
+ * A connection that breaks during the SMTP exchange (no reply) counts as a temporary failure and is sent again: there
+ * the choice is at-least-once, since the server most likely did not take the message.
+ *
+ * Temporary failures (4xx replies, connection errors) fail the activity with a retryable error after every recipient
+ * was tried; a permanent failure (5xx) is recorded as 'failed' and fails it with the non-retryable
+ * PermanentDeliveryFailure, which the workflow escalates to the coordinator.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Transporter } from 'nodemailer';
+import { z } from 'zod';
+import { NOTIFICATION_KINDS, type NotificationRepository } from '../models/notification';
+import { renderNotificationEmail } from './mail/notification-email';
+
+/** ApplicationFailure types this activity fails with; list `Permanent` and `InvalidEvent` as non-retryable. */
+export const NotificationFailure = {
+  Permanent: 'PermanentDeliveryFailure',
+  Temporary: 'TemporaryDeliveryFailure',
+  InProgress: 'DeliveryInProgress',
+  InvalidEvent: 'InvalidNotificationEvent',
+} as const;
+
+/** What a workflow asks to have delivered. Strict: there is no field a child's name could travel in. */
+export const notificationEventSchema = z.strictObject({
+  /** Workflow id + logical key ("case-…:task:2:created"), never the run id, which changes on continue-as-new. */
+  idempotencyKey: z.string().min(3).max(400),
+  kind: z.enum(NOTIFICATION_KINDS),
+  recipients: z
+    .array(
+      z.strictObject({
+        email: z.email(),
+        userId: z.string().min(1).optional(),
+        agencyCode: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+  taskId: z.string().min(1).optional(),
+  caseId: z.string().min(1).optional(),
+  taskKind: z.string().min(1).optional(),
+  taskLabel: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }).optional(),
+  dueAt: z.iso.datetime({ offset: true }).optional(),
+  policyClause: z.string().min(1).optional(),
+  escalationLevel: z.number().int().min(1).optional(),
+});
+
+export type NotificationEvent = z.infer<typeof notificationEventSchema>;
+
+export interface DeliveryReport {
+  inboxEntries: number;
+  emailsSent: number;
+  /** Sent by an earlier attempt. */
+  emailsAlreadySent: number;
+  /** Interrupted earlier between sending and recording; not sent again (see above). */
+  emailsUnconfirmed: number;
+}
+
+export interface NotificationDeliveryDependencies {
+  transport: Pick<Transporter, 'sendMail'>;
+  notifications: Pick<
+    NotificationRepository,
+    'ensure' | 'claim' | 'markSent' | 'release' | 'markFailed' | 'markUnconfirmed'
+  >;
+  mailFrom: string;
+  publicUrl: string;
+  /** How long a claimed send may be in flight before it counts as interrupted; longer than any SMTP timeout. */
+  inFlightLimitMs?: number;
+  now?: () => Date;
+}
+
+const DEFAULT_IN_FLIGHT_LIMIT_MS = 5 * 60_000;
+
+interface SmtpError {
+  responseCode?: number;
+  code?: string;
+  response?: string;
+  message?: string;
+}
+
+const isPermanent = (err: SmtpError) => typeof err.responseCode === 'number' && err.responseCode >= 500;
+const describe = (err: SmtpError) =>
+  `${err.responseCode ?? err.code ?? 'error'}: ${err.response ?? err.message ?? 'unknown'}`.slice(0, 500);
+
+type EmailOutcome = 'sent' | 'already_sent' | 'unconfirmed' | 'in_progress' | 'temporary' | 'permanent';
+
+export function createNotificationDelivery(deps: NotificationDeliveryDependencies) {
+  const now = deps.now ?? (() => new Date());
+  const inFlightLimitMs = deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS;
+  const messageIdDomain = new URL(deps.publicUrl).hostname || 'childsafe.local';
+  const messageIdFor = (key: string) =>
+    `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}.notification@${messageIdDomain}>`;
+
+  async function sendEmail(
+    event: NotificationEvent,
+    recipient: NotificationEvent['recipients'][number],
+    email: ReturnType<typeof renderNotificationEmail>,
+  ): Promise<EmailOutcome> {
+    const idempotencyKey = `${event.idempotencyKey}:email:${recipient.email.toLowerCase()}`;
+    const record = await deps.notifications.ensure({
+      idempotencyKey,
+      eventKey: event.idempotencyKey,
+      recipient,
+      channel: 'email',
+      kind: event.kind,
+      status: 'pending',
+      subject: email.subject,
+      links: email.links,
+      taskId: event.taskId,
+      caseId: event.caseId,
+      dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
+    });
+    switch (record.status) {
+      case 'sent':
+        return 'already_sent';
+      case 'unconfirmed':
+        return 'unconfirmed';
+      case 'failed':
+        return 'permanent';
+      case 'sending': {
+        const claimedAt = record.claimedAt ?? new Date(0);
+        if (now().getTime() - claimedAt.getTime() < inFlightLimitMs) return 'in_progress';
+        const note = 'interrupted between sending and recording; not sent again';
+        return (await deps.notifications.markUnconfirmed(idempotencyKey, claimedAt, note))
+          ? 'unconfirmed'
+          : 'in_progress';
+      }
+      case 'pending':
+        break;
+    }
+    if (!(await deps.notifications.claim(idempotencyKey, now()))) return 'in_progress';
+
+    const messageId = messageIdFor(idempotencyKey);
+    try {
+      await deps.transport.sendMail({
+        from: deps.mailFrom,
+        to: recipient.email,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId,
+        headers: { 'X-ChildSafe-Notification': event.kind },
+      });
+    } catch (err) {
+      const smtp = err as SmtpError;
+      if (isPermanent(smtp)) {
+        await deps.notifications.markFailed(idempotencyKey, describe(smtp));
+        return 'permanent';
+      }
+      await deps.notifications.release(idempotencyKey, describe(smtp));
+      return 'temporary';
+    }
+    await deps.notifications.markSent(idempotencyKey, messageId, now());
+    return 'sent';
+  }
+
+  return {
+    async deliver(input: NotificationEvent): Promise<DeliveryReport> {
+      const parsed = notificationEventSchema.safeParse(input);
+      if (!parsed.success) {
+        const fields = parsed.error.issues.map((i) => i.path.join('.') || '(event)').join(', ');
+        throw ApplicationFailure.nonRetryable(
+          `invalid notification event: ${fields}`,
+          NotificationFailure.InvalidEvent,
+        );
+      }
+      const event = parsed.data;
+      const email = renderNotificationEmail(event, { publicUrl: deps.publicUrl });
+
+      // The inbox first: it needs no mail server, so a person with an account always sees the notification.
+      const withAccounts = event.recipients.filter((r) => r.userId);
+      for (const recipient of withAccounts) {
+        await deps.notifications.ensure({
+          idempotencyKey: `${event.idempotencyKey}:inbox:${recipient.userId}`,
+          eventKey: event.idempotencyKey,
+          recipient,
+          channel: 'inbox',
+          kind: event.kind,
+          status: 'sent',
+          subject: email.subject,
+          links: email.links,
+          taskId: event.taskId,
+          caseId: event.caseId,
+          dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
+        });
+      }
+
+      const outcomes: { email: string; outcome: EmailOutcome }[] = [];
+      for (const recipient of event.recipients) {
+        outcomes.push({ email: recipient.email, outcome: await sendEmail(event, recipient, email) });
+      }
+      const withOutcome = (...wanted: EmailOutcome[]) => outcomes.filter((o) => wanted.includes(o.outcome));
+
+      const retryLater = withOutcome('temporary', 'in_progress');
+      if (retryLater.length) {
+        const type = withOutcome('temporary').length ? NotificationFailure.Temporary : NotificationFailure.InProgress;
+        throw ApplicationFailure.retryable(`${retryLater.length} email(s) not delivered yet`, type);
+      }
+      const failed = withOutcome('permanent');
+      if (failed.length) {
+        throw ApplicationFailure.nonRetryable(
+          `${failed.length} email(s) refused by the mail server`,
+          NotificationFailure.Permanent,
+          { failedRecipients: failed.map((f) => f.email) },
+        );
+      }
+      return {
+        inboxEntries: withAccounts.length,
+        emailsSent: withOutcome('sent').length,
+        emailsAlreadySent: withOutcome('already_sent').length,
+        emailsUnconfirmed: withOutcome('unconfirmed').length,
+      };
+    },
+  };
+}
+
+export type NotificationDelivery = ReturnType<typeof createNotificationDelivery>;

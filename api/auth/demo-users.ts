@@ -1,0 +1,123 @@
+/**
+ * Demo accounts, one for every role in each district, all with the same well-known password that `npm start` prints.
+ * Their addresses are the directory's duty-desk and supervisor contacts (models/seed/directory.ts), so the mail a task
+ * sends to an agency lands in a mailbox a demo account owns. Never seeded in production.
+ */
+import { isDuplicateKeyError } from '../../models/common';
+import type { UserRepository } from '../../models/user';
+import { DEMO_AGENCY_CODES, districtAgencyCode } from '../../models/seed/directory';
+import { hashPassword } from './passwords';
+import type { Role } from './roles';
+
+export const DEMO_PASSWORD = 'ChildSafe-demo-2026';
+
+export interface DemoUser {
+  email: string;
+  displayName: string;
+  role: Role;
+  agencyCode: string;
+  jurisdiction: { districtCode: string; streetCode?: string };
+}
+
+function districtDemoUsers(d: {
+  prefix: 'cn' | 'ft';
+  districtCode: string;
+  domain: string;
+  nameZh: string;
+  street: { code: string; zh: string; police: string; office: string };
+  agencies: { civilAffairs: string; school: string; hospital: string; court: string };
+}): DemoUser[] {
+  const district = { districtCode: d.districtCode };
+  const street = { districtCode: d.districtCode, streetCode: d.street.code };
+  const user = (
+    local: string,
+    displayName: string,
+    role: Role,
+    agencyCode: string,
+    jurisdiction = district,
+  ): DemoUser => ({
+    email: `${local}@${d.domain}`,
+    displayName,
+    role,
+    agencyCode,
+    jurisdiction,
+  });
+  return [
+    user('school', `${d.nameZh}演示小学 教师（演示）`, 'mandated_reporter', d.agencies.school, street),
+    user('hospital', `${d.nameZh}演示医院 医生（演示）`, 'mandated_reporter', d.agencies.hospital),
+    user(`police.${d.street.code}`, `${d.street.zh}派出所 民警（演示）`, 'agency_staff', d.street.police, street),
+    user(
+      `supervisor.police.${d.street.code}`,
+      `${d.street.zh}派出所 所长（演示）`,
+      'agency_supervisor',
+      d.street.police,
+      street,
+    ),
+    user(
+      `street.${d.street.code}`,
+      `${d.street.zh}街道 儿童保护协调员（演示）`,
+      'street_coordinator',
+      d.street.office,
+      street,
+    ),
+    user('civil-affairs', `${d.nameZh}民政局 儿童保护协调员（演示）`, 'district_coordinator', d.agencies.civilAffairs),
+    user('court', `${d.nameZh}人民法院 法官（演示）`, 'court_staff', d.agencies.court),
+    user(
+      'procuratorate',
+      `${d.nameZh}人民检察院 检察官（演示）`,
+      'procuratorate_staff',
+      districtAgencyCode(d.prefix, 'procuratorate'),
+    ),
+    user('admin', `${d.nameZh} 系统管理员（演示）`, 'administrator', d.agencies.civilAffairs),
+  ];
+}
+
+const cn = DEMO_AGENCY_CODES.changning;
+const ft = DEMO_AGENCY_CODES.fengtai;
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  ...districtDemoUsers({
+    prefix: 'cn',
+    districtCode: '310105',
+    domain: 'changning.demo.childsafe.local',
+    nameZh: '长宁区',
+    street: { code: 'huayang', zh: '华阳路', police: cn.policeHuayang, office: cn.streetHuayang },
+    agencies: { civilAffairs: cn.civilAffairs, school: cn.school, hospital: cn.hospital, court: cn.court },
+  }),
+  ...districtDemoUsers({
+    prefix: 'ft',
+    districtCode: '110106',
+    domain: 'fengtai.demo.childsafe.local',
+    nameZh: '丰台区',
+    street: { code: 'youanmen', zh: '右安门', police: ft.policeYouanmen, office: ft.streetYouanmen },
+    agencies: { civilAffairs: ft.civilAffairs, school: ft.school, hospital: ft.hospital, court: ft.court },
+  }),
+];
+
+/**
+ * Creates the demo accounts that do not exist yet; accounts already there (even with a changed password) are left
+ * alone, so running it at every start is safe.
+ */
+export async function seedDemoUsers(
+  users: Pick<UserRepository, 'findByEmail' | 'create'>,
+  options: { environment: 'development' | 'test' | 'production' },
+): Promise<{ created: string[]; existing: string[] }> {
+  if (options.environment === 'production') throw new Error('demo accounts are never created in production');
+  const created: string[] = [];
+  const existing: string[] = [];
+  for (const demo of DEMO_USERS) {
+    if (await users.findByEmail(demo.email)) {
+      existing.push(demo.email);
+      continue;
+    }
+    try {
+      await users.create({ ...demo, passwordHash: await hashPassword(DEMO_PASSWORD) });
+      created.push(demo.email);
+    } catch (err) {
+      // Another process seeding at the same moment created it first.
+      if (!isDuplicateKeyError(err)) throw err;
+      existing.push(demo.email);
+    }
+  }
+  return { created, existing };
+}

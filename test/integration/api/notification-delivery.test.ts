@@ -1,0 +1,277 @@
+/** Notification delivery against a real SMTP sink and the real store: one email per event and recipient, whatever retries. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import { ApplicationFailure } from '@temporalio/common';
+import { connectTestDatabase } from '../../helpers/mongo';
+import { readSinkMessages, startSmtpSink, type SmtpSink } from '../../../scripts/services/smtp-sink';
+import {
+  createNotificationDelivery,
+  NotificationFailure,
+  type NotificationDeliveryDependencies,
+  type NotificationEvent,
+} from '../../../activities/notification-delivery';
+import {
+  createNotificationRepository,
+  NotificationModel,
+  type NotificationRepository,
+} from '../../../models/notification';
+
+const PUBLIC_URL = 'https://childsafe.example.gov.cn';
+let drop: () => Promise<void>;
+const sinks: SmtpSink[] = [];
+const transports: nodemailer.Transporter[] = [];
+
+beforeAll(async () => {
+  drop = await connectTestDatabase('delivery');
+  await NotificationModel.init();
+});
+afterAll(async () => {
+  for (const t of transports) t.close();
+  await Promise.all(sinks.map((s) => s.stop()));
+  await drop();
+});
+
+async function sink(rejectWith?: () => { code: number; message: string } | undefined) {
+  const started = await startSmtpSink({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-mail-')), rejectWith });
+  sinks.push(started);
+  return started;
+}
+
+function transportTo(url: string) {
+  const transport = nodemailer.createTransport(url, {
+    connectionTimeout: 2000,
+    greetingTimeout: 2000,
+    socketTimeout: 5000,
+  });
+  transports.push(transport);
+  return transport;
+}
+
+function delivery(smtpUrl: string, overrides: Partial<NotificationDeliveryDependencies> = {}) {
+  return createNotificationDelivery({
+    transport: transportTo(smtpUrl),
+    notifications: createNotificationRepository(),
+    mailFrom: 'ChildSafe 儿童保护转介 <noreply@childsafe.local>',
+    publicUrl: PUBLIC_URL,
+    ...overrides,
+  });
+}
+
+function taskCreated(overrides: Partial<NotificationEvent> = {}): NotificationEvent {
+  const id = randomUUID().slice(0, 8);
+  return {
+    idempotencyKey: `case-${id}:task:1:created`,
+    kind: 'task_created',
+    recipients: [
+      {
+        email: 'police.huayang@changning.demo.childsafe.local',
+        userId: 'user-police',
+        agencyCode: 'cn.police.huayang',
+      },
+    ],
+    taskId: `task-${id}`,
+    caseId: `CN-2026-${id}`,
+    taskKind: 'emergency_response',
+    taskLabel: { zh: '紧急响应', en: 'Emergency response' },
+    dueAt: '2026-11-23T09:30:00.000Z',
+    policyClause: 'CN 四(一)',
+    ...overrides,
+  };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  return error as ApplicationFailure;
+}
+
+describe('notification delivery', () => {
+  it('sends one email in Chinese then English, linking to the task, naming only the task kind and case number', async () => {
+    const smtp = await sink();
+    const event = taskCreated();
+    const report = await delivery(smtp.url).deliver(event);
+    expect(report).toEqual({ inboxEntries: 1, emailsSent: 1, emailsAlreadySent: 0, emailsUnconfirmed: 0 });
+
+    const [mail, ...others] = readSinkMessages(smtp.dir);
+    expect(others).toEqual([]);
+    expect(mail!.to).toEqual(['police.huayang@changning.demo.childsafe.local']);
+    expect(mail!.subject).toBe(
+      `[ChildSafe] 新任务：紧急响应（案件 ${event.caseId}） / New task: Emergency response (case ${event.caseId})`,
+    );
+    expect(mail!.messageId).toMatch(/^<[0-9a-f]{40}\.notification@childsafe\.example\.gov\.cn>$/);
+    const text = mail!.text;
+    expect(text.indexOf('贵单位有一项新任务')).toBeLessThan(text.indexOf('Your agency has a new task'));
+    expect(text).toContain('办理期限：2026年11月23日 17:30（北京时间）');
+    expect(text).toContain('Due by: 23 Nov 2026, 17:30 (China Standard Time)');
+    expect(text).toContain('政策依据：CN 四(一)');
+    expect(text).toContain(`${PUBLIC_URL}/tasks/${event.taskId}`);
+    expect(mail!.html).toContain(`href="${PUBLIC_URL}/tasks/${event.taskId}"`);
+    expect(
+      await NotificationModel.findOne({
+        idempotencyKey: `${event.idempotencyKey}:email:police.huayang@changning.demo.childsafe.local`,
+      }).lean(),
+    ).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      channel: 'email',
+      messageId: mail!.messageId,
+    });
+  });
+
+  it('sends nothing again when the activity runs again after a success', async () => {
+    const smtp = await sink();
+    const event = taskCreated();
+    const deliver = delivery(smtp.url);
+    await deliver.deliver(event);
+    expect(await deliver.deliver(event)).toEqual({
+      inboxEntries: 1,
+      emailsSent: 0,
+      emailsAlreadySent: 1,
+      emailsUnconfirmed: 0,
+    });
+    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+  });
+
+  it('sends each recipient one email of their own', async () => {
+    const smtp = await sink();
+    const event = taskCreated({
+      kind: 'task_escalated',
+      escalationLevel: 2,
+      recipients: [
+        { email: 'supervisor.police.huayang@changning.demo.childsafe.local', userId: 'user-supervisor' },
+        { email: 'street.huayang@changning.demo.childsafe.local' },
+      ],
+    });
+    await delivery(smtp.url).deliver(event);
+    await delivery(smtp.url).deliver(event);
+    const mails = readSinkMessages(smtp.dir);
+    expect(mails.map((m) => m.to[0]).sort()).toEqual([
+      'street.huayang@changning.demo.childsafe.local',
+      'supervisor.police.huayang@changning.demo.childsafe.local',
+    ]);
+    expect(mails[0]!.subject).toContain('任务逾期升级（第2级）');
+    expect(await NotificationModel.countDocuments({ eventKey: event.idempotencyKey, channel: 'inbox' })).toBe(1);
+  });
+
+  it('An activity retried after the SMTP sink accepted the message still delivers exactly one email', async () => {
+    const smtp = await sink();
+    const event = taskCreated();
+    const repository = createNotificationRepository();
+    let recordingFails = true;
+    // The database write after the server's "250 accepted" fails once, as when the worker loses the database then.
+    const flaky: NotificationRepository = {
+      ...repository,
+      markSent: async (...args) => {
+        if (recordingFails) {
+          recordingFails = false;
+          throw Object.assign(new Error('connection lost'), { name: 'MongoNetworkError' });
+        }
+        return repository.markSent(...args);
+      },
+    };
+    let now = new Date();
+    const deliver = delivery(smtp.url, { notifications: flaky, now: () => now, inFlightLimitMs: 60_000 });
+
+    await expect(deliver.deliver(event)).rejects.toThrow('connection lost');
+    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+
+    // Retried at once: the first send might still be in flight, so wait and retry later.
+    const early = await failureOf(deliver.deliver(event));
+    expect(early.type).toBe(NotificationFailure.InProgress);
+    expect(early.nonRetryable).toBe(false);
+
+    // Retried after the in-flight limit: recorded as unconfirmed, not sent a second time.
+    now = new Date(now.getTime() + 61_000);
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 0, emailsUnconfirmed: 1 });
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 0, emailsUnconfirmed: 1 });
+    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+    expect(await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean()).toMatchObject({
+      status: 'unconfirmed',
+      attempts: 1,
+    });
+  });
+
+  it('records a permanent refusal (5xx) as failed and fails without retry, and never tries that email again', async () => {
+    let offered = 0;
+    const smtp = await sink(() => {
+      offered++;
+      return { code: 550, message: 'Mailbox unavailable' };
+    });
+    const event = taskCreated();
+    const deliver = delivery(smtp.url);
+    const failure = await failureOf(deliver.deliver(event));
+    expect(failure.type).toBe('PermanentDeliveryFailure');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.details).toEqual([{ failedRecipients: ['police.huayang@changning.demo.childsafe.local'] }]);
+    const record = await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean();
+    expect(record).toMatchObject({ status: 'failed', lastError: expect.stringContaining('550') });
+
+    const again = await failureOf(deliver.deliver(event));
+    expect(again.type).toBe('PermanentDeliveryFailure');
+    expect(offered).toBe(1);
+    expect(readSinkMessages(smtp.dir)).toEqual([]);
+    // The inbox entry was stored before any email was tried.
+    expect(await NotificationModel.countDocuments({ eventKey: event.idempotencyKey, channel: 'inbox' })).toBe(1);
+  });
+
+  it('fails with a retryable error on a temporary refusal (4xx) and sends once on the retry', async () => {
+    let refuse = true;
+    const smtp = await sink(() => (refuse ? { code: 451, message: 'Try again later' } : undefined));
+    const event = taskCreated();
+    const deliver = delivery(smtp.url);
+    const failure = await failureOf(deliver.deliver(event));
+    expect(failure.type).toBe(NotificationFailure.Temporary);
+    expect(failure.nonRetryable).toBe(false);
+    expect(await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean()).toMatchObject({
+      status: 'pending',
+      lastError: expect.stringContaining('451'),
+    });
+
+    refuse = false;
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 1 });
+    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+    expect(await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean()).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+    });
+  });
+
+  it('treats an unreachable mail server as temporary', async () => {
+    const smtp = await sink();
+    await smtp.stop();
+    sinks.splice(sinks.indexOf(smtp), 1);
+    const failure = await failureOf(delivery(smtp.url).deliver(taskCreated()));
+    expect(failure.type).toBe(NotificationFailure.Temporary);
+    expect(failure.nonRetryable).toBe(false);
+  });
+
+  it('refuses an event carrying anything beyond its fields, such as a child’s name, and stores and sends nothing', async () => {
+    const smtp = await sink();
+    const event = { ...taskCreated(), childName: '张小明' } as NotificationEvent;
+    const failure = await failureOf(delivery(smtp.url).deliver(event));
+    expect(failure.type).toBe(NotificationFailure.InvalidEvent);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('(event)');
+    expect(await NotificationModel.countDocuments({ eventKey: event.idempotencyKey })).toBe(0);
+    expect(readSinkMessages(smtp.dir)).toEqual([]);
+  });
+
+  it('writes each kind of notice in both languages without a child’s name', async () => {
+    const smtp = await sink();
+    const kinds = ['task_created', 'task_reminder', 'task_escalated', 'decision_needed', 'delivery_failed'] as const;
+    for (const kind of kinds) await delivery(smtp.url).deliver(taskCreated({ kind }));
+    const mails = readSinkMessages(smtp.dir);
+    expect(mails).toHaveLength(kinds.length);
+    for (const mail of mails) {
+      expect(mail.subject).toMatch(/^\[ChildSafe\] \S.*紧急响应.* \/ .*Emergency response/);
+      expect(mail.text).toMatch(/[\u4e00-\u9fff]/);
+      expect(mail.text).toContain('It carries no personal data about the child');
+    }
+  });
+});
