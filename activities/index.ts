@@ -1,0 +1,4 @@
+/** Every activity factory and the interfaces of the dependencies the worker must provide. */
+export * from './projection';
+export * from './notifications';
+export * from './intake';

@@ -1,0 +1,65 @@
+/**
+ * Intake activities: persist the report and find or create the child's file (ReportStore, over MongoDB), then route
+ * the report to the child's case with signal-with-start, so a report about a child whose case is open joins it and
+ * otherwise starts one (architecture.md, "Intake that cannot lose a report").
+ */
+import type { Client } from '@temporalio/client';
+import type { PolicyPack } from '../policies/schema';
+import type { caseWorkflow } from '../workflows/case.workflow';
+import {
+  caseStageSearchAttribute,
+  caseWorkflowId,
+  policyPackSearchAttribute,
+  reportFiledSignal,
+  type FiledReport,
+  type ReportSubmission,
+  type ResponsibleAgencies,
+} from '../workflows/definitions';
+
+export interface RecordedReport {
+  reportId: string;
+  childId: string;
+  /** Shown to the reporter as proof of reporting (CN 四(一): who reported what, when). */
+  receipt: string;
+}
+
+/** Implemented over MongoDB in models/; idempotent on `submission.idempotencyKey` (the same report returns the same ids). */
+export interface ReportStore {
+  recordReport(submission: ReportSubmission): Promise<RecordedReport>;
+}
+
+export interface RouteReportInput {
+  report: FiledReport;
+  pack: PolicyPack;
+  agencies: ResponsibleAgencies;
+}
+
+export function createIntakeActivities({ reports, client, taskQueue }: { reports: ReportStore; client: Client; taskQueue: string }) {
+  return {
+    async recordReport(submission: ReportSubmission): Promise<RecordedReport> {
+      return reports.recordReport(submission);
+    },
+
+    /**
+     * Joins the child's open case (signal-with-start signals a running workflow of that id) or starts one; the case
+     * dedupes by report id, so a retry is harmless. Start args and search attributes apply only to a new case.
+     */
+    async routeReportToCase({ report, pack, agencies }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
+      const workflowId = caseWorkflowId(report.childId);
+      await client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [{ caseId: workflowId, childId: report.childId, pack, agencies }],
+        signal: reportFiledSignal,
+        signalArgs: [report],
+        typedSearchAttributes: [
+          { key: caseStageSearchAttribute, value: 'awaiting_report' },
+          { key: policyPackSearchAttribute, value: `${pack.id}@${pack.version}` },
+        ],
+      });
+      return { caseWorkflowId: workflowId };
+    },
+  };
+}
+
+export type IntakeActivities = ReturnType<typeof createIntakeActivities>;

@@ -1,0 +1,83 @@
+/**
+ * Projection activities: the only writers of the MongoDB read model of cases and tasks (architecture.md). Each write
+ * carries a version that only grows (kept in workflow state, so it survives continue-as-new); the store ignores a
+ * write older than what it holds, so retries and replays cannot move the projection backwards.
+ */
+import type { CaseStage, Clock, EscalationRecord, Finding, RiskLevel, TaskKind, TaskStatus } from '../workflows/definitions';
+
+/** What the case list, filters and dashboards need: ids, codes and instants only. */
+export interface CaseProjectionFields {
+  childId: string;
+  pack: { id: string; version: string };
+  stage: CaseStage;
+  risk: RiskLevel;
+  leftBehind: boolean;
+  reportIds: string[];
+  openTaskIds: string[];
+  nextDeadline: string | null;
+  clocks: Clock[];
+  escalations: EscalationRecord[];
+  findings: Finding[];
+  nextStep: string | null;
+}
+
+export interface TaskProjectionFields {
+  ownerWorkflowId: string;
+  kind: TaskKind;
+  agencyId: string;
+  collaboratingAgencyIds: string[];
+  status: TaskStatus;
+  createdAt: string;
+  acceptBy: string;
+  completeBy: string;
+  closedAt: string | null;
+  escalations: EscalationRecord[];
+}
+
+/** An audit entry; `key` is unique (workflow id + logical key) so appending twice stores it once. */
+export interface AuditEvent {
+  key: string;
+  workflowId: string;
+  type: string;
+  at: string;
+  clause?: string;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** Implemented over MongoDB in models/ (versioned idempotent upserts, unique index on audit `key`). */
+export interface CaseProjectionStore {
+  upsertCaseProjection(workflowId: string, version: number, fields: CaseProjectionFields): Promise<void>;
+  upsertTaskProjection(taskId: string, version: number, fields: TaskProjectionFields): Promise<void>;
+  appendAudit(event: AuditEvent): Promise<void>;
+}
+
+export interface CaseSnapshot {
+  workflowId: string;
+  version: number;
+  fields: CaseProjectionFields;
+  /** Audit events produced by the change this snapshot follows. */
+  audit: AuditEvent[];
+}
+
+export interface TaskSnapshot {
+  taskId: string;
+  version: number;
+  fields: TaskProjectionFields;
+  audit: AuditEvent[];
+}
+
+export function createProjectionActivities({ cases }: { cases: CaseProjectionStore }) {
+  return {
+    async projectCase(snapshot: CaseSnapshot): Promise<void> {
+      // Audit first: if the projection write fails the retry appends nothing twice (unique key), then upserts.
+      for (const event of snapshot.audit) await cases.appendAudit(event);
+      await cases.upsertCaseProjection(snapshot.workflowId, snapshot.version, snapshot.fields);
+    },
+    async projectTask(snapshot: TaskSnapshot): Promise<void> {
+      for (const event of snapshot.audit) await cases.appendAudit(event);
+      await cases.upsertTaskProjection(snapshot.taskId, snapshot.version, snapshot.fields);
+    },
+  };
+}
+
+export type ProjectionActivities = ReturnType<typeof createProjectionActivities>;

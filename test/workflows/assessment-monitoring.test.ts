@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { addDuration } from '../../policies/duration';
+import type { CaseStatus } from '../../workflows/definitions';
+import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
+import {
+  accept,
+  acceptAndComplete,
+  caseHandle,
+  caseStatus,
+  committee,
+  complete,
+  createHarness,
+  eventually,
+  fileReport,
+  jointAssessment,
+  maybeRecordHistory,
+  openTaskOf,
+  police,
+  policeOutcome,
+  socialWorker,
+  streetOffice,
+  submission,
+  taskStatus,
+  withWorker,
+  type Harness,
+} from './harness';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+/** Runs a case from report to a recorded decision: police leave the child at home, then the assessment completes. */
+async function throughAssessment(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  childId: string,
+  grading: { riskLevel: 'low' | 'medium' | 'high'; recommendation: 'monitoring_only' | 'services' | 'temporary_guardianship' | 'legal_measures' },
+  leftBehind = false,
+): Promise<CaseStatus> {
+  await fileReport(env, taskQueue, await submission(env, childId, { leftBehind }));
+  const policeTask = await openTaskOf(env, childId, 'police_response');
+  const now = await env.currentTimeMs();
+  await acceptAndComplete(env, policeTask, police, policeOutcome(now, { kind: 'remains_with_guardian' }));
+  const jointTask = await openTaskOf(env, childId, 'joint_assessment');
+  const gradingTask = await openTaskOf(env, childId, 'risk_grading');
+  const status = await caseStatus(env, childId);
+  expect(status.state.stage).toBe('assessment');
+  const joint = status.openTasks.find((t) => t.taskId === jointTask);
+  expect(joint?.completeBy).toBe(addDuration(new Date(joint?.createdAt ?? 0), testPolicyPack.taskKinds.joint_assessment.complete.duration).toISOString());
+  expect((await taskStatus(env, jointTask)).collaboratingAgencyIds).toEqual([testAgencies.police_station]);
+
+  await acceptAndComplete(env, jointTask, streetOffice, jointAssessment);
+  await acceptAndComplete(env, gradingTask, socialWorker, { kind: 'risk_grading', ...grading, needs: ['family education'] });
+  return eventually(async () => {
+    const s = await caseStatus(env, childId);
+    expect(s.state.assessment.decision).toBeDefined();
+    return s;
+  });
+}
+
+describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT 三(二)2)', () => {
+  it('decides the next step from the risk grading and records the classification of the assessed facts', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      const status = await throughAssessment(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'temporary_guardianship' });
+      expect(status.state.stage).toBe('temporary_guardianship_pending');
+      expect(status.state.risk).toBe('high');
+      expect(status.state.assessment.decision).toMatchObject({ nextStep: 'temporary_guardianship', basis: 'risk_grading', clause: testPolicyPack.deadlines.riskGrading.clause });
+      expect(status.state.assessment.joint).toMatchObject({ facts: ['both_parents_migrant'], guardianship: 'improper' });
+      expect(status.state.assessment.classification).toEqual(expect.objectContaining({ categories: expect.any(Array) }));
+      expect(status.state.assessment.benefits).toEqual(expect.objectContaining({ granted: expect.any(Array) }));
+      // High risk: visited every P7D (CN 五(一)).
+      const visit = status.pendingClocks.find((c) => c.id === 'next_visit');
+      expect(visit).toMatchObject({ clause: 'CN 五(一)', firesAt: addDuration(new Date(visit?.startedAt ?? 0), 'P7D').toISOString() });
+      expect(status.nextDeadline).toBe(visit?.firesAt);
+    });
+  });
+
+  it('visits a left-behind child at the left-behind interval and escalates a visit that is not made in time', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      const decided = await throughAssessment(env, taskQueue, childId, { riskLevel: 'low', recommendation: 'monitoring_only' }, true);
+      expect(decided.state.stage).toBe('monitoring');
+      const clock = decided.pendingClocks.find((c) => c.id === 'next_visit');
+      // Low risk alone would be P3M; a left-behind child is visited at least every P1M (FT 三(二)2).
+      expect(clock).toMatchObject({ clause: 'FT 三(二)2', firesAt: addDuration(new Date(clock?.startedAt ?? 0), 'P1M').toISOString() });
+
+      await env.sleep(new Date(clock?.firesAt ?? 0).getTime() - (await env.currentTimeMs()) + 60_000);
+      const visitTask = await openTaskOf(env, childId, 'monitoring_visit');
+      const visit = (await caseStatus(env, childId)).openTasks.find((t) => t.taskId === visitTask);
+      expect(visit).toMatchObject({ agencyId: testAgencies.residents_committee });
+      expect(new Date(visit?.createdAt ?? 0).getTime() - new Date(clock?.firesAt ?? 0).getTime()).toBeLessThan(60_000);
+
+      await accept(env, visitTask, committee);
+      // The visit is due P7D after the task opened; the standard ladder starts at the deadline, then +P1D.
+      const completeBy = visit?.completeBy ?? '';
+      await env.sleep(new Date(completeBy).getTime() - (await env.currentTimeMs()) + 60_000);
+      const first = await eventually(async () => {
+        const t = await taskStatus(env, visitTask);
+        expect(t.escalations).toHaveLength(1);
+        return t;
+      });
+      expect(first.escalations[0]).toMatchObject({ phase: 'complete', rung: 1, notify: 'assignee', clause: 'CN 五(一)', dueAt: completeBy });
+      await env.sleep('1 day');
+      const second = await eventually(async () => {
+        const t = await taskStatus(env, visitTask);
+        expect(t.escalations).toHaveLength(2);
+        return t;
+      });
+      expect(second.escalations[1]).toMatchObject({ rung: 2, notify: 'agency_supervisor', dueAt: addDuration(new Date(completeBy), 'P1D').toISOString() });
+      expect(recorded.notifications.filter((n) => n.event.type === 'task_escalated').map((n) => n.idempotencyKey)).toEqual([
+        `${visitTask}:escalate:complete:1`,
+        `${visitTask}:escalate:complete:2`,
+      ]);
+
+      const now = await env.currentTimeMs();
+      await complete(env, visitTask, committee, {
+        kind: 'monitoring_visit',
+        visitedAt: new Date(now).toISOString(),
+        childSeen: true,
+        guardianshipArrangementAdequate: true,
+        newConcern: false,
+      });
+      const after = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.visits).toHaveLength(1);
+        return s;
+      });
+      expect(after.state.escalations.map((e) => e.rung)).toEqual([1, 2]);
+      expect(after.pendingClocks.map((c) => c.id)).toEqual(['next_visit']);
+      await maybeRecordHistory(caseHandle(env, childId), 'case-monitoring-missed-visit');
+    });
+  });
+});

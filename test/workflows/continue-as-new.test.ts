@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { caseWorkflowId, reportFiledSignal, type FiledReport } from '../../workflows/definitions';
+import type { caseWorkflow } from '../../workflows/case.workflow';
+import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
+import {
+  acceptAndComplete,
+  caseHandle,
+  caseStatus,
+  createHarness,
+  eventually,
+  jointAssessment,
+  maybeRecordHistory,
+  openTaskOf,
+  police,
+  policeOutcome,
+  socialWorker,
+  streetOffice,
+  submission,
+  withWorker,
+  type Harness,
+} from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+describe('a long-lived case', () => {
+  it('continues-as-new carrying its state, so no report is lost or applied twice across the boundary', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      const workflowId = caseWorkflowId(childId);
+      const sub = await submission(env, childId);
+      const report = (reportId: string, reportedAt: string): FiledReport => ({
+        reportId,
+        childId,
+        reporter: sub.reporter,
+        concerns: ['living_alone'],
+        discoveredAt: sub.discoveredAt,
+        reportedAt,
+        leftBehind: false,
+      });
+      // A tiny history limit forces continue-as-new several times during one ordinary case.
+      await env.client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [{ caseId: workflowId, childId, pack: testPolicyPack, agencies: testAgencies, historyEventLimit: 25 }],
+        signal: reportFiledSignal,
+        signalArgs: [report('report-1', sub.receivedAt)],
+      });
+      const firstRunId = (await caseHandle(env, childId).describe()).runId;
+
+      const policeTask = await openTaskOf(env, childId, 'police_response');
+      const now = await env.currentTimeMs();
+      await acceptAndComplete(env, policeTask, police, policeOutcome(now, { kind: 'remains_with_guardian' }));
+      const jointTask = await openTaskOf(env, childId, 'joint_assessment');
+      const gradingTask = await openTaskOf(env, childId, 'risk_grading');
+      await acceptAndComplete(env, jointTask, streetOffice, jointAssessment);
+      await acceptAndComplete(env, gradingTask, socialWorker, { kind: 'risk_grading', riskLevel: 'medium', recommendation: 'services' });
+
+      const decided = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.stage).toBe('services');
+        return s;
+      });
+      expect(decided.state.runCount).toBeGreaterThan(1);
+      expect((await caseHandle(env, childId).describe()).runId).not.toBe(firstRunId);
+
+      // The same report again (redelivered after the boundary) is not applied twice; a new one is applied once.
+      await caseHandle(env, childId).signal(reportFiledSignal, report('report-1', sub.receivedAt));
+      await caseHandle(env, childId).signal(reportFiledSignal, report('report-2', new Date(now + 60_000).toISOString()));
+      await caseHandle(env, childId).signal(reportFiledSignal, report('report-2', new Date(now + 60_000).toISOString()));
+      const after = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.reports.map((r) => r.reportId)).toEqual(['report-1', 'report-2']);
+        expect(s.openTasks.map((t) => t.kind)).toEqual(['police_response']);
+        return s;
+      });
+      expect(after.state.riskChanges.map((c) => [c.reason, c.to])).toEqual([['risk_grading', 'medium'], ['repeat_concern', 'high']]);
+      expect(after.state.tasks.map((t) => [t.kind, t.status])).toEqual([
+        ['police_response', 'completed'],
+        ['joint_assessment', 'completed'],
+        ['risk_grading', 'completed'],
+        ['police_response', 'open'],
+      ]);
+      // Task ids keep counting across runs, so a new task never reuses an old one's workflow id.
+      expect(new Set(after.state.tasks.map((t) => t.taskId)).size).toBe(4);
+
+      // The projection version only grows, across every run.
+      await eventually(async () => {
+        const { state } = await caseStatus(env, childId);
+        expect(recorded.caseProjections.at(-1)?.version).toBe(state.projectionVersion);
+      });
+      const versions = recorded.caseProjections.map((p) => p.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(new Set(versions).size).toBe(versions.length);
+      await maybeRecordHistory(caseHandle(env, childId), 'case-continued-as-new');
+    });
+  });
+});

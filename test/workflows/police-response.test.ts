@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { addDuration } from '../../policies/duration';
+import { caseStageSearchAttribute, caseWorkflowId, declineTaskUpdate, policyPackSearchAttribute, TaskRejection } from '../../workflows/definitions';
+import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
+import {
+  accept,
+  acceptAndComplete,
+  caseHandle,
+  caseStatus,
+  complete,
+  createHarness,
+  eventually,
+  fileReport,
+  maybeRecordHistory,
+  openTaskOf,
+  police,
+  policeOutcome,
+  streetOffice,
+  submission,
+  taskStatus,
+  withWorker,
+  type Harness,
+} from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+const minutes = (n: number) => n * 60_000;
+
+describe('police response (CN 四(二), FT 三(二)4)', () => {
+  it('opens a police task that the police acknowledge within the deadline, so no escalation fires', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      const intake = await fileReport(env, taskQueue, await submission(env, childId));
+      expect(intake.caseWorkflowId).toBe(caseWorkflowId(childId));
+
+      const taskId = await openTaskOf(env, childId, 'police_response');
+      const status = await caseStatus(env, childId);
+      expect(status.state.stage).toBe('emergency_response');
+      const [task] = status.openTasks;
+      expect(task).toMatchObject({ kind: 'police_response', agencyId: testAgencies.police_station });
+      expect(task.acceptBy).toBe(addDuration(new Date(task.createdAt), 'PT15M').toISOString());
+      expect(status.pendingClocks).toContainEqual(
+        expect.objectContaining({ id: `${taskId}:accept`, clause: 'CN 四(二)', startedAt: task.createdAt, firesAt: task.acceptBy }),
+      );
+      expect(status.nextDeadline).toBe(task.acceptBy);
+
+      await env.sleep('10 minutes');
+      expect((await accept(env, taskId, police)).status).toBe('accepted');
+      await env.sleep('30 minutes');
+
+      expect((await taskStatus(env, taskId)).escalations).toEqual([]);
+      const after = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.openTasks[0].acceptedAt).toBeDefined();
+        return s;
+      });
+      expect(after.pendingClocks.map((c) => c.id)).toEqual([`${taskId}:complete`]);
+      expect(after.state.escalations).toEqual([]);
+      expect(recorded.notifications.map((n) => n.idempotencyKey)).toEqual([`${taskId}:assigned`]);
+
+      const description = await caseHandle(env, childId).describe();
+      expect(description.typedSearchAttributes.get(caseStageSearchAttribute)).toBe('emergency_response');
+      expect(description.typedSearchAttributes.get(policyPackSearchAttribute)).toBe(`${testPolicyPack.id}@${testPolicyPack.version}`);
+      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-accepted-in-time');
+    });
+  });
+
+  it('climbs the escalation ladder rung by rung when the police do not acknowledge in time, recording each step', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      await fileReport(env, taskQueue, await submission(env, childId));
+      const taskId = await openTaskOf(env, childId, 'police_response');
+      const { acceptBy } = (await caseStatus(env, childId)).openTasks[0];
+      const ladder = testPolicyPack.escalationLadders[testPolicyPack.taskKinds.police_response.ladder];
+      expect(ladder.map((r) => r.notify)).toEqual(['assignee', 'agency_supervisor', 'street_coordinator', 'district_coordinator']);
+
+      // Rungs fire at acceptBy + 0, +15m, +30m, +1h. Step to just after each and check exactly that many fired.
+      const checkpoints = [16, 31, 46, 76];
+      for (const [index, minutesAfterStart] of checkpoints.entries()) {
+        const now = await env.currentTimeMs();
+        const target = new Date(acceptBy).getTime() - minutes(15) + minutes(minutesAfterStart);
+        await env.sleep(Math.max(0, target - now));
+        const task = await eventually(async () => {
+          const t = await taskStatus(env, taskId);
+          expect(t.escalations).toHaveLength(index + 1);
+          return t;
+        });
+        const rung = task.escalations[index];
+        const dueAt = addDuration(new Date(acceptBy), ladder[index].after).toISOString();
+        expect(rung).toMatchObject({ phase: 'accept', rung: index + 1, notify: ladder[index].notify, clause: 'CN 四(二)', deadline: acceptBy, dueAt });
+        const lateness = new Date(rung.at).getTime() - new Date(dueAt).getTime();
+        expect(lateness).toBeGreaterThanOrEqual(0);
+        expect(lateness).toBeLessThan(minutes(1));
+      }
+
+      const escalationNotices = recorded.notifications.filter((n) => n.event.type === 'task_escalated');
+      expect(escalationNotices.map((n) => n.idempotencyKey)).toEqual([1, 2, 3, 4].map((r) => `${taskId}:escalate:accept:${r}`));
+      expect(escalationNotices.map((n) => n.event.type === 'task_escalated' && n.event.target)).toEqual(ladder.map((r) => r.notify));
+      // The case learns of each step too, for the coordinators' status view.
+      await eventually(async () => expect((await caseStatus(env, childId)).state.escalations).toHaveLength(4));
+
+      // Accepting late stops the accept ladder; the task goes on to its completion deadline.
+      expect((await accept(env, taskId, police)).escalations).toHaveLength(4);
+      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-escalated');
+    });
+  });
+
+  it('records the written handover and the child’s view when the police hand the child to a relative', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await fileReport(env, taskQueue, await submission(env, childId));
+      const taskId = await openTaskOf(env, childId, 'police_response');
+      const now = await env.currentTimeMs();
+      const handover = {
+        receiverName: 'Wang Fang',
+        receiverRole: 'relative' as const,
+        relation: 'maternal aunt',
+        handedOverAt: new Date(now).toISOString(),
+        documentRef: 'HO-2026-0042',
+        childCanExpressView: true,
+        childView: 'wants to stay with her aunt',
+      };
+      await acceptAndComplete(env, taskId, police, policeOutcome(now, { kind: 'handed_over', handover }));
+
+      const status = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.stage).toBe('assessment');
+        return s;
+      });
+      expect(status.state.handovers).toEqual([{ taskId, handover }]);
+      expect(status.openTasks.map((t) => [t.kind, t.agencyId])).toEqual([
+        ['joint_assessment', testAgencies.street_office],
+        ['risk_grading', testAgencies.social_work],
+      ]);
+      await maybeRecordHistory(caseHandle(env, childId), 'case-handover-to-relative');
+    });
+  });
+
+  it('opens an urgent placement task for the street office when nobody can take the child, and waits for it', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await fileReport(env, taskQueue, await submission(env, childId));
+      const policeTask = await openTaskOf(env, childId, 'police_response');
+      const now = await env.currentTimeMs();
+      await acceptAndComplete(env, policeTask, police, policeOutcome(now, { kind: 'nobody_can_take', reason: 'no relative reachable' }));
+
+      const placementTask = await openTaskOf(env, childId, 'urgent_placement');
+      const status = await caseStatus(env, childId);
+      expect(status.state.stage).toBe('placement_pending');
+      expect(status.openTasks).toEqual([expect.objectContaining({ taskId: placementTask, agencyId: testAgencies.street_office })]);
+      await eventually(async () =>
+        expect((await caseHandle(env, childId).describe()).typedSearchAttributes.get(caseStageSearchAttribute)).toBe('placement_pending'),
+      );
+
+      await acceptAndComplete(env, placementTask, streetOffice, {
+        kind: 'urgent_placement',
+        placedAt: new Date(now).toISOString(),
+        siteType: 'temporary_care_site',
+        siteAgencyId: 'care-site-1',
+      });
+      await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('assessment'));
+    });
+  });
+
+  it('records a late-dispatch finding when the police were dispatched later than the pack allows', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await fileReport(env, taskQueue, await submission(env, childId));
+      const taskId = await openTaskOf(env, childId, 'police_response');
+      const { createdAt } = (await caseStatus(env, childId)).openTasks[0];
+      // The fixture allows PT30M from the report reaching the police to dispatch (CN 四(二) 立即出警).
+      const dispatchedAt = new Date(createdAt).getTime() + minutes(45);
+      await acceptAndComplete(env, taskId, police, policeOutcome(dispatchedAt, { kind: 'remains_with_guardian' }));
+      const status = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.findings).toHaveLength(1);
+        return s;
+      });
+      expect(status.state.findings[0]).toMatchObject({
+        kind: 'late_dispatch',
+        againstUnitId: testAgencies.police_station,
+        taskId,
+        deadline: addDuration(new Date(createdAt), 'PT30M').toISOString(),
+        clause: testPolicyPack.deadlines.policeDispatch.clause,
+      });
+    });
+  });
+
+  it('reopens a declined task for the agency the decliner names, keeping the report attached', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await fileReport(env, taskQueue, await submission(env, childId));
+      const first = await openTaskOf(env, childId, 'police_response');
+      const other = 'agency-police-2';
+      await expect(
+        env.client.workflow.getHandle(first).executeUpdate(declineTaskUpdate, { args: [{ actor: police, reason: ' ' }] }),
+      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      await env.client.workflow
+        .getHandle(first)
+        .executeUpdate(declineTaskUpdate, { args: [{ actor: police, reason: 'incident is in another precinct', redirectToAgencyId: other }] });
+
+      const status = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.openTasks).toEqual([expect.objectContaining({ kind: 'police_response', agencyId: other })]);
+        return s;
+      });
+      const reopened = status.openTasks[0].taskId;
+      expect(reopened).not.toBe(first);
+      expect(status.state.tasks.find((t) => t.taskId === first)?.status).toBe('declined');
+      expect(status.state.reports.map((r) => r.handledByTaskId)).toEqual([reopened]);
+      expect((await taskStatus(env, reopened)).concerns).toEqual(['living_alone']);
+    });
+  });
+
+  it('rejects illegal task commands with a stable reason before they enter history', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await fileReport(env, taskQueue, await submission(env, childId));
+      const taskId = await openTaskOf(env, childId, 'police_response');
+      const now = await env.currentTimeMs();
+      const good = policeOutcome(now, { kind: 'remains_with_guardian' });
+
+      const rejection = async (promise: Promise<unknown>) => {
+        const err = await promise.then(
+          () => {
+            throw new Error('expected the update to be rejected');
+          },
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+        const cause = (err as WorkflowUpdateFailedError).cause;
+        expect(cause).toBeInstanceOf(ApplicationFailure);
+        return cause as ApplicationFailure;
+      };
+
+      expect((await rejection(complete(env, taskId, police, good))).type).toBe(TaskRejection.TaskNotAccepted);
+      expect((await rejection(accept(env, taskId, streetOffice))).type).toBe(TaskRejection.WrongAgency);
+      await accept(env, taskId, police);
+      expect((await rejection(accept(env, taskId, police))).type).toBe(TaskRejection.TaskAlreadyAccepted);
+      expect(
+        (await rejection(complete(env, taskId, police, { kind: 'urgent_placement', placedAt: new Date(now).toISOString(), siteType: 'temporary_care_site', siteAgencyId: 'x' })))
+          .type,
+      ).toBe(TaskRejection.OutcomeKindMismatch);
+      expect(
+        (await rejection(complete(env, taskId, police, { ...good, responses: [{ concern: 'missing', response: 'child_search', searchStartedAt: new Date(now).toISOString(), found: false }] })))
+          .type,
+      ).toBe(TaskRejection.ConcernNotAddressed);
+      const noView = await rejection(
+        complete(env, taskId, police, policeOutcome(now, {
+          kind: 'handed_over',
+          handover: { receiverName: 'Li', receiverRole: 'relative', relation: 'uncle', handedOverAt: new Date(now).toISOString(), documentRef: 'HO-1', childCanExpressView: true },
+        })),
+      );
+      expect(noView.type).toBe(TaskRejection.InvalidOutcome);
+      expect(noView.message).toMatch(/childView/);
+
+      const history = await env.client.workflow.getHandle(taskId).fetchHistory();
+      const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      expect(accepted).toHaveLength(1);
+
+      await complete(env, taskId, police, good);
+      await env.client.workflow.getHandle(taskId).result();
+      // A closed task no longer runs, so a late command fails at the server rather than in a validator.
+      await expect(complete(env, taskId, police, good)).rejects.toThrow();
+      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-rejected-updates');
+    });
+  });
+});

@@ -1,0 +1,489 @@
+/**
+ * The case workflow: one per child's open case, id `case-<childId>` (see caseWorkflowId). It runs the chain
+ * report → emergency response → (urgent placement) → assessment → monitoring (FT 三(二)4), opening each agency task
+ * as a child workflow (agency-task.workflow.ts) that reports back by signal to this workflow id, so tasks outlive a
+ * continue-as-new of the case.
+ *
+ * Shape: signal handlers only record facts in `state` (dedupe, late-report finding, risk raise); one main loop acts
+ * on what is recorded (opens tasks, moves on, projects). The stage is derived from open tasks and the decision, so
+ * the state carried across continue-as-new is all the case needs to resume anywhere.
+ */
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AuditEvent, NotificationActivities, ProjectionActivities } from '../activities';
+import { decideBenefits } from '../policies/benefits';
+import { classifyChild } from '../policies/classification';
+import type { PolicyPack } from '../policies/schema';
+import { agencyTaskWorkflow } from './agency-task.workflow';
+import { clockFor, deadlineFrom, earliest, isLateReport, msUntil, nowIso, visitRule } from './clocks';
+import {
+  CaseFailure,
+  RISK_LEVELS,
+  caseStageSearchAttribute,
+  caseStatusQuery,
+  nextDeadlineSearchAttribute,
+  policyPackSearchAttribute,
+  reportFiledSignal,
+  taskAcceptedSignal,
+  taskClosedSignal,
+  taskEscalatedSignal,
+  taskWorkflowId,
+  type CaseStage,
+  type CaseState,
+  type CaseStatus,
+  type CaseTaskSummary,
+  type CaseWorkflowInput,
+  type Clock,
+  type FiledReport,
+  type NextStep,
+  type RiskChange,
+  type RiskLevel,
+  type TaskKind,
+  type TaskResult,
+} from './definitions';
+
+const { projectCase } = proxyActivities<ProjectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
+});
+const { notify } = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '5 minutes' },
+});
+
+/** Task kinds the case opens; a pinned pack without one of them cannot run a case. */
+export const CASE_TASK_KINDS: TaskKind[] = ['police_response', 'urgent_placement', 'joint_assessment', 'risk_grading', 'monitoring_visit'];
+
+/** History events after which the case continues-as-new even without the server's suggestion. */
+export const DEFAULT_HISTORY_EVENT_LIMIT = 5_000;
+
+const STAGE_FOR_NEXT_STEP: Record<NextStep, CaseStage> = {
+  monitoring_only: 'monitoring',
+  services: 'services',
+  temporary_guardianship: 'temporary_guardianship_pending',
+  legal_measures: 'legal_measures_pending',
+};
+
+const VISIT_CLOCK = 'next_visit';
+
+export function initialCaseState(input: CaseWorkflowInput): CaseState {
+  return {
+    caseId: input.caseId,
+    childId: input.childId,
+    pack: { id: input.pack.id, version: input.pack.version },
+    stage: 'awaiting_report',
+    // Provisional until the social-work risk grading (FT 三(三)4).
+    risk: 'low',
+    riskChanges: [],
+    leftBehind: false,
+    reports: [],
+    tasks: [],
+    taskSeq: 0,
+    emergencyOutcomes: [],
+    handovers: [],
+    assessment: {},
+    visits: [],
+    clocks: [],
+    escalations: [],
+    findings: [],
+    inbox: [],
+    projectionVersion: 0,
+    runCount: 1,
+  };
+}
+
+export function deriveStage(state: CaseState): CaseStage {
+  const open = (kind: TaskKind) => state.tasks.some((t) => t.kind === kind && t.status === 'open');
+  if (state.reports.length === 0) return 'awaiting_report';
+  if (open('police_response')) return 'emergency_response';
+  if (open('urgent_placement')) return 'placement_pending';
+  if (open('joint_assessment') || open('risk_grading')) return 'assessment';
+  const decision = state.assessment.decision;
+  return decision ? STAGE_FOR_NEXT_STEP[decision.nextStep] : 'assessment';
+}
+
+export function openTasks(state: CaseState): CaseTaskSummary[] {
+  return state.tasks.filter((t) => t.status === 'open');
+}
+
+/** Every running clock: the case's own and each open task's deadline still ahead of it. */
+export function pendingClocks(state: CaseState): Clock[] {
+  const taskClocks = openTasks(state).flatMap((t): Clock[] => [
+    ...(t.acceptedAt
+      ? []
+      : [{ id: `${t.taskId}:accept`, label: `${t.kind} accepted`, clause: t.acceptClause, startedAt: t.createdAt, firesAt: t.acceptBy }]),
+    { id: `${t.taskId}:complete`, label: `${t.kind} completed`, clause: t.completeClause, startedAt: t.createdAt, firesAt: t.completeBy },
+  ]);
+  return [...state.clocks, ...taskClocks];
+}
+
+export function caseStatus(state: CaseState): CaseStatus {
+  const clocks = pendingClocks(state);
+  return { state, openTasks: openTasks(state), pendingClocks: clocks, nextDeadline: earliest(clocks.map((c) => c.firesAt)) };
+}
+
+function raisedRisk(level: RiskLevel): RiskLevel {
+  return RISK_LEVELS[Math.min(RISK_LEVELS.indexOf(level) + 1, RISK_LEVELS.length - 1)];
+}
+
+/**
+ * Records a report in state (a signal handler: no I/O). Returns audit events. Dedupes by report id, so the same
+ * report signalled twice (intake retry, duplicate submission, redelivery across continue-as-new) is applied once.
+ */
+export function applyReport(state: CaseState, pack: PolicyPack, report: FiledReport): Omit<AuditEvent, 'key' | 'workflowId'>[] {
+  if (state.reports.some((r) => r.reportId === report.reportId)) return [];
+  const at = nowIso();
+  const events: Omit<AuditEvent, 'key' | 'workflowId'>[] = [
+    { type: 'report_filed', at, details: { reportId: report.reportId, reporterUnitId: report.reporter.unitId } },
+  ];
+  const late = isLateReport(pack, report.discoveredAt, report.reportedAt);
+  if (late) {
+    // CN 四(一): report "at the first moment"; a late report is an accountability finding against the reporting unit.
+    state.findings.push({
+      kind: 'late_report',
+      againstUnitId: report.reporter.unitId,
+      reportId: report.reportId,
+      discoveredAt: report.discoveredAt,
+      reportedAt: report.reportedAt,
+      deadline: deadlineFrom(report.discoveredAt, pack.deadlines.report).toISOString(),
+      clause: pack.deadlines.report.clause,
+      recordedAt: at,
+    });
+    events.push({ type: 'late_report_finding', at, clause: pack.deadlines.report.clause, details: { reportId: report.reportId, againstUnitId: report.reporter.unitId } });
+  }
+  // A second concern inside the repeat window is a warning sign in its own right: raise the risk one level.
+  const window = pack.deadlines.repeatConcernWindow;
+  const repeat = state.reports.some(
+    (r) => deadlineFrom(r.reportedAt, window).getTime() >= new Date(report.reportedAt).getTime(),
+  );
+  if (repeat) raiseRisk(state, { reason: 'repeat_concern', clause: window.clause, at, reportId: report.reportId });
+  state.reports.push({
+    reportId: report.reportId,
+    reporterUnitId: report.reporter.unitId,
+    concerns: report.concerns,
+    discoveredAt: report.discoveredAt,
+    reportedAt: report.reportedAt,
+    receivedAt: at,
+    late,
+  });
+  state.leftBehind ||= report.leftBehind;
+  return events;
+}
+
+function raiseRisk(state: CaseState, change: Omit<RiskChange, 'from' | 'to'>, to: RiskLevel = raisedRisk(state.risk)): void {
+  if (to === state.risk) return;
+  state.riskChanges.push({ ...change, from: state.risk, to });
+  state.risk = to;
+}
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
+  const { pack } = input;
+  const missingKinds = CASE_TASK_KINDS.filter((kind) => !pack.taskKinds[kind]);
+  if (missingKinds.length > 0) {
+    throw ApplicationFailure.create({
+      message: `policy pack ${pack.id}@${pack.version} has no task kind ${missingKinds.join(', ')}`,
+      type: CaseFailure.UnknownTaskKind,
+      nonRetryable: true,
+    });
+  }
+  const state: CaseState = input.carried ? { ...input.carried, runCount: input.carried.runCount + 1 } : initialCaseState(input);
+  const historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+
+  let pendingAudit: Omit<AuditEvent, 'key' | 'workflowId'>[] = [];
+  let upserted = '';
+
+  setHandler(caseStatusQuery, () => caseStatus(state));
+
+  setHandler(reportFiledSignal, (report) => {
+    if (report.childId !== state.childId) {
+      log.warn('report for another child ignored', { reportId: report.reportId, type: CaseFailure.ReportForAnotherChild });
+      return;
+    }
+    pendingAudit.push(...applyReport(state, pack, report));
+  });
+
+  setHandler(taskAcceptedSignal, ({ taskId, acceptedAt }) => {
+    const task = state.tasks.find((t) => t.taskId === taskId);
+    if (!task || task.acceptedAt) return;
+    task.acceptedAt = acceptedAt;
+    pendingAudit.push({ type: 'task_accepted', at: nowIso(), details: { taskId } });
+  });
+
+  setHandler(taskEscalatedSignal, (record) => {
+    const seen = state.escalations.some((e) => e.taskId === record.taskId && e.phase === record.phase && e.rung === record.rung);
+    if (seen) return;
+    state.escalations.push(record);
+    pendingAudit.push({ type: 'task_escalated', at: record.at, clause: record.clause, details: { taskId: record.taskId, rung: record.rung } });
+  });
+
+  setHandler(taskClosedSignal, (result) => {
+    const task = state.tasks.find((t) => t.taskId === result.taskId);
+    if (!task || task.status !== 'open') return;
+    task.status = result.status;
+    task.closedAt = result.closedAt;
+    state.inbox.push(result);
+  });
+
+  const agencyFor = (kind: TaskKind): string => {
+    const rule = pack.taskKinds[kind];
+    // FT 三(二)5 "one door accepts": without an agency of the required type, the street office takes the task.
+    const agencyId = input.agencies[rule.agencyType] ?? input.agencies.street_office;
+    if (!agencyId) {
+      throw ApplicationFailure.create({
+        message: `no responsible ${rule.agencyType} for ${kind} in case ${state.caseId}`,
+        type: CaseFailure.NoResponsibleAgency,
+        nonRetryable: true,
+      });
+    }
+    return agencyId;
+  };
+
+  const openTask = async (kind: TaskKind, opts: { agencyId?: string; concerns?: string[]; collaborators?: string[] } = {}) => {
+    const rule = pack.taskKinds[kind];
+    state.taskSeq += 1;
+    const taskId = taskWorkflowId(state.caseId, kind, state.taskSeq);
+    const createdAt = nowIso();
+    const agencyId = opts.agencyId ?? agencyFor(kind);
+    state.tasks.push({
+      taskId,
+      kind,
+      agencyId,
+      status: 'open',
+      createdAt,
+      acceptBy: deadlineFrom(createdAt, rule.accept).toISOString(),
+      completeBy: deadlineFrom(createdAt, rule.complete).toISOString(),
+      acceptClause: rule.accept.clause,
+      completeClause: rule.complete.clause,
+    });
+    pendingAudit.push({ type: 'task_opened', at: createdAt, clause: rule.clause, details: { taskId, kind, agencyId } });
+    await startChild(agencyTaskWorkflow, {
+      workflowId: taskId,
+      // Tasks outlive a continue-as-new of the case; they report back by signal to the case's workflow id.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          taskId,
+          ownerWorkflowId: state.caseId,
+          reportToOwner: true,
+          kind,
+          agencyId,
+          collaboratingAgencyIds: opts.collaborators ?? [],
+          concerns: opts.concerns ?? [],
+          createdAt,
+          rule,
+          ladder: pack.escalationLadders[rule.ladder],
+          pack: state.pack,
+        },
+      ],
+    });
+    return taskId;
+  };
+
+  const isOpen = (kind: TaskKind) => state.tasks.some((t) => t.kind === kind && t.status === 'open');
+  /** The police who responded to this case join its assessment (CN 四(三): the street office "with the police"). */
+  const policeAgency = () =>
+    state.tasks.filter((t) => t.kind === 'police_response' && t.status === 'completed').at(-1)?.agencyId ??
+    input.agencies[pack.taskKinds.police_response.agencyType];
+
+  /** CN 四(三), FT 三(三)4: joint street-office/police assessment and the social-work risk grading, side by side. */
+  const startAssessment = async () => {
+    if (isOpen('joint_assessment') || isOpen('risk_grading')) return;
+    state.assessment = { decision: state.assessment.decision };
+    const police = policeAgency();
+    await openTask('joint_assessment', { collaborators: police ? [police] : [] });
+    await openTask('risk_grading');
+  };
+
+  const scheduleVisit = () => {
+    // CN 五(一), FT 三(一)1, 三(二)2: children on the ledger are visited periodically, more often at higher risk.
+    const rule = visitRule(pack, state.risk, state.leftBehind);
+    state.clocks = [...state.clocks.filter((c) => c.id !== VISIT_CLOCK), clockFor(VISIT_CLOCK, nowIso(), rule)];
+  };
+
+  /** Routes reports the case has not acted on: a running emergency response covers them, else police are dispatched. */
+  const routeNewReports = async () => {
+    const unrouted = state.reports.filter((r) => !r.handledByTaskId);
+    if (unrouted.length === 0) return;
+    const running = state.tasks.find((t) => t.kind === 'police_response' && t.status === 'open');
+    if (running) {
+      for (const report of unrouted) {
+        report.handledByTaskId = running.taskId;
+        await notify({
+          workflowId: state.caseId,
+          logicalKey: `report-joined:${report.reportId}`,
+          event: { type: 'report_joined_case', caseId: state.caseId, reportId: report.reportId, agencyId: running.agencyId, taskId: running.taskId },
+        });
+      }
+      return;
+    }
+    // CN 四(二), FT 三(二)4: on a report of harm the police respond at once, by concern type.
+    const concerns = [...new Set(unrouted.flatMap((r) => r.concerns))];
+    const taskId = await openTask('police_response', { concerns });
+    for (const report of unrouted) report.handledByTaskId = taskId;
+  };
+
+  const recordLateDispatch = (taskId: string, dispatchedAt: string) => {
+    const task = state.tasks.find((t) => t.taskId === taskId);
+    if (!task) return;
+    const rule = pack.deadlines.policeDispatch;
+    const deadline = deadlineFrom(task.createdAt, rule);
+    if (new Date(dispatchedAt).getTime() <= deadline.getTime()) return;
+    state.findings.push({
+      kind: 'late_dispatch',
+      againstUnitId: task.agencyId,
+      taskId,
+      taskCreatedAt: task.createdAt,
+      dispatchedAt,
+      deadline: deadline.toISOString(),
+      clause: rule.clause,
+      recordedAt: nowIso(),
+    });
+    pendingAudit.push({ type: 'late_dispatch_finding', at: nowIso(), clause: rule.clause, details: { taskId, againstUnitId: task.agencyId } });
+  };
+
+  const handleResult = async (result: TaskResult) => {
+    if (result.status === 'declined') {
+      // FT 三(二)5: a declined task is not dropped; it goes to the named agency or back to the street office.
+      const declined = state.tasks.find((t) => t.taskId === result.taskId);
+      pendingAudit.push({ type: 'task_declined', at: result.closedAt, details: { taskId: result.taskId, reason: result.reason } });
+      const concerns = result.kind === 'police_response' ? [...new Set(state.reports.filter((r) => r.handledByTaskId === result.taskId).flatMap((r) => r.concerns))] : [];
+      const agencyId = result.redirectToAgencyId ?? input.agencies.street_office ?? declined?.agencyId;
+      const taskId = await openTask(result.kind, { agencyId, concerns });
+      for (const report of state.reports) if (report.handledByTaskId === result.taskId) report.handledByTaskId = taskId;
+      return;
+    }
+    const { outcome } = result;
+    switch (outcome.kind) {
+      case 'police_response': {
+        state.emergencyOutcomes.push({ taskId: result.taskId, outcome });
+        recordLateDispatch(result.taskId, outcome.dispatchedAt);
+        if (outcome.custody.kind === 'handed_over') state.handovers.push({ taskId: result.taskId, handover: outcome.custody.handover });
+        if (outcome.custody.kind === 'nobody_can_take') {
+          // CN 四(二): nobody can or will take the child → the street office places the child urgently.
+          await openTask('urgent_placement');
+          return;
+        }
+        await startAssessment();
+        return;
+      }
+      case 'urgent_placement':
+        await startAssessment();
+        return;
+      case 'joint_assessment': {
+        const facts = { ageYears: outcome.ageYears, facts: outcome.facts };
+        state.assessment.joint = outcome;
+        state.assessment.classification = classifyChild(pack, facts);
+        // Without this year's amounts the pack's preference order decides 择高 (FT 三(一)1); amounts come later.
+        state.assessment.benefits = decideBenefits(pack, facts);
+        state.leftBehind ||= state.assessment.classification.leftBehind;
+        break;
+      }
+      case 'risk_grading':
+        state.assessment.grading = outcome;
+        break;
+      case 'monitoring_visit':
+        state.visits.push({ taskId: result.taskId, outcome });
+        if (outcome.newConcern) {
+          raiseRisk(state, { reason: 'visit_found_concern', clause: visitRule(pack, state.risk, state.leftBehind).clause, at: nowIso() });
+        }
+        scheduleVisit();
+        return;
+      case 'detention_care_arrangement':
+        return;
+    }
+    const { joint, grading } = state.assessment;
+    if (joint && grading && !isOpen('joint_assessment') && !isOpen('risk_grading')) {
+      // The social-work grading decides the next step (FT 三(三)4); classification and benefits are recorded beside it.
+      raiseRisk(state, { reason: 'risk_grading', clause: pack.deadlines.riskGrading.clause, at: nowIso() }, grading.riskLevel);
+      state.assessment.decision = { nextStep: grading.recommendation, basis: 'risk_grading', clause: pack.deadlines.riskGrading.clause, decidedAt: nowIso() };
+      pendingAudit.push({ type: 'case_decided', at: nowIso(), clause: pack.deadlines.riskGrading.clause, details: { nextStep: grading.recommendation } });
+      if (!state.clocks.some((c) => c.id === VISIT_CLOCK) && !isOpen('monitoring_visit')) scheduleVisit();
+    }
+  };
+
+  const dueVisit = () => {
+    const clock = state.clocks.find((c) => c.id === VISIT_CLOCK);
+    return clock !== undefined && msUntil(clock.firesAt) === 0 && !isOpen('monitoring_visit');
+  };
+
+  const openVisit = async () => {
+    state.clocks = state.clocks.filter((c) => c.id !== VISIT_CLOCK);
+    await openTask('monitoring_visit');
+  };
+
+  const project = async () => {
+    state.stage = deriveStage(state);
+    state.projectionVersion += 1;
+    const version = state.projectionVersion;
+    const status = caseStatus(state);
+    const events = pendingAudit;
+    pendingAudit = [];
+    const searchKey = `${state.stage}|${status.nextDeadline ?? ''}`;
+    if (searchKey !== upserted) {
+      upsertSearchAttributes([
+        { key: caseStageSearchAttribute, value: state.stage },
+        { key: nextDeadlineSearchAttribute, value: status.nextDeadline ? new Date(status.nextDeadline) : null },
+        { key: policyPackSearchAttribute, value: `${state.pack.id}@${state.pack.version}` },
+      ]);
+      upserted = searchKey;
+    }
+    await projectCase({
+      workflowId: state.caseId,
+      version,
+      fields: {
+        childId: state.childId,
+        pack: state.pack,
+        stage: state.stage,
+        risk: state.risk,
+        leftBehind: state.leftBehind,
+        reportIds: state.reports.map((r) => r.reportId),
+        openTaskIds: status.openTasks.map((t) => t.taskId),
+        nextDeadline: status.nextDeadline ?? null,
+        clocks: status.pendingClocks,
+        escalations: state.escalations,
+        findings: state.findings,
+        nextStep: state.assessment.decision?.nextStep ?? null,
+      },
+      // Keys from workflow id + projection version (carried across continue-as-new), never the run id.
+      audit: events.map((e, i) => ({ ...e, key: `${state.caseId}:v${version}:${i}`, workflowId: state.caseId })),
+    });
+  };
+
+  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventLimit;
+  const hasWork = () =>
+    state.inbox.length > 0 || pendingAudit.length > 0 || state.reports.some((r) => !r.handledByTaskId) || dueVisit();
+
+  // A carried state may hold work; the first pass also projects the stage of a fresh run.
+  for (let first = true; ; first = false) {
+    if (!first) {
+      const visit = state.clocks.find((c) => c.id === VISIT_CLOCK);
+      if (visit && !isOpen('monitoring_visit')) await condition(hasWork, Math.max(1, msUntil(visit.firesAt)));
+      else await condition(hasWork);
+    }
+    await routeNewReports();
+    while (state.inbox.length > 0) {
+      const result = state.inbox.shift();
+      if (result) await handleResult(result);
+    }
+    if (dueVisit()) await openVisit();
+    await routeNewReports();
+    await project();
+
+    if (shouldContinueAsNew()) {
+      // Signal handlers are synchronous, but wait anyway so a future async handler cannot be cut off.
+      await condition(allHandlersFinished);
+      if (!hasWork()) await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+    }
+  }
+}

@@ -1,0 +1,569 @@
+/**
+ * Every message, search attribute and shared type of the ChildSafe workflows, in one module that the workflows, the
+ * API and the tests all import. A constant's suffix says its kind: `…Signal` (fire-and-forget fact), `…Update`
+ * (command the caller must see succeed or fail, validated before it enters history), `…Query` (status).
+ *
+ * Outcome schemas are zod so the same definition types the API body and validates the update inside the workflow.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { z } from 'zod';
+import type { Classification } from '../policies/classification';
+import type { BenefitResult } from '../policies/benefits';
+import { assessmentFact, type EscalationRung, type EscalationTarget, type PolicyPack, type TaskKindRule } from '../policies/schema';
+
+// ── Ids ────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The case workflow id is derived from the child's file, so "the open case for this child" is atomic: Temporal allows
+ * one open workflow per id, and signal-with-start joins it (architecture.md, "Intake that cannot lose a report").
+ */
+export function caseWorkflowId(childId: string): string {
+  return `case-${childId}`;
+}
+
+/** The intake workflow id is derived from the report's idempotency key: the same submission is one intake. */
+export function intakeWorkflowId(idempotencyKey: string): string {
+  return `intake-${idempotencyKey}`;
+}
+
+/** Task ids are the business id of the owning workflow plus a sequence number carried in state across continue-as-new. */
+export function taskWorkflowId(ownerWorkflowId: string, kind: TaskKind, seq: number): string {
+  return `${ownerWorkflowId}/task-${seq}-${kind}`;
+}
+
+export function detentionWorkflowId(noticeId: string): string {
+  return `detention-${noticeId}`;
+}
+
+// ── Search attributes (ids and stages only: no personal data) ─────────────────────────────────────────────────────
+
+export const caseStageSearchAttribute = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);
+export const nextDeadlineSearchAttribute = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
+export const policyPackSearchAttribute = defineSearchAttributeKey('PolicyPack', SearchAttributeType.KEYWORD);
+
+/** What the worker bootstrap (and the time-skipping test server) must register. */
+export const CASE_SEARCH_ATTRIBUTES = [caseStageSearchAttribute, nextDeadlineSearchAttribute, policyPackSearchAttribute];
+
+// ── Typed failures ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Stable `ApplicationFailure.type` names for rejected commands; the API maps them to 409/422. */
+export const TaskRejection = {
+  TaskClosed: 'TaskClosed',
+  TaskNotAccepted: 'TaskNotAccepted',
+  TaskAlreadyAccepted: 'TaskAlreadyAccepted',
+  WrongAgency: 'WrongAgency',
+  OutcomeKindMismatch: 'OutcomeKindMismatch',
+  InvalidOutcome: 'InvalidOutcome',
+  ConcernNotAddressed: 'ConcernNotAddressed',
+} as const;
+export type TaskRejection = (typeof TaskRejection)[keyof typeof TaskRejection];
+
+export const CaseFailure = {
+  UnknownTaskKind: 'UnknownTaskKind',
+  NoResponsibleAgency: 'NoResponsibleAgency',
+  ReportForAnotherChild: 'ReportForAnotherChild',
+} as const;
+
+// ── Shared value types ────────────────────────────────────────────────────────────────────────────────────────────
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+const riskLevel = z.enum(RISK_LEVELS);
+
+/** Who acts on a task: a user of an agency. The API fills it from the authenticated session. */
+export const actorSchema = z.object({ userId: z.string().min(1), agencyId: z.string().min(1) }).strict();
+export type Actor = z.infer<typeof actorSchema>;
+
+/** The pack a case was pinned to (the whole pack travels in the case input; tasks carry the id and version only). */
+export interface PackRef {
+  id: string;
+  version: string;
+}
+
+/**
+ * CN 四(二): a child handed to another guardian, a relative or the residents' committee needs a written handover;
+ * a child able to express a view is asked where they want to go, and that view is recorded.
+ */
+export const handoverRecordSchema = z
+  .object({
+    receiverName: z.string().min(1),
+    receiverRole: z.enum(['relative', 'other_guardian', 'residents_committee']),
+    relation: z.string().min(1),
+    handedOverAt: isoInstant,
+    documentRef: z.string().min(1),
+    childCanExpressView: z.boolean(),
+    childView: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((h) => !h.childCanExpressView || h.childView !== undefined, {
+    message: "CN 四(二): a child able to express a view must be asked, and the view recorded",
+    path: ['childView'],
+  });
+export type HandoverRecord = z.infer<typeof handoverRecordSchema>;
+
+// ── Task outcomes, one per task kind (discriminated on `kind`) ────────────────────────────────────────────────────
+
+/** CN 四(二), FT 三(二)4: what the police did, one entry per concern in the report. */
+export const concernResponseSchema = z.discriminatedUnion('response', [
+  // living alone / lacking guardianship: parents ordered to return at once, or an entrusted guardian named.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('guardian_recalled'),
+      measure: z.enum(['parents_ordered_to_return', 'entrusted_guardian_named']),
+      entrustedGuardianName: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((r) => r.measure !== 'entrusted_guardian_named' || r.entrustedGuardianName !== undefined, {
+      message: 'an entrusted guardian must be named',
+      path: ['entrustedGuardianName'],
+    }),
+  // missing / out of contact: rapid child-search mechanism.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('child_search'),
+      searchStartedAt: isoInstant,
+      found: z.boolean(),
+      foundAt: isoInstant.optional(),
+    })
+    .strict()
+    .refine((r) => !r.found || r.foundAt !== undefined, { message: 'a found child needs foundAt', path: ['foundAt'] }),
+  // domestic violence: stop it; if needed place the child in a rescue or welfare institution for protection.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('violence_stopped'),
+      childMovedToProtection: z.boolean(),
+      protectionInstitution: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((r) => !r.childMovedToProtection || r.protectionInstitution !== undefined, {
+      message: 'name the protecting institution',
+      path: ['protectionInstitution'],
+    }),
+  // injury or other infringement: stop it, protect, medical treatment and injury assessment.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('medical_care'),
+      medicalCareArranged: z.boolean(),
+      injuryAssessmentRef: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+export type ConcernResponse = z.infer<typeof concernResponseSchema>;
+
+/** The response a concern code calls for (CN 四(二)); codes not listed here accept any documented response. */
+export const RESPONSE_FOR_CONCERN: Readonly<Record<string, ConcernResponse['response']>> = {
+  living_alone: 'guardian_recalled',
+  lacking_guardianship: 'guardian_recalled',
+  missing: 'child_search',
+  domestic_violence: 'violence_stopped',
+  injury: 'medical_care',
+  infringement: 'medical_care',
+};
+
+/** Where the child is after the emergency response (CN 四(二)). */
+export const custodySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('remains_with_guardian') }).strict(),
+  z.object({ kind: z.literal('handed_over'), handover: handoverRecordSchema }).strict(),
+  z.object({ kind: z.literal('protective_placement'), institution: z.string().min(1) }).strict(),
+  // Nobody can or will take the child: the case opens an urgent placement task for the street office.
+  z.object({ kind: z.literal('nobody_can_take'), reason: z.string().min(1) }).strict(),
+]);
+export type Custody = z.infer<typeof custodySchema>;
+
+export const policeResponseOutcomeSchema = z
+  .object({
+    kind: z.literal('police_response'),
+    dispatchedAt: isoInstant,
+    responses: z.array(concernResponseSchema).min(1),
+    custody: custodySchema,
+    evidenceRefs: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const urgentPlacementOutcomeSchema = z
+  .object({
+    kind: z.literal('urgent_placement'),
+    placedAt: isoInstant,
+    siteType: z.enum(['temporary_care_site', 'welfare_institution']),
+    siteAgencyId: z.string().min(1),
+  })
+  .strict();
+
+/** CN 三(四): care arranged for the minor children of a detained adult. */
+export const detentionCareOutcomeSchema = z
+  .object({
+    kind: z.literal('detention_care_arrangement'),
+    arrangement: z.enum(['entrusted_to_relative', 'entrusted_to_other_adult', 'placed_by_street_office', 'not_needed']),
+    caregiverName: z.string().min(1).optional(),
+    handover: handoverRecordSchema.optional(),
+  })
+  .strict()
+  .refine((o) => o.arrangement === 'not_needed' || o.arrangement === 'placed_by_street_office' || o.caregiverName, {
+    message: 'name the entrusted caregiver',
+    path: ['caregiverName'],
+  });
+
+/**
+ * CN 四(三): the joint assessment of family situation, guardianship, physical and mental health. `facts` and
+ * `ageYears` are what the pack's category and benefit rules read (policies/criteria.ts); the rest is the record.
+ */
+export const jointAssessmentOutcomeSchema = z
+  .object({
+    kind: z.literal('joint_assessment'),
+    ageYears: z.number().int().min(0).max(18),
+    facts: z.array(assessmentFact),
+    familySituation: z.string().min(1),
+    guardianship: z.enum(['adequate', 'improper', 'missing']),
+    physicalHealth: z.string().min(1),
+    mentalHealth: z.string().min(1),
+  })
+  .strict();
+
+export const NEXT_STEPS = ['monitoring_only', 'services', 'temporary_guardianship', 'legal_measures'] as const;
+export type NextStep = (typeof NEXT_STEPS)[number];
+
+/** FT 三(三)4: the social-work risk grading and its recommendation. */
+export const riskGradingOutcomeSchema = z
+  .object({
+    kind: z.literal('risk_grading'),
+    riskLevel,
+    recommendation: z.enum(NEXT_STEPS),
+    needs: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** CN 五(一), FT 三(二)2: a periodic visit by the committee's child social worker. */
+export const monitoringVisitOutcomeSchema = z
+  .object({
+    kind: z.literal('monitoring_visit'),
+    visitedAt: isoInstant,
+    childSeen: z.boolean(),
+    guardianshipArrangementAdequate: z.boolean(),
+    newConcern: z.boolean(),
+  })
+  .strict();
+
+export const taskOutcomeSchema = z.discriminatedUnion('kind', [
+  policeResponseOutcomeSchema,
+  urgentPlacementOutcomeSchema,
+  detentionCareOutcomeSchema,
+  jointAssessmentOutcomeSchema,
+  riskGradingOutcomeSchema,
+  monitoringVisitOutcomeSchema,
+]);
+export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
+/** What a caller sends (defaults not yet applied). */
+export type TaskOutcomeInput = z.input<typeof taskOutcomeSchema>;
+export type TaskKind = TaskOutcome['kind'];
+export type OutcomeOf<K extends TaskKind> = Extract<TaskOutcome, { kind: K }>;
+export const TASK_KINDS = taskOutcomeSchema.options.map((o) => o.shape.kind.value) as TaskKind[];
+
+// ── Agency task workflow ──────────────────────────────────────────────────────────────────────────────────────────
+
+export type TaskStatus = 'created' | 'notified' | 'accepted' | 'completed' | 'declined';
+export type TaskPhase = 'accept' | 'complete';
+
+/** A clock the status query shows: when it started, when it fires, and the clause it enforces. */
+export interface Clock {
+  id: string;
+  label: string;
+  clause: string;
+  startedAt: string;
+  firesAt: string;
+}
+
+export interface EscalationRecord {
+  taskId: string;
+  kind: TaskKind;
+  phase: TaskPhase;
+  rung: number;
+  notify: EscalationTarget;
+  /** The policy clause whose deadline was missed. */
+  clause: string;
+  deadline: string;
+  dueAt: string;
+  at: string;
+}
+
+export interface AgencyTaskInput {
+  taskId: string;
+  /** Workflow id of the owner (case or detention notice): not a run id, so it survives continue-as-new. */
+  ownerWorkflowId: string;
+  /** Whether to signal the owner on escalation and close (the case does; short-lived owners await the result). */
+  reportToOwner: boolean;
+  kind: TaskKind;
+  agencyId: string;
+  collaboratingAgencyIds: string[];
+  /** Concern codes the outcome must address (emergency response only). */
+  concerns: string[];
+  /** When the owner created the task: both deadlines count from here, so owner and task agree on them exactly. */
+  createdAt: string;
+  rule: TaskKindRule;
+  ladder: EscalationRung[];
+  pack: PackRef;
+}
+
+export interface TaskState {
+  taskId: string;
+  ownerWorkflowId: string;
+  kind: TaskKind;
+  agencyId: string;
+  collaboratingAgencyIds: string[];
+  concerns: string[];
+  status: TaskStatus;
+  createdAt: string;
+  acceptBy: string;
+  completeBy: string;
+  acceptedAt?: string;
+  acceptedBy?: Actor;
+  closedAt?: string;
+  closedBy?: Actor;
+  outcome?: TaskOutcome;
+  declineReason?: string;
+  redirectToAgencyId?: string;
+  escalations: EscalationRecord[];
+  clocks: Clock[];
+  projectionVersion: number;
+}
+
+export type TaskResult =
+  | { taskId: string; kind: TaskKind; status: 'completed'; outcome: TaskOutcome; closedAt: string }
+  | { taskId: string; kind: TaskKind; status: 'declined'; reason: string; redirectToAgencyId?: string; closedAt: string };
+
+export interface AcceptTaskCommand {
+  actor: Actor;
+}
+export interface CompleteTaskCommand {
+  actor: Actor;
+  outcome: TaskOutcomeInput;
+}
+export interface DeclineTaskCommand {
+  actor: Actor;
+  reason: string;
+  /** "One door accepts" (FT 三(二)5): a declining agency may name who should act instead. */
+  redirectToAgencyId?: string;
+}
+
+export const acceptTaskUpdate = defineUpdate<TaskState, [AcceptTaskCommand]>('acceptTask');
+export const completeTaskUpdate = defineUpdate<TaskState, [CompleteTaskCommand]>('completeTask');
+export const declineTaskUpdate = defineUpdate<TaskState, [DeclineTaskCommand]>('declineTask');
+export const taskStatusQuery = defineQuery<TaskState>('taskStatus');
+
+/** Sent by a task workflow to its owner (by workflow id, so it reaches the current run after continue-as-new). */
+export const taskAcceptedSignal = defineSignal<[{ taskId: string; acceptedAt: string }]>('taskAccepted');
+export const taskEscalatedSignal = defineSignal<[EscalationRecord]>('taskEscalated');
+export const taskClosedSignal = defineSignal<[TaskResult]>('taskClosed');
+
+// ── Reports and the case workflow ─────────────────────────────────────────────────────────────────────────────────
+
+/** A mandatory report (CN 四(一), FT 三(二)4) as the intake stores it. */
+export interface FiledReport {
+  reportId: string;
+  childId: string;
+  reporter: { unitId: string; unitType: string; staffId?: string };
+  /** Pack concern codes. */
+  concerns: string[];
+  discoveredAt: string;
+  reportedAt: string;
+  leftBehind: boolean;
+}
+
+/** The case's responsible agencies by agency type (jurisdiction resolved at intake, CN 二 四是). */
+export type ResponsibleAgencies = Partial<Record<TaskKindRule['agencyType'], string>>;
+
+export type CaseStage =
+  | 'awaiting_report'
+  | 'emergency_response'
+  | 'placement_pending'
+  | 'assessment'
+  | 'monitoring'
+  | 'services'
+  | 'temporary_guardianship_pending'
+  | 'legal_measures_pending';
+
+export type Finding =
+  | {
+      kind: 'late_report';
+      /** CN 四(一): units that do not report at once are held accountable by their superiors. */
+      againstUnitId: string;
+      reportId: string;
+      discoveredAt: string;
+      reportedAt: string;
+      deadline: string;
+      clause: string;
+      recordedAt: string;
+    }
+  | {
+      kind: 'late_dispatch';
+      /** CN 四(二): police dispatch at once (立即出警); the pack sets how soon "at once" is. */
+      againstUnitId: string;
+      taskId: string;
+      taskCreatedAt: string;
+      dispatchedAt: string;
+      deadline: string;
+      clause: string;
+      recordedAt: string;
+    };
+
+export interface RiskChange {
+  from: RiskLevel;
+  to: RiskLevel;
+  reason: 'repeat_concern' | 'risk_grading' | 'visit_found_concern';
+  clause: string;
+  at: string;
+  reportId?: string;
+}
+
+export interface ReportRecord {
+  reportId: string;
+  reporterUnitId: string;
+  concerns: string[];
+  discoveredAt: string;
+  reportedAt: string;
+  receivedAt: string;
+  late: boolean;
+  /** The emergency-response task that covers this report, once the case has acted on it. */
+  handledByTaskId?: string;
+}
+
+export interface CaseTaskSummary {
+  taskId: string;
+  kind: TaskKind;
+  agencyId: string;
+  status: 'open' | 'completed' | 'declined';
+  createdAt: string;
+  acceptedAt?: string;
+  acceptBy: string;
+  completeBy: string;
+  acceptClause: string;
+  completeClause: string;
+  closedAt?: string;
+}
+
+export interface CaseDecision {
+  nextStep: NextStep;
+  basis: 'risk_grading';
+  clause: string;
+  decidedAt: string;
+}
+
+/**
+ * The case workflow's whole state: returned by the status query, carried across continue-as-new, and (minus nothing
+ * personal beyond ids) the source of the projection. Only ids, codes and instants: names and views stay in task state
+ * and the encrypted history.
+ */
+export interface CaseState {
+  caseId: string;
+  childId: string;
+  pack: PackRef;
+  stage: CaseStage;
+  risk: RiskLevel;
+  riskChanges: RiskChange[];
+  leftBehind: boolean;
+  reports: ReportRecord[];
+  tasks: CaseTaskSummary[];
+  taskSeq: number;
+  emergencyOutcomes: { taskId: string; outcome: OutcomeOf<'police_response'> }[];
+  handovers: { taskId: string; handover: HandoverRecord }[];
+  assessment: {
+    joint?: OutcomeOf<'joint_assessment'>;
+    grading?: OutcomeOf<'risk_grading'>;
+    /** classifyChild / decideBenefits over the joint assessment's facts (pure pack rules, CN 三, FT 二, 三(一)1). */
+    classification?: Classification;
+    benefits?: BenefitResult;
+    decision?: CaseDecision;
+  };
+  visits: { taskId: string; outcome: OutcomeOf<'monitoring_visit'> }[];
+  /** Case-level clocks (task deadlines are in `tasks`); the next monitoring visit lives here. */
+  clocks: Clock[];
+  escalations: EscalationRecord[];
+  findings: Finding[];
+  /** Task results received but not yet acted on (a signal handler only records; the main loop acts). */
+  inbox: TaskResult[];
+  projectionVersion: number;
+  /** Runs of this case, counting continue-as-new (diagnostic). */
+  runCount: number;
+}
+
+export interface CaseWorkflowInput {
+  caseId: string;
+  childId: string;
+  /** Pinned at case start: a running case never moves to a newer pack. */
+  pack: PolicyPack;
+  agencies: ResponsibleAgencies;
+  /** Continue-as-new after this many history events even if the server has not suggested it yet. */
+  historyEventLimit?: number;
+  /** Set only by continue-as-new. */
+  carried?: CaseState;
+}
+
+/** One typed status object for coordinators (the pending clocks include every open task's deadlines). */
+export interface CaseStatus {
+  state: CaseState;
+  openTasks: CaseTaskSummary[];
+  pendingClocks: Clock[];
+  nextDeadline?: string;
+}
+
+export const reportFiledSignal = defineSignal<[FiledReport]>('reportFiled');
+export const caseStatusQuery = defineQuery<CaseStatus>('caseStatus');
+
+// ── Intake ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A report as the API accepted it (validated, authorised); `receivedAt` is when the API took it. */
+export interface ReportSubmission {
+  idempotencyKey: string;
+  child: { childId?: string; localRef?: string };
+  reporter: { unitId: string; unitType: string; staffId?: string };
+  concerns: string[];
+  discoveredAt: string;
+  receivedAt: string;
+  leftBehind: boolean;
+  narrative?: string;
+}
+
+export interface IntakeInput {
+  submission: ReportSubmission;
+  pack: PolicyPack;
+  agencies: ResponsibleAgencies;
+}
+
+export interface IntakeResult {
+  reportId: string;
+  childId: string;
+  receipt: string;
+  caseWorkflowId: string;
+}
+
+// ── Detention notices (CN 三(四)) ─────────────────────────────────────────────────────────────────────────────────
+
+export interface DetentionNoticeInput {
+  noticeId: string;
+  detainingAgencyId: string;
+  /** Opaque reference to the detained adult's record (no personal data in workflow ids or search attributes). */
+  detainedPersonRef: string;
+  detainedAt: string;
+  minorChildren: { childId: string; needsEntrustedCare: boolean }[];
+  pack: PolicyPack;
+  agencies: ResponsibleAgencies;
+}
+
+export interface DetentionNoticeStatus {
+  noticeId: string;
+  openTaskIds: string[];
+  closedTaskIds: string[];
+}
+
+export const detentionNoticeStatusQuery = defineQuery<DetentionNoticeStatus>('detentionNoticeStatus');
+
+export interface DetentionNoticeResult {
+  noticeId: string;
+  arrangements: { childId: string; taskId: string; result: TaskResult }[];
+}

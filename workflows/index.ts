@@ -1,0 +1,5 @@
+/** Every workflow the worker runs (its workflowsPath). Messages and types live in ./definitions. */
+export { caseWorkflow } from './case.workflow';
+export { agencyTaskWorkflow } from './agency-task.workflow';
+export { intakeWorkflow } from './intake.workflow';
+export { detentionNoticeWorkflow } from './detention.workflow';

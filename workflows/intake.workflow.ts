@@ -1,0 +1,30 @@
+/**
+ * Intake of one mandatory report (CN 四(一), FT 三(二)4). The API starts it with workflow id intakeWorkflowId(the
+ * report's idempotency key), so a report submitted twice is one intake; once Temporal accepted the start the report
+ * is durable. It persists the report and the child's file, then routes the report to the child's case.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { IntakeActivities } from '../activities';
+import type { FiledReport, IntakeInput, IntakeResult } from './definitions';
+
+const { recordReport, routeReportToCase } = proxyActivities<IntakeActivities>({
+  startToCloseTimeout: '30 seconds',
+  // MongoDB or Temporal briefly down: keep retrying, the report must not be lost.
+  retry: { maximumInterval: '1 minute' },
+});
+
+export async function intakeWorkflow({ submission, pack, agencies }: IntakeInput): Promise<IntakeResult> {
+  const recorded = await recordReport(submission);
+  const report: FiledReport = {
+    reportId: recorded.reportId,
+    childId: recorded.childId,
+    reporter: submission.reporter,
+    concerns: submission.concerns,
+    discoveredAt: submission.discoveredAt,
+    // The unit reported when the system received it; discovered → received is what CN 四(一) measures.
+    reportedAt: submission.receivedAt,
+    leftBehind: submission.leftBehind,
+  };
+  const { caseWorkflowId } = await routeReportToCase({ report, pack, agencies });
+  return { ...recorded, caseWorkflowId };
+}
