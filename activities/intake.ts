@@ -11,6 +11,7 @@ import {
   caseWorkflowId,
   policyPackSearchAttribute,
   reportFiledSignal,
+  type CaseJurisdiction,
   type FiledReport,
   type ReportSubmission,
   type ResponsibleAgencies,
@@ -32,6 +33,8 @@ export interface RouteReportInput {
   report: FiledReport;
   pack: PolicyPack;
   agencies: ResponsibleAgencies;
+  /** Recorded only when this report opens the case. */
+  jurisdiction?: CaseJurisdiction;
 }
 
 export function createIntakeActivities({ reports, client, taskQueue }: { reports: ReportStore; client: Client; taskQueue: string }) {
@@ -44,12 +47,12 @@ export function createIntakeActivities({ reports, client, taskQueue }: { reports
      * Joins the child's open case (signal-with-start signals a running workflow of that id) or starts one; the case
      * dedupes by report id, so a retry is harmless. Start args and search attributes apply only to a new case.
      */
-    async routeReportToCase({ report, pack, agencies }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
+    async routeReportToCase({ report, pack, agencies, jurisdiction }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
       const workflowId = caseWorkflowId(report.childId);
       await client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
         workflowId,
         taskQueue,
-        args: [{ caseId: workflowId, childId: report.childId, pack, agencies }],
+        args: [{ caseId: workflowId, childId: report.childId, pack, agencies, ...(jurisdiction ? { jurisdiction } : {}) }],
         signal: reportFiledSignal,
         signalArgs: [report],
         typedSearchAttributes: [

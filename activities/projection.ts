@@ -3,12 +3,24 @@
  * carries a version that only grows (kept in workflow state, so it survives continue-as-new); the store ignores a
  * write older than what it holds, so retries and replays cannot move the projection backwards.
  */
-import type { CaseStage, Clock, EscalationRecord, Finding, RiskLevel, TaskKind, TaskStatus } from '../workflows/definitions';
+import type {
+  CaseJurisdiction,
+  CaseStage,
+  Clock,
+  EscalationRecord,
+  Finding,
+  RiskLevel,
+  TaskKind,
+  TaskStatus,
+} from '../workflows/definitions';
 
 /** What the case list, filters and dashboards need: ids, codes and instants only. */
 export interface CaseProjectionFields {
   childId: string;
   pack: { id: string; version: string };
+  jurisdiction: CaseJurisdiction | null;
+  /** Every agency that holds or held a task on the case: agency roles see the case through it. */
+  agencyCodes: string[];
   stage: CaseStage;
   risk: RiskLevel;
   leftBehind: boolean;
@@ -32,6 +44,11 @@ export interface TaskProjectionFields {
   completeBy: string;
   closedAt: string | null;
   escalations: EscalationRecord[];
+  acceptedAt: string | null;
+  concerns: string[];
+  pack: { id: string; version: string };
+  declineReason: string | null;
+  redirectToAgencyId: string | null;
 }
 
 /** An audit entry; `key` is unique (workflow id + logical key) so appending twice stores it once. */

@@ -7,6 +7,7 @@ import { createLogger } from '../common/logger';
 import { createTemporalClient, temporalReachable } from '../common/temporal';
 import { databaseReachable, openDatabase } from '../common/db';
 import { createApp } from './app';
+import { createRouters } from './routers';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
       temporal: () => temporalReachable(temporal.connection),
       database: () => databaseReachable(db.connection),
     },
+    routers: createRouters({ config, logger, temporal: temporal.client }),
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'API listening');

@@ -4,8 +4,8 @@
  */
 import pino, { type Logger } from 'pino';
 
+// Top-level `name` is pino's logger name; a child's name can only appear nested in a logged object.
 export const REDACTED_PATHS = [
-  'name',
   '*.name',
   'idNumber',
   '*.idNumber',

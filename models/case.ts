@@ -5,6 +5,17 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { placeSchema, RISK_LEVELS } from './common';
 
+const clockSchema = new Schema(
+  {
+    id: { type: String, required: true },
+    label: String,
+    clause: String,
+    startedAt: Date,
+    firesAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 const caseSchema = new Schema(
   {
     workflowId: { type: String, required: true, unique: true },
@@ -19,6 +30,19 @@ const caseSchema = new Schema(
     nextDeadline: Date,
     riskLevel: { type: String, enum: RISK_LEVELS },
     categories: { type: [String], default: undefined },
+    /** Shown to people ("CN-2026-0042"); the workflow id when absent. */
+    caseNumber: String,
+    /** Every agency that holds or held a task on the case (assignees and collaborators): agency roles' scope. */
+    agencyCodes: { type: [String], default: undefined },
+    leftBehind: Boolean,
+    reportIds: { type: [String], default: undefined },
+    openTaskIds: { type: [String], default: undefined },
+    /** The case's pending clocks (CaseStatus.pendingClocks), each with the clause it enforces. */
+    clocks: { type: [clockSchema], default: undefined },
+    /** EscalationRecord[] and Finding[] as the case workflow keeps them (workflows/definitions.ts). */
+    escalations: { type: [Schema.Types.Mixed], default: undefined },
+    findings: { type: [Schema.Types.Mixed], default: undefined },
+    nextStep: String,
     projectionVersion: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },

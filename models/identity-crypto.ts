@@ -2,13 +2,22 @@
  * Identity numbers (居民身份证号) are sensitive: child files keep them encrypted with AES-256-GCM and find them by a
  * keyed HMAC-SHA256 hash, so the database never holds a number in clear and a lookup needs the key.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface IdentityKeys {
   /** 32 bytes for AES-256-GCM. */
   encryptionKey: Buffer;
   /** At least 32 bytes for HMAC-SHA256. */
   hmacKey: Buffer;
+}
+
+/**
+ * Both keys from the one configured secret (CHILD_DATA_KEY), by HKDF with distinct labels, so an encryption key is
+ * never also used as a MAC key.
+ */
+export function deriveIdentityKeys(childDataKey: Buffer): IdentityKeys {
+  const derive = (label: string) => Buffer.from(hkdfSync('sha256', childDataKey, Buffer.alloc(0), `childsafe ${label}`, 32));
+  return { encryptionKey: derive('identity-encryption'), hmacKey: derive('identity-lookup-hmac') };
 }
 
 export class IdentityKeyError extends Error {

@@ -13,6 +13,8 @@ export const NOTIFICATION_KINDS = [
   'task_escalated',
   'decision_needed',
   'delivery_failed',
+  'case_update',
+  'accountability_finding',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NOTIFICATION_CHANNELS = ['email', 'inbox'] as const;

@@ -28,6 +28,15 @@ export interface CaseProjectionFields {
   nextDeadline?: Date;
   riskLevel?: RiskLevel;
   categories?: string[];
+  caseNumber?: string;
+  agencyCodes?: string[];
+  leftBehind?: boolean;
+  reportIds?: string[];
+  openTaskIds?: string[];
+  clocks?: { id: string; label?: string; clause?: string; startedAt?: Date; firesAt: Date }[];
+  escalations?: unknown[];
+  findings?: unknown[];
+  nextStep?: string;
 }
 
 export interface TaskProjectionFields {
@@ -44,6 +53,13 @@ export interface TaskProjectionFields {
   completedAt?: Date;
   escalations?: { at: Date; notify: EscalationTarget; deadline: 'accept' | 'complete'; clause?: string }[];
   outcome?: { code: string; note?: string };
+  collaboratingAgencyCodes?: string[];
+  concerns?: string[];
+  openedAt?: Date;
+  policyPackId?: string;
+  policyPackVersion?: string;
+  declineReason?: string;
+  redirectToAgencyCode?: string;
 }
 
 export class ProjectionVersionError extends Error {

@@ -6,6 +6,7 @@ import { ReportModel, type ReportRecord, type REPORTING_UNIT_TYPES } from './rep
 
 export interface ReportInput {
   receiptNumber: string;
+  reporterUserId?: string;
   reporter: { name: string; role?: string; phone?: string; email?: string };
   reportingUnit: { name?: string; type: (typeof REPORTING_UNIT_TYPES)[number]; agencyCode?: string };
   concernTypes: string[];

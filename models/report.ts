@@ -11,6 +11,8 @@ export const REPORTING_UNIT_TYPES = [...AGENCY_TYPES, 'individual'] as const;
 const reportSchema = new Schema(
   {
     receiptNumber: { type: String, required: true, unique: true },
+    /** The account that filed it: "my reports" lists by it. */
+    reporterUserId: String,
     reporter: {
       name: { type: String, required: true },
       role: String,
@@ -36,6 +38,8 @@ const reportSchema = new Schema(
   { timestamps: true },
 );
 
+// "My reports": a filer's reports, newest first.
+reportSchema.index({ reporterUserId: 1, reportedAt: -1 });
 // Reports about one child, newest first.
 reportSchema.index({ childId: 1, reportedAt: -1 });
 // A district's reports by time (timeliness indicator: reportedAt - discoveredAt).

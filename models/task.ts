@@ -23,6 +23,17 @@ const taskSchema = new Schema(
     /** A key of the pack's taskKinds. */
     kind: String,
     agencyCode: String,
+    /** Agencies working on the task with the assignee: they see it in their inbox but cannot act on it. */
+    collaboratingAgencyCodes: { type: [String], default: undefined },
+    /** Concern codes an emergency response must address (police_response). */
+    concerns: { type: [String], default: undefined },
+    /** When the owner created the task (AgencyTaskInput.createdAt): both deadlines count from here. */
+    openedAt: Date,
+    /** The pack the owning case is pinned to. */
+    policyPackId: String,
+    policyPackVersion: String,
+    declineReason: String,
+    redirectToAgencyCode: String,
     agencyType: { type: String, enum: AGENCY_TYPES },
     assignee: String,
     status: { type: String, enum: TASK_STATUSES },

@@ -3,9 +3,9 @@
  * run side by side and any can die: Temporal hands its work to the others.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { loadConfigOrExit } from '../common/config';
 import { createLogger } from '../common/logger';
+import { createMailTransport } from '../common/mail';
 import { openDatabase } from '../common/db';
 import { createDataConverter, createTemporalClient } from '../common/temporal';
 import { ensureSearchAttributes } from './search-attributes';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.MONGODB_URI, logger);
   await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, logger);
   const temporal = createTemporalClient(config);
-  const transport = nodemailer.createTransport(config.SMTP_URL, { pool: true, maxConnections: 2 });
+  const transport = createMailTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,

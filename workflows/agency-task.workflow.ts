@@ -190,6 +190,11 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
         completeBy: state.completeBy,
         closedAt: state.closedAt ?? null,
         escalations: state.escalations,
+        acceptedAt: state.acceptedAt ?? null,
+        concerns: state.concerns,
+        pack: input.pack,
+        declineReason: state.declineReason ?? null,
+        redirectToAgencyId: state.redirectToAgencyId ?? null,
       },
       audit: events,
     });

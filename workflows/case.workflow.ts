@@ -100,6 +100,7 @@ export function initialCaseState(input: CaseWorkflowInput): CaseState {
     inbox: [],
     projectionVersion: 0,
     runCount: 1,
+    ...(input.jurisdiction ? { jurisdiction: input.jurisdiction } : {}),
   };
 }
 
@@ -444,6 +445,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       fields: {
         childId: state.childId,
         pack: state.pack,
+        jurisdiction: state.jurisdiction ?? null,
+        agencyCodes: [...new Set(state.tasks.map((t) => t.agencyId))],
         stage: state.stage,
         risk: state.risk,
         leftBehind: state.leftBehind,

@@ -490,11 +490,21 @@ export interface CaseState {
   projectionVersion: number;
   /** Runs of this case, counting continue-as-new (diagnostic). */
   runCount: number;
+  jurisdiction?: CaseJurisdiction;
+}
+
+/** Where the case belongs (CN 二 四是): codes only, for scoping lists to a district or street. */
+export interface CaseJurisdiction {
+  districtCode: string;
+  streetCode?: string;
+  committeeCode?: string;
 }
 
 export interface CaseWorkflowInput {
   caseId: string;
   childId: string;
+  /** Absent only in cases started before jurisdiction was recorded. */
+  jurisdiction?: CaseJurisdiction;
   /** Pinned at case start: a running case never moves to a newer pack. */
   pack: PolicyPack;
   agencies: ResponsibleAgencies;
@@ -520,13 +530,30 @@ export const caseStatusQuery = defineQuery<CaseStatus>('caseStatus');
 /** A report as the API accepted it (validated, authorised); `receivedAt` is when the API took it. */
 export interface ReportSubmission {
   idempotencyKey: string;
-  child: { childId?: string; localRef?: string };
-  reporter: { unitId: string; unitType: string; staffId?: string };
+  /** Derived by the API from the filer and the Idempotency-Key: every retry of one report gets the same receipt. */
+  receipt: string;
+  /** The child as far as the reporter knows them. Encrypted in history by the payload codec. */
+  child: ReportedChild;
+  reporter: { unitId: string; unitType: string; staffId?: string; unitName?: string };
+  /** Where it happened: the place decides the responsible street and committee (CN 二 四是). */
+  place: CaseJurisdiction & { address?: string };
   concerns: string[];
   discoveredAt: string;
   receivedAt: string;
   leftBehind: boolean;
   narrative?: string;
+}
+
+export interface ReportedChild {
+  name?: string;
+  sex?: 'male' | 'female' | 'unknown';
+  /** YYYY-MM-DD */
+  dateOfBirth?: string;
+  approximateAge?: number;
+  /** 居民身份证号; without it the child gets a provisional file keyed by the receipt. */
+  idNumber?: string;
+  school?: string;
+  leftBehind?: boolean;
 }
 
 export interface IntakeInput {

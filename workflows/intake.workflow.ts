@@ -25,6 +25,8 @@ export async function intakeWorkflow({ submission, pack, agencies }: IntakeInput
     reportedAt: submission.receivedAt,
     leftBehind: submission.leftBehind,
   };
-  const { caseWorkflowId } = await routeReportToCase({ report, pack, agencies });
+  const { districtCode, streetCode, committeeCode } = submission.place;
+  const jurisdiction = { districtCode, ...(streetCode ? { streetCode } : {}), ...(committeeCode ? { committeeCode } : {}) };
+  const { caseWorkflowId } = await routeReportToCase({ report, pack, agencies, jurisdiction });
   return { ...recorded, caseWorkflowId };
 }

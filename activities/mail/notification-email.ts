@@ -75,6 +75,20 @@ function lines(
         zh: `「${label.zh}」${caseRef.zh}需要您作出决定。请登录 ChildSafe 查看并决定。`,
         en: `"${label.en}"${caseRef.en} needs your decision. Please sign in to ChildSafe to review and decide.`,
       };
+    case 'case_update':
+      return {
+        zhSubject: `案件有新情况：${label.zh}${caseRef.zh}`,
+        enSubject: `New information: ${label.en}${caseRef.en}`,
+        zh: `您正在办理的任务「${label.zh}」${caseRef.zh}所涉案件收到了新的报告。请登录 ChildSafe 查看，并在处置中一并考虑。`,
+        en: `A new report has joined the case of your open task "${label.en}"${caseRef.en}. Please sign in to ChildSafe to read it and take it into account.`,
+      };
+    case 'accountability_finding':
+      return {
+        zhSubject: `迟报问责记录${caseRef.zh}`,
+        enSubject: `Late-report finding${caseRef.en}`,
+        zh: `一份强制报告晚于规定时限提交${caseRef.zh}，已记录为对报告单位的问责事项（长宁 四(一)）。请登录 ChildSafe 查看并督促整改。`,
+        en: `A mandatory report was filed later than the deadline${caseRef.en} and is recorded as an accountability finding against the reporting unit (CN 四(一)). Please sign in to ChildSafe to review it and follow up.`,
+      };
     case 'delivery_failed':
       return {
         zhSubject: `通知未能送达：${label.zh}${caseRef.zh}`,

@@ -17,8 +17,8 @@ import type { Logger } from '../../common/logger';
 import { isDuplicateKeyError } from '../../models/common';
 
 export interface RateLimitStore {
-  /** Counts one hit on `key` and returns the count so far in that window. */
-  hit(key: string, expiresAt: Date): Promise<number>;
+  /** Counts one hit on `key` and returns the count so far in that window; `now` is the limiter's clock. */
+  hit(key: string, expiresAt: Date, now: Date): Promise<number>;
 }
 
 const windowSchema = new Schema(
@@ -49,9 +49,9 @@ export function createMongoRateLimitStore(windows: Model<RateLimitWindow> = Rate
     }
   };
   return {
-    async hit(key, expiresAt) {
+    async hit(key, expiresAt, now) {
       const hits = await count(key, expiresAt);
-      if (hits === 1) await windows.deleteMany({ expiresAt: { $lte: new Date() } });
+      if (hits === 1) await windows.deleteMany({ expiresAt: { $lte: now } });
       return hits;
     },
   };
@@ -77,7 +77,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     const windowEnd = windowStart + windowMs;
     let count: number;
     try {
-      count = await options.store.hit(`${options.name}:${req.ip ?? 'unknown'}:${windowStart}`, new Date(windowEnd));
+      count = await options.store.hit(`${options.name}:${req.ip ?? 'unknown'}:${windowStart}`, new Date(windowEnd), new Date(at));
     } catch (err) {
       options.logger.warn(
         { limiter: options.name, err: (err as Error).name },

@@ -91,7 +91,8 @@ export function createFakes(env: TestWorkflowEnvironment, taskQueue: string): { 
         async recordReport(submission) {
           const known = recorded.reports.get(submission.idempotencyKey);
           if (known) return known;
-          const childId = submission.child.childId ?? `child-${randomUUID()}`;
+          // The real store finds the child's file by ID number; here the ID number stands for the file id.
+          const childId = submission.child.idNumber ?? `child-${randomUUID()}`;
           const report = { reportId: `report-${randomUUID()}`, childId, receipt: `R-${recorded.reports.size + 1}` };
           recorded.reports.set(submission.idempotencyKey, report);
           return report;
@@ -166,8 +167,10 @@ export async function submission(
   const { discoveredMinutesAgo = 10, ...rest } = overrides;
   return {
     idempotencyKey: randomUUID(),
-    child: { childId },
+    receipt: `CS-TEST-${randomUUID().slice(0, 8)}`,
+    child: { idNumber: childId },
     reporter: { unitId: 'school-7', unitType: 'school', staffId: 'teacher-3' },
+    place: { districtCode: '310105', streetCode: 'huayang' },
     concerns: ['living_alone'],
     discoveredAt: new Date(now - discoveredMinutesAgo * 60_000).toISOString(),
     receivedAt: new Date(now).toISOString(),

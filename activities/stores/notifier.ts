@@ -1,0 +1,160 @@
+/**
+ * The Notifier the notification activities call: turns a workflow's "what happened, to which agency, at which rung"
+ * into recipients from the agency directory and the accounts (duty desk, supervisor, street or district
+ * coordinators), then delivers by email and in-app inbox exactly once per key. A permanent delivery failure is not
+ * dropped: it is delivered to the district coordinators as "notification not delivered" instead.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { findAgency } from '../../models/agency-directory';
+import type { AgencyRecord } from '../../models/agency';
+import { UserModel } from '../../models/user';
+import { listPolicyPacks, loadPolicyPack } from '../../policies';
+import type { EscalationTarget } from '../../policies/schema';
+import { NotificationFailure, type NotificationDelivery, type NotificationEvent as Delivery } from '../notification-delivery';
+import type { NotificationEvent, Notifier } from '../notifications';
+
+type Recipient = Delivery['recipients'][number];
+
+function taskLabel(kind: string): { zh: string; en: string } | undefined {
+  for (const summary of listPolicyPacks()) {
+    const rule = loadPolicyPack(summary.id).taskKinds[kind];
+    if (rule) return rule.label;
+  }
+  return undefined;
+}
+
+async function usersWith(filter: Record<string, unknown>): Promise<Recipient[]> {
+  const users = await UserModel.find({ active: { $ne: false }, ...filter }).select({ email: 1, agencyCode: 1 }).lean().exec();
+  return users.map((u) => ({ email: u.email, userId: String(u._id), agencyCode: u.agencyCode }));
+}
+
+/** One entry per address; an account's entry (which also gets an inbox item) wins over a bare contact address. */
+function unique(recipients: Recipient[]): Recipient[] {
+  const byEmail = new Map<string, Recipient>();
+  for (const r of recipients) {
+    const key = r.email.toLowerCase();
+    const known = byEmail.get(key);
+    if (!known || (!known.userId && r.userId)) byEmail.set(key, r);
+  }
+  return [...byEmail.values()];
+}
+
+async function agencyDesk(agency: AgencyRecord): Promise<Recipient[]> {
+  const contacts = (agency.contacts ?? [])
+    .filter((c) => c.email)
+    .map((c) => ({ email: c.email!, agencyCode: agency.code }));
+  return [...contacts, ...(await usersWith({ agencyCode: agency.code, role: 'agency_staff' }))];
+}
+
+async function coordinators(role: 'street_coordinator' | 'district_coordinator', agency: AgencyRecord | null) {
+  const district = agency?.jurisdiction?.districtCode;
+  if (!district) return [];
+  const street = agency?.jurisdiction?.streetCode;
+  if (role === 'street_coordinator' && street) {
+    return usersWith({ role, 'jurisdiction.districtCode': district, 'jurisdiction.streetCode': street });
+  }
+  return usersWith({ role: 'district_coordinator', 'jurisdiction.districtCode': district });
+}
+
+async function escalationRecipients(target: EscalationTarget, agency: AgencyRecord | null): Promise<Recipient[]> {
+  if (!agency) return [];
+  switch (target) {
+    case 'assignee':
+      return agencyDesk(agency);
+    case 'agency_supervisor':
+      return [
+        ...(agency.supervisor?.email ? [{ email: agency.supervisor.email, agencyCode: agency.code }] : []),
+        ...(await usersWith({ agencyCode: agency.code, role: 'agency_supervisor' })),
+      ];
+    case 'street_coordinator':
+    case 'district_coordinator':
+      return coordinators(target, agency);
+  }
+}
+
+/** Recipients and the delivery event for a workflow's notification. */
+async function resolve(idempotencyKey: string, event: NotificationEvent): Promise<Delivery> {
+  switch (event.type) {
+    case 'task_assigned': {
+      const agency = await findAgency(event.agencyId);
+      return {
+        idempotencyKey,
+        kind: 'task_created',
+        recipients: agency ? await agencyDesk(agency) : [],
+        taskId: event.taskId,
+        taskKind: event.kind,
+        ...labelled(event.kind),
+        dueAt: event.acceptBy,
+      };
+    }
+    case 'task_escalated': {
+      const agency = await findAgency(event.agencyId);
+      return {
+        idempotencyKey,
+        kind: 'task_escalated',
+        recipients: await escalationRecipients(event.target, agency),
+        taskId: event.taskId,
+        taskKind: event.kind,
+        ...labelled(event.kind),
+        dueAt: event.deadline,
+        policyClause: event.clause,
+        escalationLevel: event.rung + 1,
+      };
+    }
+    case 'report_joined_case': {
+      const agency = await findAgency(event.agencyId);
+      return {
+        idempotencyKey,
+        kind: 'case_update',
+        recipients: agency ? await agencyDesk(agency) : [],
+        taskId: event.taskId,
+        caseId: event.caseId,
+      };
+    }
+    case 'late_report_finding': {
+      // CN 四(一): the reporting unit's superiors hold it to account; the district coordinators see every finding.
+      const unit = await findAgency(event.againstUnitId);
+      return {
+        idempotencyKey,
+        kind: 'accountability_finding',
+        recipients: await coordinators('district_coordinator', unit),
+        caseId: event.caseId,
+        policyClause: event.clause,
+      };
+    }
+  }
+}
+
+function labelled(kind: string): { taskLabel?: { zh: string; en: string } } {
+  const label = taskLabel(kind);
+  return label ? { taskLabel: label } : {};
+}
+
+export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDelivery, 'deliver'> }): Notifier {
+  const allCoordinators = () => usersWith({ role: 'district_coordinator' });
+  return {
+    async send({ idempotencyKey, event }) {
+      const resolved = await resolve(idempotencyKey, event);
+      // Nobody found for the agency (or a unit outside the directory): the coordinators must still hear of it.
+      const recipients = unique(resolved.recipients.length ? resolved.recipients : await allCoordinators());
+      const delivery = { ...resolved, recipients };
+      try {
+        await deps.delivery.deliver(delivery);
+      } catch (err) {
+        if (!(err instanceof ApplicationFailure) || err.type !== NotificationFailure.Permanent) throw err;
+        // Never silently dropped: the coordinators are told the agency could not be reached.
+        const agency = 'agencyId' in event ? await findAgency(event.agencyId) : null;
+        const fallback = await coordinators('district_coordinator', agency);
+        await deps.delivery.deliver({
+          idempotencyKey: `${idempotencyKey}:delivery-failed`,
+          kind: 'delivery_failed',
+          recipients: fallback.length ? fallback : await allCoordinators(),
+          ...(delivery.taskId ? { taskId: delivery.taskId } : {}),
+          ...(delivery.caseId ? { caseId: delivery.caseId } : {}),
+          ...(delivery.taskKind ? { taskKind: delivery.taskKind } : {}),
+          ...(delivery.taskLabel ? { taskLabel: delivery.taskLabel } : {}),
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The projection activities' store over MongoDB: versioned upserts of the case and task read models (an older
+ * version changes nothing) and the audit log (once per key).
+ */
+import { Types } from 'mongoose';
+import { appendAudit } from '../../models/audit-repository';
+import { upsertCaseProjection, upsertTaskProjection } from '../../models/projection-repository';
+import type { CaseProjectionStore, CaseProjectionFields, TaskProjectionFields, AuditEvent } from '../projection';
+import type { TaskStatus } from '../../workflows/definitions';
+
+const objectIdOrUndefined = (id: string) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : undefined);
+const date = (iso: string | null | undefined) => (iso ? new Date(iso) : undefined);
+
+/** The read model's task statuses: created/notified are both "open" to a person. */
+const TASK_STATUS: Record<TaskStatus, 'open' | 'accepted' | 'completed' | 'declined'> = {
+  created: 'open',
+  notified: 'open',
+  accepted: 'accepted',
+  completed: 'completed',
+  declined: 'declined',
+};
+
+export function createMongoProjectionStore(): CaseProjectionStore {
+  return {
+    async upsertCaseProjection(workflowId: string, version: number, f: CaseProjectionFields): Promise<void> {
+      await upsertCaseProjection(workflowId, version, {
+        childId: objectIdOrUndefined(f.childId),
+        ...(f.jurisdiction ? { jurisdiction: f.jurisdiction } : {}),
+        stage: f.stage,
+        policyPackId: f.pack.id,
+        policyPackVersion: f.pack.version,
+        openTaskCount: f.openTaskIds.length,
+        nextDeadline: date(f.nextDeadline),
+        riskLevel: f.risk,
+        agencyCodes: f.agencyCodes,
+        leftBehind: f.leftBehind,
+        reportIds: f.reportIds,
+        openTaskIds: f.openTaskIds,
+        clocks: f.clocks.map((c) => ({ ...c, startedAt: new Date(c.startedAt), firesAt: new Date(c.firesAt) })),
+        escalations: f.escalations,
+        findings: f.findings,
+        nextStep: f.nextStep ?? undefined,
+      });
+    },
+    async upsertTaskProjection(taskId: string, version: number, f: TaskProjectionFields): Promise<void> {
+      await upsertTaskProjection(taskId, version, {
+        caseWorkflowId: f.ownerWorkflowId,
+        kind: f.kind,
+        agencyCode: f.agencyId,
+        collaboratingAgencyCodes: f.collaboratingAgencyIds,
+        status: TASK_STATUS[f.status],
+        openedAt: new Date(f.createdAt),
+        acceptDueAt: new Date(f.acceptBy),
+        completeDueAt: new Date(f.completeBy),
+        completedAt: date(f.closedAt),
+        acceptedAt: date(f.acceptedAt),
+        concerns: f.concerns,
+        policyPackId: f.pack.id,
+        policyPackVersion: f.pack.version,
+        ...(f.declineReason ? { declineReason: f.declineReason } : {}),
+        ...(f.redirectToAgencyId ? { redirectToAgencyCode: f.redirectToAgencyId } : {}),
+        escalations: f.escalations.map((e) => ({ at: new Date(e.at), notify: e.notify, deadline: e.phase, clause: e.clause })),
+      });
+    },
+    async appendAudit(event: AuditEvent): Promise<void> {
+      await appendAudit({
+        key: event.key,
+        actor: { kind: 'workflow', id: event.workflowId },
+        action: event.type,
+        caseWorkflowId: event.workflowId.startsWith('case-') ? event.workflowId : undefined,
+        at: new Date(event.at),
+        ...(event.clause ? { reason: event.clause } : {}),
+        details: event.details,
+      });
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The intake's ReportStore over MongoDB: find or create the child's file (one file per child, by the keyed hash of
+ * the ID number; a provisional file keyed by the receipt otherwise), then save the report once per receipt number.
+ * Both steps are idempotent, so a retried activity lands on the same file and the same report.
+ */
+import { Types } from 'mongoose';
+import type { ChildRepository } from '../../models/child-repository';
+import { saveReport } from '../../models/report-repository';
+import { UserModel } from '../../models/user';
+import { REPORTING_UNIT_TYPES } from '../../models/report';
+import { caseWorkflowId, type ReportSubmission } from '../../workflows/definitions';
+import type { RecordedReport, ReportStore } from '../intake';
+
+/** A child reported without a name still gets a file; the placeholder says so in both languages. */
+export const UNKNOWN_CHILD_NAME = '姓名不详 (name unknown)';
+
+type UnitType = (typeof REPORTING_UNIT_TYPES)[number];
+const isUnitType = (t: string): t is UnitType => (REPORTING_UNIT_TYPES as readonly string[]).includes(t);
+
+export function createMongoReportStore(deps: { children: ChildRepository }): ReportStore {
+  return {
+    async recordReport(submission: ReportSubmission): Promise<RecordedReport> {
+      const { child: reported, place } = submission;
+      const { child } = await deps.children.findOrCreateChildFile({
+        ...(reported.idNumber ? { idNumber: reported.idNumber } : { provisionalKey: submission.receipt }),
+        name: reported.name ?? UNKNOWN_CHILD_NAME,
+        ...(reported.sex ? { sex: reported.sex } : {}),
+        ...(reported.dateOfBirth ? { dateOfBirth: new Date(`${reported.dateOfBirth}T00:00:00Z`) } : {}),
+        districtCode: place.districtCode,
+        residence: { districtCode: place.districtCode, streetCode: place.streetCode, committeeCode: place.committeeCode, address: place.address },
+        ...(reported.school ? { school: { name: reported.school } } : {}),
+      });
+      const staff =
+        submission.reporter.staffId && Types.ObjectId.isValid(submission.reporter.staffId)
+          ? await UserModel.findById(submission.reporter.staffId).select({ displayName: 1, email: 1 }).lean().exec()
+          : null;
+      const { report } = await saveReport({
+        receiptNumber: submission.receipt,
+        ...(submission.reporter.staffId ? { reporterUserId: submission.reporter.staffId } : {}),
+        reporter: { name: staff?.displayName ?? submission.reporter.unitName ?? submission.reporter.unitId, ...(staff?.email ? { email: staff.email } : {}) },
+        reportingUnit: {
+          name: submission.reporter.unitName,
+          type: isUnitType(submission.reporter.unitType) ? submission.reporter.unitType : 'individual',
+          agencyCode: submission.reporter.unitId,
+        },
+        concernTypes: submission.concerns,
+        discoveredAt: new Date(submission.discoveredAt),
+        reportedAt: new Date(submission.receivedAt),
+        place,
+        account: submission.narrative ?? '',
+        childId: child._id,
+        caseWorkflowId: caseWorkflowId(String(child._id)),
+      });
+      return { reportId: String(report._id), childId: String(child._id), receipt: report.receiptNumber };
+    },
+  };
+}

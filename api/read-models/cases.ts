@@ -1,0 +1,74 @@
+/** The case list over the projection: the caller's scope ANDed with the filters, and each case's overdue task count. */
+import { CaseModel, type CaseRecord } from '../../models/case';
+import { TaskModel, type TaskRecord } from '../../models/task';
+import { scopeFilter, type Scope, type ScopeFields } from '../auth/scope';
+import { apiTaskStatus, isOverdue, overdueTaskFilter } from './tasks';
+
+export const CASE_SCOPE_FIELDS: ScopeFields = {
+  districtCode: 'jurisdiction.districtCode',
+  streetCode: 'jurisdiction.streetCode',
+  agencyCodes: 'agencyCodes',
+};
+
+export interface CaseFilters {
+  stage?: string;
+  districtCode?: string;
+  streetCode?: string;
+  category?: string;
+  risk?: string;
+  /** A pending clock of the case has passed. */
+  overdue?: boolean;
+  /** The next pending clock fires within this many days from now. */
+  dueWithinDays?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function caseListFilter(scope: Scope, filters: CaseFilters, now: Date): Record<string, unknown> {
+  const conditions: Record<string, unknown>[] = [scopeFilter(scope, CASE_SCOPE_FIELDS)];
+  if (filters.stage) conditions.push({ stage: filters.stage });
+  if (filters.districtCode) conditions.push({ 'jurisdiction.districtCode': filters.districtCode });
+  if (filters.streetCode) conditions.push({ 'jurisdiction.streetCode': filters.streetCode });
+  if (filters.category) conditions.push({ categories: filters.category });
+  if (filters.risk) conditions.push({ riskLevel: filters.risk });
+  if (filters.overdue) conditions.push({ nextDeadline: { $lt: now } });
+  if (filters.dueWithinDays !== undefined) {
+    conditions.push({ nextDeadline: { $gte: now, $lte: new Date(now.getTime() + filters.dueWithinDays * DAY_MS) } });
+  }
+  return { $and: conditions };
+}
+
+export async function listCases(filter: Record<string, unknown>, page: { page: number; limit: number }) {
+  const [items, total] = await Promise.all([
+    CaseModel.find(filter)
+      .sort({ nextDeadline: 1, workflowId: 1 })
+      .skip((page.page - 1) * page.limit)
+      .limit(page.limit)
+      .lean<CaseRecord[]>()
+      .exec(),
+    CaseModel.countDocuments(filter).exec(),
+  ]);
+  return { items, total };
+}
+
+/** Overdue open tasks per case, for one page of cases. */
+export async function overdueTasksByCase(caseIds: readonly string[], now: Date): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (caseIds.length === 0) return counts;
+  const tasks = await TaskModel.find({ caseWorkflowId: { $in: caseIds }, ...overdueTaskFilter(now) })
+    .lean<TaskRecord[]>()
+    .exec();
+  for (const t of tasks) {
+    if (!t.caseWorkflowId || !isOverdue(apiTaskStatus(t.status), t.acceptDueAt, t.completeDueAt, now)) continue;
+    counts.set(t.caseWorkflowId, (counts.get(t.caseWorkflowId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The open tasks of one case from the projection (when the workflow cannot answer). */
+export function openTasksOfCase(caseId: string): Promise<TaskRecord[]> {
+  return TaskModel.find({ caseWorkflowId: caseId, status: { $in: ['open', 'accepted'] } })
+    .sort({ createdAt: 1 })
+    .lean<TaskRecord[]>()
+    .exec();
+}

@@ -1,0 +1,170 @@
+/**
+ * The district's indicators (CN 五(一), FT 三(四)3: the district sets indicators and assesses agencies), computed
+ * over the projection with only the aggregation stages both MongoDB and FerretDB v1 run ($match, $group with $sum,
+ * $sort, $unwind, $count); medians and the clocks ending soon are computed here over bounded fetches.
+ */
+import { AgencyModel, type AgencyRecord } from '../../models/agency';
+import { CaseModel, type CaseRecord } from '../../models/case';
+import { ReportModel } from '../../models/report';
+import { TaskModel, type TaskRecord } from '../../models/task';
+import { overdueTaskFilter } from './tasks';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** How many recent tasks a median is taken over. */
+const MEDIAN_SAMPLE = 1_000;
+
+type Bilingual = { zh: string; en: string };
+
+export interface Indicators {
+  districtCode: string;
+  casesByStage: Record<string, number>;
+  overdueByAgency: { agencyCode: string; name: Bilingual; count: number }[];
+  reportsBySourceType: Record<string, number>;
+  medianMinutesToPoliceAck: number | null;
+  medianHoursToAssessment: number | null;
+  perStreet: { streetCode: string; name: Bilingual; cases: number; overdue: number }[];
+  escalationsThisWeek: number;
+  clocksEndingSoon: { caseId: string; clockId: string; label: string; clause: string; firesAt: string }[];
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+
+type Counted = { _id: string | null; count: number };
+
+const toRecord = (rows: Counted[]) =>
+  Object.fromEntries(rows.filter((r) => r._id !== null && r._id !== undefined).map((r) => [String(r._id), r.count]));
+
+export async function computeIndicators(districtCode: string, now: Date, soonHours = 48): Promise<Indicators> {
+  const agencies = await AgencyModel.find(
+    { 'jurisdiction.districtCode': districtCode },
+    { code: 1, name: 1, type: 1, level: 1, jurisdiction: 1 },
+  )
+    .lean<AgencyRecord[]>()
+    .exec();
+  const agencyCodes = agencies.map((a) => a.code);
+  const nameOf = new Map(agencies.map((a) => [a.code, { zh: a.name.zh, en: a.name.en }]));
+  const streetNames = new Map(
+    agencies
+      .filter((a) => a.type === 'street_office' && a.jurisdiction?.streetCode)
+      .map((a) => [a.jurisdiction!.streetCode!, { zh: a.name.zh, en: a.name.en }]),
+  );
+  const inDistrict = { 'jurisdiction.districtCode': districtCode };
+  const soonUntil = new Date(now.getTime() + soonHours * HOUR);
+  const districtTasks = { agencyCode: { $in: agencyCodes } };
+
+  const [byStage, overdueAgencies, reportSources, streets, overdueStreets, escalations, soon, acks, assessments] =
+    await Promise.all([
+      CaseModel.aggregate<Counted>([{ $match: inDistrict }, { $group: { _id: '$stage', count: { $sum: 1 } } }]).exec(),
+      TaskModel.aggregate<Counted>([
+        { $match: { ...districtTasks, ...overdueTaskFilter(now) } },
+        { $group: { _id: '$agencyCode', count: { $sum: 1 } } },
+        { $sort: { count: -1, _id: 1 } },
+      ]).exec(),
+      ReportModel.aggregate<Counted>([
+        { $match: { 'place.districtCode': districtCode } },
+        { $group: { _id: '$reportingUnit.type', count: { $sum: 1 } } },
+      ]).exec(),
+      CaseModel.aggregate<Counted>([
+        { $match: inDistrict },
+        { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
+      ]).exec(),
+      CaseModel.aggregate<Counted>([
+        { $match: { ...inDistrict, nextDeadline: { $lt: now } } },
+        { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
+      ]).exec(),
+      TaskModel.aggregate<{ n: number }>([
+        { $match: districtTasks },
+        { $unwind: '$escalations' },
+        { $match: { 'escalations.at': { $gte: new Date(now.getTime() - 7 * DAY) } } },
+        { $count: 'n' },
+      ]).exec(),
+      // A find, not $unwind: FerretDB v1's $unwind drops every field but _id and the unwound one.
+      CaseModel.find({ ...inDistrict, 'clocks.firesAt': { $gte: now, $lte: soonUntil } }, { workflowId: 1, clocks: 1 })
+        .limit(200)
+        .lean<Pick<CaseRecord, 'workflowId' | 'clocks'>[]>()
+        .exec(),
+      TaskModel.find(
+        { ...districtTasks, kind: 'police_response', acceptedAt: { $ne: null } },
+        { acceptedAt: 1, openedAt: 1, createdAt: 1 },
+      )
+        .sort({ acceptedAt: -1 })
+        .limit(MEDIAN_SAMPLE)
+        .lean<Pick<TaskRecord, 'acceptedAt' | 'openedAt' | 'createdAt'>[]>()
+        .exec(),
+      TaskModel.find(
+        { ...districtTasks, kind: 'joint_assessment', status: 'completed', completedAt: { $ne: null } },
+        { caseWorkflowId: 1, completedAt: 1, openedAt: 1 },
+      )
+        .sort({ completedAt: -1 })
+        .limit(MEDIAN_SAMPLE)
+        .lean<Pick<TaskRecord, 'caseWorkflowId' | 'completedAt' | 'openedAt'>[]>()
+        .exec(),
+    ]);
+
+  const ackMinutes = acks.flatMap((t) => {
+    const from = t.openedAt ?? t.createdAt;
+    return t.acceptedAt && from ? [(new Date(t.acceptedAt).getTime() - new Date(from).getTime()) / MINUTE] : [];
+  });
+
+  // Hours from the case opening (the report) to the completed joint assessment (CN 四(三)).
+  const caseIds = [...new Set(assessments.map((t) => t.caseWorkflowId).filter((id): id is string => Boolean(id)))];
+  const opened = new Map(
+    (caseIds.length
+      ? await CaseModel.find({ workflowId: { $in: caseIds } }, { workflowId: 1, openedAt: 1 })
+          .lean<CaseRecord[]>()
+          .exec()
+      : []
+    ).map((c) => [c.workflowId, c.openedAt]),
+  );
+  const assessmentHours = assessments.flatMap((t) => {
+    const from = opened.get(t.caseWorkflowId ?? '') ?? t.openedAt;
+    return t.completedAt && from ? [(new Date(t.completedAt).getTime() - new Date(from).getTime()) / HOUR] : [];
+  });
+
+  const overdueByStreet = new Map(overdueStreets.map((r) => [r._id, r.count]));
+  return {
+    districtCode,
+    casesByStage: toRecord(byStage),
+    overdueByAgency: overdueAgencies.map((r) => ({
+      agencyCode: String(r._id),
+      name: nameOf.get(String(r._id)) ?? { zh: String(r._id), en: String(r._id) },
+      count: r.count,
+    })),
+    reportsBySourceType: toRecord(reportSources),
+    medianMinutesToPoliceAck: round1(median(ackMinutes)),
+    medianHoursToAssessment: round1(median(assessmentHours)),
+    perStreet: streets
+      .filter((r) => r._id)
+      .map((r) => ({
+        streetCode: String(r._id),
+        name: streetNames.get(String(r._id)) ?? { zh: String(r._id), en: String(r._id) },
+        cases: r.count,
+        overdue: overdueByStreet.get(r._id) ?? 0,
+      }))
+      .sort((a, b) => b.cases - a.cases || a.streetCode.localeCompare(b.streetCode)),
+    escalationsThisWeek: escalations[0]?.n ?? 0,
+    clocksEndingSoon: soon
+      .flatMap((c) =>
+        (c.clocks ?? [])
+          .filter((clock) => clock.firesAt >= now && clock.firesAt <= soonUntil)
+          .map((clock) => ({
+            caseId: c.workflowId,
+            clockId: clock.id,
+            label: clock.label ?? clock.id,
+            clause: clock.clause ?? '',
+            firesAt: new Date(clock.firesAt).toISOString(),
+          })),
+      )
+      .sort((a, b) => Date.parse(a.firesAt) - Date.parse(b.firesAt))
+      .slice(0, 20),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The API's composition: every resource router with exactly the dependencies it needs, by mount path under /api/v1.
+ * api/main.ts and the end-to-end tests build the API through this one function.
+ */
+import type { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../common/config';
+import type { Logger } from '../common/logger';
+import { createEncryptionCodec } from '../common/codec';
+import { createChildRepository } from '../models/child-repository';
+import { deriveIdentityKeys } from '../models/identity-crypto';
+import { createNotificationRepository } from '../models/notification';
+import { createUserRepository } from '../models/user';
+import { createAuthenticate } from './auth/authenticate';
+import { createAuditLogSink } from './auth/audit';
+import { createTokenService } from './auth/tokens';
+import { createMongoRateLimitStore } from './http/rate-limit';
+import { createAgencyRouter } from './routes/agencies';
+import { createAuditRouter } from './routes/audit';
+import { createAuthRouter } from './routes/auth';
+import { createCaseRouter } from './routes/cases';
+import { createChildRouter } from './routes/children';
+import { createCodecRouter } from './routes/codec';
+import { createIndicatorRouter } from './routes/indicators';
+import { createNotificationRouter } from './routes/notifications';
+import { createPolicyRouter } from './routes/policies';
+import { createReportRouter } from './routes/reports';
+import { createTaskRouter } from './routes/tasks';
+
+export interface RouterDependencies {
+  config: Config;
+  logger: Logger;
+  temporal: Client;
+}
+
+export function createRouters({ config, logger, temporal }: RouterDependencies): Record<string, Router> {
+  const users = createUserRepository();
+  const tokens = createTokenService({ secret: config.AUTH_TOKEN_SECRET, ttlMinutes: config.AUTH_TOKEN_TTL_MINUTES });
+  const authenticate = createAuthenticate({ tokens, users });
+  const audit = createAuditLogSink();
+  const rateLimits = createMongoRateLimitStore();
+  const children = createChildRepository({ identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')) });
+  return {
+    '/auth': createAuthRouter({ config, logger, users, tokens, authenticate, audit, rateLimits }),
+    '/reports': createReportRouter({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, authenticate, audit, rateLimits, logger }),
+    '/tasks': createTaskRouter({ temporal, authenticate, audit }),
+    '/cases': createCaseRouter({ temporal, authenticate, audit }),
+    '/children': createChildRouter({ children, authenticate, audit }),
+    '/agencies': createAgencyRouter({ authenticate }),
+    '/policies': createPolicyRouter({ authenticate }),
+    '/indicators': createIndicatorRouter({ authenticate }),
+    '/audit': createAuditRouter({ authenticate, audit }),
+    '/notifications': createNotificationRouter({ notifications: createNotificationRepository(), authenticate }),
+    '/codec': createCodecRouter({ codec: createEncryptionCodec(config), authenticate, temporalUiUrl: config.TEMPORAL_UI_URL }),
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * Cases: the list from the projection within the caller's scope (coordinators: their jurisdiction; agency roles: the
+ * cases their agency has a task on), and one case with its live status (stage, open tasks, clocks with the clause
+ * each enforces, escalations, findings), the child's file within scope (audited) and a timeline merged from the
+ * workflow history and the audit log. Reporters and administrators see no case (403); a case outside scope is 404.
+ */
+import type { Client } from '@temporalio/client';
+import type { RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../../common/errors';
+import { CaseModel, type CaseRecord } from '../../models/case';
+import { RISK_LEVELS } from '../../models/common';
+import { caseStatusQuery } from '../../workflows/definitions';
+import type { AuditSink } from '../auth/audit';
+import { canReadCase } from '../auth/permissions';
+import { CASE_WORKER_ROLES } from '../auth/roles';
+import { scopeOf } from '../auth/scope';
+import { createApiRouter } from '../http/api-router';
+import { caseListFilter, listCases, openTasksOfCase, overdueTasksByCase } from '../read-models/cases';
+import { accessPurpose, findChild, fullChildFields, recordChildRead } from '../read-models/child-file';
+import { queryLive } from '../read-models/live';
+import { pinnedPack, taskLabel } from '../read-models/policy-lookup';
+import { apiTaskStatus, caseScopeOf } from '../read-models/tasks';
+import { auditEntries, caseAuditEvents, mergeTimeline, workflowHistory } from '../read-models/timeline';
+
+const CASE_STAGES = [
+  'awaiting_report',
+  'emergency_response',
+  'placement_pending',
+  'assessment',
+  'monitoring',
+  'services',
+  'temporary_guardianship_pending',
+  'legal_measures_pending',
+] as const;
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+const caseListQuery = z.strictObject({
+  stage: z.enum(CASE_STAGES).optional(),
+  districtCode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit district code')
+    .optional(),
+  streetCode: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/, 'must be a street code')
+    .optional(),
+  category: z
+    .string()
+    .regex(/^[a-z_]{1,60}$/, 'must be a category code')
+    .optional(),
+  risk: z.enum(RISK_LEVELS).optional(),
+  overdue: z.enum(['true', 'false']).optional().describe('"true": only cases with a clock that has passed'),
+  dueWithinDays: z.coerce.number().int().min(0).max(366).optional().describe('Next clock fires within N days'),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const caseSummary = z.object({
+  caseId: z.string(),
+  caseNumber: z.string(),
+  stage: z.string().describe(`One of ${CASE_STAGES.join(', ')}`),
+  risk: z.enum(RISK_LEVELS),
+  districtCode: z.string(),
+  streetCode: z.string().optional(),
+  categories: z.array(z.string()),
+  openTasks: z.number().int(),
+  nextDeadline: z.string().nullable(),
+  overdueTasks: z.number().int(),
+});
+
+const clockView = z.object({
+  id: z.string(),
+  label: z.string(),
+  clause: z.string(),
+  startedAt: z.string().nullable(),
+  firesAt: z.string(),
+});
+
+const openTaskView = z.object({
+  taskId: z.string(),
+  kind: z.string(),
+  agencyCode: z.string(),
+  label: bilingual,
+  status: z.string(),
+  acceptBy: z.string().nullable(),
+  completeBy: z.string().nullable(),
+  acceptedAt: z.string().optional(),
+});
+
+const caseView = z.object({
+  case: caseSummary.extend({
+    childId: z.string().nullable(),
+    policyPackId: z.string().nullable(),
+    policyPackVersion: z.string().nullable(),
+    openedAt: z.string().nullable(),
+    leftBehind: z.boolean().nullable(),
+    nextStep: z.string().nullable(),
+  }),
+  status: z.object({
+    stage: z.string(),
+    openTasks: z.array(openTaskView),
+    clocks: z.array(clockView),
+    escalations: z.array(z.record(z.string(), z.unknown())),
+    findings: z.array(z.record(z.string(), z.unknown())),
+    live: z.boolean().describe('false: the workflow did not answer; the status is the projection'),
+  }),
+  child: z.record(z.string(), z.unknown()).describe("The child's file within the caller's scope; the read is audited"),
+  timeline: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.string().nullable() })),
+});
+
+const caseIdParams = z.strictObject({
+  caseId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'must be a case id'),
+});
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+function summaryOf(c: CaseRecord, overdueTasks: number): z.input<typeof caseSummary> {
+  const streetCode = c.jurisdiction?.streetCode ?? undefined;
+  return {
+    caseId: c.workflowId,
+    caseNumber: c.caseNumber ?? c.workflowId,
+    stage: c.stage ?? 'awaiting_report',
+    risk: c.riskLevel ?? 'unassessed',
+    districtCode: c.jurisdiction?.districtCode ?? '',
+    ...(streetCode ? { streetCode } : {}),
+    categories: c.categories ?? [],
+    openTasks: c.openTaskIds?.length ?? c.openTaskCount ?? 0,
+    nextDeadline: iso(c.nextDeadline),
+    overdueTasks,
+  };
+}
+
+export interface CaseRouterDependencies {
+  temporal: Client;
+  authenticate: RequestHandler;
+  audit: AuditSink;
+  now?: () => Date;
+}
+
+export function createCaseRouter(deps: CaseRouterDependencies): Router {
+  const api = createApiRouter({ tag: 'cases', authenticate: deps.authenticate });
+  const now = deps.now ?? (() => new Date());
+
+  api.route(
+    {
+      method: 'get',
+      path: '/',
+      summary: 'Cases within my scope, soonest deadline first, with filters',
+      roles: CASE_WORKER_ROLES,
+      request: { query: caseListQuery },
+      response: {
+        status: 200,
+        description: 'One page of cases',
+        schema: z.object({ items: z.array(caseSummary), total: z.number().int(), page: z.number().int() }),
+      },
+    },
+    async ({ actor, query }) => {
+      const at = now();
+      const filter = caseListFilter(
+        scopeOf(actor),
+        {
+          ...(query.stage ? { stage: query.stage } : {}),
+          ...(query.districtCode ? { districtCode: query.districtCode } : {}),
+          ...(query.streetCode ? { streetCode: query.streetCode } : {}),
+          ...(query.category ? { category: query.category } : {}),
+          ...(query.risk ? { risk: query.risk } : {}),
+          overdue: query.overdue === 'true',
+          ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
+        },
+        at,
+      );
+      const { items, total } = await listCases(filter, { page: query.page, limit: query.limit });
+      const overdue = await overdueTasksByCase(
+        items.map((c) => c.workflowId),
+        at,
+      );
+      return { items: items.map((c) => summaryOf(c, overdue.get(c.workflowId) ?? 0)), total, page: query.page };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/:caseId',
+      summary: "One case: live status, the child's file within scope, and the timeline",
+      description: "A case outside the caller's scope answers 404, like one that does not exist.",
+      roles: CASE_WORKER_ROLES,
+      request: { params: caseIdParams },
+      response: { status: 200, description: 'The case', schema: caseView },
+      errors: [ErrorCode.NotFound],
+    },
+    async ({ actor, params, req }) => {
+      const record = await CaseModel.findOne({ workflowId: params.caseId }).lean<CaseRecord>().exec();
+      const scope = record ? caseScopeOf(record) : undefined;
+      if (!record || !scope || !canReadCase(actor, scope)) throw new AppError(ErrorCode.NotFound, 'No such case');
+      const at = now();
+      const pack = pinnedPack(record.policyPackId, record.policyPackVersion);
+
+      let child: Record<string, unknown> = {};
+      const file = await findChild(record.childId);
+      const purpose = file ? accessPurpose(actor, file, scope) : undefined;
+      if (file && purpose) {
+        await recordChildRead(deps.audit, actor, req, {
+          childId: file._id,
+          purpose,
+          via: `case ${record.workflowId}`,
+          caseId: record.workflowId,
+        });
+        child = fullChildFields(file, at);
+      }
+
+      // After the read is recorded, so the timeline shows this very access too.
+      const [live, history, auditEvents, overdue] = await Promise.all([
+        queryLive(deps.temporal, record.workflowId, caseStatusQuery),
+        workflowHistory(deps.temporal, record.workflowId),
+        caseAuditEvents(record.workflowId),
+        overdueTasksByCase([record.workflowId], at),
+      ]);
+
+      const openTasks = live
+        ? live.openTasks.map((t) => ({
+            taskId: t.taskId,
+            kind: t.kind,
+            agencyCode: t.agencyId,
+            label: taskLabel(pack, t.kind),
+            status: t.acceptedAt ? 'accepted' : t.status,
+            acceptBy: t.acceptBy,
+            completeBy: t.completeBy,
+            ...(t.acceptedAt ? { acceptedAt: t.acceptedAt } : {}),
+          }))
+        : (await openTasksOfCase(record.workflowId)).map((t) => ({
+            taskId: t.taskId,
+            kind: t.kind ?? '',
+            agencyCode: t.agencyCode ?? '',
+            label: taskLabel(pack, t.kind ?? ''),
+            status: apiTaskStatus(t.status),
+            acceptBy: iso(t.acceptDueAt),
+            completeBy: iso(t.completeDueAt),
+            ...(t.acceptedAt ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
+          }));
+      const clocks = live
+        ? live.pendingClocks.map((c) => ({ ...c }))
+        : (record.clocks ?? []).map((c) => ({
+            id: c.id,
+            label: c.label ?? c.id,
+            clause: c.clause ?? '',
+            startedAt: iso(c.startedAt),
+            firesAt: new Date(c.firesAt).toISOString(),
+          }));
+      const asRecords = (items: readonly unknown[]) => items.map((i) => ({ ...(i as Record<string, unknown>) }));
+
+      return {
+        case: {
+          ...summaryOf(record, overdue.get(record.workflowId) ?? 0),
+          ...(live ? { stage: live.state.stage, risk: live.state.risk } : {}),
+          childId: record.childId ? String(record.childId) : null,
+          policyPackId: record.policyPackId ?? null,
+          policyPackVersion: record.policyPackVersion ?? null,
+          openedAt: iso(record.openedAt),
+          leftBehind: live?.state.leftBehind ?? record.leftBehind ?? null,
+          nextStep: live?.state.assessment.decision?.nextStep ?? record.nextStep ?? null,
+        },
+        status: {
+          stage: live?.state.stage ?? record.stage ?? 'awaiting_report',
+          openTasks,
+          clocks,
+          escalations: asRecords(live?.state.escalations ?? record.escalations ?? []),
+          findings: asRecords(live?.state.findings ?? record.findings ?? []),
+          live: live !== undefined,
+        },
+        child,
+        timeline: mergeTimeline(history, auditEntries(auditEvents)),
+      };
+    },
+  );
+
+  return api.router;
+}

@@ -1,0 +1,79 @@
+/** District policy packs: the list (for the report form and dashboards) and one whole pack, every rule with its clause. */
+import type { RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../../common/errors';
+import {
+  getPolicyPack,
+  listPolicyPacks,
+  loadPolicyPack,
+  UnknownPolicyPackError,
+  type PolicyPack,
+} from '../../policies';
+import { ROLES } from '../auth/roles';
+import { createApiRouter } from '../http/api-router';
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+const policySummary = z.object({
+  id: z.string(),
+  version: z.string(),
+  district: z.object({ code: z.string(), name: bilingual }),
+  concernTypes: z.array(z.object({ code: z.string(), label: bilingual, clause: z.string() })),
+});
+
+const packParams = z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a policy pack id') });
+const packQuery = z.strictObject({
+  version: z.string().min(1).max(40).optional().describe('A pinned version; the newest when absent'),
+});
+
+function summaryOf(pack: PolicyPack): z.input<typeof policySummary> {
+  return {
+    id: pack.id,
+    version: pack.version,
+    district: { code: pack.district.code, name: pack.district.name },
+    concernTypes: pack.concernTypes.map((c) => ({ code: c.code, label: c.label, clause: c.clause })),
+  };
+}
+
+export function createPolicyRouter(deps: { authenticate: RequestHandler }): Router {
+  const api = createApiRouter({ tag: 'policies', authenticate: deps.authenticate });
+
+  api.route(
+    {
+      method: 'get',
+      path: '/',
+      summary: 'Every policy pack version, with its district and concern types',
+      roles: ROLES,
+      request: {},
+      response: { status: 200, description: 'Policy packs', schema: z.array(policySummary) },
+    },
+    async () => listPolicyPacks().map((p) => summaryOf(getPolicyPack(p.id, p.version))),
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/:id',
+      summary: 'One whole policy pack: every deadline, ladder, rule and the clause it comes from',
+      roles: ROLES,
+      request: { params: packParams, query: packQuery },
+      response: {
+        status: 200,
+        description: 'The pack',
+        schema: z.record(z.string(), z.unknown()).describe('A policy pack (policies/schema.ts)'),
+      },
+      errors: [ErrorCode.NotFound],
+    },
+    async ({ params, query }) => {
+      try {
+        const pack = query.version ? getPolicyPack(params.id, query.version) : loadPolicyPack(params.id);
+        return { ...pack };
+      } catch (err) {
+        if (err instanceof UnknownPolicyPackError) throw new AppError(ErrorCode.NotFound, 'No such policy pack');
+        throw err;
+      }
+    },
+  );
+
+  return api.router;
+}

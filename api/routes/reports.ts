@@ -1,0 +1,255 @@
+/**
+ * Mandatory reports (强制报告, CN 四(一), FT 三(二)4). Filing validates, authorises and starts the intake workflow
+ * with an id derived from the filer and the Idempotency-Key: once Temporal has accepted the start the report is
+ * durable (in encrypted history) and the answer is 202 with the receipt. The API writes nothing itself; if Temporal or
+ * the directory cannot be reached the answer is 503 and nothing was written.
+ */
+import type { RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { AppError, ErrorCode, validationError } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import { REPORTING_UNIT_TYPES } from '../../models/report';
+import { ReportModel, type ReportRecord } from '../../models/report';
+import { CaseModel, type CaseRecord } from '../../models/case';
+import { defaultCommittee, responsibleAgencies } from '../../models/agency-directory';
+import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
+import type { PolicyPack } from '../../policies/schema';
+import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../../workflows/definitions';
+import type { AuditSink } from '../auth/audit';
+import { createApiRouter } from '../http/api-router';
+import { rateLimit, type RateLimitStore } from '../http/rate-limit';
+import { intakeKey } from '../intake/receipts';
+import { reportStatusOf, REPORT_STATUS_LABELS, REPORT_STATUSES } from '../intake/report-status';
+
+/** Roles that file reports: mandated reporters, and agency staff (police, street offices) who discover a case. */
+const FILERS = ['mandated_reporter', 'agency_staff', 'agency_supervisor', 'street_coordinator', 'district_coordinator'] as const;
+
+const isoDate = z.iso.date();
+const instant = z.iso.datetime({ offset: true });
+
+export const reportBody = z.strictObject({
+  policyPackId: z.string().regex(/^[a-z0-9-]+$/),
+  concerns: z.array(z.string().regex(/^[a-z_]+$/)).min(1, 'name at least one concern').max(10),
+  discoveredAt: instant,
+  place: z.strictObject({
+    streetCode: z.string().min(1).max(64).optional(),
+    committeeCode: z.string().min(1).max(64).optional(),
+    address: z.string().min(1).max(300),
+  }),
+  account: z.string().trim().min(1, 'say what was seen').max(4000),
+  child: z.strictObject({
+    name: z.string().trim().min(1).max(60).optional(),
+    sex: z.enum(['male', 'female', 'unknown']).optional(),
+    dateOfBirth: isoDate.optional(),
+    approximateAge: z.number().int().min(0).max(17).optional(),
+    idNumber: z
+      .string()
+      .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
+      .optional(),
+    school: z.string().trim().min(1).max(120).optional(),
+    leftBehind: z.boolean().optional(),
+  }),
+  reporterUnit: z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    type: z.enum(REPORTING_UNIT_TYPES),
+  }),
+});
+export type ReportBody = z.infer<typeof reportBody>;
+
+const idempotencyHeader = z
+  .string({ message: 'the Idempotency-Key header is required' })
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
+
+const receiptView = z.object({
+  receipt: z.string(),
+  status: z.enum(REPORT_STATUSES),
+  statusLabel: z.object({ zh: z.string(), en: z.string() }),
+});
+
+const myReportView = z.object({
+  receipt: z.string(),
+  filedAt: z.iso.datetime(),
+  concerns: z.array(z.string()),
+  status: z.enum(REPORT_STATUSES),
+  statusLabel: z.object({ zh: z.string(), en: z.string() }),
+});
+
+export interface ReportRouterDependencies {
+  temporal: Client;
+  taskQueue: string;
+  authenticate: RequestHandler;
+  audit: AuditSink;
+  rateLimits: RateLimitStore;
+  logger: Logger;
+  reportRateLimit?: { limit: number; windowSeconds: number };
+  now?: () => Date;
+}
+
+/** Cross-field checks against the pack (which concerns and streets exist), every problem named. */
+function checkAgainstPack(body: ReportBody, pack: PolicyPack, now: Date): void {
+  const fields: { field: string; message: string }[] = [];
+  const known = new Set(pack.concernTypes.map((c) => c.code));
+  body.concerns.forEach((code, i) => {
+    if (!known.has(code)) fields.push({ field: `concerns.${i}`, message: `is not a concern type of ${pack.id}` });
+  });
+  if (new Date(body.discoveredAt).getTime() > now.getTime() + 60_000) {
+    fields.push({ field: 'discoveredAt', message: 'lies in the future' });
+  }
+  if (body.child.dateOfBirth && new Date(body.child.dateOfBirth).getTime() > now.getTime()) {
+    fields.push({ field: 'child.dateOfBirth', message: 'lies in the future' });
+  }
+  if (fields.length) throw validationError(fields);
+}
+
+export function createReportRouter(deps: ReportRouterDependencies): Router {
+  const api = createApiRouter({ tag: 'reports', authenticate: deps.authenticate });
+  const now = deps.now ?? (() => new Date());
+  const fileLimit = rateLimit({
+    store: deps.rateLimits,
+    logger: deps.logger,
+    name: 'report',
+    ...(deps.reportRateLimit ?? { limit: 120, windowSeconds: 60 }),
+  });
+
+  api.route(
+    {
+      method: 'post',
+      path: '/',
+      summary: 'File a mandatory report',
+      description:
+        'Send an Idempotency-Key header (a new random value per report, reused on retry): the same key always returns the same receipt and is one report.',
+      roles: FILERS,
+      request: { body: reportBody },
+      response: { status: 202, description: 'Accepted: the report is durable; the receipt proves it was filed', schema: receiptView },
+      errors: [ErrorCode.RateLimited, ErrorCode.DependencyUnavailable],
+    },
+    async ({ body, actor, req, res }) => {
+      const header = idempotencyHeader.safeParse(req.get('idempotency-key'));
+      if (!header.success) throw validationError([{ field: 'Idempotency-Key', message: header.error.issues[0]!.message }]);
+      let pack: PolicyPack;
+      try {
+        pack = loadPolicyPack(body.policyPackId);
+      } catch (err) {
+        if (err instanceof UnknownPolicyPackError) throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
+        throw err;
+      }
+      const receivedAt = now();
+      checkAgainstPack(body, pack, receivedAt);
+      const districtCode = pack.district.code;
+      const committeeCode =
+        body.place.committeeCode ?? (body.place.streetCode ? await defaultCommittee(districtCode, body.place.streetCode) : undefined);
+      const agencies = await responsibleAgencies({ districtCode, streetCode: body.place.streetCode, committeeCode });
+      if (body.place.streetCode && !agencies.street_office) {
+        throw validationError([{ field: 'place.streetCode', message: `is not a street of ${pack.district.name.en}` }]);
+      }
+
+      const { key, receipt } = intakeKey(actor.userId, header.data);
+      const submission: ReportSubmission = {
+        idempotencyKey: key,
+        receipt,
+        child: {
+          ...body.child,
+          leftBehind: body.child.leftBehind ?? false,
+        },
+        reporter: { unitId: actor.agencyCode, unitType: body.reporterUnit.type, staffId: actor.userId, unitName: body.reporterUnit.name },
+        concerns: body.concerns,
+        discoveredAt: new Date(body.discoveredAt).toISOString(),
+        receivedAt: receivedAt.toISOString(),
+        leftBehind: body.child.leftBehind ?? false,
+        narrative: body.account,
+        place: { districtCode, streetCode: body.place.streetCode, committeeCode, address: body.place.address },
+      };
+      const input: IntakeInput = { submission, pack, agencies };
+      try {
+        await deps.temporal.workflow.start('intakeWorkflow', {
+          workflowId: intakeWorkflowId(key),
+          taskQueue: deps.taskQueue,
+          args: [input],
+          // A second submission with the same key while the first intake runs, or after it finished, is the same report.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      await deps.audit.record({
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: 'report.filed',
+        reason: `receipt ${receipt}`,
+        requestId: req.requestId,
+      });
+      res.setHeader('Location', `/api/v1/reports/${receipt}`);
+      return { receipt, status: 'received' as const, statusLabel: REPORT_STATUS_LABELS.received };
+    },
+    { before: [fileLimit] },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/mine',
+      summary: 'My reports and what happened to them',
+      description: 'A reporter sees the status of their own reports in plain words, and nothing else about the child.',
+      roles: FILERS,
+      request: {},
+      response: { status: 200, description: 'My reports, newest first', schema: z.object({ items: z.array(myReportView) }) },
+    },
+    async ({ actor }) => {
+      const reports = await ReportModel.find({ reporterUserId: actor.userId })
+        .sort({ reportedAt: -1 })
+        .limit(200)
+        .select({ receiptNumber: 1, reportedAt: 1, concernTypes: 1, caseWorkflowId: 1 })
+        .lean<ReportRecord[]>()
+        .exec();
+      const caseIds = [...new Set(reports.map((r) => r.caseWorkflowId).filter((id): id is string => Boolean(id)))];
+      const cases = caseIds.length
+        ? await CaseModel.find({ workflowId: { $in: caseIds } }).select({ workflowId: 1, stage: 1 }).lean<CaseRecord[]>().exec()
+        : [];
+      const stageOf = new Map(cases.map((c) => [c.workflowId, c.stage]));
+      return {
+        items: reports.map((r) => {
+          const status = reportStatusOf(r.caseWorkflowId ? stageOf.get(r.caseWorkflowId) : undefined);
+          return {
+            receipt: r.receiptNumber,
+            filedAt: r.reportedAt.toISOString(),
+            concerns: r.concernTypes,
+            status,
+            statusLabel: REPORT_STATUS_LABELS[status],
+          };
+        }),
+      };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/:receipt',
+      summary: 'The status of one of my reports',
+      roles: FILERS,
+      request: { params: z.strictObject({ receipt: z.string().regex(/^CS-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/) }) },
+      response: { status: 200, description: 'The report', schema: myReportView },
+      errors: [ErrorCode.NotFound],
+    },
+    async ({ actor, params }) => {
+      const report = await ReportModel.findOne({ receiptNumber: params.receipt, reporterUserId: actor.userId }).lean<ReportRecord>().exec();
+      // Not yet recorded (the intake is a moment behind) and not yours look the same: nothing to show.
+      if (!report) throw new AppError(ErrorCode.NotFound, 'No such report');
+      const caseRecord = report.caseWorkflowId
+        ? await CaseModel.findOne({ workflowId: report.caseWorkflowId }).select({ stage: 1 }).lean<CaseRecord>().exec()
+        : null;
+      const status = reportStatusOf(caseRecord?.stage);
+      return {
+        receipt: report.receiptNumber,
+        filedAt: report.reportedAt.toISOString(),
+        concerns: report.concernTypes,
+        status,
+        statusLabel: REPORT_STATUS_LABELS[status],
+      };
+    },
+  );
+
+  return api.router;
+}

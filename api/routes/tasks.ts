@@ -1,0 +1,408 @@
+/**
+ * Agency tasks: my agency's inbox from the projection, one task with its live state, the policy it enforces and the
+ * part of the child's file it needs, and the three commands (accept, complete, decline). Commands go to the task
+ * workflow as updates, so the caller learns at once whether the workflow took them; the workflow's validator is the
+ * authority on what is legal, and its typed rejection becomes 409 (state conflict) or 422 (bad outcome).
+ *
+ * A task outside the caller's scope answers 404 with no data, exactly like a task that does not exist.
+ */
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../../common/errors';
+import type { CaseRecord } from '../../models/case';
+import type { TaskRecord } from '../../models/task';
+import {
+  TaskRejection,
+  acceptTaskUpdate,
+  completeTaskUpdate,
+  declineTaskUpdate,
+  taskOutcomeSchema,
+  taskStatusQuery,
+  type TaskState,
+} from '../../workflows/definitions';
+import type { Actor } from '../auth/actor';
+import type { AuditSink } from '../auth/audit';
+import { canActOnTask } from '../auth/permissions';
+import { CASE_WORKER_ROLES } from '../auth/roles';
+import { createApiRouter } from '../http/api-router';
+import { accessPurpose, findChild, recordChildRead, taskChildFields } from '../read-models/child-file';
+import { queryLive } from '../read-models/live';
+import { pinnedPack, taskLabel, taskPolicy, taskRule } from '../read-models/policy-lookup';
+import {
+  API_TASK_STATUSES,
+  apiTaskStatus,
+  canSeeTask,
+  isClosedStatus,
+  caseScopeOf,
+  isOverdue,
+  listAgencyTasks,
+  loadTask,
+  type ApiTaskStatus,
+} from '../read-models/tasks';
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+
+const escalationView = z.object({
+  taskId: z.string().optional(),
+  kind: z.string().optional(),
+  phase: z.enum(['accept', 'complete']),
+  rung: z.number().int(),
+  notify: z.string(),
+  clause: z.string(),
+  deadline: z.string(),
+  dueAt: z.string(),
+  at: z.string(),
+});
+
+const taskSummary = z.object({
+  taskId: z.string(),
+  caseId: z.string(),
+  kind: z.string(),
+  label: bilingual,
+  status: z.enum(API_TASK_STATUSES),
+  agencyCode: z.string(),
+  acceptBy: z.string().nullable(),
+  completeBy: z.string().nullable(),
+  overdue: z.boolean().describe('The deadline that applies now (accept, then complete) has passed'),
+  clause: z.string(),
+  concerns: z.array(z.string()).optional().describe('Concern codes an emergency response must address'),
+});
+
+const taskDetail = taskSummary.extend({
+  collaboratingAgencyCodes: z.array(z.string()),
+  escalations: z.array(escalationView),
+  acceptedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  outcome: z.record(z.string(), z.unknown()).optional(),
+  declineReason: z.string().optional(),
+  redirectToAgencyId: z.string().optional(),
+  live: z.boolean().describe('false: the workflow did not answer; the view is the projection only'),
+});
+
+const taskView = z.object({
+  task: taskDetail,
+  policy: z.object({ clause: z.string(), label: bilingual, text: bilingual }),
+  child: z
+    .record(z.string(), z.unknown())
+    .describe("Only the fields of the child's file this task kind needs; every read is audited"),
+});
+
+const commandResult = z.object({ task: taskSummary });
+
+const taskIdParams = z.strictObject({
+  taskId: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[A-Za-z0-9._:/-]+$/, 'must be a task id'),
+});
+
+const inboxQuery = z.strictObject({
+  status: z.enum(['open', 'closed']).optional().describe('open: not yet completed or declined; closed: the others'),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+const noBody = z.strictObject({}).optional();
+const completeBody = z.strictObject({ outcome: taskOutcomeSchema });
+const declineBody = z.strictObject({
+  reason: z.string().trim().min(1).max(2000),
+  redirectToAgencyId: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('"One door accepts" (FT 三(二)5): the agency that should act instead'),
+});
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+type Summary = z.input<typeof taskSummary>;
+
+function summaryOf(
+  task: TaskRecord,
+  caseRecord: Pick<CaseRecord, 'policyPackId' | 'policyPackVersion'> | null | undefined,
+  now: Date,
+): Summary {
+  const pack = pinnedPack(
+    task.policyPackId ?? caseRecord?.policyPackId,
+    task.policyPackVersion ?? caseRecord?.policyPackVersion,
+  );
+  const kind = task.kind ?? '';
+  const status = apiTaskStatus(task.status);
+  return {
+    taskId: task.taskId,
+    caseId: task.caseWorkflowId ?? '',
+    kind,
+    label: taskLabel(pack, kind),
+    status,
+    agencyCode: task.agencyCode ?? '',
+    acceptBy: iso(task.acceptDueAt),
+    completeBy: iso(task.completeDueAt),
+    overdue: isOverdue(status, task.acceptDueAt, task.completeDueAt, now),
+    clause: taskRule(pack, kind)?.clause ?? '',
+    ...(task.concerns?.length ? { concerns: task.concerns } : {}),
+  };
+}
+
+/** The projection overlaid with what the workflow says now. */
+function withLiveState(summary: Summary, live: TaskState, now: Date): Summary {
+  const status: ApiTaskStatus = live.status;
+  const acceptBy = new Date(live.acceptBy);
+  const completeBy = new Date(live.completeBy);
+  return {
+    ...summary,
+    status,
+    agencyCode: live.agencyId,
+    acceptBy: acceptBy.toISOString(),
+    completeBy: completeBy.toISOString(),
+    overdue: isOverdue(status, acceptBy, completeBy, now),
+    ...(live.concerns.length ? { concerns: live.concerns } : {}),
+  };
+}
+
+const notFound = () => new AppError(ErrorCode.NotFound, 'No such task');
+
+const CONFLICTS: ReadonlySet<string> = new Set([
+  TaskRejection.TaskClosed,
+  TaskRejection.TaskAlreadyAccepted,
+  TaskRejection.TaskNotAccepted,
+]);
+const ILLEGAL: ReadonlySet<string> = new Set([
+  TaskRejection.OutcomeKindMismatch,
+  TaskRejection.InvalidOutcome,
+  TaskRejection.ConcernNotAddressed,
+]);
+
+const closed = (taskId: string) =>
+  new AppError(ErrorCode.Conflict, `task ${taskId} is closed`, { rejection: TaskRejection.TaskClosed });
+
+/**
+ * A rejected update becomes the status its TaskRejection type names; anything else is not ours to translate. The
+ * task's projection exists when this runs, so a workflow that is no longer there has finished: the task is closed.
+ */
+export function commandError(err: unknown, taskId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return closed(taskId);
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return err;
+  const { type, message } = err.cause;
+  if (type === TaskRejection.WrongAgency) return notFound();
+  if (type && CONFLICTS.has(type)) return new AppError(ErrorCode.Conflict, message, { rejection: type });
+  if (type && ILLEGAL.has(type)) return new AppError(ErrorCode.IllegalTransition, message, { rejection: type });
+  return err;
+}
+
+export interface TaskRouterDependencies {
+  temporal: Client;
+  authenticate: RequestHandler;
+  audit: AuditSink;
+  now?: () => Date;
+}
+
+export function createTaskRouter(deps: TaskRouterDependencies): Router {
+  const api = createApiRouter({ tag: 'tasks', authenticate: deps.authenticate });
+  const now = deps.now ?? (() => new Date());
+
+  /** The task if the actor may see it; otherwise the same 404 as for a task that does not exist. */
+  async function visibleTask(actor: Actor, taskId: string) {
+    const loaded = await loadTask(taskId);
+    if (!loaded) throw notFound();
+    const scope = loaded.caseRecord ? caseScopeOf(loaded.caseRecord) : undefined;
+    if (!canSeeTask(actor, loaded.task, scope)) throw notFound();
+    return { ...loaded, scope };
+  }
+
+  /** Runs one command as an update on the task workflow, for the agency the task is assigned to. */
+  async function command(
+    actor: Actor,
+    taskId: string,
+    run: (actorRef: { userId: string; agencyId: string }) => Promise<TaskState>,
+  ) {
+    const { task, caseRecord } = await visibleTask(actor, taskId);
+    if (!canActOnTask(actor, { assigneeAgencyCode: task.agencyCode ?? '' })) {
+      throw new AppError(ErrorCode.Forbidden, 'Only the agency the task is assigned to can act on it');
+    }
+    // The workflow decides; the projection only spares it a command on a task it already closed.
+    if (isClosedStatus(apiTaskStatus(task.status))) throw closed(taskId);
+    let state: TaskState;
+    try {
+      state = await run({ userId: actor.userId, agencyId: actor.agencyCode });
+    } catch (err) {
+      throw commandError(err, taskId);
+    }
+    const at = now();
+    return { task: withLiveState(summaryOf(task, caseRecord, at), state, at) };
+  }
+
+  api.route(
+    {
+      method: 'get',
+      path: '/',
+      summary: "My agency's tasks, overdue first",
+      description:
+        'Tasks assigned to my agency or shared with it, each with its deadlines and whether the deadline that ' +
+        'applies now has passed; overdue tasks first, then by that deadline.',
+      roles: CASE_WORKER_ROLES,
+      request: { query: inboxQuery },
+      response: {
+        status: 200,
+        description: 'The inbox',
+        schema: z.object({ items: z.array(taskSummary), total: z.number() }),
+      },
+    },
+    async ({ actor, query }) => {
+      const at = now();
+      const closed = query.status === undefined ? undefined : query.status === 'closed';
+      const { tasks, cases } = await listAgencyTasks(actor.agencyCode, { closed, limit: query.limit });
+      const items = tasks.map((t) => summaryOf(t, cases.get(t.caseWorkflowId ?? ''), at));
+      const dueOf = (s: Summary) => Date.parse((s.status === 'accepted' ? s.completeBy : s.acceptBy) ?? '') || Infinity;
+      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || dueOf(a) - dueOf(b));
+      return { items, total: items.length };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/:taskId',
+      summary: 'One task: its live state, the policy it enforces and the part of the child file it needs',
+      description:
+        "The child's file is read within the caller's scope and the read is audited. A task outside the caller's " +
+        'scope answers 404, like one that does not exist.',
+      roles: CASE_WORKER_ROLES,
+      request: { params: taskIdParams },
+      response: { status: 200, description: 'The task', schema: taskView },
+      errors: [ErrorCode.NotFound],
+    },
+    async ({ actor, params, req }) => {
+      const { task, caseRecord, scope } = await visibleTask(actor, params.taskId);
+      const at = now();
+      const live = await queryLive(deps.temporal, task.taskId, taskStatusQuery);
+      const summary = summaryOf(task, caseRecord, at);
+      const escalations =
+        live?.escalations ??
+        (task.escalations ?? []).map((e, i, all) => ({
+          phase: e.deadline,
+          // Rungs climb one at a time per missed deadline, so the position within the phase is the rung.
+          rung: all.slice(0, i + 1).filter((x) => x.deadline === e.deadline).length,
+          notify: e.notify,
+          clause: e.clause ?? '',
+          deadline: iso(e.deadline === 'accept' ? task.acceptDueAt : task.completeDueAt) ?? '',
+          dueAt: new Date(e.at).toISOString(),
+          at: new Date(e.at).toISOString(),
+        }));
+      const acceptedAt = live?.acceptedAt ?? iso(task.acceptedAt) ?? undefined;
+      const closedAt = live?.closedAt ?? iso(task.completedAt) ?? undefined;
+      const declineReason = live?.declineReason ?? task.declineReason ?? undefined;
+      const redirectToAgencyId = live?.redirectToAgencyId ?? task.redirectToAgencyCode ?? undefined;
+      const detail = {
+        ...(live ? withLiveState(summary, live, at) : summary),
+        collaboratingAgencyCodes: live?.collaboratingAgencyIds ?? task.collaboratingAgencyCodes ?? [],
+        escalations,
+        ...(acceptedAt ? { acceptedAt } : {}),
+        ...(closedAt ? { closedAt } : {}),
+        ...(live?.outcome ? { outcome: { ...live.outcome } } : {}),
+        ...(declineReason ? { declineReason } : {}),
+        ...(redirectToAgencyId ? { redirectToAgencyId } : {}),
+        live: live !== undefined,
+      };
+      const concerns = detail.concerns ?? [];
+
+      let child: Record<string, unknown> = {};
+      const file = await findChild(task.childId ?? caseRecord?.childId);
+      if (file) {
+        // The task's own agencies work the case even before the case projection lists them.
+        const readScope = {
+          districtCode: scope?.districtCode ?? file.districtCode,
+          ...(scope?.streetCode ? { streetCode: scope.streetCode } : {}),
+          agencyCodes: [...(scope?.agencyCodes ?? []), task.agencyCode ?? '', ...(task.collaboratingAgencyCodes ?? [])],
+        };
+        const purpose = accessPurpose(actor, file, readScope);
+        if (purpose) {
+          await recordChildRead(deps.audit, actor, req, {
+            childId: file._id,
+            purpose,
+            via: `task ${task.taskId}`,
+            ...(task.caseWorkflowId ? { caseId: task.caseWorkflowId } : {}),
+          });
+          child = taskChildFields(file, summary.kind, at);
+        }
+      }
+      if (concerns.length) child = { ...child, concerns };
+
+      const pack = pinnedPack(
+        task.policyPackId ?? caseRecord?.policyPackId,
+        task.policyPackVersion ?? caseRecord?.policyPackVersion,
+      );
+      return { task: detail, policy: taskPolicy(pack, summary.kind, concerns), child };
+    },
+  );
+
+  const commandErrors = [ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.IllegalTransition] as const;
+
+  api.route(
+    {
+      method: 'post',
+      path: '/:taskId/accept',
+      summary: 'Accept a task assigned to my agency',
+      description: '409 when the task is closed or already accepted.',
+      roles: CASE_WORKER_ROLES,
+      request: { params: taskIdParams, body: noBody },
+      response: { status: 200, description: 'Accepted', schema: commandResult },
+      errors: commandErrors,
+    },
+    async ({ actor, params }) =>
+      command(actor, params.taskId, (actorRef) =>
+        deps.temporal.workflow
+          .getHandle(params.taskId)
+          .executeUpdate(acceptTaskUpdate, { args: [{ actor: actorRef }] }),
+      ),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/:taskId/complete',
+      summary: 'Complete an accepted task with the typed outcome of its kind',
+      description:
+        '400 names every invalid outcome field; 409 when the task is not accepted or already closed; 422 when the ' +
+        'outcome is of another kind or does not answer what the policy asks (e.g. a concern without a response).',
+      roles: CASE_WORKER_ROLES,
+      request: { params: taskIdParams, body: completeBody },
+      response: { status: 200, description: 'Completed', schema: commandResult },
+      errors: commandErrors,
+    },
+    async ({ actor, params, body }) =>
+      command(actor, params.taskId, (actorRef) =>
+        deps.temporal.workflow
+          .getHandle(params.taskId)
+          .executeUpdate(completeTaskUpdate, { args: [{ actor: actorRef, outcome: body.outcome }] }),
+      ),
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/:taskId/decline',
+      summary: 'Decline a task with a reason, optionally naming the agency that should act',
+      roles: CASE_WORKER_ROLES,
+      request: { params: taskIdParams, body: declineBody },
+      response: { status: 200, description: 'Declined', schema: commandResult },
+      errors: commandErrors,
+    },
+    async ({ actor, params, body }) =>
+      command(actor, params.taskId, (actorRef) =>
+        deps.temporal.workflow.getHandle(params.taskId).executeUpdate(declineTaskUpdate, {
+          args: [
+            {
+              actor: actorRef,
+              reason: body.reason,
+              ...(body.redirectToAgencyId ? { redirectToAgencyId: body.redirectToAgencyId } : {}),
+            },
+          ],
+        }),
+      ),
+  );
+
+  return api.router;
+}

@@ -1,0 +1,51 @@
+/**
+ * Reading the agency directory: which agency of each type is responsible for a place ("whoever is in charge is
+ * responsible", FT 三(二)5), and who to tell at an agency (its duty contacts and supervisor).
+ */
+import { AgencyModel, type AgencyRecord } from './agency';
+import type { AgencyType } from '../policies/schema';
+
+export interface ResponsiblePlace {
+  districtCode: string;
+  streetCode?: string;
+  committeeCode?: string;
+}
+
+/**
+ * For every agency type, the most local agency serving the place: the committee's, else the street's, else the
+ * district's. Agency types with no agency there are absent.
+ */
+export async function responsibleAgencies(place: ResponsiblePlace): Promise<Partial<Record<AgencyType, string>>> {
+  const agencies = await AgencyModel.find({ 'jurisdiction.districtCode': place.districtCode })
+    .select({ code: 1, type: 1, level: 1, jurisdiction: 1 })
+    .lean<AgencyRecord[]>()
+    .exec();
+  const rank = (a: AgencyRecord): number => {
+    const j: { streetCode?: string | null; committeeCode?: string | null } = a.jurisdiction ?? {};
+    if (a.level === 'committee') return place.committeeCode && j.committeeCode === place.committeeCode ? 3 : -1;
+    if (a.level === 'street_township') return place.streetCode && j.streetCode === place.streetCode ? 2 : -1;
+    return 1;
+  };
+  const best = new Map<AgencyType, { code: string; rank: number }>();
+  for (const agency of agencies) {
+    const r = rank(agency);
+    if (r < 0) continue;
+    const type = agency.type as AgencyType;
+    const current = best.get(type);
+    if (!current || r > current.rank || (r === current.rank && agency.code < current.code)) best.set(type, { code: agency.code, rank: r });
+  }
+  return Object.fromEntries([...best].map(([type, { code }]) => [type, code]));
+}
+
+/** The committee of a street used when a report names none: the first by code, so routing is stable. */
+export async function defaultCommittee(districtCode: string, streetCode: string): Promise<string | undefined> {
+  const committee = await AgencyModel.findOne({ level: 'committee', 'jurisdiction.districtCode': districtCode, 'jurisdiction.streetCode': streetCode })
+    .sort({ code: 1 })
+    .lean<AgencyRecord>()
+    .exec();
+  return committee?.jurisdiction?.committeeCode ?? undefined;
+}
+
+export function findAgency(code: string): Promise<AgencyRecord | null> {
+  return AgencyModel.findOne({ code }).lean<AgencyRecord>().exec();
+}

@@ -1,0 +1,460 @@
+/**
+ * The district's oversight and reference routes through the HTTP stack on the real FerretDB: indicators computed
+ * with the aggregation stages FerretDB v1 runs, the agency directory, policy packs, the audit trail within
+ * jurisdiction, the Temporal UI's remote codec, and an OpenAPI document that covers every resource route.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Router } from 'express';
+import { Types } from 'mongoose';
+import pino from 'pino';
+import request from 'supertest';
+import type { Express } from 'express';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { createApp } from '../../../api/app';
+import { createAuditLogSink } from '../../../api/auth/audit';
+import { createAuthenticate } from '../../../api/auth/authenticate';
+import type { Role } from '../../../api/auth/roles';
+import { createTokenService } from '../../../api/auth/tokens';
+import { documentedRoutes } from '../../../api/http/api-router';
+import { openApiPath } from '../../../api/openapi/document';
+import { createAgencyRouter } from '../../../api/routes/agencies';
+import { createAuditRouter } from '../../../api/routes/audit';
+import { createCaseRouter } from '../../../api/routes/cases';
+import { createChildRouter } from '../../../api/routes/children';
+import { createCodecRouter } from '../../../api/routes/codec';
+import { createIndicatorRouter } from '../../../api/routes/indicators';
+import { createPolicyRouter } from '../../../api/routes/policies';
+import { createTaskRouter } from '../../../api/routes/tasks';
+import { EncryptionCodec } from '../../../common/codec';
+import { ensureIndexes } from '../../../models';
+import { appendAudit } from '../../../models/audit-repository';
+import { CaseModel } from '../../../models/case';
+import { createChildRepository } from '../../../models/child-repository';
+import { upsertCaseProjection, upsertTaskProjection } from '../../../models/projection-repository';
+import { ReportModel } from '../../../models/report';
+import { seedDirectory } from '../../../models/seed/directory';
+import { TaskModel } from '../../../models/task';
+import { createUserRepository, UserModel } from '../../../models/user';
+import { listPolicyPacks } from '../../../policies';
+import { connectTestDatabase } from '../../helpers/mongo';
+import { testConfig } from '../../unit/api/test-config';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const CN = '310105';
+const FT = '110106';
+const UI = 'http://127.0.0.1:8233';
+
+let drop: () => Promise<void>;
+let app: Express;
+let routers: Record<string, Router>;
+const tokens: Record<string, string> = {};
+const codec = new EncryptionCodec({ k1: randomBytes(32).toString('base64') }, 'k1');
+const children = createChildRepository({ identityKeys: { encryptionKey: randomBytes(32), hmacKey: randomBytes(32) } });
+
+const PEOPLE: Record<
+  string,
+  { role: Role; agencyCode: string; jurisdiction: { districtCode: string; streetCode?: string } }
+> = {
+  civilAffairs: { role: 'district_coordinator', agencyCode: 'cn.civil-affairs', jurisdiction: { districtCode: CN } },
+  street: {
+    role: 'street_coordinator',
+    agencyCode: 'cn.street.huayang',
+    jurisdiction: { districtCode: CN, streetCode: 'huayang' },
+  },
+  police: {
+    role: 'agency_staff',
+    agencyCode: 'cn.police.huayang',
+    jurisdiction: { districtCode: CN, streetCode: 'huayang' },
+  },
+  admin: { role: 'administrator', agencyCode: 'cn.civil-affairs', jurisdiction: { districtCode: CN } },
+  ftCoordinator: { role: 'district_coordinator', agencyCode: 'ft.civil-affairs', jurisdiction: { districtCode: FT } },
+  reporter: { role: 'mandated_reporter', agencyCode: 'cn.school', jurisdiction: { districtCode: CN } },
+};
+const as = (who: keyof typeof PEOPLE, req: request.Test) => req.set('authorization', `Bearer ${tokens[who]}`);
+
+const now = Date.now();
+const caseIds: Record<string, string> = {};
+
+async function seedCase(
+  key: string,
+  districtCode: string,
+  streetCode: string,
+  stage: string,
+  openedHoursAgo: number,
+  nextDeadlineInHours: number,
+) {
+  const workflowId = `case-${new Types.ObjectId().toHexString()}`;
+  await upsertCaseProjection(workflowId, 1, {
+    jurisdiction: { districtCode, streetCode },
+    stage,
+    openedAt: new Date(now - openedHoursAgo * HOUR),
+    nextDeadline: new Date(now + nextDeadlineInHours * HOUR),
+  });
+  caseIds[key] = workflowId;
+  return workflowId;
+}
+
+let taskSeq = 0;
+async function seedTask(caseId: string, agencyCode: string, fields: Record<string, unknown>) {
+  taskSeq += 1;
+  const taskId = `${caseId}/task-${taskSeq}`;
+  await upsertTaskProjection(taskId, 1, { caseWorkflowId: caseId, agencyCode, ...fields });
+  return taskId;
+}
+
+async function seedIndicatorData() {
+  const a = await seedCase('a', CN, 'huayang', 'emergency_response', 50, -1);
+  const b = await seedCase('b', CN, 'huayang', 'assessment', 30, 20);
+  await seedCase('c', CN, 'xinhua', 'assessment', 10, 100);
+  const d = await seedCase('d', FT, 'youanmen', 'assessment', 10, -5);
+  await CaseModel.updateOne(
+    { workflowId: a },
+    {
+      $set: {
+        clocks: [
+          {
+            id: `${a}/task-1:accept`,
+            label: 'accept',
+            clause: 'CN 四(二)',
+            startedAt: new Date(now - HOUR),
+            firesAt: new Date(now + 2 * HOUR),
+          },
+        ],
+      },
+    },
+  ).exec();
+  await CaseModel.updateOne(
+    { workflowId: b },
+    {
+      $set: {
+        clocks: [
+          {
+            id: 'next_visit',
+            label: 'visit',
+            clause: 'CN 五(一)',
+            startedAt: new Date(now),
+            firesAt: new Date(now + 30 * DAY),
+          },
+        ],
+      },
+    },
+  ).exec();
+
+  // Overdue: one police task not acknowledged in time, one street-office task past its completion deadline.
+  await seedTask(a, 'cn.police.huayang', {
+    kind: 'police_response',
+    status: 'open',
+    acceptDueAt: new Date(now - 10 * MINUTE),
+    completeDueAt: new Date(now + HOUR),
+  });
+  await seedTask(b, 'cn.street.huayang', {
+    kind: 'joint_assessment',
+    status: 'accepted',
+    acceptDueAt: new Date(now - 2 * DAY),
+    completeDueAt: new Date(now - HOUR),
+  });
+  await seedTask(d, 'ft.police.youanmen', {
+    kind: 'police_response',
+    status: 'open',
+    acceptDueAt: new Date(now - HOUR),
+    completeDueAt: new Date(now + HOUR),
+  });
+  // Police acknowledged after 10, 20 and 40 minutes: median 20.
+  for (const minutes of [10, 20, 40]) {
+    const id = await seedTask(b, 'cn.police.huayang', {
+      kind: 'police_response',
+      status: 'completed',
+      acceptedAt: new Date(now - 5 * HOUR + minutes * MINUTE),
+      acceptDueAt: new Date(now),
+      completeDueAt: new Date(now),
+    });
+    await TaskModel.updateOne({ taskId: id }, { $set: { openedAt: new Date(now - 5 * HOUR) } }).exec();
+  }
+  // Joint assessments completed 24 h and 48 h after their cases opened: median 36.
+  await seedTask(a, 'cn.street.huayang', {
+    kind: 'joint_assessment',
+    status: 'completed',
+    completedAt: new Date(now - 26 * HOUR),
+  });
+  await seedTask(d, 'ft.street.youanmen', {
+    kind: 'joint_assessment',
+    status: 'completed',
+    completedAt: new Date(now),
+  });
+  const e = await seedCase('e', CN, 'xinhua', 'monitoring', 60, 200);
+  await seedTask(e, 'cn.street.xinhua', {
+    kind: 'joint_assessment',
+    status: 'completed',
+    completedAt: new Date(now - 12 * HOUR),
+  });
+  // One escalation this week, one older.
+  await seedTask(a, 'cn.police.huayang', {
+    kind: 'police_response',
+    status: 'completed',
+    acceptDueAt: new Date(now),
+    completeDueAt: new Date(now),
+    escalations: [
+      { at: new Date(now - DAY), notify: 'agency_supervisor', deadline: 'accept', clause: 'CN 四(二)' },
+      { at: new Date(now - 10 * DAY), notify: 'assignee', deadline: 'accept', clause: 'CN 四(二)' },
+    ],
+  });
+
+  const report = (districtCode: string, type: string) => ({
+    receiptNumber: randomUUID(),
+    reporter: { name: '教师' },
+    reportingUnit: { type },
+    concernTypes: ['living_alone'],
+    discoveredAt: new Date(now - HOUR),
+    reportedAt: new Date(now),
+    place: { districtCode },
+    account: '独自在家',
+  });
+  await ReportModel.create([report(CN, 'school'), report(CN, 'school'), report(CN, 'hospital'), report(FT, 'school')]);
+}
+
+beforeAll(async () => {
+  drop = await connectTestDatabase('api_oversight');
+  await ensureIndexes();
+  await UserModel.init();
+  await seedDirectory();
+  const config = testConfig({ TEMPORAL_UI_URL: UI });
+  const users = createUserRepository();
+  const tokenService = createTokenService({ secret: config.AUTH_TOKEN_SECRET, ttlMinutes: 60 });
+  for (const [key, person] of Object.entries(PEOPLE)) {
+    const user = await users.create({
+      ...person,
+      email: `${key}@oversight.test`,
+      displayName: key,
+      passwordHash: 'unused',
+    });
+    tokens[key] = tokenService.issue({ userId: String(user._id), tokenVersion: 0 }).token;
+  }
+  const authenticate = createAuthenticate({ tokens: tokenService, users });
+  const audit = createAuditLogSink();
+  // Never called here: the routers below that need Temporal are mounted only for the OpenAPI check.
+  const temporal = new Client();
+  routers = {
+    '/tasks': createTaskRouter({ temporal, authenticate, audit }),
+    '/cases': createCaseRouter({ temporal, authenticate, audit }),
+    '/children': createChildRouter({ children, authenticate, audit }),
+    '/agencies': createAgencyRouter({ authenticate }),
+    '/policies': createPolicyRouter({ authenticate }),
+    '/indicators': createIndicatorRouter({ authenticate, now: () => new Date(now) }),
+    '/audit': createAuditRouter({ authenticate, audit }),
+    '/codec': createCodecRouter({ codec, authenticate, temporalUiUrl: config.TEMPORAL_UI_URL }),
+  };
+  app = createApp({
+    config,
+    logger: pino({ level: process.env.DEBUG_API ? 'error' : 'silent' }),
+    readiness: { temporal: async () => true, database: async () => true },
+    routers,
+  });
+  await seedIndicatorData();
+});
+
+afterAll(() => drop());
+
+describe('indicators', () => {
+  it("computes my district's indicators from the projection, leaving other districts out", async () => {
+    const res = await as('civilAffairs', request(app).get('/api/v1/indicators'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      districtCode: CN,
+      casesByStage: { emergency_response: 1, assessment: 2, monitoring: 1 },
+      reportsBySourceType: { school: 2, hospital: 1 },
+      medianMinutesToPoliceAck: 20,
+      medianHoursToAssessment: 36,
+      escalationsThisWeek: 1,
+    });
+    expect(res.body.overdueByAgency).toEqual([
+      { agencyCode: 'cn.police.huayang', name: { zh: expect.any(String), en: expect.any(String) }, count: 1 },
+      { agencyCode: 'cn.street.huayang', name: { zh: expect.any(String), en: expect.any(String) }, count: 1 },
+    ]);
+    expect(res.body.perStreet).toEqual([
+      {
+        streetCode: 'huayang',
+        name: expect.objectContaining({ zh: expect.stringContaining('华阳') }),
+        cases: 2,
+        overdue: 1,
+      },
+      {
+        streetCode: 'xinhua',
+        name: expect.objectContaining({ zh: expect.stringContaining('新华') }),
+        cases: 2,
+        overdue: 0,
+      },
+    ]);
+    expect(res.body.clocksEndingSoon).toEqual([
+      {
+        caseId: caseIds.a,
+        clockId: `${caseIds.a}/task-1:accept`,
+        label: 'accept',
+        clause: 'CN 四(二)',
+        firesAt: new Date(now + 2 * HOUR).toISOString(),
+      },
+    ]);
+  });
+
+  it("refuses another district's indicators and anyone who is not a coordinator or oversight", async () => {
+    expect((await as('civilAffairs', request(app).get(`/api/v1/indicators?districtCode=${FT}`))).status).toBe(403);
+    expect((await as('police', request(app).get('/api/v1/indicators'))).status).toBe(403);
+    const ft = await as('ftCoordinator', request(app).get('/api/v1/indicators'));
+    expect(ft.body).toMatchObject({
+      districtCode: FT,
+      casesByStage: { assessment: 1 },
+      reportsBySourceType: { school: 1 },
+    });
+  });
+});
+
+describe('the agency directory and policy packs', () => {
+  it('lists agencies by district and type, without their contacts', async () => {
+    const res = await as('reporter', request(app).get(`/api/v1/agencies?districtCode=${CN}&type=police_station`));
+    expect(res.status).toBe(200);
+    const codes = (res.body.items as { code: string }[]).map((a) => a.code);
+    expect(codes).toContain('cn.police.huayang');
+    expect(codes.every((c) => c.startsWith('cn.police.'))).toBe(true);
+    expect(res.body.items[0]).not.toHaveProperty('contacts');
+    const bad = await as('reporter', request(app).get('/api/v1/agencies?type=bank'));
+    expect(bad.status).toBe(400);
+  });
+
+  it('lists every pack with its concern types and serves one whole pack', async () => {
+    const list = await as('reporter', request(app).get('/api/v1/policies'));
+    expect(list.status).toBe(200);
+    expect(list.body.map((p: { id: string }) => p.id)).toEqual(listPolicyPacks().map((p) => p.id));
+    expect(list.body[0]).toMatchObject({ id: 'cn-changning', district: { code: CN }, concernTypes: expect.any(Array) });
+    const pack = await as('reporter', request(app).get('/api/v1/policies/ft-fengtai'));
+    expect(pack.body).toMatchObject({
+      id: 'ft-fengtai',
+      taskKinds: expect.any(Object),
+      escalationLadders: expect.any(Object),
+    });
+    expect((await as('reporter', request(app).get('/api/v1/policies/nowhere'))).status).toBe(404);
+    expect((await as('reporter', request(app).get('/api/v1/policies/cn-changning?version=0.1'))).status).toBe(404);
+  });
+});
+
+describe('the audit trail', () => {
+  it('shows a coordinator the trail of a case and its tasks in their jurisdiction, newest first, and records the look', async () => {
+    const caseId = caseIds.a!;
+    await appendAudit({
+      actor: { kind: 'workflow', id: caseId },
+      action: 'task_created',
+      caseWorkflowId: `${caseId}/task-1`,
+      at: new Date(now - HOUR),
+    });
+    await appendAudit({
+      actor: { kind: 'user', id: 'u1' },
+      action: 'child_file.read',
+      caseWorkflowId: caseId,
+      at: new Date(now - MINUTE),
+      reason: 'case_work: case',
+    });
+    const res = await as('street', request(app).get(`/api/v1/audit?caseId=${caseId}`));
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['child_file.read', 'task_created']);
+    const again = await as('admin', request(app).get(`/api/v1/audit?caseId=${caseId}`));
+    expect(again.body.items[0]).toMatchObject({ action: 'audit.read', caseId });
+  });
+
+  it("finds a child's trail and answers 404 outside the jurisdiction", async () => {
+    const { child } = await children.findOrCreateChildFile({
+      provisionalKey: randomUUID(),
+      name: '小芳',
+      districtCode: CN,
+      residence: { districtCode: CN, streetCode: 'xinhua' },
+    });
+    await appendAudit({ actor: { kind: 'user', id: 'u2' }, action: 'child_file.read', childId: child._id });
+    const mine = await as('civilAffairs', request(app).get(`/api/v1/audit?childId=${child._id.toHexString()}`));
+    expect(mine.body.items.map((e: { action: string }) => e.action)).toEqual(['child_file.read']);
+    expect((await as('street', request(app).get(`/api/v1/audit?childId=${child._id.toHexString()}`))).status).toBe(404);
+    expect((await as('ftCoordinator', request(app).get(`/api/v1/audit?caseId=${caseIds.a}`))).status).toBe(404);
+    expect((await as('police', request(app).get(`/api/v1/audit?caseId=${caseIds.a}`))).status).toBe(403);
+    const neither = await as('civilAffairs', request(app).get('/api/v1/audit'));
+    expect(neither.status).toBe(400);
+  });
+});
+
+describe('the Temporal UI codec', () => {
+  it('decodes what the codec encoded, in the remote codec format, for a district coordinator', async () => {
+    const plain = defaultPayloadConverter.toPayload({ childName: '小明' });
+    const [encrypted] = await codec.encode([plain]);
+    const wire = (p: typeof plain) => ({
+      metadata: Object.fromEntries(
+        Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+      ),
+      data: Buffer.from(p.data!).toString('base64'),
+    });
+    const res = await as('civilAffairs', request(app).post('/api/v1/codec/decode'))
+      .set('origin', UI)
+      .send({ payloads: [wire(encrypted!)] });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe(UI);
+    expect(res.body.payloads).toEqual([wire(plain)]);
+
+    const encoded = await as('admin', request(app).post('/api/v1/codec/encode')).send({ payloads: [wire(plain)] });
+    expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+  });
+
+  it("answers the Temporal UI's preflight, and refuses other roles, other origins' CORS and undecodable payloads", async () => {
+    const preflight = await request(app).options('/api/v1/codec/decode').set('origin', UI);
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toContain('X-Namespace');
+    const elsewhere = await as('civilAffairs', request(app).post('/api/v1/codec/decode'))
+      .set('origin', 'http://evil.example')
+      .send({ payloads: [] });
+    expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await as('police', request(app).post('/api/v1/codec/decode')).send({ payloads: [] })).status).toBe(403);
+    const tampered = await as('civilAffairs', request(app).post('/api/v1/codec/decode')).send({
+      payloads: [
+        {
+          metadata: {
+            encoding: Buffer.from('binary/encrypted').toString('base64'),
+            'encryption-key-id': Buffer.from('k1').toString('base64'),
+          },
+          data: randomBytes(40).toString('base64'),
+        },
+      ],
+    });
+    expect(tampered.status).toBe(400);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents every route of every resource router, with the roles it admits', async () => {
+    const res = await request(app).get('/api/openapi.json');
+    const paths = res.body.paths as Record<string, Record<string, { 'x-roles'?: string[] }>>;
+    const declared = Object.entries(routers).flatMap(([mount, router]) =>
+      documentedRoutes(router).map((r) => `${r.method.toUpperCase()} ${openApiPath(mount, r.path)}`),
+    );
+    const documented = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(declared.sort());
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/tasks',
+        'GET /api/v1/tasks/{taskId}',
+        'POST /api/v1/tasks/{taskId}/accept',
+        'POST /api/v1/tasks/{taskId}/complete',
+        'POST /api/v1/tasks/{taskId}/decline',
+        'GET /api/v1/cases',
+        'GET /api/v1/cases/{caseId}',
+        'GET /api/v1/children',
+        'GET /api/v1/children/{childId}',
+        'GET /api/v1/agencies',
+        'GET /api/v1/policies',
+        'GET /api/v1/policies/{id}',
+        'GET /api/v1/indicators',
+        'GET /api/v1/audit',
+        'POST /api/v1/codec/decode',
+        'POST /api/v1/codec/encode',
+      ]),
+    );
+    expect(paths['/api/v1/cases/{caseId}']!.get!['x-roles']).not.toContain('mandated_reporter');
+  });
+});

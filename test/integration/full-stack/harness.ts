@@ -1,0 +1,130 @@
+/**
+ * ChildSafe as `npm start` runs it, inside the test process: the API built by createRouters and a worker with the
+ * real activities (createWorkerActivities) and the payload codec, on the suite's Temporal dev server, a private
+ * FerretDB database and the SMTP sink. Each test file gets its own task queue and database.
+ */
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import pino from 'pino';
+import request from 'supertest';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { createApp } from '../../../api/app';
+import { createRouters } from '../../../api/routers';
+import { seedDemoUsers, DEMO_PASSWORD } from '../../../api/auth/demo-users';
+import { createMailTransport } from '../../../common/mail';
+import { createDataConverter, createTemporalClient } from '../../../common/temporal';
+import { ensureIndexes } from '../../../models';
+import { seedDirectory } from '../../../models/seed/directory';
+import { createUserRepository } from '../../../models/user';
+import { createWorkerActivities } from '../../../workers/activities';
+import { testConfig } from '../../helpers/config';
+import { testDatabaseUri } from '../../helpers/mongo';
+import { readSinkMessages, type SinkMessage } from '../../../scripts/services/smtp-sink';
+
+export interface FullStack {
+  app: Express;
+  config: ReturnType<typeof testConfig>;
+  client: ReturnType<typeof createTemporalClient>['client'];
+  login(email: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startFullStack(): Promise<FullStack> {
+  const config = testConfig({
+    TEMPORAL_TASK_QUEUE: `childsafe-test-${randomUUID()}`,
+    MONGODB_URI: testDatabaseUri('fullstack'),
+    MAIL_SINK_DIR: process.env.MAIL_SINK_DIR,
+  });
+  const logger = pino({ level: 'silent' });
+  await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
+  await ensureIndexes();
+  await seedDirectory();
+  await seedDemoUsers(createUserRepository(), { environment: 'test' });
+
+  const temporal = createTemporalClient(config);
+  const transport = createMailTransport(config.SMTP_URL);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../../../workflows'),
+    dataConverter: createDataConverter(config),
+    activities: createWorkerActivities({ config, client: temporal.client, transport }),
+  });
+  const running = worker.run();
+  const app = createApp({
+    config,
+    logger,
+    readiness: { temporal: async () => true, database: async () => true },
+    routers: createRouters({ config, logger, temporal: temporal.client }),
+  });
+  return {
+    app,
+    config,
+    client: temporal.client,
+    async login(email) {
+      const res = await request(app).post('/api/v1/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200);
+      return res.body.token as string;
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      transport.close();
+      await connection.close();
+      await temporal.connection.close();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await mongoose.disconnect();
+    },
+  };
+}
+
+/** Waits for `check` to stop throwing (the read model and the mail sink follow the workflows by a moment). */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Mail the sink received for `address` about one task (its link carries the task id). */
+export function mailTo(address: string, taskId: string): SinkMessage[] {
+  const link = `/tasks/${encodeURIComponent(taskId)}`;
+  return readSinkMessages(process.env.MAIL_SINK_DIR!).filter((m) => m.to.includes(address) && m.text.includes(link));
+}
+
+export const CHANGNING = {
+  reporter: 'school@changning.demo.childsafe.local',
+  police: 'police.huayang@changning.demo.childsafe.local',
+  coordinator: 'civil-affairs@changning.demo.childsafe.local',
+};
+export const FENGTAI_POLICE = 'police.youanmen@fengtai.demo.childsafe.local';
+
+export function reportBody(overrides: { idNumber?: string; name?: string; discoveredMinutesAgo?: number } = {}) {
+  return {
+    policyPackId: 'cn-changning',
+    concerns: ['living_alone'],
+    discoveredAt: new Date(Date.now() - (overrides.discoveredMinutesAgo ?? 20) * 60_000).toISOString(),
+    place: { streetCode: 'huayang', address: '长宁区华阳路某小区 3 号楼' },
+    account: '孩子独自在家三天，邻居说父母外出打工。',
+    child: {
+      name: overrides.name ?? '王小红',
+      sex: 'female',
+      idNumber: overrides.idNumber ?? randomIdNumber(),
+      school: '长宁区演示小学',
+    },
+    reporterUnit: { name: '长宁区演示小学', type: 'school' },
+  };
+}
+
+/** A syntactically valid, unique 18-character ID number for a child born in 2016 in Changning. */
+export function randomIdNumber(): string {
+  const serial = String(Math.floor(Math.random() * 1_000_000_000)).padStart(9, '0');
+  return `310105201605${serial.slice(0, 2)}${serial.slice(2, 5)}${Math.floor(Math.random() * 10)}`.slice(0, 17) + 'X';
+}

@@ -1,0 +1,40 @@
+/**
+ * The worker's composition root: every activity the workflows call, built from the real dependencies (MongoDB
+ * repositories, the SMTP transport, the Temporal client). Tests build the same activities over the same factories.
+ */
+import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
+import type { Config } from '../common/config';
+import { createChildRepository } from '../models/child-repository';
+import { deriveIdentityKeys } from '../models/identity-crypto';
+import { createNotificationRepository } from '../models/notification';
+import { createIntakeActivities } from '../activities/intake';
+import { createNotificationActivities } from '../activities/notifications';
+import { createProjectionActivities } from '../activities/projection';
+import { createNotificationDelivery } from '../activities/notification-delivery';
+import { createMongoReportStore } from '../activities/stores/report-store';
+import { createMongoProjectionStore } from '../activities/stores/projection-store';
+import { createDirectoryNotifier } from '../activities/stores/notifier';
+
+export interface WorkerActivityDependencies {
+  config: Pick<Config, 'CHILD_DATA_KEY' | 'TEMPORAL_TASK_QUEUE' | 'MAIL_FROM' | 'PUBLIC_URL'>;
+  client: Client;
+  transport: Transporter;
+}
+
+export function createWorkerActivities({ config, client, transport }: WorkerActivityDependencies) {
+  const children = createChildRepository({ identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')) });
+  const delivery = createNotificationDelivery({
+    transport,
+    notifications: createNotificationRepository(),
+    mailFrom: config.MAIL_FROM,
+    publicUrl: config.PUBLIC_URL,
+  });
+  return {
+    ...createIntakeActivities({ reports: createMongoReportStore({ children }), client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    ...createProjectionActivities({ cases: createMongoProjectionStore() }),
+    ...createNotificationActivities({ notifier: createDirectoryNotifier({ delivery }) }),
+  };
+}
+
+export type WorkerActivities = ReturnType<typeof createWorkerActivities>;
