@@ -3,6 +3,7 @@
 // embedded FerretDB, the data folder. Plain Node with no dependencies, because it runs before `npm install`.
 // Fast when everything is already in place (a few checks, no network).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,8 +96,10 @@ function ensureFerretDb() {
   const src = path.join(root, 'tools', 'ferretdb');
   const target = path.join(toolsBin, 'ferretdb');
   const stamp = `${target}.version`;
-  const wanted = ['go.mod', 'go.sum', 'main.go'].map((f) => fs.readFileSync(path.join(src, f), 'utf8')).join('\0');
-  const digest = Buffer.from(wanted).toString('base64').length + ':' + simpleHash(wanted);
+  // Rebuilt whenever the wrapper's sources or pinned versions change.
+  const digest = createHash('sha256')
+    .update(['go.mod', 'go.sum', 'main.go'].map((f) => fs.readFileSync(path.join(src, f), 'utf8')).join('\0'))
+    .digest('hex');
   if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return;
   const go = process.env.GO ?? which('go');
   if (!go) fail('Go 1.24 or newer is required to build the embedded FerretDB (or set MONGODB_URI to use an existing MongoDB).');
@@ -108,12 +111,6 @@ function ensureFerretDb() {
   const r = spawnSync(go, ['build', '-trimpath', '-o', target, '.'], { cwd: src, stdio: 'inherit' });
   if (r.status !== 0) fail('building FerretDB failed: see the Go output above.');
   fs.writeFileSync(stamp, digest);
-}
-
-function simpleHash(text) {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
-  return h.toString(16);
 }
 
 /** Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded at run time). */
