@@ -5,6 +5,8 @@
  * Ctrl-C stops everything; the next `npm start` finds the same data.
  *
  * Any of TEMPORAL_ADDRESS, MONGODB_URI or SMTP_URL set in the environment is used instead of the embedded server.
+ * CHILDSAFE_DATA_DIR moves the data folder; TEMPORAL_PORT, TEMPORAL_UI_PORT, FERRETDB_PORT, SMTP_PORT and API_PORT
+ * choose the ports (each falls back to a free one when taken).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,7 @@ import { freePort, waitForPort } from './services/ports';
 import { projectRoot } from './services/tools';
 import { DEMO_ACCOUNTS_BANNER } from './demo-accounts';
 
-const dataDir = path.join(projectRoot, 'data');
+const dataDir = path.resolve(process.env.CHILDSAFE_DATA_DIR ?? path.join(projectRoot, 'data'));
 const logDir = path.join(dataDir, 'logs');
 const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
 
@@ -70,13 +72,18 @@ async function main(): Promise<void> {
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, ...localSecrets(), NODE_ENV: process.env.NODE_ENV ?? 'development' };
 
+    const apiPort = Number(env.API_PORT ?? (await portOr(3000)));
+    env.API_PORT = String(apiPort);
+    env.PUBLIC_URL ??= `http://127.0.0.1:${apiPort}`;
+
     if (!env.TEMPORAL_ADDRESS) {
       say('启动 Temporal 开发服务器 Starting the Temporal dev server…');
       const temporal = await startTemporalDevServer({
         logDir,
         dbFile: path.join(dataDir, 'temporal.db'),
-        port: await portOr(7233),
-        uiPort: await portOr(8233),
+        port: await portOr(Number(process.env.TEMPORAL_PORT ?? 7233)),
+        uiPort: await portOr(Number(process.env.TEMPORAL_UI_PORT ?? 8233)),
+        codecEndpoint: `${env.PUBLIC_URL}/api/v1/codec`,
       });
       stoppers.push({ name: 'Temporal', stop: temporal.stop });
       env.TEMPORAL_ADDRESS = temporal.address;
@@ -84,20 +91,16 @@ async function main(): Promise<void> {
     }
     if (!env.MONGODB_URI) {
       say('启动 FerretDB Starting FerretDB (SQLite)…');
-      const ferret = await startFerretDb({ dataDir: path.join(dataDir, 'ferretdb'), logDir, port: await portOr(27017) });
+      const ferret = await startFerretDb({ dataDir: path.join(dataDir, 'ferretdb'), logDir, port: await portOr(Number(process.env.FERRETDB_PORT ?? 27017)) });
       stoppers.push({ name: 'FerretDB', stop: ferret.stop });
       env.MONGODB_URI = `${ferret.uri}childsafe`;
     }
     if (!env.SMTP_URL) {
-      const sink = await startSmtpSink({ dir: path.join(dataDir, 'mail'), port: await portOr(2525) });
+      const sink = await startSmtpSink({ dir: path.join(dataDir, 'mail'), port: await portOr(Number(process.env.SMTP_PORT ?? 2525)) });
       stoppers.push({ name: 'SMTP sink', stop: sink.stop });
       env.SMTP_URL = sink.url;
       env.MAIL_SINK_DIR = sink.dir;
     }
-    const apiPort = Number(env.API_PORT ?? (await portOr(3000)));
-    env.API_PORT = String(apiPort);
-    env.PUBLIC_URL ??= `http://127.0.0.1:${apiPort}`;
-
     say('初始化数据 Seeding the agency directory and demo accounts…');
     await runToEnd('seed', [tsx, path.join(projectRoot, 'scripts', 'seed.ts')], env);
 

@@ -23,6 +23,8 @@ export async function startTemporalDevServer(options: {
   uiPort?: number;
   headless?: boolean;
   namespace?: string;
+  /** The Web UI decodes payloads through this endpoint (ChildSafe's /api/v1/codec), for signed-in users. */
+  codecEndpoint?: string;
 }): Promise<TemporalDevServer> {
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
@@ -35,6 +37,7 @@ export async function startTemporalDevServer(options: {
   }
   if (uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+  if (uiPort !== undefined && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   for (const [name, type] of Object.entries(CHILDSAFE_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   const proc = startProcess('temporal', temporalCliPath(), args, { logDir: options.logDir });
   try {
