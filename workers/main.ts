@@ -2,14 +2,14 @@
  * The worker process: `npm run worker`. Serves ChildSafe's task queue with every workflow and activity. Several can
  * run side by side and any can die: Temporal hands its work to the others.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../common/config';
 import { createLogger } from '../common/logger';
 import { createMailTransport } from '../common/mail';
 import { openDatabase } from '../common/db';
-import { createDataConverter, createTemporalClient } from '../common/temporal';
+import { createTemporalClient } from '../common/temporal';
 import { ensureSearchAttributes } from './search-attributes';
-import { createWorkerActivities } from './activities';
+import { createChildSafeWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -19,14 +19,7 @@ async function main(): Promise<void> {
   const temporal = createTemporalClient(config);
   const transport = createMailTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    dataConverter: createDataConverter(config),
-    activities: createWorkerActivities({ config, client: temporal.client, transport }),
-  });
+  const worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
   await worker.run();

@@ -14,20 +14,9 @@ import { startFerretDb, type FerretDb } from '../../scripts/services/ferretdb';
 import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/services/temporal-dev-server';
 import { freePort } from '../../scripts/services/ports';
 import { testConfig } from '../helpers/config';
+import { eventually } from '../helpers/eventually';
 
 jest.setTimeout(120_000);
-
-async function eventually(check: () => Promise<void>, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 describe('readiness', () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-readyz-'));

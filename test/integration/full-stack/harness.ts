@@ -7,19 +7,20 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import request from 'supertest';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Express } from 'express';
 import { createApp } from '../../../api/app';
 import { createRouters } from '../../../api/routers';
 import { seedDemoUsers, DEMO_PASSWORD } from '../../../api/auth/demo-users';
 import { createMailTransport } from '../../../common/mail';
-import { createDataConverter, createTemporalClient } from '../../../common/temporal';
+import { createTemporalClient } from '../../../common/temporal';
 import { ensureIndexes } from '../../../models';
 import { seedDirectory } from '../../../models/seed/directory';
 import { createUserRepository } from '../../../models/user';
-import { createWorkerActivities } from '../../../workers/activities';
+import { createChildSafeWorker } from '../../../workers/worker';
 import { testConfig } from '../../helpers/config';
 import { testDatabaseUri } from '../../helpers/mongo';
+export { eventually } from '../../helpers/eventually';
 import { readSinkMessages, type SinkMessage } from '../../../scripts/services/smtp-sink';
 
 export interface FullStack {
@@ -45,14 +46,7 @@ export async function startFullStack(): Promise<FullStack> {
   const temporal = createTemporalClient(config);
   const transport = createMailTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../../../workflows'),
-    dataConverter: createDataConverter(config),
-    activities: createWorkerActivities({ config, client: temporal.client, transport }),
-  });
+  const worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
   const running = worker.run();
   const app = createApp({
     config,
@@ -78,19 +72,6 @@ export async function startFullStack(): Promise<FullStack> {
       await mongoose.disconnect();
     },
   };
-}
-
-/** Waits for `check` to stop throwing (the read model and the mail sink follow the workflows by a moment). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }
 
 /** Mail the sink received for `address` about one task (its link carries the task id). */
