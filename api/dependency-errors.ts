@@ -18,6 +18,8 @@ export function isDependencyDown(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { name?: string; code?: number; cause?: unknown };
   if (e.name && MONGO_DOWN.has(e.name)) return true;
+  // Mongoose refuses commands outright while its first connection is still being made (bufferCommands is off).
+  if (e.name === 'MongooseError' && /initial connection|buffering timed out/i.test((err as Error).message)) return true;
   if (err instanceof ServiceError) {
     const code = (err.cause as { code?: number } | undefined)?.code;
     return code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED;
