@@ -3,31 +3,18 @@ import type { Router } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../../api/app';
-import type { AuditSink } from '../../../api/auth/audit';
-import { createTokenService } from '../../../api/auth/tokens';
 import { openApiPath } from '../../../api/openapi/document';
-import { createAuthRouter } from '../../../api/routes/auth';
-import { createNotificationRouter } from '../../../api/routes/notifications';
-import { createUserRepository } from '../../../models/user';
-import { createNotificationRepository } from '../../../models/notification';
+import { createRouters } from '../../../api/routers';
+import { createTemporalClient } from '../../../common/temporal';
 import { testConfig } from './test-config';
 
 const config = testConfig();
-const authenticate: Parameters<typeof createAuthRouter>[0]['authenticate'] = (_req, _res, next) => next();
-const audit: AuditSink = { record: async () => undefined };
-// Built, never called: the document only reads the route declarations.
-const routers: Record<string, Router> = {
-  '/auth': createAuthRouter({
-    config,
-    logger: pino({ level: 'silent' }),
-    users: createUserRepository(),
-    tokens: createTokenService({ secret: config.AUTH_TOKEN_SECRET, ttlMinutes: 60 }),
-    authenticate,
-    audit,
-    rateLimits: { hit: async () => 1 },
-  }),
-  '/notifications': createNotificationRouter({ notifications: createNotificationRepository(), authenticate }),
-};
+// The API exactly as api/main.ts composes it; built, never called: the document only reads the route declarations.
+const routers: Record<string, Router> = createRouters({
+  config,
+  logger: pino({ level: 'silent' }),
+  temporal: createTemporalClient(config).client,
+});
 const app = createApp({
   config,
   logger: pino({ level: 'silent' }),
@@ -80,13 +67,21 @@ describe('the OpenAPI document', () => {
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(documented.sort()).toEqual(mountedRoutes().sort());
-    expect(documented.sort()).toEqual([
-      'GET /api/v1/auth/me',
-      'GET /api/v1/notifications',
-      'POST /api/v1/auth/login',
-      'POST /api/v1/auth/logout',
-      'POST /api/v1/notifications/{id}/read',
-    ]);
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/login',
+        'POST /api/v1/reports',
+        'GET /api/v1/reports/mine',
+        'GET /api/v1/tasks',
+        'POST /api/v1/tasks/{taskId}/complete',
+        'GET /api/v1/cases',
+        'GET /api/v1/cases/{caseId}',
+        'GET /api/v1/children',
+        'GET /api/v1/indicators',
+        'GET /api/v1/notifications',
+        'POST /api/v1/codec/decode',
+      ]),
+    );
   });
 
   it('describes each operation from its zod schemas, roles and error answers', async () => {
