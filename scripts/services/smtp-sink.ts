@@ -34,8 +34,8 @@ export interface SmtpSink {
 export interface SmtpSinkOptions {
   dir: string;
   port?: number;
-  /** For failure tests: answer every message with this SMTP reply code instead of accepting it. */
-  rejectWith?: () => { code: number; message: string } | undefined;
+  /** For failure tests: answer a message (by its envelope recipients) with this SMTP reply instead of accepting it. */
+  rejectWith?: (envelopeTo: string[]) => { code: number; message: string } | undefined;
 }
 
 function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
@@ -55,7 +55,7 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const rejection = options.rejectWith?.();
+        const rejection = options.rejectWith?.(session.envelope.rcptTo.map((r) => r.address));
         if (rejection) {
           const err = Object.assign(new Error(rejection.message), { responseCode: rejection.code });
           callback(err);

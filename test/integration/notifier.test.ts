@@ -1,0 +1,130 @@
+/**
+ * The directory notifier on the real store and a real SMTP sink: a task reaches the responsible agency's duty desk
+ * and its staff's inboxes, an escalation reaches the rung's people, and a permanent delivery failure is not dropped
+ * but reported to the district coordinators.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { seedDemoUsers } from '../../api/auth/demo-users';
+import { createMailTransport } from '../../common/mail';
+import { createNotificationDelivery } from '../../activities/notification-delivery';
+import { createDirectoryNotifier } from '../../activities/stores/notifier';
+import { ensureIndexes } from '../../models';
+import { createNotificationRepository, NotificationModel } from '../../models/notification';
+import { seedDirectory } from '../../models/seed/directory';
+import { createUserRepository, UserModel } from '../../models/user';
+import { readSinkMessages, startSmtpSink, type SmtpSink } from '../../scripts/services/smtp-sink';
+import { connectTestDatabase } from '../helpers/mongo';
+
+const POLICE = 'police.huayang@changning.demo.childsafe.local';
+const SUPERVISOR = 'supervisor.police.huayang@changning.demo.childsafe.local';
+const COORDINATOR = 'civil-affairs@changning.demo.childsafe.local';
+
+let drop: () => Promise<void>;
+let sink: SmtpSink;
+let refuse: Set<string>;
+
+beforeAll(async () => {
+  drop = await connectTestDatabase('notifier');
+  await ensureIndexes();
+  await seedDirectory();
+  await seedDemoUsers(createUserRepository(), { environment: 'test' });
+  refuse = new Set();
+  sink = await startSmtpSink({
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-notifier-')),
+    rejectWith: (to) => (to.some((a) => refuse.has(a)) ? { code: 550, message: 'mailbox unavailable' } : undefined),
+  });
+});
+afterAll(async () => {
+  await sink.stop();
+  await drop();
+});
+
+function notifier() {
+  const transport = createMailTransport(sink.url);
+  const delivery = createNotificationDelivery({
+    transport,
+    notifications: createNotificationRepository(),
+    mailFrom: 'noreply@childsafe.local',
+    publicUrl: 'http://127.0.0.1:3000',
+  });
+  return { notifier: createDirectoryNotifier({ delivery }), close: () => transport.close() };
+}
+
+const mailFor = (address: string, taskId: string) =>
+  readSinkMessages(sink.dir).filter((m) => m.to.includes(address) && m.text.includes(encodeURIComponent(taskId)));
+
+describe('the directory notifier', () => {
+  it("tells the responsible police station's duty desk by email, once, and puts the task in its staff's inbox", async () => {
+    const { notifier: n, close } = notifier();
+    const taskId = `case-x/task-1-police_response-${randomUUID()}`;
+    const event = {
+      type: 'task_assigned' as const,
+      taskId,
+      kind: 'police_response' as const,
+      agencyId: 'cn.police.huayang',
+      acceptBy: new Date(Date.now() + 15 * 60_000).toISOString(),
+      completeBy: new Date(Date.now() + 4 * 3600_000).toISOString(),
+    };
+    await n.send({ idempotencyKey: `${taskId}:assigned`, event });
+    await n.send({ idempotencyKey: `${taskId}:assigned`, event });
+    close();
+    const mail = mailFor(POLICE, taskId);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).toContain('公安机关应急处置');
+    const staff = await UserModel.findOne({ email: POLICE }).lean();
+    const inbox = await NotificationModel.find({ channel: 'inbox', 'recipient.userId': String(staff!._id), taskId }).lean();
+    expect(inbox).toHaveLength(1);
+  });
+
+  it("escalates the supervisor rung to the station's supervisor", async () => {
+    const { notifier: n, close } = notifier();
+    const taskId = `case-y/task-1-police_response-${randomUUID()}`;
+    await n.send({
+      idempotencyKey: `${taskId}:escalate:accept:1`,
+      event: {
+        type: 'task_escalated',
+        taskId,
+        kind: 'police_response',
+        agencyId: 'cn.police.huayang',
+        phase: 'accept',
+        rung: 1,
+        target: 'agency_supervisor',
+        clause: 'CN 四(二)',
+        deadline: new Date().toISOString(),
+      },
+    });
+    close();
+    expect(mailFor(SUPERVISOR, taskId)).toHaveLength(1);
+    expect(mailFor(POLICE, taskId)).toHaveLength(0);
+  });
+
+  it('reports a permanent delivery failure to the district coordinators instead of dropping it', async () => {
+    refuse.add(POLICE);
+    const { notifier: n, close } = notifier();
+    const taskId = `case-z/task-1-police_response-${randomUUID()}`;
+    try {
+      await n.send({
+        idempotencyKey: `${taskId}:assigned`,
+        event: {
+          type: 'task_assigned',
+          taskId,
+          kind: 'police_response',
+          agencyId: 'cn.police.huayang',
+          acceptBy: new Date().toISOString(),
+          completeBy: new Date().toISOString(),
+        },
+      });
+    } finally {
+      refuse.delete(POLICE);
+      close();
+    }
+    expect(mailFor(POLICE, taskId)).toHaveLength(0);
+    const warning = mailFor(COORDINATOR, taskId);
+    expect(warning).toHaveLength(1);
+    expect(warning[0]!.subject).toContain('通知未能送达');
+    expect(await NotificationModel.countDocuments({ taskId, status: 'failed' })).toBeGreaterThan(0);
+  });
+});
