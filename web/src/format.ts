@@ -15,6 +15,28 @@ export function formatSpan(ms: number, t: Translate): string {
   return parts.slice(0, 2).join(' ');
 }
 
+const ISO_DURATION = /\bP(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?\b/g;
+
+/**
+ * Policy texts from the API name durations as the pack writes them (ISO 8601: "PT15M", "PT4H", "P3D"); people read
+ * "15分钟", "4小时", "3天". Anything that is not a whole duration is left as it is.
+ */
+export function humanizeDurations(text: string, t: Translate): string {
+  return text.replace(
+    ISO_DURATION,
+    (match, y?: string, mo?: string, w?: string, d?: string, h?: string, m?: string) => {
+      if (match === 'P' || match.endsWith('T')) return match;
+      const parts: string[] = [];
+      if (y) parts.push(t('duration.y', { n: Number(y) }));
+      if (mo) parts.push(t('duration.mo', { n: Number(mo) }));
+      const days = Number(w ?? 0) * 7 + Number(d ?? 0);
+      const minutes = days * 1440 + Number(h ?? 0) * 60 + Number(m ?? 0);
+      if (minutes > 0) parts.push(formatSpan(minutes * 60_000, t));
+      return parts.length ? parts.join(' ') : match;
+    },
+  );
+}
+
 /** How far `now` is through [start, end], clamped to 0..1; a clock past its end is full. */
 export function elapsedFraction(startIso: string, endIso: string, now: number): number {
   const start = Date.parse(startIso);

@@ -132,6 +132,12 @@ export const api = {
   me: () => request<{ user: User }>('GET', '/auth/me', { quiet401: true }),
 
   policies: () => request<PolicySummary[]>('GET', '/policies'),
+  /** One whole pack (its deadlines carry the bilingual labels the case page shows for clocks). */
+  policy: (id: string, version?: string | null) =>
+    request<Record<string, unknown>>(
+      'GET',
+      `/policies/${encodeURIComponent(id)}${query({ version: version ?? undefined })}`,
+    ),
 
   fileReport: (report: NewReport, idempotencyKey: string) =>
     request<ReportReceipt>('POST', '/reports', { body: report, headers: { 'Idempotency-Key': idempotencyKey } }),

@@ -28,6 +28,7 @@ export interface User {
 
 export interface LoginResponse {
   token: string;
+  expiresAt: string;
   user: User;
 }
 
@@ -67,8 +68,8 @@ export interface NewReport {
 
 export interface ReportReceipt {
   receipt: string;
-  reportId: string;
   status: string;
+  statusLabel: Bilingual;
 }
 
 export interface MyReport {
@@ -100,8 +101,9 @@ export interface TaskSummary {
   label: Bilingual;
   status: TaskStatus;
   agencyCode: string;
-  acceptBy: string;
-  completeBy: string;
+  /** Null only for a task the projection knows without its deadlines yet. */
+  acceptBy: string | null;
+  completeBy: string | null;
   overdue: boolean;
   clause: string;
   /** Concern codes an emergency response must address (police_response only). */
@@ -109,9 +111,15 @@ export interface TaskSummary {
 }
 
 export interface TaskDetail extends TaskSummary {
+  collaboratingAgencyCodes: string[];
   escalations: EscalationRecord[];
+  acceptedAt?: string;
+  closedAt?: string;
   outcome?: Record<string, unknown>;
   declineReason?: string;
+  redirectToAgencyId?: string;
+  /** false: the workflow did not answer and the view is the projection only. */
+  live: boolean;
 }
 
 export interface TaskView {
@@ -121,7 +129,7 @@ export interface TaskView {
   child: Record<string, unknown>;
 }
 
-export type RiskLevel = 'low' | 'medium' | 'high';
+export type RiskLevel = 'unassessed' | 'low' | 'medium' | 'high';
 
 export const CASE_STAGES = [
   'awaiting_report',
@@ -144,7 +152,7 @@ export interface CaseSummary {
   streetCode?: string;
   categories: string[];
   openTasks: number;
-  nextDeadline?: string | null;
+  nextDeadline: string | null;
   overdueTasks: number;
 }
 
@@ -158,23 +166,26 @@ export interface CaseFilters {
   dueWithinDays?: number;
 }
 
+/**
+ * A running clock. The API's label is the English text of the pack's deadline (case clocks) or "<task kind>
+ * accepted|completed" (a task's deadlines, id "<taskId>:accept|complete"); the case page finds the words to show.
+ */
 export interface Clock {
   id: string;
-  label: string | Bilingual;
+  label: string;
   clause: string;
-  startedAt: string;
+  startedAt: string | null;
   firesAt: string;
 }
 
 export interface CaseOpenTask {
   taskId: string;
   kind: string;
-  agencyId?: string;
-  agencyCode?: string;
-  label?: Bilingual;
+  agencyCode: string;
+  label: Bilingual;
   status: string;
-  acceptBy: string;
-  completeBy: string;
+  acceptBy: string | null;
+  completeBy: string | null;
   acceptedAt?: string;
 }
 
@@ -182,34 +193,45 @@ export interface TimelineEntry {
   at: string;
   actor: string;
   action: string;
-  detail?: string | Record<string, unknown> | null;
+  detail: string | null;
 }
 
 export interface CaseView {
-  case: CaseSummary & Record<string, unknown>;
+  case: CaseSummary & {
+    childId: string | null;
+    policyPackId: string | null;
+    policyPackVersion: string | null;
+    openedAt: string | null;
+    leftBehind: boolean | null;
+    nextStep: string | null;
+  };
   status: {
     stage: CaseStage;
     openTasks: CaseOpenTask[];
     clocks: Clock[];
     escalations: EscalationRecord[];
     findings: Array<Record<string, unknown> & { kind: string; clause?: string }>;
+    /** false: the workflow did not answer and the status is the projection. */
+    live: boolean;
   };
   child: Record<string, unknown>;
   timeline: TimelineEntry[];
 }
 
 export interface Indicators {
+  districtCode: string;
   casesByStage: Partial<Record<string, number>>;
-  overdueByAgency: Array<{ agencyCode: string; name: string | Bilingual; count: number }>;
+  overdueByAgency: Array<{ agencyCode: string; name: Bilingual; count: number }>;
   reportsBySourceType: Partial<Record<string, number>>;
   medianMinutesToPoliceAck: number | null;
   medianHoursToAssessment: number | null;
-  perStreet: Array<{ streetCode: string; name: string | Bilingual; cases: number; overdue: number }>;
+  perStreet: Array<{ streetCode: string; name: Bilingual; cases: number; overdue: number }>;
   escalationsThisWeek: number;
   clocksEndingSoon: Array<{
     caseId: string;
     clockId: string;
-    label: string | Bilingual;
+    /** English only, like a case clock's label: see ../clocks.ts. */
+    label: string;
     clause: string;
     firesAt: string;
   }>;
@@ -221,9 +243,9 @@ export interface Notification {
   subject: string;
   createdAt: string;
   read: boolean;
-  readAt?: string | null;
+  readAt: string | null;
   /** Absolute address of the task or case (the same one the e-mail carries). */
-  link?: string | null;
+  link: string | null;
   taskId?: string;
   caseId?: string;
   dueAt?: string;

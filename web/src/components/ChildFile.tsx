@@ -1,7 +1,10 @@
 /**
- * The part of a child's file the API let through (it filters by the viewer's scope and the task's needs). Known
- * fields get their label; anything else shows under its own name so nothing the API sent is hidden.
+ * The part of a child's file the API let through (it filters by the viewer's scope and the task's needs: see
+ * fullChildFields and taskChildFields in api/read-models/child-file.ts). Known fields get their label and their
+ * values words; anything else shows under its own name so nothing the API sent is hidden. The file's internal id is
+ * not shown.
  */
+import type { ConcernType } from '../api/types';
 import { useI18n, type MessageKey } from '../i18n';
 
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -10,23 +13,71 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   dateOfBirth: 'report.childDob',
   approximateAge: 'report.childAge',
   idNumber: 'report.childId',
+  idNumberOnFile: 'child.idNumberOnFile',
+  provisional: 'child.provisional',
   school: 'report.childSchool',
   address: 'report.address',
+  place: 'child.residence',
+  residence: 'child.residence',
+  householdRegistration: 'child.householdRegistration',
+  districtCode: 'child.districtCode',
+  guardians: 'child.guardians',
+  categories: 'child.categories',
+  benefits: 'child.benefits',
+  riskLevel: 'case.risk',
+  leftBehind: 'child.leftBehind',
+  multipleDifficulty: 'child.multipleDifficulty',
+  recordSealed: 'child.recordSealed',
   concerns: 'report.concerns',
 };
 
-export function ChildFile({ child }: { child: Record<string, unknown> | null | undefined }) {
-  const { t } = useI18n();
-  const entries = Object.entries(child ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '');
-  if (entries.length === 0) return <p className="muted">{t('task.childNone')}</p>;
+/** Not shown: the database id, and a merge pointer that is empty unless the file was merged. */
+const HIDDEN = new Set(['id']);
+
+export function ChildFile({
+  child,
+  concernTypes = [],
+}: {
+  child: Record<string, unknown> | null | undefined;
+  concernTypes?: ConcernType[];
+}) {
+  const { t, pick, formatDate } = useI18n();
+  // The flags object is shown as one row per flag.
+  const flat: Array<[string, unknown]> = [];
+  for (const [k, v] of Object.entries(child ?? {})) {
+    if (HIDDEN.has(k) || v === undefined || v === null || v === '') continue;
+    if (k === 'flags' && v && typeof v === 'object' && !Array.isArray(v)) flat.push(...Object.entries(v));
+    else flat.push([k, v]);
+  }
+  if (flat.length === 0) return <p className="muted">{t('task.childNone')}</p>;
+
+  const yesNo = (v: boolean) => t(v ? 'form.yes' : 'form.no');
+  const place = (v: Record<string, unknown>) =>
+    [v.districtCode, v.streetCode, v.committeeCode].filter((x) => typeof x === 'string' && x).join(' / ');
   const show = (key: string, v: unknown): string => {
     if (key === 'sex' && (v === 'male' || v === 'female' || v === 'unknown')) return t(`report.sex.${v}`);
-    if (Array.isArray(v)) return v.map(String).join('、');
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    if (key === 'riskLevel' && typeof v === 'string') return t(`risk.${v}` as MessageKey);
+    if (key === 'provisional' && typeof v === 'boolean') return t(v ? 'child.provisionalYes' : 'child.provisionalNo');
+    if (key === 'idNumberOnFile' && typeof v === 'boolean') return t(v ? 'child.onFile' : 'child.notOnFile');
+    if (key === 'dateOfBirth' && typeof v === 'string') return formatDate(v);
+    if (key === 'concerns' && Array.isArray(v))
+      return v.map((code) => pick(concernTypes.find((c) => c.code === code)?.label) || String(code)).join('、');
+    if (key === 'guardians' && Array.isArray(v)) {
+      if (v.length === 0) return t('child.none');
+      return v
+        .map((g: Record<string, unknown>) =>
+          [g.name, g.relation, g.status, g.phone].filter((x) => typeof x === 'string' && x).join('，'),
+        )
+        .join('；');
+    }
+    if (Array.isArray(v)) return v.length === 0 ? t('child.none') : v.map(String).join('、');
+    if (typeof v === 'boolean') return yesNo(v);
+    if (typeof v === 'object') return place(v as Record<string, unknown>) || JSON.stringify(v);
+    return String(v);
   };
   return (
     <dl className="kv" data-testid="child-file">
-      {entries.map(([k, v]) => (
+      {flat.map(([k, v]) => (
         <div key={k} className="kv__row">
           <dt>{FIELD_LABELS[k] ? t(FIELD_LABELS[k]) : k}</dt>
           <dd>{show(k, v)}</dd>

@@ -2,7 +2,6 @@
  * One running clock as a bar from its start to its cap, with the clause it enforces: how much of the time allowed
  * by the policy has been used, and whether it has run out.
  */
-import type { Bilingual } from '../api/types';
 import { elapsedFraction, formatSpan } from '../format';
 import { useI18n } from '../i18n';
 
@@ -13,19 +12,20 @@ export function ClockBar({
   firesAt,
   now,
 }: {
-  label: string | Bilingual;
+  label: string;
   clause: string;
-  startedAt: string;
+  startedAt: string | null;
   firesAt: string;
   now: number;
 }) {
-  const { t, pick, formatDateTime } = useI18n();
-  const fraction = elapsedFraction(startedAt, firesAt, now);
+  const { t, formatDateTime } = useI18n();
+  // A clock whose start is unknown shows its end only: the bar is then full once it has run out.
+  const fraction = startedAt ? elapsedFraction(startedAt, firesAt, now) : now >= Date.parse(firesAt) ? 1 : 0;
   const pct = Math.round(fraction * 100);
   const ms = Date.parse(firesAt) - now;
   const late = ms < 0;
   const tone = late ? 'clock--late' : fraction >= 0.75 ? 'clock--soon' : '';
-  const name = pick(label);
+  const name = label;
   return (
     <div className={`clock ${tone}`}>
       <div className="clock__head">
@@ -43,7 +43,7 @@ export function ClockBar({
         <div className="clock__fill" style={{ width: `${pct}%` }} />
       </div>
       <div className="clock__ends small">
-        <span>{t('case.clockStarted', { at: formatDateTime(startedAt) })}</span>
+        <span>{startedAt ? t('case.clockStarted', { at: formatDateTime(startedAt) }) : null}</span>
         <span>
           {late ? <span className="badge badge--overdue">{t('deadline.overdueBadge')}</span> : null}{' '}
           {t('case.clockFires', { at: formatDateTime(firesAt) })}

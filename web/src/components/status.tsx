@@ -69,8 +69,9 @@ export function Loaded<T>({
 }
 
 /** "剩余 2小时" or a marked "已超期 30分钟": overdue is said in words and a badge, not by colour alone. */
-export function Countdown({ deadline, now, overdue }: { deadline: string; now: number; overdue?: boolean }) {
+export function Countdown({ deadline, now, overdue }: { deadline: string | null; now: number; overdue?: boolean }) {
   const { t, formatDateTime } = useI18n();
+  if (deadline === null) return null;
   const ms = Date.parse(deadline) - now;
   const late = overdue || ms < 0;
   return (

@@ -5,12 +5,14 @@
  */
 import { api } from '../api/client';
 import type { CaseOpenTask, CaseView } from '../api/types';
+import { clockName, usePackWords } from '../clocks';
 import { ChildFile } from '../components/ChildFile';
 import { ClockBar } from '../components/ClockBar';
 import { notifyLabel } from '../components/notify';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
+import { TIMELINE_ACTIONS, timelineActor } from '../i18n/timeline';
 import { Link } from '../router';
 import { AGENCY_ROLES, COORDINATOR_ROLES, useUser } from '../session';
 import { currentDeadline } from './Inbox';
@@ -26,13 +28,8 @@ export function CasePage({ caseId }: { caseId: string }) {
   );
 }
 
-function taskAgency(task: CaseOpenTask): string | undefined {
-  return task.agencyCode ?? task.agencyId;
-}
-
-function detailText(detail: unknown): string {
-  if (detail == null) return '';
-  return typeof detail === 'string' ? detail : JSON.stringify(detail);
+function taskAgency(task: CaseOpenTask): string {
+  return task.agencyCode;
 }
 
 function CaseBody({ view }: { view: CaseView }) {
@@ -40,8 +37,13 @@ function CaseBody({ view }: { view: CaseView }) {
   const user = useUser();
   const now = useNow(15_000);
   const { case: c, status, child, timeline } = view;
+  const words = usePackWords(c.policyPackId, c.policyPackVersion);
   const isAgency = AGENCY_ROLES.includes(user.role);
   const isCoordinator = COORDINATOR_ROLES.includes(user.role);
+  const actorName = (actor: string) => {
+    const a = timelineActor(actor);
+    return a.kind === 'system' ? t('timeline.system') : a.kind === 'user' ? t('timeline.user', { id: a.id! }) : actor;
+  };
   const myTasks = status.openTasks.filter((tk) => isAgency && taskAgency(tk) === user.agencyCode);
 
   return (
@@ -78,7 +80,7 @@ function CaseBody({ view }: { view: CaseView }) {
                 .map((clock) => (
                   <li key={clock.id}>
                     <ClockBar
-                      label={clock.label}
+                      label={clockName(clock.label, words, t, pick)}
                       clause={clock.clause}
                       startedAt={clock.startedAt}
                       firesAt={clock.firesAt}
@@ -178,9 +180,12 @@ function CaseBody({ view }: { view: CaseView }) {
               .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
               .map((entry, i) => (
                 <li key={`${entry.at}-${i}`}>
-                  <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> <strong>{entry.action}</strong>{' '}
-                  <span className="muted">{entry.actor}</span>
-                  {entry.detail ? <div className="small">{detailText(entry.detail)}</div> : null}
+                  <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>{' '}
+                  <strong data-action={entry.action}>
+                    {TIMELINE_ACTIONS[entry.action] ? pick(TIMELINE_ACTIONS[entry.action]) : entry.action}
+                  </strong>{' '}
+                  <span className="muted">{actorName(entry.actor)}</span>
+                  {entry.detail ? <div className="small muted">{entry.detail}</div> : null}
                 </li>
               ))}
           </ol>

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { api } from '../api/client';
+import { clockName, usePackWords } from '../clocks';
 import { CASE_STAGES, type CaseFilters, type Indicators, type PolicySummary } from '../api/types';
 import { BarChart, Stat } from '../components/charts';
 import { Countdown, Loaded } from '../components/status';
@@ -123,7 +124,19 @@ export function Dashboard() {
         </label>
       </form>
 
-      <Loaded state={indicators}>{(data) => <IndicatorPanels data={data} now={now} />}</Loaded>
+      <Loaded state={indicators}>
+        {(data) => (
+          <IndicatorPanels
+            data={data}
+            now={now}
+            packId={
+              policies.status === 'ready'
+                ? policies.data.find((p) => p.district.code === (filters.districtCode ?? data.districtCode))?.id
+                : undefined
+            }
+          />
+        )}
+      </Loaded>
 
       <section aria-labelledby="cases-h" className="panel">
         <Loaded state={cases}>
@@ -187,8 +200,10 @@ export function Dashboard() {
   );
 }
 
-function IndicatorPanels({ data, now }: { data: Indicators; now: number }) {
+function IndicatorPanels({ data, now, packId }: { data: Indicators; now: number; packId?: string }) {
   const { t, pick, formatDateTime } = useI18n();
+  // The district's current pack: clocks that started under an older version may keep its wording.
+  const words = usePackWords(packId);
   const stageData = CASE_STAGES.map((s) => ({ label: t(`stage.${s}`), value: data.casesByStage[s] ?? 0 }));
   const sourceData = Object.entries(data.reportsBySourceType).map(([type, n]) => ({
     label: labelForUnitType(type, t),
@@ -255,7 +270,7 @@ function IndicatorPanels({ data, now }: { data: Indicators; now: number }) {
                 .sort((a, b) => Date.parse(a.firesAt) - Date.parse(b.firesAt))
                 .map((c) => (
                   <li key={`${c.caseId}-${c.clockId}`}>
-                    <Link href={`/cases/${encodeURIComponent(c.caseId)}`}>{pick(c.label)}</Link>{' '}
+                    <Link href={`/cases/${encodeURIComponent(c.caseId)}`}>{clockName(c.label, words, t, pick)}</Link>{' '}
                     <span className="clause">{c.clause}</span>
                     <br />
                     <span className="small">{formatDateTime(c.firesAt)}</span>{' '}

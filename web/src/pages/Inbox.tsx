@@ -14,7 +14,7 @@ const CLOSED = new Set(['completed', 'declined']);
 
 /** The deadline that matters now: accept-by until accepted, complete-by after. */
 export function currentDeadline(task: Pick<TaskSummary, 'status' | 'acceptBy' | 'completeBy'>): {
-  at: string;
+  at: string | null;
   phase: 'accept' | 'complete';
 } {
   return task.status === 'accepted'
@@ -23,7 +23,14 @@ export function currentDeadline(task: Pick<TaskSummary, 'status' | 'acceptBy' | 
 }
 
 export function isOverdue(task: TaskSummary, now: number): boolean {
-  return !CLOSED.has(task.status) && (task.overdue || Date.parse(currentDeadline(task).at) < now);
+  const at = currentDeadline(task).at;
+  return !CLOSED.has(task.status) && (task.overdue || (at !== null && Date.parse(at) < now));
+}
+
+/** The current deadline in milliseconds; a task without one sorts last. */
+function dueTime(task: TaskSummary): number {
+  const at = currentDeadline(task).at;
+  return at === null ? Infinity : Date.parse(at);
 }
 
 export function sortForInbox(tasks: TaskSummary[], now: number): TaskSummary[] {
@@ -31,7 +38,7 @@ export function sortForInbox(tasks: TaskSummary[], now: number): TaskSummary[] {
     const oa = isOverdue(a, now) ? 0 : 1;
     const ob = isOverdue(b, now) ? 0 : 1;
     if (oa !== ob) return oa - ob;
-    return Date.parse(currentDeadline(a).at) - Date.parse(currentDeadline(b).at);
+    return dueTime(a) - dueTime(b);
   });
 }
 

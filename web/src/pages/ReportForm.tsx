@@ -162,6 +162,9 @@ function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
             {receipt.receipt}
           </strong>
         </p>
+        <p>
+          {t('mine.status')}：<span data-testid="receipt-status">{pick(receipt.statusLabel)}</span>
+        </p>
         <p>{t('report.receiptKeep')}</p>
         <p className="actions">
           <Link href="/reports/mine">{t('nav.myReports')}</Link>

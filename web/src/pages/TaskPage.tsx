@@ -13,10 +13,12 @@ import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
 import { buildOutcome, initialValues, type OutcomeContext, type Values } from '../outcomes/build';
 import { OutcomeFields } from '../outcomes/forms';
+import { OutcomeView } from '../outcomes/OutcomeView';
 import { hasOutcomeForm, type OutcomeKind } from '../outcomes/types';
 import { Link } from '../router';
 import { currentDeadline } from './Inbox';
 import { notifyLabel } from '../components/notify';
+import { humanizeDurations } from '../format';
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const { t } = useI18n();
@@ -96,7 +98,7 @@ function TaskBody({
           <p>
             <strong>{pick(policy.label)}</strong> <span className="clause">{policy.clause}</span>
           </p>
-          <p className="policy-text">{pick(policy.text)}</p>
+          <p className="policy-text">{humanizeDurations(pick(policy.text), t)}</p>
         </section>
         <section className="panel" aria-labelledby="deadlines-h">
           <h2 id="deadlines-h">{t('task.deadlines')}</h2>
@@ -140,7 +142,7 @@ function TaskBody({
         </section>
         <section className="panel" aria-labelledby="child-h">
           <h2 id="child-h">{t('task.child')}</h2>
-          <ChildFile child={child} />
+          <ChildFile child={child} concernTypes={concernTypes} />
         </section>
       </div>
 
@@ -187,7 +189,7 @@ function TaskBody({
       {task.outcome ? (
         <section className="panel" aria-labelledby="outcome-h">
           <h2 id="outcome-h">{t('task.recordedOutcome')}</h2>
-          <pre className="outcome-json">{JSON.stringify(task.outcome, null, 2)}</pre>
+          <OutcomeView outcome={task.outcome} concernTypes={concernTypes} />
         </section>
       ) : null}
     </>
