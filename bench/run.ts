@@ -1,0 +1,510 @@
+/**
+ * `npm run bench`: ChildSafe against a raw-Temporal baseline, in one run on one Temporal dev server this script starts
+ * (with FerretDB and the SMTP sink) and stops. Method, numbers and caveats: bench/README.md.
+ *
+ * Scenarios (each a closed loop with CONCURRENCY operations in flight; an operation holds its slot until it is done):
+ *   baseline.start          client start of trivialWorkflow (one no-op activity) → start returned (ack) → result (done)
+ *   baseline.signalWithStart signal-with-start of awaitSignalWorkflow → call returned (ack) → result (done)
+ *   codec.start             baseline.start with ChildSafe's encryption codec on client and worker
+ *   childsafe.report        POST /api/v1/reports (real auth) → 202 (ack) → the police task in the task projection (done)
+ * Every scenario is warmed up first; the measured operations are split into ROUNDS, run in the order A B C D, then
+ * D C B A, …, so a drift in background load or in server state falls on every scenario alike.
+ *
+ * Environment: BENCH_N (measured operations per scenario, default 100), BENCH_CONCURRENCY (8), BENCH_WARMUP (10),
+ * BENCH_ROUNDS (4).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DEMO_PASSWORD } from '../api/auth/demo-users';
+import { loadPolicyPack } from '../policies';
+import { projectRoot } from '../scripts/services/tools';
+import { runClosedLoop, since, summarize, type LatencySummary, type Operation, type OpTiming } from './measure';
+import { PoliceTaskTap } from './police-task-tap';
+import { TaskModel } from '../models/task';
+import { BenchStack, type ChildSafeSide, type TemporalSide } from './stack';
+import { goSignal } from './baseline/definitions';
+import type { awaitSignalWorkflow, trivialWorkflow } from './baseline/workflows';
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer in [${min}, ${max}]`);
+  return value;
+}
+
+const N = intFromEnv('BENCH_N', 100, 1, 1000);
+const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 8, 1, 64);
+const WARMUP = intFromEnv('BENCH_WARMUP', 10, 0, 200);
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 4, 1, 10);
+const REPORT_TIMEOUT_MS = 60_000;
+const CHANGNING_REPORTER = 'school@changning.demo.childsafe.local';
+const RESULTS_FILE = path.join(__dirname, 'results', 'latest.json');
+
+function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP: one keep-alive agent, as a browser or a proxy in front of the API would hold connections open.
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<HttpAnswer> {
+  const data = Buffer.from(JSON.stringify(body), 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function login(baseUrl: string, email: string): Promise<string> {
+  const answer = await postJson(`${baseUrl}/api/v1/auth/login`, { email, password: DEMO_PASSWORD }, {});
+  if (answer.status !== 200)
+    throw new Error(`login as ${email} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+  return (JSON.parse(answer.body) as { token: string }).token;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The operations.
+
+/** A report as a Changning school files it, about a different child each time (a new case per report). */
+function reportBody(index: number) {
+  return {
+    policyPackId: 'cn-changning',
+    concerns: ['living_alone'],
+    discoveredAt: new Date(Date.now() - 20 * 60_000).toISOString(),
+    place: { streetCode: 'huayang', address: '长宁区华阳路某小区 3 号楼' },
+    account: '孩子独自在家三天，邻居说父母外出打工。',
+    child: {
+      name: '王小红',
+      sex: 'female',
+      // 18 characters, unique in the run: a new child file, so signal-with-start opens a new case.
+      idNumber: `310105201605${String(index).padStart(5, '0')}X`,
+      school: '长宁区演示小学',
+    },
+    reporterUnit: { name: '长宁区演示小学', type: 'school' },
+  };
+}
+
+/**
+ * The API limits filing per client address (120 a minute, a MongoDB counter per address and minute). Reports reach it
+ * from many schools through a proxy, so they come from a pool of CLIENT_ADDRESSES addresses in X-Forwarded-For (the
+ * API trusts a loopback proxy): enough that the benchmark never meets the limit, few enough that the limiter does the
+ * usual work of one counter update per request, not a new counter (and a sweep of old ones) for every report.
+ */
+const CLIENT_ADDRESSES = 16;
+
+function clientAddress(index: number): string {
+  return `10.0.0.${(index % CLIENT_ADDRESSES) + 1}`;
+}
+
+function reportOperation(childSafe: ChildSafeSide, token: string, tap: PoliceTaskTap): Operation {
+  return async (index) => {
+    const body = reportBody(index);
+    const t0 = performance.now();
+    const answer = await postJson(`${childSafe.baseUrl}/api/v1/reports`, body, {
+      authorization: `Bearer ${token}`,
+      'idempotency-key': randomUUID(),
+      'x-forwarded-for': clientAddress(index),
+    });
+    const ackMs = since(t0);
+    if (answer.status !== 202)
+      throw new Error(`POST /api/v1/reports answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+    const { receipt } = JSON.parse(answer.body) as { receipt: string };
+    const seenAt = await tap.seen(receipt);
+    return { ackMs, doneMs: seenAt - t0 };
+  };
+}
+
+function startOperation(side: TemporalSide, name: string, payload: string): Operation {
+  return async (index) => {
+    const t0 = performance.now();
+    const handle = await side.client.workflow.start<typeof trivialWorkflow>('trivialWorkflow', {
+      workflowId: `${name}-${index}-${randomUUID().slice(0, 8)}`,
+      taskQueue: side.taskQueue,
+      args: [payload],
+    });
+    const ackMs = since(t0);
+    await handle.result();
+    return { ackMs, doneMs: since(t0) };
+  };
+}
+
+function signalWithStartOperation(side: TemporalSide, name: string, payload: string): Operation {
+  return async (index) => {
+    const t0 = performance.now();
+    const handle = await side.client.workflow.signalWithStart<typeof awaitSignalWorkflow, [string]>(
+      'awaitSignalWorkflow',
+      {
+        workflowId: `${name}-${index}-${randomUUID().slice(0, 8)}`,
+        taskQueue: side.taskQueue,
+        args: [payload],
+        signal: goSignal,
+        signalArgs: ['go'],
+      },
+    );
+    const ackMs = since(t0);
+    await handle.result();
+    return { ackMs, doneMs: since(t0) };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenarios, rounds and the report.
+
+interface Scenario {
+  id: string;
+  description: string;
+  ack: string;
+  done: string;
+  op: Operation;
+}
+
+/** One round of one scenario, kept so drift between rounds (background load, growing server state) shows. */
+interface RoundDetail {
+  round: number;
+  count: number;
+  wallMs: number;
+  ackP50Ms: number;
+  doneP50Ms: number;
+}
+
+interface ScenarioResult {
+  id: string;
+  description: string;
+  ack: string;
+  done: string;
+  count: number;
+  errors: number;
+  errorSamples: string[];
+  wallMs: number;
+  throughputPerSec: number;
+  ackLatencyMs: LatencySummary;
+  doneLatencyMs: LatencySummary;
+  rounds: RoundDetail[];
+}
+
+interface Ratio {
+  subject: string;
+  baseline: string;
+  meaning: string;
+  throughput: number;
+  ackP50: number;
+  ackP95: number;
+  doneP50: number;
+  doneP95: number;
+}
+
+function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+async function measure(scenarios: Scenario[]): Promise<ScenarioResult[]> {
+  for (const s of scenarios) {
+    if (WARMUP === 0) break;
+    const warm = await runClosedLoop(WARMUP, CONCURRENCY, s.op);
+    say(`  warm-up ${s.id}: ${warm.timings.length}/${WARMUP} ok in ${(warm.wallMs / 1000).toFixed(1)} s`);
+    if (warm.errors.length > 0) throw new Error(`warm-up of ${s.id} failed: ${warm.errors[0]}`);
+  }
+  const acc = new Map(
+    scenarios.map((s) => [
+      s.id,
+      { timings: [] as OpTiming[], errors: [] as string[], wallMs: 0, rounds: [] as RoundDetail[] },
+    ]),
+  );
+  const perRound = split(N, ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
+    for (const s of order) {
+      const r = await runClosedLoop(perRound[round]!, CONCURRENCY, s.op);
+      const a = acc.get(s.id)!;
+      a.timings.push(...r.timings);
+      a.errors.push(...r.errors);
+      a.wallMs += r.wallMs;
+      a.rounds.push({
+        round: round + 1,
+        count: r.timings.length,
+        wallMs: Math.round(r.wallMs),
+        ackP50Ms: summarize(r.timings.map((t) => t.ackMs)).p50,
+        doneP50Ms: summarize(r.timings.map((t) => t.doneMs)).p50,
+      });
+      say(
+        `  round ${round + 1}/${ROUNDS} ${s.id}: ${r.timings.length} ok, ${r.errors.length} failed, ${(r.wallMs / 1000).toFixed(1)} s`,
+      );
+    }
+  }
+  return scenarios.map((s) => {
+    const a = acc.get(s.id)!;
+    return {
+      id: s.id,
+      description: s.description,
+      ack: s.ack,
+      done: s.done,
+      count: a.timings.length,
+      errors: a.errors.length,
+      errorSamples: [...new Set(a.errors)].slice(0, 5),
+      wallMs: Math.round(a.wallMs),
+      throughputPerSec: Math.round((a.timings.length / (a.wallMs / 1000)) * 100) / 100,
+      ackLatencyMs: summarize(a.timings.map((t) => t.ackMs)),
+      doneLatencyMs: summarize(a.timings.map((t) => t.doneMs)),
+      rounds: a.rounds,
+    };
+  });
+}
+
+function ratio(results: ScenarioResult[], subject: string, baseline: string, meaning: string): Ratio {
+  const s = results.find((r) => r.id === subject)!;
+  const b = results.find((r) => r.id === baseline)!;
+  const r = (x: number, y: number) => Math.round((x / y) * 100) / 100;
+  return {
+    subject,
+    baseline,
+    meaning,
+    throughput: r(s.throughputPerSec, b.throughputPerSec),
+    ackP50: r(s.ackLatencyMs.p50, b.ackLatencyMs.p50),
+    ackP95: r(s.ackLatencyMs.p95, b.ackLatencyMs.p95),
+    doneP50: r(s.doneLatencyMs.p50, b.doneLatencyMs.p50),
+    doneP95: r(s.doneLatencyMs.p95, b.doneLatencyMs.p95),
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function printResults(results: ScenarioResult[], ratios: Ratio[]): void {
+  const ms = (v: number) => v.toFixed(1);
+  say();
+  say(
+    table([
+      ['scenario', 'n', 'err', 'wall s', 'ops/s', 'ack p50', 'ack p95', 'ack max', 'done p50', 'done p95', 'done max'],
+      ...results.map((r) => [
+        r.id,
+        String(r.count),
+        String(r.errors),
+        (r.wallMs / 1000).toFixed(2),
+        r.throughputPerSec.toFixed(1),
+        ms(r.ackLatencyMs.p50),
+        ms(r.ackLatencyMs.p95),
+        ms(r.ackLatencyMs.max),
+        ms(r.doneLatencyMs.p50),
+        ms(r.doneLatencyMs.p95),
+        ms(r.doneLatencyMs.max),
+      ]),
+    ]),
+  );
+  say('(latencies in ms; ack = first answer, done = end of the operation; see bench/README.md)');
+  say();
+  say(
+    table([
+      ['ratio (subject / baseline)', 'ops/s ×', 'ack p50 ×', 'ack p95 ×', 'done p50 ×', 'done p95 ×'],
+      ...ratios.map((r) => [
+        `${r.subject} / ${r.baseline}`,
+        r.throughput.toFixed(2),
+        r.ackP50.toFixed(2),
+        r.ackP95.toFixed(2),
+        r.doneP50.toFixed(2),
+        r.doneP95.toFixed(2),
+      ]),
+    ]),
+  );
+  say('(ops/s × below 1 = fewer per second than the baseline; latency × above 1 = slower than the baseline)');
+  for (const r of results.filter((x) => x.errors > 0)) say(`errors in ${r.id}: ${r.errorSamples.join(' | ')}`);
+}
+
+function toolVersion(file: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(projectRoot, 'tools', 'bin', file), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function sdkVersion(): string {
+  const file = path.join(projectRoot, 'node_modules', '@temporalio', 'worker', 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  const runStart = performance.now();
+  say(
+    `ChildSafe benchmark ${startedAt.toISOString()}: N=${N} per scenario, ${CONCURRENCY} in flight, warm-up ${WARMUP}, ${ROUNDS} rounds`,
+  );
+  say('Starting the Temporal dev server (in memory), FerretDB and the SMTP sink…');
+  const stack = await BenchStack.start();
+  let failed = true;
+  const stopOnSignal = () => {
+    say('\nInterrupted: stopping everything…');
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  const tap = new PoliceTaskTap(REPORT_TIMEOUT_MS);
+  try {
+    say('Starting the workers and the API…');
+    const [bundle, childSafe] = await Promise.all([BenchStack.bundleBaseline(), stack.startChildSafe(tap)]);
+    const baseline = await stack.startBaseline('baseline', bundle);
+    const codec = await stack.startBaseline('codec', bundle, childSafe.config);
+    const token = await login(childSafe.baseUrl, CHANGNING_REPORTER);
+
+    // The baseline's workflow input is as large as a real intake start input (the Changning pack plus one report),
+    // random so nothing along the way can shortcut it.
+    const payloadBytes = JSON.stringify({ pack: loadPolicyPack('cn-changning'), report: reportBody(0) }).length;
+    const payload = randomBytes(Math.ceil((payloadBytes * 3) / 4))
+      .toString('base64')
+      .slice(0, payloadBytes);
+
+    const scenarios: Scenario[] = [
+      {
+        id: 'baseline.start',
+        description: 'raw client start of a workflow that runs one no-op activity; no codec, no database',
+        ack: 'workflow.start() returned',
+        done: 'workflow result received',
+        op: startOperation(baseline, 'bench-start', payload),
+      },
+      {
+        id: 'baseline.signalWithStart',
+        description: 'raw signal-with-start of a workflow that completes on the signal; no codec, no database',
+        ack: 'workflow.signalWithStart() returned',
+        done: 'workflow result received',
+        op: signalWithStartOperation(baseline, 'bench-sws', payload),
+      },
+      {
+        id: 'codec.start',
+        description: 'baseline.start with the ChildSafe AES-256-GCM payload codec on client and worker',
+        ack: 'workflow.start() returned',
+        done: 'workflow result received',
+        op: startOperation(codec, 'bench-codec', payload),
+      },
+      {
+        id: 'childsafe.report',
+        description:
+          'POST /api/v1/reports over loopback HTTP with a bearer token → intake workflow → case workflow → police task workflow → task projection in MongoDB',
+        ack: 'HTTP 202 received',
+        done: 'police task upserted in the task projection (MongoDB write acknowledged)',
+        op: reportOperation(childSafe, token, tap),
+      },
+    ];
+    say(`Measuring (payload ${payloadBytes} bytes)…`);
+    const measureStart = performance.now();
+    const results = await measure(scenarios);
+    const measureMs = performance.now() - measureStart;
+    const ratios = [
+      ratio(results, 'codec.start', 'baseline.start', 'the cost of the payload codec alone'),
+      ratio(
+        results,
+        'childsafe.report',
+        'baseline.start',
+        'a report (ack: 202; done: police task projected) against one raw workflow start (ack: started; done: completed)',
+      ),
+      ratio(
+        results,
+        'childsafe.report',
+        'baseline.signalWithStart',
+        'the same report against one raw signal-with-start (the call intake makes to open a case)',
+      ),
+    ];
+    printResults(results, ratios);
+
+    // The tap said each police task was projected; the projection itself must agree.
+    const cases = tap.cases();
+    const projected = await TaskModel.countDocuments({ caseWorkflowId: { $in: cases }, kind: 'police_response' });
+    const projectionOk = projected === cases.length;
+    say(
+      `Projection check: ${projected} of ${cases.length} cases have their police task in the tasks collection${projectionOk ? '' : ' (MISMATCH)'}`,
+    );
+
+    const output = {
+      benchmark: 'childsafe-vs-raw-temporal',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      method: {
+        measuredPerScenario: N,
+        warmupPerScenario: WARMUP,
+        concurrency: CONCURRENCY,
+        rounds: ROUNDS,
+        roundOrder: 'A B C D, then D C B A, alternating',
+        loop: 'closed: an operation holds its slot from its start until done',
+        percentiles: 'nearest rank',
+        throughput: 'completed operations / sum of the scenario’s round wall times',
+        projectionCheck:
+          'done = projectTask activity returned for the police task (tap); afterwards one query confirms every case has its police task in the tasks collection',
+        baselinePayloadBytes: payloadBytes,
+        measuringSeconds: Math.round(measureMs / 100) / 10,
+        totalSeconds: Math.round((performance.now() - runStart) / 100) / 10,
+      },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+        platform: `${os.platform()} ${os.release()}`,
+        node: process.version,
+        loadAverageBefore: loadBefore.map((v) => Math.round(v * 100) / 100),
+        loadAverageAfter: os.loadavg().map((v) => Math.round(v * 100) / 100),
+        temporalCli: toolVersion('temporal.version'),
+        ferretDbBuildStamp: toolVersion('ferretdb.version'),
+        temporalSdk: sdkVersion(),
+      },
+      scenarios: results,
+      ratios,
+      projectionCheck: { cases: cases.length, policeTasksProjected: projected, ok: projectionOk },
+    };
+    fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+    fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(output, null, 2)}\n`);
+    say();
+    say(
+      `Results written to ${path.relative(process.cwd(), RESULTS_FILE)} (measuring ${output.method.measuringSeconds} s, total ${output.method.totalSeconds} s)`,
+    );
+    failed = !projectionOk || results.some((r) => r.errors > 0);
+    return failed ? 1 : 0;
+  } finally {
+    tap.stop();
+    agent.destroy();
+    say('Stopping the workers, the API and the servers…');
+    await stack.stop({ keepWorkDir: failed });
+    process.removeListener('SIGINT', stopOnSignal);
+    process.removeListener('SIGTERM', stopOnSignal);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
