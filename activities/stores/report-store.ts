@@ -5,6 +5,7 @@
  */
 import { Types } from 'mongoose';
 import type { ChildRepository } from '../../models/child-repository';
+import { appendAudit } from '../../models/audit-repository';
 import { saveReport } from '../../models/report-repository';
 import { UserModel } from '../../models/user';
 import { REPORTING_UNIT_TYPES } from '../../models/report';
@@ -21,7 +22,7 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
   return {
     async recordReport(submission: ReportSubmission): Promise<RecordedReport> {
       const { child: reported, place } = submission;
-      const { child } = await deps.children.findOrCreateChildFile({
+      const { child, created } = await deps.children.findOrCreateChildFile({
         ...(reported.idNumber ? { idNumber: reported.idNumber } : { provisionalKey: submission.receipt }),
         name: reported.name ?? UNKNOWN_CHILD_NAME,
         ...(reported.sex ? { sex: reported.sex } : {}),
@@ -50,6 +51,15 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
         account: submission.narrative ?? '',
         childId: child._id,
         caseWorkflowId: caseWorkflowId(String(child._id)),
+      });
+      // Every write to a child's file is audited: this report opened the file or was added to it. Once per report.
+      await appendAudit({
+        key: `${submission.idempotencyKey}:child-file`,
+        actor: submission.reporter.staffId ? { kind: 'user', id: submission.reporter.staffId } : { kind: 'system', id: 'intake' },
+        action: created ? 'child_file.created_by_report' : 'child_file.report_added',
+        childId: child._id,
+        caseWorkflowId: caseWorkflowId(String(child._id)),
+        reason: `mandatory report ${submission.receipt}`,
       });
       return { reportId: String(report._id), childId: String(child._id), receipt: report.receiptNumber };
     },

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { temporal } from '@temporalio/proto';
 import { caseWorkflowId } from '../../../workflows/definitions';
+import { AuditEventModel } from '../../../models/audit-event';
 import { CaseModel } from '../../../models/case';
 import { ReportModel } from '../../../models/report';
 import { CHANGNING, FENGTAI_POLICE, eventually, mailTo, reportBody, startFullStack, type FullStack } from './harness';
@@ -43,6 +44,11 @@ describe('a mandatory report on the real stack', () => {
     expect(filed.status).toBe(202);
     expect(filed.headers.location).toBe(`/api/v1/reports/${filed.body.receipt}`);
     const caseId = await caseOfReceipt(filed.body.receipt);
+    // Opening the child's file is a write to it, and audited with who caused it.
+    await eventually(async () => {
+      const audit = await AuditEventModel.findOne({ action: 'child_file.created_by_report', caseWorkflowId: caseId }).lean();
+      expect(audit).toMatchObject({ actor: { kind: 'user' }, reason: `mandatory report ${filed.body.receipt}` });
+    });
 
     const police = await stack.login(CHANGNING.police);
     const task = await eventually(async () => {
@@ -83,11 +89,15 @@ describe('a mandatory report on the real stack', () => {
       return res.body;
     });
     expect(detail.timeline.length).toBeGreaterThan(3);
-    const listed = await api().get('/api/v1/cases?stage=assessment').set('authorization', `Bearer ${coordinator}`).expect(200);
-    expect(listed.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
-
-    const mine = await api().get('/api/v1/reports/mine').set('authorization', `Bearer ${reporter}`).expect(200);
-    expect(mine.body.items.find((r: { receipt: string }) => r.receipt === filed.body.receipt)).toMatchObject({ status: 'in_assessment' });
+    // The list reads the projection, which follows the live status by a moment.
+    await eventually(async () => {
+      const listed = await api().get('/api/v1/cases?stage=assessment').set('authorization', `Bearer ${coordinator}`).expect(200);
+      expect(listed.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+    });
+    await eventually(async () => {
+      const mine = await api().get('/api/v1/reports/mine').set('authorization', `Bearer ${reporter}`).expect(200);
+      expect(mine.body.items.find((r: { receipt: string }) => r.receipt === filed.body.receipt)).toMatchObject({ status: 'in_assessment' });
+    });
   });
 
   it('lets neither the reporter nor another district\'s police read the case or its task', async () => {
