@@ -22,6 +22,7 @@ import { createCaseRouter } from './routes/cases';
 import { createChildRouter } from './routes/children';
 import { createCodecRouter } from './routes/codec';
 import { createIndicatorRouter } from './routes/indicators';
+import { createInterventionRouter } from './routes/interventions';
 import { createNotificationRouter } from './routes/notifications';
 import { createPolicyRouter } from './routes/policies';
 import { createReportRouter } from './routes/reports';
@@ -45,6 +46,7 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
     '/reports': createReportRouter({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, authenticate, audit, rateLimits, logger }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit }),
     '/cases': createCaseRouter({ temporal, authenticate, audit }),
+    '/interventions': createInterventionRouter({ temporal, authenticate, audit }),
     '/children': createChildRouter({ children, authenticate, audit }),
     '/agencies': createAgencyRouter({ authenticate }),
     '/policies': createPolicyRouter({ authenticate }),

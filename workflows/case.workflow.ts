@@ -27,6 +27,8 @@ import { classifyChild } from '../policies/classification';
 import type { PolicyPack } from '../policies/schema';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { clockFor, deadlineFrom, earliest, isLateReport, msUntil, nowIso, visitRule } from './clocks';
+import { nextLegalStep } from './guardianship';
+import { createIntervention, interventionClocks, interventionStage } from './intervention';
 import {
   CaseFailure,
   RISK_LEVELS,
@@ -110,6 +112,8 @@ export function deriveStage(state: CaseState): CaseStage {
   if (open('police_response')) return 'emergency_response';
   if (open('urgent_placement')) return 'placement_pending';
   if (open('joint_assessment') || open('risk_grading')) return 'assessment';
+  const intervention = interventionStage(state);
+  if (intervention) return intervention;
   const decision = state.assessment.decision;
   return decision ? STAGE_FOR_NEXT_STEP[decision.nextStep] : 'assessment';
 }
@@ -126,12 +130,13 @@ export function pendingClocks(state: CaseState): Clock[] {
       : [{ id: `${t.taskId}:accept`, label: `${t.kind} accepted`, clause: t.acceptClause, startedAt: t.createdAt, firesAt: t.acceptBy }]),
     { id: `${t.taskId}:complete`, label: `${t.kind} completed`, clause: t.completeClause, startedAt: t.createdAt, firesAt: t.completeBy },
   ]);
-  return [...state.clocks, ...taskClocks];
+  return [...state.clocks, ...interventionClocks(state), ...taskClocks];
 }
 
 export function caseStatus(state: CaseState): CaseStatus {
   const clocks = pendingClocks(state);
-  return { state, openTasks: openTasks(state), pendingClocks: clocks, nextDeadline: earliest(clocks.map((c) => c.firesAt)) };
+  const legal = state.intervention ? { nextLegalStep: nextLegalStep(state.intervention.legalSteps) } : {};
+  return { state, openTasks: openTasks(state), pendingClocks: clocks, nextDeadline: earliest(clocks.map((c) => c.firesAt)), ...legal };
 }
 
 function raisedRisk(level: RiskLevel): RiskLevel {
@@ -297,6 +302,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     state.tasks.filter((t) => t.kind === 'police_response' && t.status === 'completed').at(-1)?.agencyId ??
     input.agencies[pack.taskKinds.police_response.agencyType];
 
+  /** Placements, guardian search, services, the guardian, closure (intervention.ts): state in `state.intervention`. */
+  const intervention = createIntervention({
+    state,
+    pack,
+    agencies: input.agencies,
+    openTask,
+    agencyFor,
+    audit: (event) => pendingAudit.push(event),
+    policeAgencyId: policeAgency,
+  });
+  intervention.registerHandlers();
+
   /** CN 四(三), FT 三(三)4: joint street-office/police assessment and the social-work risk grading, side by side. */
   const startAssessment = async () => {
     if (isOpen('joint_assessment') || isOpen('risk_grading')) return;
@@ -361,9 +378,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       const concerns = result.kind === 'police_response' ? [...new Set(state.reports.filter((r) => r.handledByTaskId === result.taskId).flatMap((r) => r.concerns))] : [];
       const agencyId = result.redirectToAgencyId ?? input.agencies.street_office ?? declined?.agencyId;
       const taskId = await openTask(result.kind, { agencyId, concerns });
+      intervention.taskReopened(result.taskId, taskId);
       for (const report of state.reports) if (report.handledByTaskId === result.taskId) report.handledByTaskId = taskId;
       return;
     }
+    if (await intervention.handleResult(result)) return;
     const { outcome } = result;
     switch (outcome.kind) {
       case 'police_response': {
@@ -410,6 +429,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       state.assessment.decision = { nextStep: grading.recommendation, basis: 'risk_grading', clause: pack.deadlines.riskGrading.clause, decidedAt: nowIso() };
       pendingAudit.push({ type: 'case_decided', at: nowIso(), clause: pack.deadlines.riskGrading.clause, details: { nextStep: grading.recommendation } });
       if (!state.clocks.some((c) => c.id === VISIT_CLOCK) && !isOpen('monitoring_visit')) scheduleVisit();
+      await intervention.onDecision(grading.recommendation);
     }
   };
 
@@ -465,13 +485,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
 
   const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventLimit;
   const hasWork = () =>
-    state.inbox.length > 0 || pendingAudit.length > 0 || state.reports.some((r) => !r.handledByTaskId) || dueVisit();
+    state.inbox.length > 0 || pendingAudit.length > 0 || state.reports.some((r) => !r.handledByTaskId) || dueVisit() || intervention.hasWork();
 
   // A carried state may hold work; the first pass also projects the stage of a fresh run.
   for (let first = true; ; first = false) {
     if (!first) {
       const visit = state.clocks.find((c) => c.id === VISIT_CLOCK);
-      if (visit && !isOpen('monitoring_visit')) await condition(hasWork, Math.max(1, msUntil(visit.firesAt)));
+      // The intervention's own clock (the neglect clock) wakes the loop too; without one the wait is as before.
+      const wake = earliest([visit && !isOpen('monitoring_visit') ? visit.firesAt : undefined, intervention.nextWake()]);
+      if (wake) await condition(hasWork, Math.max(1, msUntil(wake)));
       else await condition(hasWork);
     }
     await routeNewReports();
@@ -480,6 +502,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       if (result) await handleResult(result);
     }
     if (dueVisit()) await openVisit();
+    await intervention.act();
     await routeNewReports();
     await project();
 

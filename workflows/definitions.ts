@@ -11,6 +11,24 @@ import { z } from 'zod';
 import type { Classification } from '../policies/classification';
 import type { BenefitResult } from '../policies/benefits';
 import { assessmentFact, type EscalationRung, type EscalationTarget, type PolicyPack, type TaskKindRule } from '../policies/schema';
+import {
+  courtHearingOutcomeSchema,
+  dailyCareOutcomeSchema,
+  escortOutcomeSchema,
+  followUpVisitOutcomeSchema,
+  guardianSearchOutcomeSchema,
+  guardianshipPetitionOutcomeSchema,
+  laterAssessmentOutcomeSchema,
+  legalAidOutcomeSchema,
+  legalWarningOutcomeSchema,
+  longTermPlacementOutcomeSchema,
+  medicalCareOutcomeSchema,
+  psychologicalSupportOutcomeSchema,
+  schoolingOutcomeSchema,
+  shortTermPlacementOutcomeSchema,
+  type InterventionState,
+  type LegalStep,
+} from './intervention.definitions';
 
 // ── Ids ────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -257,6 +275,21 @@ export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   jointAssessmentOutcomeSchema,
   riskGradingOutcomeSchema,
   monitoringVisitOutcomeSchema,
+  // The intervention (CN 四(三), 四(四), 五(一)): schemas in intervention.definitions.ts.
+  shortTermPlacementOutcomeSchema,
+  longTermPlacementOutcomeSchema,
+  guardianSearchOutcomeSchema,
+  escortOutcomeSchema,
+  dailyCareOutcomeSchema,
+  schoolingOutcomeSchema,
+  psychologicalSupportOutcomeSchema,
+  medicalCareOutcomeSchema,
+  legalAidOutcomeSchema,
+  guardianshipPetitionOutcomeSchema,
+  courtHearingOutcomeSchema,
+  followUpVisitOutcomeSchema,
+  laterAssessmentOutcomeSchema,
+  legalWarningOutcomeSchema,
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 /** What a caller sends (defaults not yet applied). */
@@ -378,15 +411,24 @@ export interface FiledReport {
 /** The case's responsible agencies by agency type (jurisdiction resolved at intake, CN 二 四是). */
 export type ResponsibleAgencies = Partial<Record<TaskKindRule['agencyType'], string>>;
 
-export type CaseStage =
-  | 'awaiting_report'
-  | 'emergency_response'
-  | 'placement_pending'
-  | 'assessment'
-  | 'monitoring'
-  | 'services'
-  | 'temporary_guardianship_pending'
-  | 'legal_measures_pending';
+export const CASE_STAGES = [
+  'awaiting_report',
+  'emergency_response',
+  'placement_pending',
+  'assessment',
+  'monitoring',
+  'services',
+  'temporary_guardianship_pending',
+  'legal_measures_pending',
+  // The intervention (intervention.ts interventionStage).
+  'short_term_guardianship',
+  'long_term_guardianship',
+  'escort',
+  'legal_proceedings',
+  'follow_up',
+  'closed',
+] as const;
+export type CaseStage = (typeof CASE_STAGES)[number];
 
 export type Finding =
   | {
@@ -490,6 +532,8 @@ export interface CaseState {
   projectionVersion: number;
   /** Runs of this case, counting continue-as-new (diagnostic). */
   runCount: number;
+  /** Placements, guardian search, services, the guardian's legal ladder and neglect clock, petitions, closure. */
+  intervention?: InterventionState;
   jurisdiction?: CaseJurisdiction;
 }
 
@@ -520,6 +564,8 @@ export interface CaseStatus {
   openTasks: CaseTaskSummary[];
   pendingClocks: Clock[];
   nextDeadline?: string;
+  /** CN 四(四)3: the rung the legal ladder against the guardian climbs to next, once the intervention began. */
+  nextLegalStep?: LegalStep;
 }
 
 export const reportFiledSignal = defineSignal<[FiledReport]>('reportFiled');

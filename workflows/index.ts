@@ -3,3 +3,4 @@ export { caseWorkflow } from './case.workflow';
 export { agencyTaskWorkflow } from './agency-task.workflow';
 export { intakeWorkflow } from './intake.workflow';
 export { detentionNoticeWorkflow } from './detention.workflow';
+export { placementWorkflow } from './placement.workflow';

@@ -21,6 +21,9 @@ export function reportStatusOf(stage: string | null | undefined): ReportStatus {
     case 'emergency_response':
       return 'police_responding';
     case 'placement_pending':
+    case 'short_term_guardianship':
+    case 'long_term_guardianship':
+    case 'escort':
       return 'placement';
     case 'assessment':
       return 'in_assessment';

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { RISK_LEVELS } from '../../models/common';
-import { caseStatusQuery } from '../../workflows/definitions';
+import { caseStatusQuery, CASE_STAGES } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
 import { canReadCase } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
@@ -23,16 +23,6 @@ import { pinnedPack, taskLabel } from '../read-models/policy-lookup';
 import { apiTaskStatus, caseScopeOf } from '../read-models/tasks';
 import { auditEntries, caseAuditEvents, mergeTimeline, workflowHistory } from '../read-models/timeline';
 
-const CASE_STAGES = [
-  'awaiting_report',
-  'emergency_response',
-  'placement_pending',
-  'assessment',
-  'monitoring',
-  'services',
-  'temporary_guardianship_pending',
-  'legal_measures_pending',
-] as const;
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 

@@ -8,9 +8,16 @@ import {
   TASK_KINDS,
   taskOutcomeSchema,
 } from '../../workflows/definitions';
+import { SERVICE_KINDS as WORKFLOW_SERVICE_KINDS } from '../../workflows/intervention.definitions';
 import { ASSESSMENT_FACTS as POLICY_ASSESSMENT_FACTS } from '../../policies/schema';
 import { buildOutcome, initialValues, type OutcomeContext, type Values } from '../../web/src/outcomes/build';
-import { ASSESSMENT_FACTS, OUTCOME_KINDS, RESPONSE_FOR_CONCERN, type OutcomeKind } from '../../web/src/outcomes/types';
+import {
+  ASSESSMENT_FACTS,
+  OUTCOME_KINDS,
+  RESPONSE_FOR_CONCERN,
+  SERVICE_KINDS,
+  type OutcomeKind,
+} from '../../web/src/outcomes/types';
 import type { Translate } from '../../web/src/i18n/messages';
 
 const t: Translate = (key) => key;
@@ -25,6 +32,7 @@ describe('the web outcome forms', () => {
     expect([...OUTCOME_KINDS].sort()).toEqual([...TASK_KINDS].sort());
     expect(RESPONSE_FOR_CONCERN).toEqual(WORKFLOW_RESPONSE_FOR_CONCERN);
     expect([...ASSESSMENT_FACTS]).toEqual([...POLICY_ASSESSMENT_FACTS]);
+    expect([...SERVICE_KINDS]).toEqual([...WORKFLOW_SERVICE_KINDS]);
   });
 
   test('build a police response with a written handover and the child’s view that the workflow schema accepts', () => {
@@ -91,10 +99,151 @@ describe('the web outcome forms', () => {
       'monitoring_visit',
       { 'outcome.childSeen': true, 'outcome.guardianshipArrangementAdequate': false, 'outcome.newConcern': true },
     ],
+    [
+      'short_term_placement',
+      {
+        'outcome.siteAgencyId': 'site-310105-01',
+        'outcome.fit.wishes': '本人愿意暂住临时照料点，希望周末能见到奶奶',
+        'outcome.fit.health': '身体健康，情绪紧张，需要心理疏导',
+        'outcome.fit.address': '照料点距家约 1 公里，在同一街道',
+        'outcome.fit.school': '可继续在原小学就读，步行 10 分钟',
+      },
+    ],
+    ['long_term_placement', { 'outcome.institutionAgencyId': 'welfare-310105' }],
+    [
+      'guardian_search',
+      {
+        'outcome.searchedUntil': '2026-12-20T17:00',
+        'outcome.found': false,
+        'outcome.certificateRef': 'GA-ZM-2026-018',
+        // Left over from ticking "found" and unticking it again: not sent with a failed search.
+        'outcome.guardianRef': 'child-g-1',
+      },
+    ],
+    [
+      'guardian_search',
+      { 'outcome.searchedUntil': '2026-12-01T09:00', 'outcome.found': true, 'outcome.guardianRef': 'guardian-7' },
+    ],
+    [
+      'escort_to_registration_place',
+      {
+        'outcome.registrationPlace': '安徽省阜阳市颍州区',
+        'outcome.handover.receivingOffice': '颍州区民政局',
+        'outcome.handover.receiverName': '王科长',
+        'outcome.handover.handedOverAt': '2026-12-02T10:00',
+        'outcome.handover.documentRef': 'JJ-2026-044',
+        'outcome.confirmation.confirmedAt': '2026-12-03T15:30',
+        'outcome.confirmation.reference': 'YZ-QR-2026-12',
+      },
+    ],
+    ...SERVICE_KINDS.map((kind): [OutcomeKind, Values] => [
+      kind,
+      {
+        'outcome.startedAt': '2026-11-24T09:00',
+        'outcome.providedBy': '长宁区未成年人救助保护中心',
+        'outcome.provided': '每周两次，由专人负责',
+        ...(kind === 'psychological_support' ? { 'outcome.familyEducationGuidance': true } : {}),
+      },
+    ]),
+    ['guardianship_petition', { 'outcome.filedAt': '2027-01-10T10:00', 'outcome.courtRef': '(2027)沪0105民特12号' }],
+    [
+      'court_hearing',
+      {
+        'outcome.hearingDate': '2027-02-15T09:30',
+        'outcome.judgmentRef': '(2027)沪0105民特12号',
+        'outcome.decision.result': 'revoked',
+        'outcome.decision.newGuardian.name': '张奶奶',
+        'outcome.decision.newGuardian.relation': '祖母',
+        'outcome.decision.designatedAt': '2027-02-15T11:00',
+      },
+    ],
+    [
+      'court_hearing',
+      {
+        'outcome.hearingDate': '2027-02-15T09:30',
+        'outcome.judgmentRef': '(2027)沪0105民特13号',
+        'outcome.decision.result': 'rejected',
+        'outcome.decision.reason': '监护人已恢复履行监护职责',
+      },
+    ],
+    ['follow_up_visit', { 'outcome.childSeen': true, 'outcome.newConcern': false }],
+    [
+      'later_assessment',
+      {
+        'outcome.submittedAt': '2027-03-01T16:00',
+        'outcome.reportRef': 'HQPG-2027-003',
+        'outcome.recommendation': 'close_case',
+      },
+    ],
+    [
+      'legal_warning',
+      {
+        'outcome.step': 'written_warning',
+        'outcome.issuedAt': '2026-11-25T14:00',
+        'outcome.evidenceRef': 'GJS-2026-077',
+      },
+    ],
   ])('build a %s outcome the workflow schema accepts', (kind, values) => {
     const { outcome, errors } = build(kind, values);
     expect(errors).toEqual({});
     expect(taskOutcomeSchema.safeParse(outcome).error?.issues).toBeUndefined();
+  });
+
+  test.each<[OutcomeKind, Values, string]>([
+    // CN 四(三): every ground of the site's fit is said, the school too.
+    [
+      'short_term_placement',
+      {
+        'outcome.siteAgencyId': 'site-310105-01',
+        'outcome.fit.wishes': '愿意暂住',
+        'outcome.fit.health': '健康',
+        'outcome.fit.address': '同一街道',
+        'outcome.fit.school': '  ',
+      },
+      'outcome.fit.school',
+    ],
+    ['long_term_placement', { 'outcome.placedAt': '2026-12-21T10:00' }, 'outcome.institutionAgencyId'],
+    [
+      'court_hearing',
+      {
+        'outcome.hearingDate': '2027-02-15T09:30',
+        'outcome.judgmentRef': '(2027)沪0105民特12号',
+        'outcome.decision.result': 'revoked',
+        'outcome.decision.newGuardian.relation': '祖母',
+        'outcome.decision.designatedAt': '2027-02-15T11:00',
+      },
+      'outcome.decision.newGuardian.name',
+    ],
+    [
+      'court_hearing',
+      {
+        'outcome.hearingDate': '2027-02-15T09:30',
+        'outcome.judgmentRef': '(2027)沪0105民特13号',
+        'outcome.decision.result': 'rejected',
+      },
+      'outcome.decision.reason',
+    ],
+    [
+      'court_hearing',
+      { 'outcome.hearingDate': '2027-02-15T09:30', 'outcome.judgmentRef': 'J-1' },
+      'outcome.decision.result',
+    ],
+  ])('refuse an incomplete %s form with the field’s message', (kind, values, path) => {
+    const { outcome, errors } = build(kind, values);
+    expect(outcome).toBeUndefined();
+    expect(errors).toEqual({ [path]: 'outcome.requiredField' });
+  });
+
+  test('never send a failed guardian search’s certificate with a found guardian', () => {
+    const { outcome, errors } = build('guardian_search', {
+      'outcome.searchedUntil': '2026-12-01T09:00',
+      'outcome.found': true,
+      'outcome.guardianRef': 'guardian-7',
+      'outcome.certificateRef': 'GA-ZM-2026-018',
+    });
+    expect(errors).toEqual({});
+    expect(outcome).not.toHaveProperty('certificateRef');
+    expect(taskOutcomeSchema.safeParse(outcome).success).toBe(true);
   });
 
   test.each([...OUTCOME_KINDS])('name the missing fields of an empty %s form instead of building it', (kind) => {

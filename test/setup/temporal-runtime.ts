@@ -1,4 +1,7 @@
-/** Keeps the Temporal SDK's own logging to warnings and errors, so test output shows what matters. */
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+/** Keeps the Temporal SDK's own logging, and its Rust core's, to warnings and errors (core: errors only). */
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+});

@@ -64,8 +64,13 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
   it('decides the next step from the risk grading and records the classification of the assessed facts', async () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = `child-${randomUUID()}`;
-      const status = await throughAssessment(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'temporary_guardianship' });
-      expect(status.state.stage).toBe('temporary_guardianship_pending');
+      await throughAssessment(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'temporary_guardianship' });
+      // The decision opens the placement task before the case projects its new stage (intervention.ts).
+      const status = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.stage).toBe('temporary_guardianship_pending');
+        return s;
+      });
       expect(status.state.risk).toBe('high');
       expect(status.state.assessment.decision).toMatchObject({ nextStep: 'temporary_guardianship', basis: 'risk_grading', clause: testPolicyPack.deadlines.riskGrading.clause });
       expect(status.state.assessment.joint).toMatchObject({ facts: ['both_parents_migrant'], guardianship: 'improper' });
@@ -74,7 +79,10 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
       // High risk: visited every P7D (CN 五(一)).
       const visit = status.pendingClocks.find((c) => c.id === 'next_visit');
       expect(visit).toMatchObject({ clause: 'CN 五(一)', firesAt: addDuration(new Date(visit?.startedAt ?? 0), 'P7D').toISOString() });
-      expect(status.nextDeadline).toBe(visit?.firesAt);
+      // The decision leads into the intervention: the placement task's accept deadline comes first (intervention.test.ts).
+      const placementTask = status.openTasks.find((t) => t.kind === 'short_term_placement');
+      expect(placementTask).toMatchObject({ agencyId: testAgencies.street_office });
+      expect(status.nextDeadline).toBe(placementTask?.acceptBy);
     });
   });
 

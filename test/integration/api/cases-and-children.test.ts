@@ -285,7 +285,7 @@ describe('the case list', () => {
   it('names every bad filter in one 400', async () => {
     const res = await as(
       'civilAffairs',
-      request(app).get('/api/v1/cases?stage=closed&risk=extreme&dueWithinDays=-1&limit=0'),
+      request(app).get('/api/v1/cases?stage=archived&risk=extreme&dueWithinDays=-1&limit=0'),
     );
     expect(res.status).toBe(400);
     expect((res.body.details.fields as { field: string }[]).map((f) => f.field).sort()).toEqual([

@@ -140,6 +140,12 @@ export const CASE_STAGES = [
   'services',
   'temporary_guardianship_pending',
   'legal_measures_pending',
+  'short_term_guardianship',
+  'long_term_guardianship',
+  'escort',
+  'legal_proceedings',
+  'follow_up',
+  'closed',
 ] as const;
 export type CaseStage = (typeof CASE_STAGES)[number];
 

@@ -1,8 +1,8 @@
 /**
  * A recorded outcome in words, read back from the task (the same shape the outcome form sent: see ./types.ts).
  * Field names and coded values use the outcome form's own labels ("outcome.custody" → "处置后儿童去向",
- * "remains_with_guardian" → "仍由监护人照料"); times are shown in the user's time zone; anything without a label
- * shows as the API sent it, so nothing recorded is hidden.
+ * "remains_with_guardian" → "仍由监护人照料"), a kind's own word first ("outcome.guardian_search.found"); times are
+ * shown in the user's time zone; anything without a label shows as the API sent it, so nothing recorded is hidden.
  */
 import type { ReactNode } from 'react';
 import type { ConcernType } from '../api/types';
@@ -23,10 +23,15 @@ export function OutcomeView({
     const text = t(key as MessageKey);
     return text === key ? undefined : text;
   };
+  // A field whose word differs by task kind ("found" of a guardian search) is "outcome.<kind>.<field>".
+  const kind = typeof outcome.kind === 'string' ? outcome.kind : undefined;
   const label = (key: string, parent?: string) =>
     key === 'concern'
       ? t('report.concerns')
-      : (parent && word(`outcome.${parent}.${key}`)) || word(`outcome.${key}`) || key;
+      : (parent && word(`outcome.${parent}.${key}`)) ||
+        (!parent && kind && word(`outcome.${kind}.${key}`)) ||
+        word(`outcome.${key}`) ||
+        key;
 
   const value = (key: string, v: unknown, parent?: string): ReactNode => {
     if (v === null || v === undefined || v === '') return '—';

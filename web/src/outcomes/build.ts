@@ -10,10 +10,13 @@ import {
   ARRANGEMENTS,
   ASSESSMENT_FACTS,
   GUARDIANSHIP,
+  LATER_RECOMMENDATIONS,
   NEXT_STEPS,
   RESPONSE_FOR_CONCERN,
   RISK_LEVELS,
+  WARNING_STEPS,
   type ConcernResponse,
+  type CourtHearingOutcome,
   type Custody,
   type HandoverRecord,
   type OutcomeInput,
@@ -149,6 +152,22 @@ function readCustody(r: Reader, t: Translate): Custody {
   }
 }
 
+/** CN 四(四)3: the court revokes the guardian's qualification and designates a new guardian, or rejects the petition. */
+function readCourtDecision(r: Reader): CourtHearingOutcome['decision'] {
+  const result = r.req('outcome.decision.result');
+  if (result === 'revoked')
+    return {
+      result,
+      newGuardian: {
+        name: r.req('outcome.decision.newGuardian.name'),
+        relation: r.req('outcome.decision.newGuardian.relation'),
+      },
+      designatedAt: r.instant('outcome.decision.designatedAt'),
+    };
+  // With no result chosen the error above stops the build; the reason is asked for only once "rejected" is chosen.
+  return { result: 'rejected', reason: result === 'rejected' ? r.req('outcome.decision.reason') : '' };
+}
+
 /** Builds the outcome of `kind` from the form values, or says which fields are wrong. */
 export function buildOutcome(
   kind: OutcomeKind,
@@ -215,6 +234,111 @@ export function buildOutcome(
         newConcern: r.bool('outcome.newConcern'),
       };
       break;
+    case 'short_term_placement':
+      outcome = {
+        kind,
+        placedAt: r.instant('outcome.placedAt'),
+        siteAgencyId: r.req('outcome.siteAgencyId'),
+        // CN 四(三): the site is matched to the child's wishes, health, address and school; each is said.
+        fit: {
+          wishes: r.req('outcome.fit.wishes'),
+          health: r.req('outcome.fit.health'),
+          address: r.req('outcome.fit.address'),
+          school: r.req('outcome.fit.school'),
+        },
+      };
+      break;
+    case 'long_term_placement':
+      outcome = {
+        kind,
+        placedAt: r.instant('outcome.placedAt'),
+        institutionAgencyId: r.req('outcome.institutionAgencyId'),
+      };
+      break;
+    case 'guardian_search': {
+      const found = r.bool('outcome.found');
+      // A found guardian needs a reference; the police's failure certificate only goes with a failed search.
+      const certificateRef = found ? undefined : r.str('outcome.certificateRef');
+      outcome = {
+        kind,
+        searchedUntil: r.instant('outcome.searchedUntil'),
+        found,
+        ...(found ? { guardianRef: r.req('outcome.guardianRef') } : {}),
+        ...(certificateRef ? { certificateRef } : {}),
+      };
+      break;
+    }
+    case 'escort_to_registration_place':
+      outcome = {
+        kind,
+        registrationPlace: r.req('outcome.registrationPlace'),
+        handover: {
+          receivingOffice: r.req('outcome.handover.receivingOffice'),
+          receiverName: r.req('outcome.handover.receiverName'),
+          handedOverAt: r.instant('outcome.handover.handedOverAt'),
+          documentRef: r.req('outcome.handover.documentRef'),
+        },
+        confirmation: {
+          confirmedAt: r.instant('outcome.confirmation.confirmedAt'),
+          reference: r.req('outcome.confirmation.reference'),
+        },
+      };
+      break;
+    case 'daily_care':
+    case 'schooling':
+    case 'medical_care':
+    case 'legal_aid':
+      outcome = {
+        kind,
+        startedAt: r.instant('outcome.startedAt'),
+        providedBy: r.req('outcome.providedBy'),
+        provided: r.req('outcome.provided'),
+      };
+      break;
+    case 'psychological_support':
+      outcome = {
+        kind,
+        startedAt: r.instant('outcome.startedAt'),
+        providedBy: r.req('outcome.providedBy'),
+        provided: r.req('outcome.provided'),
+        familyEducationGuidance: r.bool('outcome.familyEducationGuidance'),
+      };
+      break;
+    case 'guardianship_petition':
+      outcome = { kind, filedAt: r.instant('outcome.filedAt'), courtRef: r.req('outcome.courtRef') };
+      break;
+    case 'court_hearing':
+      outcome = {
+        kind,
+        hearingDate: r.instant('outcome.hearingDate'),
+        judgmentRef: r.req('outcome.judgmentRef'),
+        decision: readCourtDecision(r),
+      };
+      break;
+    case 'follow_up_visit':
+      outcome = {
+        kind,
+        visitedAt: r.instant('outcome.visitedAt'),
+        childSeen: r.bool('outcome.childSeen'),
+        newConcern: r.bool('outcome.newConcern'),
+      };
+      break;
+    case 'later_assessment':
+      outcome = {
+        kind,
+        submittedAt: r.instant('outcome.submittedAt'),
+        reportRef: r.req('outcome.reportRef'),
+        recommendation: r.req('outcome.recommendation') as (typeof LATER_RECOMMENDATIONS)[number],
+      };
+      break;
+    case 'legal_warning':
+      outcome = {
+        kind,
+        step: r.req('outcome.step') as (typeof WARNING_STEPS)[number],
+        issuedAt: r.instant('outcome.issuedAt'),
+        evidenceRef: r.req('outcome.evidenceRef'),
+      };
+      break;
   }
   return Object.keys(r.errors).length > 0 ? { errors: r.errors } : { outcome, errors: {} };
 }
@@ -238,8 +362,11 @@ export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
       return v;
     }
     case 'urgent_placement':
+    case 'short_term_placement':
+    case 'long_term_placement':
       return { 'outcome.placedAt': now };
     case 'monitoring_visit':
+    case 'follow_up_visit':
       return { 'outcome.visitedAt': now };
     default:
       return {};

@@ -11,11 +11,14 @@ import { FACT_LABELS } from './facts';
 import {
   ARRANGEMENTS,
   ASSESSMENT_FACTS,
+  COURT_RESULTS,
   CUSTODY_KINDS,
   GUARDIANSHIP,
+  LATER_RECOMMENDATIONS,
   NEXT_STEPS,
   RESPONSE_KINDS,
   RISK_LEVELS,
+  WARNING_STEPS,
   type OutcomeKind,
 } from './types';
 
@@ -96,10 +99,11 @@ function Check(p: Omit<ControlProps, 'required'>) {
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function Section({ title, hint, children }: { title: string; hint?: string; children: ReactNode }) {
   return (
     <fieldset className="section">
       <legend>{title}</legend>
+      {hint ? <p className="hint">{hint}</p> : null}
       {children}
     </fieldset>
   );
@@ -129,6 +133,30 @@ export function OutcomeFields(props: FormProps) {
       return <RiskGradingFields {...props} />;
     case 'monitoring_visit':
       return <MonitoringVisitFields {...props} />;
+    case 'short_term_placement':
+      return <ShortTermPlacementFields {...props} />;
+    case 'long_term_placement':
+      return <LongTermPlacementFields {...props} />;
+    case 'guardian_search':
+      return <GuardianSearchFields {...props} />;
+    case 'escort_to_registration_place':
+      return <EscortFields {...props} />;
+    case 'daily_care':
+    case 'schooling':
+    case 'psychological_support':
+    case 'medical_care':
+    case 'legal_aid':
+      return <ServiceFields {...props} />;
+    case 'guardianship_petition':
+      return <GuardianshipPetitionFields {...props} />;
+    case 'court_hearing':
+      return <CourtHearingFields {...props} />;
+    case 'follow_up_visit':
+      return <FollowUpVisitFields {...props} />;
+    case 'later_assessment':
+      return <LaterAssessmentFields {...props} />;
+    case 'legal_warning':
+      return <LegalWarningFields {...props} />;
   }
 }
 
@@ -398,6 +426,200 @@ function MonitoringVisitFields(p: FormProps) {
         label={t('outcome.guardianshipArrangementAdequate')}
       />
       <Check {...c} path="outcome.newConcern" label={t('outcome.newConcern')} />
+    </>
+  );
+}
+
+// ── The intervention (CN 四(三), 四(四), 五(一)) ──────────────────────────────────────────────────────────────────
+
+function ShortTermPlacementFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.placedAt" label={t('outcome.placedAt')} required />
+      <Text {...c} path="outcome.siteAgencyId" label={t('outcome.siteAgencyId')} required />
+      <Section title={t('outcome.fit')} hint={t('outcome.fitHint')}>
+        <Text {...c} path="outcome.fit.wishes" label={t('outcome.fit.wishes')} required multiline />
+        <Text {...c} path="outcome.fit.health" label={t('outcome.fit.health')} required multiline />
+        <Text {...c} path="outcome.fit.address" label={t('outcome.fit.address')} required multiline />
+        <Text {...c} path="outcome.fit.school" label={t('outcome.fit.school')} required multiline />
+      </Section>
+    </>
+  );
+}
+
+function LongTermPlacementFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.placedAt" label={t('outcome.placedAt')} required />
+      <Text {...c} path="outcome.institutionAgencyId" label={t('outcome.institutionAgencyId')} required />
+    </>
+  );
+}
+
+function GuardianSearchFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const found = p.values['outcome.found'] === true;
+  return (
+    <>
+      <DateTime {...c} path="outcome.searchedUntil" label={t('outcome.searchedUntil')} required />
+      <Check {...c} path="outcome.found" label={t('outcome.guardian_search.found')} />
+      {found ? (
+        <Text {...c} path="outcome.guardianRef" label={t('outcome.guardianRef')} required />
+      ) : (
+        <Text
+          {...c}
+          path="outcome.certificateRef"
+          label={t('outcome.certificateRef')}
+          hint={t('outcome.certificateRefHint')}
+        />
+      )}
+    </>
+  );
+}
+
+function EscortFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Text {...c} path="outcome.registrationPlace" label={t('outcome.registrationPlace')} required />
+      <Section title={t('outcome.handover')}>
+        <Text {...c} path="outcome.handover.receivingOffice" label={t('outcome.handover.receivingOffice')} required />
+        <Text {...c} path="outcome.handover.receiverName" label={t('outcome.receiverName')} required />
+        <DateTime {...c} path="outcome.handover.handedOverAt" label={t('outcome.handedOverAt')} required />
+        <Text {...c} path="outcome.handover.documentRef" label={t('outcome.documentRef')} required />
+      </Section>
+      <Section title={t('outcome.confirmation')} hint={t('outcome.confirmationHint')}>
+        <DateTime
+          {...c}
+          path="outcome.confirmation.confirmedAt"
+          label={t('outcome.confirmation.confirmedAt')}
+          required
+        />
+        <Text {...c} path="outcome.confirmation.reference" label={t('outcome.confirmation.reference')} required />
+      </Section>
+    </>
+  );
+}
+
+function ServiceFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.startedAt" label={t('outcome.startedAt')} required />
+      <Text {...c} path="outcome.providedBy" label={t('outcome.providedBy')} required />
+      <Text {...c} path="outcome.provided" label={t('outcome.provided')} required multiline />
+      {p.kind === 'psychological_support' ? (
+        <Check {...c} path="outcome.familyEducationGuidance" label={t('outcome.familyEducationGuidance')} />
+      ) : null}
+    </>
+  );
+}
+
+function GuardianshipPetitionFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.filedAt" label={t('outcome.filedAt')} required />
+      <Text {...c} path="outcome.courtRef" label={t('outcome.courtRef')} required />
+    </>
+  );
+}
+
+function CourtHearingFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const result = p.values['outcome.decision.result'];
+  return (
+    <>
+      <DateTime {...c} path="outcome.hearingDate" label={t('outcome.hearingDate')} required />
+      <Text {...c} path="outcome.judgmentRef" label={t('outcome.judgmentRef')} required />
+      <FieldGroup
+        path="outcome.decision.result"
+        legend={t('outcome.decision.result')}
+        required
+        error={p.errors['outcome.decision.result']}
+      >
+        <div className="choices">
+          {COURT_RESULTS.map((k) => (
+            <label key={k} className="choice">
+              <input
+                type="radio"
+                name="court-result"
+                value={k}
+                checked={result === k}
+                onChange={() => p.set('outcome.decision.result', k)}
+              />
+              <span>{t(`outcome.result.${k}`)}</span>
+            </label>
+          ))}
+        </div>
+      </FieldGroup>
+      {result === 'revoked' ? (
+        <Section title={t('outcome.decision.newGuardian')}>
+          <Text {...c} path="outcome.decision.newGuardian.name" label={t('outcome.newGuardian.name')} required />
+          <Text {...c} path="outcome.decision.newGuardian.relation" label={t('outcome.relation')} required />
+          <DateTime {...c} path="outcome.decision.designatedAt" label={t('outcome.decision.designatedAt')} required />
+        </Section>
+      ) : null}
+      {result === 'rejected' ? (
+        <Text {...c} path="outcome.decision.reason" label={t('outcome.decision.reason')} required multiline />
+      ) : null}
+    </>
+  );
+}
+
+function FollowUpVisitFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.visitedAt" label={t('outcome.visitedAt')} required />
+      <Check {...c} path="outcome.childSeen" label={t('outcome.childSeen')} />
+      <Check {...c} path="outcome.newConcern" label={t('outcome.newConcern')} />
+    </>
+  );
+}
+
+function LaterAssessmentFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <DateTime {...c} path="outcome.submittedAt" label={t('outcome.submittedAt')} required />
+      <Text {...c} path="outcome.reportRef" label={t('outcome.reportRef')} required />
+      <Select
+        {...c}
+        path="outcome.recommendation"
+        label={t('outcome.later_assessment.recommendation')}
+        required
+        options={opts(LATER_RECOMMENDATIONS, 'outcome.recommendation', t)}
+      />
+    </>
+  );
+}
+
+function LegalWarningFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.step"
+        label={t('outcome.step')}
+        required
+        options={opts(WARNING_STEPS, 'outcome.step', t)}
+      />
+      <DateTime {...c} path="outcome.issuedAt" label={t('outcome.issuedAt')} required />
+      <Text {...c} path="outcome.evidenceRef" label={t('outcome.evidenceRef')} required />
     </>
   );
 }

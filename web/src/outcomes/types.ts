@@ -156,13 +156,117 @@ export interface MonitoringVisitOutcome {
   newConcern: boolean;
 }
 
+// ── The intervention (CN 四(三), 四(四), 五(一)): mirrors workflows/intervention.definitions.ts ────────────────────
+
+/** CN 四(三): why the temporary care site fits the child's wishes, health, address and school. */
+export interface PlacementFit {
+  wishes: string;
+  health: string;
+  address: string;
+  school: string;
+}
+
+export interface ShortTermPlacementOutcome {
+  kind: 'short_term_placement';
+  placedAt: Iso;
+  siteAgencyId: string;
+  fit: PlacementFit;
+}
+
+export interface LongTermPlacementOutcome {
+  kind: 'long_term_placement';
+  placedAt: Iso;
+  institutionAgencyId: string;
+}
+
+export interface GuardianSearchOutcome {
+  kind: 'guardian_search';
+  searchedUntil: Iso;
+  found: boolean;
+  guardianRef?: string;
+  /** The police's written certificate that the search failed; never with a found guardian. */
+  certificateRef?: string;
+}
+
+export interface EscortOutcome {
+  kind: 'escort_to_registration_place';
+  registrationPlace: string;
+  handover: { receivingOffice: string; receiverName: string; handedOverAt: Iso; documentRef: string };
+  confirmation: { confirmedAt: Iso; reference: string };
+}
+
+/** Mirrors SERVICE_KINDS: the services during placement (CN 四(四)). */
+export const SERVICE_KINDS = ['daily_care', 'schooling', 'psychological_support', 'medical_care', 'legal_aid'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export function isServiceKind(kind: string): kind is ServiceKind {
+  return (SERVICE_KINDS as readonly string[]).includes(kind);
+}
+interface ServiceFields {
+  startedAt: Iso;
+  providedBy: string;
+  provided: string;
+}
+export type ServiceOutcome =
+  | ({ kind: 'daily_care' | 'schooling' | 'medical_care' | 'legal_aid' } & ServiceFields)
+  | ({ kind: 'psychological_support'; familyEducationGuidance: boolean } & ServiceFields);
+
+export interface GuardianshipPetitionOutcome {
+  kind: 'guardianship_petition';
+  filedAt: Iso;
+  courtRef: string;
+}
+
+export const COURT_RESULTS = ['revoked', 'rejected'] as const;
+export interface CourtHearingOutcome {
+  kind: 'court_hearing';
+  hearingDate: Iso;
+  judgmentRef: string;
+  decision:
+    | { result: 'revoked'; newGuardian: { name: string; relation: string }; designatedAt: Iso }
+    | { result: 'rejected'; reason: string };
+}
+
+export interface FollowUpVisitOutcome {
+  kind: 'follow_up_visit';
+  visitedAt: Iso;
+  childSeen: boolean;
+  newConcern: boolean;
+}
+
+export const LATER_RECOMMENDATIONS = ['close_case', 'continue_support'] as const;
+export interface LaterAssessmentOutcome {
+  kind: 'later_assessment';
+  submittedAt: Iso;
+  reportRef: string;
+  recommendation: (typeof LATER_RECOMMENDATIONS)[number];
+}
+
+/** The police's own rungs of the legal ladder (CN 四(四)3). */
+export const WARNING_STEPS = ['criticism_education', 'written_warning'] as const;
+export interface LegalWarningOutcome {
+  kind: 'legal_warning';
+  step: (typeof WARNING_STEPS)[number];
+  issuedAt: Iso;
+  evidenceRef: string;
+}
+
 export type OutcomeInput =
   | PoliceResponseOutcome
   | UrgentPlacementOutcome
   | DetentionCareOutcome
   | JointAssessmentOutcome
   | RiskGradingOutcome
-  | MonitoringVisitOutcome;
+  | MonitoringVisitOutcome
+  | ShortTermPlacementOutcome
+  | LongTermPlacementOutcome
+  | GuardianSearchOutcome
+  | EscortOutcome
+  | ServiceOutcome
+  | GuardianshipPetitionOutcome
+  | CourtHearingOutcome
+  | FollowUpVisitOutcome
+  | LaterAssessmentOutcome
+  | LegalWarningOutcome;
 export type OutcomeKind = OutcomeInput['kind'];
 export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'police_response',
@@ -171,6 +275,16 @@ export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'joint_assessment',
   'risk_grading',
   'monitoring_visit',
+  'short_term_placement',
+  'long_term_placement',
+  'guardian_search',
+  'escort_to_registration_place',
+  ...SERVICE_KINDS,
+  'guardianship_petition',
+  'court_hearing',
+  'follow_up_visit',
+  'later_assessment',
+  'legal_warning',
 ];
 export function hasOutcomeForm(kind: string): kind is OutcomeKind {
   return (OUTCOME_KINDS as readonly string[]).includes(kind);

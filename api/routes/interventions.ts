@@ -1,0 +1,235 @@
+/**
+ * Commands on a case's intervention (CN 四(三), 四(四)): the legal ladder against a guardian, the neglect clock,
+ * grounds for revoking guardianship, services during placement, closure, and the decisions a placement's cap requires.
+ * Each is an update on the case or placement workflow, validated there: an illegal move answers 409 or 422 with the
+ * workflow's reason before anything enters history. A case outside the caller's scope answers 404 with no data.
+ */
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import { AppError, ErrorCode } from '../../common/errors';
+import { CaseModel, type CaseRecord } from '../../models/case';
+import { isDuration } from '../../policies/duration';
+import {
+  InterventionRejection,
+  LEGAL_STEPS,
+  REVOCATION_GROUNDS,
+  SERVICE_KINDS,
+  approveClosureUpdate,
+  approveExtensionUpdate,
+  placementDecisionSchema,
+  recordGuardianRefusalUpdate,
+  recordGuardianResumedUpdate,
+  recordHarmGroundUpdate,
+  recordLegalStepUpdate,
+  recordPlacementDecisionUpdate,
+  recordPoliceCertificateUpdate,
+  requestServicesUpdate,
+  type Coordinator,
+} from '../../workflows/intervention.definitions';
+import type { Actor } from '../auth/actor';
+import type { AuditSink } from '../auth/audit';
+import { canReadCase } from '../auth/permissions';
+import { CASE_WORKER_ROLES } from '../auth/roles';
+import { createApiRouter } from '../http/api-router';
+import { caseScopeOf } from '../read-models/tasks';
+
+const caseParams = z.strictObject({ caseId: z.string().regex(/^case-[A-Za-z0-9_-]{1,64}$/, 'must be a case id') });
+const placementParams = z.strictObject({
+  caseId: z.string().regex(/^case-[A-Za-z0-9_-]{1,64}$/, 'must be a case id'),
+  placementId: z.string().regex(/^[A-Za-z0-9_./-]{1,200}$/, 'must be a placement id'),
+});
+const instant = z.iso.datetime({ offset: true });
+const evidenceRef = z.string().trim().min(1).max(200);
+const reason = z.string().trim().min(2).max(2000);
+
+const accepted = z.object({ ok: z.literal(true) });
+const COORDINATORS = ['street_coordinator', 'district_coordinator'] as const;
+
+const CONFLICTS = new Set<string>([
+  InterventionRejection.PlacementEnded,
+  InterventionRejection.NeglectClockRunning,
+  InterventionRejection.NeglectClockNotRunning,
+  InterventionRejection.CaseClosed,
+]);
+
+function notFound(): AppError {
+  return new AppError(ErrorCode.NotFound, 'No such case');
+}
+
+/** A rejected update keeps the workflow's reason; "not yours" looks like "not there". */
+function commandError(err: unknown): unknown {
+  if (err instanceof WorkflowNotFoundError) return new AppError(ErrorCode.Conflict, 'The case or placement is closed');
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return err;
+  const { type, message } = err.cause;
+  if (type === InterventionRejection.WrongAgency) return notFound();
+  if (type === InterventionRejection.NotCoordinator) return new AppError(ErrorCode.Forbidden, 'Not permitted');
+  if (type && CONFLICTS.has(type)) return new AppError(ErrorCode.Conflict, message, { rejection: type });
+  return new AppError(ErrorCode.IllegalTransition, message, { rejection: type ?? 'Rejected' });
+}
+
+export interface InterventionRouterDependencies {
+  temporal: Client;
+  authenticate: RequestHandler;
+  audit: AuditSink;
+}
+
+export function createInterventionRouter(deps: InterventionRouterDependencies): Router {
+  const api = createApiRouter({ tag: 'interventions', authenticate: deps.authenticate });
+
+  async function caseInScope(actor: Actor, caseId: string): Promise<CaseRecord> {
+    const record = await CaseModel.findOne({ workflowId: caseId }).lean<CaseRecord>().exec();
+    const scope = record ? caseScopeOf(record) : undefined;
+    if (!record || !scope || !canReadCase(actor, scope)) throw notFound();
+    return record;
+  }
+
+  async function run(
+    actor: Actor,
+    req: { requestId: string },
+    caseId: string,
+    action: string,
+    command: () => Promise<unknown>,
+  ): Promise<{ ok: true }> {
+    const record = await caseInScope(actor, caseId);
+    try {
+      await command();
+    } catch (err) {
+      throw commandError(err);
+    }
+    await deps.audit.record({
+      actorId: actor.userId,
+      actorRole: actor.role,
+      action: `case.${action}`,
+      ...(record.childId ? { childId: String(record.childId) } : {}),
+      caseId,
+      requestId: req.requestId,
+    });
+    return { ok: true };
+  }
+
+  const workflowActor = (actor: Actor) => ({ userId: actor.userId, agencyId: actor.agencyCode });
+  const coordinator = (actor: Actor): Coordinator => ({ ...workflowActor(actor), role: actor.role as Coordinator['role'] });
+  const caseHandle = (caseId: string) => deps.temporal.workflow.getHandle(caseId);
+
+  const caseCommand = <S extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: S,
+    roles: readonly (typeof CASE_WORKER_ROLES)[number][],
+    handler: (actor: Actor, caseId: string, body: z.output<S>) => Promise<unknown>,
+  ) =>
+    api.route(
+      {
+        method: 'post',
+        path: `/:caseId/${path}`,
+        summary,
+        roles,
+        request: { params: caseParams, body },
+        response: { status: 200, description: 'Recorded by the case workflow', schema: accepted },
+        errors: [ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.IllegalTransition, ErrorCode.DependencyUnavailable],
+      },
+      ({ actor, params, body: parsed, req }) =>
+        // The registry parsed the body with `body`; TypeScript cannot follow the generic through it.
+        run(actor, req, params.caseId, path, () => handler(actor, params.caseId, parsed as z.output<S>)),
+    );
+
+  caseCommand(
+    'legal-steps',
+    'Record a rung of the legal ladder against the guardian (CN 四(四)3)',
+    z.strictObject({ step: z.enum(LEGAL_STEPS), evidenceRef, occurredAt: instant }),
+    CASE_WORKER_ROLES,
+    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordLegalStepUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+  );
+  caseCommand(
+    'guardian-refusals',
+    "Record that the guardian refuses their duties (starts the 6-month neglect clock, CN 四(四)3)",
+    z.strictObject({ since: instant, evidenceRef, childWithoutMeansOfLiving: z.boolean() }),
+    CASE_WORKER_ROLES,
+    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+  );
+  caseCommand(
+    'guardian-resumptions',
+    'Record that the guardian resumed their duties (stops the neglect clock)',
+    z.strictObject({ at: instant, evidenceRef }),
+    CASE_WORKER_ROLES,
+    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+  );
+  caseCommand(
+    'revocation-grounds',
+    'Record a ground for revoking guardianship; opens the petition task at once (CN 四(四)3)',
+    z.strictObject({ ground: z.enum(REVOCATION_GROUNDS), evidenceRef, petitioner: z.string().regex(/^[a-z_]+$/).optional() }),
+    CASE_WORKER_ROLES,
+    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordHarmGroundUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+  );
+  caseCommand(
+    'services',
+    'Open service tasks during placement (CN 四(四))',
+    z.strictObject({ services: z.array(z.enum(SERVICE_KINDS)).min(1).max(SERVICE_KINDS.length) }),
+    CASE_WORKER_ROLES,
+    (actor, caseId, b) => caseHandle(caseId).executeUpdate(requestServicesUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+  );
+  caseCommand(
+    'closure',
+    "Approve closing the case, with the reason (coordinators only)",
+    z.strictObject({ reason }),
+    COORDINATORS,
+    (actor, caseId, b) => caseHandle(caseId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
+  );
+
+  const placementCommand = <S extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: S,
+    roles: readonly (typeof CASE_WORKER_ROLES)[number][],
+    handler: (actor: Actor, placementId: string, body: z.output<S>) => Promise<unknown>,
+  ) =>
+    api.route(
+      {
+        method: 'post',
+        path: `/:caseId/placements/:placementId/${path}`,
+        summary,
+        roles,
+        request: { params: placementParams, body },
+        response: { status: 200, description: 'Recorded by the placement workflow', schema: accepted },
+        errors: [ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.IllegalTransition, ErrorCode.DependencyUnavailable],
+      },
+      ({ actor, params, body: parsed, req }) => {
+        // A placement belongs to its case: its id starts with the case id, so scope is the case's.
+        if (!params.placementId.startsWith(`${params.caseId}/`)) throw notFound();
+        return run(actor, req, params.caseId, `placement.${path}`, () => handler(actor, params.placementId, parsed as z.output<S>));
+      },
+    );
+
+  placementCommand(
+    'decision',
+    'Record the decision a placement cap requires (CN 四(三))',
+    z.strictObject({ decision: placementDecisionSchema, reason: reason.optional() }),
+    CASE_WORKER_ROLES,
+    (actor, placementId, b) =>
+      deps.temporal.workflow.getHandle(placementId).executeUpdate(recordPlacementDecisionUpdate, {
+        args: [{ actor: COORDINATORS.some((r) => r === actor.role) ? coordinator(actor) : workflowActor(actor), ...b }],
+      }),
+  );
+  placementCommand(
+    'extension',
+    "Approve extending a placement past its cap, with the reason (\"in principle\", CN 四(三); coordinators only)",
+    z.strictObject({ reason, extendBy: z.string().refine(isDuration, 'must be an ISO-8601 duration such as P14D') }),
+    COORDINATORS,
+    (actor, placementId, b) =>
+      deps.temporal.workflow.getHandle(placementId).executeUpdate(approveExtensionUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
+  );
+  placementCommand(
+    'police-certificate',
+    "Record the police's written certificate that the guardian search failed (CN 四(三))",
+    z.strictObject({ certificateRef: evidenceRef, issuedAt: instant }),
+    CASE_WORKER_ROLES,
+    (actor, placementId, b) =>
+      deps.temporal.workflow
+        .getHandle(placementId)
+        .executeUpdate(recordPoliceCertificateUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+  );
+
+  return api.router;
+}

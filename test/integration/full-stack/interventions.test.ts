@@ -1,0 +1,92 @@
+/**
+ * Intervention commands through the API on the real stack: the legal ladder refuses a jump with the policy's reason,
+ * a recorded refusal of duties starts the 6-month neglect clock that the case page shows with its clause, commands
+ * the workflow cannot accept answer 409/422, closure is for coordinators only, and another district sees nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { addDuration } from '../../../policies/duration';
+import { ReportModel } from '../../../models/report';
+import { CHANGNING, FENGTAI_POLICE, eventually, reportBody, startFullStack, type FullStack } from './harness';
+
+jest.setTimeout(120_000);
+
+let stack: FullStack;
+let caseId: string;
+let police: string;
+beforeAll(async () => {
+  stack = await startFullStack();
+  const reporter = await stack.login(CHANGNING.reporter);
+  const filed = await request(stack.app)
+    .post('/api/v1/reports')
+    .set('authorization', `Bearer ${reporter}`)
+    .set('idempotency-key', randomUUID())
+    .send(reportBody())
+    .expect(202);
+  caseId = await eventually(async () => {
+    const report = await ReportModel.findOne({ receiptNumber: filed.body.receipt }).lean();
+    if (!report?.caseWorkflowId) throw new Error('not recorded yet');
+    return report.caseWorkflowId;
+  });
+  police = await stack.login(CHANGNING.police);
+  // The police station holds the case's first task, which puts the case in its scope.
+  await eventually(async () => {
+    const inbox = await request(stack.app).get('/api/v1/tasks').set('authorization', `Bearer ${police}`).expect(200);
+    expect(inbox.body.items.some((t: { caseId: string }) => t.caseId === caseId)).toBe(true);
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const command = (token: string, path: string, body: object) =>
+  request(stack.app).post(`/api/v1/interventions/${caseId}/${path}`).set('authorization', `Bearer ${token}`).send(body);
+
+describe('intervention commands on a case', () => {
+  it('climbs the legal ladder one rung at a time and refuses a penalty without a written warning, saying why', async () => {
+    const occurredAt = new Date().toISOString();
+    await command(police, 'legal-steps', { step: 'criticism_education', evidenceRef: 'JY-001', occurredAt }).expect(200);
+    const jump = await command(police, 'legal-steps', { step: 'administrative_penalty', evidenceRef: 'CF-001', occurredAt });
+    expect(jump.status).toBe(422);
+    expect(jump.body).toMatchObject({ error: 'ILLEGAL_TRANSITION', details: { rejection: 'IllegalLegalStep' } });
+    expect(jump.body.message).toContain('告诫书');
+  });
+
+  it('starts the 6-month neglect clock from the recorded date and shows it on the case with the clause it enforces', async () => {
+    const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
+    await command(police, 'guardian-refusals', { since, evidenceRef: 'DC-001', childWithoutMeansOfLiving: true }).expect(200);
+    const again = await command(police, 'guardian-refusals', { since, evidenceRef: 'DC-002', childWithoutMeansOfLiving: true });
+    expect(again.status).toBe(409);
+    expect(again.body.details).toMatchObject({ rejection: 'NeglectClockRunning' });
+
+    const coordinator = await stack.login(CHANGNING.coordinator);
+    const detail = await request(stack.app).get(`/api/v1/cases/${caseId}`).set('authorization', `Bearer ${coordinator}`).expect(200);
+    const neglect = (detail.body.status.clocks as { clause: string; startedAt: string | null; firesAt: string; label: string }[]).find(
+      (c) => c.firesAt === addDuration(new Date(since), 'P6M').toISOString(),
+    );
+    expect(neglect).toBeDefined();
+    expect(neglect!.clause).toMatch(/四\(四\)3/);
+    expect(neglect!.startedAt).toBe(since);
+  });
+
+  it('lets only coordinators approve closure, and refuses it while tasks are open', async () => {
+    const byPolice = await command(police, 'closure', { reason: '家庭恢复监护' });
+    expect(byPolice.status).toBe(403);
+    const coordinator = await stack.login(CHANGNING.coordinator);
+    const early = await command(coordinator, 'closure', { reason: '家庭恢复监护' });
+    expect(early.status).toBe(422);
+    expect(early.body.details).toMatchObject({ rejection: 'CaseNotClosable' });
+  });
+
+  it("answers another district's police with 404 and no data, and names every invalid field", async () => {
+    const other = await stack.login(FENGTAI_POLICE);
+    const res = await command(other, 'legal-steps', { step: 'criticism_education', evidenceRef: 'X', occurredAt: new Date().toISOString() });
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toContain(caseId.slice(5));
+    const bad = await command(police, 'guardian-refusals', { since: 'yesterday', childWithoutMeansOfLiving: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.fields.map((f: { field: string }) => f.field)).toEqual(
+      expect.arrayContaining(['since', 'evidenceRef', 'childWithoutMeansOfLiving']),
+    );
+  });
+});

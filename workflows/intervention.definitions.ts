@@ -1,0 +1,411 @@
+/**
+ * Messages, outcome schemas and shared types of the intervention (FT 三(二)4 帮扶干预; CN 四(三), 四(四), 五(一)):
+ * temporary guardianship placements with their caps, guardian search, escort to the registration place, services
+ * during placement, the legal ladder against a guardian, the neglect clock and revocation of guardianship, follow-up
+ * and closure. Shared by the workflows, the API and the tests, like definitions.ts (which adds the outcome schemas
+ * below to its `taskOutcomeSchema` union). This module imports only types from definitions.ts, so there is no cycle.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { isDuration } from '../policies/duration';
+import type { Actor, Clock, PackRef } from './definitions';
+
+const isoInstant = z.iso.datetime({ offset: true });
+const text = z.string().trim().min(1);
+
+// ── Ids ────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const PLACEMENT_TERMS = ['short_term', 'long_term'] as const;
+export type PlacementTerm = (typeof PLACEMENT_TERMS)[number];
+
+/** A placement is a child workflow of the case; its id is the case's business id plus a sequence carried in state. */
+export function placementWorkflowId(caseId: string, seq: number, term: PlacementTerm): string {
+  return `${caseId}/placement-${seq}-${term}`;
+}
+
+// ── Typed failures ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Stable `ApplicationFailure.type` names for rejected intervention commands; the API maps them to 409/422. */
+export const InterventionRejection = {
+  PlacementEnded: 'PlacementEnded',
+  NoPoliceCertificate: 'NoPoliceCertificate',
+  NotCoordinator: 'NotCoordinator',
+  WrongAgency: 'WrongAgency',
+  InvalidCommand: 'InvalidCommand',
+  IllegalLegalStep: 'IllegalLegalStep',
+  NeglectClockRunning: 'NeglectClockRunning',
+  NeglectClockNotRunning: 'NeglectClockNotRunning',
+  GroundNotMet: 'GroundNotMet',
+  UnknownPetitioner: 'UnknownPetitioner',
+  CaseNotClosable: 'CaseNotClosable',
+  CaseClosed: 'CaseClosed',
+} as const;
+export type InterventionRejection = (typeof InterventionRejection)[keyof typeof InterventionRejection];
+
+// ── Who may approve ───────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A coordinator of the protection network (CN 五(一), FT 三(三)1). The API fills the role from the authenticated
+ * session and must only send it for users who hold it; the workflow rejects commands that need one without it.
+ */
+export const COORDINATOR_ROLES = ['street_coordinator', 'district_coordinator'] as const;
+export interface Coordinator extends Actor {
+  role: (typeof COORDINATOR_ROLES)[number];
+}
+
+// ── Task outcomes of the intervention task kinds (joined into taskOutcomeSchema in definitions.ts) ────────────────
+
+/** CN 四(三): the temporary care site is matched to the child's wishes, health, address and school; say why. */
+export const placementFitSchema = z.object({ wishes: text, health: text, address: text, school: text }).strict();
+
+export const shortTermPlacementOutcomeSchema = z
+  .object({
+    kind: z.literal('short_term_placement'),
+    placedAt: isoInstant,
+    siteAgencyId: text,
+    fit: placementFitSchema,
+  })
+  .strict();
+
+/** CN 四(三): civil affairs places the child in a child welfare institution (after the police certificate). */
+export const longTermPlacementOutcomeSchema = z
+  .object({
+    kind: z.literal('long_term_placement'),
+    placedAt: isoInstant,
+    institutionAgencyId: text,
+  })
+  .strict();
+
+/** CN 四(三): the search for parents and close relatives; the police certify in writing when it failed. */
+export const guardianSearchOutcomeSchema = z
+  .object({
+    kind: z.literal('guardian_search'),
+    searchedUntil: isoInstant,
+    found: z.boolean(),
+    guardianRef: text.optional(),
+    /** The police's written certificate that the search failed (公安机关出具书面证明). */
+    certificateRef: text.optional(),
+  })
+  .strict()
+  .refine((o) => !o.found || o.guardianRef !== undefined, { message: 'a found guardian needs a reference', path: ['guardianRef'] })
+  .refine((o) => !(o.found && o.certificateRef), { message: 'a failure certificate cannot accompany a found guardian', path: ['certificateRef'] });
+
+/** CN 四(三): handed to the civil affairs office of the household-registration place, and confirmed by it. */
+export const escortOutcomeSchema = z
+  .object({
+    kind: z.literal('escort_to_registration_place'),
+    registrationPlace: text,
+    handover: z
+      .object({ receivingOffice: text, receiverName: text, handedOverAt: isoInstant, documentRef: text })
+      .strict(),
+    /** The receiving office's confirmation; the case closes locally only after it. */
+    confirmation: z.object({ confirmedAt: isoInstant, reference: text }).strict(),
+  })
+  .strict();
+
+/** CN 四(四): what a service provided during placement. */
+const serviceOutcome = <K extends string>(kind: K) =>
+  z
+    .object({
+      kind: z.literal(kind),
+      startedAt: isoInstant,
+      providedBy: text,
+      provided: text,
+    })
+    .strict();
+
+export const SERVICE_KINDS = ['daily_care', 'schooling', 'psychological_support', 'medical_care', 'legal_aid'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export const dailyCareOutcomeSchema = serviceOutcome('daily_care');
+export const schoolingOutcomeSchema = serviceOutcome('schooling');
+/** The women's federation gives psychological support and family-education guidance (CN 四(四)2). */
+export const psychologicalSupportOutcomeSchema = serviceOutcome('psychological_support').extend({
+  familyEducationGuidance: z.boolean(),
+});
+export const medicalCareOutcomeSchema = serviceOutcome('medical_care');
+export const legalAidOutcomeSchema = serviceOutcome('legal_aid');
+
+export const REVOCATION_GROUNDS = ['unattended_in_danger', 'refused_duties_six_months', 'serious_harm', 'other_statutory'] as const;
+export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
+
+/** CN 四(四)3: a petition to the court to revoke the guardian's qualification. */
+export const guardianshipPetitionOutcomeSchema = z
+  .object({
+    kind: z.literal('guardianship_petition'),
+    filedAt: isoInstant,
+    courtRef: text,
+  })
+  .strict();
+
+/** CN 四(四)3, FT 三(三)2(5): the court revokes and designates a new guardian, or rejects the petition. */
+export const courtHearingOutcomeSchema = z
+  .object({
+    kind: z.literal('court_hearing'),
+    hearingDate: isoInstant,
+    judgmentRef: text,
+    decision: z.discriminatedUnion('result', [
+      z.object({ result: z.literal('revoked'), newGuardian: z.object({ name: text, relation: text }).strict(), designatedAt: isoInstant }).strict(),
+      z.object({ result: z.literal('rejected'), reason: text }).strict(),
+    ]),
+  })
+  .strict();
+
+/** CN 五(一): follow-up after temporary guardianship ends. */
+export const followUpVisitOutcomeSchema = z
+  .object({
+    kind: z.literal('follow_up_visit'),
+    visitedAt: isoInstant,
+    childSeen: z.boolean(),
+    newConcern: z.boolean(),
+  })
+  .strict();
+
+/** FT 三(三)4: the social-work agency's later-stage assessment report. */
+export const laterAssessmentOutcomeSchema = z
+  .object({
+    kind: z.literal('later_assessment'),
+    submittedAt: isoInstant,
+    reportRef: text,
+    recommendation: z.enum(['close_case', 'continue_support']),
+  })
+  .strict();
+
+export const LEGAL_STEPS = ['criticism_education', 'written_warning', 'administrative_penalty', 'judicial_transfer'] as const;
+export type LegalStep = (typeof LEGAL_STEPS)[number];
+
+/** CN 四(四)3: the police's criticism and education or written warning (告诫书) of the guardian. */
+export const legalWarningOutcomeSchema = z
+  .object({
+    kind: z.literal('legal_warning'),
+    step: z.enum(['criticism_education', 'written_warning']),
+    issuedAt: isoInstant,
+    evidenceRef: text,
+  })
+  .strict();
+
+// ── Placement workflow ────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface PoliceCertificate {
+  certificateRef: string;
+  issuedAt: string;
+  recordedBy: Actor;
+  /** The guardian-search task whose outcome carried it, when it came that way. */
+  taskId?: string;
+}
+
+/** What ends a placement (CN 四(三)): the decision the cap requires. An extension is `approveExtensionUpdate`. */
+export const placementDecisionSchema = z.discriminatedUnion('kind', [
+  /** Back home, only after an assessment (the return assessment's task id or document). */
+  z.object({ kind: z.literal('return_home'), assessmentRef: text }).strict(),
+  /** Short-term → medium/long-term guardianship in a child welfare institution (needs the police certificate). */
+  z.object({ kind: z.literal('move_to_long_term') }).strict(),
+  /** A non-local child: escort to the civil affairs office of the registration place. */
+  z.object({ kind: z.literal('escort_to_registration_place'), registrationPlace: text }).strict(),
+  /** Handed to the guardian the court designated after revoking the old one (CN 四(四)3). */
+  z.object({ kind: z.literal('new_guardian'), courtRef: text }).strict(),
+]);
+export type PlacementDecision = z.infer<typeof placementDecisionSchema>;
+
+export interface PlacementInput {
+  placementId: string;
+  /** The case's workflow id (not a run id): placements outlive the case's continue-as-new and signal it by id. */
+  ownerWorkflowId: string;
+  term: PlacementTerm;
+  /** When the child was placed: the cap counts from here (may lie before the workflow started). */
+  startedAt: string;
+  /** The agency responsible for the placement (street office short-term, civil affairs long-term): it is reminded. */
+  agencyId: string;
+  siteAgencyId: string;
+  /** Agencies whose users may record the police certificate (the case's police). */
+  policeAgencyIds: string[];
+  /** A long-term placement starts with the certificate that allowed it. */
+  policeCertificate?: PoliceCertificate;
+  /** pack.placement: the cap of this term, reminders before it, and the overrun escalation interval. */
+  cap: { duration: string; clause: string; label: { zh: string; en: string } };
+  remindBefore: string[];
+  overrunEscalationEvery: string;
+  pack: PackRef;
+}
+
+export interface PlacementExtension {
+  approvedBy: Coordinator;
+  reason: string;
+  extendBy: string;
+  previousEndsAt: string;
+  endsAt: string;
+  approvedAt: string;
+}
+
+export interface PlacementReminder {
+  before: string;
+  capAt: string;
+  at: string;
+}
+
+export interface PlacementOverrun {
+  /** 1 for the first interval after the cap, 2 for the second … */
+  n: number;
+  capAt: string;
+  at: string;
+}
+
+export interface PlacementState {
+  placementId: string;
+  ownerWorkflowId: string;
+  term: PlacementTerm;
+  status: 'running' | 'ended';
+  agencyId: string;
+  siteAgencyId: string;
+  startedAt: string;
+  /** The current end: the cap, or the last approved extension. */
+  endsAt: string;
+  clause: string;
+  capReachedAt?: string;
+  extensions: PlacementExtension[];
+  reminders: PlacementReminder[];
+  overruns: PlacementOverrun[];
+  policeCertificate?: PoliceCertificate;
+  decision?: PlacementDecision & { decidedBy: Actor; decidedAt: string; reason?: string };
+  endedAt?: string;
+  clocks: Clock[];
+}
+
+export interface RecordPlacementDecisionCommand {
+  /** The placement's responsible agency, or a coordinator (send the role for a coordinator). */
+  actor: Actor | Coordinator;
+  decision: PlacementDecision;
+  reason?: string;
+}
+export interface ApproveExtensionCommand {
+  approver: Coordinator;
+  /** CN 四(三) says "in principle": an extension is allowed, with its reason. */
+  reason: string;
+  /** ISO-8601 duration added to the current end, e.g. P14D. */
+  extendBy: string;
+}
+export interface RecordPoliceCertificateCommand {
+  actor: Actor;
+  certificateRef: string;
+  issuedAt: string;
+}
+
+export const recordPlacementDecisionUpdate = defineUpdate<PlacementState, [RecordPlacementDecisionCommand]>('recordPlacementDecision');
+export const approveExtensionUpdate = defineUpdate<PlacementState, [ApproveExtensionCommand]>('approveExtension');
+export const recordPoliceCertificateUpdate = defineUpdate<PlacementState, [RecordPoliceCertificateCommand]>('recordPoliceCertificate');
+export const placementStatusQuery = defineQuery<PlacementState>('placementStatus');
+/** From the case: a police guardian-search outcome carried the certificate. */
+export const policeCertificateSignal = defineSignal<[PoliceCertificate]>('policeCertificate');
+
+/** Sent by a placement to its case (by workflow id) on every change, and once when it ends. */
+export const placementChangedSignal = defineSignal<[PlacementState]>('placementChanged');
+
+export function isValidDuration(value: unknown): value is string {
+  return typeof value === 'string' && isDuration(value);
+}
+
+// ── The case's intervention commands and state ────────────────────────────────────────────────────────────────────
+
+export interface LegalStepRecord {
+  step: LegalStep;
+  evidenceRef: string;
+  occurredAt: string;
+  recordedAt: string;
+  recordedBy: Actor;
+  taskId?: string;
+}
+
+export interface NeglectEpisode {
+  /** When the guardian's refusal to perform duties began (may lie before it was recorded). */
+  since: string;
+  firesAt: string;
+  clause: string;
+  label: string;
+  evidenceRef: string;
+  childWithoutMeansOfLiving: boolean;
+  recordedAt: string;
+  recordedBy: Actor;
+  end?: { reason: 'resumed' | 'guardianship_revoked'; at: string; evidenceRef: string; recordedAt: string };
+  /** When the clock passed the threshold (neglectThreshold) without the guardian resuming. */
+  thresholdReachedAt?: string;
+}
+
+export interface GroundRecord {
+  ground: RevocationGround;
+  clause: string;
+  evidenceRef: string;
+  recordedAt: string;
+  recordedBy: Actor;
+  petitionerAgencyId: string;
+  /** The petition task this ground opened or joined. */
+  petitionTaskId?: string;
+}
+
+export interface PetitionRecord {
+  petitionTaskId: string;
+  grounds: RevocationGround[];
+  petitionerAgencyId: string;
+  courtRef?: string;
+  courtTaskId?: string;
+  decision?: { result: 'revoked'; newGuardianRef: string; designatedAt: string; judgmentRef: string } | { result: 'rejected'; judgmentRef: string; decidedAt: string };
+}
+
+export interface InterventionState {
+  placementSeq: number;
+  placements: PlacementState[];
+  /** CN 四(三): the police's written certificate that the guardian search failed (opens medium/long-term guardianship). */
+  policeCertificate?: PoliceCertificate;
+  guardianSearch: { taskIds: string[]; foundAt?: string; foundByTaskId?: string; returnAssessmentTaskId?: string; returnAssessmentDoneAt?: string };
+  /** Placement decisions the case has acted on (by placement id). */
+  handledDecisions: string[];
+  /** Services during placement (CN 四(四)) opened once for the first placement; more on request. */
+  servicesOpened: boolean;
+  pendingServices: ServiceKind[];
+  escort?: { taskId: string; registrationPlace: string; confirmedAt?: string; confirmationRef?: string };
+  legalSteps: LegalStepRecord[];
+  neglect: NeglectEpisode[];
+  grounds: GroundRecord[];
+  petitions: PetitionRecord[];
+  followUp: { taskIds: string[] };
+  closure?: { approvedBy: Coordinator; reason: string; at: string };
+}
+
+export interface RecordLegalStepCommand {
+  actor: Actor;
+  step: LegalStep;
+  evidenceRef: string;
+  occurredAt: string;
+}
+export interface RecordGuardianRefusalCommand {
+  actor: Actor;
+  since: string;
+  evidenceRef: string;
+  childWithoutMeansOfLiving: boolean;
+}
+export interface RecordGuardianResumedCommand {
+  actor: Actor;
+  at: string;
+  evidenceRef: string;
+}
+export interface RecordHarmGroundCommand {
+  actor: Actor;
+  ground: RevocationGround;
+  evidenceRef: string;
+  /** A petitioner code from the pack (guardianshipRevocation.petitioners); civil affairs by default. */
+  petitioner?: string;
+}
+export interface RequestServicesCommand {
+  actor: Actor;
+  services: ServiceKind[];
+}
+export interface ApproveClosureCommand {
+  approver: Coordinator;
+  reason: string;
+}
+
+/** Updates on the case workflow; each returns the case's intervention state. */
+export const recordLegalStepUpdate = defineUpdate<InterventionState, [RecordLegalStepCommand]>('recordLegalStep');
+export const recordGuardianRefusalUpdate = defineUpdate<InterventionState, [RecordGuardianRefusalCommand]>('recordGuardianRefusal');
+export const recordGuardianResumedUpdate = defineUpdate<InterventionState, [RecordGuardianResumedCommand]>('recordGuardianResumed');
+export const recordHarmGroundUpdate = defineUpdate<InterventionState, [RecordHarmGroundCommand]>('recordHarmGround');
+export const requestServicesUpdate = defineUpdate<InterventionState, [RequestServicesCommand]>('requestServices');
+export const approveClosureUpdate = defineUpdate<InterventionState, [ApproveClosureCommand]>('approveClosure');

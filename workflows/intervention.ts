@@ -1,0 +1,568 @@
+/**
+ * The case's intervention (FT 三(二)4 帮扶干预): what follows the assessment's decision or an urgent placement.
+ * Kept out of case.workflow.ts so it is easy to find; the case calls it from its handlers and main loop, and the state
+ * lives in `CaseState.intervention`, so continue-as-new carries it like everything else.
+ *
+ * - Placements (CN 四(三)) are child workflows (placement.workflow.ts) that signal every change back; the case acts on
+ *   their decision: return home or to a court-designated guardian → follow-up (CN 五(一), FT 三(三)4); move to
+ *   medium/long-term → civil affairs places the child and civil affairs, the court and the police search in parallel;
+ *   escort → the registration place's civil affairs (confirmed before the case may close).
+ * - Services during placement (CN 四(四)): one agency task per service, each with its pack deadline.
+ * - The guardian (CN 四(四)3): the legal ladder, the neglect clock, grounds → petition task → court hearing task.
+ * - Closure needs a coordinator's approval and its reason.
+ * Handlers only record (with audit entries, which wake the case's main loop); `act` opens tasks and starts placements.
+ */
+import { ParentClosePolicy, getExternalWorkflowHandle, log, setHandler, startChild } from '@temporalio/workflow';
+import type { AuditEvent } from '../activities';
+import { addDuration } from '../policies/duration';
+import type { PolicyPack } from '../policies/schema';
+import { msUntil, nowIso } from './clocks';
+import type { CaseStage, CaseState, Clock, NextStep, OutcomeOf, ResponsibleAgencies, TaskKind, TaskResult } from './definitions';
+import {
+  defaultPetitionerAgency,
+  groundClause,
+  neglectClock,
+  neglectEpisode,
+  reject,
+  runningNeglect,
+  validateGround,
+  validateLegalStep,
+  validateRefusal,
+  validateResumed,
+} from './guardianship';
+import {
+  InterventionRejection,
+  SERVICE_KINDS,
+  approveClosureUpdate,
+  placementChangedSignal,
+  placementWorkflowId,
+  policeCertificateSignal,
+  recordGuardianRefusalUpdate,
+  recordGuardianResumedUpdate,
+  recordHarmGroundUpdate,
+  recordLegalStepUpdate,
+  requestServicesUpdate,
+  type InterventionState,
+  type PlacementInput,
+  type PlacementState,
+  type PlacementTerm,
+  type PoliceCertificate,
+  type RevocationGround,
+} from './intervention.definitions';
+import { assertCoordinator, placementWorkflow } from './placement.workflow';
+
+type AuditEntry = Omit<AuditEvent, 'key' | 'workflowId'>;
+type Completed = Extract<TaskResult, { status: 'completed' }>;
+
+/** Task kinds the intervention opens; a pack without them cannot run this part of a case. */
+export const INTERVENTION_TASK_KINDS: TaskKind[] = [
+  'short_term_placement',
+  'long_term_placement',
+  'guardian_search',
+  'escort_to_registration_place',
+  ...SERVICE_KINDS,
+  'guardianship_petition',
+  'court_hearing',
+  'follow_up_visit',
+  'later_assessment',
+  'legal_warning',
+];
+
+export function emptyIntervention(): InterventionState {
+  return {
+    placementSeq: 0,
+    placements: [],
+    guardianSearch: { taskIds: [] },
+    handledDecisions: [],
+    servicesOpened: false,
+    pendingServices: [],
+    legalSteps: [],
+    neglect: [],
+    grounds: [],
+    petitions: [],
+    followUp: { taskIds: [] },
+  };
+}
+
+export function isCaseClosed(state: CaseState): boolean {
+  const closure = state.intervention?.closure;
+  // A report received after the closure reopens the case (the same workflow id carries on).
+  return closure !== undefined && !state.reports.some((r) => r.receivedAt > closure.at);
+}
+
+const openOf = (state: CaseState, ...kinds: TaskKind[]) => state.tasks.some((t) => t.status === 'open' && kinds.includes(t.kind));
+
+/** The stage the intervention puts the case in, or undefined to let the decision decide (case deriveStage). */
+export function interventionStage(state: CaseState): CaseStage | undefined {
+  const iv = state.intervention;
+  if (!iv) return undefined;
+  if (isCaseClosed(state)) return 'closed';
+  const running = iv.placements.find((p) => p.status === 'running');
+  if (running) return running.term === 'short_term' ? 'short_term_guardianship' : 'long_term_guardianship';
+  if (openOf(state, 'long_term_placement')) return 'long_term_guardianship';
+  if (openOf(state, 'escort_to_registration_place')) return 'escort';
+  if (openOf(state, 'guardianship_petition', 'court_hearing')) return 'legal_proceedings';
+  if (openOf(state, 'follow_up_visit', 'later_assessment')) return 'follow_up';
+  return undefined;
+}
+
+/** The intervention's running clocks for the case status: each placement's and the neglect clock. */
+export function interventionClocks(state: CaseState): Clock[] {
+  const iv = state.intervention;
+  if (!iv) return [];
+  const neglect = runningNeglect(iv);
+  return [
+    ...iv.placements.filter((p) => p.status === 'running').flatMap((p) => p.clocks),
+    ...(neglect && !neglect.thresholdReachedAt ? [neglectClock(neglect)] : []),
+  ];
+}
+
+/** The placement as the case records it before the placement's own first signal arrives. */
+function provisionalPlacement(input: PlacementInput): PlacementState {
+  const endsAt = addDuration(new Date(input.startedAt), input.cap.duration).toISOString();
+  return {
+    placementId: input.placementId,
+    ownerWorkflowId: input.ownerWorkflowId,
+    term: input.term,
+    status: 'running',
+    agencyId: input.agencyId,
+    siteAgencyId: input.siteAgencyId,
+    startedAt: input.startedAt,
+    endsAt,
+    clause: input.cap.clause,
+    extensions: [],
+    reminders: [],
+    overruns: [],
+    policeCertificate: input.policeCertificate,
+    clocks: [{ id: `${input.placementId}:end`, label: input.cap.label.en, clause: input.cap.clause, startedAt: input.startedAt, firesAt: endsAt }],
+  };
+}
+
+export interface InterventionDeps {
+  state: CaseState;
+  pack: PolicyPack;
+  agencies: ResponsibleAgencies;
+  openTask: (kind: TaskKind, opts?: { agencyId?: string; collaborators?: string[] }) => Promise<string>;
+  agencyFor: (kind: TaskKind) => string;
+  audit: (event: AuditEntry) => void;
+  /** The police of this case (who responded, else the pack's police agency). */
+  policeAgencyId: () => string | undefined;
+}
+
+export function createIntervention({ state, pack, agencies, openTask, agencyFor, audit, policeAgencyId }: InterventionDeps) {
+  const iv = (): InterventionState => (state.intervention ??= emptyIntervention());
+  /** For validators: read without creating. */
+  const view = (): InterventionState => state.intervention ?? emptyIntervention();
+  const now = () => Date.now();
+  const policeAgencies = () => [...new Set([policeAgencyId(), agencies.police_station, agencies.police_substation].filter((a): a is string => !!a))];
+
+  const pendingDecisions = () => view().placements.filter((p) => p.status === 'ended' && p.decision && !view().handledDecisions.includes(p.placementId));
+  const neglectDue = () => {
+    const episode = runningNeglect(state.intervention);
+    return episode !== undefined && !episode.thresholdReachedAt && msUntil(episode.firesAt) === 0;
+  };
+  const ungroundedPetition = () => view().grounds.some((g) => !g.petitionTaskId);
+
+  const registerHandlers = () => {
+    setHandler(placementChangedSignal, (placement) => {
+      const record = iv();
+      const index = record.placements.findIndex((p) => p.placementId === placement.placementId);
+      const previous = index >= 0 ? record.placements[index] : undefined;
+      const details = { placementId: placement.placementId, term: placement.term };
+      for (const r of placement.reminders.slice(previous?.reminders.length ?? 0)) audit({ type: 'placement_reminder', at: r.at, clause: placement.clause, details: { ...details, before: r.before, endsAt: r.capAt } });
+      if (placement.capReachedAt && placement.capReachedAt !== previous?.capReachedAt) {
+        audit({ type: 'placement_end_reached', at: placement.capReachedAt, clause: placement.clause, details: { ...details, endsAt: placement.endsAt } });
+      }
+      for (const o of placement.overruns.slice(previous?.overruns.length ?? 0)) audit({ type: 'placement_overrun', at: o.at, clause: placement.clause, details: { ...details, n: o.n, endsAt: o.capAt } });
+      for (const e of placement.extensions.slice(previous?.extensions.length ?? 0)) {
+        audit({ type: 'placement_extended', at: e.approvedAt, clause: placement.clause, details: { ...details, approvedBy: e.approvedBy.userId, reason: e.reason, endsAt: e.endsAt } });
+      }
+      if (placement.policeCertificate && !previous?.policeCertificate) {
+        record.policeCertificate ??= placement.policeCertificate;
+        audit({ type: 'police_certificate_recorded', at: nowIso(), clause: placement.clause, details: { ...details, certificateRef: placement.policeCertificate.certificateRef } });
+      }
+      if (placement.decision && !previous?.decision) {
+        audit({ type: 'placement_decided', at: placement.decision.decidedAt, clause: placement.clause, details: { ...details, decision: placement.decision.kind, by: placement.decision.decidedBy.userId } });
+      }
+      if (index >= 0) record.placements[index] = placement;
+      else record.placements.push(placement);
+    });
+
+    setHandler(
+      recordLegalStepUpdate,
+      (cmd) => {
+        const record = iv();
+        record.legalSteps.push({ step: cmd.step, evidenceRef: cmd.evidenceRef, occurredAt: new Date(cmd.occurredAt).toISOString(), recordedAt: nowIso(), recordedBy: cmd.actor });
+        audit({ type: 'legal_step_recorded', at: nowIso(), clause: 'CN 四(四)3', details: { step: cmd.step, evidenceRef: cmd.evidenceRef, by: cmd.actor.userId } });
+        return record;
+      },
+      { validator: (cmd) => validateLegalStep(view(), cmd, now()) },
+    );
+
+    setHandler(
+      recordGuardianRefusalUpdate,
+      (cmd) => {
+        const record = iv();
+        const episode = neglectEpisode(pack, cmd, nowIso());
+        record.neglect.push(episode);
+        audit({ type: 'guardian_refusal_recorded', at: episode.recordedAt, clause: episode.clause, details: { since: episode.since, firesAt: episode.firesAt, evidenceRef: episode.evidenceRef } });
+        return record;
+      },
+      { validator: (cmd) => validateRefusal(view(), cmd, now()) },
+    );
+
+    setHandler(
+      recordGuardianResumedUpdate,
+      (cmd) => {
+        const record = iv();
+        const episode = runningNeglect(record);
+        if (episode) {
+          episode.end = { reason: 'resumed', at: new Date(cmd.at).toISOString(), evidenceRef: cmd.evidenceRef, recordedAt: nowIso() };
+          audit({ type: 'guardian_resumed_duties', at: nowIso(), clause: episode.clause, details: { since: episode.since, resumedAt: episode.end.at, evidenceRef: cmd.evidenceRef } });
+        }
+        return record;
+      },
+      { validator: (cmd) => validateResumed(view(), cmd, now()) },
+    );
+
+    setHandler(
+      recordHarmGroundUpdate,
+      (cmd) => {
+        const record = iv();
+        const petitionerAgencyId = validateGround(pack, agencies, record, cmd);
+        addGround(cmd.ground, cmd.evidenceRef, cmd.actor, petitionerAgencyId);
+        return record;
+      },
+      { validator: (cmd) => void validateGround(pack, agencies, view(), cmd) },
+    );
+
+    setHandler(
+      requestServicesUpdate,
+      ({ actor, services }) => {
+        const record = iv();
+        record.pendingServices.push(...services.filter((s) => !record.pendingServices.includes(s)));
+        audit({ type: 'services_requested', at: nowIso(), clause: 'CN 四(四)', details: { services: services.join(','), by: actor.userId } });
+        return record;
+      },
+      {
+        validator: ({ services }) => {
+          if (!Array.isArray(services) || services.length === 0) reject('name at least one service', InterventionRejection.InvalidCommand);
+          const unknown = services.filter((s) => !(SERVICE_KINDS as readonly string[]).includes(s));
+          if (unknown.length > 0) reject(`unknown services ${unknown.join(', ')}; CN 四(四) lists ${SERVICE_KINDS.join(', ')}`, InterventionRejection.InvalidCommand);
+          if (isCaseClosed(state)) reject('the case is closed', InterventionRejection.CaseClosed);
+        },
+      },
+    );
+
+    setHandler(
+      approveClosureUpdate,
+      ({ approver, reason }) => {
+        const record = iv();
+        record.closure = { approvedBy: approver, reason: reason.trim(), at: nowIso() };
+        // A closed case is no longer visited on the ledger's schedule (CN 五(一)); a new report reopens it.
+        state.clocks = state.clocks.filter((c) => c.id !== 'next_visit');
+        audit({ type: 'case_closed', at: record.closure.at, clause: 'CN 五(一)', details: { approvedBy: approver.userId, reason: record.closure.reason } });
+        return record;
+      },
+      {
+        validator: ({ approver, reason }) => {
+          // CN 五(一), FT 三(三)4: closing needs a coordinator's approval and says why.
+          assertCoordinator(approver);
+          if (!reason?.trim()) reject('closing a case needs its reason', InterventionRejection.InvalidCommand);
+          if (isCaseClosed(state)) reject('the case is already closed', InterventionRejection.CaseClosed);
+          const running = view().placements.find((p) => p.status === 'running');
+          if (running) reject(`placement ${running.placementId} is still running: record its decision first`, InterventionRejection.CaseNotClosable);
+          if (openOf(state, 'escort_to_registration_place')) {
+            reject('CN 四(三): the case closes locally only after the registration place confirms the handover', InterventionRejection.CaseNotClosable);
+          }
+          const open = state.tasks.filter((t) => t.status === 'open');
+          if (open.length > 0) reject(`open tasks must be completed first: ${open.map((t) => t.kind).join(', ')}`, InterventionRejection.CaseNotClosable);
+        },
+      },
+    );
+  };
+
+  function addGround(ground: RevocationGround, evidenceRef: string, by: GroundBy, petitionerAgencyId: string): void {
+    const clause = groundClause(pack, ground);
+    iv().grounds.push({ ground, clause, evidenceRef, recordedAt: nowIso(), recordedBy: by, petitionerAgencyId });
+    audit({ type: 'revocation_ground_recorded', at: nowIso(), clause, details: { ground, evidenceRef, petitionerAgencyId } });
+  }
+  type GroundBy = Parameters<typeof neglectEpisode>[1]['actor'];
+
+  const startPlacement = async (term: PlacementTerm, startedAt: string, siteAgencyId: string, certificate?: PoliceCertificate) => {
+    const record = iv();
+    record.placementSeq += 1;
+    const placementId = placementWorkflowId(state.caseId, record.placementSeq, term);
+    const kind = term === 'short_term' ? 'short_term_placement' : 'long_term_placement';
+    const input: PlacementInput = {
+      placementId,
+      ownerWorkflowId: state.caseId,
+      term,
+      startedAt: new Date(startedAt).toISOString(),
+      agencyId: agencyFor(kind),
+      siteAgencyId,
+      policeAgencyIds: policeAgencies(),
+      policeCertificate: certificate,
+      cap: term === 'short_term' ? pack.placement.shortTermCap : pack.placement.longTermCap,
+      remindBefore: pack.placement.remindBefore,
+      overrunEscalationEvery: pack.placement.overrunEscalationEvery,
+      pack: state.pack,
+    };
+    record.placements.push(provisionalPlacement(input));
+    audit({ type: 'placement_started', at: nowIso(), clause: input.cap.clause, details: { placementId, term, siteAgencyId, startedAt: input.startedAt } });
+    await startChild(placementWorkflow, {
+      workflowId: placementId,
+      // Like tasks, placements outlive a continue-as-new of the case and report back by signal to its workflow id.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [input],
+    });
+    if (!record.servicesOpened) {
+      // CN 四(四): during placement the child gets daily care, schooling, psychological support, medical care, legal aid.
+      record.servicesOpened = true;
+      record.pendingServices.push(...SERVICE_KINDS.filter((s) => !record.pendingServices.includes(s)));
+    }
+    if (term === 'short_term' && state.assessment.joint?.guardianship !== 'adequate' && state.assessment.joint?.guardianship !== 'improper') {
+      // CN 四(三): parents and close relatives unknown → the police search; their written certificate of failure is
+      // what allows medium/long-term guardianship.
+      await openSearch([policeAgencyId() ?? agencyFor('guardian_search')]);
+    }
+  };
+
+  const openSearch = async (agencyIds: string[]) => {
+    for (const agencyId of agencyIds) {
+      const taskId = await openTask('guardian_search', { agencyId });
+      iv().guardianSearch.taskIds.push(taskId);
+    }
+  };
+
+  const openFollowUp = async () => {
+    // CN 五(一), FT 三(三)4: after temporary guardianship ends, follow-up visits and a later-stage assessment report.
+    const record = iv();
+    record.followUp.taskIds.push(await openTask('follow_up_visit'), await openTask('later_assessment'));
+  };
+
+  const actOnDecision = async (placement: PlacementState) => {
+    const record = iv();
+    record.handledDecisions.push(placement.placementId);
+    const decision = placement.decision;
+    if (!decision) return;
+    switch (decision.kind) {
+      case 'return_home':
+      case 'new_guardian':
+        await openFollowUp();
+        return;
+      case 'move_to_long_term': {
+        await openTask('long_term_placement');
+        // CN 四(三): meanwhile civil affairs, the court and the police keep searching for the guardian, in parallel.
+        const searchers = [agencies.civil_affairs ?? agencyFor('guardian_search'), agencies.court ?? agencyFor('guardian_search'), policeAgencyId() ?? agencyFor('guardian_search')];
+        await openSearch([...new Set(searchers)]);
+        return;
+      }
+      case 'escort_to_registration_place': {
+        const taskId = await openTask('escort_to_registration_place');
+        record.escort = { taskId, registrationPlace: decision.registrationPlace };
+        return;
+      }
+    }
+  };
+
+  const openPetitions = async () => {
+    const record = iv();
+    for (const ground of record.grounds.filter((g) => !g.petitionTaskId)) {
+      const pending = record.petitions.find((p) => !p.decision && p.petitionerAgencyId === ground.petitionerAgencyId);
+      if (pending) {
+        ground.petitionTaskId = pending.petitionTaskId;
+        if (!pending.grounds.includes(ground.ground)) pending.grounds.push(ground.ground);
+        continue;
+      }
+      // CN 四(四)3: the petitioner applies to the court to revoke the guardian's qualification.
+      const petitionTaskId = await openTask('guardianship_petition', { agencyId: ground.petitionerAgencyId });
+      ground.petitionTaskId = petitionTaskId;
+      record.petitions.push({ petitionTaskId, grounds: [ground.ground], petitionerAgencyId: ground.petitionerAgencyId });
+    }
+  };
+
+  /** Acts on what handlers recorded: placement decisions, the neglect clock, grounds, requested services. */
+  const act = async () => {
+    if (!state.intervention) return;
+    for (const placement of pendingDecisions()) await actOnDecision(placement);
+    const episode = runningNeglect(state.intervention);
+    if (episode && neglectDue()) {
+      episode.thresholdReachedAt = nowIso();
+      audit({ type: 'neglect_threshold_reached', at: episode.thresholdReachedAt, clause: episode.clause, details: { since: episode.since, childWithoutMeansOfLiving: episode.childWithoutMeansOfLiving } });
+      const petitioner = defaultPetitionerAgency(agencies);
+      // CN 四(四)3 (b): refused for 6 months or more AND the child is without means of living.
+      if (episode.childWithoutMeansOfLiving && petitioner) addGround('refused_duties_six_months', episode.evidenceRef, episode.recordedBy, petitioner);
+    }
+    await openPetitions();
+    const record = state.intervention;
+    while (record.pendingServices.length > 0) {
+      const service = record.pendingServices.shift();
+      if (service && !openOf(state, service)) await openTask(service);
+    }
+  };
+
+  const hasWork = () => state.intervention !== undefined && (pendingDecisions().length > 0 || neglectDue() || ungroundedPetition() || state.intervention.pendingServices.length > 0);
+
+  /** When the main loop must wake for the intervention even without a message (the neglect clock). */
+  const nextWake = (): string | undefined => {
+    const episode = runningNeglect(state.intervention);
+    return episode && !episode.thresholdReachedAt ? episode.firesAt : undefined;
+  };
+
+  /** The assessment decided (FT 三(三)4): temporary guardianship or legal measures lead into the intervention. */
+  const onDecision = async (nextStep: NextStep) => {
+    if (nextStep === 'temporary_guardianship') {
+      const running = state.intervention?.placements.some((p) => p.status === 'running');
+      // CN 四(三): the street office places the child at a temporary care site (unless already placed urgently).
+      if (!running && !openOf(state, 'short_term_placement')) await openTask('short_term_placement');
+    } else if (nextStep === 'legal_measures') {
+      // CN 四(四)3: the police start with criticism and education or a written warning of the guardian.
+      if (!openOf(state, 'legal_warning')) await openTask('legal_warning');
+    }
+  };
+
+  const applyLegalWarning = (taskId: string, outcome: OutcomeOf<'legal_warning'>, by: { userId: string; agencyId: string }) => {
+    const record = iv();
+    const cmd = { actor: by, step: outcome.step, evidenceRef: outcome.evidenceRef, occurredAt: outcome.issuedAt };
+    try {
+      validateLegalStep(record, cmd, now());
+    } catch (err) {
+      audit({ type: 'legal_step_out_of_order', at: nowIso(), clause: 'CN 四(四)3', details: { taskId, step: outcome.step, reason: String(err) } });
+      return;
+    }
+    record.legalSteps.push({ step: outcome.step, evidenceRef: outcome.evidenceRef, occurredAt: outcome.issuedAt, recordedAt: nowIso(), recordedBy: by, taskId });
+    audit({ type: 'legal_step_recorded', at: nowIso(), clause: 'CN 四(四)3', details: { step: outcome.step, evidenceRef: outcome.evidenceRef, taskId } });
+  };
+
+  /**
+   * A completed task the intervention owns. Returns true when handled (the case does nothing more with it); an urgent
+   * placement starts the short-term clock and returns false so the case goes on to the assessment as before.
+   */
+  const handleResult = async (result: Completed): Promise<boolean> => {
+    const { outcome, taskId } = result;
+    const task = state.tasks.find((t) => t.taskId === taskId);
+    const agencyId = task?.agencyId ?? '';
+    // Recorded through a task: the task's own state names the user who completed it.
+    const by = { userId: taskId, agencyId };
+    if (outcome.kind === 'joint_assessment' && state.intervention?.guardianSearch.returnAssessmentTaskId === taskId) {
+      iv().guardianSearch.returnAssessmentDoneAt = result.closedAt;
+      audit({ type: 'return_assessment_completed', at: result.closedAt, clause: 'CN 四(三)', details: { taskId, guardianship: outcome.guardianship } });
+      return true;
+    }
+    switch (outcome.kind) {
+      case 'urgent_placement':
+        // CN 四(二)/四(三): the urgent placement is where short-term temporary guardianship begins; its cap runs now.
+        await startPlacement('short_term', outcome.placedAt, outcome.siteAgencyId);
+        return false;
+      case 'short_term_placement':
+        await startPlacement('short_term', outcome.placedAt, outcome.siteAgencyId);
+        return true;
+      case 'long_term_placement': {
+        const record = iv();
+        const certificate = record.policeCertificate ?? record.placements.find((p) => p.policeCertificate)?.policeCertificate;
+        await startPlacement('long_term', outcome.placedAt, outcome.institutionAgencyId, certificate);
+        return true;
+      }
+      case 'guardian_search': {
+        const record = iv();
+        const search = record.guardianSearch;
+        if (outcome.found) {
+          if (search.foundAt) return true;
+          // A guardian found ends the search and opens a return assessment (CN 四(三): street office with the police).
+          search.foundAt = outcome.searchedUntil;
+          search.foundByTaskId = taskId;
+          const stillSearching = state.tasks.filter((t) => t.kind === 'guardian_search' && t.status === 'open').map((t) => t.taskId);
+          audit({ type: 'guardian_found', at: nowIso(), clause: 'CN 四(三)', details: { taskId, stillOpen: stillSearching.join(',') } });
+          const police = policeAgencyId();
+          search.returnAssessmentTaskId = await openTask('joint_assessment', { collaborators: police ? [police] : [] });
+          return true;
+        }
+        if (outcome.certificateRef && policeAgencies().includes(agencyId) && !record.policeCertificate) {
+          const certificate: PoliceCertificate = { certificateRef: outcome.certificateRef, issuedAt: outcome.searchedUntil, recordedBy: by, taskId };
+          record.policeCertificate = certificate;
+          audit({ type: 'police_certificate_recorded', at: nowIso(), clause: 'CN 四(三)', details: { taskId, certificateRef: outcome.certificateRef } });
+          for (const placement of record.placements.filter((p) => p.status === 'running' && p.term === 'short_term')) {
+            try {
+              await getExternalWorkflowHandle(placement.placementId).signal(policeCertificateSignal, certificate);
+            } catch (err) {
+              log.warn('could not pass the certificate to the placement', { placementId: placement.placementId, error: String(err) });
+            }
+          }
+        }
+        return true;
+      }
+      case 'escort_to_registration_place': {
+        const record = iv();
+        record.escort = {
+          taskId,
+          registrationPlace: outcome.registrationPlace,
+          confirmedAt: outcome.confirmation.confirmedAt,
+          confirmationRef: outcome.confirmation.reference,
+        };
+        audit({ type: 'escort_confirmed', at: nowIso(), clause: 'CN 四(三)', details: { taskId, registrationPlace: outcome.registrationPlace, confirmationRef: outcome.confirmation.reference } });
+        return true;
+      }
+      case 'guardianship_petition': {
+        const petition = iv().petitions.find((p) => p.petitionTaskId === taskId);
+        if (petition) {
+          petition.courtRef = outcome.courtRef;
+          petition.courtTaskId = await openTask('court_hearing');
+        }
+        return true;
+      }
+      case 'court_hearing': {
+        const record = iv();
+        const petition = record.petitions.find((p) => p.courtTaskId === taskId);
+        const decision = outcome.decision;
+        const clause = pack.guardianshipRevocation.clause;
+        if (petition) {
+          petition.decision =
+            decision.result === 'revoked'
+              ? { result: 'revoked', newGuardianRef: `${outcome.judgmentRef}:${decision.newGuardian.relation}`, designatedAt: decision.designatedAt, judgmentRef: outcome.judgmentRef }
+              : { result: 'rejected', judgmentRef: outcome.judgmentRef, decidedAt: outcome.hearingDate };
+        }
+        audit({ type: 'court_decided', at: nowIso(), clause, details: { taskId, result: decision.result, judgmentRef: outcome.judgmentRef } });
+        const episode = runningNeglect(record);
+        if (decision.result === 'revoked' && episode) {
+          // The old guardian is no longer the guardian: their refusal stops counting.
+          episode.end = { reason: 'guardianship_revoked', at: decision.designatedAt, evidenceRef: outcome.judgmentRef, recordedAt: nowIso() };
+        }
+        return true;
+      }
+      case 'legal_warning':
+        applyLegalWarning(taskId, outcome, by);
+        return true;
+      case 'daily_care':
+      case 'schooling':
+      case 'psychological_support':
+      case 'medical_care':
+      case 'legal_aid':
+      case 'follow_up_visit':
+      case 'later_assessment':
+        audit({ type: `${outcome.kind}_recorded`, at: nowIso(), clause: task?.completeClause, details: { taskId } });
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  /** A declined task was reopened for another agency (FT 三(二)5): the intervention's records follow the new task. */
+  const taskReopened = (oldTaskId: string, newTaskId: string) => {
+    const record = state.intervention;
+    if (!record) return;
+    const swap = (id: string | undefined) => (id === oldTaskId ? newTaskId : id);
+    const search = record.guardianSearch;
+    search.taskIds = search.taskIds.map((id) => swap(id) ?? id);
+    search.returnAssessmentTaskId = swap(search.returnAssessmentTaskId);
+    if (record.escort) record.escort.taskId = swap(record.escort.taskId) ?? record.escort.taskId;
+    for (const petition of record.petitions) {
+      petition.petitionTaskId = swap(petition.petitionTaskId) ?? petition.petitionTaskId;
+      petition.courtTaskId = swap(petition.courtTaskId);
+    }
+    for (const ground of record.grounds) ground.petitionTaskId = swap(ground.petitionTaskId);
+    record.followUp.taskIds = record.followUp.taskIds.map((id) => swap(id) ?? id);
+  };
+
+  return { registerHandlers, act, hasWork, nextWake, onDecision, handleResult, taskReopened };
+}
