@@ -19,6 +19,9 @@ import {
   type OutcomeKind,
 } from '../../web/src/outcomes/types';
 import type { Translate } from '../../web/src/i18n/messages';
+import { CASE_STAGES as WEB_CASE_STAGES, ROLES as WEB_ROLES } from '../../web/src/api/types';
+import { CASE_STAGES } from '../../workflows/definitions';
+import { ROLES } from '../../api/auth/roles';
 
 const t: Translate = (key) => key;
 const ctx: OutcomeContext = { concerns: ['living_alone', 'missing', 'domestic_violence', 'injury'], concernTypes: [] };
@@ -26,6 +29,13 @@ const ctx: OutcomeContext = { concerns: ['living_alone', 'missing', 'domestic_vi
 function build(kind: OutcomeKind, values: Values) {
   return buildOutcome(kind, { ...initialValues(kind, ctx), ...values }, ctx, t);
 }
+
+describe('the web app\'s mirror of the server', () => {
+  test('knows exactly the case stages the workflows use and the roles the API grants', () => {
+    expect([...WEB_CASE_STAGES]).toEqual([...CASE_STAGES]);
+    expect([...WEB_ROLES]).toEqual([...ROLES]);
+  });
+});
 
 describe('the web outcome forms', () => {
   test('offer exactly the task kinds, response mapping and assessment facts the workflows and policy schema define', () => {

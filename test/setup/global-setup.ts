@@ -34,13 +34,20 @@ export default async function globalSetup(): Promise<void> {
   };
   try {
     process.env.TEMPORAL_TEST_SERVER_PATH = temporalTestServerPath();
-    const [temporal, ferret, sink] = await Promise.all([
+    const starting = [
       startTemporalDevServer({ logDir, headless: true }),
       process.env.MONGODB_URI ? undefined : startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir }),
       startSmtpSink({ dir: path.join(workDir, 'mail') }),
-    ]);
-    stoppers.push(temporal.stop, sink.stop);
-    if (ferret) stoppers.push(ferret.stop);
+    ] as const;
+    // Whatever starts is stopped again, even if another server fails or the whole start takes too long.
+    for (const server of starting) void server?.then((s) => stoppers.push(s.stop), () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const [temporal, ferret, sink] = await Promise.race([
+      Promise.all(starting),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`test servers did not start within 120 s (logs: ${logDir})`)), 120_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     process.env.TEMPORAL_ADDRESS = temporal.address;
     process.env.TEMPORAL_NAMESPACE = temporal.namespace;
     if (ferret) process.env.MONGODB_URI = ferret.uri;
