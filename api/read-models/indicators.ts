@@ -43,7 +43,7 @@ type Counted = { _id: string | null; count: number };
 const toRecord = (rows: Counted[]) =>
   Object.fromEntries(rows.filter((r) => r._id !== null && r._id !== undefined).map((r) => [String(r._id), r.count]));
 
-export async function computeIndicators(districtCode: string, now: Date, soonHours = 48): Promise<Indicators> {
+export async function computeIndicators(districtCode: string, now: Date, soonHours = 7 * 24): Promise<Indicators> {
   const agencies = await AgencyModel.find(
     { 'jurisdiction.districtCode': districtCode },
     { code: 1, name: 1, type: 1, level: 1, jurisdiction: 1 },

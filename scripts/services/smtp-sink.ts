@@ -51,6 +51,8 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 10 * 1024 * 1024,
+    // Stopping waits for clients to hang up; a pooled client that never does is cut off after a second.
+    closeTimeout: 1000,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

@@ -3,5 +3,5 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/w
 
 Runtime.install({
   logger: new DefaultLogger('WARN'),
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} } },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), console: {} } },
 });
