@@ -2,3 +2,4 @@
 export * from './projection';
 export * from './notifications';
 export * from './intake';
+export * from './detention';

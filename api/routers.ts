@@ -21,6 +21,7 @@ import { createAuthRouter } from './routes/auth';
 import { createCaseRouter } from './routes/cases';
 import { createChildRouter } from './routes/children';
 import { createCodecRouter } from './routes/codec';
+import { createDetentionNoticeRouter } from './routes/detention-notices';
 import { createIndicatorRouter } from './routes/indicators';
 import { createInterventionRouter } from './routes/interventions';
 import { createNotificationRouter } from './routes/notifications';
@@ -47,6 +48,7 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
     '/tasks': createTaskRouter({ temporal, authenticate, audit }),
     '/cases': createCaseRouter({ temporal, authenticate, audit }),
     '/interventions': createInterventionRouter({ temporal, authenticate, audit }),
+    '/detention-notices': createDetentionNoticeRouter({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, authenticate, audit }),
     '/children': createChildRouter({ children, authenticate, audit }),
     '/agencies': createAgencyRouter({ authenticate }),
     '/policies': createPolicyRouter({ authenticate }),

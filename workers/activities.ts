@@ -8,6 +8,7 @@ import type { Config } from '../common/config';
 import { createChildRepository } from '../models/child-repository';
 import { deriveIdentityKeys } from '../models/identity-crypto';
 import { createNotificationRepository } from '../models/notification';
+import { createDetentionActivities } from '../activities/detention';
 import { createIntakeActivities } from '../activities/intake';
 import { createNotificationActivities } from '../activities/notifications';
 import { createProjectionActivities } from '../activities/projection';
@@ -15,6 +16,7 @@ import { createNotificationDelivery } from '../activities/notification-delivery'
 import { createMongoReportStore } from '../activities/stores/report-store';
 import { createMongoProjectionStore } from '../activities/stores/projection-store';
 import { createDirectoryNotifier } from '../activities/stores/notifier';
+import { createMongoDetentionChildStore } from '../activities/stores/detention-store';
 
 export interface WorkerActivityDependencies {
   config: Pick<Config, 'CHILD_DATA_KEY' | 'TEMPORAL_TASK_QUEUE' | 'MAIL_FROM' | 'PUBLIC_URL'>;
@@ -34,6 +36,7 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
     ...createIntakeActivities({ reports: createMongoReportStore({ children }), client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     ...createProjectionActivities({ cases: createMongoProjectionStore() }),
     ...createNotificationActivities({ notifier: createDirectoryNotifier({ delivery }) }),
+    ...createDetentionActivities({ children: createMongoDetentionChildStore({ children }) }),
   };
 }
 

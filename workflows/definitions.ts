@@ -623,7 +623,12 @@ export interface DetentionNoticeInput {
   /** Opaque reference to the detained adult's record (no personal data in workflow ids or search attributes). */
   detainedPersonRef: string;
   detainedAt: string;
+  /** Children whose files already exist. */
   minorChildren: { childId: string; needsEntrustedCare: boolean }[];
+  /** Children as the police know them (the API's notices): their files are found or opened first, by an activity. */
+  children?: (ReportedChild & { needsEntrustedCare: boolean })[];
+  /** Where the detained adult's children live: decides the responsible street (CN 二 四是). */
+  place?: CaseJurisdiction & { address?: string };
   pack: PolicyPack;
   agencies: ResponsibleAgencies;
 }

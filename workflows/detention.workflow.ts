@@ -4,10 +4,17 @@
  * entry into a case: the child may have no case, and the arrangement task is the same agency task used everywhere.
  * It opens one detention_care_arrangement task per child who needs care and ends when all are closed.
  */
-import { ApplicationFailure, executeChild, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { DetentionActivities } from '../activities/detention';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { nowIso } from './clocks';
 import { CaseFailure, detentionNoticeStatusQuery, detentionWorkflowId, taskWorkflowId, type DetentionNoticeInput, type DetentionNoticeResult } from './definitions';
+
+const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivities>({
+  startToCloseTimeout: '30 seconds',
+  // MongoDB briefly down: keep retrying, the notice must not be lost.
+  retry: { maximumInterval: '1 minute' },
+});
 
 export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Promise<DetentionNoticeResult> {
   const kind = 'detention_care_arrangement' as const;
@@ -20,7 +27,12 @@ export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Prom
     throw ApplicationFailure.create({ message: `no responsible ${rule.agencyType}`, type: CaseFailure.NoResponsibleAgency, nonRetryable: true });
   }
   const ownerWorkflowId = detentionWorkflowId(input.noticeId);
-  const needing = input.minorChildren.filter((c) => c.needsEntrustedCare);
+  // Notices filed through the API name the children as known; their files are found or opened first (audited).
+  const recorded =
+    input.children && input.children.length > 0
+      ? await recordDetainedPersonsChildren({ noticeId: input.noticeId, children: input.children, place: input.place })
+      : [];
+  const needing = [...input.minorChildren, ...recorded].filter((c) => c.needsEntrustedCare);
   const openTaskIds = needing.map((_, i) => taskWorkflowId(ownerWorkflowId, kind, i + 1));
   const closedTaskIds: string[] = [];
   setHandler(detentionNoticeStatusQuery, () => ({ noticeId: input.noticeId, openTaskIds: openTaskIds.filter((id) => !closedTaskIds.includes(id)), closedTaskIds }));
