@@ -4,6 +4,8 @@
  * submission is one report and every answer carries the same receipt — before anything has been written.
  */
 import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import { validationError } from '../../common/errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -33,4 +35,14 @@ export function intakeKey(filerUserId: string, idempotencyKey: string): IntakeKe
   const digest = createHash('sha256').update(`childsafe-report\0${filerUserId}\0${idempotencyKey}`).digest();
   const code = base32(digest, 12);
   return { key: digest.toString('hex').slice(0, 40), receipt: `CS-${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}` };
+}
+
+/** The client's Idempotency-Key header; a missing or malformed one is a 400 naming the header. */
+export function requireIdempotencyKey(req: Request): string {
+  const key = req.get('idempotency-key');
+  if (!key) throw validationError([{ field: 'Idempotency-Key', message: 'the Idempotency-Key header is required' }]);
+  if (!/^[A-Za-z0-9_-]{8,128}$/.test(key)) {
+    throw validationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, "-" or "_"' }]);
+  }
+  return key;
 }

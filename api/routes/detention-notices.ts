@@ -14,7 +14,7 @@ import type { PolicyPack } from '../../policies/schema';
 import { detentionWorkflowId, type DetentionNoticeInput } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
-import { intakeKey } from '../intake/receipts';
+import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
 
 const POLICE_TYPES = new Set(['police_station', 'police_substation']);
 
@@ -67,10 +67,7 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
     async ({ body, actor, req, res }) => {
       const agency = await findAgency(actor.agencyCode);
       if (!agency || !POLICE_TYPES.has(agency.type)) throw new AppError(ErrorCode.Forbidden, 'Not permitted');
-      const key = req.get('idempotency-key');
-      if (!key || !/^[A-Za-z0-9_-]{8,128}$/.test(key)) {
-        throw validationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, "-" or "_"' }]);
-      }
+      const key = requireIdempotencyKey(req);
       let pack: PolicyPack;
       try {
         pack = loadPolicyPack(body.policyPackId);

@@ -19,7 +19,7 @@ import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../..
 import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
-import { intakeKey } from '../intake/receipts';
+import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
 import { reportStatusOf, REPORT_STATUS_LABELS, REPORT_STATUSES } from '../intake/report-status';
 
 /** Roles that file reports: mandated reporters, and agency staff (police, street offices) who discover a case. */
@@ -56,10 +56,6 @@ export const reportBody = z.strictObject({
   }),
 });
 export type ReportBody = z.infer<typeof reportBody>;
-
-const idempotencyHeader = z
-  .string({ message: 'the Idempotency-Key header is required' })
-  .regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be 8-128 letters, digits, "-" or "_"');
 
 const receiptView = z.object({
   receipt: z.string(),
@@ -125,8 +121,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       errors: [ErrorCode.RateLimited, ErrorCode.DependencyUnavailable],
     },
     async ({ body, actor, req, res }) => {
-      const header = idempotencyHeader.safeParse(req.get('idempotency-key'));
-      if (!header.success) throw validationError([{ field: 'Idempotency-Key', message: header.error.issues[0]!.message }]);
+      const idempotencyKey = requireIdempotencyKey(req);
       let pack: PolicyPack;
       try {
         pack = loadPolicyPack(body.policyPackId);
@@ -144,7 +139,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         throw validationError([{ field: 'place.streetCode', message: `is not a street of ${pack.district.name.en}` }]);
       }
 
-      const { key, receipt } = intakeKey(actor.userId, header.data);
+      const { key, receipt } = intakeKey(actor.userId, idempotencyKey);
       const submission: ReportSubmission = {
         idempotencyKey: key,
         receipt,
