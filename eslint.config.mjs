@@ -4,32 +4,81 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const forbiddenInWorkflows = [
-  'mongoose', 'mongodb', 'nodemailer', 'express', 'pino', 'smtp-server', 'mailparser',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
+  'mongoose',
+  'mongodb',
+  'nodemailer',
+  'express',
+  'pino',
+  'smtp-server',
+  'mailparser',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
 ];
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'dns', 'tls', 'zlib', 'stream', 'events', 'util', 'timers', 'process'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'worker_threads',
+  'dns',
+  'tls',
+  'zlib',
+  'stream',
+  'events',
+  'util',
+  'timers',
+  'process',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'tools/**', 'web/dist/**', 'coverage/**', 'jest.config.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'tools/**',
+      'web/dist/**',
+      'coverage/**',
+      'jest.config.js',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [...forbiddenInWorkflows, ...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`)].map((name) => ({
-          name,
-          message: 'Workflow code runs in the deterministic sandbox: no I/O. Put it in an activity.',
-        })),
-        patterns: [{ group: ['../activities/*', '../models/*', '../api/*'], allowTypeImports: true, message: 'Workflows import activity and model types only (import type).' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...forbiddenInWorkflows, ...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`)].map((name) => ({
+            name,
+            message: 'Workflow code runs in the deterministic sandbox: no I/O. Put it in an activity.',
+          })),
+          patterns: [
+            {
+              group: ['../activities/*', '../models/*', '../api/*'],
+              allowTypeImports: true,
+              message: 'Workflows import activity and model types only (import type).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

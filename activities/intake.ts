@@ -37,7 +37,15 @@ export interface RouteReportInput {
   jurisdiction?: CaseJurisdiction;
 }
 
-export function createIntakeActivities({ reports, client, taskQueue }: { reports: ReportStore; client: Client; taskQueue: string }) {
+export function createIntakeActivities({
+  reports,
+  client,
+  taskQueue,
+}: {
+  reports: ReportStore;
+  client: Client;
+  taskQueue: string;
+}) {
   return {
     async recordReport(submission: ReportSubmission): Promise<RecordedReport> {
       return reports.recordReport(submission);
@@ -47,12 +55,19 @@ export function createIntakeActivities({ reports, client, taskQueue }: { reports
      * Joins the child's open case (signal-with-start signals a running workflow of that id) or starts one; the case
      * dedupes by report id, so a retry is harmless. Start args and search attributes apply only to a new case.
      */
-    async routeReportToCase({ report, pack, agencies, jurisdiction }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
+    async routeReportToCase({
+      report,
+      pack,
+      agencies,
+      jurisdiction,
+    }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
       const workflowId = caseWorkflowId(report.childId);
       await client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
         workflowId,
         taskQueue,
-        args: [{ caseId: workflowId, childId: report.childId, pack, agencies, ...(jurisdiction ? { jurisdiction } : {}) }],
+        args: [
+          { caseId: workflowId, childId: report.childId, pack, agencies, ...(jurisdiction ? { jurisdiction } : {}) },
+        ],
         signal: reportFiledSignal,
         signalArgs: [report],
         typedSearchAttributes: [

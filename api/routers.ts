@@ -41,20 +41,38 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
   const authenticate = createAuthenticate({ tokens, users });
   const audit = createAuditLogSink();
   const rateLimits = createMongoRateLimitStore();
-  const children = createChildRepository({ identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')) });
+  const children = createChildRepository({
+    identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')),
+  });
   return {
     '/auth': createAuthRouter({ config, logger, users, tokens, authenticate, audit, rateLimits }),
-    '/reports': createReportRouter({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, authenticate, audit, rateLimits, logger }),
+    '/reports': createReportRouter({
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      authenticate,
+      audit,
+      rateLimits,
+      logger,
+    }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit }),
     '/cases': createCaseRouter({ temporal, authenticate, audit }),
     '/interventions': createInterventionRouter({ temporal, authenticate, audit }),
-    '/detention-notices': createDetentionNoticeRouter({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, authenticate, audit }),
+    '/detention-notices': createDetentionNoticeRouter({
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      authenticate,
+      audit,
+    }),
     '/children': createChildRouter({ children, authenticate, audit }),
     '/agencies': createAgencyRouter({ authenticate }),
     '/policies': createPolicyRouter({ authenticate }),
     '/indicators': createIndicatorRouter({ authenticate }),
     '/audit': createAuditRouter({ authenticate, audit }),
     '/notifications': createNotificationRouter({ notifications: createNotificationRepository(), authenticate }),
-    '/codec': createCodecRouter({ codec: createEncryptionCodec(config), authenticate, temporalUiUrl: config.TEMPORAL_UI_URL }),
+    '/codec': createCodecRouter({
+      codec: createEncryptionCodec(config),
+      authenticate,
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+    }),
   };
 }

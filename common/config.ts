@@ -11,24 +11,25 @@ const base64Key = (bytes: number) =>
     .refine((v) => Buffer.from(v, 'base64').length === bytes, { message: `must be ${bytes} bytes, base64-encoded` });
 
 /** "k1:BASE64,k2:BASE64": every key that may still decrypt old payloads; the current one is PAYLOAD_KEY_ID. */
-const payloadKeys = z
-  .string()
-  .transform((value, ctx) => {
-    const keys: Record<string, string> = {};
-    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const [id, key] = entry.split(':');
-      if (!id || !key || !/^[A-Za-z0-9_-]+$/.test(id) || Buffer.from(key, 'base64').length !== 32) {
-        ctx.addIssue({ code: 'custom', message: 'each entry must be keyId:BASE64 with a 32-byte key' });
-        return z.NEVER;
-      }
-      keys[id] = key;
-    }
-    if (Object.keys(keys).length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+const payloadKeys = z.string().transform((value, ctx) => {
+  const keys: Record<string, string> = {};
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [id, key] = entry.split(':');
+    if (!id || !key || !/^[A-Za-z0-9_-]+$/.test(id) || Buffer.from(key, 'base64').length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'each entry must be keyId:BASE64 with a 32-byte key' });
       return z.NEVER;
     }
-    return keys;
-  });
+    keys[id] = key;
+  }
+  if (Object.keys(keys).length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    return z.NEVER;
+  }
+  return keys;
+});
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -50,12 +51,24 @@ export const configSchema = z
     CORS_ORIGINS: z
       .string()
       .optional()
-      .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+      ),
     PAYLOAD_KEYS: payloadKeys,
     PAYLOAD_KEY_ID: z.string().optional(),
     CHILD_DATA_KEY: base64Key(32),
     AUTH_TOKEN_SECRET: base64Key(32),
-    AUTH_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(480),
+    AUTH_TOKEN_TTL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(480),
   })
   .transform((c, ctx) => {
     const currentKeyId = c.PAYLOAD_KEY_ID ?? Object.keys(c.PAYLOAD_KEYS)[0]!;

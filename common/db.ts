@@ -7,7 +7,10 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger';
 
-export function openDatabase(uri: string, logger: Logger): { connection: Connection; ready: Promise<void>; close(): Promise<void> } {
+export function openDatabase(
+  uri: string,
+  logger: Logger,
+): { connection: Connection; ready: Promise<void>; close(): Promise<void> } {
   mongoose.set('bufferCommands', false);
   let closed = false;
   const ready = (async () => {

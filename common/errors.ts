@@ -53,6 +53,10 @@ export const validationError = (fields: FieldError[]) =>
   new AppError(ErrorCode.ValidationFailed, `Invalid request: ${fields.map((f) => f.field).join(', ')}`, { fields });
 
 export const dependencyUnavailable = (dependency: string) =>
-  new AppError(ErrorCode.DependencyUnavailable, `${dependency} is unavailable; nothing was written. Try again shortly.`, {
-    dependency,
-  });
+  new AppError(
+    ErrorCode.DependencyUnavailable,
+    `${dependency} is unavailable; nothing was written. Try again shortly.`,
+    {
+      dependency,
+    },
+  );

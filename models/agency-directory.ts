@@ -32,14 +32,19 @@ export async function responsibleAgencies(place: ResponsiblePlace): Promise<Part
     if (r < 0) continue;
     const type = agency.type as AgencyType;
     const current = best.get(type);
-    if (!current || r > current.rank || (r === current.rank && agency.code < current.code)) best.set(type, { code: agency.code, rank: r });
+    if (!current || r > current.rank || (r === current.rank && agency.code < current.code))
+      best.set(type, { code: agency.code, rank: r });
   }
   return Object.fromEntries([...best].map(([type, { code }]) => [type, code]));
 }
 
 /** The committee of a street used when a report names none: the first by code, so routing is stable. */
 export async function defaultCommittee(districtCode: string, streetCode: string): Promise<string | undefined> {
-  const committee = await AgencyModel.findOne({ level: 'committee', 'jurisdiction.districtCode': districtCode, 'jurisdiction.streetCode': streetCode })
+  const committee = await AgencyModel.findOne({
+    level: 'committee',
+    'jurisdiction.districtCode': districtCode,
+    'jurisdiction.streetCode': streetCode,
+  })
     .sort({ code: 1 })
     .lean<AgencyRecord>()
     .exec();

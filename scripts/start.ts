@@ -70,7 +70,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...localSecrets(), NODE_ENV: process.env.NODE_ENV ?? 'development' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...localSecrets(),
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+    };
 
     const apiPort = Number(env.API_PORT ?? (await portOr(3000)));
     env.API_PORT = String(apiPort);
@@ -91,12 +95,19 @@ async function main(): Promise<void> {
     }
     if (!env.MONGODB_URI) {
       say('启动 FerretDB Starting FerretDB (SQLite)…');
-      const ferret = await startFerretDb({ dataDir: path.join(dataDir, 'ferretdb'), logDir, port: await portOr(Number(process.env.FERRETDB_PORT ?? 27017)) });
+      const ferret = await startFerretDb({
+        dataDir: path.join(dataDir, 'ferretdb'),
+        logDir,
+        port: await portOr(Number(process.env.FERRETDB_PORT ?? 27017)),
+      });
       stoppers.push({ name: 'FerretDB', stop: ferret.stop });
       env.MONGODB_URI = `${ferret.uri}childsafe`;
     }
     if (!env.SMTP_URL) {
-      const sink = await startSmtpSink({ dir: path.join(dataDir, 'mail'), port: await portOr(Number(process.env.SMTP_PORT ?? 2525)) });
+      const sink = await startSmtpSink({
+        dir: path.join(dataDir, 'mail'),
+        port: await portOr(Number(process.env.SMTP_PORT ?? 2525)),
+      });
       stoppers.push({ name: 'SMTP sink', stop: sink.stop });
       env.SMTP_URL = sink.url;
       env.MAIL_SINK_DIR = sink.dir;

@@ -25,7 +25,9 @@ export interface WorkerActivityDependencies {
 }
 
 export function createWorkerActivities({ config, client, transport }: WorkerActivityDependencies) {
-  const children = createChildRepository({ identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')) });
+  const children = createChildRepository({
+    identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')),
+  });
   const delivery = createNotificationDelivery({
     transport,
     notifications: createNotificationRepository(),
@@ -33,7 +35,11 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
     publicUrl: config.PUBLIC_URL,
   });
   return {
-    ...createIntakeActivities({ reports: createMongoReportStore({ children }), client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    ...createIntakeActivities({
+      reports: createMongoReportStore({ children }),
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    }),
     ...createProjectionActivities({ cases: createMongoProjectionStore() }),
     ...createNotificationActivities({ notifier: createDirectoryNotifier({ delivery }) }),
     ...createDetentionActivities({ children: createMongoDetentionChildStore({ children }) }),

@@ -14,7 +14,12 @@ export interface ChildSafeWorkerDependencies {
   transport: Transporter;
 }
 
-export function createChildSafeWorker({ config, connection, client, transport }: ChildSafeWorkerDependencies): Promise<Worker> {
+export function createChildSafeWorker({
+  config,
+  connection,
+  client,
+  transport,
+}: ChildSafeWorkerDependencies): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -57,7 +57,11 @@ function isClosed(state: TaskState): boolean {
 /** Parses an outcome for this task, or rejects with a stable reason. Pure: runs in the update validator. */
 export function validateOutcome(state: TaskState, candidate: unknown): TaskOutcome {
   const kind = (candidate as { kind?: unknown } | null)?.kind;
-  if (kind !== state.kind) reject(`a ${state.kind} task takes a ${state.kind} outcome, not ${String(kind)}`, TaskRejection.OutcomeKindMismatch);
+  if (kind !== state.kind)
+    reject(
+      `a ${state.kind} task takes a ${state.kind} outcome, not ${String(kind)}`,
+      TaskRejection.OutcomeKindMismatch,
+    );
   const parsed = taskOutcomeSchema.safeParse(candidate);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -109,7 +113,14 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
   let auditSeq = 0;
   const audit = (type: string, details: AuditEvent['details'], clause?: string) => {
     auditSeq += 1;
-    pendingAudit.push({ key: `${input.taskId}:audit:${auditSeq}`, workflowId: input.taskId, type, at: nowIso(), clause, details });
+    pendingAudit.push({
+      key: `${input.taskId}:audit:${auditSeq}`,
+      workflowId: input.taskId,
+      type,
+      at: nowIso(),
+      clause,
+      details,
+    });
   };
 
   setHandler(taskStatusQuery, () => state);
@@ -127,7 +138,8 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
     {
       validator: ({ actor }) => {
         assertActor(state, actor);
-        if (state.status === 'accepted') reject(`task ${state.taskId} is already accepted`, TaskRejection.TaskAlreadyAccepted);
+        if (state.status === 'accepted')
+          reject(`task ${state.taskId} is already accepted`, TaskRejection.TaskAlreadyAccepted);
       },
     },
   );
@@ -146,7 +158,8 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
     {
       validator: ({ actor, outcome }) => {
         assertActor(state, actor);
-        if (state.status !== 'accepted') reject(`task ${state.taskId} must be accepted before it is completed`, TaskRejection.TaskNotAccepted);
+        if (state.status !== 'accepted')
+          reject(`task ${state.taskId} must be accepted before it is completed`, TaskRejection.TaskNotAccepted);
         validateOutcome(state, outcome);
       },
     },
@@ -161,7 +174,11 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
       state.declineReason = reason;
       state.redirectToAgencyId = redirectToAgencyId;
       state.clocks = [];
-      audit('task_declined', { agencyId: actor.agencyId, userId: actor.userId, redirectToAgencyId: redirectToAgencyId ?? null });
+      audit('task_declined', {
+        agencyId: actor.agencyId,
+        userId: actor.userId,
+        redirectToAgencyId: redirectToAgencyId ?? null,
+      });
       return state;
     },
     {
@@ -201,7 +218,8 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
   };
   const dirty = () => pendingAudit.length > 0;
 
-  const send = (logicalKey: string, event: NotificationEvent) => notify({ workflowId: input.taskId, logicalKey, event });
+  const send = (logicalKey: string, event: NotificationEvent) =>
+    notify({ workflowId: input.taskId, logicalKey, event });
 
   /** Waits for `done` until `until`, projecting every change on the way. Returns true if done in time. */
   const waitUntil = async (done: () => boolean, until?: Date): Promise<boolean> => {
@@ -221,13 +239,16 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
     await project();
     for (const [index, rung] of input.ladder.entries()) {
       const rungDue = addDuration(new Date(dueAt), rung.after);
-      state.clocks = [...state.clocks.filter((c) => !c.id.startsWith('escalation')), {
-        id: `escalation:${phase}:${index + 1}`,
-        label: `escalate to ${rung.notify}`,
-        clause: deadline.clause,
-        startedAt: dueAt,
-        firesAt: rungDue.toISOString(),
-      }];
+      state.clocks = [
+        ...state.clocks.filter((c) => !c.id.startsWith('escalation')),
+        {
+          id: `escalation:${phase}:${index + 1}`,
+          label: `escalate to ${rung.notify}`,
+          clause: deadline.clause,
+          startedAt: dueAt,
+          firesAt: rungDue.toISOString(),
+        },
+      ];
       if (await waitUntil(done, rungDue)) return;
       const record: EscalationRecord = {
         taskId: state.taskId,
@@ -282,9 +303,15 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
   });
   if (state.status === 'created') state.status = 'notified';
 
-  await enforce('accept', input.rule.accept, state.acceptBy, () => state.status !== 'created' && state.status !== 'notified');
+  await enforce(
+    'accept',
+    input.rule.accept,
+    state.acceptBy,
+    () => state.status !== 'created' && state.status !== 'notified',
+  );
   const { acceptedAt } = state;
-  if (input.reportToOwner && acceptedAt) await signalOwner((h) => h.signal(taskAcceptedSignal, { taskId: state.taskId, acceptedAt }));
+  if (input.reportToOwner && acceptedAt)
+    await signalOwner((h) => h.signal(taskAcceptedSignal, { taskId: state.taskId, acceptedAt }));
   await enforce('complete', input.rule.complete, state.completeBy, () => isClosed(state));
 
   await condition(allHandlersFinished);

@@ -65,7 +65,13 @@ const { notify } = proxyActivities<NotificationActivities>({
 });
 
 /** Task kinds the case opens; a pinned pack without one of them cannot run a case. */
-export const CASE_TASK_KINDS: TaskKind[] = ['police_response', 'urgent_placement', 'joint_assessment', 'risk_grading', 'monitoring_visit'];
+export const CASE_TASK_KINDS: TaskKind[] = [
+  'police_response',
+  'urgent_placement',
+  'joint_assessment',
+  'risk_grading',
+  'monitoring_visit',
+];
 
 /** History events after which the case continues-as-new even without the server's suggestion. */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 5_000;
@@ -127,8 +133,22 @@ export function pendingClocks(state: CaseState): Clock[] {
   const taskClocks = openTasks(state).flatMap((t): Clock[] => [
     ...(t.acceptedAt
       ? []
-      : [{ id: `${t.taskId}:accept`, label: `${t.kind} accepted`, clause: t.acceptClause, startedAt: t.createdAt, firesAt: t.acceptBy }]),
-    { id: `${t.taskId}:complete`, label: `${t.kind} completed`, clause: t.completeClause, startedAt: t.createdAt, firesAt: t.completeBy },
+      : [
+          {
+            id: `${t.taskId}:accept`,
+            label: `${t.kind} accepted`,
+            clause: t.acceptClause,
+            startedAt: t.createdAt,
+            firesAt: t.acceptBy,
+          },
+        ]),
+    {
+      id: `${t.taskId}:complete`,
+      label: `${t.kind} completed`,
+      clause: t.completeClause,
+      startedAt: t.createdAt,
+      firesAt: t.completeBy,
+    },
   ]);
   return [...state.clocks, ...interventionClocks(state), ...taskClocks];
 }
@@ -136,7 +156,13 @@ export function pendingClocks(state: CaseState): Clock[] {
 export function caseStatus(state: CaseState): CaseStatus {
   const clocks = pendingClocks(state);
   const legal = state.intervention ? { nextLegalStep: nextLegalStep(state.intervention.legalSteps) } : {};
-  return { state, openTasks: openTasks(state), pendingClocks: clocks, nextDeadline: earliest(clocks.map((c) => c.firesAt)), ...legal };
+  return {
+    state,
+    openTasks: openTasks(state),
+    pendingClocks: clocks,
+    nextDeadline: earliest(clocks.map((c) => c.firesAt)),
+    ...legal,
+  };
 }
 
 function raisedRisk(level: RiskLevel): RiskLevel {
@@ -147,7 +173,11 @@ function raisedRisk(level: RiskLevel): RiskLevel {
  * Records a report in state (a signal handler: no I/O). Returns audit events. Dedupes by report id, so the same
  * report signalled twice (intake retry, duplicate submission, redelivery across continue-as-new) is applied once.
  */
-export function applyReport(state: CaseState, pack: PolicyPack, report: FiledReport): Omit<AuditEvent, 'key' | 'workflowId'>[] {
+export function applyReport(
+  state: CaseState,
+  pack: PolicyPack,
+  report: FiledReport,
+): Omit<AuditEvent, 'key' | 'workflowId'>[] {
   if (state.reports.some((r) => r.reportId === report.reportId)) return [];
   const at = nowIso();
   const events: Omit<AuditEvent, 'key' | 'workflowId'>[] = [
@@ -166,7 +196,12 @@ export function applyReport(state: CaseState, pack: PolicyPack, report: FiledRep
       clause: pack.deadlines.report.clause,
       recordedAt: at,
     });
-    events.push({ type: 'late_report_finding', at, clause: pack.deadlines.report.clause, details: { reportId: report.reportId, againstUnitId: report.reporter.unitId } });
+    events.push({
+      type: 'late_report_finding',
+      at,
+      clause: pack.deadlines.report.clause,
+      details: { reportId: report.reportId, againstUnitId: report.reporter.unitId },
+    });
   }
   // A second concern inside the repeat window is a warning sign in its own right: raise the risk one level.
   const window = pack.deadlines.repeatConcernWindow;
@@ -187,7 +222,11 @@ export function applyReport(state: CaseState, pack: PolicyPack, report: FiledRep
   return events;
 }
 
-function raiseRisk(state: CaseState, change: Omit<RiskChange, 'from' | 'to'>, to: RiskLevel = raisedRisk(state.risk)): void {
+function raiseRisk(
+  state: CaseState,
+  change: Omit<RiskChange, 'from' | 'to'>,
+  to: RiskLevel = raisedRisk(state.risk),
+): void {
   if (to === state.risk) return;
   state.riskChanges.push({ ...change, from: state.risk, to });
   state.risk = to;
@@ -203,7 +242,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       nonRetryable: true,
     });
   }
-  const state: CaseState = input.carried ? { ...input.carried, runCount: input.carried.runCount + 1 } : initialCaseState(input);
+  const state: CaseState = input.carried
+    ? { ...input.carried, runCount: input.carried.runCount + 1 }
+    : initialCaseState(input);
   const historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
 
   let pendingAudit: Omit<AuditEvent, 'key' | 'workflowId'>[] = [];
@@ -213,7 +254,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
 
   setHandler(reportFiledSignal, (report) => {
     if (report.childId !== state.childId) {
-      log.warn('report for another child ignored', { reportId: report.reportId, type: CaseFailure.ReportForAnotherChild });
+      log.warn('report for another child ignored', {
+        reportId: report.reportId,
+        type: CaseFailure.ReportForAnotherChild,
+      });
       return;
     }
     pendingAudit.push(...applyReport(state, pack, report));
@@ -227,10 +271,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   });
 
   setHandler(taskEscalatedSignal, (record) => {
-    const seen = state.escalations.some((e) => e.taskId === record.taskId && e.phase === record.phase && e.rung === record.rung);
+    const seen = state.escalations.some(
+      (e) => e.taskId === record.taskId && e.phase === record.phase && e.rung === record.rung,
+    );
     if (seen) return;
     state.escalations.push(record);
-    pendingAudit.push({ type: 'task_escalated', at: record.at, clause: record.clause, details: { taskId: record.taskId, rung: record.rung } });
+    pendingAudit.push({
+      type: 'task_escalated',
+      at: record.at,
+      clause: record.clause,
+      details: { taskId: record.taskId, rung: record.rung },
+    });
   });
 
   setHandler(taskClosedSignal, (result) => {
@@ -255,7 +306,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     return agencyId;
   };
 
-  const openTask = async (kind: TaskKind, opts: { agencyId?: string; concerns?: string[]; collaborators?: string[] } = {}) => {
+  const openTask = async (
+    kind: TaskKind,
+    opts: { agencyId?: string; concerns?: string[]; collaborators?: string[] } = {},
+  ) => {
     const rule = pack.taskKinds[kind];
     state.taskSeq += 1;
     const taskId = taskWorkflowId(state.caseId, kind, state.taskSeq);
@@ -340,7 +394,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
         await notify({
           workflowId: state.caseId,
           logicalKey: `report-joined:${report.reportId}`,
-          event: { type: 'report_joined_case', caseId: state.caseId, reportId: report.reportId, agencyId: running.agencyId, taskId: running.taskId },
+          event: {
+            type: 'report_joined_case',
+            caseId: state.caseId,
+            reportId: report.reportId,
+            agencyId: running.agencyId,
+            taskId: running.taskId,
+          },
         });
       }
       return;
@@ -367,15 +427,27 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       clause: rule.clause,
       recordedAt: nowIso(),
     });
-    pendingAudit.push({ type: 'late_dispatch_finding', at: nowIso(), clause: rule.clause, details: { taskId, againstUnitId: task.agencyId } });
+    pendingAudit.push({
+      type: 'late_dispatch_finding',
+      at: nowIso(),
+      clause: rule.clause,
+      details: { taskId, againstUnitId: task.agencyId },
+    });
   };
 
   const handleResult = async (result: TaskResult) => {
     if (result.status === 'declined') {
       // FT 三(二)5: a declined task is not dropped; it goes to the named agency or back to the street office.
       const declined = state.tasks.find((t) => t.taskId === result.taskId);
-      pendingAudit.push({ type: 'task_declined', at: result.closedAt, details: { taskId: result.taskId, reason: result.reason } });
-      const concerns = result.kind === 'police_response' ? [...new Set(state.reports.filter((r) => r.handledByTaskId === result.taskId).flatMap((r) => r.concerns))] : [];
+      pendingAudit.push({
+        type: 'task_declined',
+        at: result.closedAt,
+        details: { taskId: result.taskId, reason: result.reason },
+      });
+      const concerns =
+        result.kind === 'police_response'
+          ? [...new Set(state.reports.filter((r) => r.handledByTaskId === result.taskId).flatMap((r) => r.concerns))]
+          : [];
       const agencyId = result.redirectToAgencyId ?? input.agencies.street_office ?? declined?.agencyId;
       const taskId = await openTask(result.kind, { agencyId, concerns });
       intervention.taskReopened(result.taskId, taskId);
@@ -388,7 +460,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       case 'police_response': {
         state.emergencyOutcomes.push({ taskId: result.taskId, outcome });
         recordLateDispatch(result.taskId, outcome.dispatchedAt);
-        if (outcome.custody.kind === 'handed_over') state.handovers.push({ taskId: result.taskId, handover: outcome.custody.handover });
+        if (outcome.custody.kind === 'handed_over')
+          state.handovers.push({ taskId: result.taskId, handover: outcome.custody.handover });
         if (outcome.custody.kind === 'nobody_can_take') {
           // CN 四(二): nobody can or will take the child → the street office places the child urgently.
           await openTask('urgent_placement');
@@ -415,7 +488,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       case 'monitoring_visit':
         state.visits.push({ taskId: result.taskId, outcome });
         if (outcome.newConcern) {
-          raiseRisk(state, { reason: 'visit_found_concern', clause: visitRule(pack, state.risk, state.leftBehind).clause, at: nowIso() });
+          raiseRisk(state, {
+            reason: 'visit_found_concern',
+            clause: visitRule(pack, state.risk, state.leftBehind).clause,
+            at: nowIso(),
+          });
         }
         scheduleVisit();
         return;
@@ -425,9 +502,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     const { joint, grading } = state.assessment;
     if (joint && grading && !isOpen('joint_assessment') && !isOpen('risk_grading')) {
       // The social-work grading decides the next step (FT 三(三)4); classification and benefits are recorded beside it.
-      raiseRisk(state, { reason: 'risk_grading', clause: pack.deadlines.riskGrading.clause, at: nowIso() }, grading.riskLevel);
-      state.assessment.decision = { nextStep: grading.recommendation, basis: 'risk_grading', clause: pack.deadlines.riskGrading.clause, decidedAt: nowIso() };
-      pendingAudit.push({ type: 'case_decided', at: nowIso(), clause: pack.deadlines.riskGrading.clause, details: { nextStep: grading.recommendation } });
+      raiseRisk(
+        state,
+        { reason: 'risk_grading', clause: pack.deadlines.riskGrading.clause, at: nowIso() },
+        grading.riskLevel,
+      );
+      state.assessment.decision = {
+        nextStep: grading.recommendation,
+        basis: 'risk_grading',
+        clause: pack.deadlines.riskGrading.clause,
+        decidedAt: nowIso(),
+      };
+      pendingAudit.push({
+        type: 'case_decided',
+        at: nowIso(),
+        clause: pack.deadlines.riskGrading.clause,
+        details: { nextStep: grading.recommendation },
+      });
       if (!state.clocks.some((c) => c.id === VISIT_CLOCK) && !isOpen('monitoring_visit')) scheduleVisit();
       await intervention.onDecision(grading.recommendation);
     }
@@ -483,16 +574,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     });
   };
 
-  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventLimit;
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventLimit;
   const hasWork = () =>
-    state.inbox.length > 0 || pendingAudit.length > 0 || state.reports.some((r) => !r.handledByTaskId) || dueVisit() || intervention.hasWork();
+    state.inbox.length > 0 ||
+    pendingAudit.length > 0 ||
+    state.reports.some((r) => !r.handledByTaskId) ||
+    dueVisit() ||
+    intervention.hasWork();
 
   // A carried state may hold work; the first pass also projects the stage of a fresh run.
   for (let first = true; ; first = false) {
     if (!first) {
       const visit = state.clocks.find((c) => c.id === VISIT_CLOCK);
       // The intervention's own clock (the neglect clock) wakes the loop too; without one the wait is as before.
-      const wake = earliest([visit && !isOpen('monitoring_visit') ? visit.firesAt : undefined, intervention.nextWake()]);
+      const wake = earliest([
+        visit && !isOpen('monitoring_visit') ? visit.firesAt : undefined,
+        intervention.nextWake(),
+      ]);
       if (wake) await condition(hasWork, Math.max(1, msUntil(wake)));
       else await condition(hasWork);
     }

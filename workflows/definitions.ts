@@ -10,7 +10,13 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { z } from 'zod';
 import type { Classification } from '../policies/classification';
 import type { BenefitResult } from '../policies/benefits';
-import { assessmentFact, type EscalationRung, type EscalationTarget, type PolicyPack, type TaskKindRule } from '../policies/schema';
+import {
+  assessmentFact,
+  type EscalationRung,
+  type EscalationTarget,
+  type PolicyPack,
+  type TaskKindRule,
+} from '../policies/schema';
 import {
   courtHearingOutcomeSchema,
   dailyCareOutcomeSchema,
@@ -61,7 +67,11 @@ export const nextDeadlineSearchAttribute = defineSearchAttributeKey('NextDeadlin
 export const policyPackSearchAttribute = defineSearchAttributeKey('PolicyPack', SearchAttributeType.KEYWORD);
 
 /** What the worker bootstrap (and the time-skipping test server) must register. */
-export const CASE_SEARCH_ATTRIBUTES = [caseStageSearchAttribute, nextDeadlineSearchAttribute, policyPackSearchAttribute];
+export const CASE_SEARCH_ATTRIBUTES = [
+  caseStageSearchAttribute,
+  nextDeadlineSearchAttribute,
+  policyPackSearchAttribute,
+];
 
 // ── Typed failures ────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -117,7 +127,7 @@ export const handoverRecordSchema = z
   })
   .strict()
   .refine((h) => !h.childCanExpressView || h.childView !== undefined, {
-    message: "CN 四(二): a child able to express a view must be asked, and the view recorded",
+    message: 'CN 四(二): a child able to express a view must be asked, and the view recorded',
     path: ['childView'],
   });
 export type HandoverRecord = z.infer<typeof handoverRecordSchema>;
@@ -368,7 +378,14 @@ export interface TaskState {
 
 export type TaskResult =
   | { taskId: string; kind: TaskKind; status: 'completed'; outcome: TaskOutcome; closedAt: string }
-  | { taskId: string; kind: TaskKind; status: 'declined'; reason: string; redirectToAgencyId?: string; closedAt: string };
+  | {
+      taskId: string;
+      kind: TaskKind;
+      status: 'declined';
+      reason: string;
+      redirectToAgencyId?: string;
+      closedAt: string;
+    };
 
 export interface AcceptTaskCommand {
   actor: Actor;

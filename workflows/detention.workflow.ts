@@ -8,7 +8,14 @@ import { ApplicationFailure, executeChild, proxyActivities, setHandler } from '@
 import type { DetentionActivities } from '../activities/detention';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { nowIso } from './clocks';
-import { CaseFailure, detentionNoticeStatusQuery, detentionWorkflowId, taskWorkflowId, type DetentionNoticeInput, type DetentionNoticeResult } from './definitions';
+import {
+  CaseFailure,
+  detentionNoticeStatusQuery,
+  detentionWorkflowId,
+  taskWorkflowId,
+  type DetentionNoticeInput,
+  type DetentionNoticeResult,
+} from './definitions';
 
 const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -20,11 +27,19 @@ export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Prom
   const kind = 'detention_care_arrangement' as const;
   const rule = input.pack.taskKinds[kind];
   if (!rule) {
-    throw ApplicationFailure.create({ message: `pack ${input.pack.id} has no ${kind} task kind`, type: CaseFailure.UnknownTaskKind, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: `pack ${input.pack.id} has no ${kind} task kind`,
+      type: CaseFailure.UnknownTaskKind,
+      nonRetryable: true,
+    });
   }
   const agencyId = input.agencies[rule.agencyType] ?? input.agencies.street_office;
   if (!agencyId) {
-    throw ApplicationFailure.create({ message: `no responsible ${rule.agencyType}`, type: CaseFailure.NoResponsibleAgency, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: `no responsible ${rule.agencyType}`,
+      type: CaseFailure.NoResponsibleAgency,
+      nonRetryable: true,
+    });
   }
   const ownerWorkflowId = detentionWorkflowId(input.noticeId);
   // Notices filed through the API name the children as known; their files are found or opened first (audited).
@@ -35,7 +50,11 @@ export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Prom
   const needing = [...input.minorChildren, ...recorded].filter((c) => c.needsEntrustedCare);
   const openTaskIds = needing.map((_, i) => taskWorkflowId(ownerWorkflowId, kind, i + 1));
   const closedTaskIds: string[] = [];
-  setHandler(detentionNoticeStatusQuery, () => ({ noticeId: input.noticeId, openTaskIds: openTaskIds.filter((id) => !closedTaskIds.includes(id)), closedTaskIds }));
+  setHandler(detentionNoticeStatusQuery, () => ({
+    noticeId: input.noticeId,
+    openTaskIds: openTaskIds.filter((id) => !closedTaskIds.includes(id)),
+    closedTaskIds,
+  }));
 
   const createdAt = nowIso();
   const arrangements = await Promise.all(

@@ -34,7 +34,8 @@ function assertInstant(value: string | undefined, name: string, now: number): nu
 }
 
 function assertEvidence(evidenceRef: string | undefined): void {
-  if (!evidenceRef?.trim()) reject('a recorded step needs its evidence reference', InterventionRejection.InvalidCommand);
+  if (!evidenceRef?.trim())
+    reject('a recorded step needs its evidence reference', InterventionRejection.InvalidCommand);
 }
 
 // ── Legal ladder (CN 四(四)3) ─────────────────────────────────────────────────────────────────────────────────────
@@ -66,7 +67,8 @@ export function nextLegalStep(steps: LegalStepRecord[]): LegalStep | undefined {
 }
 
 export function validateLegalStep(iv: InterventionState, cmd: RecordLegalStepCommand, now: number): void {
-  if (!(LEGAL_STEPS as readonly string[]).includes(cmd.step)) reject(`unknown legal step ${String(cmd.step)}`, InterventionRejection.InvalidCommand);
+  if (!(LEGAL_STEPS as readonly string[]).includes(cmd.step))
+    reject(`unknown legal step ${String(cmd.step)}`, InterventionRejection.InvalidCommand);
   assertEvidence(cmd.evidenceRef);
   assertInstant(cmd.occurredAt, 'occurredAt', now);
   const allowed = allowedLegalSteps(iv.legalSteps);
@@ -88,23 +90,35 @@ export function runningNeglect(iv: InterventionState | undefined): NeglectEpisod
 
 export function validateRefusal(iv: InterventionState, cmd: RecordGuardianRefusalCommand, now: number): void {
   assertEvidence(cmd.evidenceRef);
-  if (typeof cmd.childWithoutMeansOfLiving !== 'boolean') reject('say whether the child is without means of living', InterventionRejection.InvalidCommand);
+  if (typeof cmd.childWithoutMeansOfLiving !== 'boolean')
+    reject('say whether the child is without means of living', InterventionRejection.InvalidCommand);
   const since = assertInstant(cmd.since, 'since', now);
   const running = runningNeglect(iv);
-  if (running) reject(`a refusal since ${running.since} is already on the clock`, InterventionRejection.NeglectClockRunning);
+  if (running)
+    reject(`a refusal since ${running.since} is already on the clock`, InterventionRejection.NeglectClockRunning);
   const lastEnd = iv.neglect.at(-1)?.end?.at;
-  if (lastEnd && since < Date.parse(lastEnd)) reject(`a new refusal cannot begin before the guardian resumed (${lastEnd})`, InterventionRejection.InvalidCommand);
+  if (lastEnd && since < Date.parse(lastEnd))
+    reject(`a new refusal cannot begin before the guardian resumed (${lastEnd})`, InterventionRejection.InvalidCommand);
 }
 
 export function validateResumed(iv: InterventionState, cmd: RecordGuardianResumedCommand, now: number): void {
   assertEvidence(cmd.evidenceRef);
   const at = assertInstant(cmd.at, 'at', now);
   const running = runningNeglect(iv);
-  if (!running) reject('no refusal of guardianship duties is on the clock', InterventionRejection.NeglectClockNotRunning);
-  if (at < Date.parse(running.since)) reject(`the guardian cannot resume before the refusal began (${running.since})`, InterventionRejection.InvalidCommand);
+  if (!running)
+    reject('no refusal of guardianship duties is on the clock', InterventionRejection.NeglectClockNotRunning);
+  if (at < Date.parse(running.since))
+    reject(
+      `the guardian cannot resume before the refusal began (${running.since})`,
+      InterventionRejection.InvalidCommand,
+    );
 }
 
-export function neglectEpisode(pack: PolicyPack, cmd: RecordGuardianRefusalCommand, recordedAt: string): NeglectEpisode {
+export function neglectEpisode(
+  pack: PolicyPack,
+  cmd: RecordGuardianRefusalCommand,
+  recordedAt: string,
+): NeglectEpisode {
   return {
     since: new Date(cmd.since).toISOString(),
     // A new refusal always gets the full threshold from its own start (CN 四(四)3: "6 months or more").
@@ -119,7 +133,13 @@ export function neglectEpisode(pack: PolicyPack, cmd: RecordGuardianRefusalComma
 }
 
 export function neglectClock(episode: NeglectEpisode): Clock {
-  return { id: 'neglect', label: episode.label, clause: episode.clause, startedAt: episode.since, firesAt: episode.firesAt };
+  return {
+    id: 'neglect',
+    label: episode.label,
+    clause: episode.clause,
+    startedAt: episode.since,
+    firesAt: episode.firesAt,
+  };
 }
 
 // ── Grounds and petitioners ───────────────────────────────────────────────────────────────────────────────────────
@@ -128,11 +148,19 @@ export function neglectClock(episode: NeglectEpisode): Clock {
 export function petitionerAgency(pack: PolicyPack, agencies: ResponsibleAgencies, code = 'civil_affairs'): string {
   const petitioner = pack.guardianshipRevocation.petitioners.find((p) => p.code === code);
   if (!petitioner) {
-    reject(`${pack.guardianshipRevocation.clause}: ${code} may not petition; the pack allows ${pack.guardianshipRevocation.petitioners.map((p) => p.code).join(', ')}`, InterventionRejection.UnknownPetitioner);
+    reject(
+      `${pack.guardianshipRevocation.clause}: ${code} may not petition; the pack allows ${pack.guardianshipRevocation.petitioners.map((p) => p.code).join(', ')}`,
+      InterventionRejection.UnknownPetitioner,
+    );
   }
-  if (!petitioner.agencyType) reject(`${petitioner.label.en} petition the court themselves; the case tracks agency petitions`, InterventionRejection.UnknownPetitioner);
+  if (!petitioner.agencyType)
+    reject(
+      `${petitioner.label.en} petition the court themselves; the case tracks agency petitions`,
+      InterventionRejection.UnknownPetitioner,
+    );
   const agencyId = agencies[petitioner.agencyType];
-  if (!agencyId) reject(`this case has no responsible ${petitioner.agencyType}`, InterventionRejection.UnknownPetitioner);
+  if (!agencyId)
+    reject(`this case has no responsible ${petitioner.agencyType}`, InterventionRejection.UnknownPetitioner);
   return agencyId;
 }
 
@@ -142,22 +170,43 @@ export function defaultPetitionerAgency(agencies: ResponsibleAgencies): string |
 }
 
 export function groundClause(pack: PolicyPack, ground: RevocationGround): string {
-  return pack.guardianshipRevocation.grounds.find((g) => g.code === ground)?.clause ?? pack.guardianshipRevocation.clause;
+  return (
+    pack.guardianshipRevocation.grounds.find((g) => g.code === ground)?.clause ?? pack.guardianshipRevocation.clause
+  );
 }
 
-export function validateGround(pack: PolicyPack, agencies: ResponsibleAgencies, iv: InterventionState, cmd: RecordHarmGroundCommand): string {
-  if (!(REVOCATION_GROUNDS as readonly string[]).includes(cmd.ground) || !pack.guardianshipRevocation.grounds.some((g) => g.code === cmd.ground)) {
+export function validateGround(
+  pack: PolicyPack,
+  agencies: ResponsibleAgencies,
+  iv: InterventionState,
+  cmd: RecordHarmGroundCommand,
+): string {
+  if (
+    !(REVOCATION_GROUNDS as readonly string[]).includes(cmd.ground) ||
+    !pack.guardianshipRevocation.grounds.some((g) => g.code === cmd.ground)
+  ) {
     reject(`${String(cmd.ground)} is not a ground of this pack`, InterventionRejection.InvalidCommand);
   }
   assertEvidence(cmd.evidenceRef);
-  if (cmd.ground === 'unattended_in_danger' && !iv.legalSteps.some((s) => s.step === 'criticism_education' || s.step === 'written_warning')) {
+  if (
+    cmd.ground === 'unattended_in_danger' &&
+    !iv.legalSteps.some((s) => s.step === 'criticism_education' || s.step === 'written_warning')
+  ) {
     // Ground (a) is "unchanged after education": the education or warning must be on record first.
-    reject('CN 四(四)3 (a): record the criticism and education or the written warning first; the ground is "unchanged after education"', InterventionRejection.GroundNotMet);
+    reject(
+      'CN 四(四)3 (a): record the criticism and education or the written warning first; the ground is "unchanged after education"',
+      InterventionRejection.GroundNotMet,
+    );
   }
   if (cmd.ground === 'refused_duties_six_months' && !iv.neglect.some((e) => e.thresholdReachedAt)) {
-    reject(`CN 四(四)3 (b): the refusal has not lasted ${pack.neglectThreshold.duration} yet`, InterventionRejection.GroundNotMet);
+    reject(
+      `CN 四(四)3 (b): the refusal has not lasted ${pack.neglectThreshold.duration} yet`,
+      InterventionRejection.GroundNotMet,
+    );
   }
-  const agencyId = cmd.petitioner === undefined ? defaultPetitionerAgency(agencies) : petitionerAgency(pack, agencies, cmd.petitioner);
-  if (!agencyId) reject('this case has no civil affairs or street office to petition', InterventionRejection.UnknownPetitioner);
+  const agencyId =
+    cmd.petitioner === undefined ? defaultPetitionerAgency(agencies) : petitionerAgency(pack, agencies, cmd.petitioner);
+  if (!agencyId)
+    reject('this case has no civil affairs or street office to petition', InterventionRejection.UnknownPetitioner);
   return agencyId;
 }

@@ -26,7 +26,11 @@ export async function intakeWorkflow({ submission, pack, agencies }: IntakeInput
     leftBehind: submission.leftBehind,
   };
   const { districtCode, streetCode, committeeCode } = submission.place;
-  const jurisdiction = { districtCode, ...(streetCode ? { streetCode } : {}), ...(committeeCode ? { committeeCode } : {}) };
+  const jurisdiction = {
+    districtCode,
+    ...(streetCode ? { streetCode } : {}),
+    ...(committeeCode ? { committeeCode } : {}),
+  };
   const { caseWorkflowId } = await routeReportToCase({ report, pack, agencies, jurisdiction });
   return { ...recorded, caseWorkflowId };
 }

@@ -87,8 +87,14 @@ export const guardianSearchOutcomeSchema = z
     certificateRef: text.optional(),
   })
   .strict()
-  .refine((o) => !o.found || o.guardianRef !== undefined, { message: 'a found guardian needs a reference', path: ['guardianRef'] })
-  .refine((o) => !(o.found && o.certificateRef), { message: 'a failure certificate cannot accompany a found guardian', path: ['certificateRef'] });
+  .refine((o) => !o.found || o.guardianRef !== undefined, {
+    message: 'a found guardian needs a reference',
+    path: ['guardianRef'],
+  })
+  .refine((o) => !(o.found && o.certificateRef), {
+    message: 'a failure certificate cannot accompany a found guardian',
+    path: ['certificateRef'],
+  });
 
 /** CN 四(三): handed to the civil affairs office of the household-registration place, and confirmed by it. */
 export const escortOutcomeSchema = z
@@ -125,7 +131,12 @@ export const psychologicalSupportOutcomeSchema = serviceOutcome('psychological_s
 export const medicalCareOutcomeSchema = serviceOutcome('medical_care');
 export const legalAidOutcomeSchema = serviceOutcome('legal_aid');
 
-export const REVOCATION_GROUNDS = ['unattended_in_danger', 'refused_duties_six_months', 'serious_harm', 'other_statutory'] as const;
+export const REVOCATION_GROUNDS = [
+  'unattended_in_danger',
+  'refused_duties_six_months',
+  'serious_harm',
+  'other_statutory',
+] as const;
 export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
 
 /** CN 四(四)3: a petition to the court to revoke the guardian's qualification. */
@@ -144,7 +155,13 @@ export const courtHearingOutcomeSchema = z
     hearingDate: isoInstant,
     judgmentRef: text,
     decision: z.discriminatedUnion('result', [
-      z.object({ result: z.literal('revoked'), newGuardian: z.object({ name: text, relation: text }).strict(), designatedAt: isoInstant }).strict(),
+      z
+        .object({
+          result: z.literal('revoked'),
+          newGuardian: z.object({ name: text, relation: text }).strict(),
+          designatedAt: isoInstant,
+        })
+        .strict(),
       z.object({ result: z.literal('rejected'), reason: text }).strict(),
     ]),
   })
@@ -170,7 +187,12 @@ export const laterAssessmentOutcomeSchema = z
   })
   .strict();
 
-export const LEGAL_STEPS = ['criticism_education', 'written_warning', 'administrative_penalty', 'judicial_transfer'] as const;
+export const LEGAL_STEPS = [
+  'criticism_education',
+  'written_warning',
+  'administrative_penalty',
+  'judicial_transfer',
+] as const;
 export type LegalStep = (typeof LEGAL_STEPS)[number];
 
 /** CN 四(四)3: the police's criticism and education or written warning (告诫书) of the guardian. */
@@ -289,9 +311,13 @@ export interface RecordPoliceCertificateCommand {
   issuedAt: string;
 }
 
-export const recordPlacementDecisionUpdate = defineUpdate<PlacementState, [RecordPlacementDecisionCommand]>('recordPlacementDecision');
+export const recordPlacementDecisionUpdate = defineUpdate<PlacementState, [RecordPlacementDecisionCommand]>(
+  'recordPlacementDecision',
+);
 export const approveExtensionUpdate = defineUpdate<PlacementState, [ApproveExtensionCommand]>('approveExtension');
-export const recordPoliceCertificateUpdate = defineUpdate<PlacementState, [RecordPoliceCertificateCommand]>('recordPoliceCertificate');
+export const recordPoliceCertificateUpdate = defineUpdate<PlacementState, [RecordPoliceCertificateCommand]>(
+  'recordPoliceCertificate',
+);
 export const placementStatusQuery = defineQuery<PlacementState>('placementStatus');
 /** From the case: a police guardian-search outcome carried the certificate. */
 export const policeCertificateSignal = defineSignal<[PoliceCertificate]>('policeCertificate');
@@ -346,7 +372,9 @@ export interface PetitionRecord {
   petitionerAgencyId: string;
   courtRef?: string;
   courtTaskId?: string;
-  decision?: { result: 'revoked'; newGuardianRef: string; designatedAt: string; judgmentRef: string } | { result: 'rejected'; judgmentRef: string; decidedAt: string };
+  decision?:
+    | { result: 'revoked'; newGuardianRef: string; designatedAt: string; judgmentRef: string }
+    | { result: 'rejected'; judgmentRef: string; decidedAt: string };
 }
 
 export interface InterventionState {
@@ -354,7 +382,13 @@ export interface InterventionState {
   placements: PlacementState[];
   /** CN 四(三): the police's written certificate that the guardian search failed (opens medium/long-term guardianship). */
   policeCertificate?: PoliceCertificate;
-  guardianSearch: { taskIds: string[]; foundAt?: string; foundByTaskId?: string; returnAssessmentTaskId?: string; returnAssessmentDoneAt?: string };
+  guardianSearch: {
+    taskIds: string[];
+    foundAt?: string;
+    foundByTaskId?: string;
+    returnAssessmentTaskId?: string;
+    returnAssessmentDoneAt?: string;
+  };
   /** Placement decisions the case has acted on (by placement id). */
   handledDecisions: string[];
   /** Services during placement (CN 四(四)) opened once for the first placement; more on request. */
@@ -404,8 +438,12 @@ export interface ApproveClosureCommand {
 
 /** Updates on the case workflow; each returns the case's intervention state. */
 export const recordLegalStepUpdate = defineUpdate<InterventionState, [RecordLegalStepCommand]>('recordLegalStep');
-export const recordGuardianRefusalUpdate = defineUpdate<InterventionState, [RecordGuardianRefusalCommand]>('recordGuardianRefusal');
-export const recordGuardianResumedUpdate = defineUpdate<InterventionState, [RecordGuardianResumedCommand]>('recordGuardianResumed');
+export const recordGuardianRefusalUpdate = defineUpdate<InterventionState, [RecordGuardianRefusalCommand]>(
+  'recordGuardianRefusal',
+);
+export const recordGuardianResumedUpdate = defineUpdate<InterventionState, [RecordGuardianResumedCommand]>(
+  'recordGuardianResumed',
+);
 export const recordHarmGroundUpdate = defineUpdate<InterventionState, [RecordHarmGroundCommand]>('recordHarmGround');
 export const requestServicesUpdate = defineUpdate<InterventionState, [RequestServicesCommand]>('requestServices');
 export const approveClosureUpdate = defineUpdate<InterventionState, [ApproveClosureCommand]>('approveClosure');

@@ -17,7 +17,16 @@ import type { AuditEvent } from '../activities';
 import { addDuration } from '../policies/duration';
 import type { PolicyPack } from '../policies/schema';
 import { msUntil, nowIso } from './clocks';
-import type { CaseStage, CaseState, Clock, NextStep, OutcomeOf, ResponsibleAgencies, TaskKind, TaskResult } from './definitions';
+import type {
+  CaseStage,
+  CaseState,
+  Clock,
+  NextStep,
+  OutcomeOf,
+  ResponsibleAgencies,
+  TaskKind,
+  TaskResult,
+} from './definitions';
 import {
   defaultPetitionerAgency,
   groundClause,
@@ -90,7 +99,8 @@ export function isCaseClosed(state: CaseState): boolean {
   return closure !== undefined && !state.reports.some((r) => r.receivedAt > closure.at);
 }
 
-const openOf = (state: CaseState, ...kinds: TaskKind[]) => state.tasks.some((t) => t.status === 'open' && kinds.includes(t.kind));
+const openOf = (state: CaseState, ...kinds: TaskKind[]) =>
+  state.tasks.some((t) => t.status === 'open' && kinds.includes(t.kind));
 
 /** The stage the intervention puts the case in, or undefined to let the decision decide (case deriveStage). */
 export function interventionStage(state: CaseState): CaseStage | undefined {
@@ -134,7 +144,15 @@ function provisionalPlacement(input: PlacementInput): PlacementState {
     reminders: [],
     overruns: [],
     policeCertificate: input.policeCertificate,
-    clocks: [{ id: `${input.placementId}:end`, label: input.cap.label.en, clause: input.cap.clause, startedAt: input.startedAt, firesAt: endsAt }],
+    clocks: [
+      {
+        id: `${input.placementId}:end`,
+        label: input.cap.label.en,
+        clause: input.cap.clause,
+        startedAt: input.startedAt,
+        firesAt: endsAt,
+      },
+    ],
   };
 }
 
@@ -149,14 +167,27 @@ export interface InterventionDeps {
   policeAgencyId: () => string | undefined;
 }
 
-export function createIntervention({ state, pack, agencies, openTask, agencyFor, audit, policeAgencyId }: InterventionDeps) {
+export function createIntervention({
+  state,
+  pack,
+  agencies,
+  openTask,
+  agencyFor,
+  audit,
+  policeAgencyId,
+}: InterventionDeps) {
   const iv = (): InterventionState => (state.intervention ??= emptyIntervention());
   /** For validators: read without creating. */
   const view = (): InterventionState => state.intervention ?? emptyIntervention();
   const now = () => Date.now();
-  const policeAgencies = () => [...new Set([policeAgencyId(), agencies.police_station, agencies.police_substation].filter((a): a is string => !!a))];
+  const policeAgencies = () => [
+    ...new Set([policeAgencyId(), agencies.police_station, agencies.police_substation].filter((a): a is string => !!a)),
+  ];
 
-  const pendingDecisions = () => view().placements.filter((p) => p.status === 'ended' && p.decision && !view().handledDecisions.includes(p.placementId));
+  const pendingDecisions = () =>
+    view().placements.filter(
+      (p) => p.status === 'ended' && p.decision && !view().handledDecisions.includes(p.placementId),
+    );
   const neglectDue = () => {
     const episode = runningNeglect(state.intervention);
     return episode !== undefined && !episode.thresholdReachedAt && msUntil(episode.firesAt) === 0;
@@ -169,20 +200,52 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       const index = record.placements.findIndex((p) => p.placementId === placement.placementId);
       const previous = index >= 0 ? record.placements[index] : undefined;
       const details = { placementId: placement.placementId, term: placement.term };
-      for (const r of placement.reminders.slice(previous?.reminders.length ?? 0)) audit({ type: 'placement_reminder', at: r.at, clause: placement.clause, details: { ...details, before: r.before, endsAt: r.capAt } });
+      for (const r of placement.reminders.slice(previous?.reminders.length ?? 0))
+        audit({
+          type: 'placement_reminder',
+          at: r.at,
+          clause: placement.clause,
+          details: { ...details, before: r.before, endsAt: r.capAt },
+        });
       if (placement.capReachedAt && placement.capReachedAt !== previous?.capReachedAt) {
-        audit({ type: 'placement_end_reached', at: placement.capReachedAt, clause: placement.clause, details: { ...details, endsAt: placement.endsAt } });
+        audit({
+          type: 'placement_end_reached',
+          at: placement.capReachedAt,
+          clause: placement.clause,
+          details: { ...details, endsAt: placement.endsAt },
+        });
       }
-      for (const o of placement.overruns.slice(previous?.overruns.length ?? 0)) audit({ type: 'placement_overrun', at: o.at, clause: placement.clause, details: { ...details, n: o.n, endsAt: o.capAt } });
+      for (const o of placement.overruns.slice(previous?.overruns.length ?? 0))
+        audit({
+          type: 'placement_overrun',
+          at: o.at,
+          clause: placement.clause,
+          details: { ...details, n: o.n, endsAt: o.capAt },
+        });
       for (const e of placement.extensions.slice(previous?.extensions.length ?? 0)) {
-        audit({ type: 'placement_extended', at: e.approvedAt, clause: placement.clause, details: { ...details, approvedBy: e.approvedBy.userId, reason: e.reason, endsAt: e.endsAt } });
+        audit({
+          type: 'placement_extended',
+          at: e.approvedAt,
+          clause: placement.clause,
+          details: { ...details, approvedBy: e.approvedBy.userId, reason: e.reason, endsAt: e.endsAt },
+        });
       }
       if (placement.policeCertificate && !previous?.policeCertificate) {
         record.policeCertificate ??= placement.policeCertificate;
-        audit({ type: 'police_certificate_recorded', at: nowIso(), clause: placement.clause, details: { ...details, certificateRef: placement.policeCertificate.certificateRef } });
+        audit({
+          type: 'police_certificate_recorded',
+          at: nowIso(),
+          clause: placement.clause,
+          details: { ...details, certificateRef: placement.policeCertificate.certificateRef },
+        });
       }
       if (placement.decision && !previous?.decision) {
-        audit({ type: 'placement_decided', at: placement.decision.decidedAt, clause: placement.clause, details: { ...details, decision: placement.decision.kind, by: placement.decision.decidedBy.userId } });
+        audit({
+          type: 'placement_decided',
+          at: placement.decision.decidedAt,
+          clause: placement.clause,
+          details: { ...details, decision: placement.decision.kind, by: placement.decision.decidedBy.userId },
+        });
       }
       if (index >= 0) record.placements[index] = placement;
       else record.placements.push(placement);
@@ -192,8 +255,19 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       recordLegalStepUpdate,
       (cmd) => {
         const record = iv();
-        record.legalSteps.push({ step: cmd.step, evidenceRef: cmd.evidenceRef, occurredAt: new Date(cmd.occurredAt).toISOString(), recordedAt: nowIso(), recordedBy: cmd.actor });
-        audit({ type: 'legal_step_recorded', at: nowIso(), clause: 'CN 四(四)3', details: { step: cmd.step, evidenceRef: cmd.evidenceRef, by: cmd.actor.userId } });
+        record.legalSteps.push({
+          step: cmd.step,
+          evidenceRef: cmd.evidenceRef,
+          occurredAt: new Date(cmd.occurredAt).toISOString(),
+          recordedAt: nowIso(),
+          recordedBy: cmd.actor,
+        });
+        audit({
+          type: 'legal_step_recorded',
+          at: nowIso(),
+          clause: 'CN 四(四)3',
+          details: { step: cmd.step, evidenceRef: cmd.evidenceRef, by: cmd.actor.userId },
+        });
         return record;
       },
       { validator: (cmd) => validateLegalStep(view(), cmd, now()) },
@@ -205,7 +279,12 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
         const record = iv();
         const episode = neglectEpisode(pack, cmd, nowIso());
         record.neglect.push(episode);
-        audit({ type: 'guardian_refusal_recorded', at: episode.recordedAt, clause: episode.clause, details: { since: episode.since, firesAt: episode.firesAt, evidenceRef: episode.evidenceRef } });
+        audit({
+          type: 'guardian_refusal_recorded',
+          at: episode.recordedAt,
+          clause: episode.clause,
+          details: { since: episode.since, firesAt: episode.firesAt, evidenceRef: episode.evidenceRef },
+        });
         return record;
       },
       { validator: (cmd) => validateRefusal(view(), cmd, now()) },
@@ -217,8 +296,18 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
         const record = iv();
         const episode = runningNeglect(record);
         if (episode) {
-          episode.end = { reason: 'resumed', at: new Date(cmd.at).toISOString(), evidenceRef: cmd.evidenceRef, recordedAt: nowIso() };
-          audit({ type: 'guardian_resumed_duties', at: nowIso(), clause: episode.clause, details: { since: episode.since, resumedAt: episode.end.at, evidenceRef: cmd.evidenceRef } });
+          episode.end = {
+            reason: 'resumed',
+            at: new Date(cmd.at).toISOString(),
+            evidenceRef: cmd.evidenceRef,
+            recordedAt: nowIso(),
+          };
+          audit({
+            type: 'guardian_resumed_duties',
+            at: nowIso(),
+            clause: episode.clause,
+            details: { since: episode.since, resumedAt: episode.end.at, evidenceRef: cmd.evidenceRef },
+          });
         }
         return record;
       },
@@ -241,14 +330,24 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       ({ actor, services }) => {
         const record = iv();
         record.pendingServices.push(...services.filter((s) => !record.pendingServices.includes(s)));
-        audit({ type: 'services_requested', at: nowIso(), clause: 'CN 四(四)', details: { services: services.join(','), by: actor.userId } });
+        audit({
+          type: 'services_requested',
+          at: nowIso(),
+          clause: 'CN 四(四)',
+          details: { services: services.join(','), by: actor.userId },
+        });
         return record;
       },
       {
         validator: ({ services }) => {
-          if (!Array.isArray(services) || services.length === 0) reject('name at least one service', InterventionRejection.InvalidCommand);
+          if (!Array.isArray(services) || services.length === 0)
+            reject('name at least one service', InterventionRejection.InvalidCommand);
           const unknown = services.filter((s) => !(SERVICE_KINDS as readonly string[]).includes(s));
-          if (unknown.length > 0) reject(`unknown services ${unknown.join(', ')}; CN 四(四) lists ${SERVICE_KINDS.join(', ')}`, InterventionRejection.InvalidCommand);
+          if (unknown.length > 0)
+            reject(
+              `unknown services ${unknown.join(', ')}; CN 四(四) lists ${SERVICE_KINDS.join(', ')}`,
+              InterventionRejection.InvalidCommand,
+            );
           if (isCaseClosed(state)) reject('the case is closed', InterventionRejection.CaseClosed);
         },
       },
@@ -261,7 +360,12 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
         record.closure = { approvedBy: approver, reason: reason.trim(), at: nowIso() };
         // A closed case is no longer visited on the ledger's schedule (CN 五(一)); a new report reopens it.
         state.clocks = state.clocks.filter((c) => c.id !== 'next_visit');
-        audit({ type: 'case_closed', at: record.closure.at, clause: 'CN 五(一)', details: { approvedBy: approver.userId, reason: record.closure.reason } });
+        audit({
+          type: 'case_closed',
+          at: record.closure.at,
+          clause: 'CN 五(一)',
+          details: { approvedBy: approver.userId, reason: record.closure.reason },
+        });
         return record;
       },
       {
@@ -271,12 +375,23 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
           if (!reason?.trim()) reject('closing a case needs its reason', InterventionRejection.InvalidCommand);
           if (isCaseClosed(state)) reject('the case is already closed', InterventionRejection.CaseClosed);
           const running = view().placements.find((p) => p.status === 'running');
-          if (running) reject(`placement ${running.placementId} is still running: record its decision first`, InterventionRejection.CaseNotClosable);
+          if (running)
+            reject(
+              `placement ${running.placementId} is still running: record its decision first`,
+              InterventionRejection.CaseNotClosable,
+            );
           if (openOf(state, 'escort_to_registration_place')) {
-            reject('CN 四(三): the case closes locally only after the registration place confirms the handover', InterventionRejection.CaseNotClosable);
+            reject(
+              'CN 四(三): the case closes locally only after the registration place confirms the handover',
+              InterventionRejection.CaseNotClosable,
+            );
           }
           const open = state.tasks.filter((t) => t.status === 'open');
-          if (open.length > 0) reject(`open tasks must be completed first: ${open.map((t) => t.kind).join(', ')}`, InterventionRejection.CaseNotClosable);
+          if (open.length > 0)
+            reject(
+              `open tasks must be completed first: ${open.map((t) => t.kind).join(', ')}`,
+              InterventionRejection.CaseNotClosable,
+            );
         },
       },
     );
@@ -285,11 +400,21 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
   function addGround(ground: RevocationGround, evidenceRef: string, by: GroundBy, petitionerAgencyId: string): void {
     const clause = groundClause(pack, ground);
     iv().grounds.push({ ground, clause, evidenceRef, recordedAt: nowIso(), recordedBy: by, petitionerAgencyId });
-    audit({ type: 'revocation_ground_recorded', at: nowIso(), clause, details: { ground, evidenceRef, petitionerAgencyId } });
+    audit({
+      type: 'revocation_ground_recorded',
+      at: nowIso(),
+      clause,
+      details: { ground, evidenceRef, petitionerAgencyId },
+    });
   }
   type GroundBy = Parameters<typeof neglectEpisode>[1]['actor'];
 
-  const startPlacement = async (term: PlacementTerm, startedAt: string, siteAgencyId: string, certificate?: PoliceCertificate) => {
+  const startPlacement = async (
+    term: PlacementTerm,
+    startedAt: string,
+    siteAgencyId: string,
+    certificate?: PoliceCertificate,
+  ) => {
     const record = iv();
     record.placementSeq += 1;
     const placementId = placementWorkflowId(state.caseId, record.placementSeq, term);
@@ -309,7 +434,12 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       pack: state.pack,
     };
     record.placements.push(provisionalPlacement(input));
-    audit({ type: 'placement_started', at: nowIso(), clause: input.cap.clause, details: { placementId, term, siteAgencyId, startedAt: input.startedAt } });
+    audit({
+      type: 'placement_started',
+      at: nowIso(),
+      clause: input.cap.clause,
+      details: { placementId, term, siteAgencyId, startedAt: input.startedAt },
+    });
     await startChild(placementWorkflow, {
       workflowId: placementId,
       // Like tasks, placements outlive a continue-as-new of the case and report back by signal to its workflow id.
@@ -321,7 +451,11 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       record.servicesOpened = true;
       record.pendingServices.push(...SERVICE_KINDS.filter((s) => !record.pendingServices.includes(s)));
     }
-    if (term === 'short_term' && state.assessment.joint?.guardianship !== 'adequate' && state.assessment.joint?.guardianship !== 'improper') {
+    if (
+      term === 'short_term' &&
+      state.assessment.joint?.guardianship !== 'adequate' &&
+      state.assessment.joint?.guardianship !== 'improper'
+    ) {
       // CN 四(三): parents and close relatives unknown → the police search; their written certificate of failure is
       // what allows medium/long-term guardianship.
       await openSearch([policeAgencyId() ?? agencyFor('guardian_search')]);
@@ -354,7 +488,11 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       case 'move_to_long_term': {
         await openTask('long_term_placement');
         // CN 四(三): meanwhile civil affairs, the court and the police keep searching for the guardian, in parallel.
-        const searchers = [agencies.civil_affairs ?? agencyFor('guardian_search'), agencies.court ?? agencyFor('guardian_search'), policeAgencyId() ?? agencyFor('guardian_search')];
+        const searchers = [
+          agencies.civil_affairs ?? agencyFor('guardian_search'),
+          agencies.court ?? agencyFor('guardian_search'),
+          policeAgencyId() ?? agencyFor('guardian_search'),
+        ];
         await openSearch([...new Set(searchers)]);
         return;
       }
@@ -378,7 +516,11 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
       // CN 四(四)3: the petitioner applies to the court to revoke the guardian's qualification.
       const petitionTaskId = await openTask('guardianship_petition', { agencyId: ground.petitionerAgencyId });
       ground.petitionTaskId = petitionTaskId;
-      record.petitions.push({ petitionTaskId, grounds: [ground.ground], petitionerAgencyId: ground.petitionerAgencyId });
+      record.petitions.push({
+        petitionTaskId,
+        grounds: [ground.ground],
+        petitionerAgencyId: ground.petitionerAgencyId,
+      });
     }
   };
 
@@ -389,10 +531,16 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
     const episode = runningNeglect(state.intervention);
     if (episode && neglectDue()) {
       episode.thresholdReachedAt = nowIso();
-      audit({ type: 'neglect_threshold_reached', at: episode.thresholdReachedAt, clause: episode.clause, details: { since: episode.since, childWithoutMeansOfLiving: episode.childWithoutMeansOfLiving } });
+      audit({
+        type: 'neglect_threshold_reached',
+        at: episode.thresholdReachedAt,
+        clause: episode.clause,
+        details: { since: episode.since, childWithoutMeansOfLiving: episode.childWithoutMeansOfLiving },
+      });
       const petitioner = defaultPetitionerAgency(agencies);
       // CN 四(四)3 (b): refused for 6 months or more AND the child is without means of living.
-      if (episode.childWithoutMeansOfLiving && petitioner) addGround('refused_duties_six_months', episode.evidenceRef, episode.recordedBy, petitioner);
+      if (episode.childWithoutMeansOfLiving && petitioner)
+        addGround('refused_duties_six_months', episode.evidenceRef, episode.recordedBy, petitioner);
     }
     await openPetitions();
     const record = state.intervention;
@@ -402,7 +550,12 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
     }
   };
 
-  const hasWork = () => state.intervention !== undefined && (pendingDecisions().length > 0 || neglectDue() || ungroundedPetition() || state.intervention.pendingServices.length > 0);
+  const hasWork = () =>
+    state.intervention !== undefined &&
+    (pendingDecisions().length > 0 ||
+      neglectDue() ||
+      ungroundedPetition() ||
+      state.intervention.pendingServices.length > 0);
 
   /** When the main loop must wake for the intervention even without a message (the neglect clock). */
   const nextWake = (): string | undefined => {
@@ -422,17 +575,38 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
     }
   };
 
-  const applyLegalWarning = (taskId: string, outcome: OutcomeOf<'legal_warning'>, by: { userId: string; agencyId: string }) => {
+  const applyLegalWarning = (
+    taskId: string,
+    outcome: OutcomeOf<'legal_warning'>,
+    by: { userId: string; agencyId: string },
+  ) => {
     const record = iv();
     const cmd = { actor: by, step: outcome.step, evidenceRef: outcome.evidenceRef, occurredAt: outcome.issuedAt };
     try {
       validateLegalStep(record, cmd, now());
     } catch (err) {
-      audit({ type: 'legal_step_out_of_order', at: nowIso(), clause: 'CN 四(四)3', details: { taskId, step: outcome.step, reason: String(err) } });
+      audit({
+        type: 'legal_step_out_of_order',
+        at: nowIso(),
+        clause: 'CN 四(四)3',
+        details: { taskId, step: outcome.step, reason: String(err) },
+      });
       return;
     }
-    record.legalSteps.push({ step: outcome.step, evidenceRef: outcome.evidenceRef, occurredAt: outcome.issuedAt, recordedAt: nowIso(), recordedBy: by, taskId });
-    audit({ type: 'legal_step_recorded', at: nowIso(), clause: 'CN 四(四)3', details: { step: outcome.step, evidenceRef: outcome.evidenceRef, taskId } });
+    record.legalSteps.push({
+      step: outcome.step,
+      evidenceRef: outcome.evidenceRef,
+      occurredAt: outcome.issuedAt,
+      recordedAt: nowIso(),
+      recordedBy: by,
+      taskId,
+    });
+    audit({
+      type: 'legal_step_recorded',
+      at: nowIso(),
+      clause: 'CN 四(四)3',
+      details: { step: outcome.step, evidenceRef: outcome.evidenceRef, taskId },
+    });
   };
 
   /**
@@ -447,7 +621,12 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
     const by = { userId: taskId, agencyId };
     if (outcome.kind === 'joint_assessment' && state.intervention?.guardianSearch.returnAssessmentTaskId === taskId) {
       iv().guardianSearch.returnAssessmentDoneAt = result.closedAt;
-      audit({ type: 'return_assessment_completed', at: result.closedAt, clause: 'CN 四(三)', details: { taskId, guardianship: outcome.guardianship } });
+      audit({
+        type: 'return_assessment_completed',
+        at: result.closedAt,
+        clause: 'CN 四(三)',
+        details: { taskId, guardianship: outcome.guardianship },
+      });
       return true;
     }
     switch (outcome.kind) {
@@ -460,7 +639,8 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
         return true;
       case 'long_term_placement': {
         const record = iv();
-        const certificate = record.policeCertificate ?? record.placements.find((p) => p.policeCertificate)?.policeCertificate;
+        const certificate =
+          record.policeCertificate ?? record.placements.find((p) => p.policeCertificate)?.policeCertificate;
         await startPlacement('long_term', outcome.placedAt, outcome.institutionAgencyId, certificate);
         return true;
       }
@@ -472,21 +652,41 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
           // A guardian found ends the search and opens a return assessment (CN 四(三): street office with the police).
           search.foundAt = outcome.searchedUntil;
           search.foundByTaskId = taskId;
-          const stillSearching = state.tasks.filter((t) => t.kind === 'guardian_search' && t.status === 'open').map((t) => t.taskId);
-          audit({ type: 'guardian_found', at: nowIso(), clause: 'CN 四(三)', details: { taskId, stillOpen: stillSearching.join(',') } });
+          const stillSearching = state.tasks
+            .filter((t) => t.kind === 'guardian_search' && t.status === 'open')
+            .map((t) => t.taskId);
+          audit({
+            type: 'guardian_found',
+            at: nowIso(),
+            clause: 'CN 四(三)',
+            details: { taskId, stillOpen: stillSearching.join(',') },
+          });
           const police = policeAgencyId();
           search.returnAssessmentTaskId = await openTask('joint_assessment', { collaborators: police ? [police] : [] });
           return true;
         }
         if (outcome.certificateRef && policeAgencies().includes(agencyId) && !record.policeCertificate) {
-          const certificate: PoliceCertificate = { certificateRef: outcome.certificateRef, issuedAt: outcome.searchedUntil, recordedBy: by, taskId };
+          const certificate: PoliceCertificate = {
+            certificateRef: outcome.certificateRef,
+            issuedAt: outcome.searchedUntil,
+            recordedBy: by,
+            taskId,
+          };
           record.policeCertificate = certificate;
-          audit({ type: 'police_certificate_recorded', at: nowIso(), clause: 'CN 四(三)', details: { taskId, certificateRef: outcome.certificateRef } });
+          audit({
+            type: 'police_certificate_recorded',
+            at: nowIso(),
+            clause: 'CN 四(三)',
+            details: { taskId, certificateRef: outcome.certificateRef },
+          });
           for (const placement of record.placements.filter((p) => p.status === 'running' && p.term === 'short_term')) {
             try {
               await getExternalWorkflowHandle(placement.placementId).signal(policeCertificateSignal, certificate);
             } catch (err) {
-              log.warn('could not pass the certificate to the placement', { placementId: placement.placementId, error: String(err) });
+              log.warn('could not pass the certificate to the placement', {
+                placementId: placement.placementId,
+                error: String(err),
+              });
             }
           }
         }
@@ -500,7 +700,16 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
           confirmedAt: outcome.confirmation.confirmedAt,
           confirmationRef: outcome.confirmation.reference,
         };
-        audit({ type: 'escort_confirmed', at: nowIso(), clause: 'CN 四(三)', details: { taskId, registrationPlace: outcome.registrationPlace, confirmationRef: outcome.confirmation.reference } });
+        audit({
+          type: 'escort_confirmed',
+          at: nowIso(),
+          clause: 'CN 四(三)',
+          details: {
+            taskId,
+            registrationPlace: outcome.registrationPlace,
+            confirmationRef: outcome.confirmation.reference,
+          },
+        });
         return true;
       }
       case 'guardianship_petition': {
@@ -519,14 +728,29 @@ export function createIntervention({ state, pack, agencies, openTask, agencyFor,
         if (petition) {
           petition.decision =
             decision.result === 'revoked'
-              ? { result: 'revoked', newGuardianRef: `${outcome.judgmentRef}:${decision.newGuardian.relation}`, designatedAt: decision.designatedAt, judgmentRef: outcome.judgmentRef }
+              ? {
+                  result: 'revoked',
+                  newGuardianRef: `${outcome.judgmentRef}:${decision.newGuardian.relation}`,
+                  designatedAt: decision.designatedAt,
+                  judgmentRef: outcome.judgmentRef,
+                }
               : { result: 'rejected', judgmentRef: outcome.judgmentRef, decidedAt: outcome.hearingDate };
         }
-        audit({ type: 'court_decided', at: nowIso(), clause, details: { taskId, result: decision.result, judgmentRef: outcome.judgmentRef } });
+        audit({
+          type: 'court_decided',
+          at: nowIso(),
+          clause,
+          details: { taskId, result: decision.result, judgmentRef: outcome.judgmentRef },
+        });
         const episode = runningNeglect(record);
         if (decision.result === 'revoked' && episode) {
           // The old guardian is no longer the guardian: their refusal stops counting.
-          episode.end = { reason: 'guardianship_revoked', at: decision.designatedAt, evidenceRef: outcome.judgmentRef, recordedAt: nowIso() };
+          episode.end = {
+            reason: 'guardianship_revoked',
+            at: decision.designatedAt,
+            evidenceRef: outcome.judgmentRef,
+            recordedAt: nowIso(),
+          };
         }
         return true;
       }

@@ -109,11 +109,23 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
       return;
     }
     const clocks: Clock[] = [
-      { id: `${state.placementId}:end`, label: input.cap.label.en, clause: input.cap.clause, startedAt: state.startedAt, firesAt: state.endsAt },
+      {
+        id: `${state.placementId}:end`,
+        label: input.cap.label.en,
+        clause: input.cap.clause,
+        startedAt: state.startedAt,
+        firesAt: state.endsAt,
+      },
     ];
     const next = nextReminder();
     if (next) {
-      clocks.push({ id: `${state.placementId}:reminder`, label: `reminder ${next.before} before the end`, clause: input.cap.clause, startedAt: periodStart, firesAt: next.at });
+      clocks.push({
+        id: `${state.placementId}:reminder`,
+        label: `reminder ${next.before} before the end`,
+        clause: input.cap.clause,
+        startedAt: periodStart,
+        firesAt: next.at,
+      });
     }
     if (state.capReachedAt) {
       const n = overrunsOfPeriod() + 1;
@@ -205,11 +217,17 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
       validator: ({ actor, certificateRef, issuedAt }) => {
         assertRunning();
         if (!input.policeAgencyIds.includes(actor.agencyId)) {
-          reject(`only the police (${input.policeAgencyIds.join(', ')}) certify that the guardian search failed`, InterventionRejection.WrongAgency);
+          reject(
+            `only the police (${input.policeAgencyIds.join(', ')}) certify that the guardian search failed`,
+            InterventionRejection.WrongAgency,
+          );
         }
-        if (!certificateRef?.trim()) reject('the written certificate needs its reference', InterventionRejection.InvalidCommand);
-        if (Number.isNaN(Date.parse(issuedAt))) reject('issuedAt must be an instant', InterventionRejection.InvalidCommand);
-        if (state.policeCertificate) reject('a police certificate is already recorded', InterventionRejection.InvalidCommand);
+        if (!certificateRef?.trim())
+          reject('the written certificate needs its reference', InterventionRejection.InvalidCommand);
+        if (Number.isNaN(Date.parse(issuedAt)))
+          reject('issuedAt must be an instant', InterventionRejection.InvalidCommand);
+        if (state.policeCertificate)
+          reject('a police certificate is already recorded', InterventionRejection.InvalidCommand);
       },
     },
   );
@@ -228,17 +246,27 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
         assertRunning();
         // The responsible agency (street office short-term, civil affairs long-term) or a coordinator decides.
         if (actor?.agencyId !== state.agencyId && !isCoordinator(actor)) {
-          reject(`placement ${state.placementId} is decided by agency ${state.agencyId} or a coordinator`, InterventionRejection.WrongAgency);
+          reject(
+            `placement ${state.placementId} is decided by agency ${state.agencyId} or a coordinator`,
+            InterventionRejection.WrongAgency,
+          );
         }
         const parsed = placementDecisionSchema.safeParse(decision);
         if (!parsed.success) {
-          reject(`invalid decision: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, InterventionRejection.InvalidCommand);
+          reject(
+            `invalid decision: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+            InterventionRejection.InvalidCommand,
+          );
         }
         if (parsed.data.kind === 'move_to_long_term') {
-          if (state.term !== 'short_term') reject('the placement is already medium/long-term', InterventionRejection.InvalidCommand);
+          if (state.term !== 'short_term')
+            reject('the placement is already medium/long-term', InterventionRejection.InvalidCommand);
           // CN 四(三): medium/long-term guardianship only after the police certify in writing that the search failed.
           if (!state.policeCertificate) {
-            reject('CN 四(三): medium/long-term guardianship needs the police written certificate that the guardian search failed', InterventionRejection.NoPoliceCertificate);
+            reject(
+              'CN 四(三): medium/long-term guardianship needs the police written certificate that the guardian search failed',
+              InterventionRejection.NoPoliceCertificate,
+            );
           }
         }
       },
@@ -251,7 +279,14 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
       const previousEndsAt = state.endsAt;
       const approvedAt = nowIso();
       state.endsAt = addDuration(new Date(previousEndsAt), extendBy).toISOString();
-      state.extensions.push({ approvedBy: approver, reason: reason.trim(), extendBy, previousEndsAt, endsAt: state.endsAt, approvedAt });
+      state.extensions.push({
+        approvedBy: approver,
+        reason: reason.trim(),
+        extendBy,
+        previousEndsAt,
+        endsAt: state.endsAt,
+        approvedAt,
+      });
       state.capReachedAt = undefined;
       periodStart = approvedAt;
       changed = true;
@@ -263,13 +298,15 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
         // CN 四(三) "原则上": an extension beyond the cap is an exception a coordinator approves, with the reason.
         assertCoordinator(approver);
         if (!reason?.trim()) reject('an extension needs its reason', InterventionRejection.InvalidCommand);
-        if (!isValidDuration(extendBy)) reject('extendBy must be an ISO-8601 duration such as P14D', InterventionRejection.InvalidCommand);
+        if (!isValidDuration(extendBy))
+          reject('extendBy must be an ISO-8601 duration such as P14D', InterventionRejection.InvalidCommand);
       },
     },
   );
 
   function assertRunning(): void {
-    if (state.status === 'ended') reject(`placement ${state.placementId} has ended`, InterventionRejection.PlacementEnded);
+    if (state.status === 'ended')
+      reject(`placement ${state.placementId} has ended`, InterventionRejection.PlacementEnded);
   }
 
   const report = async () => {

@@ -17,7 +17,16 @@ export function createMongoDetentionChildStore(deps: { children: ChildRepository
           ...(reported.sex ? { sex: reported.sex } : {}),
           ...(reported.dateOfBirth ? { dateOfBirth: new Date(`${reported.dateOfBirth}T00:00:00Z`) } : {}),
           districtCode,
-          ...(place ? { residence: { districtCode, streetCode: place.streetCode, committeeCode: place.committeeCode, address: place.address } } : {}),
+          ...(place
+            ? {
+                residence: {
+                  districtCode,
+                  streetCode: place.streetCode,
+                  committeeCode: place.committeeCode,
+                  address: place.address,
+                },
+              }
+            : {}),
         });
         await appendAudit({
           key: `${noticeId}:child-file:${i}`,

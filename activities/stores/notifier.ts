@@ -10,7 +10,11 @@ import type { AgencyRecord } from '../../models/agency';
 import { UserModel } from '../../models/user';
 import { listPolicyPacks, loadPolicyPack } from '../../policies';
 import type { EscalationTarget } from '../../policies/schema';
-import { NotificationFailure, type NotificationDelivery, type NotificationEvent as Delivery } from '../notification-delivery';
+import {
+  NotificationFailure,
+  type NotificationDelivery,
+  type NotificationEvent as Delivery,
+} from '../notification-delivery';
 import type { NotificationEvent, Notifier } from '../notifications';
 
 type Recipient = Delivery['recipients'][number];
@@ -24,7 +28,10 @@ function taskLabel(kind: string): { zh: string; en: string } | undefined {
 }
 
 async function usersWith(filter: Record<string, unknown>): Promise<Recipient[]> {
-  const users = await UserModel.find({ active: { $ne: false }, ...filter }).select({ email: 1, agencyCode: 1 }).lean().exec();
+  const users = await UserModel.find({ active: { $ne: false }, ...filter })
+    .select({ email: 1, agencyCode: 1 })
+    .lean()
+    .exec();
   return users.map((u) => ({ email: u.email, userId: String(u._id), agencyCode: u.agencyCode }));
 }
 

@@ -59,7 +59,12 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         policyPackVersion: f.pack.version,
         ...(f.declineReason ? { declineReason: f.declineReason } : {}),
         ...(f.redirectToAgencyId ? { redirectToAgencyCode: f.redirectToAgencyId } : {}),
-        escalations: f.escalations.map((e) => ({ at: new Date(e.at), notify: e.notify, deadline: e.phase, clause: e.clause })),
+        escalations: f.escalations.map((e) => ({
+          at: new Date(e.at),
+          notify: e.notify,
+          deadline: e.phase,
+          clause: e.clause,
+        })),
       });
     },
     async appendAudit(event: AuditEvent): Promise<void> {

@@ -28,7 +28,12 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
         ...(reported.sex ? { sex: reported.sex } : {}),
         ...(reported.dateOfBirth ? { dateOfBirth: new Date(`${reported.dateOfBirth}T00:00:00Z`) } : {}),
         districtCode: place.districtCode,
-        residence: { districtCode: place.districtCode, streetCode: place.streetCode, committeeCode: place.committeeCode, address: place.address },
+        residence: {
+          districtCode: place.districtCode,
+          streetCode: place.streetCode,
+          committeeCode: place.committeeCode,
+          address: place.address,
+        },
         ...(reported.school ? { school: { name: reported.school } } : {}),
       });
       const staff =
@@ -38,7 +43,10 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
       const { report } = await saveReport({
         receiptNumber: submission.receipt,
         ...(submission.reporter.staffId ? { reporterUserId: submission.reporter.staffId } : {}),
-        reporter: { name: staff?.displayName ?? submission.reporter.unitName ?? submission.reporter.unitId, ...(staff?.email ? { email: staff.email } : {}) },
+        reporter: {
+          name: staff?.displayName ?? submission.reporter.unitName ?? submission.reporter.unitId,
+          ...(staff?.email ? { email: staff.email } : {}),
+        },
         reportingUnit: {
           name: submission.reporter.unitName,
           type: isUnitType(submission.reporter.unitType) ? submission.reporter.unitType : 'individual',
@@ -55,7 +63,9 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
       // Every write to a child's file is audited: this report opened the file or was added to it. Once per report.
       await appendAudit({
         key: `${submission.idempotencyKey}:child-file`,
-        actor: submission.reporter.staffId ? { kind: 'user', id: submission.reporter.staffId } : { kind: 'system', id: 'intake' },
+        actor: submission.reporter.staffId
+          ? { kind: 'user', id: submission.reporter.staffId }
+          : { kind: 'system', id: 'intake' },
         action: created ? 'child_file.created_by_report' : 'child_file.report_added',
         childId: child._id,
         caseWorkflowId: caseWorkflowId(String(child._id)),

@@ -77,7 +77,11 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     const windowEnd = windowStart + windowMs;
     let count: number;
     try {
-      count = await options.store.hit(`${options.name}:${req.ip ?? 'unknown'}:${windowStart}`, new Date(windowEnd), new Date(at));
+      count = await options.store.hit(
+        `${options.name}:${req.ip ?? 'unknown'}:${windowStart}`,
+        new Date(windowEnd),
+        new Date(at),
+      );
     } catch (err) {
       options.logger.warn(
         { limiter: options.name, err: (err as Error).name },

@@ -34,7 +34,10 @@ export interface IntakeKey {
 export function intakeKey(filerUserId: string, idempotencyKey: string): IntakeKey {
   const digest = createHash('sha256').update(`childsafe-report\0${filerUserId}\0${idempotencyKey}`).digest();
   const code = base32(digest, 12);
-  return { key: digest.toString('hex').slice(0, 40), receipt: `CS-${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}` };
+  return {
+    key: digest.toString('hex').slice(0, 40),
+    receipt: `CS-${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8, 12)}`,
+  };
 }
 
 /** The client's Idempotency-Key header; a missing or malformed one is a 400 naming the header. */

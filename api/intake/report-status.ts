@@ -1,5 +1,12 @@
 /** A report's status in plain words for the person who filed it: where the case stands, and nothing about the child. */
-export const REPORT_STATUSES = ['received', 'police_responding', 'placement', 'in_assessment', 'in_care', 'closed'] as const;
+export const REPORT_STATUSES = [
+  'received',
+  'police_responding',
+  'placement',
+  'in_assessment',
+  'in_care',
+  'closed',
+] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 export const REPORT_STATUS_LABELS: Record<ReportStatus, { zh: string; en: string }> = {

@@ -16,18 +16,29 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     let appError: AppError;
     if (err instanceof AppError) appError = err;
-    else if (err?.type === 'entity.too.large') appError = new AppError(ErrorCode.PayloadTooLarge, 'Request body is too large');
+    else if (err?.type === 'entity.too.large')
+      appError = new AppError(ErrorCode.PayloadTooLarge, 'Request body is too large');
     else if (err?.type === 'entity.parse.failed')
       appError = new AppError(ErrorCode.ValidationFailed, 'Request body is not valid JSON', {
         fields: [{ field: '(body)', message: 'not valid JSON' }],
       });
     else if (isDependencyDown(err))
-      appError = new AppError(ErrorCode.DependencyUnavailable, 'A service ChildSafe depends on is unavailable; nothing was written. Try again shortly.');
+      appError = new AppError(
+        ErrorCode.DependencyUnavailable,
+        'A service ChildSafe depends on is unavailable; nothing was written. Try again shortly.',
+      );
     else appError = new AppError(ErrorCode.Internal, 'Internal error');
 
     const status = HTTP_STATUS[appError.code];
-    const log = { requestId: req.requestId, code: appError.code, status, method: req.method, path: req.route?.path ?? '(unmatched)' };
-    if (status >= 500) logger.error({ ...log, err: { type: err?.constructor?.name, message: err?.message } }, 'request failed');
+    const log = {
+      requestId: req.requestId,
+      code: appError.code,
+      status,
+      method: req.method,
+      path: req.route?.path ?? '(unmatched)',
+    };
+    if (status >= 500)
+      logger.error({ ...log, err: { type: err?.constructor?.name, message: err?.message } }, 'request failed');
     else logger.info(log, 'request rejected');
 
     res.status(status).json({

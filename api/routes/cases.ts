@@ -23,7 +23,6 @@ import { pinnedPack, taskLabel } from '../read-models/policy-lookup';
 import { apiTaskStatus, caseScopeOf } from '../read-models/tasks';
 import { auditEntries, caseAuditEvents, mergeTimeline, workflowHistory } from '../read-models/timeline';
 
-
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 
 const caseListQuery = z.strictObject({

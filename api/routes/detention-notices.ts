@@ -23,7 +23,10 @@ const noticeBody = z.strictObject({
   detainedAt: z.iso.datetime({ offset: true }),
   /** The police's own record number of the detention: no name of the adult is stored here. */
   detainedPersonRef: z.string().trim().min(1).max(100),
-  place: z.strictObject({ streetCode: z.string().min(1).max(64), address: z.string().trim().min(1).max(300).optional() }),
+  place: z.strictObject({
+    streetCode: z.string().min(1).max(64),
+    address: z.string().trim().min(1).max(300).optional(),
+  }),
   children: z
     .array(
       z.strictObject({
@@ -61,7 +64,11 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
       description: 'Police only. Send an Idempotency-Key header; the same key is the same notice.',
       roles: ['agency_staff', 'agency_supervisor'],
       request: { body: noticeBody },
-      response: { status: 202, description: 'Accepted: the notice is durable; care tasks open for children who need it', schema: noticeView },
+      response: {
+        status: 202,
+        description: 'Accepted: the notice is durable; care tasks open for children who need it',
+        schema: noticeView,
+      },
       errors: [ErrorCode.DependencyUnavailable],
     },
     async ({ body, actor, req, res }) => {
@@ -72,7 +79,8 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
       try {
         pack = loadPolicyPack(body.policyPackId);
       } catch (err) {
-        if (err instanceof UnknownPolicyPackError) throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
+        if (err instanceof UnknownPolicyPackError)
+          throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
         throw err;
       }
       const districtCode = pack.district.code;
@@ -88,7 +96,11 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
         detainedAt: new Date(body.detainedAt).toISOString(),
         minorChildren: [],
         children: body.children,
-        place: { districtCode, streetCode: body.place.streetCode, ...(body.place.address ? { address: body.place.address } : {}) },
+        place: {
+          districtCode,
+          streetCode: body.place.streetCode,
+          ...(body.place.address ? { address: body.place.address } : {}),
+        },
         pack,
         agencies,
       };
@@ -103,7 +115,13 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
-      await deps.audit.record({ actorId: actor.userId, actorRole: actor.role, action: 'detention_notice.filed', reason: noticeId, requestId: req.requestId });
+      await deps.audit.record({
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: 'detention_notice.filed',
+        reason: noticeId,
+        requestId: req.requestId,
+      });
       res.setHeader('Location', `/api/v1/detention-notices/${noticeId}`);
       return { noticeId, childrenNeedingCare: body.children.filter((c) => c.needsEntrustedCare).length };
     },

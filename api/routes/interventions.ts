@@ -110,7 +110,10 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   }
 
   const workflowActor = (actor: Actor) => ({ userId: actor.userId, agencyId: actor.agencyCode });
-  const coordinator = (actor: Actor): Coordinator => ({ ...workflowActor(actor), role: actor.role as Coordinator['role'] });
+  const coordinator = (actor: Actor): Coordinator => ({
+    ...workflowActor(actor),
+    role: actor.role as Coordinator['role'],
+  });
   const caseHandle = (caseId: string) => deps.temporal.workflow.getHandle(caseId);
 
   const caseCommand = <S extends z.ZodType>(
@@ -140,42 +143,55 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     'Record a rung of the legal ladder against the guardian (CN 四(四)3)',
     z.strictObject({ step: z.enum(LEGAL_STEPS), evidenceRef, occurredAt: instant }),
     CASE_WORKER_ROLES,
-    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordLegalStepUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(recordLegalStepUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
   );
   caseCommand(
     'guardian-refusals',
-    "Record that the guardian refuses their duties (starts the 6-month neglect clock, CN 四(四)3)",
+    'Record that the guardian refuses their duties (starts the 6-month neglect clock, CN 四(四)3)',
     z.strictObject({ since: instant, evidenceRef, childWithoutMeansOfLiving: z.boolean() }),
     CASE_WORKER_ROLES,
-    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
   );
   caseCommand(
     'guardian-resumptions',
     'Record that the guardian resumed their duties (stops the neglect clock)',
     z.strictObject({ at: instant, evidenceRef }),
     CASE_WORKER_ROLES,
-    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
   );
   caseCommand(
     'revocation-grounds',
     'Record a ground for revoking guardianship; opens the petition task at once (CN 四(四)3)',
-    z.strictObject({ ground: z.enum(REVOCATION_GROUNDS), evidenceRef, petitioner: z.string().regex(/^[a-z_]+$/).optional() }),
+    z.strictObject({
+      ground: z.enum(REVOCATION_GROUNDS),
+      evidenceRef,
+      petitioner: z
+        .string()
+        .regex(/^[a-z_]+$/)
+        .optional(),
+    }),
     CASE_WORKER_ROLES,
-    (actor, caseId, b) => caseHandle(caseId).executeUpdate(recordHarmGroundUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(recordHarmGroundUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
   );
   caseCommand(
     'services',
     'Open service tasks during placement (CN 四(四))',
     z.strictObject({ services: z.array(z.enum(SERVICE_KINDS)).min(1).max(SERVICE_KINDS.length) }),
     CASE_WORKER_ROLES,
-    (actor, caseId, b) => caseHandle(caseId).executeUpdate(requestServicesUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(requestServicesUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
   );
   caseCommand(
     'closure',
-    "Approve closing the case, with the reason (coordinators only)",
+    'Approve closing the case, with the reason (coordinators only)',
     z.strictObject({ reason }),
     COORDINATORS,
-    (actor, caseId, b) => caseHandle(caseId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
   );
 
   const placementCommand = <S extends z.ZodType>(
@@ -198,7 +214,9 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
       ({ actor, params, body: parsed, req }) => {
         // A placement belongs to its case: its id starts with the case id, so scope is the case's.
         if (!params.placementId.startsWith(`${params.caseId}/`)) throw notFound();
-        return run(actor, req, params.caseId, `placement.${path}`, () => handler(actor, params.placementId, parsed as z.output<S>));
+        return run(actor, req, params.caseId, `placement.${path}`, () =>
+          handler(actor, params.placementId, parsed as z.output<S>),
+        );
       },
     );
 
@@ -214,11 +232,13 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   );
   placementCommand(
     'extension',
-    "Approve extending a placement past its cap, with the reason (\"in principle\", CN 四(三); coordinators only)",
+    'Approve extending a placement past its cap, with the reason ("in principle", CN 四(三); coordinators only)',
     z.strictObject({ reason, extendBy: z.string().refine(isDuration, 'must be an ISO-8601 duration such as P14D') }),
     COORDINATORS,
     (actor, placementId, b) =>
-      deps.temporal.workflow.getHandle(placementId).executeUpdate(approveExtensionUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
+      deps.temporal.workflow
+        .getHandle(placementId)
+        .executeUpdate(approveExtensionUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
   );
   placementCommand(
     'police-certificate',

@@ -23,14 +23,23 @@ import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
 import { reportStatusOf, REPORT_STATUS_LABELS, REPORT_STATUSES } from '../intake/report-status';
 
 /** Roles that file reports: mandated reporters, and agency staff (police, street offices) who discover a case. */
-const FILERS = ['mandated_reporter', 'agency_staff', 'agency_supervisor', 'street_coordinator', 'district_coordinator'] as const;
+const FILERS = [
+  'mandated_reporter',
+  'agency_staff',
+  'agency_supervisor',
+  'street_coordinator',
+  'district_coordinator',
+] as const;
 
 const isoDate = z.iso.date();
 const instant = z.iso.datetime({ offset: true });
 
 export const reportBody = z.strictObject({
   policyPackId: z.string().regex(/^[a-z0-9-]+$/),
-  concerns: z.array(z.string().regex(/^[a-z_]+$/)).min(1, 'name at least one concern').max(10),
+  concerns: z
+    .array(z.string().regex(/^[a-z_]+$/))
+    .min(1, 'name at least one concern')
+    .max(10),
   discoveredAt: instant,
   place: z.strictObject({
     streetCode: z.string().min(1).max(64).optional(),
@@ -117,7 +126,11 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         'Send an Idempotency-Key header (a new random value per report, reused on retry): the same key always returns the same receipt and is one report.',
       roles: FILERS,
       request: { body: reportBody },
-      response: { status: 202, description: 'Accepted: the report is durable; the receipt proves it was filed', schema: receiptView },
+      response: {
+        status: 202,
+        description: 'Accepted: the report is durable; the receipt proves it was filed',
+        schema: receiptView,
+      },
       errors: [ErrorCode.RateLimited, ErrorCode.DependencyUnavailable],
     },
     async ({ body, actor, req, res }) => {
@@ -126,14 +139,16 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       try {
         pack = loadPolicyPack(body.policyPackId);
       } catch (err) {
-        if (err instanceof UnknownPolicyPackError) throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
+        if (err instanceof UnknownPolicyPackError)
+          throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
         throw err;
       }
       const receivedAt = now();
       checkAgainstPack(body, pack, receivedAt);
       const districtCode = pack.district.code;
       const committeeCode =
-        body.place.committeeCode ?? (body.place.streetCode ? await defaultCommittee(districtCode, body.place.streetCode) : undefined);
+        body.place.committeeCode ??
+        (body.place.streetCode ? await defaultCommittee(districtCode, body.place.streetCode) : undefined);
       const agencies = await responsibleAgencies({ districtCode, streetCode: body.place.streetCode, committeeCode });
       if (body.place.streetCode && !agencies.street_office) {
         throw validationError([{ field: 'place.streetCode', message: `is not a street of ${pack.district.name.en}` }]);
@@ -147,7 +162,12 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
           ...body.child,
           leftBehind: body.child.leftBehind ?? false,
         },
-        reporter: { unitId: actor.agencyCode, unitType: body.reporterUnit.type, staffId: actor.userId, unitName: body.reporterUnit.name },
+        reporter: {
+          unitId: actor.agencyCode,
+          unitType: body.reporterUnit.type,
+          staffId: actor.userId,
+          unitName: body.reporterUnit.name,
+        },
         concerns: body.concerns,
         discoveredAt: new Date(body.discoveredAt).toISOString(),
         receivedAt: receivedAt.toISOString(),
@@ -189,7 +209,11 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       description: 'A reporter sees the status of their own reports in plain words, and nothing else about the child.',
       roles: FILERS,
       request: {},
-      response: { status: 200, description: 'My reports, newest first', schema: z.object({ items: z.array(myReportView) }) },
+      response: {
+        status: 200,
+        description: 'My reports, newest first',
+        schema: z.object({ items: z.array(myReportView) }),
+      },
     },
     async ({ actor }) => {
       const reports = await ReportModel.find({ reporterUserId: actor.userId })
@@ -200,7 +224,10 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         .exec();
       const caseIds = [...new Set(reports.map((r) => r.caseWorkflowId).filter((id): id is string => Boolean(id)))];
       const cases = caseIds.length
-        ? await CaseModel.find({ workflowId: { $in: caseIds } }).select({ workflowId: 1, stage: 1 }).lean<CaseRecord[]>().exec()
+        ? await CaseModel.find({ workflowId: { $in: caseIds } })
+            .select({ workflowId: 1, stage: 1 })
+            .lean<CaseRecord[]>()
+            .exec()
         : [];
       const stageOf = new Map(cases.map((c) => [c.workflowId, c.stage]));
       return {
@@ -229,7 +256,9 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params }) => {
-      const report = await ReportModel.findOne({ receiptNumber: params.receipt, reporterUserId: actor.userId }).lean<ReportRecord>().exec();
+      const report = await ReportModel.findOne({ receiptNumber: params.receipt, reporterUserId: actor.userId })
+        .lean<ReportRecord>()
+        .exec();
       // Not yet recorded (the intake is a moment behind) and not yours look the same: nothing to show.
       if (!report) throw new AppError(ErrorCode.NotFound, 'No such report');
       const caseRecord = report.caseWorkflowId

@@ -33,12 +33,20 @@ export async function startTemporalDevServer(options: {
   args.push('--log-level', 'warn', '--log-format', 'pretty');
   if (options.dbFile) {
     // WAL keeps readers and the single writer from blocking each other; NORMAL sync is safe with WAL.
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    args.push(
+      '--db-filename',
+      options.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
+    );
   }
   if (uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
   if (uiPort !== undefined && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
-  for (const [name, type] of Object.entries(CHILDSAFE_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(CHILDSAFE_SEARCH_ATTRIBUTES))
+    args.push('--search-attribute', `${name}=${type}`);
   const proc = startProcess('temporal', temporalCliPath(), args, { logDir: options.logDir });
   try {
     await Promise.race([

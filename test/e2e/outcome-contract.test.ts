@@ -30,7 +30,7 @@ function build(kind: OutcomeKind, values: Values) {
   return buildOutcome(kind, { ...initialValues(kind, ctx), ...values }, ctx, t);
 }
 
-describe('the web app\'s mirror of the server', () => {
+describe("the web app's mirror of the server", () => {
   test('knows exactly the case stages the workflows use and the roles the API grants', () => {
     expect([...WEB_CASE_STAGES]).toEqual([...CASE_STAGES]);
     expect([...WEB_ROLES]).toEqual([...ROLES]);

@@ -75,7 +75,11 @@ describe('the directory notifier', () => {
     expect(mail).toHaveLength(1);
     expect(mail[0]!.subject).toContain('公安机关应急处置');
     const staff = await UserModel.findOne({ email: POLICE }).lean();
-    const inbox = await NotificationModel.find({ channel: 'inbox', 'recipient.userId': String(staff!._id), taskId }).lean();
+    const inbox = await NotificationModel.find({
+      channel: 'inbox',
+      'recipient.userId': String(staff!._id),
+      taskId,
+    }).lean();
     expect(inbox).toHaveLength(1);
   });
 

@@ -107,7 +107,11 @@ describe('npm start', () => {
     const token = await login();
     const filed = await fetch(`${base}/api/v1/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'idempotency-key': randomUUID(),
+      },
       body: JSON.stringify({
         policyPackId: 'cn-changning',
         concerns: ['missing'],

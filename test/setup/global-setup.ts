@@ -40,12 +40,19 @@ export default async function globalSetup(): Promise<void> {
       startSmtpSink({ dir: path.join(workDir, 'mail') }),
     ] as const;
     // Whatever starts is stopped again, even if another server fails or the whole start takes too long.
-    for (const server of starting) void server?.then((s) => stoppers.push(s.stop), () => undefined);
+    for (const server of starting)
+      void server?.then(
+        (s) => stoppers.push(s.stop),
+        () => undefined,
+      );
     let timer: NodeJS.Timeout | undefined;
     const [temporal, ferret, sink] = await Promise.race([
       Promise.all(starting),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`test servers did not start within 120 s (logs: ${logDir})`)), 120_000);
+        timer = setTimeout(
+          () => reject(new Error(`test servers did not start within 120 s (logs: ${logDir})`)),
+          120_000,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     process.env.TEMPORAL_ADDRESS = temporal.address;

@@ -36,7 +36,10 @@ async function throughAssessment(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   childId: string,
-  grading: { riskLevel: 'low' | 'medium' | 'high'; recommendation: 'monitoring_only' | 'services' | 'temporary_guardianship' | 'legal_measures' },
+  grading: {
+    riskLevel: 'low' | 'medium' | 'high';
+    recommendation: 'monitoring_only' | 'services' | 'temporary_guardianship' | 'legal_measures';
+  },
   leftBehind = false,
 ): Promise<CaseStatus> {
   await fileReport(env, taskQueue, await submission(env, childId, { leftBehind }));
@@ -48,11 +51,20 @@ async function throughAssessment(
   const status = await caseStatus(env, childId);
   expect(status.state.stage).toBe('assessment');
   const joint = status.openTasks.find((t) => t.taskId === jointTask);
-  expect(joint?.completeBy).toBe(addDuration(new Date(joint?.createdAt ?? 0), testPolicyPack.taskKinds.joint_assessment.complete.duration).toISOString());
+  expect(joint?.completeBy).toBe(
+    addDuration(
+      new Date(joint?.createdAt ?? 0),
+      testPolicyPack.taskKinds.joint_assessment.complete.duration,
+    ).toISOString(),
+  );
   expect((await taskStatus(env, jointTask)).collaboratingAgencyIds).toEqual([testAgencies.police_station]);
 
   await acceptAndComplete(env, jointTask, streetOffice, jointAssessment);
-  await acceptAndComplete(env, gradingTask, socialWorker, { kind: 'risk_grading', ...grading, needs: ['family education'] });
+  await acceptAndComplete(env, gradingTask, socialWorker, {
+    kind: 'risk_grading',
+    ...grading,
+    needs: ['family education'],
+  });
   return eventually(async () => {
     const s = await caseStatus(env, childId);
     expect(s.state.assessment.decision).toBeDefined();
@@ -72,13 +84,25 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
         return s;
       });
       expect(status.state.risk).toBe('high');
-      expect(status.state.assessment.decision).toMatchObject({ nextStep: 'temporary_guardianship', basis: 'risk_grading', clause: testPolicyPack.deadlines.riskGrading.clause });
-      expect(status.state.assessment.joint).toMatchObject({ facts: ['both_parents_migrant'], guardianship: 'improper' });
-      expect(status.state.assessment.classification).toEqual(expect.objectContaining({ categories: expect.any(Array) }));
+      expect(status.state.assessment.decision).toMatchObject({
+        nextStep: 'temporary_guardianship',
+        basis: 'risk_grading',
+        clause: testPolicyPack.deadlines.riskGrading.clause,
+      });
+      expect(status.state.assessment.joint).toMatchObject({
+        facts: ['both_parents_migrant'],
+        guardianship: 'improper',
+      });
+      expect(status.state.assessment.classification).toEqual(
+        expect.objectContaining({ categories: expect.any(Array) }),
+      );
       expect(status.state.assessment.benefits).toEqual(expect.objectContaining({ granted: expect.any(Array) }));
       // High risk: visited every P7D (CN 五(一)).
       const visit = status.pendingClocks.find((c) => c.id === 'next_visit');
-      expect(visit).toMatchObject({ clause: 'CN 五(一)', firesAt: addDuration(new Date(visit?.startedAt ?? 0), 'P7D').toISOString() });
+      expect(visit).toMatchObject({
+        clause: 'CN 五(一)',
+        firesAt: addDuration(new Date(visit?.startedAt ?? 0), 'P7D').toISOString(),
+      });
       // The decision leads into the intervention: the placement task's accept deadline comes first (intervention.test.ts).
       const placementTask = status.openTasks.find((t) => t.kind === 'short_term_placement');
       expect(placementTask).toMatchObject({ agencyId: testAgencies.street_office });
@@ -89,11 +113,20 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
   it('visits a left-behind child at the left-behind interval and escalates a visit that is not made in time', async () => {
     await withWorker(h, async ({ env, taskQueue, recorded }) => {
       const childId = `child-${randomUUID()}`;
-      const decided = await throughAssessment(env, taskQueue, childId, { riskLevel: 'low', recommendation: 'monitoring_only' }, true);
+      const decided = await throughAssessment(
+        env,
+        taskQueue,
+        childId,
+        { riskLevel: 'low', recommendation: 'monitoring_only' },
+        true,
+      );
       expect(decided.state.stage).toBe('monitoring');
       const clock = decided.pendingClocks.find((c) => c.id === 'next_visit');
       // Low risk alone would be P3M; a left-behind child is visited at least every P1M (FT 三(二)2).
-      expect(clock).toMatchObject({ clause: 'FT 三(二)2', firesAt: addDuration(new Date(clock?.startedAt ?? 0), 'P1M').toISOString() });
+      expect(clock).toMatchObject({
+        clause: 'FT 三(二)2',
+        firesAt: addDuration(new Date(clock?.startedAt ?? 0), 'P1M').toISOString(),
+      });
 
       await env.sleep(new Date(clock?.firesAt ?? 0).getTime() - (await env.currentTimeMs()) + 60_000);
       const visitTask = await openTaskOf(env, childId, 'monitoring_visit');
@@ -110,18 +143,27 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
         expect(t.escalations).toHaveLength(1);
         return t;
       });
-      expect(first.escalations[0]).toMatchObject({ phase: 'complete', rung: 1, notify: 'assignee', clause: 'CN 五(一)', dueAt: completeBy });
+      expect(first.escalations[0]).toMatchObject({
+        phase: 'complete',
+        rung: 1,
+        notify: 'assignee',
+        clause: 'CN 五(一)',
+        dueAt: completeBy,
+      });
       await env.sleep('1 day');
       const second = await eventually(async () => {
         const t = await taskStatus(env, visitTask);
         expect(t.escalations).toHaveLength(2);
         return t;
       });
-      expect(second.escalations[1]).toMatchObject({ rung: 2, notify: 'agency_supervisor', dueAt: addDuration(new Date(completeBy), 'P1D').toISOString() });
-      expect(recorded.notifications.filter((n) => n.event.type === 'task_escalated').map((n) => n.idempotencyKey)).toEqual([
-        `${visitTask}:escalate:complete:1`,
-        `${visitTask}:escalate:complete:2`,
-      ]);
+      expect(second.escalations[1]).toMatchObject({
+        rung: 2,
+        notify: 'agency_supervisor',
+        dueAt: addDuration(new Date(completeBy), 'P1D').toISOString(),
+      });
+      expect(
+        recorded.notifications.filter((n) => n.event.type === 'task_escalated').map((n) => n.idempotencyKey),
+      ).toEqual([`${visitTask}:escalate:complete:1`, `${visitTask}:escalate:complete:2`]);
 
       const now = await env.currentTimeMs();
       await complete(env, visitTask, committee, {

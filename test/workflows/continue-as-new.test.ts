@@ -56,7 +56,11 @@ describe('a long-lived case', () => {
       const jointTask = await openTaskOf(env, childId, 'joint_assessment');
       const gradingTask = await openTaskOf(env, childId, 'risk_grading');
       await acceptAndComplete(env, jointTask, streetOffice, jointAssessment);
-      await acceptAndComplete(env, gradingTask, socialWorker, { kind: 'risk_grading', riskLevel: 'medium', recommendation: 'services' });
+      await acceptAndComplete(env, gradingTask, socialWorker, {
+        kind: 'risk_grading',
+        riskLevel: 'medium',
+        recommendation: 'services',
+      });
 
       const decided = await eventually(async () => {
         const s = await caseStatus(env, childId);
@@ -68,15 +72,24 @@ describe('a long-lived case', () => {
 
       // The same report again (redelivered after the boundary) is not applied twice; a new one is applied once.
       await caseHandle(env, childId).signal(reportFiledSignal, report('report-1', sub.receivedAt));
-      await caseHandle(env, childId).signal(reportFiledSignal, report('report-2', new Date(now + 60_000).toISOString()));
-      await caseHandle(env, childId).signal(reportFiledSignal, report('report-2', new Date(now + 60_000).toISOString()));
+      await caseHandle(env, childId).signal(
+        reportFiledSignal,
+        report('report-2', new Date(now + 60_000).toISOString()),
+      );
+      await caseHandle(env, childId).signal(
+        reportFiledSignal,
+        report('report-2', new Date(now + 60_000).toISOString()),
+      );
       const after = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.reports.map((r) => r.reportId)).toEqual(['report-1', 'report-2']);
         expect(s.openTasks.map((t) => t.kind)).toEqual(['police_response']);
         return s;
       });
-      expect(after.state.riskChanges.map((c) => [c.reason, c.to])).toEqual([['risk_grading', 'medium'], ['repeat_concern', 'high']]);
+      expect(after.state.riskChanges.map((c) => [c.reason, c.to])).toEqual([
+        ['risk_grading', 'medium'],
+        ['repeat_concern', 'high'],
+      ]);
       expect(after.state.tasks.map((t) => [t.kind, t.status])).toEqual([
         ['police_response', 'completed'],
         ['joint_assessment', 'completed'],

@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { detentionNoticeStatusQuery, detentionWorkflowId, type DetentionNoticeStatus } from '../../workflows/definitions';
+import {
+  detentionNoticeStatusQuery,
+  detentionWorkflowId,
+  type DetentionNoticeStatus,
+} from '../../workflows/definitions';
 import type { detentionNoticeWorkflow } from '../../workflows/detention.workflow';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
-import { acceptAndComplete, createHarness, eventually, maybeRecordHistory, taskStatus, withWorker, type Harness } from './harness';
+import {
+  acceptAndComplete,
+  createHarness,
+  eventually,
+  maybeRecordHistory,
+  taskStatus,
+  withWorker,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,25 +51,41 @@ describe('detention notices (CN 三(四))', () => {
       const [taskId] = status.openTaskIds;
       const task = await eventually(() => taskStatus(env, taskId));
       // The pack assigns the arrangement to the police substation, with the detaining police collaborating.
-      expect(task).toMatchObject({ kind: 'detention_care_arrangement', agencyId: testAgencies.police_substation, collaboratingAgencyIds: [testAgencies.police_station] });
+      expect(task).toMatchObject({
+        kind: 'detention_care_arrangement',
+        agencyId: testAgencies.police_substation,
+        collaboratingAgencyIds: [testAgencies.police_station],
+      });
 
       const now = await env.currentTimeMs();
-      await acceptAndComplete(env, taskId, { userId: 'officer-9', agencyId: testAgencies.police_substation }, {
-        kind: 'detention_care_arrangement',
-        arrangement: 'entrusted_to_relative',
-        caregiverName: 'Zhao Min',
-        handover: {
-          receiverName: 'Zhao Min',
-          receiverRole: 'relative',
-          relation: 'grandmother',
-          handedOverAt: new Date(now).toISOString(),
-          documentRef: 'HO-D-1',
-          childCanExpressView: false,
+      await acceptAndComplete(
+        env,
+        taskId,
+        { userId: 'officer-9', agencyId: testAgencies.police_substation },
+        {
+          kind: 'detention_care_arrangement',
+          arrangement: 'entrusted_to_relative',
+          caregiverName: 'Zhao Min',
+          handover: {
+            receiverName: 'Zhao Min',
+            receiverRole: 'relative',
+            relation: 'grandmother',
+            handedOverAt: new Date(now).toISOString(),
+            documentRef: 'HO-D-1',
+            childCanExpressView: false,
+          },
         },
-      });
+      );
       const result = await handle.result();
       expect(result.arrangements).toEqual([
-        { childId: 'child-a', taskId, result: expect.objectContaining({ status: 'completed', outcome: expect.objectContaining({ arrangement: 'entrusted_to_relative' }) }) },
+        {
+          childId: 'child-a',
+          taskId,
+          result: expect.objectContaining({
+            status: 'completed',
+            outcome: expect.objectContaining({ arrangement: 'entrusted_to_relative' }),
+          }),
+        },
       ]);
       await maybeRecordHistory(handle, 'detention-notice');
     });

@@ -5,7 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, subtractDuration } from '../../policies/duration';
-import { caseWorkflowId, declineTaskUpdate, reportFiledSignal, type CaseStatus, type FiledReport } from '../../workflows/definitions';
+import {
+  caseWorkflowId,
+  declineTaskUpdate,
+  reportFiledSignal,
+  type CaseStatus,
+  type FiledReport,
+} from '../../workflows/definitions';
 import type { caseWorkflow } from '../../workflows/case.workflow';
 import {
   InterventionRejection,
@@ -15,7 +21,20 @@ import {
   recordLegalStepUpdate,
 } from '../../workflows/intervention.definitions';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
-import { acceptAndComplete, caseHandle, caseStatus, createHarness, eventually, fileReport, maybeRecordHistory, openTaskOf, police, submission, withWorker, type Harness } from './harness';
+import {
+  acceptAndComplete,
+  caseHandle,
+  caseStatus,
+  createHarness,
+  eventually,
+  fileReport,
+  maybeRecordHistory,
+  openTaskOf,
+  police,
+  submission,
+  withWorker,
+  type Harness,
+} from './harness';
 import { actorFor, rejection, sleepPast, throughDecision } from './intervention.helpers';
 
 let h: Harness;
@@ -32,7 +51,8 @@ async function openCase(env: TestWorkflowEnvironment, taskQueue: string): Promis
   return childId;
 }
 
-const isoAgo = async (env: TestWorkflowEnvironment, duration: string) => subtractDuration(new Date(await env.currentTimeMs()), duration).toISOString();
+const isoAgo = async (env: TestWorkflowEnvironment, duration: string) =>
+  subtractDuration(new Date(await env.currentTimeMs()), duration).toISOString();
 const nowIso = async (env: TestWorkflowEnvironment) => new Date(await env.currentTimeMs()).toISOString();
 
 const petitions = (s: CaseStatus) => s.state.tasks.filter((t) => t.kind === 'guardianship_petition');
@@ -46,16 +66,26 @@ describe('the neglect clock (CN 四(四)3 ground (b))', () => {
         args: [{ actor: committee, since, evidenceRef: 'visit-record-3', childWithoutMeansOfLiving: true }],
       });
       const firesAt = addDuration(new Date(since), 'P6M').toISOString();
-      expect(recorded.neglect).toEqual([expect.objectContaining({ since, firesAt, clause: 'CN 四(四)3', evidenceRef: 'visit-record-3' })]);
+      expect(recorded.neglect).toEqual([
+        expect.objectContaining({ since, firesAt, clause: 'CN 四(四)3', evidenceRef: 'visit-record-3' }),
+      ]);
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.pendingClocks.find((c) => c.id === 'neglect')).toBeDefined();
         return s;
       });
       // The status shows the clock with its start, its end and the clause it enforces.
-      expect(status.pendingClocks.find((c) => c.id === 'neglect')).toEqual({ id: 'neglect', label: expect.any(String), clause: 'CN 四(四)3', startedAt: since, firesAt });
+      expect(status.pendingClocks.find((c) => c.id === 'neglect')).toEqual({
+        id: 'neglect',
+        label: expect.any(String),
+        clause: 'CN 四(四)3',
+        startedAt: since,
+        firesAt,
+      });
       // A second refusal while one is on the clock is rejected.
-      const twice = caseHandle(env, childId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: committee, since, evidenceRef: 'x', childWithoutMeansOfLiving: true }] });
+      const twice = caseHandle(env, childId).executeUpdate(recordGuardianRefusalUpdate, {
+        args: [{ actor: committee, since, evidenceRef: 'x', childWithoutMeansOfLiving: true }],
+      });
       expect((await rejection(twice)).type).toBe(InterventionRejection.NeglectClockRunning);
 
       await sleepPast(env, subtractDuration(new Date(firesAt), 'P1D').toISOString());
@@ -63,8 +93,17 @@ describe('the neglect clock (CN 四(四)3 ground (b))', () => {
       await sleepPast(env, firesAt);
       const petitionTask = await openTaskOf(env, childId, 'guardianship_petition');
       const after = await caseStatus(env, childId);
-      expect(after.openTasks.find((t) => t.taskId === petitionTask)).toMatchObject({ agencyId: testAgencies.civil_affairs, completeClause: 'CN 四(四)3' });
-      expect(after.state.intervention?.grounds).toEqual([expect.objectContaining({ ground: 'refused_duties_six_months', petitionTaskId: petitionTask, evidenceRef: 'visit-record-3' })]);
+      expect(after.openTasks.find((t) => t.taskId === petitionTask)).toMatchObject({
+        agencyId: testAgencies.civil_affairs,
+        completeClause: 'CN 四(四)3',
+      });
+      expect(after.state.intervention?.grounds).toEqual([
+        expect.objectContaining({
+          ground: 'refused_duties_six_months',
+          petitionTaskId: petitionTask,
+          evidenceRef: 'visit-record-3',
+        }),
+      ]);
       expect(after.state.intervention?.neglect[0].thresholdReachedAt).toBeDefined();
       expect(after.pendingClocks.find((c) => c.id === 'neglect')).toBeUndefined();
     });
@@ -74,14 +113,22 @@ describe('the neglect clock (CN 四(四)3 ground (b))', () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = await openCase(env, taskQueue);
       const handle = caseHandle(env, childId);
-      await handle.executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: committee, since: await nowIso(env), evidenceRef: 'ev-1', childWithoutMeansOfLiving: true }] });
+      await handle.executeUpdate(recordGuardianRefusalUpdate, {
+        args: [{ actor: committee, since: await nowIso(env), evidenceRef: 'ev-1', childWithoutMeansOfLiving: true }],
+      });
       await env.sleep('150 days');
       const resumedAt = await nowIso(env);
-      const resumed = await handle.executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: committee, at: resumedAt, evidenceRef: 'ev-resumed' }] });
+      const resumed = await handle.executeUpdate(recordGuardianResumedUpdate, {
+        args: [{ actor: committee, at: resumedAt, evidenceRef: 'ev-resumed' }],
+      });
       expect(resumed.neglect[0].end).toMatchObject({ reason: 'resumed', at: resumedAt, evidenceRef: 'ev-resumed' });
-      await eventually(async () => expect((await caseStatus(env, childId)).pendingClocks.find((c) => c.id === 'neglect')).toBeUndefined());
+      await eventually(async () =>
+        expect((await caseStatus(env, childId)).pendingClocks.find((c) => c.id === 'neglect')).toBeUndefined(),
+      );
       // Resuming twice makes no sense: nothing is on the clock.
-      const again = handle.executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: committee, at: resumedAt, evidenceRef: 'ev' }] });
+      const again = handle.executeUpdate(recordGuardianResumedUpdate, {
+        args: [{ actor: committee, at: resumedAt, evidenceRef: 'ev' }],
+      });
       expect((await rejection(again)).type).toBe(InterventionRejection.NeglectClockNotRunning);
 
       // Past the first refusal's 6 months: no petition, the clock had stopped.
@@ -89,7 +136,9 @@ describe('the neglect clock (CN 四(四)3 ground (b))', () => {
       expect(petitions(await caseStatus(env, childId))).toEqual([]);
 
       const restart = await nowIso(env);
-      await handle.executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: committee, since: restart, evidenceRef: 'ev-2', childWithoutMeansOfLiving: true }] });
+      await handle.executeUpdate(recordGuardianRefusalUpdate, {
+        args: [{ actor: committee, since: restart, evidenceRef: 'ev-2', childWithoutMeansOfLiving: true }],
+      });
       const clock = await eventually(async () => {
         const c = (await caseStatus(env, childId)).pendingClocks.find((k) => k.id === 'neglect');
         expect(c).toBeDefined();
@@ -113,12 +162,22 @@ describe('the neglect clock (CN 四(四)3 ground (b))', () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = await openCase(env, taskQueue);
       const handle = caseHandle(env, childId);
-      const early = handle.executeUpdate(recordHarmGroundUpdate, { args: [{ actor: committee, ground: 'refused_duties_six_months', evidenceRef: 'ev' }] });
+      const early = handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: committee, ground: 'refused_duties_six_months', evidenceRef: 'ev' }],
+      });
       expect((await rejection(early)).type).toBe(InterventionRejection.GroundNotMet);
-      await handle.executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: committee, since: await isoAgo(env, 'P7M'), evidenceRef: 'ev-1', childWithoutMeansOfLiving: false }] });
-      await eventually(async () => expect((await caseStatus(env, childId)).state.intervention?.neglect[0].thresholdReachedAt).toBeDefined());
+      await handle.executeUpdate(recordGuardianRefusalUpdate, {
+        args: [
+          { actor: committee, since: await isoAgo(env, 'P7M'), evidenceRef: 'ev-1', childWithoutMeansOfLiving: false },
+        ],
+      });
+      await eventually(async () =>
+        expect((await caseStatus(env, childId)).state.intervention?.neglect[0].thresholdReachedAt).toBeDefined(),
+      );
       expect(petitions(await caseStatus(env, childId))).toEqual([]);
-      await handle.executeUpdate(recordHarmGroundUpdate, { args: [{ actor: committee, ground: 'refused_duties_six_months', evidenceRef: 'no-income-proof' }] });
+      await handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: committee, ground: 'refused_duties_six_months', evidenceRef: 'no-income-proof' }],
+      });
       await openTaskOf(env, childId, 'guardianship_petition');
     });
   });
@@ -129,15 +188,31 @@ describe('revocation of guardianship (CN 四(四)3, FT 三(三)2(5))', () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = await openCase(env, taskQueue);
       const handle = caseHandle(env, childId);
-      await handle.executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: committee, since: await nowIso(env), evidenceRef: 'ev-1', childWithoutMeansOfLiving: true }] });
-      const nearRelative = handle.executeUpdate(recordHarmGroundUpdate, { args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-1', petitioner: 'near_relative' }] });
+      await handle.executeUpdate(recordGuardianRefusalUpdate, {
+        args: [{ actor: committee, since: await nowIso(env), evidenceRef: 'ev-1', childWithoutMeansOfLiving: true }],
+      });
+      const nearRelative = handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-1', petitioner: 'near_relative' }],
+      });
       expect((await rejection(nearRelative)).type).toBe(InterventionRejection.UnknownPetitioner);
 
-      const recorded = await handle.executeUpdate(recordHarmGroundUpdate, { args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-1' }] });
-      expect(recorded.grounds).toEqual([expect.objectContaining({ ground: 'serious_harm', petitionerAgencyId: testAgencies.civil_affairs, clause: 'CN 四(四)3' })]);
+      const recorded = await handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-1' }],
+      });
+      expect(recorded.grounds).toEqual([
+        expect.objectContaining({
+          ground: 'serious_harm',
+          petitionerAgencyId: testAgencies.civil_affairs,
+          clause: 'CN 四(四)3',
+        }),
+      ]);
       const petitionTask = await openTaskOf(env, childId, 'guardianship_petition');
       const civil = actorFor(testAgencies.civil_affairs);
-      await acceptAndComplete(env, petitionTask, civil, { kind: 'guardianship_petition', filedAt: await nowIso(env), courtRef: '(2026)沪0105民特1号' });
+      await acceptAndComplete(env, petitionTask, civil, {
+        kind: 'guardianship_petition',
+        filedAt: await nowIso(env),
+        courtRef: '(2026)沪0105民特1号',
+      });
 
       const hearingTask = await openTaskOf(env, childId, 'court_hearing');
       const during = await caseStatus(env, childId);
@@ -157,10 +232,19 @@ describe('revocation of guardianship (CN 四(四)3, FT 三(三)2(5))', () => {
         return s;
       });
       expect(after.state.intervention?.petitions).toEqual([
-        expect.objectContaining({ petitionTaskId: petitionTask, courtTaskId: hearingTask, courtRef: '(2026)沪0105民特1号', grounds: ['serious_harm'], decision: expect.objectContaining({ result: 'revoked', designatedAt }) }),
+        expect.objectContaining({
+          petitionTaskId: petitionTask,
+          courtTaskId: hearingTask,
+          courtRef: '(2026)沪0105民特1号',
+          grounds: ['serious_harm'],
+          decision: expect.objectContaining({ result: 'revoked', designatedAt }),
+        }),
       ]);
       // The old guardian's refusal stops counting once guardianship is revoked.
-      expect(after.state.intervention?.neglect[0].end).toMatchObject({ reason: 'guardianship_revoked', evidenceRef: 'judgment-1' });
+      expect(after.state.intervention?.neglect[0].end).toMatchObject({
+        reason: 'guardianship_revoked',
+        evidenceRef: 'judgment-1',
+      });
       expect(after.pendingClocks.find((c) => c.id === 'neglect')).toBeUndefined();
     });
   });
@@ -170,10 +254,18 @@ describe('a declined petition (FT 三(二)5 "one door")', () => {
   it('follows the petition to the agency the decliner names, and the court hearing opens from the new petition', async () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = await openCase(env, taskQueue);
-      await caseHandle(env, childId).executeUpdate(recordHarmGroundUpdate, { args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-2' }] });
+      await caseHandle(env, childId).executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-2' }],
+      });
       const first = await openTaskOf(env, childId, 'guardianship_petition');
       await env.client.workflow.getHandle(first).executeUpdate(declineTaskUpdate, {
-        args: [{ actor: actorFor(testAgencies.civil_affairs), reason: 'the committee knows the family and will petition', redirectToAgencyId: testAgencies.residents_committee }],
+        args: [
+          {
+            actor: actorFor(testAgencies.civil_affairs),
+            reason: 'the committee knows the family and will petition',
+            redirectToAgencyId: testAgencies.residents_committee,
+          },
+        ],
       });
       const second = await eventually(async () => {
         const s = await caseStatus(env, childId);
@@ -183,10 +275,16 @@ describe('a declined petition (FT 三(二)5 "one door")', () => {
         return open;
       });
       expect(second).toMatchObject({ agencyId: testAgencies.residents_committee });
-      await acceptAndComplete(env, second?.taskId ?? '', committee, { kind: 'guardianship_petition', filedAt: await nowIso(env), courtRef: 'court-ref-2' });
+      await acceptAndComplete(env, second?.taskId ?? '', committee, {
+        kind: 'guardianship_petition',
+        filedAt: await nowIso(env),
+        courtRef: 'court-ref-2',
+      });
       const hearing = await openTaskOf(env, childId, 'court_hearing');
       const { state } = await caseStatus(env, childId);
-      expect(state.intervention?.petitions).toEqual([expect.objectContaining({ petitionTaskId: second?.taskId, courtRef: 'court-ref-2', courtTaskId: hearing })]);
+      expect(state.intervention?.petitions).toEqual([
+        expect.objectContaining({ petitionTaskId: second?.taskId, courtRef: 'court-ref-2', courtTaskId: hearing }),
+      ]);
     });
   });
 });
@@ -196,13 +294,20 @@ describe('the legal ladder against a guardian (CN 四(四)3)', () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = await openCase(env, taskQueue);
       const handle = caseHandle(env, childId);
-      const step = async (s: 'criticism_education' | 'written_warning' | 'administrative_penalty' | 'judicial_transfer', evidenceRef = `ev-${s}`) =>
-        handle.executeUpdate(recordLegalStepUpdate, { args: [{ actor: police, step: s, evidenceRef, occurredAt: await nowIso(env) }] });
+      const step = async (
+        s: 'criticism_education' | 'written_warning' | 'administrative_penalty' | 'judicial_transfer',
+        evidenceRef = `ev-${s}`,
+      ) =>
+        handle.executeUpdate(recordLegalStepUpdate, {
+          args: [{ actor: police, step: s, evidenceRef, occurredAt: await nowIso(env) }],
+        });
 
       const penaltyFirst = await rejection(step('administrative_penalty'));
       expect(penaltyFirst.type).toBe(InterventionRejection.IllegalLegalStep);
       expect(penaltyFirst.message).toContain('written warning');
-      const unattended = handle.executeUpdate(recordHarmGroundUpdate, { args: [{ actor: police, ground: 'unattended_in_danger', evidenceRef: 'ev' }] });
+      const unattended = handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: police, ground: 'unattended_in_danger', evidenceRef: 'ev' }],
+      });
       expect((await rejection(unattended)).type).toBe(InterventionRejection.GroundNotMet);
       expect((await rejection(step('criticism_education', ' '))).type).toBe(InterventionRejection.InvalidCommand);
 
@@ -223,7 +328,9 @@ describe('the legal ladder against a guardian (CN 四(四)3)', () => {
       expect((await rejection(step('administrative_penalty'))).message).toContain('no further step');
 
       // Left in danger and unchanged after the education on record: the petition opens at once.
-      await handle.executeUpdate(recordHarmGroundUpdate, { args: [{ actor: police, ground: 'unattended_in_danger', evidenceRef: 'ev-danger' }] });
+      await handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: police, ground: 'unattended_in_danger', evidenceRef: 'ev-danger' }],
+      });
       await openTaskOf(env, childId, 'guardianship_petition');
     });
   });
@@ -235,7 +342,15 @@ describe('the guardian across continue-as-new and from the assessment', () => {
       const childId = `child-${randomUUID()}`;
       const workflowId = caseWorkflowId(childId);
       const sub = await submission(env, childId);
-      const report: FiledReport = { reportId: 'report-1', childId, reporter: sub.reporter, concerns: ['living_alone'], discoveredAt: sub.discoveredAt, reportedAt: sub.receivedAt, leftBehind: false };
+      const report: FiledReport = {
+        reportId: 'report-1',
+        childId,
+        reporter: sub.reporter,
+        concerns: ['living_alone'],
+        discoveredAt: sub.discoveredAt,
+        reportedAt: sub.receivedAt,
+        leftBehind: false,
+      };
       // A tiny history limit makes the case continue-as-new again and again while the clock runs.
       await env.client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
         workflowId,
@@ -247,14 +362,24 @@ describe('the guardian across continue-as-new and from the assessment', () => {
       await openTaskOf(env, childId, 'police_response');
       const since = await isoAgo(env, 'P5M');
       // An update that lands while a run hands over to the next is retried, as the API should.
-      await eventually(() => caseHandle(env, childId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: committee, since, evidenceRef: 'ev-1', childWithoutMeansOfLiving: true }] }));
-      await eventually(async () => caseHandle(env, childId).executeUpdate(recordLegalStepUpdate, { args: [{ actor: police, step: 'written_warning', evidenceRef: 'gaojieshu-1', occurredAt: await nowIso(env) }] }));
+      await eventually(() =>
+        caseHandle(env, childId).executeUpdate(recordGuardianRefusalUpdate, {
+          args: [{ actor: committee, since, evidenceRef: 'ev-1', childWithoutMeansOfLiving: true }],
+        }),
+      );
+      await eventually(async () =>
+        caseHandle(env, childId).executeUpdate(recordLegalStepUpdate, {
+          args: [{ actor: police, step: 'written_warning', evidenceRef: 'gaojieshu-1', occurredAt: await nowIso(env) }],
+        }),
+      );
       const firesAt = addDuration(new Date(since), 'P6M').toISOString();
       await sleepPast(env, firesAt);
       await openTaskOf(env, childId, 'guardianship_petition');
       const { state, nextLegalStep } = await caseStatus(env, childId);
       expect(state.runCount).toBeGreaterThan(1);
-      expect(state.intervention?.neglect).toEqual([expect.objectContaining({ since, firesAt, thresholdReachedAt: expect.any(String) })]);
+      expect(state.intervention?.neglect).toEqual([
+        expect.objectContaining({ since, firesAt, thresholdReachedAt: expect.any(String) }),
+      ]);
       expect(state.intervention?.legalSteps.map((s) => s.step)).toEqual(['written_warning']);
       expect(nextLegalStep).toBe('administrative_penalty');
     });
@@ -265,14 +390,25 @@ describe('the guardian across continue-as-new and from the assessment', () => {
       const childId = `child-${randomUUID()}`;
       await throughDecision(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'legal_measures' });
       const warningTask = await openTaskOf(env, childId, 'legal_warning');
-      expect((await caseStatus(env, childId)).openTasks.find((t) => t.taskId === warningTask)).toMatchObject({ agencyId: testAgencies.police_station });
-      await acceptAndComplete(env, warningTask, police, { kind: 'legal_warning', step: 'written_warning', issuedAt: await nowIso(env), evidenceRef: 'gaojieshu-7' });
+      expect((await caseStatus(env, childId)).openTasks.find((t) => t.taskId === warningTask)).toMatchObject({
+        agencyId: testAgencies.police_station,
+      });
+      await acceptAndComplete(env, warningTask, police, {
+        kind: 'legal_warning',
+        step: 'written_warning',
+        issuedAt: await nowIso(env),
+        evidenceRef: 'gaojieshu-7',
+      });
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.intervention?.legalSteps).toHaveLength(1);
         return s;
       });
-      expect(status.state.intervention?.legalSteps[0]).toMatchObject({ step: 'written_warning', evidenceRef: 'gaojieshu-7', taskId: warningTask });
+      expect(status.state.intervention?.legalSteps[0]).toMatchObject({
+        step: 'written_warning',
+        evidenceRef: 'gaojieshu-7',
+        taskId: warningTask,
+      });
       expect(status.nextLegalStep).toBe('administrative_penalty');
     });
   });

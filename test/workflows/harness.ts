@@ -54,8 +54,17 @@ export interface Recorded {
 
 export interface Activities extends ProjectionActivities, NotificationActivities, IntakeActivities {}
 
-export function createFakes(env: TestWorkflowEnvironment, taskQueue: string): { activities: Activities; recorded: Recorded } {
-  const recorded: Recorded = { caseProjections: [], taskProjections: [], audit: [], notifications: [], reports: new Map() };
+export function createFakes(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+): { activities: Activities; recorded: Recorded } {
+  const recorded: Recorded = {
+    caseProjections: [],
+    taskProjections: [],
+    audit: [],
+    notifications: [],
+    reports: new Map(),
+  };
   const auditKeys = new Set<string>();
   const notificationKeys = new Set<string>();
   const activities: Activities = {
@@ -145,7 +154,12 @@ export async function withWorker<T>({ bundle }: Harness, fn: (ctx: TestContext) 
     await registerSearchAttributes(env);
     const taskQueue = `q-${randomUUID()}`;
     const { activities, recorded } = createFakes(env, taskQueue);
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
     return await worker.runUntil(fn({ env, taskQueue, recorded }));
   } finally {
     await env.teardown();
@@ -180,7 +194,11 @@ export async function submission(
 }
 
 /** Files a report as the API does: starts the intake with the id derived from the idempotency key. */
-export async function fileReport(env: TestWorkflowEnvironment, taskQueue: string, report: ReportSubmission): Promise<IntakeResult> {
+export async function fileReport(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  report: ReportSubmission,
+): Promise<IntakeResult> {
   return env.client.workflow.execute<typeof intakeWorkflow>('intakeWorkflow', {
     workflowId: intakeWorkflowId(report.idempotencyKey),
     taskQueue,
@@ -236,11 +254,21 @@ export async function accept(env: TestWorkflowEnvironment, taskId: string, actor
   return env.client.workflow.getHandle(taskId).executeUpdate(acceptTaskUpdate, { args: [{ actor }] });
 }
 
-export async function complete(env: TestWorkflowEnvironment, taskId: string, actor: Actor, outcome: TaskOutcomeInput): Promise<TaskState> {
+export async function complete(
+  env: TestWorkflowEnvironment,
+  taskId: string,
+  actor: Actor,
+  outcome: TaskOutcomeInput,
+): Promise<TaskState> {
   return env.client.workflow.getHandle(taskId).executeUpdate(completeTaskUpdate, { args: [{ actor, outcome }] });
 }
 
-export async function acceptAndComplete(env: TestWorkflowEnvironment, taskId: string, actor: Actor, outcome: TaskOutcomeInput): Promise<TaskState> {
+export async function acceptAndComplete(
+  env: TestWorkflowEnvironment,
+  taskId: string,
+  actor: Actor,
+  outcome: TaskOutcomeInput,
+): Promise<TaskState> {
   await accept(env, taskId, actor);
   return complete(env, taskId, actor, outcome);
 }
@@ -280,5 +308,8 @@ export async function maybeRecordHistory(handle: WorkflowHandle, name: string): 
     enums: String,
     bytes: String,
   });
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ workflowId: handle.workflowId, history: json }, null, 1)}\n`);
+  writeFileSync(
+    join(dir, `${name}.json`),
+    `${JSON.stringify({ workflowId: handle.workflowId, history: json }, null, 1)}\n`,
+  );
 }

@@ -3,7 +3,18 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { addDuration } from '../../policies/duration';
 import { caseWorkflowId, intakeWorkflowId, reportFiledSignal, type FiledReport } from '../../workflows/definitions';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
-import { caseHandle, caseStatus, createHarness, eventually, fileReport, maybeRecordHistory, openTaskOf, submission, withWorker, type Harness } from './harness';
+import {
+  caseHandle,
+  caseStatus,
+  createHarness,
+  eventually,
+  fileReport,
+  maybeRecordHistory,
+  openTaskOf,
+  submission,
+  withWorker,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,7 +26,10 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
     await withWorker(h, async ({ env, taskQueue, recorded }) => {
       const childId = `child-${randomUUID()}`;
       // The fixture allows PT2H from discovery to report; this unit waited five hours.
-      const report = await submission(env, childId, { discoveredMinutesAgo: 300, reporter: { unitId: 'clinic-4', unitType: 'hospital' } });
+      const report = await submission(env, childId, {
+        discoveredMinutesAgo: 300,
+        reporter: { unitId: 'clinic-4', unitType: 'hospital' },
+      });
       const { reportId } = await fileReport(env, taskQueue, report);
 
       const status = await eventually(async () => {
@@ -56,10 +70,16 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = `child-${randomUUID()}`;
       const report = await submission(env, childId);
-      const intakeArgs = { workflowId: intakeWorkflowId(report.idempotencyKey), taskQueue, args: [{ submission: report, pack: testPolicyPack, agencies: testAgencies }] };
+      const intakeArgs = {
+        workflowId: intakeWorkflowId(report.idempotencyKey),
+        taskQueue,
+        args: [{ submission: report, pack: testPolicyPack, agencies: testAgencies }],
+      };
       const running = await env.client.workflow.start('intakeWorkflow', intakeArgs);
       // Submitted again while that intake runs: Temporal refuses a second start with the same id.
-      await expect(env.client.workflow.start('intakeWorkflow', intakeArgs)).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      await expect(env.client.workflow.start('intakeWorkflow', intakeArgs)).rejects.toBeInstanceOf(
+        WorkflowExecutionAlreadyStartedError,
+      );
       const first = await running.result();
       const caseRunId = (await caseHandle(env, childId).describe()).runId;
 
@@ -99,7 +119,14 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
       expect((await caseStatus(env, childId)).state.risk).toBe('low');
 
       await env.sleep('2 days');
-      const second = await fileReport(env, taskQueue, await submission(env, childId, { concerns: ['living_alone'], reporter: { unitId: 'committee-2', unitType: 'residents_committee' } }));
+      const second = await fileReport(
+        env,
+        taskQueue,
+        await submission(env, childId, {
+          concerns: ['living_alone'],
+          reporter: { unitId: 'committee-2', unitType: 'residents_committee' },
+        }),
+      );
       expect(second.caseWorkflowId).toBe(first.caseWorkflowId);
 
       const status = await eventually(async () => {
@@ -109,12 +136,20 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
       });
       expect(status.state.risk).toBe('medium');
       expect(status.state.riskChanges).toEqual([
-        expect.objectContaining({ from: 'low', to: 'medium', reason: 'repeat_concern', clause: testPolicyPack.deadlines.repeatConcernWindow.clause, reportId: second.reportId }),
+        expect.objectContaining({
+          from: 'low',
+          to: 'medium',
+          reason: 'repeat_concern',
+          clause: testPolicyPack.deadlines.repeatConcernWindow.clause,
+          reportId: second.reportId,
+        }),
       ]);
       // The running police response covers it: no second task, but the police are told.
       expect(status.openTasks.map((t) => t.taskId)).toEqual([policeTask]);
       await eventually(async () =>
-        expect(recorded.notifications.map((n) => n.idempotencyKey)).toContain(`${first.caseWorkflowId}:report-joined:${second.reportId}`),
+        expect(recorded.notifications.map((n) => n.idempotencyKey)).toContain(
+          `${first.caseWorkflowId}:report-joined:${second.reportId}`,
+        ),
       );
     });
   });

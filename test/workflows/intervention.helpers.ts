@@ -5,12 +5,38 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Actor, CaseStatus, CaseTaskSummary, NextStep, RiskLevel, TaskOutcomeInput } from '../../workflows/definitions';
+import type {
+  Actor,
+  CaseStatus,
+  CaseTaskSummary,
+  NextStep,
+  RiskLevel,
+  TaskOutcomeInput,
+} from '../../workflows/definitions';
 import type { Coordinator } from '../../workflows/intervention.definitions';
 import { testAgencies } from '../fixtures/policy-pack';
-import { accept, acceptAndComplete, caseStatus, complete, eventually, fileReport, jointAssessment, openTaskOf, police, policeOutcome, socialWorker, streetOffice, submission, taskStatus } from './harness';
+import {
+  accept,
+  acceptAndComplete,
+  caseStatus,
+  complete,
+  eventually,
+  fileReport,
+  jointAssessment,
+  openTaskOf,
+  police,
+  policeOutcome,
+  socialWorker,
+  streetOffice,
+  submission,
+  taskStatus,
+} from './harness';
 
-export const coordinator: Coordinator = { userId: 'coord-1', agencyId: testAgencies.street_office, role: 'street_coordinator' };
+export const coordinator: Coordinator = {
+  userId: 'coord-1',
+  agencyId: testAgencies.street_office,
+  role: 'street_coordinator',
+};
 
 export const actorFor = (agencyId: string): Actor => ({ userId: `user-of-${agencyId}`, agencyId });
 
@@ -40,7 +66,12 @@ export async function throughDecision(
 ): Promise<CaseStatus> {
   await fileReport(env, taskQueue, await submission(env, childId));
   const policeTask = await openTaskOf(env, childId, 'police_response');
-  await acceptAndComplete(env, policeTask, police, policeOutcome(await env.currentTimeMs(), { kind: 'remains_with_guardian' }));
+  await acceptAndComplete(
+    env,
+    policeTask,
+    police,
+    policeOutcome(await env.currentTimeMs(), { kind: 'remains_with_guardian' }),
+  );
   const jointTask = await openTaskOf(env, childId, 'joint_assessment');
   const gradingTask = await openTaskOf(env, childId, 'risk_grading');
   await acceptAndComplete(env, jointTask, streetOffice, { ...jointAssessment, guardianship } as TaskOutcomeInput);
@@ -68,9 +99,21 @@ export function outcomeFor(task: CaseTaskSummary, now: number): TaskOutcomeInput
     case 'legal_aid':
       return { kind: task.kind, startedAt: at, providedBy: task.agencyId, provided: `${task.kind} provided` };
     case 'psychological_support':
-      return { kind: 'psychological_support', startedAt: at, providedBy: task.agencyId, provided: 'weekly counselling', familyEducationGuidance: true };
+      return {
+        kind: 'psychological_support',
+        startedAt: at,
+        providedBy: task.agencyId,
+        provided: 'weekly counselling',
+        familyEducationGuidance: true,
+      };
     case 'monitoring_visit':
-      return { kind: 'monitoring_visit', visitedAt: at, childSeen: true, guardianshipArrangementAdequate: true, newConcern: false };
+      return {
+        kind: 'monitoring_visit',
+        visitedAt: at,
+        childSeen: true,
+        guardianshipArrangementAdequate: true,
+        newConcern: false,
+      };
     case 'follow_up_visit':
       return { kind: 'follow_up_visit', visitedAt: at, childSeen: true, newConcern: false };
     case 'later_assessment':
@@ -81,7 +124,11 @@ export function outcomeFor(task: CaseTaskSummary, now: number): TaskOutcomeInput
 }
 
 /** Accepts and completes every open task of the given kinds (all open tasks by default), as the owning agency. */
-export async function completeOpenTasks(env: TestWorkflowEnvironment, childId: string, kinds?: string[]): Promise<void> {
+export async function completeOpenTasks(
+  env: TestWorkflowEnvironment,
+  childId: string,
+  kinds?: string[],
+): Promise<void> {
   const { openTasks } = await caseStatus(env, childId);
   const now = await env.currentTimeMs();
   for (const task of openTasks.filter((t) => !kinds || kinds.includes(t.kind))) {

@@ -35,7 +35,14 @@ import {
   withWorker,
   type Harness,
 } from './harness';
-import { actorFor, completeOpenTasks, coordinator, rejection, sleepPast, throughDecision } from './intervention.helpers';
+import {
+  actorFor,
+  completeOpenTasks,
+  coordinator,
+  rejection,
+  sleepPast,
+  throughDecision,
+} from './intervention.helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 let h: Harness;
@@ -81,20 +88,38 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         expect(s.state.stage).toBe('temporary_guardianship_pending');
         return s;
       });
-      expect(pending.openTasks.find((t) => t.taskId === placementTask)).toMatchObject({ agencyId: testAgencies.street_office });
+      expect(pending.openTasks.find((t) => t.taskId === placementTask)).toMatchObject({
+        agencyId: testAgencies.street_office,
+      });
 
       const placedAt = new Date(await env.currentTimeMs()).toISOString();
       await accept(env, placementTask, streetOffice);
       // CN 四(三): the site must be matched to the child's school too; an empty reason is rejected.
-      await expect(complete(env, placementTask, streetOffice, { kind: 'short_term_placement', placedAt, siteAgencyId: 'care-site-1', fit: { ...fit, school: '' } })).rejects.toThrow(
-        WorkflowUpdateFailedError,
-      );
-      await complete(env, placementTask, streetOffice, { kind: 'short_term_placement', placedAt, siteAgencyId: 'care-site-1', fit });
+      await expect(
+        complete(env, placementTask, streetOffice, {
+          kind: 'short_term_placement',
+          placedAt,
+          siteAgencyId: 'care-site-1',
+          fit: { ...fit, school: '' },
+        }),
+      ).rejects.toThrow(WorkflowUpdateFailedError);
+      await complete(env, placementTask, streetOffice, {
+        kind: 'short_term_placement',
+        placedAt,
+        siteAgencyId: 'care-site-1',
+        fit,
+      });
 
       const { status, placement } = await runningPlacement(env, childId, 'short_term');
       const endsAt = addDuration(new Date(placedAt), 'P1M').toISOString();
       expect(status.state.stage).toBe('short_term_guardianship');
-      expect(status.pendingClocks).toContainEqual({ id: `${placement.placementId}:end`, label: expect.any(String), clause: 'CN 四(三)', startedAt: placedAt, firesAt: endsAt });
+      expect(status.pendingClocks).toContainEqual({
+        id: `${placement.placementId}:end`,
+        label: expect.any(String),
+        clause: 'CN 四(三)',
+        startedAt: placedAt,
+        firesAt: endsAt,
+      });
       // CN 四(四): services during placement, each an agency task with its own deadline.
       const services = await eventually(async () => {
         const s = await caseStatus(env, childId);
@@ -120,16 +145,28 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         expect(p?.capReachedAt).toBeDefined();
         return s;
       });
-      expect(atCap.pendingClocks).toContainEqual(expect.objectContaining({ id: `${placement.placementId}:overrun`, clause: 'CN 四(三)', startedAt: endsAt }));
+      expect(atCap.pendingClocks).toContainEqual(
+        expect.objectContaining({ id: `${placement.placementId}:overrun`, clause: 'CN 四(三)', startedAt: endsAt }),
+      );
 
       await placementHandle(env, placement.placementId).executeUpdate(recordPlacementDecisionUpdate, {
-        args: [{ actor: streetOffice, decision: { kind: 'return_home', assessmentRef: 'home-assessment-1' }, reason: 'parents back from work' }],
+        args: [
+          {
+            actor: streetOffice,
+            decision: { kind: 'return_home', assessmentRef: 'home-assessment-1' },
+            reason: 'parents back from work',
+          },
+        ],
       });
       // CN 五(一), FT 三(三)4: follow-up visits and a later-stage assessment report by the social-work agency.
       const followUp = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.stage).toBe('follow_up');
-        expect(s.openTasks.filter((t) => t.kind === 'follow_up_visit' || t.kind === 'later_assessment').map((t) => [t.kind, t.agencyId])).toEqual([
+        expect(
+          s.openTasks
+            .filter((t) => t.kind === 'follow_up_visit' || t.kind === 'later_assessment')
+            .map((t) => [t.kind, t.agencyId]),
+        ).toEqual([
           ['follow_up_visit', testAgencies.social_work],
           ['later_assessment', testAgencies.social_work],
         ]);
@@ -138,15 +175,21 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
       expect(followUp.pendingClocks.some((c) => c.id.startsWith(placement.placementId))).toBe(false);
 
       // Closing needs a coordinator, a reason, and nothing left open.
-      const closeWith = (approver: Coordinator, reason: string) => caseHandle(env, childId).executeUpdate(approveClosureUpdate, { args: [{ approver, reason }] });
-      expect((await rejection(closeWith(coordinator, 'child safe at home'))).type).toBe(InterventionRejection.CaseNotClosable);
+      const closeWith = (approver: Coordinator, reason: string) =>
+        caseHandle(env, childId).executeUpdate(approveClosureUpdate, { args: [{ approver, reason }] });
+      expect((await rejection(closeWith(coordinator, 'child safe at home'))).type).toBe(
+        InterventionRejection.CaseNotClosable,
+      );
       await completeOpenTasks(env, childId);
       await eventually(async () => expect((await caseStatus(env, childId)).openTasks).toEqual([]));
       const staff = { ...streetOffice, role: 'agency_staff' } as unknown as Coordinator; // a role the API should never send
       expect((await rejection(closeWith(staff, 'child safe at home'))).type).toBe(InterventionRejection.NotCoordinator);
       expect((await rejection(closeWith(coordinator, ''))).type).toBe(InterventionRejection.InvalidCommand);
       const closed = await closeWith(coordinator, 'later-stage report recommends closing; child safe at home');
-      expect(closed.closure).toMatchObject({ approvedBy: coordinator, reason: 'later-stage report recommends closing; child safe at home' });
+      expect(closed.closure).toMatchObject({
+        approvedBy: coordinator,
+        reason: 'later-stage report recommends closing; child safe at home',
+      });
       const final = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.stage).toBe('closed');
@@ -160,41 +203,83 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
   it('moves to medium/long-term only with the police certificate, searches in parallel and opens a return assessment when a guardian is found', async () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = `child-${randomUUID()}`;
-      await throughDecision(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'temporary_guardianship' }, 'missing');
+      await throughDecision(
+        env,
+        taskQueue,
+        childId,
+        { riskLevel: 'high', recommendation: 'temporary_guardianship' },
+        'missing',
+      );
       const placementTask = await openTaskOf(env, childId, 'short_term_placement');
       const placedAt = new Date(await env.currentTimeMs()).toISOString();
-      await acceptAndComplete(env, placementTask, streetOffice, { kind: 'short_term_placement', placedAt, siteAgencyId: 'care-site-1', fit });
+      await acceptAndComplete(env, placementTask, streetOffice, {
+        kind: 'short_term_placement',
+        placedAt,
+        siteAgencyId: 'care-site-1',
+        fit,
+      });
       const { placement } = await runningPlacement(env, childId, 'short_term');
       const shortTerm = placementHandle(env, placement.placementId);
       const move = { actor: streetOffice, decision: { kind: 'move_to_long_term' as const } };
-      expect((await rejection(shortTerm.executeUpdate(recordPlacementDecisionUpdate, { args: [move] }))).type).toBe(InterventionRejection.NoPoliceCertificate);
+      expect((await rejection(shortTerm.executeUpdate(recordPlacementDecisionUpdate, { args: [move] }))).type).toBe(
+        InterventionRejection.NoPoliceCertificate,
+      );
 
       // Parents unknown: the police search, and certify in writing that it failed.
       const policeSearch = await openTaskOf(env, childId, 'guardian_search');
-      const searchAgency = (await caseStatus(env, childId)).openTasks.find((t) => t.taskId === policeSearch)?.agencyId ?? '';
+      const searchAgency =
+        (await caseStatus(env, childId)).openTasks.find((t) => t.taskId === policeSearch)?.agencyId ?? '';
       expect(searchAgency).toBe(testAgencies.police_station);
-      await acceptAndComplete(env, policeSearch, police, { kind: 'guardian_search', searchedUntil: placedAt, found: false, certificateRef: 'police-cert-9' });
-      await eventually(async () => expect((await shortTerm.query(placementStatusQuery)).policeCertificate).toMatchObject({ certificateRef: 'police-cert-9', taskId: policeSearch }));
+      await acceptAndComplete(env, policeSearch, police, {
+        kind: 'guardian_search',
+        searchedUntil: placedAt,
+        found: false,
+        certificateRef: 'police-cert-9',
+      });
+      await eventually(async () =>
+        expect((await shortTerm.query(placementStatusQuery)).policeCertificate).toMatchObject({
+          certificateRef: 'police-cert-9',
+          taskId: policeSearch,
+        }),
+      );
       await shortTerm.executeUpdate(recordPlacementDecisionUpdate, { args: [move] });
 
       const longTask = await openTaskOf(env, childId, 'long_term_placement');
       const civil = actorFor(testAgencies.civil_affairs);
       const longPlacedAt = new Date(await env.currentTimeMs()).toISOString();
-      await acceptAndComplete(env, longTask, civil, { kind: 'long_term_placement', placedAt: longPlacedAt, institutionAgencyId: 'welfare-home-1' });
+      await acceptAndComplete(env, longTask, civil, {
+        kind: 'long_term_placement',
+        placedAt: longPlacedAt,
+        institutionAgencyId: 'welfare-home-1',
+      });
       const { status, placement: longTerm } = await runningPlacement(env, childId, 'long_term');
       expect(status.state.stage).toBe('long_term_guardianship');
       expect(longTerm.policeCertificate).toMatchObject({ certificateRef: 'police-cert-9' });
-      expect(status.pendingClocks).toContainEqual(expect.objectContaining({ id: `${longTerm.placementId}:end`, clause: 'CN 四(三)', startedAt: longPlacedAt, firesAt: addDuration(new Date(longPlacedAt), 'P6M').toISOString() }));
+      expect(status.pendingClocks).toContainEqual(
+        expect.objectContaining({
+          id: `${longTerm.placementId}:end`,
+          clause: 'CN 四(三)',
+          startedAt: longPlacedAt,
+          firesAt: addDuration(new Date(longPlacedAt), 'P6M').toISOString(),
+        }),
+      );
       // CN 四(三): civil affairs, the court and the police keep searching, in parallel.
       const searches = await eventually(async () => {
         const open = (await caseStatus(env, childId)).openTasks.filter((t) => t.kind === 'guardian_search');
-        expect(open.map((t) => t.agencyId).sort()).toEqual([testAgencies.civil_affairs, testAgencies.court, testAgencies.police_station].sort());
+        expect(open.map((t) => t.agencyId).sort()).toEqual(
+          [testAgencies.civil_affairs, testAgencies.court, testAgencies.police_station].sort(),
+        );
         return open;
       });
 
       await env.sleep('20 days');
       const courtSearch = searches.find((t) => t.agencyId === testAgencies.court)?.taskId ?? '';
-      await acceptAndComplete(env, courtSearch, actorFor(testAgencies.court), { kind: 'guardian_search', searchedUntil: new Date(await env.currentTimeMs()).toISOString(), found: true, guardianRef: 'father-located-1' });
+      await acceptAndComplete(env, courtSearch, actorFor(testAgencies.court), {
+        kind: 'guardian_search',
+        searchedUntil: new Date(await env.currentTimeMs()).toISOString(),
+        found: true,
+        guardianRef: 'father-located-1',
+      });
       const found = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.intervention?.guardianSearch.returnAssessmentTaskId).toBeDefined();
@@ -202,7 +287,10 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
       });
       expect(found.state.intervention?.guardianSearch).toMatchObject({ foundByTaskId: courtSearch });
       const returnAssessment = found.state.intervention?.guardianSearch.returnAssessmentTaskId ?? '';
-      expect(found.openTasks.find((t) => t.taskId === returnAssessment)).toMatchObject({ kind: 'joint_assessment', agencyId: testAgencies.street_office });
+      expect(found.openTasks.find((t) => t.taskId === returnAssessment)).toMatchObject({
+        kind: 'joint_assessment',
+        agencyId: testAgencies.street_office,
+      });
       await acceptAndComplete(env, returnAssessment, streetOffice, {
         kind: 'joint_assessment',
         ageYears: 9,
@@ -224,7 +312,13 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         args: [{ actor: civil, decision: { kind: 'return_home', assessmentRef: returnAssessment } }],
       });
       await openTaskOf(env, childId, 'follow_up_visit');
-      expect((await caseStatus(env, childId)).state.intervention?.placements.map((p) => [p.term, p.status, p.decision?.kind])).toEqual([
+      expect(
+        (await caseStatus(env, childId)).state.intervention?.placements.map((p) => [
+          p.term,
+          p.status,
+          p.decision?.kind,
+        ]),
+      ).toEqual([
         ['short_term', 'ended', 'move_to_long_term'],
         ['long_term', 'ended', 'return_home'],
       ]);
@@ -236,35 +330,81 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
       const childId = `child-${randomUUID()}`;
       await fileReport(env, taskQueue, await submission(env, childId));
       const policeTask = await openTaskOf(env, childId, 'police_response');
-      await acceptAndComplete(env, policeTask, police, policeOutcome(await env.currentTimeMs(), { kind: 'nobody_can_take', reason: 'parents registered in Anhui, unreachable' }));
+      await acceptAndComplete(
+        env,
+        policeTask,
+        police,
+        policeOutcome(await env.currentTimeMs(), {
+          kind: 'nobody_can_take',
+          reason: 'parents registered in Anhui, unreachable',
+        }),
+      );
       const urgent = await openTaskOf(env, childId, 'urgent_placement');
       const placedAt = new Date(await env.currentTimeMs()).toISOString();
-      await acceptAndComplete(env, urgent, streetOffice, { kind: 'urgent_placement', placedAt, siteType: 'temporary_care_site', siteAgencyId: 'care-site-1' });
+      await acceptAndComplete(env, urgent, streetOffice, {
+        kind: 'urgent_placement',
+        placedAt,
+        siteType: 'temporary_care_site',
+        siteAgencyId: 'care-site-1',
+      });
 
       // The urgent placement starts short-term guardianship: its cap counts from the placement, beside the assessment.
       const { status, placement } = await runningPlacement(env, childId, 'short_term', 'assessment');
-      expect(status.pendingClocks).toContainEqual(expect.objectContaining({ id: `${placement.placementId}:end`, startedAt: placedAt, firesAt: addDuration(new Date(placedAt), 'P1M').toISOString() }));
+      expect(status.pendingClocks).toContainEqual(
+        expect.objectContaining({
+          id: `${placement.placementId}:end`,
+          startedAt: placedAt,
+          firesAt: addDuration(new Date(placedAt), 'P1M').toISOString(),
+        }),
+      );
       await openTaskOf(env, childId, 'joint_assessment');
 
       await placementHandle(env, placement.placementId).executeUpdate(recordPlacementDecisionUpdate, {
-        args: [{ actor: streetOffice, decision: { kind: 'escort_to_registration_place', registrationPlace: 'Fuyang, Anhui' } }],
+        args: [
+          {
+            actor: streetOffice,
+            decision: { kind: 'escort_to_registration_place', registrationPlace: 'Fuyang, Anhui' },
+          },
+        ],
       });
       const escortTask = await openTaskOf(env, childId, 'escort_to_registration_place');
       const escortStatus = await caseStatus(env, childId);
-      expect(escortStatus.openTasks.find((t) => t.taskId === escortTask)).toMatchObject({ agencyId: testAgencies.civil_affairs });
-      await completeOpenTasks(env, childId, ['joint_assessment', 'risk_grading', 'guardian_search', 'daily_care', 'schooling', 'psychological_support', 'medical_care', 'legal_aid']);
+      expect(escortStatus.openTasks.find((t) => t.taskId === escortTask)).toMatchObject({
+        agencyId: testAgencies.civil_affairs,
+      });
+      await completeOpenTasks(env, childId, [
+        'joint_assessment',
+        'risk_grading',
+        'guardian_search',
+        'daily_care',
+        'schooling',
+        'psychological_support',
+        'medical_care',
+        'legal_aid',
+      ]);
       await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('escort'));
-      const early = caseHandle(env, childId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator, reason: 'child returned to registration place' }] });
+      const early = caseHandle(env, childId).executeUpdate(approveClosureUpdate, {
+        args: [{ approver: coordinator, reason: 'child returned to registration place' }],
+      });
       const refused = await rejection(early);
       expect(refused.type).toBe(InterventionRejection.CaseNotClosable);
       expect(refused.message).toContain('confirms the handover');
 
       const civil = actorFor(testAgencies.civil_affairs);
       const now = new Date(await env.currentTimeMs()).toISOString();
-      const handover = { receivingOffice: 'Fuyang civil affairs bureau', receiverName: 'Officer Wang', handedOverAt: now, documentRef: 'handover-1' };
+      const handover = {
+        receivingOffice: 'Fuyang civil affairs bureau',
+        receiverName: 'Officer Wang',
+        handedOverAt: now,
+        documentRef: 'handover-1',
+      };
       await accept(env, escortTask, civil);
       // Deliberately incomplete: the schema requires the receiving office's confirmation.
-      const withoutConfirmation = complete(env, escortTask, civil, { kind: 'escort_to_registration_place', registrationPlace: 'Fuyang, Anhui', handover } as never);
+      const withoutConfirmation = complete(env, escortTask, civil, {
+        kind: 'escort_to_registration_place',
+        registrationPlace: 'Fuyang, Anhui',
+        handover,
+      } as never);
       await expect(withoutConfirmation).rejects.toThrow(WorkflowUpdateFailedError);
       await complete(env, escortTask, civil, {
         kind: 'escort_to_registration_place',
@@ -272,8 +412,14 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         handover,
         confirmation: { confirmedAt: now, reference: 'fuyang-receipt-77' },
       });
-      await eventually(async () => expect((await caseStatus(env, childId)).state.intervention?.escort).toMatchObject({ confirmationRef: 'fuyang-receipt-77' }));
-      await caseHandle(env, childId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator, reason: 'handed to Fuyang civil affairs, receipt fuyang-receipt-77' }] });
+      await eventually(async () =>
+        expect((await caseStatus(env, childId)).state.intervention?.escort).toMatchObject({
+          confirmationRef: 'fuyang-receipt-77',
+        }),
+      );
+      await caseHandle(env, childId).executeUpdate(approveClosureUpdate, {
+        args: [{ approver: coordinator, reason: 'handed to Fuyang civil affairs, receipt fuyang-receipt-77' }],
+      });
       await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('closed'));
     });
   });
@@ -282,9 +428,13 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = `child-${randomUUID()}`;
       await throughDecision(env, taskQueue, childId, { riskLevel: 'medium', recommendation: 'services' });
-      const bad = caseHandle(env, childId).executeUpdate(requestServicesUpdate, { args: [{ actor: coordinator, services: ['haircut' as never] }] });
+      const bad = caseHandle(env, childId).executeUpdate(requestServicesUpdate, {
+        args: [{ actor: coordinator, services: ['haircut' as never] }],
+      });
       expect((await rejection(bad)).type).toBe(InterventionRejection.InvalidCommand);
-      await caseHandle(env, childId).executeUpdate(requestServicesUpdate, { args: [{ actor: coordinator, services: ['psychological_support', 'legal_aid'] }] });
+      await caseHandle(env, childId).executeUpdate(requestServicesUpdate, {
+        args: [{ actor: coordinator, services: ['psychological_support', 'legal_aid'] }],
+      });
       await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.openTasks.map((t) => t.kind).sort()).toEqual(['legal_aid', 'psychological_support']);

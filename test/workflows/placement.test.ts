@@ -22,14 +22,26 @@ import {
 } from '../../workflows/intervention.definitions';
 import type { placementWorkflow } from '../../workflows/placement.workflow';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
-import { createHarness, eventually, maybeRecordHistory, police, streetOffice, withWorker, type Harness } from './harness';
+import {
+  createHarness,
+  eventually,
+  maybeRecordHistory,
+  police,
+  streetOffice,
+  withWorker,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
 });
 
-const coordinator: Coordinator = { userId: 'coord-1', agencyId: 'agency-district-office', role: 'district_coordinator' };
+const coordinator: Coordinator = {
+  userId: 'coord-1',
+  agencyId: 'agency-district-office',
+  role: 'district_coordinator',
+};
 const civilAffairs = { userId: 'civil-1', agencyId: testAgencies.civil_affairs };
 
 async function startPlacement(
@@ -93,7 +105,12 @@ describe('a short-term temporary guardianship placement (CN 四(三))', () => {
       const remindAt = subtractDuration(new Date(endsAt), 'P7D').toISOString();
       expect(started).toMatchObject({ status: 'running', endsAt, clause: 'CN 四(三)' });
       expect(started.clocks).toEqual([
-        expect.objectContaining({ id: `${handle.workflowId}:end`, clause: 'CN 四(三)', startedAt: started.startedAt, firesAt: endsAt }),
+        expect.objectContaining({
+          id: `${handle.workflowId}:end`,
+          clause: 'CN 四(三)',
+          startedAt: started.startedAt,
+          firesAt: endsAt,
+        }),
         expect.objectContaining({ id: `${handle.workflowId}:reminder`, clause: 'CN 四(三)', firesAt: remindAt }),
       ]);
 
@@ -115,7 +132,9 @@ describe('a short-term temporary guardianship placement (CN 四(三))', () => {
       expect(atCap.status).toBe('running');
       expect(atCap.overruns).toEqual([]);
       const firstOverrun = addDuration(new Date(endsAt), 'P1D').toISOString();
-      expect(atCap.clocks).toContainEqual(expect.objectContaining({ id: `${handle.workflowId}:overrun`, startedAt: endsAt, firesAt: firstOverrun }));
+      expect(atCap.clocks).toContainEqual(
+        expect.objectContaining({ id: `${handle.workflowId}:overrun`, startedAt: endsAt, firesAt: firstOverrun }),
+      );
 
       await env.sleep('1 day');
       await env.sleep('1 day');
@@ -134,12 +153,28 @@ describe('a short-term temporary guardianship placement (CN 四(三))', () => {
         `${handle.workflowId}:overrun:0:1`,
         `${handle.workflowId}:overrun:0:2`,
       ]);
-      expect(recorded.notifications.at(-1)?.event).toMatchObject({ type: 'task_escalated', kind: 'short_term_placement', rung: 2, target: 'district_coordinator', clause: 'CN 四(三)', deadline: endsAt });
+      expect(recorded.notifications.at(-1)?.event).toMatchObject({
+        type: 'task_escalated',
+        kind: 'short_term_placement',
+        rung: 2,
+        target: 'district_coordinator',
+        clause: 'CN 四(三)',
+        deadline: endsAt,
+      });
 
       const decided = await handle.executeUpdate(recordPlacementDecisionUpdate, {
-        args: [{ actor: streetOffice, decision: { kind: 'return_home', assessmentRef: 'assessment-7' }, reason: 'family situation assessed as safe' }],
+        args: [
+          {
+            actor: streetOffice,
+            decision: { kind: 'return_home', assessmentRef: 'assessment-7' },
+            reason: 'family situation assessed as safe',
+          },
+        ],
       });
-      expect(decided).toMatchObject({ status: 'ended', decision: { kind: 'return_home', assessmentRef: 'assessment-7', decidedBy: streetOffice } });
+      expect(decided).toMatchObject({
+        status: 'ended',
+        decision: { kind: 'return_home', assessmentRef: 'assessment-7', decidedBy: streetOffice },
+      });
       const result = await handle.result();
       expect(result.clocks).toEqual([]);
       expect(result.overruns).toHaveLength(2);
@@ -155,32 +190,64 @@ describe('a short-term temporary guardianship placement (CN 四(三))', () => {
       await eventually(async () => expect((await placementStatus(handle)).capReachedAt).toBeDefined());
 
       const staff = { ...coordinator, role: 'agency_staff' } as unknown as Coordinator; // a role the API should never send
-      expect((await rejection(handle.executeUpdate(approveExtensionUpdate, { args: [{ approver: staff, reason: 'school term', extendBy: 'P14D' }] }))).type).toBe(
-        InterventionRejection.NotCoordinator,
-      );
-      expect((await rejection(handle.executeUpdate(approveExtensionUpdate, { args: [{ approver: coordinator, reason: ' ', extendBy: 'P14D' }] }))).type).toBe(
-        InterventionRejection.InvalidCommand,
-      );
-      expect((await rejection(handle.executeUpdate(approveExtensionUpdate, { args: [{ approver: coordinator, reason: 'exams', extendBy: '14 days' }] }))).type).toBe(
-        InterventionRejection.InvalidCommand,
-      );
+      expect(
+        (
+          await rejection(
+            handle.executeUpdate(approveExtensionUpdate, {
+              args: [{ approver: staff, reason: 'school term', extendBy: 'P14D' }],
+            }),
+          )
+        ).type,
+      ).toBe(InterventionRejection.NotCoordinator);
+      expect(
+        (
+          await rejection(
+            handle.executeUpdate(approveExtensionUpdate, {
+              args: [{ approver: coordinator, reason: ' ', extendBy: 'P14D' }],
+            }),
+          )
+        ).type,
+      ).toBe(InterventionRejection.InvalidCommand);
+      expect(
+        (
+          await rejection(
+            handle.executeUpdate(approveExtensionUpdate, {
+              args: [{ approver: coordinator, reason: 'exams', extendBy: '14 days' }],
+            }),
+          )
+        ).type,
+      ).toBe(InterventionRejection.InvalidCommand);
 
       const extended = await handle.executeUpdate(approveExtensionUpdate, {
-        args: [{ approver: coordinator, reason: 'the child sits end-of-term exams at the local school', extendBy: 'P14D' }],
+        args: [
+          { approver: coordinator, reason: 'the child sits end-of-term exams at the local school', extendBy: 'P14D' },
+        ],
       });
       const newEnd = addDuration(new Date(endsAt), 'P14D').toISOString();
       expect(extended).toMatchObject({ status: 'running', endsAt: newEnd });
       expect(extended.capReachedAt).toBeUndefined();
       expect(extended.extensions).toEqual([
-        expect.objectContaining({ approvedBy: coordinator, reason: 'the child sits end-of-term exams at the local school', previousEndsAt: endsAt, endsAt: newEnd }),
+        expect.objectContaining({
+          approvedBy: coordinator,
+          reason: 'the child sits end-of-term exams at the local school',
+          previousEndsAt: endsAt,
+          endsAt: newEnd,
+        }),
       ]);
-      const clocks = (await eventually(async () => {
-        const s = await placementStatus(handle);
-        expect(s.clocks.find((c) => c.id.endsWith(':overrun'))).toBeUndefined();
-        return s;
-      })).clocks;
+      const clocks = (
+        await eventually(async () => {
+          const s = await placementStatus(handle);
+          expect(s.clocks.find((c) => c.id.endsWith(':overrun'))).toBeUndefined();
+          return s;
+        })
+      ).clocks;
       expect(clocks).toContainEqual(expect.objectContaining({ id: `${handle.workflowId}:end`, firesAt: newEnd }));
-      expect(clocks).toContainEqual(expect.objectContaining({ id: `${handle.workflowId}:reminder`, firesAt: subtractDuration(new Date(newEnd), 'P7D').toISOString() }));
+      expect(clocks).toContainEqual(
+        expect.objectContaining({
+          id: `${handle.workflowId}:reminder`,
+          firesAt: subtractDuration(new Date(newEnd), 'P7D').toISOString(),
+        }),
+      );
 
       // No overrun escalation while the extension runs; the new end reminds, then requires a decision again.
       await sleepPast(env, newEnd);
@@ -197,7 +264,9 @@ describe('a short-term temporary guardianship placement (CN 四(三))', () => {
         `${handle.workflowId}:remind:1:P7D`,
         `${handle.workflowId}:end:1`,
       ]);
-      await handle.executeUpdate(recordPlacementDecisionUpdate, { args: [{ actor: streetOffice, decision: { kind: 'return_home', assessmentRef: 'assessment-9' } }] });
+      await handle.executeUpdate(recordPlacementDecisionUpdate, {
+        args: [{ actor: streetOffice, decision: { kind: 'return_home', assessmentRef: 'assessment-9' } }],
+      });
       expect((await handle.result()).extensions).toHaveLength(1);
     });
   });
@@ -212,10 +281,14 @@ describe('a short-term temporary guardianship placement (CN 四(三))', () => {
       expect(refused.type).toBe(InterventionRejection.NoPoliceCertificate);
       expect(refused.message).toContain('CN 四(三)');
       const now = new Date(await env.currentTimeMs()).toISOString();
-      const byStreetOffice = handle.executeUpdate(recordPoliceCertificateUpdate, { args: [{ actor: streetOffice, certificateRef: 'cert-1', issuedAt: now }] });
+      const byStreetOffice = handle.executeUpdate(recordPoliceCertificateUpdate, {
+        args: [{ actor: streetOffice, certificateRef: 'cert-1', issuedAt: now }],
+      });
       expect((await rejection(byStreetOffice)).type).toBe(InterventionRejection.WrongAgency);
 
-      const certified = await handle.executeUpdate(recordPoliceCertificateUpdate, { args: [{ actor: police, certificateRef: 'cert-1', issuedAt: now }] });
+      const certified = await handle.executeUpdate(recordPoliceCertificateUpdate, {
+        args: [{ actor: police, certificateRef: 'cert-1', issuedAt: now }],
+      });
       expect(certified.policeCertificate).toMatchObject({ certificateRef: 'cert-1', recordedBy: police });
       const moved = await handle.executeUpdate(recordPlacementDecisionUpdate, { args: [move] });
       expect(moved).toMatchObject({ status: 'ended', decision: { kind: 'move_to_long_term' } });
@@ -230,11 +303,19 @@ describe('a medium/long-term temporary guardianship placement (CN 四(三))', ()
   it('runs the 6-month cap with the same reminder, decision and daily overrun escalation', async () => {
     await withWorker(h, async ({ env, taskQueue, recorded }) => {
       const now = new Date(await env.currentTimeMs()).toISOString();
-      const handle = await startPlacement(env, taskQueue, 'long_term', { certificateRef: 'cert-1', issuedAt: now, recordedBy: police });
+      const handle = await startPlacement(env, taskQueue, 'long_term', {
+        certificateRef: 'cert-1',
+        issuedAt: now,
+        recordedBy: police,
+      });
       const started = await eventually(() => placementStatus(handle));
       const endsAt = addDuration(new Date(started.startedAt), 'P6M').toISOString();
       expect(started).toMatchObject({ term: 'long_term', endsAt, agencyId: testAgencies.civil_affairs });
-      expect(started.clocks[0]).toMatchObject({ label: testPolicyPack.placement.longTermCap.label.en, clause: 'CN 四(三)', firesAt: endsAt });
+      expect(started.clocks[0]).toMatchObject({
+        label: testPolicyPack.placement.longTermCap.label.en,
+        clause: 'CN 四(三)',
+        firesAt: endsAt,
+      });
 
       await sleepPast(env, endsAt);
       await env.sleep('1 day');
@@ -245,14 +326,28 @@ describe('a medium/long-term temporary guardianship placement (CN 四(三))', ()
       });
       expect(overrun.reminders.map((r) => r.before)).toEqual(['P7D']);
       expect(recorded.notifications.map((n) => n.event)).toContainEqual(
-        expect.objectContaining({ type: 'task_escalated', kind: 'long_term_placement', agencyId: testAgencies.civil_affairs, rung: 1, deadline: endsAt }),
+        expect.objectContaining({
+          type: 'task_escalated',
+          kind: 'long_term_placement',
+          agencyId: testAgencies.civil_affairs,
+          rung: 1,
+          deadline: endsAt,
+        }),
       );
       // Civil affairs decides a long-term placement (or a coordinator); and it cannot "move to long-term" again.
-      const byStreetOffice = handle.executeUpdate(recordPlacementDecisionUpdate, { args: [{ actor: streetOffice, decision: { kind: 'return_home', assessmentRef: 'a-1' } }] });
+      const byStreetOffice = handle.executeUpdate(recordPlacementDecisionUpdate, {
+        args: [{ actor: streetOffice, decision: { kind: 'return_home', assessmentRef: 'a-1' } }],
+      });
       expect((await rejection(byStreetOffice)).type).toBe(InterventionRejection.WrongAgency);
-      const again = handle.executeUpdate(recordPlacementDecisionUpdate, { args: [{ actor: civilAffairs, decision: { kind: 'move_to_long_term' } }] });
+      const again = handle.executeUpdate(recordPlacementDecisionUpdate, {
+        args: [{ actor: civilAffairs, decision: { kind: 'move_to_long_term' } }],
+      });
       expect((await rejection(again)).type).toBe(InterventionRejection.InvalidCommand);
-      await handle.executeUpdate(recordPlacementDecisionUpdate, { args: [{ actor: coordinator, decision: { kind: 'escort_to_registration_place', registrationPlace: 'Hefei, Anhui' } }] });
+      await handle.executeUpdate(recordPlacementDecisionUpdate, {
+        args: [
+          { actor: coordinator, decision: { kind: 'escort_to_registration_place', registrationPlace: 'Hefei, Anhui' } },
+        ],
+      });
       expect((await handle.result()).decision).toMatchObject({ kind: 'escort_to_registration_place' });
     });
   });

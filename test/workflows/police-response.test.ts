@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { addDuration } from '../../policies/duration';
-import { caseStageSearchAttribute, caseWorkflowId, declineTaskUpdate, policyPackSearchAttribute, TaskRejection } from '../../workflows/definitions';
+import {
+  caseStageSearchAttribute,
+  caseWorkflowId,
+  declineTaskUpdate,
+  policyPackSearchAttribute,
+  TaskRejection,
+} from '../../workflows/definitions';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
   accept,
@@ -45,7 +51,12 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       expect(task).toMatchObject({ kind: 'police_response', agencyId: testAgencies.police_station });
       expect(task.acceptBy).toBe(addDuration(new Date(task.createdAt), 'PT15M').toISOString());
       expect(status.pendingClocks).toContainEqual(
-        expect.objectContaining({ id: `${taskId}:accept`, clause: 'CN 四(二)', startedAt: task.createdAt, firesAt: task.acceptBy }),
+        expect.objectContaining({
+          id: `${taskId}:accept`,
+          clause: 'CN 四(二)',
+          startedAt: task.createdAt,
+          firesAt: task.acceptBy,
+        }),
       );
       expect(status.nextDeadline).toBe(task.acceptBy);
 
@@ -65,7 +76,9 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
 
       const description = await caseHandle(env, childId).describe();
       expect(description.typedSearchAttributes.get(caseStageSearchAttribute)).toBe('emergency_response');
-      expect(description.typedSearchAttributes.get(policyPackSearchAttribute)).toBe(`${testPolicyPack.id}@${testPolicyPack.version}`);
+      expect(description.typedSearchAttributes.get(policyPackSearchAttribute)).toBe(
+        `${testPolicyPack.id}@${testPolicyPack.version}`,
+      );
       await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-accepted-in-time');
     });
   });
@@ -77,7 +90,12 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       const taskId = await openTaskOf(env, childId, 'police_response');
       const { acceptBy } = (await caseStatus(env, childId)).openTasks[0];
       const ladder = testPolicyPack.escalationLadders[testPolicyPack.taskKinds.police_response.ladder];
-      expect(ladder.map((r) => r.notify)).toEqual(['assignee', 'agency_supervisor', 'street_coordinator', 'district_coordinator']);
+      expect(ladder.map((r) => r.notify)).toEqual([
+        'assignee',
+        'agency_supervisor',
+        'street_coordinator',
+        'district_coordinator',
+      ]);
 
       // Rungs fire at acceptBy + 0, +15m, +30m, +1h. Step to just after each and check exactly that many fired.
       const checkpoints = [16, 31, 46, 76];
@@ -92,15 +110,26 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
         });
         const rung = task.escalations[index];
         const dueAt = addDuration(new Date(acceptBy), ladder[index].after).toISOString();
-        expect(rung).toMatchObject({ phase: 'accept', rung: index + 1, notify: ladder[index].notify, clause: 'CN 四(二)', deadline: acceptBy, dueAt });
+        expect(rung).toMatchObject({
+          phase: 'accept',
+          rung: index + 1,
+          notify: ladder[index].notify,
+          clause: 'CN 四(二)',
+          deadline: acceptBy,
+          dueAt,
+        });
         const lateness = new Date(rung.at).getTime() - new Date(dueAt).getTime();
         expect(lateness).toBeGreaterThanOrEqual(0);
         expect(lateness).toBeLessThan(minutes(1));
       }
 
       const escalationNotices = recorded.notifications.filter((n) => n.event.type === 'task_escalated');
-      expect(escalationNotices.map((n) => n.idempotencyKey)).toEqual([1, 2, 3, 4].map((r) => `${taskId}:escalate:accept:${r}`));
-      expect(escalationNotices.map((n) => n.event.type === 'task_escalated' && n.event.target)).toEqual(ladder.map((r) => r.notify));
+      expect(escalationNotices.map((n) => n.idempotencyKey)).toEqual(
+        [1, 2, 3, 4].map((r) => `${taskId}:escalate:accept:${r}`),
+      );
+      expect(escalationNotices.map((n) => n.event.type === 'task_escalated' && n.event.target)).toEqual(
+        ladder.map((r) => r.notify),
+      );
       // The case learns of each step too, for the coordinators' status view.
       await eventually(async () => expect((await caseStatus(env, childId)).state.escalations).toHaveLength(4));
 
@@ -147,14 +176,23 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       await fileReport(env, taskQueue, await submission(env, childId));
       const policeTask = await openTaskOf(env, childId, 'police_response');
       const now = await env.currentTimeMs();
-      await acceptAndComplete(env, policeTask, police, policeOutcome(now, { kind: 'nobody_can_take', reason: 'no relative reachable' }));
+      await acceptAndComplete(
+        env,
+        policeTask,
+        police,
+        policeOutcome(now, { kind: 'nobody_can_take', reason: 'no relative reachable' }),
+      );
 
       const placementTask = await openTaskOf(env, childId, 'urgent_placement');
       const status = await caseStatus(env, childId);
       expect(status.state.stage).toBe('placement_pending');
-      expect(status.openTasks).toEqual([expect.objectContaining({ taskId: placementTask, agencyId: testAgencies.street_office })]);
+      expect(status.openTasks).toEqual([
+        expect.objectContaining({ taskId: placementTask, agencyId: testAgencies.street_office }),
+      ]);
       await eventually(async () =>
-        expect((await caseHandle(env, childId).describe()).typedSearchAttributes.get(caseStageSearchAttribute)).toBe('placement_pending'),
+        expect((await caseHandle(env, childId).describe()).typedSearchAttributes.get(caseStageSearchAttribute)).toBe(
+          'placement_pending',
+        ),
       );
 
       await acceptAndComplete(env, placementTask, streetOffice, {
@@ -198,11 +236,13 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       const first = await openTaskOf(env, childId, 'police_response');
       const other = 'agency-police-2';
       await expect(
-        env.client.workflow.getHandle(first).executeUpdate(declineTaskUpdate, { args: [{ actor: police, reason: ' ' }] }),
+        env.client.workflow
+          .getHandle(first)
+          .executeUpdate(declineTaskUpdate, { args: [{ actor: police, reason: ' ' }] }),
       ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-      await env.client.workflow
-        .getHandle(first)
-        .executeUpdate(declineTaskUpdate, { args: [{ actor: police, reason: 'incident is in another precinct', redirectToAgencyId: other }] });
+      await env.client.workflow.getHandle(first).executeUpdate(declineTaskUpdate, {
+        args: [{ actor: police, reason: 'incident is in another precinct', redirectToAgencyId: other }],
+      });
 
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);
@@ -243,18 +283,51 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       await accept(env, taskId, police);
       expect((await rejection(accept(env, taskId, police))).type).toBe(TaskRejection.TaskAlreadyAccepted);
       expect(
-        (await rejection(complete(env, taskId, police, { kind: 'urgent_placement', placedAt: new Date(now).toISOString(), siteType: 'temporary_care_site', siteAgencyId: 'x' })))
-          .type,
+        (
+          await rejection(
+            complete(env, taskId, police, {
+              kind: 'urgent_placement',
+              placedAt: new Date(now).toISOString(),
+              siteType: 'temporary_care_site',
+              siteAgencyId: 'x',
+            }),
+          )
+        ).type,
       ).toBe(TaskRejection.OutcomeKindMismatch);
       expect(
-        (await rejection(complete(env, taskId, police, { ...good, responses: [{ concern: 'missing', response: 'child_search', searchStartedAt: new Date(now).toISOString(), found: false }] })))
-          .type,
+        (
+          await rejection(
+            complete(env, taskId, police, {
+              ...good,
+              responses: [
+                {
+                  concern: 'missing',
+                  response: 'child_search',
+                  searchStartedAt: new Date(now).toISOString(),
+                  found: false,
+                },
+              ],
+            }),
+          )
+        ).type,
       ).toBe(TaskRejection.ConcernNotAddressed);
       const noView = await rejection(
-        complete(env, taskId, police, policeOutcome(now, {
-          kind: 'handed_over',
-          handover: { receiverName: 'Li', receiverRole: 'relative', relation: 'uncle', handedOverAt: new Date(now).toISOString(), documentRef: 'HO-1', childCanExpressView: true },
-        })),
+        complete(
+          env,
+          taskId,
+          police,
+          policeOutcome(now, {
+            kind: 'handed_over',
+            handover: {
+              receiverName: 'Li',
+              receiverRole: 'relative',
+              relation: 'uncle',
+              handedOverAt: new Date(now).toISOString(),
+              documentRef: 'HO-1',
+              childCanExpressView: true,
+            },
+          }),
+        ),
       );
       expect(noView.type).toBe(TaskRejection.InvalidOutcome);
       expect(noView.message).toMatch(/childView/);

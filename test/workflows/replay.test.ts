@@ -13,8 +13,15 @@ const dir = join(__dirname, 'histories');
 const recordings = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((file) => {
-    const { workflowId, history } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { workflowId: string; history: unknown };
-    return { file, workflowId, history: temporal.api.history.v1.History.fromObject(history as Record<string, unknown>) };
+    const { workflowId, history } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      workflowId: string;
+      history: unknown;
+    };
+    return {
+      file,
+      workflowId,
+      history: temporal.api.history.v1.History.fromObject(history as Record<string, unknown>),
+    };
   });
 
 let bundle: WorkflowBundleWithSourceMap;

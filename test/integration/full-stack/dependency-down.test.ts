@@ -47,7 +47,10 @@ describe('filing while Temporal is unreachable', () => {
       readiness: { temporal: async () => false, database: async () => true },
       routers: createRouters({ config, logger, temporal: temporal.client }),
     });
-    const login = await request(app).post('/api/v1/auth/login').send({ email: CHANGNING.reporter, password: DEMO_PASSWORD }).expect(200);
+    const login = await request(app)
+      .post('/api/v1/auth/login')
+      .send({ email: CHANGNING.reporter, password: DEMO_PASSWORD })
+      .expect(200);
     const auditBefore = await AuditEventModel.countDocuments({ action: 'report.filed' });
 
     const res = await request(app)

@@ -39,7 +39,11 @@ describe('a detention notice', () => {
     const key = randomUUID();
     const body = notice();
     const file = () =>
-      request(stack.app).post('/api/v1/detention-notices').set('authorization', `Bearer ${police}`).set('idempotency-key', key).send(body);
+      request(stack.app)
+        .post('/api/v1/detention-notices')
+        .set('authorization', `Bearer ${police}`)
+        .set('idempotency-key', key)
+        .send(body);
     const first = await file();
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ childrenNeedingCare: 1 });
@@ -78,6 +82,8 @@ describe('a detention notice', () => {
       .set('idempotency-key', randomUUID())
       .send({ ...notice(), children: [], detainedAt: 'today' });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['children', 'detainedAt']));
+    expect(bad.body.details.fields.map((f: { field: string }) => f.field)).toEqual(
+      expect.arrayContaining(['children', 'detainedAt']),
+    );
   });
 });

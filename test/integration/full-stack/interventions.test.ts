@@ -45,8 +45,14 @@ const command = (token: string, path: string, body: object) =>
 describe('intervention commands on a case', () => {
   it('climbs the legal ladder one rung at a time and refuses a penalty without a written warning, saying why', async () => {
     const occurredAt = new Date().toISOString();
-    await command(police, 'legal-steps', { step: 'criticism_education', evidenceRef: 'JY-001', occurredAt }).expect(200);
-    const jump = await command(police, 'legal-steps', { step: 'administrative_penalty', evidenceRef: 'CF-001', occurredAt });
+    await command(police, 'legal-steps', { step: 'criticism_education', evidenceRef: 'JY-001', occurredAt }).expect(
+      200,
+    );
+    const jump = await command(police, 'legal-steps', {
+      step: 'administrative_penalty',
+      evidenceRef: 'CF-001',
+      occurredAt,
+    });
     expect(jump.status).toBe(422);
     expect(jump.body).toMatchObject({ error: 'ILLEGAL_TRANSITION', details: { rejection: 'IllegalLegalStep' } });
     expect(jump.body.message).toContain('告诫书');
@@ -54,16 +60,27 @@ describe('intervention commands on a case', () => {
 
   it('starts the 6-month neglect clock from the recorded date and shows it on the case with the clause it enforces', async () => {
     const since = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
-    await command(police, 'guardian-refusals', { since, evidenceRef: 'DC-001', childWithoutMeansOfLiving: true }).expect(200);
-    const again = await command(police, 'guardian-refusals', { since, evidenceRef: 'DC-002', childWithoutMeansOfLiving: true });
+    await command(police, 'guardian-refusals', {
+      since,
+      evidenceRef: 'DC-001',
+      childWithoutMeansOfLiving: true,
+    }).expect(200);
+    const again = await command(police, 'guardian-refusals', {
+      since,
+      evidenceRef: 'DC-002',
+      childWithoutMeansOfLiving: true,
+    });
     expect(again.status).toBe(409);
     expect(again.body.details).toMatchObject({ rejection: 'NeglectClockRunning' });
 
     const coordinator = await stack.login(CHANGNING.coordinator);
-    const detail = await request(stack.app).get(`/api/v1/cases/${caseId}`).set('authorization', `Bearer ${coordinator}`).expect(200);
-    const neglect = (detail.body.status.clocks as { clause: string; startedAt: string | null; firesAt: string; label: string }[]).find(
-      (c) => c.firesAt === addDuration(new Date(since), 'P6M').toISOString(),
-    );
+    const detail = await request(stack.app)
+      .get(`/api/v1/cases/${caseId}`)
+      .set('authorization', `Bearer ${coordinator}`)
+      .expect(200);
+    const neglect = (
+      detail.body.status.clocks as { clause: string; startedAt: string | null; firesAt: string; label: string }[]
+    ).find((c) => c.firesAt === addDuration(new Date(since), 'P6M').toISOString());
     expect(neglect).toBeDefined();
     expect(neglect!.clause).toMatch(/四\(四\)3/);
     expect(neglect!.startedAt).toBe(since);
@@ -80,7 +97,11 @@ describe('intervention commands on a case', () => {
 
   it("answers another district's police with 404 and no data, and names every invalid field", async () => {
     const other = await stack.login(FENGTAI_POLICE);
-    const res = await command(other, 'legal-steps', { step: 'criticism_education', evidenceRef: 'X', occurredAt: new Date().toISOString() });
+    const res = await command(other, 'legal-steps', {
+      step: 'criticism_education',
+      evidenceRef: 'X',
+      occurredAt: new Date().toISOString(),
+    });
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).not.toContain(caseId.slice(5));
     const bad = await command(police, 'guardian-refusals', { since: 'yesterday', childWithoutMeansOfLiving: 'yes' });

@@ -46,7 +46,10 @@ describe('a mandatory report on the real stack', () => {
     const caseId = await caseOfReceipt(filed.body.receipt);
     // Opening the child's file is a write to it, and audited with who caused it.
     await eventually(async () => {
-      const audit = await AuditEventModel.findOne({ action: 'child_file.created_by_report', caseWorkflowId: caseId }).lean();
+      const audit = await AuditEventModel.findOne({
+        action: 'child_file.created_by_report',
+        caseWorkflowId: caseId,
+      }).lean();
       expect(audit).toMatchObject({ actor: { kind: 'user' }, reason: `mandatory report ${filed.body.receipt}` });
     });
 
@@ -91,16 +94,21 @@ describe('a mandatory report on the real stack', () => {
     expect(detail.timeline.length).toBeGreaterThan(3);
     // The list reads the projection, which follows the live status by a moment.
     await eventually(async () => {
-      const listed = await api().get('/api/v1/cases?stage=assessment').set('authorization', `Bearer ${coordinator}`).expect(200);
+      const listed = await api()
+        .get('/api/v1/cases?stage=assessment')
+        .set('authorization', `Bearer ${coordinator}`)
+        .expect(200);
       expect(listed.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
     });
     await eventually(async () => {
       const mine = await api().get('/api/v1/reports/mine').set('authorization', `Bearer ${reporter}`).expect(200);
-      expect(mine.body.items.find((r: { receipt: string }) => r.receipt === filed.body.receipt)).toMatchObject({ status: 'in_assessment' });
+      expect(mine.body.items.find((r: { receipt: string }) => r.receipt === filed.body.receipt)).toMatchObject({
+        status: 'in_assessment',
+      });
     });
   });
 
-  it('lets neither the reporter nor another district\'s police read the case or its task', async () => {
+  it("lets neither the reporter nor another district's police read the case or its task", async () => {
     const reporter = await stack.login(CHANGNING.reporter);
     const filed = await file(reporter, reportBody());
     const caseId = await caseOfReceipt(filed.body.receipt);
@@ -116,7 +124,9 @@ describe('a mandatory report on the real stack', () => {
       return found.taskId as string;
     });
     const other = await stack.login(FENGTAI_POLICE);
-    const res = await api().get(`/api/v1/tasks/${encodeURIComponent(taskId)}`).set('authorization', `Bearer ${other}`);
+    const res = await api()
+      .get(`/api/v1/tasks/${encodeURIComponent(taskId)}`)
+      .set('authorization', `Bearer ${other}`);
     expect([403, 404]).toContain(res.status);
     expect(res.body).toEqual(expect.objectContaining({ error: expect.any(String) }));
     expect(res.body.task).toBeUndefined();
@@ -153,7 +163,12 @@ describe('a mandatory report on the real stack', () => {
   it('answers malformed, wrong-type, operator-injection and oversized reports with 400 or 413 naming the fields, and keeps serving', async () => {
     const reporter = await stack.login(CHANGNING.reporter);
     const auth = { authorization: `Bearer ${reporter}` };
-    const wrong = await file(reporter, { ...reportBody(), concerns: 'living_alone', discoveredAt: 12, child: { idNumber: '123' } });
+    const wrong = await file(reporter, {
+      ...reportBody(),
+      concerns: 'living_alone',
+      discoveredAt: 12,
+      child: { idNumber: '123' },
+    });
     expect(wrong.status).toBe(400);
     const fields = wrong.body.details.fields.map((f: { field: string }) => f.field);
     expect(fields).toEqual(expect.arrayContaining(['concerns', 'discoveredAt', 'child.idNumber']));
@@ -166,7 +181,9 @@ describe('a mandatory report on the real stack', () => {
 
     const unknownConcern = await file(reporter, { ...reportBody(), concerns: ['living_alone', 'aliens'] });
     expect(unknownConcern.status).toBe(400);
-    expect(unknownConcern.body.details.fields).toEqual([{ field: 'concerns.1', message: expect.stringContaining('not a concern type') }]);
+    expect(unknownConcern.body.details.fields).toEqual([
+      { field: 'concerns.1', message: expect.stringContaining('not a concern type') },
+    ]);
 
     const noKey = await api().post('/api/v1/reports').set(auth).send(reportBody());
     expect(noKey.status).toBe(400);
@@ -175,14 +192,19 @@ describe('a mandatory report on the real stack', () => {
     const huge = await file(reporter, { ...reportBody(), account: 'x'.repeat(100_000) });
     expect(huge.status).toBe(413);
 
-    const notJson = await api().post('/api/v1/reports').set(auth).set('idempotency-key', randomUUID()).set('content-type', 'application/json').send('{"concerns": [');
+    const notJson = await api()
+      .post('/api/v1/reports')
+      .set(auth)
+      .set('idempotency-key', randomUUID())
+      .set('content-type', 'application/json')
+      .send('{"concerns": [');
     expect(notJson.status).toBe(400);
 
     await api().get('/healthz').expect(200);
     expect((await file(reporter, reportBody())).status).toBe(202);
   });
 
-  it('keeps the child\'s name and ID number out of Temporal\'s history in clear', async () => {
+  it("keeps the child's name and ID number out of Temporal's history in clear", async () => {
     const reporter = await stack.login(CHANGNING.reporter);
     const name = `测试${randomUUID().slice(0, 4)}`;
     const body = reportBody({ name });

@@ -12,7 +12,12 @@ const valid = () => ({
 describe('configuration from the environment', () => {
   it('accepts a complete environment and fills the defaults', () => {
     const config = parseConfig(valid());
-    expect(config).toMatchObject({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_TASK_QUEUE: 'childsafe', PAYLOAD_KEY_ID: 'k1', API_PORT: 3000 });
+    expect(config).toMatchObject({
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_TASK_QUEUE: 'childsafe',
+      PAYLOAD_KEY_ID: 'k1',
+      API_PORT: 3000,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -25,7 +30,9 @@ describe('configuration from the environment', () => {
   it('names a bad value and says why', () => {
     expect(() => parseConfig({ ...valid(), API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => parseConfig({ ...valid(), CHILD_DATA_KEY: 'c2hvcnQ=' })).toThrow(/CHILD_DATA_KEY: must be 32 bytes/);
-    expect(() => parseConfig({ ...valid(), PAYLOAD_KEYS: 'nokey' })).toThrow(/PAYLOAD_KEYS: each entry must be keyId:BASE64/);
+    expect(() => parseConfig({ ...valid(), PAYLOAD_KEYS: 'nokey' })).toThrow(
+      /PAYLOAD_KEYS: each entry must be keyId:BASE64/,
+    );
     expect(() => parseConfig({ ...valid(), SMTP_URL: 'http://x' })).toThrow(/SMTP_URL: must be an smtp/);
   });
 
