@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { policyPackSchema, type PolicyPack } from './schema';
-import cnChangning from './packs/cn-changning.json';
-import ftFengtai from './packs/ft-fengtai.json';
+import cnChangning100 from './packs/cn-changning/1.0.0.json';
+import cnChangning110 from './packs/cn-changning/1.1.0.json';
+import ftFengtai100 from './packs/ft-fengtai/1.0.0.json';
+import ftFengtai110 from './packs/ft-fengtai/1.1.0.json';
 
 export type { PolicyPack } from './schema';
 
@@ -131,10 +133,11 @@ export function createPolicyRegistry(packs: readonly unknown[] = []): PolicyRegi
 }
 
 /**
- * The packs shipped with ChildSafe. When a pack changes, its new version goes into packs/<id>.json and the previous
- * file moves to packs/archive/<id>@<version>.json and is listed here, so cases pinned to it still load.
+ * Every version of every pack shipped with ChildSafe, one immutable file each: packs/<id>/<version>.json. A released
+ * version file is never edited: changing a rule means a new file with a higher version, listed here beside the old
+ * ones, so a case pinned to an old version still loads it (and keeps its rules) while new cases take the newest.
  */
-export const BUNDLED_POLICY_PACKS: readonly unknown[] = [cnChangning, ftFengtai];
+export const BUNDLED_POLICY_PACKS: readonly unknown[] = [cnChangning100, cnChangning110, ftFengtai100, ftFengtai110];
 
 const defaultRegistry = createPolicyRegistry(BUNDLED_POLICY_PACKS);
 

@@ -1,4 +1,6 @@
-import cnRaw from '../../../policies/packs/cn-changning.json';
+import fs from 'node:fs';
+import path from 'node:path';
+import cnRaw from '../../../policies/packs/cn-changning/1.0.0.json';
 import {
   compareVersions,
   createPolicyRegistry,
@@ -52,9 +54,26 @@ describe('the policy pack registry', () => {
     expect(() => registry.latest('xx-nowhere')).toThrow(UnknownPolicyPackError);
   });
 
-  it('serves the bundled packs by id and by id+version', () => {
-    expect(getPolicyPack('ft-fengtai', '1.0.0')).toBe(loadPolicyPack('ft-fengtai'));
+  it('serves the bundled packs by id and by id+version, every version kept', () => {
+    expect(getPolicyPack('ft-fengtai', '1.1.0')).toBe(loadPolicyPack('ft-fengtai'));
+    expect(getPolicyPack('ft-fengtai', '1.0.0').version).toBe('1.0.0');
+    expect(getPolicyPack('cn-changning', '1.0.0').version).toBe('1.0.0');
     expect(() => getPolicyPack('ft-fengtai', '0.9.0')).toThrow(UnknownPolicyPackError);
+  });
+
+  it('ships one file per version, named after the version it holds', () => {
+    const dir = path.join(__dirname, '../../../policies/packs');
+    for (const id of fs.readdirSync(dir)) {
+      for (const file of fs.readdirSync(path.join(dir, id))) {
+        const raw = JSON.parse(fs.readFileSync(path.join(dir, id, file), 'utf8')) as { id: string; version: string };
+        expect({ file: `${id}/${file}`, id: raw.id, version: raw.version }).toEqual({
+          file: `${id}/${file}`,
+          id,
+          version: file.replace(/\.json$/, ''),
+        });
+        expect(getPolicyPack(id, raw.version).version).toBe(raw.version);
+      }
+    }
   });
 
   it('orders versions segment by segment', () => {

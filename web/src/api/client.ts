@@ -125,13 +125,21 @@ export function newIdempotencyKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Keeps the last listed (newest) version of each pack id, in first-seen order of ids. */
+export function newestPerPack(list: PolicySummary[]): PolicySummary[] {
+  const byId = new Map<string, PolicySummary>();
+  for (const pack of list) byId.set(pack.id, pack);
+  return [...byId.values()];
+}
+
 export const api = {
   login: (email: string, password: string) =>
     request<LoginResponse>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
   logout: () => request<unknown>('POST', '/auth/logout', { body: {}, quiet401: true }),
   me: () => request<{ user: User }>('GET', '/auth/me', { quiet401: true }),
 
-  policies: () => request<PolicySummary[]>('GET', '/policies'),
+  /** The newest version of each district's pack (the API lists every version, oldest first per pack). */
+  policies: () => request<PolicySummary[]>('GET', '/policies').then(newestPerPack),
   /** One whole pack (its deadlines carry the bilingual labels the case page shows for clocks). */
   policy: (id: string, version?: string | null) =>
     request<Record<string, unknown>>(
