@@ -3,7 +3,7 @@
  * hashes (api/auth/passwords.ts). Failed sign-ins are counted to lock an account for a while after repeated failures.
  */
 import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
-import { ROLES } from '../api/auth/roles';
+import { ROLES } from '../contracts/roles';
 
 const jurisdictionSchema = new Schema(
   {

@@ -7,6 +7,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { COORDINATOR_ROLES } from '../contracts/roles';
 import { isDuration } from '../policies/duration';
 import type { Actor, Clock, PackRef } from './definitions';
 
@@ -48,7 +49,7 @@ export type InterventionRejection = (typeof InterventionRejection)[keyof typeof 
  * A coordinator of the protection network (CN 五(一), FT 三(三)1). The API fills the role from the authenticated
  * session and must only send it for users who hold it; the workflow rejects commands that need one without it.
  */
-export const COORDINATOR_ROLES = ['street_coordinator', 'district_coordinator'] as const;
+export { COORDINATOR_ROLES };
 export interface Coordinator extends Actor {
   role: (typeof COORDINATOR_ROLES)[number];
 }

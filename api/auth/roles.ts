@@ -1,38 +1,11 @@
-/**
- * The roles a ChildSafe account can hold. A role says what kind of work a person does; the agency code and the
- * jurisdiction on the account say where. What each role may see and do is decided in permissions.ts, nowhere else.
- */
-import { z } from 'zod';
-
-export const ROLES = [
-  /** School, kindergarten, hospital, residents'/villagers' committee, social-work or welfare institution staff
-   *  who must report (CN 二(一), FT 三(一)1): they file reports and follow their own. */
-  'mandated_reporter',
-  /** Staff of an agency that receives tasks (police, civil affairs, education, health, social work …). */
-  'agency_staff',
-  /** Heads an agency's work: same reach as staff, and is told when the agency misses a deadline. */
-  'agency_supervisor',
-  /** The street office (街道) child-protection coordinator: every case of one street or township. */
-  'street_coordinator',
-  /** The district civil-affairs coordinator (民政局 / 妇儿工委办): every case of the district. */
-  'district_coordinator',
-  /** Court: guardianship revocation and designation, juvenile cases, sealed juvenile records (FT 三(三)2(5)). */
-  'court_staff',
-  /** Procuratorate: prosecution and supervision of agencies that fail their duties (FT 三(三)2(5)). */
-  'procuratorate_staff',
-  /** Manages accounts only; sees no child data (least privilege, domain.md §6). */
-  'administrator',
-] as const;
-
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
-
-/** Every role except the ones that never work on cases: convenient for routes open to all case workers. */
-export const CASE_WORKER_ROLES = [
-  'agency_staff',
-  'agency_supervisor',
-  'street_coordinator',
-  'district_coordinator',
-  'court_staff',
-  'procuratorate_staff',
-] as const satisfies readonly Role[];
+/** The roles live in the contract (contracts/roles.ts), shared with the models and the web app. */
+export {
+  ROLES,
+  roleSchema,
+  AGENCY_ROLES,
+  CASE_WORKER_ROLES,
+  COORDINATOR_ROLES,
+  isAgencyRole,
+  isCoordinatorRole,
+  type Role,
+} from '../../contracts/roles';

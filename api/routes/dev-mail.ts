@@ -3,7 +3,7 @@
  * read what ChildSafe sent without a mail client.
  */
 import { Router } from 'express';
-import { readSinkMessages } from '../../scripts/services/smtp-sink';
+import { readSinkMessages } from '../../common/mail-sink';
 
 export function createDevMailRouter(sinkDir: string): Router {
   const router = Router();

@@ -8,21 +8,10 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
+import { readSinkMessages, type SinkMessage } from '../../common/mail-sink';
 import { freePort } from './ports';
 
-export interface SinkMessage {
-  id: string;
-  receivedAt: string;
-  envelopeFrom: string | undefined;
-  envelopeTo: string[];
-  messageId: string | undefined;
-  from: string | undefined;
-  to: string[];
-  subject: string;
-  text: string;
-  html: string | undefined;
-  headers: Record<string, string>;
-}
+export { readSinkMessages, type SinkMessage };
 
 export interface SmtpSink {
   url: string;
@@ -103,14 +92,4 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
     dir: options.dir,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Every message the sink holds, oldest first. */
-export function readSinkMessages(dir: string): SinkMessage[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-    .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as SinkMessage);
 }

@@ -24,14 +24,6 @@ export function homeFor(role: Role): string {
   }
 }
 
-export const AGENCY_ROLES: readonly Role[] = [
-  'agency_staff',
-  'agency_supervisor',
-  'court_staff',
-  'procuratorate_staff',
-];
-export const COORDINATOR_ROLES: readonly Role[] = ['street_coordinator', 'district_coordinator'];
-
 type SessionState = { status: 'checking' } | { status: 'signed_out' } | { status: 'signed_in'; user: User };
 
 interface Session {

@@ -8,7 +8,8 @@ import type { User } from '../api/types';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { AGENCY_ROLES, COORDINATOR_ROLES, useSession } from '../session';
+import { useSession } from '../session';
+import { isAgencyRole, isCoordinatorRole } from '../../../contracts/roles';
 
 export function LanguageSwitch() {
   const { locale, setLocale, t } = useI18n();
@@ -33,8 +34,8 @@ function navFor(user: User): Array<{ href: string; key: Parameters<ReturnType<ty
       { href: '/report', key: 'nav.report' },
       { href: '/reports/mine', key: 'nav.myReports' },
     ];
-  if (AGENCY_ROLES.includes(user.role)) return [{ href: '/inbox', key: 'nav.inbox' }];
-  if (COORDINATOR_ROLES.includes(user.role))
+  if (isAgencyRole(user.role)) return [{ href: '/inbox', key: 'nav.inbox' }];
+  if (isCoordinatorRole(user.role))
     return [
       { href: '/dashboard', key: 'nav.dashboard' },
       { href: '/inbox', key: 'nav.inbox' },

@@ -14,7 +14,8 @@ import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
 import { TIMELINE_ACTIONS, timelineActor } from '../i18n/timeline';
 import { Link } from '../router';
-import { AGENCY_ROLES, COORDINATOR_ROLES, useUser } from '../session';
+import { useUser } from '../session';
+import { isAgencyRole, isCoordinatorRole } from '../../../contracts/roles';
 import { currentDeadline } from './Inbox';
 
 export function CasePage({ caseId }: { caseId: string }) {
@@ -38,8 +39,8 @@ function CaseBody({ view }: { view: CaseView }) {
   const now = useNow(15_000);
   const { case: c, status, child, timeline } = view;
   const words = usePackWords(c.policyPackId, c.policyPackVersion);
-  const isAgency = AGENCY_ROLES.includes(user.role);
-  const isCoordinator = COORDINATOR_ROLES.includes(user.role);
+  const isAgency = isAgencyRole(user.role);
+  const isCoordinator = isCoordinatorRole(user.role);
   const actorName = (actor: string) => {
     const a = timelineActor(actor);
     return a.kind === 'system' ? t('timeline.system') : a.kind === 'user' ? t('timeline.user', { id: a.id! }) : actor;
