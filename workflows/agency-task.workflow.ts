@@ -28,8 +28,11 @@ import {
   taskEscalatedSignal,
   taskOutcomeSchema,
   taskStatusQuery,
+  type AcceptTaskCommand,
   type Actor,
   type AgencyTaskInput,
+  type CompleteTaskCommand,
+  type DeclineTaskCommand,
   type EscalationRecord,
   type TaskOutcome,
   type TaskPhase,
@@ -89,110 +92,118 @@ function assertActor(state: TaskState, actor: Actor): void {
   }
 }
 
-export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskResult> {
-  const createdAt = input.createdAt;
-  const acceptClock = clockFor('accept', createdAt, input.rule.accept);
-  const completeClock = clockFor('complete', createdAt, input.rule.complete);
-  const state: TaskState = {
-    taskId: input.taskId,
-    ownerWorkflowId: input.ownerWorkflowId,
-    kind: input.kind,
-    agencyId: input.agencyId,
-    collaboratingAgencyIds: input.collaboratingAgencyIds,
-    concerns: input.concerns,
-    status: 'created',
-    createdAt,
-    acceptBy: acceptClock.firesAt,
-    completeBy: completeClock.firesAt,
-    escalations: [],
-    clocks: [acceptClock, completeClock],
-    projectionVersion: 0,
-  };
+/**
+ * One task's state and its named steps. Update handlers only record (with an audit entry, which tells the main loop to
+ * project); `run` notifies, enforces the two deadlines and reports the result.
+ */
+export class AgencyTask {
+  readonly state: TaskState;
   /** Audit events since the last projection: every handler adds one, which tells the main loop to project. */
-  let pendingAudit: AuditEvent[] = [];
-  let auditSeq = 0;
-  const audit = (type: string, details: AuditEvent['details'], clause?: string) => {
-    auditSeq += 1;
-    pendingAudit.push({
-      key: `${input.taskId}:audit:${auditSeq}`,
-      workflowId: input.taskId,
+  private pendingAudit: AuditEvent[] = [];
+  private auditSeq = 0;
+
+  constructor(private readonly input: AgencyTaskInput) {
+    const createdAt = input.createdAt;
+    const acceptClock = clockFor('accept', createdAt, input.rule.accept);
+    const completeClock = clockFor('complete', createdAt, input.rule.complete);
+    this.state = {
+      taskId: input.taskId,
+      ownerWorkflowId: input.ownerWorkflowId,
+      kind: input.kind,
+      agencyId: input.agencyId,
+      collaboratingAgencyIds: input.collaboratingAgencyIds,
+      concerns: input.concerns,
+      status: 'created',
+      createdAt,
+      acceptBy: acceptClock.firesAt,
+      completeBy: completeClock.firesAt,
+      escalations: [],
+      clocks: [acceptClock, completeClock],
+      projectionVersion: 0,
+    };
+  }
+
+  private audit(type: string, details: AuditEvent['details'], clause?: string): void {
+    this.auditSeq += 1;
+    this.pendingAudit.push({
+      key: `${this.input.taskId}:audit:${this.auditSeq}`,
+      workflowId: this.input.taskId,
       type,
       at: nowIso(),
       clause,
       details,
     });
-  };
+  }
 
-  setHandler(taskStatusQuery, () => state);
+  private dirty(): boolean {
+    return this.pendingAudit.length > 0;
+  }
 
-  setHandler(
-    acceptTaskUpdate,
-    ({ actor }) => {
-      state.status = 'accepted';
-      state.acceptedAt = nowIso();
-      state.acceptedBy = actor;
-      state.clocks = state.clocks.filter((c) => c.id !== 'accept');
-      audit('task_accepted', { agencyId: actor.agencyId, userId: actor.userId });
-      return state;
-    },
-    {
-      validator: ({ actor }) => {
-        assertActor(state, actor);
-        if (state.status === 'accepted')
-          reject(`task ${state.taskId} is already accepted`, TaskRejection.TaskAlreadyAccepted);
-      },
-    },
-  );
+  // ── Commands (update handlers and their validators) ──────────────────────────────────────────────────────────────
 
-  setHandler(
-    completeTaskUpdate,
-    ({ actor, outcome }) => {
-      state.outcome = validateOutcome(state, outcome);
-      state.status = 'completed';
-      state.closedAt = nowIso();
-      state.closedBy = actor;
-      state.clocks = [];
-      audit('task_completed', { agencyId: actor.agencyId, userId: actor.userId, kind: state.kind });
-      return state;
-    },
-    {
-      validator: ({ actor, outcome }) => {
-        assertActor(state, actor);
-        if (state.status !== 'accepted')
-          reject(`task ${state.taskId} must be accepted before it is completed`, TaskRejection.TaskNotAccepted);
-        validateOutcome(state, outcome);
-      },
-    },
-  );
+  validateAccept({ actor }: AcceptTaskCommand): void {
+    assertActor(this.state, actor);
+    if (this.state.status === 'accepted')
+      reject(`task ${this.state.taskId} is already accepted`, TaskRejection.TaskAlreadyAccepted);
+  }
 
-  setHandler(
-    declineTaskUpdate,
-    ({ actor, reason, redirectToAgencyId }) => {
-      state.status = 'declined';
-      state.closedAt = nowIso();
-      state.closedBy = actor;
-      state.declineReason = reason;
-      state.redirectToAgencyId = redirectToAgencyId;
-      state.clocks = [];
-      audit('task_declined', {
-        agencyId: actor.agencyId,
-        userId: actor.userId,
-        redirectToAgencyId: redirectToAgencyId ?? null,
-      });
-      return state;
-    },
-    {
-      validator: ({ actor, reason }) => {
-        assertActor(state, actor);
-        if (!reason?.trim()) reject('a declined task needs a reason', TaskRejection.InvalidOutcome);
-      },
-    },
-  );
+  accept({ actor }: AcceptTaskCommand): TaskState {
+    const { state } = this;
+    state.status = 'accepted';
+    state.acceptedAt = nowIso();
+    state.acceptedBy = actor;
+    state.clocks = state.clocks.filter((c) => c.id !== 'accept');
+    this.audit('task_accepted', { agencyId: actor.agencyId, userId: actor.userId });
+    return state;
+  }
 
-  const project = async () => {
+  validateComplete({ actor, outcome }: CompleteTaskCommand): void {
+    assertActor(this.state, actor);
+    if (this.state.status !== 'accepted')
+      reject(`task ${this.state.taskId} must be accepted before it is completed`, TaskRejection.TaskNotAccepted);
+    validateOutcome(this.state, outcome);
+  }
+
+  complete({ actor, outcome }: CompleteTaskCommand): TaskState {
+    const { state } = this;
+    state.outcome = validateOutcome(state, outcome);
+    state.status = 'completed';
+    state.closedAt = nowIso();
+    state.closedBy = actor;
+    state.clocks = [];
+    this.audit('task_completed', { agencyId: actor.agencyId, userId: actor.userId, kind: state.kind });
+    return state;
+  }
+
+  validateDecline({ actor, reason }: DeclineTaskCommand): void {
+    assertActor(this.state, actor);
+    if (!reason?.trim()) reject('a declined task needs a reason', TaskRejection.InvalidOutcome);
+  }
+
+  decline({ actor, reason, redirectToAgencyId }: DeclineTaskCommand): TaskState {
+    const { state } = this;
+    state.status = 'declined';
+    state.closedAt = nowIso();
+    state.closedBy = actor;
+    state.declineReason = reason;
+    state.redirectToAgencyId = redirectToAgencyId;
+    state.clocks = [];
+    this.audit('task_declined', {
+      agencyId: actor.agencyId,
+      userId: actor.userId,
+      redirectToAgencyId: redirectToAgencyId ?? null,
+    });
+    return state;
+  }
+
+  // ── Steps of the main loop ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes the read model and the audit entries gathered since the last projection. */
+  async project(): Promise<void> {
+    const { state, input } = this;
     state.projectionVersion += 1;
-    const events = pendingAudit;
-    pendingAudit = [];
+    const events = this.pendingAudit;
+    this.pendingAudit = [];
     await projectTask({
       taskId: state.taskId,
       version: state.projectionVersion,
@@ -215,32 +226,48 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
       },
       audit: events,
     });
-  };
-  const dirty = () => pendingAudit.length > 0;
+  }
 
-  const send = (logicalKey: string, event: NotificationEvent) =>
-    notify({ workflowId: input.taskId, logicalKey, event });
+  private send(logicalKey: string, event: NotificationEvent): Promise<void> {
+    return notify({ workflowId: this.input.taskId, logicalKey, event });
+  }
+
+  /** Creation: recorded, projected, and the agency told (the accept and complete clocks already run). */
+  async open(): Promise<void> {
+    const { state } = this;
+    this.audit('task_created', { kind: state.kind, agencyId: state.agencyId }, this.input.rule.clause);
+    await this.project();
+    await this.send('assigned', {
+      type: 'task_assigned',
+      taskId: state.taskId,
+      kind: state.kind,
+      agencyId: state.agencyId,
+      acceptBy: state.acceptBy,
+      completeBy: state.completeBy,
+    });
+    if (state.status === 'created') state.status = 'notified';
+  }
 
   /** Waits for `done` until `until`, projecting every change on the way. Returns true if done in time. */
-  const waitUntil = async (done: () => boolean, until?: Date): Promise<boolean> => {
+  async waitUntil(done: () => boolean, until?: Date): Promise<boolean> {
     for (;;) {
       if (done()) return true;
       if (until && msUntil(until) === 0) return false;
-      if (until) await condition(() => done() || dirty(), msUntil(until));
-      else await condition(() => done() || dirty());
-      if (dirty()) await project();
+      if (until) await condition(() => done() || this.dirty(), msUntil(until));
+      else await condition(() => done() || this.dirty());
+      if (this.dirty()) await this.project();
     }
-  };
+  }
 
   /** One deadline: wait for it, and if missed climb the ladder, one rung at a time from the missed deadline. */
-  const enforce = async (phase: TaskPhase, deadline: Deadline, dueAt: string, done: () => boolean) => {
-    if (await waitUntil(done, new Date(dueAt))) return;
-    audit('deadline_missed', { phase, deadline: dueAt }, deadline.clause);
-    await project();
-    for (const [index, rung] of input.ladder.entries()) {
+  async enforce(phase: TaskPhase, deadline: Deadline, dueAt: string, done: () => boolean): Promise<void> {
+    if (await this.waitUntil(done, new Date(dueAt))) return;
+    this.audit('deadline_missed', { phase, deadline: dueAt }, deadline.clause);
+    await this.project();
+    for (const [index, rung] of this.input.ladder.entries()) {
       const rungDue = addDuration(new Date(dueAt), rung.after);
-      state.clocks = [
-        ...state.clocks.filter((c) => !c.id.startsWith('escalation')),
+      this.state.clocks = [
+        ...this.state.clocks.filter((c) => !c.id.startsWith('escalation')),
         {
           id: `escalation:${phase}:${index + 1}`,
           label: `escalate to ${rung.notify}`,
@@ -249,87 +276,107 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
           firesAt: rungDue.toISOString(),
         },
       ];
-      if (await waitUntil(done, rungDue)) return;
-      const record: EscalationRecord = {
-        taskId: state.taskId,
-        kind: state.kind,
-        phase,
-        rung: index + 1,
-        notify: rung.notify,
-        clause: deadline.clause,
-        deadline: dueAt,
-        dueAt: rungDue.toISOString(),
-        at: nowIso(),
-      };
-      state.escalations.push(record);
-      audit('task_escalated', { phase, rung: record.rung, notify: rung.notify }, deadline.clause);
-      await send(`escalate:${phase}:${record.rung}`, {
-        type: 'task_escalated',
-        taskId: state.taskId,
-        kind: state.kind,
-        agencyId: state.agencyId,
-        phase,
-        rung: record.rung,
-        target: rung.notify,
-        clause: deadline.clause,
-        deadline: dueAt,
-      });
-      await project();
-      if (input.reportToOwner) await signalOwner((h) => h.signal(taskEscalatedSignal, record));
+      if (await this.waitUntil(done, rungDue)) return;
+      await this.escalate(phase, deadline, dueAt, index + 1, rung.notify, rungDue);
     }
-    state.clocks = state.clocks.filter((c) => !c.id.startsWith('escalation'));
+    this.state.clocks = this.state.clocks.filter((c) => !c.id.startsWith('escalation'));
     // The ladder is exhausted: the task stays open with the coordinators told; no further automatic steps.
-    await waitUntil(done);
-  };
+    await this.waitUntil(done);
+  }
 
-  const signalOwner = async (fn: (h: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>) => {
+  /** One rung of the ladder reached: recorded, the rung's target told, projected and reported to the owner. */
+  private async escalate(
+    phase: TaskPhase,
+    deadline: Deadline,
+    dueAt: string,
+    rung: number,
+    target: EscalationRecord['notify'],
+    rungDue: Date,
+  ): Promise<void> {
+    const { state } = this;
+    const record: EscalationRecord = {
+      taskId: state.taskId,
+      kind: state.kind,
+      phase,
+      rung,
+      notify: target,
+      clause: deadline.clause,
+      deadline: dueAt,
+      dueAt: rungDue.toISOString(),
+      at: nowIso(),
+    };
+    state.escalations.push(record);
+    this.audit('task_escalated', { phase, rung: record.rung, notify: target }, deadline.clause);
+    await this.send(`escalate:${phase}:${record.rung}`, {
+      type: 'task_escalated',
+      taskId: state.taskId,
+      kind: state.kind,
+      agencyId: state.agencyId,
+      phase,
+      rung: record.rung,
+      target,
+      clause: deadline.clause,
+      deadline: dueAt,
+    });
+    await this.project();
+    if (this.input.reportToOwner) await this.signalOwner((h) => h.signal(taskEscalatedSignal, record));
+  }
+
+  async signalOwner(fn: (h: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>): Promise<void> {
     try {
-      await fn(getExternalWorkflowHandle(input.ownerWorkflowId));
+      await fn(getExternalWorkflowHandle(this.input.ownerWorkflowId));
     } catch (err) {
       // The owner may have closed; the task's own history and projection still hold the record.
-      log.warn('could not signal task owner', { taskId: input.taskId, error: String(err) });
+      log.warn('could not signal task owner', { taskId: this.input.taskId, error: String(err) });
     }
-  };
+  }
 
-  audit('task_created', { kind: state.kind, agencyId: state.agencyId }, input.rule.clause);
-  await project();
-  await send('assigned', {
-    type: 'task_assigned',
-    taskId: state.taskId,
-    kind: state.kind,
-    agencyId: state.agencyId,
-    acceptBy: state.acceptBy,
-    completeBy: state.completeBy,
-  });
-  if (state.status === 'created') state.status = 'notified';
+  /** The accept deadline, then (the owner told of the acceptance) the complete deadline. */
+  async enforceDeadlines(): Promise<void> {
+    const { state, input } = this;
+    await this.enforce(
+      'accept',
+      input.rule.accept,
+      state.acceptBy,
+      () => state.status !== 'created' && state.status !== 'notified',
+    );
+    const { acceptedAt } = state;
+    if (input.reportToOwner && acceptedAt)
+      await this.signalOwner((h) => h.signal(taskAcceptedSignal, { taskId: state.taskId, acceptedAt }));
+    await this.enforce('complete', input.rule.complete, state.completeBy, () => isClosed(state));
+  }
 
-  await enforce(
-    'accept',
-    input.rule.accept,
-    state.acceptBy,
-    () => state.status !== 'created' && state.status !== 'notified',
-  );
-  const { acceptedAt } = state;
-  if (input.reportToOwner && acceptedAt)
-    await signalOwner((h) => h.signal(taskAcceptedSignal, { taskId: state.taskId, acceptedAt }));
-  await enforce('complete', input.rule.complete, state.completeBy, () => isClosed(state));
+  /** The closed task's last projection and its result, reported to the owner. */
+  async finish(): Promise<TaskResult> {
+    const { state } = this;
+    state.clocks = [];
+    await this.project();
+    const closedAt = state.closedAt ?? nowIso();
+    const result: TaskResult =
+      state.status === 'completed' && state.outcome
+        ? { taskId: state.taskId, kind: state.kind, status: 'completed', outcome: state.outcome, closedAt }
+        : {
+            taskId: state.taskId,
+            kind: state.kind,
+            status: 'declined',
+            reason: state.declineReason ?? 'declined',
+            redirectToAgencyId: state.redirectToAgencyId,
+            closedAt,
+          };
+    if (this.input.reportToOwner) await this.signalOwner((h) => h.signal(taskClosedSignal, result));
+    return result;
+  }
+}
 
+export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskResult> {
+  const task = new AgencyTask(input);
+  setHandler(taskStatusQuery, () => task.state);
+  setHandler(acceptTaskUpdate, (cmd) => task.accept(cmd), { validator: (cmd) => task.validateAccept(cmd) });
+  setHandler(completeTaskUpdate, (cmd) => task.complete(cmd), { validator: (cmd) => task.validateComplete(cmd) });
+  setHandler(declineTaskUpdate, (cmd) => task.decline(cmd), { validator: (cmd) => task.validateDecline(cmd) });
+
+  await task.open();
+  await task.enforceDeadlines();
   await condition(allHandlersFinished);
-  state.clocks = [];
-  await project();
-
-  const closedAt = state.closedAt ?? nowIso();
-  const result: TaskResult =
-    state.status === 'completed' && state.outcome
-      ? { taskId: state.taskId, kind: state.kind, status: 'completed', outcome: state.outcome, closedAt }
-      : {
-          taskId: state.taskId,
-          kind: state.kind,
-          status: 'declined',
-          reason: state.declineReason ?? 'declined',
-          redirectToAgencyId: state.redirectToAgencyId,
-          closedAt,
-        };
-  if (input.reportToOwner) await signalOwner((h) => h.signal(taskClosedSignal, result));
-  return result;
+  return task.finish();
 }

@@ -34,10 +34,13 @@ import {
   policeCertificateSignal,
   recordPlacementDecisionUpdate,
   recordPoliceCertificateUpdate,
+  type ApproveExtensionCommand,
   type Coordinator,
   type PlacementInput,
   type PlacementState,
   type PoliceCertificate,
+  type RecordPlacementDecisionCommand,
+  type RecordPoliceCertificateCommand,
 } from './intervention.definitions';
 
 const { notify } = proxyActivities<NotificationActivities>({
@@ -76,104 +79,118 @@ interface Due {
   fire: () => Promise<void>;
 }
 
-export async function placementWorkflow(input: PlacementInput): Promise<PlacementState> {
-  const state: PlacementState = {
-    placementId: input.placementId,
-    ownerWorkflowId: input.ownerWorkflowId,
-    term: input.term,
-    status: 'running',
-    agencyId: input.agencyId,
-    siteAgencyId: input.siteAgencyId,
-    startedAt: input.startedAt,
-    endsAt: addDuration(new Date(input.startedAt), input.cap.duration).toISOString(),
-    clause: input.cap.clause,
-    extensions: [],
-    reminders: [],
-    overruns: [],
-    policeCertificate: input.policeCertificate,
-    clocks: [],
-  };
-  const kind = placementTaskKind(input.term);
+/**
+ * One placement's state and its named steps. Update handlers and the certificate signal only record and mark the
+ * placement changed; the main loop fires what is due (reminder, end, overrun) and reports every change to the case.
+ */
+export class Placement {
+  readonly state: PlacementState;
+  private readonly kind: 'short_term_placement' | 'long_term_placement';
   /** Reminders count back from the current end, but only those after the period began (start or extension). */
-  let periodStart = input.startedAt;
-  let changed = true;
+  private periodStart: string;
+  changed = true;
 
-  const generation = () => state.extensions.length;
-  const reminderAt = (before: string) => subtractDuration(new Date(state.endsAt), before).toISOString();
-  const reminderSent = (before: string) => state.reminders.some((r) => r.capAt === state.endsAt && r.before === before);
-  const overrunsOfPeriod = () => state.overruns.filter((o) => o.capAt === state.endsAt).length;
+  constructor(private readonly input: PlacementInput) {
+    this.state = {
+      placementId: input.placementId,
+      ownerWorkflowId: input.ownerWorkflowId,
+      term: input.term,
+      status: 'running',
+      agencyId: input.agencyId,
+      siteAgencyId: input.siteAgencyId,
+      startedAt: input.startedAt,
+      endsAt: addDuration(new Date(input.startedAt), input.cap.duration).toISOString(),
+      clause: input.cap.clause,
+      extensions: [],
+      reminders: [],
+      overruns: [],
+      policeCertificate: input.policeCertificate,
+      clocks: [],
+    };
+    this.kind = placementTaskKind(input.term);
+    this.periodStart = input.startedAt;
+  }
 
-  const refreshClocks = () => {
+  get ended(): boolean {
+    return this.state.status === 'ended';
+  }
+
+  private generation(): number {
+    return this.state.extensions.length;
+  }
+
+  private reminderSent(before: string): boolean {
+    return this.state.reminders.some((r) => r.capAt === this.state.endsAt && r.before === before);
+  }
+
+  private overrunsOfPeriod(): number {
+    return this.state.overruns.filter((o) => o.capAt === this.state.endsAt).length;
+  }
+
+  private nextReminder(): { before: string; at: string } | undefined {
+    const { endsAt } = this.state;
+    return this.input.remindBefore
+      .map((before) => ({ before, at: subtractDuration(new Date(endsAt), before).toISOString() }))
+      .filter(({ before, at }) => !this.reminderSent(before) && at >= this.periodStart && at < endsAt)
+      .sort((a, b) => a.at.localeCompare(b.at))[0];
+  }
+
+  /** The running clocks shown on the case: the end, the next reminder and, past the end, the next overrun. */
+  refreshClocks(): void {
+    const { state, input } = this;
     if (state.status === 'ended') {
       state.clocks = [];
       return;
     }
-    const clocks: Clock[] = [
-      {
-        id: `${state.placementId}:end`,
-        label: input.cap.label.en,
-        clause: input.cap.clause,
-        startedAt: state.startedAt,
-        firesAt: state.endsAt,
-      },
-    ];
-    const next = nextReminder();
-    if (next) {
-      clocks.push({
-        id: `${state.placementId}:reminder`,
-        label: `reminder ${next.before} before the end`,
-        clause: input.cap.clause,
-        startedAt: periodStart,
-        firesAt: next.at,
-      });
-    }
+    const clock = (suffix: string, label: string, startedAt: string, firesAt: string): Clock => ({
+      id: `${state.placementId}:${suffix}`,
+      label,
+      clause: input.cap.clause,
+      startedAt,
+      firesAt,
+    });
+    const clocks: Clock[] = [clock('end', input.cap.label.en, state.startedAt, state.endsAt)];
+    const next = this.nextReminder();
+    if (next) clocks.push(clock('reminder', `reminder ${next.before} before the end`, this.periodStart, next.at));
     if (state.capReachedAt) {
-      const n = overrunsOfPeriod() + 1;
-      clocks.push({
-        id: `${state.placementId}:overrun`,
-        label: `decision overdue: escalation ${n}`,
-        clause: input.cap.clause,
-        startedAt: state.endsAt,
-        firesAt: overrunAt(state.endsAt, input.overrunEscalationEvery, n),
-      });
+      const n = this.overrunsOfPeriod() + 1;
+      const firesAt = overrunAt(state.endsAt, input.overrunEscalationEvery, n);
+      clocks.push(clock('overrun', `decision overdue: escalation ${n}`, state.endsAt, firesAt));
     }
     state.clocks = clocks;
-  };
+  }
 
-  const nextReminder = (): { before: string; at: string } | undefined =>
-    input.remindBefore
-      .map((before) => ({ before, at: reminderAt(before) }))
-      .filter(({ before, at }) => !reminderSent(before) && at >= periodStart && at < state.endsAt)
-      .sort((a, b) => a.at.localeCompare(b.at))[0];
-
-  const escalate = (logicalKey: string, rung: number, target: EscalationTarget) =>
+  private escalate(logicalKey: string, rung: number, target: EscalationTarget): Promise<void> {
     // Reminders (rung 0, to the assignee) and overruns travel as task escalations of the placing task kind, so the
     // directory notifier resolves the placing agency's desk and the coordinators as for any missed deadline.
-    notify({
-      workflowId: state.placementId,
+    return notify({
+      workflowId: this.state.placementId,
       logicalKey,
       event: {
         type: 'task_escalated',
-        taskId: state.placementId,
-        kind,
-        agencyId: state.agencyId,
+        taskId: this.state.placementId,
+        kind: this.kind,
+        agencyId: this.state.agencyId,
         phase: 'complete',
         rung,
         target,
-        clause: input.cap.clause,
-        deadline: state.endsAt,
+        clause: this.input.cap.clause,
+        deadline: this.state.endsAt,
       },
     });
+  }
 
-  const nextDue = (): Due | undefined => {
+  /** What fires next: a reminder before the end, the end itself, or the next overrun escalation. */
+  nextDue(): Due | undefined {
+    const { state } = this;
     if (state.status === 'ended') return undefined;
-    const reminder = nextReminder();
+    const reminder = this.nextReminder();
     if (reminder && !state.capReachedAt) {
       return {
         at: reminder.at,
         fire: async () => {
           state.reminders.push({ before: reminder.before, capAt: state.endsAt, at: nowIso() });
-          await escalate(`remind:${generation()}:${reminder.before}`, 0, 'assignee');
+          await this.escalate(`remind:${this.generation()}:${reminder.before}`, 0, 'assignee');
         },
       };
     }
@@ -183,155 +200,165 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
         fire: async () => {
           // CN 四(三): at the end the placement cannot simply run on; a decision is now required.
           state.capReachedAt = nowIso();
-          await escalate(`end:${generation()}`, 0, 'street_coordinator');
+          await this.escalate(`end:${this.generation()}`, 0, 'street_coordinator');
         },
       };
     }
-    const n = overrunsOfPeriod() + 1;
+    const n = this.overrunsOfPeriod() + 1;
     return {
-      at: overrunAt(state.endsAt, input.overrunEscalationEvery, n),
+      at: overrunAt(state.endsAt, this.input.overrunEscalationEvery, n),
       fire: async () => {
         state.overruns.push({ n, capAt: state.endsAt, at: nowIso() });
-        await escalate(`overrun:${generation()}:${n}`, n, 'district_coordinator');
+        await this.escalate(`overrun:${this.generation()}:${n}`, n, 'district_coordinator');
       },
     };
-  };
-
-  const applyCertificate = (certificate: PoliceCertificate) => {
-    if (state.policeCertificate) return;
-    state.policeCertificate = certificate;
-    changed = true;
-  };
-
-  setHandler(placementStatusQuery, () => state);
-
-  setHandler(policeCertificateSignal, applyCertificate);
-
-  setHandler(
-    recordPoliceCertificateUpdate,
-    ({ actor, certificateRef, issuedAt }) => {
-      applyCertificate({ certificateRef, issuedAt, recordedBy: actor });
-      return state;
-    },
-    {
-      validator: ({ actor, certificateRef, issuedAt }) => {
-        assertRunning();
-        if (!input.policeAgencyIds.includes(actor.agencyId)) {
-          reject(
-            `only the police (${input.policeAgencyIds.join(', ')}) certify that the guardian search failed`,
-            InterventionRejection.WrongAgency,
-          );
-        }
-        if (!certificateRef?.trim())
-          reject('the written certificate needs its reference', InterventionRejection.InvalidCommand);
-        if (Number.isNaN(Date.parse(issuedAt)))
-          reject('issuedAt must be an instant', InterventionRejection.InvalidCommand);
-        if (state.policeCertificate)
-          reject('a police certificate is already recorded', InterventionRejection.InvalidCommand);
-      },
-    },
-  );
-
-  setHandler(
-    recordPlacementDecisionUpdate,
-    ({ actor, decision, reason }) => {
-      state.decision = { ...placementDecisionSchema.parse(decision), decidedBy: actor, decidedAt: nowIso(), reason };
-      state.status = 'ended';
-      state.endedAt = state.decision.decidedAt;
-      changed = true;
-      return state;
-    },
-    {
-      validator: ({ actor, decision }) => {
-        assertRunning();
-        // The responsible agency (street office short-term, civil affairs long-term) or a coordinator decides.
-        if (actor?.agencyId !== state.agencyId && !isCoordinator(actor)) {
-          reject(
-            `placement ${state.placementId} is decided by agency ${state.agencyId} or a coordinator`,
-            InterventionRejection.WrongAgency,
-          );
-        }
-        const parsed = placementDecisionSchema.safeParse(decision);
-        if (!parsed.success) {
-          reject(
-            `invalid decision: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-            InterventionRejection.InvalidCommand,
-          );
-        }
-        if (parsed.data.kind === 'move_to_long_term') {
-          if (state.term !== 'short_term')
-            reject('the placement is already medium/long-term', InterventionRejection.InvalidCommand);
-          // CN 四(三): medium/long-term guardianship only after the police certify in writing that the search failed.
-          if (!state.policeCertificate) {
-            reject(
-              'CN 四(三): medium/long-term guardianship needs the police written certificate that the guardian search failed',
-              InterventionRejection.NoPoliceCertificate,
-            );
-          }
-        }
-      },
-    },
-  );
-
-  setHandler(
-    approveExtensionUpdate,
-    ({ approver, reason, extendBy }) => {
-      const previousEndsAt = state.endsAt;
-      const approvedAt = nowIso();
-      state.endsAt = addDuration(new Date(previousEndsAt), extendBy).toISOString();
-      state.extensions.push({
-        approvedBy: approver,
-        reason: reason.trim(),
-        extendBy,
-        previousEndsAt,
-        endsAt: state.endsAt,
-        approvedAt,
-      });
-      state.capReachedAt = undefined;
-      periodStart = approvedAt;
-      changed = true;
-      return state;
-    },
-    {
-      validator: ({ approver, reason, extendBy }) => {
-        assertRunning();
-        // CN 四(三) "原则上": an extension beyond the cap is an exception a coordinator approves, with the reason.
-        assertCoordinator(approver);
-        if (!reason?.trim()) reject('an extension needs its reason', InterventionRejection.InvalidCommand);
-        if (!isValidDuration(extendBy))
-          reject('extendBy must be an ISO-8601 duration such as P14D', InterventionRejection.InvalidCommand);
-      },
-    },
-  );
-
-  function assertRunning(): void {
-    if (state.status === 'ended')
-      reject(`placement ${state.placementId} has ended`, InterventionRejection.PlacementEnded);
   }
 
-  const report = async () => {
-    changed = false;
-    refreshClocks();
+  // ── Commands (the certificate signal, update handlers and their validators) ──────────────────────────────────────
+
+  private assertRunning(): void {
+    if (this.ended) reject(`placement ${this.state.placementId} has ended`, InterventionRejection.PlacementEnded);
+  }
+
+  applyCertificate(certificate: PoliceCertificate): void {
+    if (this.state.policeCertificate) return;
+    this.state.policeCertificate = certificate;
+    this.changed = true;
+  }
+
+  validateCertificate({ actor, certificateRef, issuedAt }: RecordPoliceCertificateCommand): void {
+    this.assertRunning();
+    if (!this.input.policeAgencyIds.includes(actor.agencyId)) {
+      reject(
+        `only the police (${this.input.policeAgencyIds.join(', ')}) certify that the guardian search failed`,
+        InterventionRejection.WrongAgency,
+      );
+    }
+    if (!certificateRef?.trim())
+      reject('the written certificate needs its reference', InterventionRejection.InvalidCommand);
+    if (Number.isNaN(Date.parse(issuedAt))) reject('issuedAt must be an instant', InterventionRejection.InvalidCommand);
+    if (this.state.policeCertificate)
+      reject('a police certificate is already recorded', InterventionRejection.InvalidCommand);
+  }
+
+  recordCertificate({ actor, certificateRef, issuedAt }: RecordPoliceCertificateCommand): PlacementState {
+    this.applyCertificate({ certificateRef, issuedAt, recordedBy: actor });
+    return this.state;
+  }
+
+  validateDecision({ actor, decision }: RecordPlacementDecisionCommand): void {
+    const { state } = this;
+    this.assertRunning();
+    // The responsible agency (street office short-term, civil affairs long-term) or a coordinator decides.
+    if (actor?.agencyId !== state.agencyId && !isCoordinator(actor)) {
+      reject(
+        `placement ${state.placementId} is decided by agency ${state.agencyId} or a coordinator`,
+        InterventionRejection.WrongAgency,
+      );
+    }
+    const parsed = placementDecisionSchema.safeParse(decision);
+    if (!parsed.success) {
+      reject(
+        `invalid decision: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        InterventionRejection.InvalidCommand,
+      );
+    }
+    if (parsed.data.kind === 'move_to_long_term') {
+      if (state.term !== 'short_term')
+        reject('the placement is already medium/long-term', InterventionRejection.InvalidCommand);
+      // CN 四(三): medium/long-term guardianship only after the police certify in writing that the search failed.
+      if (!state.policeCertificate) {
+        reject(
+          'CN 四(三): medium/long-term guardianship needs the police written certificate that the guardian search failed',
+          InterventionRejection.NoPoliceCertificate,
+        );
+      }
+    }
+  }
+
+  recordDecision({ actor, decision, reason }: RecordPlacementDecisionCommand): PlacementState {
+    const { state } = this;
+    state.decision = { ...placementDecisionSchema.parse(decision), decidedBy: actor, decidedAt: nowIso(), reason };
+    state.status = 'ended';
+    state.endedAt = state.decision.decidedAt;
+    this.changed = true;
+    return state;
+  }
+
+  validateExtension({ approver, reason, extendBy }: ApproveExtensionCommand): void {
+    this.assertRunning();
+    // CN 四(三) "原则上": an extension beyond the cap is an exception a coordinator approves, with the reason.
+    assertCoordinator(approver);
+    if (!reason?.trim()) reject('an extension needs its reason', InterventionRejection.InvalidCommand);
+    if (!isValidDuration(extendBy))
+      reject('extendBy must be an ISO-8601 duration such as P14D', InterventionRejection.InvalidCommand);
+  }
+
+  approveExtension({ approver, reason, extendBy }: ApproveExtensionCommand): PlacementState {
+    const { state } = this;
+    const previousEndsAt = state.endsAt;
+    const approvedAt = nowIso();
+    state.endsAt = addDuration(new Date(previousEndsAt), extendBy).toISOString();
+    state.extensions.push({
+      approvedBy: approver,
+      reason: reason.trim(),
+      extendBy,
+      previousEndsAt,
+      endsAt: state.endsAt,
+      approvedAt,
+    });
+    state.capReachedAt = undefined;
+    this.periodStart = approvedAt;
+    this.changed = true;
+    return state;
+  }
+
+  // ── Steps of the main loop ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Signals the placement's state to the case, which records it and acts on a decision. */
+  async report(): Promise<void> {
+    this.changed = false;
+    this.refreshClocks();
     try {
-      await getExternalWorkflowHandle(input.ownerWorkflowId).signal(placementChangedSignal, state);
+      await getExternalWorkflowHandle(this.input.ownerWorkflowId).signal(placementChangedSignal, this.state);
     } catch (err) {
       // The case may be gone (a test, or a closed case); the placement's own history still holds the record.
-      log.warn('could not signal the case', { placementId: state.placementId, error: String(err) });
+      log.warn('could not signal the case', { placementId: this.state.placementId, error: String(err) });
     }
-  };
-
-  await report();
-  for (;;) {
-    const due = nextDue();
-    if (!due) break;
-    const timedOut = !(await condition(() => changed || state.status === 'ended', Math.max(1, msUntil(due.at))));
-    if (timedOut && state.status === 'running' && msUntil(due.at) === 0) {
-      await due.fire();
-      changed = true;
-    }
-    if (changed) await report();
   }
+
+  /** Waits for the next due instant or a change; fires what is due and reports every change. Ends with the decision. */
+  async run(): Promise<void> {
+    await this.report();
+    for (;;) {
+      const due = this.nextDue();
+      if (!due) break;
+      const timedOut = !(await condition(() => this.changed || this.ended, Math.max(1, msUntil(due.at))));
+      if (timedOut && !this.ended && msUntil(due.at) === 0) {
+        await due.fire();
+        this.changed = true;
+      }
+      if (this.changed) await this.report();
+    }
+  }
+}
+
+export async function placementWorkflow(input: PlacementInput): Promise<PlacementState> {
+  const placement = new Placement(input);
+  setHandler(placementStatusQuery, () => placement.state);
+  setHandler(policeCertificateSignal, (certificate) => placement.applyCertificate(certificate));
+  setHandler(recordPoliceCertificateUpdate, (cmd) => placement.recordCertificate(cmd), {
+    validator: (cmd) => placement.validateCertificate(cmd),
+  });
+  setHandler(recordPlacementDecisionUpdate, (cmd) => placement.recordDecision(cmd), {
+    validator: (cmd) => placement.validateDecision(cmd),
+  });
+  setHandler(approveExtensionUpdate, (cmd) => placement.approveExtension(cmd), {
+    validator: (cmd) => placement.validateExtension(cmd),
+  });
+
+  await placement.run();
   await condition(allHandlersFinished);
-  if (changed) await report();
-  return state;
+  if (placement.changed) await placement.report();
+  return placement.state;
 }
