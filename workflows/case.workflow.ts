@@ -47,8 +47,10 @@ import {
   type CaseTaskSummary,
   type CaseWorkflowInput,
   type Clock,
+  type EscalationRecord,
   type FiledReport,
   type NextStep,
+  type OutcomeOf,
   type RiskChange,
   type RiskLevel,
   type TaskKind,
@@ -84,6 +86,13 @@ const STAGE_FOR_NEXT_STEP: Record<NextStep, CaseStage> = {
 };
 
 const VISIT_CLOCK = 'next_visit';
+
+/** Who else takes part in a task the case opens, and for whom. */
+export interface OpenTaskOptions {
+  agencyId?: string;
+  concerns?: string[];
+  collaborators?: string[];
+}
 
 export function initialCaseState(input: CaseWorkflowInput): CaseState {
   return {
@@ -232,8 +241,11 @@ function raiseRisk(
   state.risk = to;
 }
 
-export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
-  const { pack } = input;
+type AuditEntry = Omit<AuditEvent, 'key' | 'workflowId'>;
+type Completed = Extract<TaskResult, { status: 'completed' }>;
+
+/** A pinned pack without one of the case's task kinds cannot run a case: the workflow fails at once. */
+export function assertPackRunsCases(pack: PolicyPack): void {
   const missingKinds = CASE_TASK_KINDS.filter((kind) => !pack.taskKinds[kind]);
   if (missingKinds.length > 0) {
     throw ApplicationFailure.create({
@@ -242,79 +254,106 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       nonRetryable: true,
     });
   }
-  const state: CaseState = input.carried
-    ? { ...input.carried, runCount: input.carried.runCount + 1 }
-    : initialCaseState(input);
-  const historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+}
 
-  let pendingAudit: Omit<AuditEvent, 'key' | 'workflowId'>[] = [];
-  let upserted = '';
+/**
+ * One run of a case: its state (carried across continue-as-new) and its named steps. Signal handlers only record facts
+ * (`record…`); `waitForWork` and `actOnWork` are the main loop, which opens tasks, moves on and projects.
+ */
+export class CaseRun {
+  readonly state: CaseState;
+  /** Placements, guardian search, services, the guardian, closure (intervention.ts): state in `state.intervention`. */
+  readonly intervention: ReturnType<typeof createIntervention>;
+  private readonly pack: PolicyPack;
+  private readonly historyEventLimit: number;
+  private pendingAudit: AuditEntry[] = [];
+  private upserted = '';
 
-  setHandler(caseStatusQuery, () => caseStatus(state));
+  constructor(private readonly input: CaseWorkflowInput) {
+    this.pack = input.pack;
+    this.state = input.carried ? { ...input.carried, runCount: input.carried.runCount + 1 } : initialCaseState(input);
+    this.historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+    this.intervention = createIntervention({
+      state: this.state,
+      pack: this.pack,
+      agencies: input.agencies,
+      openTask: (kind, opts) => this.openTask(kind, opts),
+      agencyFor: (kind) => this.agencyFor(kind),
+      audit: (event) => this.audit(event),
+      policeAgencyId: () => this.policeAgency(),
+    });
+  }
 
-  setHandler(reportFiledSignal, (report) => {
-    if (report.childId !== state.childId) {
+  private audit(event: AuditEntry): void {
+    this.pendingAudit.push(event);
+  }
+
+  // ── Signal handlers: record facts, no I/O ────────────────────────────────────────────────────────────────────────
+
+  recordReport(report: FiledReport): void {
+    if (report.childId !== this.state.childId) {
       log.warn('report for another child ignored', {
         reportId: report.reportId,
         type: CaseFailure.ReportForAnotherChild,
       });
       return;
     }
-    pendingAudit.push(...applyReport(state, pack, report));
-  });
+    this.pendingAudit.push(...applyReport(this.state, this.pack, report));
+  }
 
-  setHandler(taskAcceptedSignal, ({ taskId, acceptedAt }) => {
-    const task = state.tasks.find((t) => t.taskId === taskId);
+  recordTaskAccepted({ taskId, acceptedAt }: { taskId: string; acceptedAt: string }): void {
+    const task = this.state.tasks.find((t) => t.taskId === taskId);
     if (!task || task.acceptedAt) return;
     task.acceptedAt = acceptedAt;
-    pendingAudit.push({ type: 'task_accepted', at: nowIso(), details: { taskId } });
-  });
+    this.audit({ type: 'task_accepted', at: nowIso(), details: { taskId } });
+  }
 
-  setHandler(taskEscalatedSignal, (record) => {
-    const seen = state.escalations.some(
+  recordTaskEscalated(record: EscalationRecord): void {
+    const seen = this.state.escalations.some(
       (e) => e.taskId === record.taskId && e.phase === record.phase && e.rung === record.rung,
     );
     if (seen) return;
-    state.escalations.push(record);
-    pendingAudit.push({
+    this.state.escalations.push(record);
+    this.audit({
       type: 'task_escalated',
       at: record.at,
       clause: record.clause,
       details: { taskId: record.taskId, rung: record.rung },
     });
-  });
+  }
 
-  setHandler(taskClosedSignal, (result) => {
-    const task = state.tasks.find((t) => t.taskId === result.taskId);
+  recordTaskClosed(result: TaskResult): void {
+    const task = this.state.tasks.find((t) => t.taskId === result.taskId);
     if (!task || task.status !== 'open') return;
     task.status = result.status;
     task.closedAt = result.closedAt;
-    state.inbox.push(result);
-  });
+    this.state.inbox.push(result);
+  }
 
-  const agencyFor = (kind: TaskKind): string => {
-    const rule = pack.taskKinds[kind];
+  // ── Tasks ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  agencyFor(kind: TaskKind): string {
+    const rule = this.pack.taskKinds[kind];
     // FT 三(二)5 "one door accepts": without an agency of the required type, the street office takes the task.
-    const agencyId = input.agencies[rule.agencyType] ?? input.agencies.street_office;
+    const agencyId = this.input.agencies[rule.agencyType] ?? this.input.agencies.street_office;
     if (!agencyId) {
       throw ApplicationFailure.create({
-        message: `no responsible ${rule.agencyType} for ${kind} in case ${state.caseId}`,
+        message: `no responsible ${rule.agencyType} for ${kind} in case ${this.state.caseId}`,
         type: CaseFailure.NoResponsibleAgency,
         nonRetryable: true,
       });
     }
     return agencyId;
-  };
+  }
 
-  const openTask = async (
-    kind: TaskKind,
-    opts: { agencyId?: string; concerns?: string[]; collaborators?: string[] } = {},
-  ) => {
+  /** Records a task for `kind` and starts its agency-task child workflow; returns the task id. */
+  async openTask(kind: TaskKind, opts: OpenTaskOptions = {}): Promise<string> {
+    const { state, pack } = this;
     const rule = pack.taskKinds[kind];
     state.taskSeq += 1;
     const taskId = taskWorkflowId(state.caseId, kind, state.taskSeq);
     const createdAt = nowIso();
-    const agencyId = opts.agencyId ?? agencyFor(kind);
+    const agencyId = opts.agencyId ?? this.agencyFor(kind);
     state.tasks.push({
       taskId,
       kind,
@@ -326,7 +365,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       acceptClause: rule.accept.clause,
       completeClause: rule.complete.clause,
     });
-    pendingAudit.push({ type: 'task_opened', at: createdAt, clause: rule.clause, details: { taskId, kind, agencyId } });
+    this.audit({ type: 'task_opened', at: createdAt, clause: rule.clause, details: { taskId, kind, agencyId } });
     await startChild(agencyTaskWorkflow, {
       workflowId: taskId,
       // Tasks outlive a continue-as-new of the case; they report back by signal to the case's workflow id.
@@ -348,43 +387,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       ],
     });
     return taskId;
-  };
+  }
 
-  const isOpen = (kind: TaskKind) => state.tasks.some((t) => t.kind === kind && t.status === 'open');
+  isOpen(kind: TaskKind): boolean {
+    return this.state.tasks.some((t) => t.kind === kind && t.status === 'open');
+  }
+
   /** The police who responded to this case join its assessment (CN 四(三): the street office "with the police"). */
-  const policeAgency = () =>
-    state.tasks.filter((t) => t.kind === 'police_response' && t.status === 'completed').at(-1)?.agencyId ??
-    input.agencies[pack.taskKinds.police_response.agencyType];
-
-  /** Placements, guardian search, services, the guardian, closure (intervention.ts): state in `state.intervention`. */
-  const intervention = createIntervention({
-    state,
-    pack,
-    agencies: input.agencies,
-    openTask,
-    agencyFor,
-    audit: (event) => pendingAudit.push(event),
-    policeAgencyId: policeAgency,
-  });
-  intervention.registerHandlers();
-
-  /** CN 四(三), FT 三(三)4: joint street-office/police assessment and the social-work risk grading, side by side. */
-  const startAssessment = async () => {
-    if (isOpen('joint_assessment') || isOpen('risk_grading')) return;
-    state.assessment = { decision: state.assessment.decision };
-    const police = policeAgency();
-    await openTask('joint_assessment', { collaborators: police ? [police] : [] });
-    await openTask('risk_grading');
-  };
-
-  const scheduleVisit = () => {
-    // CN 五(一), FT 三(一)1, 三(二)2: children on the ledger are visited periodically, more often at higher risk.
-    const rule = visitRule(pack, state.risk, state.leftBehind);
-    state.clocks = [...state.clocks.filter((c) => c.id !== VISIT_CLOCK), clockFor(VISIT_CLOCK, nowIso(), rule)];
-  };
+  policeAgency(): string | undefined {
+    return (
+      this.state.tasks.filter((t) => t.kind === 'police_response' && t.status === 'completed').at(-1)?.agencyId ??
+      this.input.agencies[this.pack.taskKinds.police_response.agencyType]
+    );
+  }
 
   /** Routes reports the case has not acted on: a running emergency response covers them, else police are dispatched. */
-  const routeNewReports = async () => {
+  async routeNewReports(): Promise<void> {
+    const { state } = this;
     const unrouted = state.reports.filter((r) => !r.handledByTaskId);
     if (unrouted.length === 0) return;
     const running = state.tasks.find((t) => t.kind === 'police_response' && t.status === 'open');
@@ -407,17 +426,81 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     }
     // CN 四(二), FT 三(二)4: on a report of harm the police respond at once, by concern type.
     const concerns = [...new Set(unrouted.flatMap((r) => r.concerns))];
-    const taskId = await openTask('police_response', { concerns });
+    const taskId = await this.openTask('police_response', { concerns });
     for (const report of unrouted) report.handledByTaskId = taskId;
-  };
+  }
 
-  const recordLateDispatch = (taskId: string, dispatchedAt: string) => {
-    const task = state.tasks.find((t) => t.taskId === taskId);
+  // ── Results of tasks ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A closed task: declined ones are reopened; the intervention's own are its business; the rest move the case on. */
+  async handleResult(result: TaskResult): Promise<void> {
+    if (result.status === 'declined') return this.reopenDeclined(result);
+    if (await this.intervention.handleResult(result)) return;
+    return this.actOnOutcome(result);
+  }
+
+  /** FT 三(二)5: a declined task is not dropped; it goes to the named agency or back to the street office. */
+  async reopenDeclined(result: Extract<TaskResult, { status: 'declined' }>): Promise<void> {
+    const { state } = this;
+    const declined = state.tasks.find((t) => t.taskId === result.taskId);
+    this.audit({
+      type: 'task_declined',
+      at: result.closedAt,
+      details: { taskId: result.taskId, reason: result.reason },
+    });
+    const concerns =
+      result.kind === 'police_response'
+        ? [...new Set(state.reports.filter((r) => r.handledByTaskId === result.taskId).flatMap((r) => r.concerns))]
+        : [];
+    const agencyId = result.redirectToAgencyId ?? this.input.agencies.street_office ?? declined?.agencyId;
+    const taskId = await this.openTask(result.kind, { agencyId, concerns });
+    this.intervention.taskReopened(result.taskId, taskId);
+    for (const report of state.reports) if (report.handledByTaskId === result.taskId) report.handledByTaskId = taskId;
+  }
+
+  private async actOnOutcome(result: Completed): Promise<void> {
+    const { outcome } = result;
+    switch (outcome.kind) {
+      case 'police_response':
+        return this.afterPoliceResponse(result.taskId, outcome);
+      case 'urgent_placement':
+        return this.startAssessment();
+      case 'joint_assessment':
+        this.recordJointAssessment(outcome);
+        return this.decideWhenAssessed();
+      case 'risk_grading':
+        this.state.assessment.grading = outcome;
+        return this.decideWhenAssessed();
+      case 'monitoring_visit':
+        this.recordVisit(result.taskId, outcome);
+        return;
+      case 'detention_care_arrangement':
+        return;
+      default:
+        return this.decideWhenAssessed();
+    }
+  }
+
+  private async afterPoliceResponse(taskId: string, outcome: OutcomeOf<'police_response'>): Promise<void> {
+    const { state } = this;
+    state.emergencyOutcomes.push({ taskId, outcome });
+    this.recordLateDispatch(taskId, outcome.dispatchedAt);
+    if (outcome.custody.kind === 'handed_over') state.handovers.push({ taskId, handover: outcome.custody.handover });
+    if (outcome.custody.kind === 'nobody_can_take') {
+      // CN 四(二): nobody can or will take the child → the street office places the child urgently.
+      await this.openTask('urgent_placement');
+      return;
+    }
+    await this.startAssessment();
+  }
+
+  private recordLateDispatch(taskId: string, dispatchedAt: string): void {
+    const task = this.state.tasks.find((t) => t.taskId === taskId);
     if (!task) return;
-    const rule = pack.deadlines.policeDispatch;
+    const rule = this.pack.deadlines.policeDispatch;
     const deadline = deadlineFrom(task.createdAt, rule);
     if (new Date(dispatchedAt).getTime() <= deadline.getTime()) return;
-    state.findings.push({
+    this.state.findings.push({
       kind: 'late_dispatch',
       againstUnitId: task.agencyId,
       taskId,
@@ -427,129 +510,98 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       clause: rule.clause,
       recordedAt: nowIso(),
     });
-    pendingAudit.push({
+    this.audit({
       type: 'late_dispatch_finding',
       at: nowIso(),
       clause: rule.clause,
       details: { taskId, againstUnitId: task.agencyId },
     });
-  };
+  }
 
-  const handleResult = async (result: TaskResult) => {
-    if (result.status === 'declined') {
-      // FT 三(二)5: a declined task is not dropped; it goes to the named agency or back to the street office.
-      const declined = state.tasks.find((t) => t.taskId === result.taskId);
-      pendingAudit.push({
-        type: 'task_declined',
-        at: result.closedAt,
-        details: { taskId: result.taskId, reason: result.reason },
-      });
-      const concerns =
-        result.kind === 'police_response'
-          ? [...new Set(state.reports.filter((r) => r.handledByTaskId === result.taskId).flatMap((r) => r.concerns))]
-          : [];
-      const agencyId = result.redirectToAgencyId ?? input.agencies.street_office ?? declined?.agencyId;
-      const taskId = await openTask(result.kind, { agencyId, concerns });
-      intervention.taskReopened(result.taskId, taskId);
-      for (const report of state.reports) if (report.handledByTaskId === result.taskId) report.handledByTaskId = taskId;
-      return;
-    }
-    if (await intervention.handleResult(result)) return;
-    const { outcome } = result;
-    switch (outcome.kind) {
-      case 'police_response': {
-        state.emergencyOutcomes.push({ taskId: result.taskId, outcome });
-        recordLateDispatch(result.taskId, outcome.dispatchedAt);
-        if (outcome.custody.kind === 'handed_over')
-          state.handovers.push({ taskId: result.taskId, handover: outcome.custody.handover });
-        if (outcome.custody.kind === 'nobody_can_take') {
-          // CN 四(二): nobody can or will take the child → the street office places the child urgently.
-          await openTask('urgent_placement');
-          return;
-        }
-        await startAssessment();
-        return;
-      }
-      case 'urgent_placement':
-        await startAssessment();
-        return;
-      case 'joint_assessment': {
-        const facts = { ageYears: outcome.ageYears, facts: outcome.facts };
-        state.assessment.joint = outcome;
-        state.assessment.classification = classifyChild(pack, facts);
-        // Without this year's amounts the pack's preference order decides 择高 (FT 三(一)1); amounts come later.
-        state.assessment.benefits = decideBenefits(pack, facts);
-        state.leftBehind ||= state.assessment.classification.leftBehind;
-        break;
-      }
-      case 'risk_grading':
-        state.assessment.grading = outcome;
-        break;
-      case 'monitoring_visit':
-        state.visits.push({ taskId: result.taskId, outcome });
-        if (outcome.newConcern) {
-          raiseRisk(state, {
-            reason: 'visit_found_concern',
-            clause: visitRule(pack, state.risk, state.leftBehind).clause,
-            at: nowIso(),
-          });
-        }
-        scheduleVisit();
-        return;
-      case 'detention_care_arrangement':
-        return;
-    }
+  /** CN 四(三), FT 三(三)4: joint street-office/police assessment and the social-work risk grading, side by side. */
+  async startAssessment(): Promise<void> {
+    if (this.isOpen('joint_assessment') || this.isOpen('risk_grading')) return;
+    this.state.assessment = { decision: this.state.assessment.decision };
+    const police = this.policeAgency();
+    await this.openTask('joint_assessment', { collaborators: police ? [police] : [] });
+    await this.openTask('risk_grading');
+  }
+
+  private recordJointAssessment(outcome: OutcomeOf<'joint_assessment'>): void {
+    const { state, pack } = this;
+    const facts = { ageYears: outcome.ageYears, facts: outcome.facts };
+    state.assessment.joint = outcome;
+    state.assessment.classification = classifyChild(pack, facts);
+    // Without this year's amounts the pack's preference order decides 择高 (FT 三(一)1); amounts come later.
+    state.assessment.benefits = decideBenefits(pack, facts);
+    state.leftBehind ||= state.assessment.classification.leftBehind;
+  }
+
+  /** Both assessments in and none open: the social-work grading decides the next step (FT 三(三)4). */
+  private async decideWhenAssessed(): Promise<void> {
+    const { state, pack } = this;
     const { joint, grading } = state.assessment;
-    if (joint && grading && !isOpen('joint_assessment') && !isOpen('risk_grading')) {
-      // The social-work grading decides the next step (FT 三(三)4); classification and benefits are recorded beside it.
-      raiseRisk(
-        state,
-        { reason: 'risk_grading', clause: pack.deadlines.riskGrading.clause, at: nowIso() },
-        grading.riskLevel,
-      );
-      state.assessment.decision = {
-        nextStep: grading.recommendation,
-        basis: 'risk_grading',
-        clause: pack.deadlines.riskGrading.clause,
-        decidedAt: nowIso(),
-      };
-      pendingAudit.push({
-        type: 'case_decided',
+    if (!joint || !grading || this.isOpen('joint_assessment') || this.isOpen('risk_grading')) return;
+    // Classification and benefits are recorded beside the decision.
+    const clause = pack.deadlines.riskGrading.clause;
+    raiseRisk(state, { reason: 'risk_grading', clause, at: nowIso() }, grading.riskLevel);
+    state.assessment.decision = {
+      nextStep: grading.recommendation,
+      basis: 'risk_grading',
+      clause,
+      decidedAt: nowIso(),
+    };
+    this.audit({ type: 'case_decided', at: nowIso(), clause, details: { nextStep: grading.recommendation } });
+    if (!state.clocks.some((c) => c.id === VISIT_CLOCK) && !this.isOpen('monitoring_visit')) this.scheduleVisit();
+    await this.intervention.onDecision(grading.recommendation);
+  }
+
+  // ── Monitoring visits ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private recordVisit(taskId: string, outcome: OutcomeOf<'monitoring_visit'>): void {
+    const { state, pack } = this;
+    state.visits.push({ taskId, outcome });
+    if (outcome.newConcern) {
+      raiseRisk(state, {
+        reason: 'visit_found_concern',
+        clause: visitRule(pack, state.risk, state.leftBehind).clause,
         at: nowIso(),
-        clause: pack.deadlines.riskGrading.clause,
-        details: { nextStep: grading.recommendation },
       });
-      if (!state.clocks.some((c) => c.id === VISIT_CLOCK) && !isOpen('monitoring_visit')) scheduleVisit();
-      await intervention.onDecision(grading.recommendation);
     }
-  };
+    this.scheduleVisit();
+  }
 
-  const dueVisit = () => {
-    const clock = state.clocks.find((c) => c.id === VISIT_CLOCK);
-    return clock !== undefined && msUntil(clock.firesAt) === 0 && !isOpen('monitoring_visit');
-  };
+  private scheduleVisit(): void {
+    // CN 五(一), FT 三(一)1, 三(二)2: children on the ledger are visited periodically, more often at higher risk.
+    const rule = visitRule(this.pack, this.state.risk, this.state.leftBehind);
+    this.state.clocks = [
+      ...this.state.clocks.filter((c) => c.id !== VISIT_CLOCK),
+      clockFor(VISIT_CLOCK, nowIso(), rule),
+    ];
+  }
 
-  const openVisit = async () => {
-    state.clocks = state.clocks.filter((c) => c.id !== VISIT_CLOCK);
-    await openTask('monitoring_visit');
-  };
+  private dueVisit(): boolean {
+    const clock = this.state.clocks.find((c) => c.id === VISIT_CLOCK);
+    return clock !== undefined && msUntil(clock.firesAt) === 0 && !this.isOpen('monitoring_visit');
+  }
 
-  const project = async () => {
+  private async openVisit(): Promise<void> {
+    this.state.clocks = this.state.clocks.filter((c) => c.id !== VISIT_CLOCK);
+    await this.openTask('monitoring_visit');
+  }
+
+  // ── The main loop ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes the search attributes (when they changed), the read model and the audit entries since the last one. */
+  async project(): Promise<void> {
+    const { state } = this;
     state.stage = deriveStage(state);
     state.projectionVersion += 1;
     const version = state.projectionVersion;
     const status = caseStatus(state);
-    const events = pendingAudit;
-    pendingAudit = [];
-    const searchKey = `${state.stage}|${status.nextDeadline ?? ''}`;
-    if (searchKey !== upserted) {
-      upsertSearchAttributes([
-        { key: caseStageSearchAttribute, value: state.stage },
-        { key: nextDeadlineSearchAttribute, value: status.nextDeadline ? new Date(status.nextDeadline) : null },
-        { key: policyPackSearchAttribute, value: `${state.pack.id}@${state.pack.version}` },
-      ]);
-      upserted = searchKey;
-    }
+    const events = this.pendingAudit;
+    this.pendingAudit = [];
+    this.upsertSearchAttributes(status.nextDeadline);
     await projectCase({
       workflowId: state.caseId,
       version,
@@ -572,43 +624,79 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       // Keys from workflow id + projection version (carried across continue-as-new), never the run id.
       audit: events.map((e, i) => ({ ...e, key: `${state.caseId}:v${version}:${i}`, workflowId: state.caseId })),
     });
-  };
+  }
 
-  const shouldContinueAsNew = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventLimit;
-  const hasWork = () =>
-    state.inbox.length > 0 ||
-    pendingAudit.length > 0 ||
-    state.reports.some((r) => !r.handledByTaskId) ||
-    dueVisit() ||
-    intervention.hasWork();
+  private upsertSearchAttributes(nextDeadline: string | undefined): void {
+    const { state } = this;
+    const searchKey = `${state.stage}|${nextDeadline ?? ''}`;
+    if (searchKey === this.upserted) return;
+    upsertSearchAttributes([
+      { key: caseStageSearchAttribute, value: state.stage },
+      { key: nextDeadlineSearchAttribute, value: nextDeadline ? new Date(nextDeadline) : null },
+      { key: policyPackSearchAttribute, value: `${state.pack.id}@${state.pack.version}` },
+    ]);
+    this.upserted = searchKey;
+  }
+
+  hasWork(): boolean {
+    const { state } = this;
+    return (
+      state.inbox.length > 0 ||
+      this.pendingAudit.length > 0 ||
+      state.reports.some((r) => !r.handledByTaskId) ||
+      this.dueVisit() ||
+      this.intervention.hasWork()
+    );
+  }
+
+  /** Sleeps until there is work or the next clock of the case (the visit, the intervention's neglect clock) fires. */
+  async waitForWork(): Promise<void> {
+    const visit = this.state.clocks.find((c) => c.id === VISIT_CLOCK);
+    // The intervention's own clock (the neglect clock) wakes the loop too; without one the wait is as before.
+    const wake = earliest([
+      visit && !this.isOpen('monitoring_visit') ? visit.firesAt : undefined,
+      this.intervention.nextWake(),
+    ]);
+    if (wake) await condition(() => this.hasWork(), Math.max(1, msUntil(wake)));
+    else await condition(() => this.hasWork());
+  }
+
+  /** One pass: route reports, act on closed tasks, open a due visit, let the intervention act, project. */
+  async actOnWork(): Promise<void> {
+    await this.routeNewReports();
+    while (this.state.inbox.length > 0) {
+      const result = this.state.inbox.shift();
+      if (result) await this.handleResult(result);
+    }
+    if (this.dueVisit()) await this.openVisit();
+    await this.intervention.act();
+    await this.routeNewReports();
+    await this.project();
+  }
+
+  shouldContinueAsNew(): boolean {
+    return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > this.historyEventLimit;
+  }
+}
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
+  assertPackRunsCases(input.pack);
+  const run = new CaseRun(input);
+  setHandler(caseStatusQuery, () => caseStatus(run.state));
+  setHandler(reportFiledSignal, (report) => run.recordReport(report));
+  setHandler(taskAcceptedSignal, (accepted) => run.recordTaskAccepted(accepted));
+  setHandler(taskEscalatedSignal, (record) => run.recordTaskEscalated(record));
+  setHandler(taskClosedSignal, (result) => run.recordTaskClosed(result));
+  run.intervention.registerHandlers();
 
   // A carried state may hold work; the first pass also projects the stage of a fresh run.
   for (let first = true; ; first = false) {
-    if (!first) {
-      const visit = state.clocks.find((c) => c.id === VISIT_CLOCK);
-      // The intervention's own clock (the neglect clock) wakes the loop too; without one the wait is as before.
-      const wake = earliest([
-        visit && !isOpen('monitoring_visit') ? visit.firesAt : undefined,
-        intervention.nextWake(),
-      ]);
-      if (wake) await condition(hasWork, Math.max(1, msUntil(wake)));
-      else await condition(hasWork);
-    }
-    await routeNewReports();
-    while (state.inbox.length > 0) {
-      const result = state.inbox.shift();
-      if (result) await handleResult(result);
-    }
-    if (dueVisit()) await openVisit();
-    await intervention.act();
-    await routeNewReports();
-    await project();
-
-    if (shouldContinueAsNew()) {
+    if (!first) await run.waitForWork();
+    await run.actOnWork();
+    if (run.shouldContinueAsNew()) {
       // Signal handlers are synchronous, but wait anyway so a future async handler cannot be cut off.
       await condition(allHandlersFinished);
-      if (!hasWork()) await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+      if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...input, carried: run.state });
     }
   }
 }
