@@ -28,7 +28,7 @@ import type { PolicyPack } from '../policies/schema';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { clockFor, deadlineFrom, earliest, isLateReport, msUntil, nowIso, visitRule } from './clocks';
 import { nextLegalStep } from './guardianship';
-import { createIntervention, interventionClocks, interventionStage } from './intervention';
+import { Intervention, interventionClocks, interventionStage } from './intervention';
 import {
   CaseFailure,
   RISK_LEVELS,
@@ -263,7 +263,7 @@ export function assertPackRunsCases(pack: PolicyPack): void {
 export class CaseRun {
   readonly state: CaseState;
   /** Placements, guardian search, services, the guardian, closure (intervention.ts): state in `state.intervention`. */
-  readonly intervention: ReturnType<typeof createIntervention>;
+  readonly intervention: Intervention;
   private readonly pack: PolicyPack;
   private readonly historyEventLimit: number;
   private pendingAudit: AuditEntry[] = [];
@@ -273,7 +273,7 @@ export class CaseRun {
     this.pack = input.pack;
     this.state = input.carried ? { ...input.carried, runCount: input.carried.runCount + 1 } : initialCaseState(input);
     this.historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
-    this.intervention = createIntervention({
+    this.intervention = new Intervention({
       state: this.state,
       pack: this.pack,
       agencies: input.agencies,

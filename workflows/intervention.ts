@@ -56,6 +56,12 @@ import {
   type PlacementState,
   type PlacementTerm,
   type PoliceCertificate,
+  type ApproveClosureCommand,
+  type RecordGuardianRefusalCommand,
+  type RecordGuardianResumedCommand,
+  type RecordHarmGroundCommand,
+  type RecordLegalStepCommand,
+  type RequestServicesCommand,
   type RevocationGround,
 } from './intervention.definitions';
 import { assertCoordinator, placementWorkflow } from './placement.workflow';
@@ -167,255 +173,262 @@ export interface InterventionDeps {
   policeAgencyId: () => string | undefined;
 }
 
-export function createIntervention({
-  state,
-  pack,
-  agencies,
-  openTask,
-  agencyFor,
-  audit,
-  policeAgencyId,
-}: InterventionDeps) {
-  const iv = (): InterventionState => (state.intervention ??= emptyIntervention());
+type GroundBy = Parameters<typeof neglectEpisode>[1]['actor'];
+
+/**
+ * The intervention's named steps over `CaseState.intervention`. Handlers (`registerHandlers`) only record, with audit
+ * entries that wake the case's main loop; `act`, `onDecision` and `handleResult` open tasks and start placements.
+ */
+export class Intervention {
+  private readonly state: CaseState;
+  private readonly pack: PolicyPack;
+  private readonly agencies: ResponsibleAgencies;
+
+  constructor(private readonly deps: InterventionDeps) {
+    this.state = deps.state;
+    this.pack = deps.pack;
+    this.agencies = deps.agencies;
+  }
+
+  /** The intervention's record, created on first write. */
+  private iv(): InterventionState {
+    return (this.state.intervention ??= emptyIntervention());
+  }
+
   /** For validators: read without creating. */
-  const view = (): InterventionState => state.intervention ?? emptyIntervention();
-  const now = () => Date.now();
-  const policeAgencies = () => [
-    ...new Set([policeAgencyId(), agencies.police_station, agencies.police_substation].filter((a): a is string => !!a)),
-  ];
+  private view(): InterventionState {
+    return this.state.intervention ?? emptyIntervention();
+  }
 
-  const pendingDecisions = () =>
-    view().placements.filter(
-      (p) => p.status === 'ended' && p.decision && !view().handledDecisions.includes(p.placementId),
+  private audit(event: AuditEntry): void {
+    this.deps.audit(event);
+  }
+
+  private openTask(kind: TaskKind, opts?: { agencyId?: string; collaborators?: string[] }): Promise<string> {
+    return this.deps.openTask(kind, opts);
+  }
+
+  private policeAgencies(): string[] {
+    const { agencies } = this;
+    const ids = [this.deps.policeAgencyId(), agencies.police_station, agencies.police_substation];
+    return [...new Set(ids.filter((a): a is string => !!a))];
+  }
+
+  private pendingDecisions(): PlacementState[] {
+    const record = this.view();
+    return record.placements.filter(
+      (p) => p.status === 'ended' && p.decision && !record.handledDecisions.includes(p.placementId),
     );
-  const neglectDue = () => {
-    const episode = runningNeglect(state.intervention);
+  }
+
+  private neglectDue(): boolean {
+    const episode = runningNeglect(this.state.intervention);
     return episode !== undefined && !episode.thresholdReachedAt && msUntil(episode.firesAt) === 0;
-  };
-  const ungroundedPetition = () => view().grounds.some((g) => !g.petitionTaskId);
+  }
 
-  const registerHandlers = () => {
-    setHandler(placementChangedSignal, (placement) => {
-      const record = iv();
-      const index = record.placements.findIndex((p) => p.placementId === placement.placementId);
-      const previous = index >= 0 ? record.placements[index] : undefined;
-      const details = { placementId: placement.placementId, term: placement.term };
-      for (const r of placement.reminders.slice(previous?.reminders.length ?? 0))
-        audit({
-          type: 'placement_reminder',
-          at: r.at,
-          clause: placement.clause,
-          details: { ...details, before: r.before, endsAt: r.capAt },
-        });
-      if (placement.capReachedAt && placement.capReachedAt !== previous?.capReachedAt) {
-        audit({
-          type: 'placement_end_reached',
-          at: placement.capReachedAt,
-          clause: placement.clause,
-          details: { ...details, endsAt: placement.endsAt },
-        });
-      }
-      for (const o of placement.overruns.slice(previous?.overruns.length ?? 0))
-        audit({
-          type: 'placement_overrun',
-          at: o.at,
-          clause: placement.clause,
-          details: { ...details, n: o.n, endsAt: o.capAt },
-        });
-      for (const e of placement.extensions.slice(previous?.extensions.length ?? 0)) {
-        audit({
-          type: 'placement_extended',
-          at: e.approvedAt,
-          clause: placement.clause,
-          details: { ...details, approvedBy: e.approvedBy.userId, reason: e.reason, endsAt: e.endsAt },
-        });
-      }
-      if (placement.policeCertificate && !previous?.policeCertificate) {
-        record.policeCertificate ??= placement.policeCertificate;
-        audit({
-          type: 'police_certificate_recorded',
-          at: nowIso(),
-          clause: placement.clause,
-          details: { ...details, certificateRef: placement.policeCertificate.certificateRef },
-        });
-      }
-      if (placement.decision && !previous?.decision) {
-        audit({
-          type: 'placement_decided',
-          at: placement.decision.decidedAt,
-          clause: placement.clause,
-          details: { ...details, decision: placement.decision.kind, by: placement.decision.decidedBy.userId },
-        });
-      }
-      if (index >= 0) record.placements[index] = placement;
-      else record.placements.push(placement);
+  registerHandlers(): void {
+    const now = () => Date.now();
+    setHandler(placementChangedSignal, (placement) => this.recordPlacement(placement));
+    setHandler(recordLegalStepUpdate, (cmd) => this.recordLegalStep(cmd), {
+      validator: (cmd) => validateLegalStep(this.view(), cmd, now()),
     });
+    setHandler(recordGuardianRefusalUpdate, (cmd) => this.recordRefusal(cmd), {
+      validator: (cmd) => validateRefusal(this.view(), cmd, now()),
+    });
+    setHandler(recordGuardianResumedUpdate, (cmd) => this.recordResumed(cmd), {
+      validator: (cmd) => validateResumed(this.view(), cmd, now()),
+    });
+    setHandler(recordHarmGroundUpdate, (cmd) => this.recordHarmGround(cmd), {
+      validator: (cmd) => void validateGround(this.pack, this.agencies, this.view(), cmd),
+    });
+    setHandler(requestServicesUpdate, (cmd) => this.requestServices(cmd), {
+      validator: (cmd) => this.validateServices(cmd),
+    });
+    setHandler(approveClosureUpdate, (cmd) => this.approveClosure(cmd), {
+      validator: (cmd) => this.validateClosure(cmd),
+    });
+  }
 
-    setHandler(
-      recordLegalStepUpdate,
-      (cmd) => {
-        const record = iv();
-        record.legalSteps.push({
-          step: cmd.step,
-          evidenceRef: cmd.evidenceRef,
-          occurredAt: new Date(cmd.occurredAt).toISOString(),
-          recordedAt: nowIso(),
-          recordedBy: cmd.actor,
-        });
-        audit({
-          type: 'legal_step_recorded',
-          at: nowIso(),
-          clause: 'CN 四(四)3',
-          details: { step: cmd.step, evidenceRef: cmd.evidenceRef, by: cmd.actor.userId },
-        });
-        return record;
-      },
-      { validator: (cmd) => validateLegalStep(view(), cmd, now()) },
-    );
+  // ── Handlers: record, with their audit entries ───────────────────────────────────────────────────────────────────
 
-    setHandler(
-      recordGuardianRefusalUpdate,
-      (cmd) => {
-        const record = iv();
-        const episode = neglectEpisode(pack, cmd, nowIso());
-        record.neglect.push(episode);
-        audit({
-          type: 'guardian_refusal_recorded',
-          at: episode.recordedAt,
-          clause: episode.clause,
-          details: { since: episode.since, firesAt: episode.firesAt, evidenceRef: episode.evidenceRef },
-        });
-        return record;
-      },
-      { validator: (cmd) => validateRefusal(view(), cmd, now()) },
-    );
+  /** A placement signalled its state: every new reminder, overrun, extension, certificate and decision is audited. */
+  recordPlacement(placement: PlacementState): void {
+    const record = this.iv();
+    const index = record.placements.findIndex((p) => p.placementId === placement.placementId);
+    const previous = index >= 0 ? record.placements[index] : undefined;
+    const details = { placementId: placement.placementId, term: placement.term };
+    const audit = (type: string, at: string, more: AuditEntry['details']) =>
+      this.audit({ type, at, clause: placement.clause, details: { ...details, ...more } });
+    for (const r of placement.reminders.slice(previous?.reminders.length ?? 0))
+      audit('placement_reminder', r.at, { before: r.before, endsAt: r.capAt });
+    if (placement.capReachedAt && placement.capReachedAt !== previous?.capReachedAt) {
+      audit('placement_end_reached', placement.capReachedAt, { endsAt: placement.endsAt });
+    }
+    for (const o of placement.overruns.slice(previous?.overruns.length ?? 0))
+      audit('placement_overrun', o.at, { n: o.n, endsAt: o.capAt });
+    for (const e of placement.extensions.slice(previous?.extensions.length ?? 0)) {
+      audit('placement_extended', e.approvedAt, {
+        approvedBy: e.approvedBy.userId,
+        reason: e.reason,
+        endsAt: e.endsAt,
+      });
+    }
+    if (placement.policeCertificate && !previous?.policeCertificate) {
+      record.policeCertificate ??= placement.policeCertificate;
+      audit('police_certificate_recorded', nowIso(), { certificateRef: placement.policeCertificate.certificateRef });
+    }
+    if (placement.decision && !previous?.decision) {
+      const { decision } = placement;
+      audit('placement_decided', decision.decidedAt, { decision: decision.kind, by: decision.decidedBy.userId });
+    }
+    if (index >= 0) record.placements[index] = placement;
+    else record.placements.push(placement);
+  }
 
-    setHandler(
-      recordGuardianResumedUpdate,
-      (cmd) => {
-        const record = iv();
-        const episode = runningNeglect(record);
-        if (episode) {
-          episode.end = {
-            reason: 'resumed',
-            at: new Date(cmd.at).toISOString(),
-            evidenceRef: cmd.evidenceRef,
-            recordedAt: nowIso(),
-          };
-          audit({
-            type: 'guardian_resumed_duties',
-            at: nowIso(),
-            clause: episode.clause,
-            details: { since: episode.since, resumedAt: episode.end.at, evidenceRef: cmd.evidenceRef },
-          });
-        }
-        return record;
-      },
-      { validator: (cmd) => validateResumed(view(), cmd, now()) },
-    );
+  recordLegalStep(cmd: RecordLegalStepCommand): InterventionState {
+    const record = this.iv();
+    record.legalSteps.push({
+      step: cmd.step,
+      evidenceRef: cmd.evidenceRef,
+      occurredAt: new Date(cmd.occurredAt).toISOString(),
+      recordedAt: nowIso(),
+      recordedBy: cmd.actor,
+    });
+    this.audit({
+      type: 'legal_step_recorded',
+      at: nowIso(),
+      clause: 'CN 四(四)3',
+      details: { step: cmd.step, evidenceRef: cmd.evidenceRef, by: cmd.actor.userId },
+    });
+    return record;
+  }
 
-    setHandler(
-      recordHarmGroundUpdate,
-      (cmd) => {
-        const record = iv();
-        const petitionerAgencyId = validateGround(pack, agencies, record, cmd);
-        addGround(cmd.ground, cmd.evidenceRef, cmd.actor, petitionerAgencyId);
-        return record;
-      },
-      { validator: (cmd) => void validateGround(pack, agencies, view(), cmd) },
-    );
+  recordRefusal(cmd: RecordGuardianRefusalCommand): InterventionState {
+    const record = this.iv();
+    const episode = neglectEpisode(this.pack, cmd, nowIso());
+    record.neglect.push(episode);
+    this.audit({
+      type: 'guardian_refusal_recorded',
+      at: episode.recordedAt,
+      clause: episode.clause,
+      details: { since: episode.since, firesAt: episode.firesAt, evidenceRef: episode.evidenceRef },
+    });
+    return record;
+  }
 
-    setHandler(
-      requestServicesUpdate,
-      ({ actor, services }) => {
-        const record = iv();
-        record.pendingServices.push(...services.filter((s) => !record.pendingServices.includes(s)));
-        audit({
-          type: 'services_requested',
-          at: nowIso(),
-          clause: 'CN 四(四)',
-          details: { services: services.join(','), by: actor.userId },
-        });
-        return record;
-      },
-      {
-        validator: ({ services }) => {
-          if (!Array.isArray(services) || services.length === 0)
-            reject('name at least one service', InterventionRejection.InvalidCommand);
-          const unknown = services.filter((s) => !(SERVICE_KINDS as readonly string[]).includes(s));
-          if (unknown.length > 0)
-            reject(
-              `unknown services ${unknown.join(', ')}; CN 四(四) lists ${SERVICE_KINDS.join(', ')}`,
-              InterventionRejection.InvalidCommand,
-            );
-          if (isCaseClosed(state)) reject('the case is closed', InterventionRejection.CaseClosed);
-        },
-      },
-    );
+  recordResumed(cmd: RecordGuardianResumedCommand): InterventionState {
+    const record = this.iv();
+    const episode = runningNeglect(record);
+    if (episode) {
+      episode.end = {
+        reason: 'resumed',
+        at: new Date(cmd.at).toISOString(),
+        evidenceRef: cmd.evidenceRef,
+        recordedAt: nowIso(),
+      };
+      this.audit({
+        type: 'guardian_resumed_duties',
+        at: nowIso(),
+        clause: episode.clause,
+        details: { since: episode.since, resumedAt: episode.end.at, evidenceRef: cmd.evidenceRef },
+      });
+    }
+    return record;
+  }
 
-    setHandler(
-      approveClosureUpdate,
-      ({ approver, reason }) => {
-        const record = iv();
-        record.closure = { approvedBy: approver, reason: reason.trim(), at: nowIso() };
-        // A closed case is no longer visited on the ledger's schedule (CN 五(一)); a new report reopens it.
-        state.clocks = state.clocks.filter((c) => c.id !== 'next_visit');
-        audit({
-          type: 'case_closed',
-          at: record.closure.at,
-          clause: 'CN 五(一)',
-          details: { approvedBy: approver.userId, reason: record.closure.reason },
-        });
-        return record;
-      },
-      {
-        validator: ({ approver, reason }) => {
-          // CN 五(一), FT 三(三)4: closing needs a coordinator's approval and says why.
-          assertCoordinator(approver);
-          if (!reason?.trim()) reject('closing a case needs its reason', InterventionRejection.InvalidCommand);
-          if (isCaseClosed(state)) reject('the case is already closed', InterventionRejection.CaseClosed);
-          const running = view().placements.find((p) => p.status === 'running');
-          if (running)
-            reject(
-              `placement ${running.placementId} is still running: record its decision first`,
-              InterventionRejection.CaseNotClosable,
-            );
-          if (openOf(state, 'escort_to_registration_place')) {
-            reject(
-              'CN 四(三): the case closes locally only after the registration place confirms the handover',
-              InterventionRejection.CaseNotClosable,
-            );
-          }
-          const open = state.tasks.filter((t) => t.status === 'open');
-          if (open.length > 0)
-            reject(
-              `open tasks must be completed first: ${open.map((t) => t.kind).join(', ')}`,
-              InterventionRejection.CaseNotClosable,
-            );
-        },
-      },
-    );
-  };
+  recordHarmGround(cmd: RecordHarmGroundCommand): InterventionState {
+    const record = this.iv();
+    const petitionerAgencyId = validateGround(this.pack, this.agencies, record, cmd);
+    this.addGround(cmd.ground, cmd.evidenceRef, cmd.actor, petitionerAgencyId);
+    return record;
+  }
 
-  function addGround(ground: RevocationGround, evidenceRef: string, by: GroundBy, petitionerAgencyId: string): void {
-    const clause = groundClause(pack, ground);
-    iv().grounds.push({ ground, clause, evidenceRef, recordedAt: nowIso(), recordedBy: by, petitionerAgencyId });
-    audit({
+  validateServices({ services }: RequestServicesCommand): void {
+    if (!Array.isArray(services) || services.length === 0)
+      reject('name at least one service', InterventionRejection.InvalidCommand);
+    const unknown = services.filter((s) => !(SERVICE_KINDS as readonly string[]).includes(s));
+    if (unknown.length > 0)
+      reject(
+        `unknown services ${unknown.join(', ')}; CN 四(四) lists ${SERVICE_KINDS.join(', ')}`,
+        InterventionRejection.InvalidCommand,
+      );
+    if (isCaseClosed(this.state)) reject('the case is closed', InterventionRejection.CaseClosed);
+  }
+
+  requestServices({ actor, services }: RequestServicesCommand): InterventionState {
+    const record = this.iv();
+    record.pendingServices.push(...services.filter((s) => !record.pendingServices.includes(s)));
+    this.audit({
+      type: 'services_requested',
+      at: nowIso(),
+      clause: 'CN 四(四)',
+      details: { services: services.join(','), by: actor.userId },
+    });
+    return record;
+  }
+
+  validateClosure({ approver, reason }: ApproveClosureCommand): void {
+    const { state } = this;
+    // CN 五(一), FT 三(三)4: closing needs a coordinator's approval and says why.
+    assertCoordinator(approver);
+    if (!reason?.trim()) reject('closing a case needs its reason', InterventionRejection.InvalidCommand);
+    if (isCaseClosed(state)) reject('the case is already closed', InterventionRejection.CaseClosed);
+    const running = this.view().placements.find((p) => p.status === 'running');
+    if (running)
+      reject(
+        `placement ${running.placementId} is still running: record its decision first`,
+        InterventionRejection.CaseNotClosable,
+      );
+    if (openOf(state, 'escort_to_registration_place')) {
+      reject(
+        'CN 四(三): the case closes locally only after the registration place confirms the handover',
+        InterventionRejection.CaseNotClosable,
+      );
+    }
+    const open = state.tasks.filter((t) => t.status === 'open');
+    if (open.length > 0)
+      reject(
+        `open tasks must be completed first: ${open.map((t) => t.kind).join(', ')}`,
+        InterventionRejection.CaseNotClosable,
+      );
+  }
+
+  approveClosure({ approver, reason }: ApproveClosureCommand): InterventionState {
+    const record = this.iv();
+    record.closure = { approvedBy: approver, reason: reason.trim(), at: nowIso() };
+    // A closed case is no longer visited on the ledger's schedule (CN 五(一)); a new report reopens it.
+    this.state.clocks = this.state.clocks.filter((c) => c.id !== 'next_visit');
+    this.audit({
+      type: 'case_closed',
+      at: record.closure.at,
+      clause: 'CN 五(一)',
+      details: { approvedBy: approver.userId, reason: record.closure.reason },
+    });
+    return record;
+  }
+
+  private addGround(ground: RevocationGround, evidenceRef: string, by: GroundBy, petitionerAgencyId: string): void {
+    const clause = groundClause(this.pack, ground);
+    this.iv().grounds.push({ ground, clause, evidenceRef, recordedAt: nowIso(), recordedBy: by, petitionerAgencyId });
+    this.audit({
       type: 'revocation_ground_recorded',
       at: nowIso(),
       clause,
       details: { ground, evidenceRef, petitionerAgencyId },
     });
   }
-  type GroundBy = Parameters<typeof neglectEpisode>[1]['actor'];
 
-  const startPlacement = async (
+  // ── Placements, searches, follow-up ──────────────────────────────────────────────────────────────────────────────
+
+  /** CN 四(三): a placement child workflow with the pack's cap; services begin, and the police search if needed. */
+  async startPlacement(
     term: PlacementTerm,
     startedAt: string,
     siteAgencyId: string,
     certificate?: PoliceCertificate,
-  ) => {
-    const record = iv();
+  ): Promise<void> {
+    const { state, pack } = this;
+    const record = this.iv();
     record.placementSeq += 1;
     const placementId = placementWorkflowId(state.caseId, record.placementSeq, term);
     const kind = term === 'short_term' ? 'short_term_placement' : 'long_term_placement';
@@ -424,9 +437,9 @@ export function createIntervention({
       ownerWorkflowId: state.caseId,
       term,
       startedAt: new Date(startedAt).toISOString(),
-      agencyId: agencyFor(kind),
+      agencyId: this.deps.agencyFor(kind),
       siteAgencyId,
-      policeAgencyIds: policeAgencies(),
+      policeAgencyIds: this.policeAgencies(),
       policeCertificate: certificate,
       cap: term === 'short_term' ? pack.placement.shortTermCap : pack.placement.longTermCap,
       remindBefore: pack.placement.remindBefore,
@@ -434,7 +447,7 @@ export function createIntervention({
       pack: state.pack,
     };
     record.placements.push(provisionalPlacement(input));
-    audit({
+    this.audit({
       type: 'placement_started',
       at: nowIso(),
       clause: input.cap.clause,
@@ -451,61 +464,78 @@ export function createIntervention({
       record.servicesOpened = true;
       record.pendingServices.push(...SERVICE_KINDS.filter((s) => !record.pendingServices.includes(s)));
     }
-    if (
-      term === 'short_term' &&
-      state.assessment.joint?.guardianship !== 'adequate' &&
-      state.assessment.joint?.guardianship !== 'improper'
-    ) {
+    const guardianship = state.assessment.joint?.guardianship;
+    if (term === 'short_term' && guardianship !== 'adequate' && guardianship !== 'improper') {
       // CN 四(三): parents and close relatives unknown → the police search; their written certificate of failure is
       // what allows medium/long-term guardianship.
-      await openSearch([policeAgencyId() ?? agencyFor('guardian_search')]);
+      await this.openSearch([this.deps.policeAgencyId() ?? this.deps.agencyFor('guardian_search')]);
     }
-  };
+  }
 
-  const openSearch = async (agencyIds: string[]) => {
+  private async openSearch(agencyIds: string[]): Promise<void> {
     for (const agencyId of agencyIds) {
-      const taskId = await openTask('guardian_search', { agencyId });
-      iv().guardianSearch.taskIds.push(taskId);
+      const taskId = await this.openTask('guardian_search', { agencyId });
+      this.iv().guardianSearch.taskIds.push(taskId);
     }
-  };
+  }
 
-  const openFollowUp = async () => {
+  private async openFollowUp(): Promise<void> {
     // CN 五(一), FT 三(三)4: after temporary guardianship ends, follow-up visits and a later-stage assessment report.
-    const record = iv();
-    record.followUp.taskIds.push(await openTask('follow_up_visit'), await openTask('later_assessment'));
-  };
+    const record = this.iv();
+    record.followUp.taskIds.push(await this.openTask('follow_up_visit'), await this.openTask('later_assessment'));
+  }
 
-  const actOnDecision = async (placement: PlacementState) => {
-    const record = iv();
+  /** A placement's decision: follow-up, medium/long-term placement with a parallel search, or the escort. */
+  private async actOnDecision(placement: PlacementState): Promise<void> {
+    const record = this.iv();
     record.handledDecisions.push(placement.placementId);
     const decision = placement.decision;
     if (!decision) return;
     switch (decision.kind) {
       case 'return_home':
       case 'new_guardian':
-        await openFollowUp();
+        await this.openFollowUp();
         return;
       case 'move_to_long_term': {
-        await openTask('long_term_placement');
+        await this.openTask('long_term_placement');
         // CN 四(三): meanwhile civil affairs, the court and the police keep searching for the guardian, in parallel.
+        const fallback = () => this.deps.agencyFor('guardian_search');
         const searchers = [
-          agencies.civil_affairs ?? agencyFor('guardian_search'),
-          agencies.court ?? agencyFor('guardian_search'),
-          policeAgencyId() ?? agencyFor('guardian_search'),
+          this.agencies.civil_affairs ?? fallback(),
+          this.agencies.court ?? fallback(),
+          this.deps.policeAgencyId() ?? fallback(),
         ];
-        await openSearch([...new Set(searchers)]);
+        await this.openSearch([...new Set(searchers)]);
         return;
       }
       case 'escort_to_registration_place': {
-        const taskId = await openTask('escort_to_registration_place');
+        const taskId = await this.openTask('escort_to_registration_place');
         record.escort = { taskId, registrationPlace: decision.registrationPlace };
         return;
       }
     }
-  };
+  }
 
-  const openPetitions = async () => {
-    const record = iv();
+  // ── The guardian: neglect clock, grounds, petitions ──────────────────────────────────────────────────────────────
+
+  /** CN 四(四)3 (b): refused for 6 months or more AND the child is without means of living → a revocation ground. */
+  private reachNeglectThreshold(): void {
+    const episode = runningNeglect(this.state.intervention);
+    if (!episode || !this.neglectDue()) return;
+    episode.thresholdReachedAt = nowIso();
+    this.audit({
+      type: 'neglect_threshold_reached',
+      at: episode.thresholdReachedAt,
+      clause: episode.clause,
+      details: { since: episode.since, childWithoutMeansOfLiving: episode.childWithoutMeansOfLiving },
+    });
+    const petitioner = defaultPetitionerAgency(this.agencies);
+    if (episode.childWithoutMeansOfLiving && petitioner)
+      this.addGround('refused_duties_six_months', episode.evidenceRef, episode.recordedBy, petitioner);
+  }
+
+  private async openPetitions(): Promise<void> {
+    const record = this.iv();
     for (const ground of record.grounds.filter((g) => !g.petitionTaskId)) {
       const pending = record.petitions.find((p) => !p.decision && p.petitionerAgencyId === ground.petitionerAgencyId);
       if (pending) {
@@ -514,7 +544,7 @@ export function createIntervention({
         continue;
       }
       // CN 四(四)3: the petitioner applies to the court to revoke the guardian's qualification.
-      const petitionTaskId = await openTask('guardianship_petition', { agencyId: ground.petitionerAgencyId });
+      const petitionTaskId = await this.openTask('guardianship_petition', { agencyId: ground.petitionerAgencyId });
       ground.petitionTaskId = petitionTaskId;
       record.petitions.push({
         petitionTaskId,
@@ -522,70 +552,252 @@ export function createIntervention({
         petitionerAgencyId: ground.petitionerAgencyId,
       });
     }
-  };
+  }
+
+  // ── Called from the case's main loop ─────────────────────────────────────────────────────────────────────────────
 
   /** Acts on what handlers recorded: placement decisions, the neglect clock, grounds, requested services. */
-  const act = async () => {
-    if (!state.intervention) return;
-    for (const placement of pendingDecisions()) await actOnDecision(placement);
-    const episode = runningNeglect(state.intervention);
-    if (episode && neglectDue()) {
-      episode.thresholdReachedAt = nowIso();
-      audit({
-        type: 'neglect_threshold_reached',
-        at: episode.thresholdReachedAt,
-        clause: episode.clause,
-        details: { since: episode.since, childWithoutMeansOfLiving: episode.childWithoutMeansOfLiving },
-      });
-      const petitioner = defaultPetitionerAgency(agencies);
-      // CN 四(四)3 (b): refused for 6 months or more AND the child is without means of living.
-      if (episode.childWithoutMeansOfLiving && petitioner)
-        addGround('refused_duties_six_months', episode.evidenceRef, episode.recordedBy, petitioner);
-    }
-    await openPetitions();
-    const record = state.intervention;
+  async act(): Promise<void> {
+    if (!this.state.intervention) return;
+    for (const placement of this.pendingDecisions()) await this.actOnDecision(placement);
+    this.reachNeglectThreshold();
+    await this.openPetitions();
+    const record = this.state.intervention;
     while (record.pendingServices.length > 0) {
       const service = record.pendingServices.shift();
-      if (service && !openOf(state, service)) await openTask(service);
+      if (service && !openOf(this.state, service)) await this.openTask(service);
     }
-  };
+  }
 
-  const hasWork = () =>
-    state.intervention !== undefined &&
-    (pendingDecisions().length > 0 ||
-      neglectDue() ||
-      ungroundedPetition() ||
-      state.intervention.pendingServices.length > 0);
+  hasWork(): boolean {
+    const record = this.state.intervention;
+    return (
+      record !== undefined &&
+      (this.pendingDecisions().length > 0 ||
+        this.neglectDue() ||
+        this.view().grounds.some((g) => !g.petitionTaskId) ||
+        record.pendingServices.length > 0)
+    );
+  }
 
   /** When the main loop must wake for the intervention even without a message (the neglect clock). */
-  const nextWake = (): string | undefined => {
-    const episode = runningNeglect(state.intervention);
+  nextWake(): string | undefined {
+    const episode = runningNeglect(this.state.intervention);
     return episode && !episode.thresholdReachedAt ? episode.firesAt : undefined;
-  };
+  }
 
   /** The assessment decided (FT 三(三)4): temporary guardianship or legal measures lead into the intervention. */
-  const onDecision = async (nextStep: NextStep) => {
+  async onDecision(nextStep: NextStep): Promise<void> {
+    const { state } = this;
     if (nextStep === 'temporary_guardianship') {
       const running = state.intervention?.placements.some((p) => p.status === 'running');
       // CN 四(三): the street office places the child at a temporary care site (unless already placed urgently).
-      if (!running && !openOf(state, 'short_term_placement')) await openTask('short_term_placement');
+      if (!running && !openOf(state, 'short_term_placement')) await this.openTask('short_term_placement');
     } else if (nextStep === 'legal_measures') {
       // CN 四(四)3: the police start with criticism and education or a written warning of the guardian.
-      if (!openOf(state, 'legal_warning')) await openTask('legal_warning');
+      if (!openOf(state, 'legal_warning')) await this.openTask('legal_warning');
     }
-  };
+  }
 
-  const applyLegalWarning = (
+  // ── Results of the intervention's tasks ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A completed task the intervention owns. Returns true when handled (the case does nothing more with it); an urgent
+   * placement starts the short-term clock and returns false so the case goes on to the assessment as before.
+   */
+  async handleResult(result: Completed): Promise<boolean> {
+    const { outcome, taskId } = result;
+    const task = this.state.tasks.find((t) => t.taskId === taskId);
+    // Recorded through a task: the task's own state names the user who completed it.
+    const by = { userId: taskId, agencyId: task?.agencyId ?? '' };
+    if (
+      outcome.kind === 'joint_assessment' &&
+      this.state.intervention?.guardianSearch.returnAssessmentTaskId === taskId
+    ) {
+      this.recordReturnAssessment(result, outcome);
+      return true;
+    }
+    switch (outcome.kind) {
+      case 'urgent_placement':
+        // CN 四(二)/四(三): the urgent placement is where short-term temporary guardianship begins; its cap runs now.
+        await this.startPlacement('short_term', outcome.placedAt, outcome.siteAgencyId);
+        return false;
+      case 'short_term_placement':
+        await this.startPlacement('short_term', outcome.placedAt, outcome.siteAgencyId);
+        return true;
+      case 'long_term_placement': {
+        const record = this.iv();
+        const certificate =
+          record.policeCertificate ?? record.placements.find((p) => p.policeCertificate)?.policeCertificate;
+        await this.startPlacement('long_term', outcome.placedAt, outcome.institutionAgencyId, certificate);
+        return true;
+      }
+      case 'guardian_search':
+        if (outcome.found) await this.guardianFound(taskId, outcome);
+        else await this.searchFailed(taskId, outcome, by);
+        return true;
+      case 'escort_to_registration_place':
+        this.recordEscort(taskId, outcome);
+        return true;
+      case 'guardianship_petition': {
+        const petition = this.iv().petitions.find((p) => p.petitionTaskId === taskId);
+        if (petition) {
+          petition.courtRef = outcome.courtRef;
+          petition.courtTaskId = await this.openTask('court_hearing');
+        }
+        return true;
+      }
+      case 'court_hearing':
+        this.recordCourtDecision(taskId, outcome);
+        return true;
+      case 'legal_warning':
+        this.applyLegalWarning(taskId, outcome, by);
+        return true;
+      case 'daily_care':
+      case 'schooling':
+      case 'psychological_support':
+      case 'medical_care':
+      case 'legal_aid':
+      case 'follow_up_visit':
+      case 'later_assessment':
+        this.audit({
+          type: `${outcome.kind}_recorded`,
+          at: nowIso(),
+          clause: task?.completeClause,
+          details: { taskId },
+        });
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private recordReturnAssessment(result: Completed, outcome: OutcomeOf<'joint_assessment'>): void {
+    this.iv().guardianSearch.returnAssessmentDoneAt = result.closedAt;
+    this.audit({
+      type: 'return_assessment_completed',
+      at: result.closedAt,
+      clause: 'CN 四(三)',
+      details: { taskId: result.taskId, guardianship: outcome.guardianship },
+    });
+  }
+
+  /** A guardian found ends the search and opens a return assessment (CN 四(三): street office with the police). */
+  private async guardianFound(taskId: string, outcome: OutcomeOf<'guardian_search'>): Promise<void> {
+    const search = this.iv().guardianSearch;
+    if (search.foundAt) return;
+    search.foundAt = outcome.searchedUntil;
+    search.foundByTaskId = taskId;
+    const stillSearching = this.state.tasks
+      .filter((t) => t.kind === 'guardian_search' && t.status === 'open')
+      .map((t) => t.taskId);
+    this.audit({
+      type: 'guardian_found',
+      at: nowIso(),
+      clause: 'CN 四(三)',
+      details: { taskId, stillOpen: stillSearching.join(',') },
+    });
+    const police = this.deps.policeAgencyId();
+    search.returnAssessmentTaskId = await this.openTask('joint_assessment', { collaborators: police ? [police] : [] });
+  }
+
+  /** The police's written certificate that the search failed: recorded and passed to running short-term placements. */
+  private async searchFailed(
+    taskId: string,
+    outcome: OutcomeOf<'guardian_search'>,
+    by: { userId: string; agencyId: string },
+  ): Promise<void> {
+    const record = this.iv();
+    if (!outcome.certificateRef || !this.policeAgencies().includes(by.agencyId) || record.policeCertificate) return;
+    const certificate: PoliceCertificate = {
+      certificateRef: outcome.certificateRef,
+      issuedAt: outcome.searchedUntil,
+      recordedBy: by,
+      taskId,
+    };
+    record.policeCertificate = certificate;
+    this.audit({
+      type: 'police_certificate_recorded',
+      at: nowIso(),
+      clause: 'CN 四(三)',
+      details: { taskId, certificateRef: outcome.certificateRef },
+    });
+    for (const placement of record.placements.filter((p) => p.status === 'running' && p.term === 'short_term')) {
+      try {
+        await getExternalWorkflowHandle(placement.placementId).signal(policeCertificateSignal, certificate);
+      } catch (err) {
+        log.warn('could not pass the certificate to the placement', {
+          placementId: placement.placementId,
+          error: String(err),
+        });
+      }
+    }
+  }
+
+  private recordEscort(taskId: string, outcome: OutcomeOf<'escort_to_registration_place'>): void {
+    this.iv().escort = {
+      taskId,
+      registrationPlace: outcome.registrationPlace,
+      confirmedAt: outcome.confirmation.confirmedAt,
+      confirmationRef: outcome.confirmation.reference,
+    };
+    this.audit({
+      type: 'escort_confirmed',
+      at: nowIso(),
+      clause: 'CN 四(三)',
+      details: {
+        taskId,
+        registrationPlace: outcome.registrationPlace,
+        confirmationRef: outcome.confirmation.reference,
+      },
+    });
+  }
+
+  private recordCourtDecision(taskId: string, outcome: OutcomeOf<'court_hearing'>): void {
+    const record = this.iv();
+    const petition = record.petitions.find((p) => p.courtTaskId === taskId);
+    const decision = outcome.decision;
+    const clause = this.pack.guardianshipRevocation.clause;
+    if (petition) {
+      petition.decision =
+        decision.result === 'revoked'
+          ? {
+              result: 'revoked',
+              newGuardianRef: `${outcome.judgmentRef}:${decision.newGuardian.relation}`,
+              designatedAt: decision.designatedAt,
+              judgmentRef: outcome.judgmentRef,
+            }
+          : { result: 'rejected', judgmentRef: outcome.judgmentRef, decidedAt: outcome.hearingDate };
+    }
+    this.audit({
+      type: 'court_decided',
+      at: nowIso(),
+      clause,
+      details: { taskId, result: decision.result, judgmentRef: outcome.judgmentRef },
+    });
+    const episode = runningNeglect(record);
+    if (decision.result === 'revoked' && episode) {
+      // The old guardian is no longer the guardian: their refusal stops counting.
+      episode.end = {
+        reason: 'guardianship_revoked',
+        at: decision.designatedAt,
+        evidenceRef: outcome.judgmentRef,
+        recordedAt: nowIso(),
+      };
+    }
+  }
+
+  private applyLegalWarning(
     taskId: string,
     outcome: OutcomeOf<'legal_warning'>,
     by: { userId: string; agencyId: string },
-  ) => {
-    const record = iv();
+  ): void {
+    const record = this.iv();
     const cmd = { actor: by, step: outcome.step, evidenceRef: outcome.evidenceRef, occurredAt: outcome.issuedAt };
     try {
-      validateLegalStep(record, cmd, now());
+      validateLegalStep(record, cmd, Date.now());
     } catch (err) {
-      audit({
+      this.audit({
         type: 'legal_step_out_of_order',
         at: nowIso(),
         clause: 'CN 四(四)3',
@@ -601,179 +813,17 @@ export function createIntervention({
       recordedBy: by,
       taskId,
     });
-    audit({
+    this.audit({
       type: 'legal_step_recorded',
       at: nowIso(),
       clause: 'CN 四(四)3',
       details: { step: outcome.step, evidenceRef: outcome.evidenceRef, taskId },
     });
-  };
-
-  /**
-   * A completed task the intervention owns. Returns true when handled (the case does nothing more with it); an urgent
-   * placement starts the short-term clock and returns false so the case goes on to the assessment as before.
-   */
-  const handleResult = async (result: Completed): Promise<boolean> => {
-    const { outcome, taskId } = result;
-    const task = state.tasks.find((t) => t.taskId === taskId);
-    const agencyId = task?.agencyId ?? '';
-    // Recorded through a task: the task's own state names the user who completed it.
-    const by = { userId: taskId, agencyId };
-    if (outcome.kind === 'joint_assessment' && state.intervention?.guardianSearch.returnAssessmentTaskId === taskId) {
-      iv().guardianSearch.returnAssessmentDoneAt = result.closedAt;
-      audit({
-        type: 'return_assessment_completed',
-        at: result.closedAt,
-        clause: 'CN 四(三)',
-        details: { taskId, guardianship: outcome.guardianship },
-      });
-      return true;
-    }
-    switch (outcome.kind) {
-      case 'urgent_placement':
-        // CN 四(二)/四(三): the urgent placement is where short-term temporary guardianship begins; its cap runs now.
-        await startPlacement('short_term', outcome.placedAt, outcome.siteAgencyId);
-        return false;
-      case 'short_term_placement':
-        await startPlacement('short_term', outcome.placedAt, outcome.siteAgencyId);
-        return true;
-      case 'long_term_placement': {
-        const record = iv();
-        const certificate =
-          record.policeCertificate ?? record.placements.find((p) => p.policeCertificate)?.policeCertificate;
-        await startPlacement('long_term', outcome.placedAt, outcome.institutionAgencyId, certificate);
-        return true;
-      }
-      case 'guardian_search': {
-        const record = iv();
-        const search = record.guardianSearch;
-        if (outcome.found) {
-          if (search.foundAt) return true;
-          // A guardian found ends the search and opens a return assessment (CN 四(三): street office with the police).
-          search.foundAt = outcome.searchedUntil;
-          search.foundByTaskId = taskId;
-          const stillSearching = state.tasks
-            .filter((t) => t.kind === 'guardian_search' && t.status === 'open')
-            .map((t) => t.taskId);
-          audit({
-            type: 'guardian_found',
-            at: nowIso(),
-            clause: 'CN 四(三)',
-            details: { taskId, stillOpen: stillSearching.join(',') },
-          });
-          const police = policeAgencyId();
-          search.returnAssessmentTaskId = await openTask('joint_assessment', { collaborators: police ? [police] : [] });
-          return true;
-        }
-        if (outcome.certificateRef && policeAgencies().includes(agencyId) && !record.policeCertificate) {
-          const certificate: PoliceCertificate = {
-            certificateRef: outcome.certificateRef,
-            issuedAt: outcome.searchedUntil,
-            recordedBy: by,
-            taskId,
-          };
-          record.policeCertificate = certificate;
-          audit({
-            type: 'police_certificate_recorded',
-            at: nowIso(),
-            clause: 'CN 四(三)',
-            details: { taskId, certificateRef: outcome.certificateRef },
-          });
-          for (const placement of record.placements.filter((p) => p.status === 'running' && p.term === 'short_term')) {
-            try {
-              await getExternalWorkflowHandle(placement.placementId).signal(policeCertificateSignal, certificate);
-            } catch (err) {
-              log.warn('could not pass the certificate to the placement', {
-                placementId: placement.placementId,
-                error: String(err),
-              });
-            }
-          }
-        }
-        return true;
-      }
-      case 'escort_to_registration_place': {
-        const record = iv();
-        record.escort = {
-          taskId,
-          registrationPlace: outcome.registrationPlace,
-          confirmedAt: outcome.confirmation.confirmedAt,
-          confirmationRef: outcome.confirmation.reference,
-        };
-        audit({
-          type: 'escort_confirmed',
-          at: nowIso(),
-          clause: 'CN 四(三)',
-          details: {
-            taskId,
-            registrationPlace: outcome.registrationPlace,
-            confirmationRef: outcome.confirmation.reference,
-          },
-        });
-        return true;
-      }
-      case 'guardianship_petition': {
-        const petition = iv().petitions.find((p) => p.petitionTaskId === taskId);
-        if (petition) {
-          petition.courtRef = outcome.courtRef;
-          petition.courtTaskId = await openTask('court_hearing');
-        }
-        return true;
-      }
-      case 'court_hearing': {
-        const record = iv();
-        const petition = record.petitions.find((p) => p.courtTaskId === taskId);
-        const decision = outcome.decision;
-        const clause = pack.guardianshipRevocation.clause;
-        if (petition) {
-          petition.decision =
-            decision.result === 'revoked'
-              ? {
-                  result: 'revoked',
-                  newGuardianRef: `${outcome.judgmentRef}:${decision.newGuardian.relation}`,
-                  designatedAt: decision.designatedAt,
-                  judgmentRef: outcome.judgmentRef,
-                }
-              : { result: 'rejected', judgmentRef: outcome.judgmentRef, decidedAt: outcome.hearingDate };
-        }
-        audit({
-          type: 'court_decided',
-          at: nowIso(),
-          clause,
-          details: { taskId, result: decision.result, judgmentRef: outcome.judgmentRef },
-        });
-        const episode = runningNeglect(record);
-        if (decision.result === 'revoked' && episode) {
-          // The old guardian is no longer the guardian: their refusal stops counting.
-          episode.end = {
-            reason: 'guardianship_revoked',
-            at: decision.designatedAt,
-            evidenceRef: outcome.judgmentRef,
-            recordedAt: nowIso(),
-          };
-        }
-        return true;
-      }
-      case 'legal_warning':
-        applyLegalWarning(taskId, outcome, by);
-        return true;
-      case 'daily_care':
-      case 'schooling':
-      case 'psychological_support':
-      case 'medical_care':
-      case 'legal_aid':
-      case 'follow_up_visit':
-      case 'later_assessment':
-        audit({ type: `${outcome.kind}_recorded`, at: nowIso(), clause: task?.completeClause, details: { taskId } });
-        return true;
-      default:
-        return false;
-    }
-  };
+  }
 
   /** A declined task was reopened for another agency (FT 三(二)5): the intervention's records follow the new task. */
-  const taskReopened = (oldTaskId: string, newTaskId: string) => {
-    const record = state.intervention;
+  taskReopened(oldTaskId: string, newTaskId: string): void {
+    const record = this.state.intervention;
     if (!record) return;
     const swap = (id: string | undefined) => (id === oldTaskId ? newTaskId : id);
     const search = record.guardianSearch;
@@ -786,7 +836,5 @@ export function createIntervention({
     }
     for (const ground of record.grounds) ground.petitionTaskId = swap(ground.petitionTaskId);
     record.followUp.taskIds = record.followUp.taskIds.map((id) => swap(id) ?? id);
-  };
-
-  return { registerHandlers, act, hasWork, nextWake, onDecision, handleResult, taskReopened };
+  }
 }
