@@ -130,6 +130,15 @@ describe('the neglect clock (CN 四(四)3 ground (b))', () => {
         args: [{ actor: committee, at: resumedAt, evidenceRef: 'ev' }],
       });
       expect((await rejection(again)).type).toBe(InterventionRejection.NeglectClockNotRunning);
+      // A new refusal cannot begin before the guardian resumed: the clock would count months the guardian cared.
+      const overlapping = handle.executeUpdate(recordGuardianRefusalUpdate, {
+        args: [
+          { actor: committee, since: await isoAgo(env, 'P1D'), evidenceRef: 'ev-3', childWithoutMeansOfLiving: true },
+        ],
+      });
+      const overlap = await rejection(overlapping);
+      expect(overlap.type).toBe(InterventionRejection.InvalidCommand);
+      expect(overlap.message).toContain(`before the guardian resumed (${resumedAt})`);
 
       // Past the first refusal's 6 months: no petition, the clock had stopped.
       await env.sleep('60 days');

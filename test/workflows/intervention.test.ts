@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { addDuration } from '../../policies/duration';
-import type { CaseStatus } from '../../workflows/definitions';
+import { declineTaskUpdate, type CaseStatus } from '../../workflows/definitions';
 import {
   InterventionRejection,
   approveClosureUpdate,
@@ -322,6 +322,68 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         ['short_term', 'ended', 'move_to_long_term'],
         ['long_term', 'ended', 'return_home'],
       ]);
+    });
+  });
+
+  it('takes the failed-search certificate only from the police: a search declined to civil affairs cannot certify', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      await throughDecision(
+        env,
+        taskQueue,
+        childId,
+        { riskLevel: 'high', recommendation: 'temporary_guardianship' },
+        'missing',
+      );
+      const placementTask = await openTaskOf(env, childId, 'short_term_placement');
+      const placedAt = new Date(await env.currentTimeMs()).toISOString();
+      await acceptAndComplete(env, placementTask, streetOffice, {
+        kind: 'short_term_placement',
+        placedAt,
+        siteAgencyId: 'care-site-1',
+        fit,
+      });
+      const { placement } = await runningPlacement(env, childId, 'short_term');
+      // The police decline the search and send it to civil affairs ("one door accepts", FT 三(二)5).
+      const policeSearch = await openTaskOf(env, childId, 'guardian_search');
+      await env.client.workflow.getHandle(policeSearch).executeUpdate(declineTaskUpdate, {
+        args: [
+          {
+            actor: police,
+            reason: 'civil affairs holds the family register',
+            redirectToAgencyId: testAgencies.civil_affairs,
+          },
+        ],
+      });
+      const civilSearch = await eventually(async () => {
+        const open = (await caseStatus(env, childId)).openTasks.find((t) => t.kind === 'guardian_search');
+        expect(open).toMatchObject({ agencyId: testAgencies.civil_affairs });
+        return open?.taskId ?? '';
+      });
+      await acceptAndComplete(env, civilSearch, actorFor(testAgencies.civil_affairs), {
+        kind: 'guardian_search',
+        searchedUntil: placedAt,
+        found: false,
+        certificateRef: 'civil-affairs-letter-1',
+      });
+      // The case handles a closed task in the same workflow activation in which the task's close signal lands, so
+      // once the case shows the search completed, its outcome has been handled: a certificate would be on record now.
+      const handled = await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        expect(s.state.tasks.find((t) => t.taskId === civilSearch)?.status).toBe('completed');
+        return s;
+      });
+      // CN 四(三): only the police certify in writing that the search failed.
+      expect(handled.state.intervention?.policeCertificate).toBeUndefined();
+      expect(recorded.audit.filter((e) => e.type === 'police_certificate_recorded')).toEqual([]);
+      expect((await placementHandle(env, placement.placementId).query(placementStatusQuery)).policeCertificate).toBe(
+        undefined,
+      );
+      const move = { actor: streetOffice, decision: { kind: 'move_to_long_term' as const } };
+      const refused = placementHandle(env, placement.placementId).executeUpdate(recordPlacementDecisionUpdate, {
+        args: [move],
+      });
+      expect((await rejection(refused)).type).toBe(InterventionRejection.NoPoliceCertificate);
     });
   });
 
