@@ -59,9 +59,13 @@ export function canActOnTask(actor: Actor, task: TaskRef): boolean {
   return isCaseWorker(actor.role) && task.assigneeAgencyCode === actor.agencyCode;
 }
 
-/** A reporter follows their own reports; case workers see the reports of cases they can read. */
+/**
+ * Whoever filed a report follows it (a mandated reporter, or agency staff who discovered a case); a mandated reporter
+ * sees nobody else's; case workers see the reports of cases they can read.
+ */
 export function canReadReport(actor: Actor, report: ReportRef): boolean {
-  if (actor.role === 'mandated_reporter') return report.reporterUserId === actor.userId;
+  if (report.reporterUserId === actor.userId) return true;
+  if (actor.role === 'mandated_reporter') return false;
   return report.caseScope !== undefined && canReadCase(actor, report.caseScope);
 }
 

@@ -17,6 +17,7 @@ import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
 import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
+import { canReadReport } from '../auth/permissions';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
 import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
@@ -256,11 +257,11 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params }) => {
-      const report = await ReportModel.findOne({ receiptNumber: params.receipt, reporterUserId: actor.userId })
-        .lean<ReportRecord>()
-        .exec();
-      // Not yet recorded (the intake is a moment behind) and not yours look the same: nothing to show.
-      if (!report) throw new AppError(ErrorCode.NotFound, 'No such report');
+      const report = await ReportModel.findOne({ receiptNumber: params.receipt }).lean<ReportRecord>().exec();
+      // Not yet recorded (the intake is a moment behind) and not yours look the same: nothing to show. This route
+      // shows the filer's own view (no case scope), so canReadReport lets exactly the filer through.
+      if (!report || !canReadReport(actor, { reporterUserId: report.reporterUserId ?? '' }))
+        throw new AppError(ErrorCode.NotFound, 'No such report');
       const caseRecord = report.caseWorkflowId
         ? await CaseModel.findOne({ workflowId: report.caseWorkflowId }).select({ stage: 1 }).lean<CaseRecord>().exec()
         : null;

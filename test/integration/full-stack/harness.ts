@@ -82,6 +82,7 @@ export function mailTo(address: string, taskId: string): SinkMessage[] {
 
 export const CHANGNING = {
   reporter: 'school@changning.demo.childsafe.local',
+  hospitalReporter: 'hospital@changning.demo.childsafe.local',
   police: 'police.huayang@changning.demo.childsafe.local',
   coordinator: 'civil-affairs@changning.demo.childsafe.local',
 };

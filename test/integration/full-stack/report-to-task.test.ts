@@ -160,6 +160,45 @@ describe('a mandatory report on the real stack', () => {
     expect(mailTo(CHANGNING.police, taskId)).toHaveLength(1);
   });
 
+  it('keeps two filers who send the same Idempotency-Key apart, and shows each only their own reports, in the list and by receipt', async () => {
+    const school = await stack.login(CHANGNING.reporter);
+    const hospital = await stack.login(CHANGNING.hospitalReporter);
+    const body = reportBody();
+    const key = randomUUID();
+    const bySchool = await file(school, body, key);
+    const byHospital = await file(hospital, body, key);
+    expect([bySchool.status, byHospital.status]).toEqual([202, 202]);
+    // The key is per filer: the same key from another filer is another report with its own receipt.
+    expect(byHospital.body.receipt).not.toBe(bySchool.body.receipt);
+    await caseOfReceipt(bySchool.body.receipt);
+    await caseOfReceipt(byHospital.body.receipt);
+    expect(
+      await ReportModel.countDocuments({ receiptNumber: { $in: [bySchool.body.receipt, byHospital.body.receipt] } }),
+    ).toBe(2);
+
+    // Both reports are recorded (above), so the lists below are complete: absence in them is real.
+    const receiptsOf = async (token: string) =>
+      (await api().get('/api/v1/reports/mine').set('authorization', `Bearer ${token}`).expect(200)).body.items.map(
+        (r: { receipt: string }) => r.receipt,
+      );
+    const schoolSees = await receiptsOf(school);
+    expect(schoolSees).toContain(bySchool.body.receipt);
+    expect(schoolSees).not.toContain(byHospital.body.receipt);
+    const hospitalSees = await receiptsOf(hospital);
+    expect(hospitalSees).toContain(byHospital.body.receipt);
+    expect(hospitalSees).not.toContain(bySchool.body.receipt);
+
+    const read = (token: string, receipt: string) =>
+      api().get(`/api/v1/reports/${receipt}`).set('authorization', `Bearer ${token}`);
+    expect((await read(school, bySchool.body.receipt)).body).toMatchObject({ receipt: bySchool.body.receipt });
+    const foreign = await read(school, byHospital.body.receipt);
+    expect(foreign.status).toBe(404);
+    expect(JSON.stringify(foreign.body)).not.toContain(byHospital.body.receipt.slice(3));
+    expect((await read(hospital, bySchool.body.receipt)).status).toBe(404);
+    // Police staff filed nothing here: they follow no one else's report by receipt either.
+    expect((await read(await stack.login(CHANGNING.police), bySchool.body.receipt)).status).toBe(404);
+  });
+
   it('answers malformed, wrong-type, operator-injection and oversized reports with 400 or 413 naming the fields, and keeps serving', async () => {
     const reporter = await stack.login(CHANGNING.reporter);
     const auth = { authorization: `Bearer ${reporter}` };

@@ -140,6 +140,12 @@ describe('reports', () => {
       expect(canReadReport(actor(role), { reporterUserId: 'someone' })).toBe(false);
     },
   );
+
+  it.each(ROLES)('lets %s follow a report they filed themselves, even before it joined a case', (role) => {
+    const me = actor(role);
+    expect(canReadReport(me, { reporterUserId: me.userId })).toBe(true);
+    expect(canReadReport(me, { reporterUserId: `${me.userId}-not` })).toBe(false);
+  });
 });
 
 /** Enough of MongoDB's matching for scope fragments: equality, array membership and `$in`. */
