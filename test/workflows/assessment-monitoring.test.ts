@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addDuration } from '../../policies/duration';
-import type { CaseStatus } from '../../workflows/definitions';
+import type { CaseStatus, TaskOutcomeInput } from '../../workflows/definitions';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
   accept,
@@ -41,6 +41,7 @@ async function throughAssessment(
     recommendation: 'monitoring_only' | 'services' | 'temporary_guardianship' | 'legal_measures';
   },
   leftBehind = false,
+  facts: string[] = ['both_parents_migrant'],
 ): Promise<CaseStatus> {
   await fileReport(env, taskQueue, await submission(env, childId, { leftBehind }));
   const policeTask = await openTaskOf(env, childId, 'police_response');
@@ -59,7 +60,7 @@ async function throughAssessment(
   );
   expect((await taskStatus(env, jointTask)).collaboratingAgencyIds).toEqual([testAgencies.police_station]);
 
-  await acceptAndComplete(env, jointTask, streetOffice, jointAssessment);
+  await acceptAndComplete(env, jointTask, streetOffice, { ...jointAssessment, facts } as TaskOutcomeInput);
   await acceptAndComplete(env, gradingTask, socialWorker, {
     kind: 'risk_grading',
     ...grading,
@@ -76,7 +77,16 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
   it('decides the next step from the risk grading and records the classification of the assessed facts', async () => {
     await withWorker(h, async ({ env, taskQueue }) => {
       const childId = `child-${randomUUID()}`;
-      await throughAssessment(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'temporary_guardianship' });
+      // Facts that place the child in two kinds of difficulty and grant benefits (CN 一, CN 三): what the case records
+      // must come from these assessed facts, not from an empty list.
+      await throughAssessment(
+        env,
+        taskQueue,
+        childId,
+        { riskLevel: 'high', recommendation: 'temporary_guardianship' },
+        false,
+        ['family_dibao', 'disabled'],
+      );
       // The decision opens the placement task before the case projects its new stage (intervention.ts).
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);
@@ -90,13 +100,27 @@ describe('assessment (CN 四(三), FT 三(三)4) and monitoring (CN 五(一), FT
         clause: testPolicyPack.deadlines.riskGrading.clause,
       });
       expect(status.state.assessment.joint).toMatchObject({
-        facts: ['both_parents_migrant'],
+        facts: ['family_dibao', 'disabled'],
         guardianship: 'improper',
       });
-      expect(status.state.assessment.classification).toEqual(
-        expect.objectContaining({ categories: expect.any(Array) }),
-      );
-      expect(status.state.assessment.benefits).toEqual(expect.objectContaining({ granted: expect.any(Array) }));
+      expect(status.state.assessment.classification).toEqual({
+        categories: [
+          { code: 'family_poverty', clause: 'CN 一', kind: 'difficulty', because: { allOf: ['family_dibao'] } },
+          { code: 'disability', clause: 'CN 一', kind: 'difficulty', because: { allOf: ['disabled'] } },
+        ],
+        inDifficulty: true,
+        leftBehind: false,
+        leftBehindHandledAsDifficulty: false,
+        multipleDifficulty: true,
+      });
+      expect(status.state.assessment.benefits).toEqual({
+        granted: [
+          { code: 'dibao', clause: 'CN 三(一)' },
+          { code: 'medical_assistance', clause: 'CN 三(二)' },
+          { code: 'cultural_welfare_subsidy', clause: 'CN 三(五)1' },
+        ],
+        excluded: [],
+      });
       // High risk: visited every P7D (CN 五(一)).
       const visit = status.pendingClocks.find((c) => c.id === 'next_visit');
       expect(visit).toMatchObject({
