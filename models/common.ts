@@ -17,8 +17,8 @@ export const bilingualSchema = new Schema(
   { _id: false },
 );
 
-export const RISK_LEVELS = ['unassessed', 'low', 'medium', 'high'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
+/** A case's or child's risk as the read model keeps it: the contract's one definition ('unassessed' or graded). */
+export { CASE_RISK_LEVELS as RISK_LEVELS, type CaseRiskLevel as RiskLevel } from '../contracts/enums';
 
 /** MongoDB's (and FerretDB's) duplicate-key error. */
 export function isDuplicateKeyError(error: unknown): boolean {

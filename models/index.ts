@@ -12,7 +12,7 @@ export { AuditEventModel, type AuditEventRecord, AppendOnlyError } from './audit
 export { CaseModel, type CaseRecord } from './case';
 export { ChildModel, type ChildRecord, type ChildHistoryEntry, GUARDIAN_STATUSES } from './child';
 export { ReportModel, type ReportRecord } from './report';
-export { TaskModel, type TaskRecord, TASK_STATUSES } from './task';
+export { TaskModel, type TaskRecord, PROJECTED_TASK_STATUSES, apiTaskStatus } from './task';
 export { RISK_LEVELS, type RiskLevel, isDuplicateKeyError } from './common';
 export { createIdentityCrypto, type IdentityKeys, IdentityKeyError, IdentityCiphertextError } from './identity-crypto';
 export { appendAudit, auditTrailForChild, type AuditActor, type AuditEntry } from './audit-repository';

@@ -7,16 +7,9 @@
 import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { isDuplicateKeyError } from './common';
 
-export const NOTIFICATION_KINDS = [
-  'task_created',
-  'task_reminder',
-  'task_escalated',
-  'decision_needed',
-  'delivery_failed',
-  'case_update',
-  'accountability_finding',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+import { NOTIFICATION_KINDS, type NotificationKind } from '../contracts/enums';
+
+export { NOTIFICATION_KINDS, type NotificationKind };
 export const NOTIFICATION_CHANNELS = ['email', 'inbox'] as const;
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unconfirmed'] as const;
 

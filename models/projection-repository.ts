@@ -11,7 +11,7 @@ import type { AgencyType, EscalationTarget } from '../policies/schema';
 import { CaseModel, type CaseRecord } from './case';
 import { isDuplicateKeyError, type RiskLevel } from './common';
 import { withProjectionLock } from './projection-lock';
-import { TaskModel, type TaskRecord, type TASK_STATUSES } from './task';
+import { TaskModel, type TaskRecord, type ProjectedTaskStatus } from './task';
 
 export type ProjectionWrite = 'applied' | 'stale';
 
@@ -46,7 +46,7 @@ export interface TaskProjectionFields {
   agencyCode?: string;
   agencyType?: AgencyType;
   assignee?: string;
-  status?: (typeof TASK_STATUSES)[number];
+  status?: ProjectedTaskStatus;
   acceptDueAt?: Date;
   completeDueAt?: Date;
   acceptedAt?: Date;

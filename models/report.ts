@@ -3,10 +3,10 @@
  * reporting can be held to account. The receipt number makes saving it idempotent.
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
-import { AGENCY_TYPES } from '../policies/schema';
+import { REPORTING_UNIT_TYPES } from '../contracts/enums';
 import { placeSchema } from './common';
 
-export const REPORTING_UNIT_TYPES = [...AGENCY_TYPES, 'individual'] as const;
+export { REPORTING_UNIT_TYPES };
 
 const reportSchema = new Schema(
   {

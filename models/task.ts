@@ -1,8 +1,30 @@
 /** The read model of an agency task (a child workflow of the case), written only by versioned projection upserts. */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import type { TaskStatus } from '../contracts/enums';
 import { AGENCY_TYPES, ESCALATION_TARGETS } from '../policies/schema';
 
-export const TASK_STATUSES = ['open', 'accepted', 'completed', 'declined', 'cancelled'] as const;
+/**
+ * The projection's stored task statuses: 'open' for created-and-notified, 'cancelled' for a task closed without an
+ * outcome. The API shows the contract's TASK_STATUSES; `apiTaskStatus` below maps between the two, in one place.
+ */
+export const PROJECTED_TASK_STATUSES = ['open', 'accepted', 'completed', 'declined', 'cancelled'] as const;
+export type ProjectedTaskStatus = (typeof PROJECTED_TASK_STATUSES)[number];
+
+/** The status the API and the web app show for a stored one. */
+export function apiTaskStatus(status: ProjectedTaskStatus | null | undefined): TaskStatus {
+  switch (status) {
+    case 'accepted':
+    case 'completed':
+    case 'declined':
+      return status;
+    case 'cancelled':
+      return 'declined';
+    case 'open':
+      return 'notified';
+    default:
+      return 'created';
+  }
+}
 
 const escalationSchema = new Schema(
   {
@@ -36,7 +58,7 @@ const taskSchema = new Schema(
     redirectToAgencyCode: String,
     agencyType: { type: String, enum: AGENCY_TYPES },
     assignee: String,
-    status: { type: String, enum: TASK_STATUSES },
+    status: { type: String, enum: PROJECTED_TASK_STATUSES },
     acceptDueAt: Date,
     completeDueAt: Date,
     acceptedAt: Date,

@@ -4,6 +4,7 @@
  * started under (the whole pack travels in workflow state), so changing a pack never moves a running case.
  */
 import { z } from 'zod';
+import { AGENCY_TYPES, ASSESSMENT_FACTS } from '../contracts/enums';
 import { isDuration } from './duration';
 
 export const duration = z.string().refine(isDuration, { message: 'must be an ISO-8601 duration such as P1M or PT30M' });
@@ -23,32 +24,7 @@ export const deadline = z
   })
   .strict();
 
-export const AGENCY_TYPES = [
-  'civil_affairs',
-  'womens_children_office',
-  'police_substation',
-  'police_station',
-  'education',
-  'health',
-  'womens_federation',
-  'justice',
-  'procuratorate',
-  'court',
-  'hrss',
-  'housing',
-  'finance',
-  'disabled_federation',
-  'youth_league',
-  'social_work',
-  'street_office',
-  'residents_committee',
-  'villagers_committee',
-  'welfare_institution',
-  'temporary_care_site',
-  'school',
-  'kindergarten',
-  'hospital',
-] as const;
+export { AGENCY_TYPES };
 export const agencyType = z.enum(AGENCY_TYPES);
 export type AgencyType = z.infer<typeof agencyType>;
 
@@ -89,52 +65,7 @@ export const concernType = z
   })
   .strict();
 
-/**
- * Facts an assessment records about a child and family (CN 四(三), FT 三(三)4). Categories and benefits are rules over
- * these facts, so a pack can say "poverty = 低保 family or low-income family" as data.
- */
-export const ASSESSMENT_FACTS = [
-  'family_dibao',
-  'family_low_income',
-  'family_poverty_hardship',
-  'sudden_family_hardship',
-  'disabled',
-  'severely_disabled',
-  'seriously_ill',
-  'hiv_affected',
-  'mental_or_self_care_impaired',
-  'no_labour_capacity',
-  'no_income',
-  'no_legal_supporter',
-  'supporter_unable',
-  'parents_unable_to_raise',
-  'raised_by_relatives_or_others',
-  'orphan',
-  'abandoned_infant',
-  'de_facto_unsupported',
-  'street_child',
-  'street_history',
-  'scattered_orphan',
-  'guardianship_missing_or_improper',
-  'abused_or_harmed',
-  'guardian_imprisoned',
-  'guardian_drug_use',
-  'guardian_seriously_ill',
-  'guardian_severely_disabled',
-  'trafficking_rescued',
-  'temporarily_lost_family_support',
-  'under_guardianship_intervention',
-  'guardian_sentenced',
-  'guardian_community_correction',
-  'non_prosecution',
-  'urgently_needs_support',
-  'legal_representative_neglects_duty',
-  'joint_meeting_decision',
-  'both_parents_migrant',
-  'one_parent_migrant',
-  'other_parent_unable_to_guard',
-  'meets_child_living_guarantee_conditions',
-] as const;
+export { ASSESSMENT_FACTS };
 export const assessmentFact = z.enum(ASSESSMENT_FACTS);
 export type AssessmentFact = z.infer<typeof assessmentFact>;
 

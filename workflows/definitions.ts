@@ -3,38 +3,34 @@
  * API and the tests all import. A constant's suffix says its kind: `…Signal` (fire-and-forget fact), `…Update`
  * (command the caller must see succeed or fail, validated before it enters history), `…Query` (status).
  *
- * Outcome schemas are zod so the same definition types the API body and validates the update inside the workflow.
+ * Outcome schemas are zod (contracts/outcomes.ts) so the same definition types the API body and validates the update
+ * inside the workflow.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
 import type { Classification } from '../policies/classification';
 import type { BenefitResult } from '../policies/benefits';
-import {
-  assessmentFact,
-  type EscalationRung,
-  type EscalationTarget,
-  type PolicyPack,
-  type TaskKindRule,
-} from '../policies/schema';
-import {
-  courtHearingOutcomeSchema,
-  dailyCareOutcomeSchema,
-  escortOutcomeSchema,
-  followUpVisitOutcomeSchema,
-  guardianSearchOutcomeSchema,
-  guardianshipPetitionOutcomeSchema,
-  laterAssessmentOutcomeSchema,
-  legalAidOutcomeSchema,
-  legalWarningOutcomeSchema,
-  longTermPlacementOutcomeSchema,
-  medicalCareOutcomeSchema,
-  psychologicalSupportOutcomeSchema,
-  schoolingOutcomeSchema,
-  shortTermPlacementOutcomeSchema,
-  type InterventionState,
-  type LegalStep,
-} from './intervention.definitions';
+import type { EscalationRung, EscalationTarget, PolicyPack, TaskKindRule } from '../policies/schema';
+import type { CaseStage, NextStep, RiskLevel, TaskPhase, TaskStatus } from '../contracts/enums';
+import type { HandoverRecord, OutcomeOf, TaskKind, TaskOutcome, TaskOutcomeInput } from '../contracts/outcomes';
+import type { InterventionState, LegalStep } from './intervention.definitions';
+
+// The shared enumerations and the task outcome schemas live in the contract (contracts/), pure zod the workflows,
+// the API and the web app all load; they are re-exported here so workflow code has one module to import.
+export {
+  CASE_STAGES,
+  NEXT_STEPS,
+  RISK_LEVELS,
+  TASK_PHASES,
+  TASK_STATUSES,
+  type CaseStage,
+  type NextStep,
+  type RiskLevel,
+  type TaskPhase,
+  type TaskStatus,
+} from '../contracts/enums';
+export * from '../contracts/outcomes';
 
 // ── Ids ────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -95,12 +91,6 @@ export const CaseFailure = {
 
 // ── Shared value types ────────────────────────────────────────────────────────────────────────────────────────────
 
-const isoInstant = z.iso.datetime({ offset: true });
-
-export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
-const riskLevel = z.enum(RISK_LEVELS);
-
 /** Who acts on a task: a user of an agency. The API fills it from the authenticated session. */
 export const actorSchema = z.object({ userId: z.string().min(1), agencyId: z.string().min(1) }).strict();
 export type Actor = z.infer<typeof actorSchema>;
@@ -111,207 +101,7 @@ export interface PackRef {
   version: string;
 }
 
-/**
- * CN 四(二): a child handed to another guardian, a relative or the residents' committee needs a written handover;
- * a child able to express a view is asked where they want to go, and that view is recorded.
- */
-export const handoverRecordSchema = z
-  .object({
-    receiverName: z.string().min(1),
-    receiverRole: z.enum(['relative', 'other_guardian', 'residents_committee']),
-    relation: z.string().min(1),
-    handedOverAt: isoInstant,
-    documentRef: z.string().min(1),
-    childCanExpressView: z.boolean(),
-    childView: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((h) => !h.childCanExpressView || h.childView !== undefined, {
-    message: 'CN 四(二): a child able to express a view must be asked, and the view recorded',
-    path: ['childView'],
-  });
-export type HandoverRecord = z.infer<typeof handoverRecordSchema>;
-
-// ── Task outcomes, one per task kind (discriminated on `kind`) ────────────────────────────────────────────────────
-
-/** CN 四(二), FT 三(二)4: what the police did, one entry per concern in the report. */
-export const concernResponseSchema = z.discriminatedUnion('response', [
-  // living alone / lacking guardianship: parents ordered to return at once, or an entrusted guardian named.
-  z
-    .object({
-      concern: z.string().min(1),
-      response: z.literal('guardian_recalled'),
-      measure: z.enum(['parents_ordered_to_return', 'entrusted_guardian_named']),
-      entrustedGuardianName: z.string().min(1).optional(),
-    })
-    .strict()
-    .refine((r) => r.measure !== 'entrusted_guardian_named' || r.entrustedGuardianName !== undefined, {
-      message: 'an entrusted guardian must be named',
-      path: ['entrustedGuardianName'],
-    }),
-  // missing / out of contact: rapid child-search mechanism.
-  z
-    .object({
-      concern: z.string().min(1),
-      response: z.literal('child_search'),
-      searchStartedAt: isoInstant,
-      found: z.boolean(),
-      foundAt: isoInstant.optional(),
-    })
-    .strict()
-    .refine((r) => !r.found || r.foundAt !== undefined, { message: 'a found child needs foundAt', path: ['foundAt'] }),
-  // domestic violence: stop it; if needed place the child in a rescue or welfare institution for protection.
-  z
-    .object({
-      concern: z.string().min(1),
-      response: z.literal('violence_stopped'),
-      childMovedToProtection: z.boolean(),
-      protectionInstitution: z.string().min(1).optional(),
-    })
-    .strict()
-    .refine((r) => !r.childMovedToProtection || r.protectionInstitution !== undefined, {
-      message: 'name the protecting institution',
-      path: ['protectionInstitution'],
-    }),
-  // injury or other infringement: stop it, protect, medical treatment and injury assessment.
-  z
-    .object({
-      concern: z.string().min(1),
-      response: z.literal('medical_care'),
-      medicalCareArranged: z.boolean(),
-      injuryAssessmentRef: z.string().min(1).optional(),
-    })
-    .strict(),
-]);
-export type ConcernResponse = z.infer<typeof concernResponseSchema>;
-
-/** The response a concern code calls for (CN 四(二)); codes not listed here accept any documented response. */
-export const RESPONSE_FOR_CONCERN: Readonly<Record<string, ConcernResponse['response']>> = {
-  living_alone: 'guardian_recalled',
-  lacking_guardianship: 'guardian_recalled',
-  missing: 'child_search',
-  domestic_violence: 'violence_stopped',
-  injury: 'medical_care',
-  infringement: 'medical_care',
-};
-
-/** Where the child is after the emergency response (CN 四(二)). */
-export const custodySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('remains_with_guardian') }).strict(),
-  z.object({ kind: z.literal('handed_over'), handover: handoverRecordSchema }).strict(),
-  z.object({ kind: z.literal('protective_placement'), institution: z.string().min(1) }).strict(),
-  // Nobody can or will take the child: the case opens an urgent placement task for the street office.
-  z.object({ kind: z.literal('nobody_can_take'), reason: z.string().min(1) }).strict(),
-]);
-export type Custody = z.infer<typeof custodySchema>;
-
-export const policeResponseOutcomeSchema = z
-  .object({
-    kind: z.literal('police_response'),
-    dispatchedAt: isoInstant,
-    responses: z.array(concernResponseSchema).min(1),
-    custody: custodySchema,
-    evidenceRefs: z.array(z.string().min(1)).default([]),
-  })
-  .strict();
-
-export const urgentPlacementOutcomeSchema = z
-  .object({
-    kind: z.literal('urgent_placement'),
-    placedAt: isoInstant,
-    siteType: z.enum(['temporary_care_site', 'welfare_institution']),
-    siteAgencyId: z.string().min(1),
-  })
-  .strict();
-
-/** CN 三(四): care arranged for the minor children of a detained adult. */
-export const detentionCareOutcomeSchema = z
-  .object({
-    kind: z.literal('detention_care_arrangement'),
-    arrangement: z.enum(['entrusted_to_relative', 'entrusted_to_other_adult', 'placed_by_street_office', 'not_needed']),
-    caregiverName: z.string().min(1).optional(),
-    handover: handoverRecordSchema.optional(),
-  })
-  .strict()
-  .refine((o) => o.arrangement === 'not_needed' || o.arrangement === 'placed_by_street_office' || o.caregiverName, {
-    message: 'name the entrusted caregiver',
-    path: ['caregiverName'],
-  });
-
-/**
- * CN 四(三): the joint assessment of family situation, guardianship, physical and mental health. `facts` and
- * `ageYears` are what the pack's category and benefit rules read (policies/criteria.ts); the rest is the record.
- */
-export const jointAssessmentOutcomeSchema = z
-  .object({
-    kind: z.literal('joint_assessment'),
-    ageYears: z.number().int().min(0).max(18),
-    facts: z.array(assessmentFact),
-    familySituation: z.string().min(1),
-    guardianship: z.enum(['adequate', 'improper', 'missing']),
-    physicalHealth: z.string().min(1),
-    mentalHealth: z.string().min(1),
-  })
-  .strict();
-
-export const NEXT_STEPS = ['monitoring_only', 'services', 'temporary_guardianship', 'legal_measures'] as const;
-export type NextStep = (typeof NEXT_STEPS)[number];
-
-/** FT 三(三)4: the social-work risk grading and its recommendation. */
-export const riskGradingOutcomeSchema = z
-  .object({
-    kind: z.literal('risk_grading'),
-    riskLevel,
-    recommendation: z.enum(NEXT_STEPS),
-    needs: z.array(z.string().min(1)).default([]),
-  })
-  .strict();
-
-/** CN 五(一), FT 三(二)2: a periodic visit by the committee's child social worker. */
-export const monitoringVisitOutcomeSchema = z
-  .object({
-    kind: z.literal('monitoring_visit'),
-    visitedAt: isoInstant,
-    childSeen: z.boolean(),
-    guardianshipArrangementAdequate: z.boolean(),
-    newConcern: z.boolean(),
-  })
-  .strict();
-
-export const taskOutcomeSchema = z.discriminatedUnion('kind', [
-  policeResponseOutcomeSchema,
-  urgentPlacementOutcomeSchema,
-  detentionCareOutcomeSchema,
-  jointAssessmentOutcomeSchema,
-  riskGradingOutcomeSchema,
-  monitoringVisitOutcomeSchema,
-  // The intervention (CN 四(三), 四(四), 五(一)): schemas in intervention.definitions.ts.
-  shortTermPlacementOutcomeSchema,
-  longTermPlacementOutcomeSchema,
-  guardianSearchOutcomeSchema,
-  escortOutcomeSchema,
-  dailyCareOutcomeSchema,
-  schoolingOutcomeSchema,
-  psychologicalSupportOutcomeSchema,
-  medicalCareOutcomeSchema,
-  legalAidOutcomeSchema,
-  guardianshipPetitionOutcomeSchema,
-  courtHearingOutcomeSchema,
-  followUpVisitOutcomeSchema,
-  laterAssessmentOutcomeSchema,
-  legalWarningOutcomeSchema,
-]);
-export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
-/** What a caller sends (defaults not yet applied). */
-export type TaskOutcomeInput = z.input<typeof taskOutcomeSchema>;
-export type TaskKind = TaskOutcome['kind'];
-export type OutcomeOf<K extends TaskKind> = Extract<TaskOutcome, { kind: K }>;
-export const TASK_KINDS = taskOutcomeSchema.options.map((o) => o.shape.kind.value) as TaskKind[];
-
 // ── Agency task workflow ──────────────────────────────────────────────────────────────────────────────────────────
-
-export type TaskStatus = 'created' | 'notified' | 'accepted' | 'completed' | 'declined';
-export type TaskPhase = 'accept' | 'complete';
 
 /** A clock the status query shows: when it started, when it fires, and the clause it enforces. */
 export interface Clock {
@@ -427,25 +217,6 @@ export interface FiledReport {
 
 /** The case's responsible agencies by agency type (jurisdiction resolved at intake, CN 二 四是). */
 export type ResponsibleAgencies = Partial<Record<TaskKindRule['agencyType'], string>>;
-
-export const CASE_STAGES = [
-  'awaiting_report',
-  'emergency_response',
-  'placement_pending',
-  'assessment',
-  'monitoring',
-  'services',
-  'temporary_guardianship_pending',
-  'legal_measures_pending',
-  // The intervention (intervention.ts interventionStage).
-  'short_term_guardianship',
-  'long_term_guardianship',
-  'escort',
-  'legal_proceedings',
-  'follow_up',
-  'closed',
-] as const;
-export type CaseStage = (typeof CASE_STAGES)[number];
 
 export type Finding =
   | {

@@ -2,17 +2,44 @@
  * Messages, outcome schemas and shared types of the intervention (FT 三(二)4 帮扶干预; CN 四(三), 四(四), 五(一)):
  * temporary guardianship placements with their caps, guardian search, escort to the registration place, services
  * during placement, the legal ladder against a guardian, the neglect clock and revocation of guardianship, follow-up
- * and closure. Shared by the workflows, the API and the tests, like definitions.ts (which adds the outcome schemas
- * below to its `taskOutcomeSchema` union). This module imports only types from definitions.ts, so there is no cycle.
+ * and closure. Shared by the workflows, the API and the tests, like definitions.ts. This module imports only types
+ * from definitions.ts, so there is no cycle.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { LegalStep, RevocationGround, ServiceKind } from '../contracts/enums';
 import { COORDINATOR_ROLES } from '../contracts/roles';
 import { isDuration } from '../policies/duration';
 import type { Actor, Clock, PackRef } from './definitions';
 
-const isoInstant = z.iso.datetime({ offset: true });
 const text = z.string().trim().min(1);
+
+// The intervention's outcome schemas and enumerations live in the contract (contracts/outcomes.ts, contracts/enums.ts).
+export {
+  courtHearingOutcomeSchema,
+  dailyCareOutcomeSchema,
+  escortOutcomeSchema,
+  followUpVisitOutcomeSchema,
+  guardianSearchOutcomeSchema,
+  guardianshipPetitionOutcomeSchema,
+  laterAssessmentOutcomeSchema,
+  legalAidOutcomeSchema,
+  legalWarningOutcomeSchema,
+  longTermPlacementOutcomeSchema,
+  medicalCareOutcomeSchema,
+  placementFitSchema,
+  psychologicalSupportOutcomeSchema,
+  schoolingOutcomeSchema,
+  shortTermPlacementOutcomeSchema,
+} from '../contracts/outcomes';
+export {
+  LEGAL_STEPS,
+  REVOCATION_GROUNDS,
+  SERVICE_KINDS,
+  type LegalStep,
+  type RevocationGround,
+  type ServiceKind,
+} from '../contracts/enums';
 
 // ── Ids ────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -53,158 +80,6 @@ export { COORDINATOR_ROLES };
 export interface Coordinator extends Actor {
   role: (typeof COORDINATOR_ROLES)[number];
 }
-
-// ── Task outcomes of the intervention task kinds (joined into taskOutcomeSchema in definitions.ts) ────────────────
-
-/** CN 四(三): the temporary care site is matched to the child's wishes, health, address and school; say why. */
-export const placementFitSchema = z.object({ wishes: text, health: text, address: text, school: text }).strict();
-
-export const shortTermPlacementOutcomeSchema = z
-  .object({
-    kind: z.literal('short_term_placement'),
-    placedAt: isoInstant,
-    siteAgencyId: text,
-    fit: placementFitSchema,
-  })
-  .strict();
-
-/** CN 四(三): civil affairs places the child in a child welfare institution (after the police certificate). */
-export const longTermPlacementOutcomeSchema = z
-  .object({
-    kind: z.literal('long_term_placement'),
-    placedAt: isoInstant,
-    institutionAgencyId: text,
-  })
-  .strict();
-
-/** CN 四(三): the search for parents and close relatives; the police certify in writing when it failed. */
-export const guardianSearchOutcomeSchema = z
-  .object({
-    kind: z.literal('guardian_search'),
-    searchedUntil: isoInstant,
-    found: z.boolean(),
-    guardianRef: text.optional(),
-    /** The police's written certificate that the search failed (公安机关出具书面证明). */
-    certificateRef: text.optional(),
-  })
-  .strict()
-  .refine((o) => !o.found || o.guardianRef !== undefined, {
-    message: 'a found guardian needs a reference',
-    path: ['guardianRef'],
-  })
-  .refine((o) => !(o.found && o.certificateRef), {
-    message: 'a failure certificate cannot accompany a found guardian',
-    path: ['certificateRef'],
-  });
-
-/** CN 四(三): handed to the civil affairs office of the household-registration place, and confirmed by it. */
-export const escortOutcomeSchema = z
-  .object({
-    kind: z.literal('escort_to_registration_place'),
-    registrationPlace: text,
-    handover: z
-      .object({ receivingOffice: text, receiverName: text, handedOverAt: isoInstant, documentRef: text })
-      .strict(),
-    /** The receiving office's confirmation; the case closes locally only after it. */
-    confirmation: z.object({ confirmedAt: isoInstant, reference: text }).strict(),
-  })
-  .strict();
-
-/** CN 四(四): what a service provided during placement. */
-const serviceOutcome = <K extends string>(kind: K) =>
-  z
-    .object({
-      kind: z.literal(kind),
-      startedAt: isoInstant,
-      providedBy: text,
-      provided: text,
-    })
-    .strict();
-
-export const SERVICE_KINDS = ['daily_care', 'schooling', 'psychological_support', 'medical_care', 'legal_aid'] as const;
-export type ServiceKind = (typeof SERVICE_KINDS)[number];
-export const dailyCareOutcomeSchema = serviceOutcome('daily_care');
-export const schoolingOutcomeSchema = serviceOutcome('schooling');
-/** The women's federation gives psychological support and family-education guidance (CN 四(四)2). */
-export const psychologicalSupportOutcomeSchema = serviceOutcome('psychological_support').extend({
-  familyEducationGuidance: z.boolean(),
-});
-export const medicalCareOutcomeSchema = serviceOutcome('medical_care');
-export const legalAidOutcomeSchema = serviceOutcome('legal_aid');
-
-export const REVOCATION_GROUNDS = [
-  'unattended_in_danger',
-  'refused_duties_six_months',
-  'serious_harm',
-  'other_statutory',
-] as const;
-export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
-
-/** CN 四(四)3: a petition to the court to revoke the guardian's qualification. */
-export const guardianshipPetitionOutcomeSchema = z
-  .object({
-    kind: z.literal('guardianship_petition'),
-    filedAt: isoInstant,
-    courtRef: text,
-  })
-  .strict();
-
-/** CN 四(四)3, FT 三(三)2(5): the court revokes and designates a new guardian, or rejects the petition. */
-export const courtHearingOutcomeSchema = z
-  .object({
-    kind: z.literal('court_hearing'),
-    hearingDate: isoInstant,
-    judgmentRef: text,
-    decision: z.discriminatedUnion('result', [
-      z
-        .object({
-          result: z.literal('revoked'),
-          newGuardian: z.object({ name: text, relation: text }).strict(),
-          designatedAt: isoInstant,
-        })
-        .strict(),
-      z.object({ result: z.literal('rejected'), reason: text }).strict(),
-    ]),
-  })
-  .strict();
-
-/** CN 五(一): follow-up after temporary guardianship ends. */
-export const followUpVisitOutcomeSchema = z
-  .object({
-    kind: z.literal('follow_up_visit'),
-    visitedAt: isoInstant,
-    childSeen: z.boolean(),
-    newConcern: z.boolean(),
-  })
-  .strict();
-
-/** FT 三(三)4: the social-work agency's later-stage assessment report. */
-export const laterAssessmentOutcomeSchema = z
-  .object({
-    kind: z.literal('later_assessment'),
-    submittedAt: isoInstant,
-    reportRef: text,
-    recommendation: z.enum(['close_case', 'continue_support']),
-  })
-  .strict();
-
-export const LEGAL_STEPS = [
-  'criticism_education',
-  'written_warning',
-  'administrative_penalty',
-  'judicial_transfer',
-] as const;
-export type LegalStep = (typeof LEGAL_STEPS)[number];
-
-/** CN 四(四)3: the police's criticism and education or written warning (告诫书) of the guardian. */
-export const legalWarningOutcomeSchema = z
-  .object({
-    kind: z.literal('legal_warning'),
-    step: z.enum(['criticism_education', 'written_warning']),
-    issuedAt: isoInstant,
-    evidenceRef: text,
-  })
-  .strict();
 
 // ── Placement workflow ────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,13 +1,7 @@
-/** A report's status in plain words for the person who filed it: where the case stands, and nothing about the child. */
-export const REPORT_STATUSES = [
-  'received',
-  'police_responding',
-  'placement',
-  'in_assessment',
-  'in_care',
-  'closed',
-] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
+/** A report's status in plain words for the person who filed it (contracts/enums.ts REPORT_STATUSES). */
+import { REPORT_STATUSES, type ReportStatus } from '../../contracts/enums';
+
+export { REPORT_STATUSES, type ReportStatus };
 
 export const REPORT_STATUS_LABELS: Record<ReportStatus, { zh: string; en: string }> = {
   received: { zh: '已受理', en: 'Received' },

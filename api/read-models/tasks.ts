@@ -4,28 +4,13 @@
  */
 import type { CaseRecord } from '../../models/case';
 import { CaseModel } from '../../models/case';
-import { TaskModel, type TaskRecord } from '../../models/task';
+import { apiTaskStatus, TaskModel, type TaskRecord } from '../../models/task';
+import type { TaskStatus as ApiTaskStatus } from '../../contracts/enums';
 import type { Actor } from '../auth/actor';
 import { canReadCase, type CaseScope } from '../auth/permissions';
 
-export const API_TASK_STATUSES = ['created', 'notified', 'accepted', 'completed', 'declined'] as const;
-export type ApiTaskStatus = (typeof API_TASK_STATUSES)[number];
-
-/** The projection keeps 'open' for created-and-notified; a cancelled task is closed without an outcome. */
-export function apiTaskStatus(status: TaskRecord['status']): ApiTaskStatus {
-  switch (status) {
-    case 'accepted':
-    case 'completed':
-    case 'declined':
-      return status;
-    case 'cancelled':
-      return 'declined';
-    case 'open':
-      return 'notified';
-    default:
-      return 'created';
-  }
-}
+export { apiTaskStatus };
+export { TASK_STATUSES as API_TASK_STATUSES, type TaskStatus as ApiTaskStatus } from '../../contracts/enums';
 
 export const isClosedStatus = (status: ApiTaskStatus): boolean => status === 'completed' || status === 'declined';
 

@@ -12,30 +12,11 @@ import type { UserRecord, UserRepository } from '../../models/user';
 import type { AuditSink } from '../auth/audit';
 import { clearSessionCookie, setSessionCookie } from '../auth/authenticate';
 import { createLoginService } from '../auth/login';
-import { ROLES, roleSchema } from '../auth/roles';
+import { ROLES } from '../auth/roles';
+import { loginBody, sessionView, userView } from '../../contracts/auth';
 import type { TokenService } from '../auth/tokens';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
-
-const loginBody = z.strictObject({
-  email: z.email().max(254),
-  password: z.string().min(1).max(256),
-});
-
-const userView = z.object({
-  id: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  role: roleSchema,
-  agencyCode: z.string(),
-  jurisdiction: z.object({ districtCode: z.string(), streetCode: z.string().optional() }),
-});
-
-const sessionView = z.object({
-  token: z.string().describe('Bearer token for API clients; the web app uses the session cookie set with it.'),
-  expiresAt: z.iso.datetime(),
-  user: userView,
-});
 
 function viewOf(user: UserRecord): z.input<typeof userView> {
   const { districtCode, streetCode } = user.jurisdiction;

@@ -9,12 +9,12 @@ import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
 import { CaseModel, type CaseRecord } from '../../models/case';
-import { RISK_LEVELS } from '../../models/common';
-import { caseStatusQuery, CASE_STAGES } from '../../workflows/definitions';
+import { caseStatusQuery, type EscalationRecord, type Finding } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
 import { canReadCase } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { scopeOf } from '../auth/scope';
+import { caseIdParams, caseListQuery, caseSummary, caseView } from '../../contracts/cases';
 import { createApiRouter } from '../http/api-router';
 import { caseListFilter, listCases, openTasksOfCase, overdueTasksByCase } from '../read-models/cases';
 import { accessPurpose, findChild, fullChildFields, recordChildRead } from '../read-models/child-file';
@@ -22,90 +22,6 @@ import { queryLive } from '../read-models/live';
 import { pinnedPack, taskLabel } from '../read-models/policy-lookup';
 import { apiTaskStatus, caseScopeOf } from '../read-models/tasks';
 import { auditEntries, caseAuditEvents, mergeTimeline, workflowHistory } from '../read-models/timeline';
-
-const bilingual = z.object({ zh: z.string(), en: z.string() });
-
-const caseListQuery = z.strictObject({
-  stage: z.enum(CASE_STAGES).optional(),
-  districtCode: z
-    .string()
-    .regex(/^\d{6}$/, 'must be a 6-digit district code')
-    .optional(),
-  streetCode: z
-    .string()
-    .regex(/^[a-z0-9-]{1,60}$/, 'must be a street code')
-    .optional(),
-  category: z
-    .string()
-    .regex(/^[a-z_]{1,60}$/, 'must be a category code')
-    .optional(),
-  risk: z.enum(RISK_LEVELS).optional(),
-  overdue: z.enum(['true', 'false']).optional().describe('"true": only cases with a clock that has passed'),
-  dueWithinDays: z.coerce.number().int().min(0).max(366).optional().describe('Next clock fires within N days'),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
-
-const caseSummary = z.object({
-  caseId: z.string(),
-  caseNumber: z.string(),
-  stage: z.string().describe(`One of ${CASE_STAGES.join(', ')}`),
-  risk: z.enum(RISK_LEVELS),
-  districtCode: z.string(),
-  streetCode: z.string().optional(),
-  categories: z.array(z.string()),
-  openTasks: z.number().int(),
-  nextDeadline: z.string().nullable(),
-  overdueTasks: z.number().int(),
-});
-
-const clockView = z.object({
-  id: z.string(),
-  label: z.string(),
-  clause: z.string(),
-  startedAt: z.string().nullable(),
-  firesAt: z.string(),
-});
-
-const openTaskView = z.object({
-  taskId: z.string(),
-  kind: z.string(),
-  agencyCode: z.string(),
-  label: bilingual,
-  status: z.string(),
-  acceptBy: z.string().nullable(),
-  completeBy: z.string().nullable(),
-  acceptedAt: z.string().optional(),
-});
-
-const caseView = z.object({
-  case: caseSummary.extend({
-    childId: z.string().nullable(),
-    policyPackId: z.string().nullable(),
-    policyPackVersion: z.string().nullable(),
-    openedAt: z.string().nullable(),
-    leftBehind: z.boolean().nullable(),
-    nextStep: z.string().nullable(),
-  }),
-  status: z.object({
-    stage: z.string(),
-    openTasks: z.array(openTaskView),
-    clocks: z.array(clockView),
-    escalations: z.array(z.record(z.string(), z.unknown())),
-    findings: z.array(z.record(z.string(), z.unknown())),
-    live: z.boolean().describe('false: the workflow did not answer; the status is the projection'),
-  }),
-  child: z.record(z.string(), z.unknown()).describe("The child's file within the caller's scope; the read is audited"),
-  timeline: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), detail: z.string().nullable() })),
-});
-
-const caseIdParams = z.strictObject({
-  caseId: z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'must be a case id'),
-});
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -242,7 +158,9 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
             startedAt: iso(c.startedAt),
             firesAt: new Date(c.firesAt).toISOString(),
           }));
-      const asRecords = (items: readonly unknown[]) => items.map((i) => ({ ...(i as Record<string, unknown>) }));
+      // The projection stores the workflow's own EscalationRecord and Finding objects (Mixed arrays).
+      const escalations = live?.state.escalations ?? (record.escalations as EscalationRecord[] | undefined) ?? [];
+      const findings = live?.state.findings ?? (record.findings as Finding[] | undefined) ?? [];
 
       return {
         case: {
@@ -259,8 +177,8 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
           stage: live?.state.stage ?? record.stage ?? 'awaiting_report',
           openTasks,
           clocks,
-          escalations: asRecords(live?.state.escalations ?? record.escalations ?? []),
-          findings: asRecords(live?.state.findings ?? record.findings ?? []),
+          escalations: escalations.map((e) => ({ ...e })),
+          findings: findings.map((f) => ({ ...f })),
           live: live !== undefined,
         },
         child,

@@ -2,31 +2,12 @@
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
-import { NOTIFICATION_KINDS, type NotificationRecord, type NotificationRepository } from '../../models/notification';
+import { notificationIdParams, notificationInboxQuery, notificationView } from '../../contracts/notifications';
+import { type NotificationRecord, type NotificationRepository } from '../../models/notification';
 import { ROLES } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
 
-const inboxQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  unread: z.enum(['true', 'false']).default('false').describe('"true": only entries not yet read'),
-});
-
-const idParams = z.strictObject({ id: z.string().regex(/^[a-f0-9]{24}$/, 'must be a notification id') });
-
-const entryView = z.object({
-  id: z.string(),
-  kind: z.enum(NOTIFICATION_KINDS),
-  subject: z.string(),
-  link: z.string().nullable().describe('Where to act on it: the task, else the case'),
-  taskId: z.string().optional(),
-  caseId: z.string().optional(),
-  dueAt: z.iso.datetime().optional(),
-  createdAt: z.iso.datetime(),
-  read: z.boolean(),
-  readAt: z.iso.datetime().nullable(),
-});
-
-function viewOf(entry: NotificationRecord): z.input<typeof entryView> {
+function viewOf(entry: NotificationRecord): z.input<typeof notificationView> {
   return {
     id: String(entry._id),
     kind: entry.kind,
@@ -57,8 +38,8 @@ export function createNotificationRouter(deps: NotificationRouterDependencies): 
       path: '/',
       summary: 'My inbox, newest first',
       roles: ROLES,
-      request: { query: inboxQuery },
-      response: { status: 200, description: 'Inbox entries', schema: z.object({ items: z.array(entryView) }) },
+      request: { query: notificationInboxQuery },
+      response: { status: 200, description: 'Inbox entries', schema: z.object({ items: z.array(notificationView) }) },
     },
     async ({ actor, query }) => {
       const entries = await deps.notifications.listInbox(actor.userId, {
@@ -76,8 +57,8 @@ export function createNotificationRouter(deps: NotificationRouterDependencies): 
       summary: 'Mark one of my inbox entries read',
       description: "Another person's entry answers 404, as if it did not exist.",
       roles: ROLES,
-      request: { params: idParams },
-      response: { status: 200, description: 'The entry, read', schema: entryView },
+      request: { params: notificationIdParams },
+      response: { status: 200, description: 'The entry, read', schema: notificationView },
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params }) => {

@@ -10,21 +10,8 @@ import {
   type PolicyPack,
 } from '../../policies';
 import { ROLES } from '../auth/roles';
+import { packParams, packQuery, policySummary } from '../../contracts/policies';
 import { createApiRouter } from '../http/api-router';
-
-const bilingual = z.object({ zh: z.string(), en: z.string() });
-
-const policySummary = z.object({
-  id: z.string(),
-  version: z.string(),
-  district: z.object({ code: z.string(), name: bilingual }),
-  concernTypes: z.array(z.object({ code: z.string(), label: bilingual, clause: z.string() })),
-});
-
-const packParams = z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a policy pack id') });
-const packQuery = z.strictObject({
-  version: z.string().min(1).max(40).optional().describe('A pinned version; the newest when absent'),
-});
 
 function summaryOf(pack: PolicyPack): z.input<typeof policySummary> {
   return {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AppError, ErrorCode, validationError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
-import { REPORTING_UNIT_TYPES } from '../../models/report';
+import { myReportView, receiptView, reportBody, type ReportBody } from '../../contracts/reports';
 import { ReportModel, type ReportRecord } from '../../models/report';
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { defaultCommittee, responsibleAgencies } from '../../models/agency-directory';
@@ -21,7 +21,7 @@ import { canReadReport } from '../auth/permissions';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
 import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
-import { reportStatusOf, REPORT_STATUS_LABELS, REPORT_STATUSES } from '../intake/report-status';
+import { reportStatusOf, REPORT_STATUS_LABELS } from '../intake/report-status';
 
 /** Roles that file reports: mandated reporters, and agency staff (police, street offices) who discover a case. */
 const FILERS = [
@@ -32,54 +32,7 @@ const FILERS = [
   'district_coordinator',
 ] as const;
 
-const isoDate = z.iso.date();
-const instant = z.iso.datetime({ offset: true });
-
-export const reportBody = z.strictObject({
-  policyPackId: z.string().regex(/^[a-z0-9-]+$/),
-  concerns: z
-    .array(z.string().regex(/^[a-z_]+$/))
-    .min(1, 'name at least one concern')
-    .max(10),
-  discoveredAt: instant,
-  place: z.strictObject({
-    streetCode: z.string().min(1).max(64).optional(),
-    committeeCode: z.string().min(1).max(64).optional(),
-    address: z.string().min(1).max(300),
-  }),
-  account: z.string().trim().min(1, 'say what was seen').max(4000),
-  child: z.strictObject({
-    name: z.string().trim().min(1).max(60).optional(),
-    sex: z.enum(['male', 'female', 'unknown']).optional(),
-    dateOfBirth: isoDate.optional(),
-    approximateAge: z.number().int().min(0).max(17).optional(),
-    idNumber: z
-      .string()
-      .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
-      .optional(),
-    school: z.string().trim().min(1).max(120).optional(),
-    leftBehind: z.boolean().optional(),
-  }),
-  reporterUnit: z.strictObject({
-    name: z.string().trim().min(1).max(120),
-    type: z.enum(REPORTING_UNIT_TYPES),
-  }),
-});
-export type ReportBody = z.infer<typeof reportBody>;
-
-const receiptView = z.object({
-  receipt: z.string(),
-  status: z.enum(REPORT_STATUSES),
-  statusLabel: z.object({ zh: z.string(), en: z.string() }),
-});
-
-const myReportView = z.object({
-  receipt: z.string(),
-  filedAt: z.iso.datetime(),
-  concerns: z.array(z.string()),
-  status: z.enum(REPORT_STATUSES),
-  statusLabel: z.object({ zh: z.string(), en: z.string() }),
-});
+export { reportBody, type ReportBody };
 
 export interface ReportRouterDependencies {
   temporal: Client;

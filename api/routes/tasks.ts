@@ -18,7 +18,6 @@ import {
   acceptTaskUpdate,
   completeTaskUpdate,
   declineTaskUpdate,
-  taskOutcomeSchema,
   taskStatusQuery,
   type TaskState,
 } from '../../workflows/definitions';
@@ -27,11 +26,20 @@ import type { AuditSink } from '../auth/audit';
 import { canActOnTask } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
+import {
+  completeTaskBody,
+  declineTaskBody,
+  noBody,
+  taskCommandResult,
+  taskIdParams,
+  taskInboxQuery,
+  taskSummary,
+  taskView,
+} from '../../contracts/tasks';
 import { accessPurpose, findChild, recordChildRead, taskChildFields } from '../read-models/child-file';
 import { queryLive } from '../read-models/live';
 import { pinnedPack, taskLabel, taskPolicy, taskRule } from '../read-models/policy-lookup';
 import {
-  API_TASK_STATUSES,
   apiTaskStatus,
   canSeeTask,
   isClosedStatus,
@@ -41,80 +49,6 @@ import {
   loadTask,
   type ApiTaskStatus,
 } from '../read-models/tasks';
-
-const bilingual = z.object({ zh: z.string(), en: z.string() });
-
-const escalationView = z.object({
-  taskId: z.string().optional(),
-  kind: z.string().optional(),
-  phase: z.enum(['accept', 'complete']),
-  rung: z.number().int(),
-  notify: z.string(),
-  clause: z.string(),
-  deadline: z.string(),
-  dueAt: z.string(),
-  at: z.string(),
-});
-
-const taskSummary = z.object({
-  taskId: z.string(),
-  caseId: z.string(),
-  kind: z.string(),
-  label: bilingual,
-  status: z.enum(API_TASK_STATUSES),
-  agencyCode: z.string(),
-  acceptBy: z.string().nullable(),
-  completeBy: z.string().nullable(),
-  overdue: z.boolean().describe('The deadline that applies now (accept, then complete) has passed'),
-  clause: z.string(),
-  concerns: z.array(z.string()).optional().describe('Concern codes an emergency response must address'),
-});
-
-const taskDetail = taskSummary.extend({
-  collaboratingAgencyCodes: z.array(z.string()),
-  escalations: z.array(escalationView),
-  acceptedAt: z.string().optional(),
-  closedAt: z.string().optional(),
-  outcome: z.record(z.string(), z.unknown()).optional(),
-  declineReason: z.string().optional(),
-  redirectToAgencyId: z.string().optional(),
-  live: z.boolean().describe('false: the workflow did not answer; the view is the projection only'),
-});
-
-const taskView = z.object({
-  task: taskDetail,
-  policy: z.object({ clause: z.string(), label: bilingual, text: bilingual }),
-  child: z
-    .record(z.string(), z.unknown())
-    .describe("Only the fields of the child's file this task kind needs; every read is audited"),
-});
-
-const commandResult = z.object({ task: taskSummary });
-
-const taskIdParams = z.strictObject({
-  taskId: z
-    .string()
-    .min(1)
-    .max(300)
-    .regex(/^[A-Za-z0-9._:/-]+$/, 'must be a task id'),
-});
-
-const inboxQuery = z.strictObject({
-  status: z.enum(['open', 'closed']).optional().describe('open: not yet completed or declined; closed: the others'),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
-});
-
-const noBody = z.strictObject({}).optional();
-const completeBody = z.strictObject({ outcome: taskOutcomeSchema });
-const declineBody = z.strictObject({
-  reason: z.string().trim().min(1).max(2000),
-  redirectToAgencyId: z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('"One door accepts" (FT 三(二)5): the agency that should act instead'),
-});
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -243,7 +177,7 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
         'Tasks assigned to my agency or shared with it, each with its deadlines and whether the deadline that ' +
         'applies now has passed; overdue tasks first, then by that deadline.',
       roles: CASE_WORKER_ROLES,
-      request: { query: inboxQuery },
+      request: { query: taskInboxQuery },
       response: {
         status: 200,
         description: 'The inbox',
@@ -348,7 +282,7 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
       description: '409 when the task is closed or already accepted.',
       roles: CASE_WORKER_ROLES,
       request: { params: taskIdParams, body: noBody },
-      response: { status: 200, description: 'Accepted', schema: commandResult },
+      response: { status: 200, description: 'Accepted', schema: taskCommandResult },
       errors: commandErrors,
     },
     async ({ actor, params }) =>
@@ -368,8 +302,8 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
         '400 names every invalid outcome field; 409 when the task is not accepted or already closed; 422 when the ' +
         'outcome is of another kind or does not answer what the policy asks (e.g. a concern without a response).',
       roles: CASE_WORKER_ROLES,
-      request: { params: taskIdParams, body: completeBody },
-      response: { status: 200, description: 'Completed', schema: commandResult },
+      request: { params: taskIdParams, body: completeTaskBody },
+      response: { status: 200, description: 'Completed', schema: taskCommandResult },
       errors: commandErrors,
     },
     async ({ actor, params, body }) =>
@@ -386,8 +320,8 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
       path: '/:taskId/decline',
       summary: 'Decline a task with a reason, optionally naming the agency that should act',
       roles: CASE_WORKER_ROLES,
-      request: { params: taskIdParams, body: declineBody },
-      response: { status: 200, description: 'Declined', schema: commandResult },
+      request: { params: taskIdParams, body: declineTaskBody },
+      response: { status: 200, description: 'Declined', schema: taskCommandResult },
       errors: commandErrors,
     },
     async ({ actor, params, body }) =>

@@ -5,7 +5,7 @@
  * languages for each, so the pages look the words up there; the API's text is the fallback.
  */
 import { api } from './api/client';
-import type { Bilingual } from './api/types';
+import type { Bilingual } from '../../contracts/common';
 import { useLoad } from './hooks';
 import type { Translate } from './i18n';
 

@@ -4,7 +4,8 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, setUnauthorizedHandler } from './api/client';
-import type { Role, User } from './api/types';
+import type { User } from '../../contracts/auth';
+import type { Role } from '../../contracts/roles';
 
 /** Where each role starts after sign-in. */
 export function homeFor(role: Role): string {

@@ -3,23 +3,15 @@
  * { error, message, details: { fields? }, requestId } into an ApiError whose `fields` maps a dotted path
  * ("child.dateOfBirth") to its message, so forms can show each message next to its field.
  */
-import type {
-  CaseFilters,
-  CaseSummary,
-  CaseView,
-  Indicators,
-  ListOf,
-  LoginResponse,
-  MyReport,
-  NewReport,
-  Notification,
-  PolicySummary,
-  ReportReceipt,
-  TaskSummary,
-  TaskView,
-  User,
-} from './types';
-import type { OutcomeInput } from '../outcomes/types';
+import type { LoginResponse, User } from '../../../contracts/auth';
+import type { CaseFilters, CaseSummary, CaseView } from '../../../contracts/cases';
+import type { ListOf } from '../../../contracts/common';
+import type { Indicators } from '../../../contracts/indicators';
+import type { Notification } from '../../../contracts/notifications';
+import type { TaskOutcomeInput as OutcomeInput } from '../../../contracts/outcomes';
+import type { PolicySummary } from '../../../contracts/policies';
+import type { MyReport, NewReport, ReportReceipt } from '../../../contracts/reports';
+import type { TaskSummary, TaskView } from '../../../contracts/tasks';
 
 export const API_BASE = '/api/v1';
 

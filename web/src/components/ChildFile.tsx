@@ -4,7 +4,7 @@
  * values words; anything else shows under its own name so nothing the API sent is hidden. The file's internal id is
  * not shown.
  */
-import type { ConcernType } from '../api/types';
+import type { ConcernType } from '../../../contracts/policies';
 import { useI18n, type MessageKey } from '../i18n';
 
 const FIELD_LABELS: Record<string, MessageKey> = {

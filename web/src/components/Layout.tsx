@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { api } from '../api/client';
-import type { User } from '../api/types';
+import type { User } from '../../../contracts/auth';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';

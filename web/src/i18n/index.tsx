@@ -4,7 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { LOCALES, MESSAGES, type Locale, type Translate } from './messages';
-import type { Bilingual } from '../api/types';
+import type { Bilingual } from '../../../contracts/common';
 
 export type { Locale, MessageKey, Translate } from './messages';
 

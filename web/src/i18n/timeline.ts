@@ -3,7 +3,7 @@
  * "workflow_execution_signaled") with the audit log ("task_accepted", "child_file.read") and sends the codes; the
  * page shows these words, and the code itself for anything not listed here, so nothing the API sent is hidden.
  */
-import type { Bilingual } from '../api/types';
+import type { Bilingual } from '../../../contracts/common';
 
 export const TIMELINE_ACTIONS: Readonly<Record<string, Bilingual>> = {
   // The case and its tasks (audit log).

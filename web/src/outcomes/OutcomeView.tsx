@@ -5,7 +5,7 @@
  * shown in the user's time zone; anything without a label shows as the API sent it, so nothing recorded is hidden.
  */
 import type { ReactNode } from 'react';
-import type { ConcernType } from '../api/types';
+import type { ConcernType } from '../../../contracts/policies';
 import { useI18n, type MessageKey } from '../i18n';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

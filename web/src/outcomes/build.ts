@@ -4,24 +4,22 @@
  * builds against the workflow's own zod schemas (test/e2e/outcome-contract.test.ts).
  */
 import { fromLocalInput, toLocalInput } from '../format';
-import type { ConcernType } from '../api/types';
+import type { ConcernType } from '../../../contracts/policies';
 import type { Translate } from '../i18n/messages';
+import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS } from '../../../contracts/enums';
 import {
-  ARRANGEMENTS,
-  ASSESSMENT_FACTS,
-  GUARDIANSHIP,
+  DETENTION_ARRANGEMENTS as ARRANGEMENTS,
+  GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
-  NEXT_STEPS,
   RESPONSE_FOR_CONCERN,
-  RISK_LEVELS,
   WARNING_STEPS,
   type ConcernResponse,
   type CourtHearingOutcome,
   type Custody,
   type HandoverRecord,
-  type OutcomeInput,
-  type OutcomeKind,
-} from './types';
+  type TaskOutcomeInput as OutcomeInput,
+  type TaskKind as OutcomeKind,
+} from '../../../contracts/outcomes';
 
 export type Values = Record<string, string | boolean | string[]>;
 export type FieldErrors = Record<string, string>;

@@ -1,6 +1,6 @@
 /** Labels for the assessment facts (policies/schema.ts ASSESSMENT_FACTS), in both languages. */
-import type { Bilingual } from '../api/types';
-import type { AssessmentFact } from './types';
+import type { Bilingual } from '../../../contracts/common';
+import type { AssessmentFact } from '../../../contracts/enums';
 
 export const FACT_LABELS: Record<AssessmentFact, Bilingual> = {
   family_dibao: { zh: '家庭享受最低生活保障（低保）', en: 'Family receives dibao (minimum living guarantee)' },

@@ -8,19 +8,17 @@ import { Field, FieldGroup, type FieldErrors } from '../components/form';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { concernsOf, type OutcomeContext, type Values } from './build';
 import { FACT_LABELS } from './facts';
+import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS } from '../../../contracts/enums';
 import {
-  ARRANGEMENTS,
-  ASSESSMENT_FACTS,
+  DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   COURT_RESULTS,
   CUSTODY_KINDS,
-  GUARDIANSHIP,
+  GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
-  NEXT_STEPS,
   RESPONSE_KINDS,
-  RISK_LEVELS,
   WARNING_STEPS,
-  type OutcomeKind,
-} from './types';
+  type TaskKind as OutcomeKind,
+} from '../../../contracts/outcomes';
 
 // ── Controls ─────────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -4,7 +4,7 @@
  * the timeline, and the actions the viewer's role allows.
  */
 import { api } from '../api/client';
-import type { CaseOpenTask, CaseView } from '../api/types';
+import type { CaseOpenTask, CaseView } from '../../../contracts/cases';
 import { clockName, usePackWords } from '../clocks';
 import { ChildFile } from '../components/ChildFile';
 import { ClockBar } from '../components/ClockBar';

@@ -6,7 +6,10 @@
 import { useState } from 'react';
 import { api } from '../api/client';
 import { clockName, usePackWords } from '../clocks';
-import { CASE_STAGES, type CaseFilters, type Indicators, type PolicySummary } from '../api/types';
+import type { CaseFilters } from '../../../contracts/cases';
+import { CASE_STAGES } from '../../../contracts/enums';
+import type { Indicators } from '../../../contracts/indicators';
+import type { PolicySummary } from '../../../contracts/policies';
 import { BarChart, Stat } from '../components/charts';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { TaskSummary } from '../api/types';
+import type { TaskSummary } from '../../../contracts/tasks';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';

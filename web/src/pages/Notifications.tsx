@@ -1,6 +1,6 @@
 /** The signed-in user's notifications (new tasks, escalations), newest first; opening one marks it read. */
 import { api } from '../api/client';
-import type { Notification } from '../api/types';
+import type { Notification } from '../../../contracts/notifications';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n } from '../i18n';

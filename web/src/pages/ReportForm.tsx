@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, newIdempotencyKey } from '../api/client';
-import type { PolicySummary, ReportReceipt } from '../api/types';
+import type { PolicySummary } from '../../../contracts/policies';
+import type { ReportReceipt } from '../../../contracts/reports';
 import { ErrorSummary, Field, FieldGroup, fieldId, type FieldErrors } from '../components/form';
 import { Loaded } from '../components/status';
 import { toLocalInput } from '../format';

@@ -5,7 +5,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api/client';
-import type { ConcernType, TaskView } from '../api/types';
+import type { ConcernType } from '../../../contracts/policies';
+import type { TaskView } from '../../../contracts/tasks';
 import { ErrorSummary, Field, type FieldErrors } from '../components/form';
 import { ChildFile } from '../components/ChildFile';
 import { Countdown, Loaded } from '../components/status';
@@ -14,7 +15,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { buildOutcome, initialValues, type OutcomeContext, type Values } from '../outcomes/build';
 import { OutcomeFields } from '../outcomes/forms';
 import { OutcomeView } from '../outcomes/OutcomeView';
-import { hasOutcomeForm, type OutcomeKind } from '../outcomes/types';
+import { isTaskKind as hasOutcomeForm, type TaskKind as OutcomeKind } from '../../../contracts/outcomes';
 import { Link } from '../router';
 import { currentDeadline } from './Inbox';
 import { notifyLabel } from '../components/notify';

@@ -2,7 +2,8 @@
  * The reporting form's own checks, run before anything is sent. The server checks again and its messages land on the
  * same dotted paths ("child.dateOfBirth"), so both kinds of message appear next to the same field.
  */
-import type { NewReport, Sex } from '../api/types';
+import type { ReportingUnitType, Sex } from '../../../contracts/enums';
+import type { NewReport } from '../../../contracts/reports';
 import type { Translate } from '../i18n/messages';
 import { fromLocalInput } from '../format';
 
@@ -66,6 +67,7 @@ export function toNewReport(d: ReportDraft): NewReport {
     place: { address: d.address.trim(), ...(d.streetCode ? { streetCode: d.streetCode } : {}) },
     account: d.account.trim(),
     child,
-    reporterUnit: { name: d.unitName.trim(), type: d.unitType },
+    // validateReport refused an empty type; the select offers only the contract's unit types.
+    reporterUnit: { name: d.unitName.trim(), type: d.unitType as ReportingUnitType },
   };
 }

@@ -1,0 +1,185 @@
+/**
+ * Every enumeration the API, the workflows, the models and the web app share: one definition each. The workflows
+ * import these through workflows/definitions.ts (pure data, safe in the deterministic sandbox); the web app imports
+ * them directly (Vite bundles this folder).
+ */
+
+// ── Agencies, reports, notifications ─────────────────────────────────────────────────────────────────────────────
+
+/** The kinds of agency in the protection network (CN 二, FT 三(三)): the pack assigns task kinds to these. */
+export const AGENCY_TYPES = [
+  'civil_affairs',
+  'womens_children_office',
+  'police_substation',
+  'police_station',
+  'education',
+  'health',
+  'womens_federation',
+  'justice',
+  'procuratorate',
+  'court',
+  'hrss',
+  'housing',
+  'finance',
+  'disabled_federation',
+  'youth_league',
+  'social_work',
+  'street_office',
+  'residents_committee',
+  'villagers_committee',
+  'welfare_institution',
+  'temporary_care_site',
+  'school',
+  'kindergarten',
+  'hospital',
+] as const;
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+
+/** Who files a report: an agency of the network, or a private person. */
+export const REPORTING_UNIT_TYPES = [...AGENCY_TYPES, 'individual'] as const;
+export type ReportingUnitType = (typeof REPORTING_UNIT_TYPES)[number];
+
+/** A report's status in plain words for the person who filed it: where the case stands, and nothing about the child. */
+export const REPORT_STATUSES = [
+  'received',
+  'police_responding',
+  'placement',
+  'in_assessment',
+  'in_care',
+  'closed',
+] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/** What a notification (email and in-app inbox) is about. */
+export const NOTIFICATION_KINDS = [
+  'task_created',
+  'task_reminder',
+  'task_escalated',
+  'decision_needed',
+  'delivery_failed',
+  'case_update',
+  'accountability_finding',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const SEXES = ['male', 'female', 'unknown'] as const;
+export type Sex = (typeof SEXES)[number];
+
+// ── Cases ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Where a case stands (workflows/case.workflow.ts); also the CaseStage search attribute. */
+export const CASE_STAGES = [
+  'awaiting_report',
+  'emergency_response',
+  'placement_pending',
+  'assessment',
+  'monitoring',
+  'services',
+  'temporary_guardianship_pending',
+  'legal_measures_pending',
+  // The intervention (workflows/intervention.ts interventionStage).
+  'short_term_guardianship',
+  'long_term_guardianship',
+  'escort',
+  'legal_proceedings',
+  'follow_up',
+  'closed',
+] as const;
+export type CaseStage = (typeof CASE_STAGES)[number];
+
+/** A graded risk (FT 三(三)4 risk grading). */
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** A case's risk as the read model keeps it: 'unassessed' until the first grading or repeat concern. */
+export const CASE_RISK_LEVELS = ['unassessed', ...RISK_LEVELS] as const;
+export type CaseRiskLevel = (typeof CASE_RISK_LEVELS)[number];
+
+/** What the risk grading recommends next (FT 三(三)4). */
+export const NEXT_STEPS = ['monitoring_only', 'services', 'temporary_guardianship', 'legal_measures'] as const;
+export type NextStep = (typeof NEXT_STEPS)[number];
+
+// ── Tasks ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A task's status: the agency-task workflow's own, and the API's. The projection stores 'open' for created-and-notified
+ * and 'cancelled' for a task closed without outcome (models/task.ts PROJECTED_TASK_STATUSES); models/task-status.ts
+ * maps those to these in one place.
+ */
+export const TASK_STATUSES = ['created', 'notified', 'accepted', 'completed', 'declined'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Which of a task's two deadlines: accept by, complete by. */
+export const TASK_PHASES = ['accept', 'complete'] as const;
+export type TaskPhase = (typeof TASK_PHASES)[number];
+
+// ── Assessment and intervention ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Facts an assessment records about a child and family (CN 四(三), FT 三(三)4). Categories and benefits are rules over
+ * these facts, so a pack can say "poverty = 低保 family or low-income family" as data.
+ */
+export const ASSESSMENT_FACTS = [
+  'family_dibao',
+  'family_low_income',
+  'family_poverty_hardship',
+  'sudden_family_hardship',
+  'disabled',
+  'severely_disabled',
+  'seriously_ill',
+  'hiv_affected',
+  'mental_or_self_care_impaired',
+  'no_labour_capacity',
+  'no_income',
+  'no_legal_supporter',
+  'supporter_unable',
+  'parents_unable_to_raise',
+  'raised_by_relatives_or_others',
+  'orphan',
+  'abandoned_infant',
+  'de_facto_unsupported',
+  'street_child',
+  'street_history',
+  'scattered_orphan',
+  'guardianship_missing_or_improper',
+  'abused_or_harmed',
+  'guardian_imprisoned',
+  'guardian_drug_use',
+  'guardian_seriously_ill',
+  'guardian_severely_disabled',
+  'trafficking_rescued',
+  'temporarily_lost_family_support',
+  'under_guardianship_intervention',
+  'guardian_sentenced',
+  'guardian_community_correction',
+  'non_prosecution',
+  'urgently_needs_support',
+  'legal_representative_neglects_duty',
+  'joint_meeting_decision',
+  'both_parents_migrant',
+  'one_parent_migrant',
+  'other_parent_unable_to_guard',
+  'meets_child_living_guarantee_conditions',
+] as const;
+export type AssessmentFact = (typeof ASSESSMENT_FACTS)[number];
+
+/** The services during placement (CN 四(四)); each is a task kind. */
+export const SERVICE_KINDS = ['daily_care', 'schooling', 'psychological_support', 'medical_care', 'legal_aid'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
+export const REVOCATION_GROUNDS = [
+  'unattended_in_danger',
+  'refused_duties_six_months',
+  'serious_harm',
+  'other_statutory',
+] as const;
+export type RevocationGround = (typeof REVOCATION_GROUNDS)[number];
+
+/** CN 四(四)3: the legal ladder against a guardian who fails their duties. */
+export const LEGAL_STEPS = [
+  'criticism_education',
+  'written_warning',
+  'administrative_penalty',
+  'judicial_transfer',
+] as const;
+export type LegalStep = (typeof LEGAL_STEPS)[number];

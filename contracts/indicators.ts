@@ -1,0 +1,27 @@
+/** The district dashboard's indicators (CN 五(一), FT 三(四)3): aggregates only (/api/v1/indicators). */
+import { z } from 'zod';
+import { bilingual } from './common';
+
+export const indicatorsView = z.object({
+  districtCode: z.string(),
+  casesByStage: z.record(z.string(), z.number()),
+  overdueByAgency: z.array(z.object({ agencyCode: z.string(), name: bilingual, count: z.number() })),
+  reportsBySourceType: z.record(z.string(), z.number()),
+  medianMinutesToPoliceAck: z.number().nullable().describe('Police task created → accepted, recent tasks'),
+  medianHoursToAssessment: z.number().nullable().describe('Case opened → joint assessment completed, recent cases'),
+  perStreet: z.array(z.object({ streetCode: z.string(), name: bilingual, cases: z.number(), overdue: z.number() })),
+  escalationsThisWeek: z.number(),
+  clocksEndingSoon: z.array(
+    z.object({ caseId: z.string(), clockId: z.string(), label: z.string(), clause: z.string(), firesAt: z.string() }),
+  ),
+});
+
+export const indicatorQuery = z.strictObject({
+  districtCode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit district code')
+    .optional()
+    .describe("My own district's code; the default"),
+});
+
+export type Indicators = z.infer<typeof indicatorsView>;

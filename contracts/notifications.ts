@@ -1,0 +1,27 @@
+/** The signed-in person's in-app inbox (/api/v1/notifications). */
+import { z } from 'zod';
+import { NOTIFICATION_KINDS } from './enums';
+
+export const notificationInboxQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  unread: z.enum(['true', 'false']).default('false').describe('"true": only entries not yet read'),
+});
+
+export const notificationIdParams = z.strictObject({
+  id: z.string().regex(/^[a-f0-9]{24}$/, 'must be a notification id'),
+});
+
+export const notificationView = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  subject: z.string(),
+  link: z.string().nullable().describe('Where to act on it: the task, else the case'),
+  taskId: z.string().optional(),
+  caseId: z.string().optional(),
+  dueAt: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime(),
+  read: z.boolean(),
+  readAt: z.iso.datetime().nullable(),
+});
+
+export type Notification = z.infer<typeof notificationView>;

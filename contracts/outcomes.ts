@@ -1,0 +1,376 @@
+/**
+ * Task outcomes, one zod schema per task kind (discriminated on `kind`): the body of the API's complete endpoint, the
+ * argument of the task workflow's completeTask update (validated again inside the workflow), and the web app's
+ * outcome forms. Pure zod, so the workflow sandbox and the browser bundle both load it; workflows/definitions.ts
+ * re-exports it for the workflow code.
+ */
+import { z } from 'zod';
+import { ASSESSMENT_FACTS, LEGAL_STEPS, NEXT_STEPS, RISK_LEVELS } from './enums';
+
+const isoInstant = z.iso.datetime({ offset: true });
+const text = z.string().trim().min(1);
+
+// ── Enumerations of the outcome fields ───────────────────────────────────────────────────────────────────────────
+
+/** Who took a child handed over after the emergency response (CN 四(二)). */
+export const HANDOVER_RECEIVER_ROLES = ['relative', 'other_guardian', 'residents_committee'] as const;
+export const URGENT_PLACEMENT_SITE_TYPES = ['temporary_care_site', 'welfare_institution'] as const;
+/** CN 三(四): how the children of a detained adult are cared for. */
+export const DETENTION_ARRANGEMENTS = [
+  'entrusted_to_relative',
+  'entrusted_to_other_adult',
+  'placed_by_street_office',
+  'not_needed',
+] as const;
+/** The joint assessment's finding on guardianship (CN 四(三)). */
+export const GUARDIANSHIP_FINDINGS = ['adequate', 'improper', 'missing'] as const;
+/** FT 三(三)4: the later-stage assessment recommends. */
+export const LATER_RECOMMENDATIONS = ['close_case', 'continue_support'] as const;
+/** The police's own rungs of the legal ladder (CN 四(四)3). */
+export const WARNING_STEPS = [
+  'criticism_education',
+  'written_warning',
+] as const satisfies readonly (typeof LEGAL_STEPS)[number][];
+export const COURT_RESULTS = ['revoked', 'rejected'] as const;
+
+/**
+ * CN 四(二): a child handed to another guardian, a relative or the residents' committee needs a written handover;
+ * a child able to express a view is asked where they want to go, and that view is recorded.
+ */
+export const handoverRecordSchema = z
+  .object({
+    receiverName: z.string().min(1),
+    receiverRole: z.enum(HANDOVER_RECEIVER_ROLES),
+    relation: z.string().min(1),
+    handedOverAt: isoInstant,
+    documentRef: z.string().min(1),
+    childCanExpressView: z.boolean(),
+    childView: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((h) => !h.childCanExpressView || h.childView !== undefined, {
+    message: 'CN 四(二): a child able to express a view must be asked, and the view recorded',
+    path: ['childView'],
+  });
+export type HandoverRecord = z.infer<typeof handoverRecordSchema>;
+
+// ── Task outcomes, one per task kind (discriminated on `kind`) ────────────────────────────────────────────────────
+
+/** CN 四(二), FT 三(二)4: what the police did, one entry per concern in the report. */
+export const concernResponseSchema = z.discriminatedUnion('response', [
+  // living alone / lacking guardianship: parents ordered to return at once, or an entrusted guardian named.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('guardian_recalled'),
+      measure: z.enum(['parents_ordered_to_return', 'entrusted_guardian_named']),
+      entrustedGuardianName: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((r) => r.measure !== 'entrusted_guardian_named' || r.entrustedGuardianName !== undefined, {
+      message: 'an entrusted guardian must be named',
+      path: ['entrustedGuardianName'],
+    }),
+  // missing / out of contact: rapid child-search mechanism.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('child_search'),
+      searchStartedAt: isoInstant,
+      found: z.boolean(),
+      foundAt: isoInstant.optional(),
+    })
+    .strict()
+    .refine((r) => !r.found || r.foundAt !== undefined, { message: 'a found child needs foundAt', path: ['foundAt'] }),
+  // domestic violence: stop it; if needed place the child in a rescue or welfare institution for protection.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('violence_stopped'),
+      childMovedToProtection: z.boolean(),
+      protectionInstitution: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((r) => !r.childMovedToProtection || r.protectionInstitution !== undefined, {
+      message: 'name the protecting institution',
+      path: ['protectionInstitution'],
+    }),
+  // injury or other infringement: stop it, protect, medical treatment and injury assessment.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('medical_care'),
+      medicalCareArranged: z.boolean(),
+      injuryAssessmentRef: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+export type ConcernResponse = z.infer<typeof concernResponseSchema>;
+
+/** The response a concern code calls for (CN 四(二)); codes not listed here accept any documented response. */
+export const RESPONSE_FOR_CONCERN: Readonly<Record<string, ConcernResponse['response']>> = {
+  living_alone: 'guardian_recalled',
+  lacking_guardianship: 'guardian_recalled',
+  missing: 'child_search',
+  domestic_violence: 'violence_stopped',
+  injury: 'medical_care',
+  infringement: 'medical_care',
+};
+
+/** Where the child is after the emergency response (CN 四(二)). */
+export const custodySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('remains_with_guardian') }).strict(),
+  z.object({ kind: z.literal('handed_over'), handover: handoverRecordSchema }).strict(),
+  z.object({ kind: z.literal('protective_placement'), institution: z.string().min(1) }).strict(),
+  // Nobody can or will take the child: the case opens an urgent placement task for the street office.
+  z.object({ kind: z.literal('nobody_can_take'), reason: z.string().min(1) }).strict(),
+]);
+export type Custody = z.infer<typeof custodySchema>;
+
+export const policeResponseOutcomeSchema = z
+  .object({
+    kind: z.literal('police_response'),
+    dispatchedAt: isoInstant,
+    responses: z.array(concernResponseSchema).min(1),
+    custody: custodySchema,
+    evidenceRefs: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const urgentPlacementOutcomeSchema = z
+  .object({
+    kind: z.literal('urgent_placement'),
+    placedAt: isoInstant,
+    siteType: z.enum(URGENT_PLACEMENT_SITE_TYPES),
+    siteAgencyId: z.string().min(1),
+  })
+  .strict();
+
+/** CN 三(四): care arranged for the minor children of a detained adult. */
+export const detentionCareOutcomeSchema = z
+  .object({
+    kind: z.literal('detention_care_arrangement'),
+    arrangement: z.enum(DETENTION_ARRANGEMENTS),
+    caregiverName: z.string().min(1).optional(),
+    handover: handoverRecordSchema.optional(),
+  })
+  .strict()
+  .refine((o) => o.arrangement === 'not_needed' || o.arrangement === 'placed_by_street_office' || o.caregiverName, {
+    message: 'name the entrusted caregiver',
+    path: ['caregiverName'],
+  });
+
+/**
+ * CN 四(三): the joint assessment of family situation, guardianship, physical and mental health. `facts` and
+ * `ageYears` are what the pack's category and benefit rules read (policies/criteria.ts); the rest is the record.
+ */
+export const jointAssessmentOutcomeSchema = z
+  .object({
+    kind: z.literal('joint_assessment'),
+    ageYears: z.number().int().min(0).max(18),
+    facts: z.array(z.enum(ASSESSMENT_FACTS)),
+    familySituation: z.string().min(1),
+    guardianship: z.enum(GUARDIANSHIP_FINDINGS),
+    physicalHealth: z.string().min(1),
+    mentalHealth: z.string().min(1),
+  })
+  .strict();
+
+/** FT 三(三)4: the social-work risk grading and its recommendation. */
+export const riskGradingOutcomeSchema = z
+  .object({
+    kind: z.literal('risk_grading'),
+    riskLevel: z.enum(RISK_LEVELS),
+    recommendation: z.enum(NEXT_STEPS),
+    needs: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** CN 五(一), FT 三(二)2: a periodic visit by the committee's child social worker. */
+export const monitoringVisitOutcomeSchema = z
+  .object({
+    kind: z.literal('monitoring_visit'),
+    visitedAt: isoInstant,
+    childSeen: z.boolean(),
+    guardianshipArrangementAdequate: z.boolean(),
+    newConcern: z.boolean(),
+  })
+  .strict();
+
+// ── The intervention's task outcomes (CN 四(三), 四(四), 五(一)) ─────────────────────────────────────────────────────
+
+/** CN 四(三): the temporary care site is matched to the child's wishes, health, address and school; say why. */
+export const placementFitSchema = z.object({ wishes: text, health: text, address: text, school: text }).strict();
+
+export const shortTermPlacementOutcomeSchema = z
+  .object({
+    kind: z.literal('short_term_placement'),
+    placedAt: isoInstant,
+    siteAgencyId: text,
+    fit: placementFitSchema,
+  })
+  .strict();
+
+/** CN 四(三): civil affairs places the child in a child welfare institution (after the police certificate). */
+export const longTermPlacementOutcomeSchema = z
+  .object({
+    kind: z.literal('long_term_placement'),
+    placedAt: isoInstant,
+    institutionAgencyId: text,
+  })
+  .strict();
+
+/** CN 四(三): the search for parents and close relatives; the police certify in writing when it failed. */
+export const guardianSearchOutcomeSchema = z
+  .object({
+    kind: z.literal('guardian_search'),
+    searchedUntil: isoInstant,
+    found: z.boolean(),
+    guardianRef: text.optional(),
+    /** The police's written certificate that the search failed (公安机关出具书面证明). */
+    certificateRef: text.optional(),
+  })
+  .strict()
+  .refine((o) => !o.found || o.guardianRef !== undefined, {
+    message: 'a found guardian needs a reference',
+    path: ['guardianRef'],
+  })
+  .refine((o) => !(o.found && o.certificateRef), {
+    message: 'a failure certificate cannot accompany a found guardian',
+    path: ['certificateRef'],
+  });
+
+/** CN 四(三): handed to the civil affairs office of the household-registration place, and confirmed by it. */
+export const escortOutcomeSchema = z
+  .object({
+    kind: z.literal('escort_to_registration_place'),
+    registrationPlace: text,
+    handover: z
+      .object({ receivingOffice: text, receiverName: text, handedOverAt: isoInstant, documentRef: text })
+      .strict(),
+    /** The receiving office's confirmation; the case closes locally only after it. */
+    confirmation: z.object({ confirmedAt: isoInstant, reference: text }).strict(),
+  })
+  .strict();
+
+/** CN 四(四): what a service provided during placement. */
+const serviceOutcome = <K extends string>(kind: K) =>
+  z
+    .object({
+      kind: z.literal(kind),
+      startedAt: isoInstant,
+      providedBy: text,
+      provided: text,
+    })
+    .strict();
+
+export const dailyCareOutcomeSchema = serviceOutcome('daily_care');
+export const schoolingOutcomeSchema = serviceOutcome('schooling');
+/** The women's federation gives psychological support and family-education guidance (CN 四(四)2). */
+export const psychologicalSupportOutcomeSchema = serviceOutcome('psychological_support').extend({
+  familyEducationGuidance: z.boolean(),
+});
+export const medicalCareOutcomeSchema = serviceOutcome('medical_care');
+export const legalAidOutcomeSchema = serviceOutcome('legal_aid');
+
+/** CN 四(四)3: a petition to the court to revoke the guardian's qualification. */
+export const guardianshipPetitionOutcomeSchema = z
+  .object({
+    kind: z.literal('guardianship_petition'),
+    filedAt: isoInstant,
+    courtRef: text,
+  })
+  .strict();
+
+/** CN 四(四)3, FT 三(三)2(5): the court revokes and designates a new guardian, or rejects the petition. */
+export const courtHearingOutcomeSchema = z
+  .object({
+    kind: z.literal('court_hearing'),
+    hearingDate: isoInstant,
+    judgmentRef: text,
+    decision: z.discriminatedUnion('result', [
+      z
+        .object({
+          result: z.literal(COURT_RESULTS[0]),
+          newGuardian: z.object({ name: text, relation: text }).strict(),
+          designatedAt: isoInstant,
+        })
+        .strict(),
+      z.object({ result: z.literal(COURT_RESULTS[1]), reason: text }).strict(),
+    ]),
+  })
+  .strict();
+
+/** CN 五(一): follow-up after temporary guardianship ends. */
+export const followUpVisitOutcomeSchema = z
+  .object({
+    kind: z.literal('follow_up_visit'),
+    visitedAt: isoInstant,
+    childSeen: z.boolean(),
+    newConcern: z.boolean(),
+  })
+  .strict();
+
+/** FT 三(三)4: the social-work agency's later-stage assessment report. */
+export const laterAssessmentOutcomeSchema = z
+  .object({
+    kind: z.literal('later_assessment'),
+    submittedAt: isoInstant,
+    reportRef: text,
+    recommendation: z.enum(LATER_RECOMMENDATIONS),
+  })
+  .strict();
+
+/** CN 四(四)3: the police's criticism and education or written warning (告诫书) of the guardian. */
+export const legalWarningOutcomeSchema = z
+  .object({
+    kind: z.literal('legal_warning'),
+    step: z.enum(WARNING_STEPS),
+    issuedAt: isoInstant,
+    evidenceRef: text,
+  })
+  .strict();
+
+export const taskOutcomeSchema = z.discriminatedUnion('kind', [
+  policeResponseOutcomeSchema,
+  urgentPlacementOutcomeSchema,
+  detentionCareOutcomeSchema,
+  jointAssessmentOutcomeSchema,
+  riskGradingOutcomeSchema,
+  monitoringVisitOutcomeSchema,
+  // The intervention (CN 四(三), 四(四), 五(一)).
+  shortTermPlacementOutcomeSchema,
+  longTermPlacementOutcomeSchema,
+  guardianSearchOutcomeSchema,
+  escortOutcomeSchema,
+  dailyCareOutcomeSchema,
+  schoolingOutcomeSchema,
+  psychologicalSupportOutcomeSchema,
+  medicalCareOutcomeSchema,
+  legalAidOutcomeSchema,
+  guardianshipPetitionOutcomeSchema,
+  courtHearingOutcomeSchema,
+  followUpVisitOutcomeSchema,
+  laterAssessmentOutcomeSchema,
+  legalWarningOutcomeSchema,
+]);
+export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
+/** What a caller sends (defaults not yet applied). */
+export type TaskOutcomeInput = z.input<typeof taskOutcomeSchema>;
+export type TaskKind = TaskOutcome['kind'];
+export type OutcomeOf<K extends TaskKind> = Extract<TaskOutcome, { kind: K }>;
+export const TASK_KINDS = taskOutcomeSchema.options.map((o) => o.shape.kind.value) as TaskKind[];
+
+export type CourtHearingOutcome = z.infer<typeof courtHearingOutcomeSchema>;
+
+/** What a caller sends (defaults not yet applied). */
+export type OutcomeInputOf<K extends TaskKind> = Extract<TaskOutcomeInput, { kind: K }>;
+
+export const RESPONSE_KINDS = concernResponseSchema.options.map((o) => o.shape.response.value);
+export type ResponseKind = ConcernResponse['response'];
+export const CUSTODY_KINDS = custodySchema.options.map((o) => o.shape.kind.value);
+export type CustodyKind = Custody['kind'];
+
+export function isTaskKind(kind: string): kind is TaskKind {
+  return (TASK_KINDS as readonly string[]).includes(kind);
+}

@@ -1,0 +1,58 @@
+/** Mandatory reports (CN 四(一), FT 三(二)4) as filed and followed by their reporters (/api/v1/reports). */
+import { z } from 'zod';
+import { bilingual } from './common';
+import { REPORTING_UNIT_TYPES, REPORT_STATUSES, SEXES } from './enums';
+
+const isoDate = z.iso.date();
+const instant = z.iso.datetime({ offset: true });
+
+export const reportBody = z.strictObject({
+  policyPackId: z.string().regex(/^[a-z0-9-]+$/),
+  concerns: z
+    .array(z.string().regex(/^[a-z_]+$/))
+    .min(1, 'name at least one concern')
+    .max(10),
+  discoveredAt: instant,
+  place: z.strictObject({
+    streetCode: z.string().min(1).max(64).optional(),
+    committeeCode: z.string().min(1).max(64).optional(),
+    address: z.string().min(1).max(300),
+  }),
+  account: z.string().trim().min(1, 'say what was seen').max(4000),
+  child: z.strictObject({
+    name: z.string().trim().min(1).max(60).optional(),
+    sex: z.enum(SEXES).optional(),
+    dateOfBirth: isoDate.optional(),
+    approximateAge: z.number().int().min(0).max(17).optional(),
+    idNumber: z
+      .string()
+      .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
+      .optional(),
+    school: z.string().trim().min(1).max(120).optional(),
+    leftBehind: z.boolean().optional(),
+  }),
+  reporterUnit: z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    type: z.enum(REPORTING_UNIT_TYPES),
+  }),
+});
+export type ReportBody = z.infer<typeof reportBody>;
+/** What the report form sends. */
+export type NewReport = z.input<typeof reportBody>;
+export type ReportChild = NewReport['child'];
+
+export const receiptView = z.object({
+  receipt: z.string(),
+  status: z.enum(REPORT_STATUSES),
+  statusLabel: bilingual,
+});
+export type ReportReceipt = z.infer<typeof receiptView>;
+
+export const myReportView = z.object({
+  receipt: z.string(),
+  filedAt: z.iso.datetime(),
+  concerns: z.array(z.string()),
+  status: z.enum(REPORT_STATUSES),
+  statusLabel: bilingual,
+});
+export type MyReport = z.infer<typeof myReportView>;

@@ -1,0 +1,82 @@
+/** Agency tasks: the inbox, one task, and its commands (/api/v1/tasks). */
+import { z } from 'zod';
+import { bilingual } from './common';
+import { TASK_PHASES, TASK_STATUSES } from './enums';
+import { taskOutcomeSchema } from './outcomes';
+
+/** A missed deadline and who was told (the workflow's EscalationRecord, or the projection's). */
+export const escalationView = z.object({
+  taskId: z.string().optional(),
+  kind: z.string().optional(),
+  phase: z.enum(TASK_PHASES),
+  rung: z.number().int(),
+  notify: z.string(),
+  clause: z.string(),
+  deadline: z.string(),
+  dueAt: z.string(),
+  at: z.string(),
+});
+export type EscalationView = z.infer<typeof escalationView>;
+
+export const taskSummary = z.object({
+  taskId: z.string(),
+  caseId: z.string(),
+  kind: z.string(),
+  label: bilingual,
+  status: z.enum(TASK_STATUSES),
+  agencyCode: z.string(),
+  acceptBy: z.string().nullable().describe('Null only for a task the projection knows without its deadlines yet'),
+  completeBy: z.string().nullable(),
+  overdue: z.boolean().describe('The deadline that applies now (accept, then complete) has passed'),
+  clause: z.string(),
+  concerns: z.array(z.string()).optional().describe('Concern codes an emergency response must address'),
+});
+export type TaskSummary = z.infer<typeof taskSummary>;
+
+export const taskDetail = taskSummary.extend({
+  collaboratingAgencyCodes: z.array(z.string()),
+  escalations: z.array(escalationView),
+  acceptedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  outcome: z.record(z.string(), z.unknown()).optional(),
+  declineReason: z.string().optional(),
+  redirectToAgencyId: z.string().optional(),
+  live: z.boolean().describe('false: the workflow did not answer; the view is the projection only'),
+});
+export type TaskDetail = z.infer<typeof taskDetail>;
+
+export const taskView = z.object({
+  task: taskDetail,
+  policy: z.object({ clause: z.string(), label: bilingual, text: bilingual }),
+  child: z
+    .record(z.string(), z.unknown())
+    .describe("Only the fields of the child's file this task kind needs; every read is audited"),
+});
+export type TaskView = z.infer<typeof taskView>;
+
+export const taskCommandResult = z.object({ task: taskSummary });
+
+export const taskIdParams = z.strictObject({
+  taskId: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[A-Za-z0-9._:/-]+$/, 'must be a task id'),
+});
+
+export const taskInboxQuery = z.strictObject({
+  status: z.enum(['open', 'closed']).optional().describe('open: not yet completed or declined; closed: the others'),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const noBody = z.strictObject({}).optional();
+export const completeTaskBody = z.strictObject({ outcome: taskOutcomeSchema });
+export const declineTaskBody = z.strictObject({
+  reason: z.string().trim().min(1).max(2000),
+  redirectToAgencyId: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('"One door accepts" (FT 三(二)5): the agency that should act instead'),
+});
