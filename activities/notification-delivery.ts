@@ -9,13 +9,14 @@
  *  - pending (a temporary failure released it): sent now.
  *  - sending, claimed less than `inFlightLimitMs` ago: another attempt may still be talking to the server, so this
  *    attempt fails with a retryable DeliveryInProgress and Temporal tries again later.
- *  - sending, claimed longer ago: the attempt that claimed it stopped between the claim and recording the result; the
- *    server may or may not have accepted the message, and nothing can tell which. It is NOT sent again: the record
- *    becomes 'unconfirmed' and the activity succeeds. That is at-most-once for this one narrow window (the time
- *    between the server's "250 accepted" and one database write), chosen because the usual way into it is exactly
- *    that: the server accepted and the record write failed. A message lost in the window is still covered twice over:
- *    the inbox entry was stored before any email was tried, and an unacknowledged task escalates at its deadline.
- *    A resend instead would make every such retry a duplicate.
+ *  - sending, claimed longer ago (or 'unconfirmed', left by an earlier version that never resent): the attempt
+ *    that claimed it stopped between the claim and recording the result (a worker killed mid-send, a lost database
+ *    write after the server's "250"). The server may or may not have the message, and nothing can tell which, so it
+ *    is claimed again (atomically, against the old claim's time) and SENT AGAIN with the same Message-ID. That is
+ *    at-least-once: for a police notification a rare duplicate, which a receiver can drop by its Message-ID, is far
+ *    cheaper than a lost one. The wait before the resend is bounded by `inFlightLimitMs` (45 seconds by default:
+ *    longer than a live send can take with the transport's timeouts in common/mail.ts, shorter than the activity's
+ *    one-minute start-to-close timeout, after which Temporal retries an attempt whose worker died).
  * A connection that breaks during the SMTP exchange (no reply) counts as a temporary failure and is sent again: there
  * the choice is at-least-once, since the server most likely did not take the message.
  *
@@ -68,16 +69,13 @@ export interface DeliveryReport {
   emailsSent: number;
   /** Sent by an earlier attempt. */
   emailsAlreadySent: number;
-  /** Interrupted earlier between sending and recording; not sent again (see above). */
-  emailsUnconfirmed: number;
+  /** Interrupted earlier between claiming and recording, and sent again now with the same Message-ID (see above). */
+  emailsResent: number;
 }
 
 export interface NotificationDeliveryDependencies {
   transport: Pick<Transporter, 'sendMail'>;
-  notifications: Pick<
-    NotificationRepository,
-    'ensure' | 'claim' | 'markSent' | 'release' | 'markFailed' | 'markUnconfirmed'
-  >;
+  notifications: Pick<NotificationRepository, 'ensure' | 'claim' | 'reclaim' | 'markSent' | 'release' | 'markFailed'>;
   mailFrom: string;
   publicUrl: string;
   /** How long a claimed send may be in flight before it counts as interrupted; longer than any SMTP timeout. */
@@ -85,7 +83,7 @@ export interface NotificationDeliveryDependencies {
   now?: () => Date;
 }
 
-const DEFAULT_IN_FLIGHT_LIMIT_MS = 5 * 60_000;
+export const DEFAULT_IN_FLIGHT_LIMIT_MS = 45_000;
 
 interface SmtpError {
   responseCode?: number;
@@ -98,7 +96,7 @@ const isPermanent = (err: SmtpError) => typeof err.responseCode === 'number' && 
 const describe = (err: SmtpError) =>
   `${err.responseCode ?? err.code ?? 'error'}: ${err.response ?? err.message ?? 'unknown'}`.slice(0, 500);
 
-type EmailOutcome = 'sent' | 'already_sent' | 'unconfirmed' | 'in_progress' | 'temporary' | 'permanent';
+type EmailOutcome = 'sent' | 'resent' | 'already_sent' | 'in_progress' | 'temporary' | 'permanent';
 
 export function createNotificationDelivery(deps: NotificationDeliveryDependencies) {
   const now = deps.now ?? (() => new Date());
@@ -126,25 +124,26 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       caseId: event.caseId,
       dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
     });
+    let resend = false;
     switch (record.status) {
       case 'sent':
         return 'already_sent';
-      case 'unconfirmed':
-        return 'unconfirmed';
       case 'failed':
         return 'permanent';
-      case 'sending': {
-        const claimedAt = record.claimedAt ?? new Date(0);
-        if (now().getTime() - claimedAt.getTime() < inFlightLimitMs) return 'in_progress';
-        const note = 'interrupted between sending and recording; not sent again';
-        return (await deps.notifications.markUnconfirmed(idempotencyKey, claimedAt, note))
-          ? 'unconfirmed'
-          : 'in_progress';
+      case 'sending':
+      case 'unconfirmed': {
+        const claimedAt = record.claimedAt ?? null;
+        const age = now().getTime() - (claimedAt?.getTime() ?? 0);
+        if (record.status === 'sending' && age < inFlightLimitMs) return 'in_progress';
+        // Interrupted: claim it again from exactly that claim (one caller wins), then send again below.
+        if (!(await deps.notifications.reclaim(idempotencyKey, record.status, claimedAt, now()))) return 'in_progress';
+        resend = true;
+        break;
       }
       case 'pending':
+        if (!(await deps.notifications.claim(idempotencyKey, now()))) return 'in_progress';
         break;
     }
-    if (!(await deps.notifications.claim(idempotencyKey, now()))) return 'in_progress';
 
     const messageId = messageIdFor(idempotencyKey);
     try {
@@ -167,7 +166,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       return 'temporary';
     }
     await deps.notifications.markSent(idempotencyKey, messageId, now());
-    return 'sent';
+    return resend ? 'resent' : 'sent';
   }
 
   return {
@@ -222,9 +221,9 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       }
       return {
         inboxEntries: withAccounts.length,
-        emailsSent: withOutcome('sent').length,
+        emailsSent: withOutcome('sent', 'resent').length,
         emailsAlreadySent: withOutcome('already_sent').length,
-        emailsUnconfirmed: withOutcome('unconfirmed').length,
+        emailsResent: withOutcome('resent').length,
       };
     },
   };

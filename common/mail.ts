@@ -16,6 +16,6 @@ export function createMailTransport(smtpUrl: string): Transporter {
     // Fail fast on a dead relay: the activity retries with backoff.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    socketTimeout: 20_000,
   });
 }

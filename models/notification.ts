@@ -1,7 +1,8 @@
 /**
  * Notifications: one document per (event, channel, recipient), found by an idempotency key with a unique index, so
- * a retried or replayed activity notifies once. Email documents move pending → sending → sent | failed | unconfirmed
- * (activities/notification-delivery.ts explains the states); inbox documents are the in-app inbox, 'sent' when
+ * a retried or replayed activity notifies once. Email documents move pending → sending → sent | failed, and an
+ * interrupted 'sending' is claimed and sent again ('unconfirmed' is only found in records of an earlier version,
+ * which never resent; activities/notification-delivery.ts explains the states); inbox documents are the in-app inbox, 'sent' when
  * stored, and carry `readAt` once their recipient has read them. Neither ever holds a child's name.
  */
 import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
@@ -128,11 +129,22 @@ export function createNotificationRepository(notifications: Model<Notification> 
       await notifications.updateOne({ idempotencyKey }, { $set: { status: 'failed', lastError: error } });
     },
 
-    /** A claim that outlived the in-flight limit: the send may or may not have reached the server. */
-    async markUnconfirmed(idempotencyKey: string, claimedAt: Date, note: string): Promise<boolean> {
+    /**
+     * An interrupted send (still 'sending' past the in-flight limit, or 'unconfirmed' from an earlier version) →
+     * 'sending' again, atomically against the claim it replaces: true for exactly one caller.
+     */
+    async reclaim(
+      idempotencyKey: string,
+      status: 'sending' | 'unconfirmed',
+      claimedAt: Date | null,
+      at: Date,
+    ): Promise<boolean> {
       const result = await notifications.updateOne(
-        { idempotencyKey, status: 'sending', claimedAt },
-        { $set: { status: 'unconfirmed', lastError: note } },
+        { idempotencyKey, status, claimedAt },
+        {
+          $set: { status: 'sending', claimedAt: at, lastError: 'interrupted between claim and result; sent again' },
+          $inc: { attempts: 1 },
+        },
       );
       return result.modifiedCount === 1;
     },

@@ -2,7 +2,8 @@
  * The Notifier the notification activities call: turns a workflow's "what happened, to which agency, at which rung"
  * into recipients from the agency directory and the accounts (duty desk, supervisor, street or district
  * coordinators), then delivers by email and in-app inbox exactly once per key. A permanent delivery failure is not
- * dropped: it is delivered to the district coordinators as "notification not delivered" instead.
+ * dropped: it is delivered to the district coordinators as "notification not delivered" instead, and it never fails
+ * the activity (so never the workflow that notifies).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { findAgency } from '../../models/agency-directory';
@@ -149,18 +150,26 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
         await deps.delivery.deliver(delivery);
       } catch (err) {
         if (!(err instanceof ApplicationFailure) || err.type !== NotificationFailure.Permanent) throw err;
-        // Never silently dropped: the coordinators are told the agency could not be reached.
+        // Never silently dropped: the coordinators are told the agency could not be reached, in their inbox first
+        // (stored before any email is tried). A relay that refuses everyone refuses the coordinators' email too;
+        // that refusal is recorded on its email record and goes no further, so the task and the case go on and
+        // their deadlines escalate as for any missed notice.
         const agency = 'agencyId' in event ? await findAgency(event.agencyId) : null;
         const fallback = await coordinators('district_coordinator', agency);
-        await deps.delivery.deliver({
-          idempotencyKey: `${idempotencyKey}:delivery-failed`,
-          kind: 'delivery_failed',
-          recipients: fallback.length ? fallback : await allCoordinators(),
-          ...(delivery.taskId ? { taskId: delivery.taskId } : {}),
-          ...(delivery.caseId ? { caseId: delivery.caseId } : {}),
-          ...(delivery.taskKind ? { taskKind: delivery.taskKind } : {}),
-          ...(delivery.taskLabel ? { taskLabel: delivery.taskLabel } : {}),
-        });
+        try {
+          await deps.delivery.deliver({
+            idempotencyKey: `${idempotencyKey}:delivery-failed`,
+            kind: 'delivery_failed',
+            recipients: fallback.length ? fallback : await allCoordinators(),
+            ...(delivery.taskId ? { taskId: delivery.taskId } : {}),
+            ...(delivery.caseId ? { caseId: delivery.caseId } : {}),
+            ...(delivery.taskKind ? { taskKind: delivery.taskKind } : {}),
+            ...(delivery.taskLabel ? { taskLabel: delivery.taskLabel } : {}),
+          });
+        } catch (fallbackErr) {
+          if (!(fallbackErr instanceof ApplicationFailure) || fallbackErr.type !== NotificationFailure.Permanent)
+            throw fallbackErr;
+        }
       }
     },
   };

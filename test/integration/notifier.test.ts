@@ -131,4 +131,53 @@ describe('the directory notifier', () => {
     expect(warning[0]!.subject).toContain('通知未能送达');
     expect(await NotificationModel.countDocuments({ taskId, status: 'failed' })).toBeGreaterThan(0);
   });
+
+  it('absorbs a relay that refuses everyone (550): nothing throws, every refusal is recorded, and the coordinators are told in their inbox', async () => {
+    const everyone = await startSmtpSink({
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-notifier-550-')),
+      rejectWith: () => ({ code: 550, message: 'relay refuses every recipient' }),
+    });
+    const transport = createMailTransport(everyone.url);
+    const n = createDirectoryNotifier({
+      delivery: createNotificationDelivery({
+        transport,
+        notifications: createNotificationRepository(),
+        mailFrom: 'noreply@childsafe.local',
+        publicUrl: 'http://127.0.0.1:3000',
+      }),
+    });
+    const taskId = `case-w/task-1-police_response-${randomUUID()}`;
+    const message = {
+      idempotencyKey: `${taskId}:assigned`,
+      event: {
+        type: 'task_assigned' as const,
+        taskId,
+        kind: 'police_response' as const,
+        agencyId: 'cn.police.huayang',
+        acceptBy: new Date().toISOString(),
+        completeBy: new Date().toISOString(),
+      },
+    };
+    try {
+      await expect(n.send(message)).resolves.toBeUndefined();
+      // A retry of the activity changes nothing and still does not throw.
+      await expect(n.send(message)).resolves.toBeUndefined();
+    } finally {
+      transport.close();
+      await everyone.stop();
+    }
+    expect(readSinkMessages(everyone.dir)).toEqual([]);
+    const emails = await NotificationModel.find({ taskId, channel: 'email' }).lean();
+    expect(emails.length).toBeGreaterThan(1);
+    for (const e of emails) expect(e).toMatchObject({ status: 'failed', lastError: expect.stringContaining('550') });
+    const coordinator = await UserModel.findOne({ email: COORDINATOR }).lean();
+    const alert = await NotificationModel.find({
+      channel: 'inbox',
+      kind: 'delivery_failed',
+      'recipient.userId': String(coordinator!._id),
+      taskId,
+    }).lean();
+    expect(alert).toHaveLength(1);
+    expect(alert[0]!.subject).toContain('通知未能送达');
+  });
 });

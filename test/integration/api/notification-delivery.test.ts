@@ -9,6 +9,7 @@ import { connectTestDatabase } from '../../helpers/mongo';
 import { readSinkMessages, startSmtpSink, type SmtpSink } from '../../../scripts/services/smtp-sink';
 import {
   createNotificationDelivery,
+  DEFAULT_IN_FLIGHT_LIMIT_MS,
   NotificationFailure,
   type NotificationDeliveryDependencies,
   type NotificationEvent,
@@ -96,7 +97,7 @@ describe('notification delivery', () => {
     const smtp = await sink();
     const event = taskCreated();
     const report = await delivery(smtp.url).deliver(event);
-    expect(report).toEqual({ inboxEntries: 1, emailsSent: 1, emailsAlreadySent: 0, emailsUnconfirmed: 0 });
+    expect(report).toEqual({ inboxEntries: 1, emailsSent: 1, emailsAlreadySent: 0, emailsResent: 0 });
 
     const [mail, ...others] = readSinkMessages(smtp.dir);
     expect(others).toEqual([]);
@@ -133,7 +134,7 @@ describe('notification delivery', () => {
       inboxEntries: 1,
       emailsSent: 0,
       emailsAlreadySent: 1,
-      emailsUnconfirmed: 0,
+      emailsResent: 0,
     });
     expect(readSinkMessages(smtp.dir)).toHaveLength(1);
   });
@@ -159,7 +160,7 @@ describe('notification delivery', () => {
     expect(await NotificationModel.countDocuments({ eventKey: event.idempotencyKey, channel: 'inbox' })).toBe(1);
   });
 
-  it('An activity retried after the SMTP sink accepted the message still delivers exactly one email', async () => {
+  it('sends again, with the same Message-ID, when an attempt was interrupted between claim and result, and only after the in-flight limit', async () => {
     const smtp = await sink();
     const event = taskCreated();
     const repository = createNotificationRepository();
@@ -176,7 +177,7 @@ describe('notification delivery', () => {
       },
     };
     let now = new Date();
-    const deliver = delivery(smtp.url, { notifications: flaky, now: () => now, inFlightLimitMs: 60_000 });
+    const deliver = delivery(smtp.url, { notifications: flaky, now: () => now });
 
     await expect(deliver.deliver(event)).rejects.toThrow('connection lost');
     expect(readSinkMessages(smtp.dir)).toHaveLength(1);
@@ -185,16 +186,38 @@ describe('notification delivery', () => {
     const early = await failureOf(deliver.deliver(event));
     expect(early.type).toBe(NotificationFailure.InProgress);
     expect(early.nonRetryable).toBe(false);
+    now = new Date(now.getTime() + DEFAULT_IN_FLIGHT_LIMIT_MS - 1000);
+    expect((await failureOf(deliver.deliver(event))).type).toBe(NotificationFailure.InProgress);
 
-    // Retried after the in-flight limit: recorded as unconfirmed, not sent a second time.
-    now = new Date(now.getTime() + 61_000);
-    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 0, emailsUnconfirmed: 1 });
-    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 0, emailsUnconfirmed: 1 });
-    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+    // Past the in-flight limit (seconds, not minutes): sent again, at-least-once, under the same Message-ID.
+    now = new Date(now.getTime() + 2000);
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 1, emailsResent: 1 });
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 0, emailsAlreadySent: 1 });
+    const mails = readSinkMessages(smtp.dir);
+    expect(mails).toHaveLength(2);
+    expect(mails[0]!.messageId).toBeTruthy();
+    expect(mails[1]!.messageId).toBe(mails[0]!.messageId);
     expect(await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean()).toMatchObject({
-      status: 'unconfirmed',
-      attempts: 1,
+      status: 'sent',
+      attempts: 2,
+      messageId: mails[0]!.messageId,
     });
+  });
+
+  it('sends a record an earlier version left unconfirmed (never resent) once more', async () => {
+    const smtp = await sink();
+    const event = taskCreated();
+    const deliver = delivery(smtp.url);
+    await expect(deliver.deliver(event)).resolves.toMatchObject({ emailsSent: 1 });
+    await NotificationModel.updateOne(
+      { eventKey: event.idempotencyKey, channel: 'email' },
+      { $set: { status: 'unconfirmed' } },
+    );
+    expect(await deliver.deliver(event)).toMatchObject({ emailsResent: 1 });
+    expect(await deliver.deliver(event)).toMatchObject({ emailsAlreadySent: 1 });
+    const mails = readSinkMessages(smtp.dir);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.messageId).toBe(mails[0]!.messageId);
   });
 
   it('records a permanent refusal (5xx) as failed and fails without retry, and never tries that email again', async () => {
