@@ -21,6 +21,7 @@ import { createAuthRouter } from './routes/auth';
 import { createCaseRouter } from './routes/cases';
 import { createChildRouter } from './routes/children';
 import { createCodecRouter } from './routes/codec';
+import { createWorkflowDistrictResolver } from './read-models/workflow-district';
 import { createDetentionNoticeRouter } from './routes/detention-notices';
 import { createIndicatorRouter } from './routes/indicators';
 import { createInterventionRouter } from './routes/interventions';
@@ -40,6 +41,7 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
   const tokens = createTokenService({ secret: config.AUTH_TOKEN_SECRET, ttlMinutes: config.AUTH_TOKEN_TTL_MINUTES });
   const authenticate = createAuthenticate({ tokens, users });
   const audit = createAuditLogSink();
+  const codec = createEncryptionCodec(config);
   const rateLimits = createMongoRateLimitStore();
   const children = createChildRepository({
     identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')),
@@ -70,9 +72,11 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
     '/audit': createAuditRouter({ authenticate, audit }),
     '/notifications': createNotificationRouter({ notifications: createNotificationRepository(), authenticate }),
     '/codec': createCodecRouter({
-      codec: createEncryptionCodec(config),
+      codec,
       authenticate,
       temporalUiUrl: config.TEMPORAL_UI_URL,
+      districtOf: createWorkflowDistrictResolver({ client: temporal, codec }),
+      audit,
     }),
   };
 }

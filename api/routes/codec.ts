@@ -1,16 +1,25 @@
 /**
  * The remote codec endpoint for the Temporal UI (docs.temporal.io "codec server"): POST /decode and /encode with
  * `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`, through the same EncryptionCodec the workers use, so
- * a coordinator can read a case's history in the UI. Only signed-in district coordinators and administrators; the
- * Temporal UI's origin (TEMPORAL_UI_URL) may call it cross-origin with credentials.
+ * a coordinator can read a case's history in the UI. The Temporal UI's origin (TEMPORAL_UI_URL) may call it
+ * cross-origin with credentials.
+ *
+ * Least privilege. Only district coordinators, and only for their own district: administrators run the system and see
+ * no child data. The UI sends bare payloads, so each encrypted payload names its workflow in authenticated metadata
+ * (common/codec.ts); `districtOf` finds the district of that workflow's case, and the whole request is refused (403,
+ * naming nothing) when any payload has no scope, an unknown one, or another district's. Only then is anything
+ * decrypted, and decryption proves the scope was not relabelled. Every decode and every refusal is audited per
+ * workflow.
  */
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import { isEncrypted, payloadScope } from '../../common/codec';
 import { AppError, ErrorCode } from '../../common/errors';
+import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
 
-const CODEC_ROLES = ['district_coordinator', 'administrator'] as const;
+const CODEC_ROLES = ['district_coordinator'] as const;
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const payloadJson = z.strictObject({
@@ -62,6 +71,9 @@ export interface CodecRouterDependencies {
   authenticate: RequestHandler;
   /** TEMPORAL_UI_URL: the origin allowed to call cross-origin. */
   temporalUiUrl?: string;
+  /** The district code of the case a workflow belongs to, or null when it cannot be established. */
+  districtOf: (workflowId: string) => Promise<string | null>;
+  audit: AuditSink;
 }
 
 export function createCodecRouter(deps: CodecRouterDependencies): Router {
@@ -79,23 +91,66 @@ export function createCodecRouter(deps: CodecRouterDependencies): Router {
     }
   };
 
-  for (const [path, direction] of [
-    ['/decode', 'decode'],
-    ['/encode', 'encode'],
-  ] as const) {
-    api.route(
-      {
-        method: 'post',
-        path,
-        summary: `${direction === 'decode' ? 'Decrypt' : 'Encrypt'} Temporal payloads (Temporal UI remote codec)`,
-        roles: CODEC_ROLES,
-        request: { body: payloadsBody },
-        response: { status: 200, description: 'The payloads', schema: payloadsView },
-        errors: [ErrorCode.PayloadTooLarge],
-      },
-      async ({ body }) => run((p) => deps.codec[direction](p), body.payloads),
-    );
-  }
+  api.route(
+    {
+      method: 'post',
+      path: '/decode',
+      summary: 'Decrypt Temporal payloads of my district (Temporal UI remote codec)',
+      description:
+        "Every encrypted payload must carry the workflow it belongs to (metadata 'childsafe-scope'); the request is refused as a whole if any of them belongs to another district or to none.",
+      roles: CODEC_ROLES,
+      request: { body: payloadsBody },
+      response: { status: 200, description: 'The payloads', schema: payloadsView },
+      errors: [ErrorCode.PayloadTooLarge],
+    },
+    async ({ body, actor, req }) => {
+      const payloads = body.payloads.map(fromJson);
+      const counts = new Map<string, number>();
+      let unscoped = 0;
+      for (const p of payloads) {
+        if (!isEncrypted(p)) continue;
+        const scope = payloadScope(p);
+        if (scope === undefined) unscoped += 1;
+        else counts.set(scope, (counts.get(scope) ?? 0) + 1);
+      }
+      const refused: string[] = [];
+      for (const scope of counts.keys()) {
+        if ((await deps.districtOf(scope)) !== actor.jurisdiction.districtCode) refused.push(scope);
+      }
+      const audit = (action: string, workflowId: string | undefined, reason: string) =>
+        deps.audit.record({
+          actorId: actor.userId,
+          actorRole: actor.role,
+          action,
+          ...(workflowId ? { caseId: workflowId.split('/')[0] } : {}),
+          reason,
+          requestId: req.requestId,
+        });
+      if (unscoped || refused.length) {
+        for (const scope of refused)
+          await audit('temporal_payload.decode_refused', scope, `outside district: ${scope}`);
+        if (unscoped) await audit('temporal_payload.decode_refused', undefined, `${unscoped} payload(s) without scope`);
+        throw new AppError(ErrorCode.Forbidden, 'Not allowed to decode these payloads');
+      }
+      for (const [scope, n] of counts) {
+        await audit('temporal_payload.decoded', scope, `${n} payload(s) of ${scope} via the Temporal UI codec`);
+      }
+      return run((p) => deps.codec.decode(p), body.payloads);
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/encode',
+      summary: 'Encrypt Temporal payloads (Temporal UI remote codec)',
+      roles: CODEC_ROLES,
+      request: { body: payloadsBody },
+      response: { status: 200, description: 'The payloads', schema: payloadsView },
+      errors: [ErrorCode.PayloadTooLarge],
+    },
+    async ({ body }) => run((p) => deps.codec.encode(p), body.payloads),
+  );
 
   return api.router;
 }

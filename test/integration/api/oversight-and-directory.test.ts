@@ -10,7 +10,7 @@ import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { createApp } from '../../../api/app';
 import { createAuditLogSink } from '../../../api/auth/audit';
 import { createAuthenticate } from '../../../api/auth/authenticate';
@@ -26,7 +26,9 @@ import { createCodecRouter } from '../../../api/routes/codec';
 import { createIndicatorRouter } from '../../../api/routes/indicators';
 import { createPolicyRouter } from '../../../api/routes/policies';
 import { createTaskRouter } from '../../../api/routes/tasks';
-import { EncryptionCodec } from '../../../common/codec';
+import { EncryptionCodec, METADATA_SCOPE } from '../../../common/codec';
+import { rootWorkflowId } from '../../../api/read-models/workflow-district';
+import { AuditEventModel } from '../../../models/audit-event';
 import { ensureIndexes } from '../../../models';
 import { appendAudit } from '../../../models/audit-repository';
 import { CaseModel } from '../../../models/case';
@@ -244,7 +246,13 @@ beforeAll(async () => {
     '/policies': createPolicyRouter({ authenticate }),
     '/indicators': createIndicatorRouter({ authenticate, now: () => new Date(now) }),
     '/audit': createAuditRouter({ authenticate, audit }),
-    '/codec': createCodecRouter({ codec, authenticate, temporalUiUrl: config.TEMPORAL_UI_URL }),
+    '/codec': createCodecRouter({
+      codec,
+      authenticate,
+      temporalUiUrl: config.TEMPORAL_UI_URL,
+      districtOf: async (workflowId) => ({ 'case-cn1': CN, 'case-ft1': FT })[rootWorkflowId(workflowId)] ?? null,
+      audit,
+    }),
   };
   app = createApp({
     config,
@@ -380,27 +388,76 @@ describe('the audit trail', () => {
 });
 
 describe('the Temporal UI codec', () => {
-  it('decodes what the codec encoded, in the remote codec format, for a district coordinator', async () => {
-    const plain = defaultPayloadConverter.toPayload({ childName: '小明' });
-    const [encrypted] = await codec.encode([plain]);
-    const wire = (p: typeof plain) => ({
-      metadata: Object.fromEntries(
-        Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
-      ),
-      data: Buffer.from(p.data!).toString('base64'),
-    });
-    const res = await as('civilAffairs', request(app).post('/api/v1/codec/decode'))
+  const wire = (p: Payload) => ({
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+    ),
+    data: Buffer.from(p.data!).toString('base64'),
+  });
+  const plain = defaultPayloadConverter.toPayload({ childName: '小明' });
+  const scoped = async (workflowId: string) =>
+    (await codec.encode([plain], { type: 'workflow', namespace: 'default', workflowId }))[0]!;
+  const decode = (who: keyof typeof PEOPLE, payloads: Payload[]) =>
+    as(who, request(app).post('/api/v1/codec/decode'))
       .set('origin', UI)
-      .send({ payloads: [wire(encrypted!)] });
+      .send({ payloads: payloads.map(wire) });
+
+  it("decodes payloads of my district's workflows for a district coordinator, in the remote codec format, and audits it", async () => {
+    const res = await decode('civilAffairs', [
+      await scoped('case-cn1'),
+      await scoped('case-cn1/task-1-police_response'),
+    ]);
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(UI);
-    expect(res.body.payloads).toEqual([wire(plain)]);
+    expect(res.body.payloads).toEqual([wire(plain), wire(plain)]);
+    const audited = await AuditEventModel.find({
+      action: 'temporal_payload.decoded',
+      caseWorkflowId: 'case-cn1',
+    }).lean();
+    expect(audited.length).toBe(2);
+    expect(audited.map((a) => a.reason).sort()).toEqual([
+      '1 payload(s) of case-cn1 via the Temporal UI codec',
+      '1 payload(s) of case-cn1/task-1-police_response via the Temporal UI codec',
+    ]);
+    // A payload the codec did not encrypt passes through unchanged and needs no scope.
+    expect((await decode('civilAffairs', [plain])).body.payloads).toEqual([wire(plain)]);
 
-    const encoded = await as('admin', request(app).post('/api/v1/codec/encode')).send({ payloads: [wire(plain)] });
+    const encoded = await as('civilAffairs', request(app).post('/api/v1/codec/encode')).send({
+      payloads: [wire(plain)],
+    });
     expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
   });
 
-  it("answers the Temporal UI's preflight, and refuses other roles, other origins' CORS and undecodable payloads", async () => {
+  it('refuses (403) another district, administrators, other roles and payloads without a scope, decrypting nothing, and audits the refusal', async () => {
+    const fengtai = await scoped('case-ft1/task-2-police_response');
+    const crossDistrict = await decode('civilAffairs', [await scoped('case-cn1'), fengtai]);
+    expect(crossDistrict.status).toBe(403);
+    expect(JSON.stringify(crossDistrict.body)).not.toContain('小明');
+    expect(
+      await AuditEventModel.countDocuments({ action: 'temporal_payload.decode_refused', caseWorkflowId: 'case-ft1' }),
+    ).toBe(1);
+    expect((await decode('ftCoordinator', [await scoped('case-cn1')])).status).toBe(403);
+    expect((await decode('ftCoordinator', [fengtai])).status).toBe(200);
+    // Administrators run the system and see no child data, whatever the district.
+    expect((await decode('admin', [await scoped('case-cn1')])).status).toBe(403);
+    expect((await as('admin', request(app).post('/api/v1/codec/encode')).send({ payloads: [] })).status).toBe(403);
+    expect((await decode('police', [])).status).toBe(403);
+    expect((await decode('street', [await scoped('case-cn1')])).status).toBe(403);
+    // Unscoped (written before scopes, or stripped) and unknown workflows: no verifiable scope, no decode.
+    const [unscoped] = await codec.encode([plain]);
+    expect((await decode('civilAffairs', [unscoped!])).status).toBe(403);
+    expect((await decode('civilAffairs', [await scoped('case-unknown')])).status).toBe(403);
+  });
+
+  it('refuses a payload whose scope was relabelled to my district: the scope is authenticated', async () => {
+    const fengtai = await scoped('case-ft1');
+    const relabelled = { ...fengtai, metadata: { ...fengtai.metadata, [METADATA_SCOPE]: Buffer.from('case-cn1') } };
+    const res = await decode('civilAffairs', [relabelled]);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).not.toContain('小明');
+  });
+
+  it("answers the Temporal UI's preflight, and refuses other origins' CORS and undecodable payloads", async () => {
     const preflight = await request(app).options('/api/v1/codec/decode').set('origin', UI);
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toContain('X-Namespace');
@@ -408,13 +465,13 @@ describe('the Temporal UI codec', () => {
       .set('origin', 'http://evil.example')
       .send({ payloads: [] });
     expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
-    expect((await as('police', request(app).post('/api/v1/codec/decode')).send({ payloads: [] })).status).toBe(403);
     const tampered = await as('civilAffairs', request(app).post('/api/v1/codec/decode')).send({
       payloads: [
         {
           metadata: {
             encoding: Buffer.from('binary/encrypted').toString('base64'),
             'encryption-key-id': Buffer.from('k1').toString('base64'),
+            [METADATA_SCOPE]: Buffer.from('case-cn1').toString('base64'),
           },
           data: randomBytes(40).toString('base64'),
         },

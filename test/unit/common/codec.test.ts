@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec, METADATA_KEY_ID } from '../../../common/codec';
+import { EncryptionCodec, METADATA_KEY_ID, METADATA_SCOPE, payloadScope } from '../../../common/codec';
 
 const key = () => randomBytes(32).toString('base64');
 
@@ -53,5 +53,21 @@ describe('the payload encryption codec', () => {
     const codec = new EncryptionCodec({ k1: key() }, 'k1');
     const [decoded] = await codec.decode([payload]);
     expect(decoded).toBe(payload);
+  });
+
+  it('stamps the workflow it belongs to from the SDK serialization context, authenticated, and still decodes unscoped payloads', async () => {
+    const codec = new EncryptionCodec({ k1: key() }, 'k1');
+    const context = { type: 'activity' as const, namespace: 'default', workflowId: 'case-1/task-1-x', isLocal: false };
+    const [scoped] = await codec.encode([payload], context);
+    expect(payloadScope(scoped!)).toBe('case-1/task-1-x');
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([scoped!]))[0]!)).toEqual(child);
+    const relabelled = { ...scoped!, metadata: { ...scoped!.metadata, [METADATA_SCOPE]: Buffer.from('case-2') } };
+    await expect(codec.decode([relabelled])).rejects.toThrow();
+    const stripped = { ...scoped!, metadata: { ...scoped!.metadata } };
+    delete stripped.metadata[METADATA_SCOPE];
+    await expect(codec.decode([stripped])).rejects.toThrow();
+    const [unscoped] = await codec.encode([payload]);
+    expect(payloadScope(unscoped!)).toBeUndefined();
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([unscoped!]))[0]!)).toEqual(child);
   });
 });
