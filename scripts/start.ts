@@ -2,7 +2,8 @@
  * `npm start`: the whole of ChildSafe on one machine with embedded defaults. Starts the Temporal dev server (SQLite
  * under data/, Web UI), FerretDB (SQLite under data/), an SMTP sink that keeps mail under data/mail, seeds the
  * agency directory and demo accounts, then one worker and the API. Prints the addresses and the demo accounts.
- * Ctrl-C stops everything; the next `npm start` finds the same data.
+ * The worker and the API are supervised: one that exits is restarted with backoff (1 s doubling to 30 s) and the exit is
+ * reported with the end of its log. Only Ctrl-C stops everything; the next `npm start` finds the same data.
  *
  * Any of TEMPORAL_ADDRESS, MONGODB_URI or SMTP_URL set in the environment is used instead of the embedded server.
  * CHILDSAFE_DATA_DIR moves the data folder; TEMPORAL_PORT, TEMPORAL_UI_PORT, FERRETDB_PORT, SMTP_PORT and API_PORT
@@ -115,19 +116,14 @@ async function main(): Promise<void> {
     say('初始化数据 Seeding the agency directory and demo accounts…');
     await runToEnd('seed', [tsx, path.join(projectRoot, 'scripts', 'seed.ts')], env);
 
-    const children: ManagedProcess[] = [
-      startProcess('worker', tsx, [path.join(projectRoot, 'workers', 'main.ts')], { logDir, env }),
-      startProcess('api', tsx, [path.join(projectRoot, 'api', 'main.ts')], { logDir, env }),
-    ];
-    for (const child of children) {
-      stoppers.push({ name: child.name, stop: () => child.stop(10_000) });
-      void child.exited.then((code) => {
-        if (!stopping) {
-          say(`\n✗ ${child.name} exited (code ${code}). Last lines of ${path.relative(projectRoot, child.logFile)}:`);
-          say(tail(child.logFile));
-          void stopAll(1);
-        }
-      });
+    // The worker and the API are supervised: one that exits for any reason (a crash, the heap exhausted, killed) is
+    // started again with backoff and the exit is reported here with the end of its log; only Ctrl-C stops the stack.
+    for (const [name, entry] of [
+      ['worker', path.join(projectRoot, 'workers', 'main.ts')],
+      ['api', path.join(projectRoot, 'api', 'main.ts')],
+    ] as const) {
+      const supervised = supervise(name, [tsx, entry], env, () => stopping);
+      stoppers.push({ name, stop: supervised.stop });
     }
     await waitForPort(apiPort, 60_000);
     await waitForReady(`http://127.0.0.1:${apiPort}/readyz`, 120_000);
@@ -148,6 +144,61 @@ async function main(): Promise<void> {
     say(`\n✗ ${(err as Error).message}`);
     await stopAll(1);
   }
+}
+
+const RESTART_BACKOFF_MS = { first: 1_000, max: 30_000 };
+/** A process that ran this long before exiting counts as healthy again: its next restart waits the first delay. */
+const HEALTHY_AFTER_MS = 60_000;
+
+/**
+ * Runs `command` as a child and starts it again whenever it exits while the stack is not stopping: after 1 s, then
+ * doubling up to 30 s while it keeps failing. Its pid is kept in data/run/<name>.pid for operators (and the launcher
+ * test, which kills the worker).
+ */
+function supervise(
+  name: string,
+  [command, ...args]: string[],
+  env: NodeJS.ProcessEnv,
+  stackStopping: () => boolean,
+): { stop: () => Promise<void> } {
+  const runDir = path.join(dataDir, 'run');
+  fs.mkdirSync(runDir, { recursive: true });
+  const pidFile = path.join(runDir, `${name}.pid`);
+  let current: ManagedProcess;
+  let failures = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    const startedAt = Date.now();
+    current = startProcess(name, command!, args, { logDir, env });
+    fs.writeFileSync(pidFile, `${current.pid}\n`);
+    const started = current;
+    void started.exited.then((code) => {
+      if (stopped || stackStopping()) return;
+      if (Date.now() - startedAt >= HEALTHY_AFTER_MS) failures = 0;
+      const delay = Math.min(RESTART_BACKOFF_MS.max, RESTART_BACKOFF_MS.first * 2 ** failures);
+      failures += 1;
+      const log = path.relative(projectRoot, started.logFile);
+      say(`\n✗ ${name} 已退出 exited (code ${code}); 将在 ${delay / 1000} 秒后重启 restarting in ${delay / 1000}s.`);
+      say(`  Last lines of ${log}:`);
+      say(tail(started.logFile, 10));
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (stopped || stackStopping()) return;
+        run();
+        say(`↻ ${name} 已重启 restarted (pid ${current.pid}, restart ${failures})`);
+      }, delay);
+    });
+  };
+  run();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current.stop(10_000);
+      fs.rmSync(pidFile, { force: true });
+    },
+  };
 }
 
 function runToEnd(name: string, [command, ...args]: string[], env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * `npm start`'s launcher on a fresh data folder: it brings the whole system up, answers /readyz, accepts a smoke
- * report whose workflow the Temporal UI then shows, stops every process on SIGINT, and a second start finds the same
+ * `npm start`'s launcher on a fresh data folder: it brings the whole system up, answers /readyz, restarts a worker and
+ * an API killed outright, accepts a smoke report whose workflow the Temporal UI then shows, stops every process on SIGINT, and a second start finds the same
  * data. (The launcher is scripts/start.ts; `npm start` runs set-up and the web build first.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -79,7 +79,7 @@ describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-start-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('runs the whole system, takes a smoke report the Temporal UI shows, stops cleanly on SIGINT, and keeps the data for the next start', async () => {
+  it('runs the whole system, restarts a crashed worker and API, takes a smoke report the Temporal UI shows, stops cleanly on SIGINT, and keeps the data for the next start', async () => {
     const ports: Ports = {
       api: await freePort(),
       temporal: await freePort(),
@@ -104,6 +104,32 @@ describe('npm start', () => {
       expect(res.status).toBe(200);
       return ((await res.json()) as { token: string }).token;
     };
+    // A crashed worker (killed outright, as the kernel's OOM killer would) is restarted by the launcher, which says
+    // so; the stack keeps serving: the smoke report below needs the restarted worker to be recorded.
+    const crash = async (name: string) => {
+      const pidFile = path.join(dataDir, 'run', `${name}.pid`);
+      const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+      expect(pid).toBeGreaterThan(0);
+      process.kill(-pid, 'SIGKILL');
+      for (let i = 0; i < 120 && !first.output().includes(`↻ ${name} 已重启 restarted`); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(first.output()).toContain(`✗ ${name} 已退出 exited`);
+      expect(first.output()).toContain(`↻ ${name} 已重启 restarted`);
+      expect(Number(fs.readFileSync(pidFile, 'utf8'))).not.toBe(pid);
+    };
+    await crash('worker');
+    await crash('api');
+    let ready = 0;
+    for (let i = 0; i < 120 && ready !== 200; i++) {
+      ready = await fetch(`${base}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(ready).toBe(200);
+
     const token = await login();
     const filed = await fetch(`${base}/api/v1/reports`, {
       method: 'POST',
@@ -134,6 +160,17 @@ describe('npm start', () => {
       if (!listed.executions?.length) await new Promise((r) => setTimeout(r, 500));
     }
     expect(listed.executions?.[0]?.execution.workflowId).toMatch(/^intake-/);
+    // Recorded by the restarted worker before we stop.
+    const recorded = async () => {
+      const mine = await fetch(`${base}/api/v1/reports/mine`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await mine.json()) as { items: { receipt: string }[] }).items.map((r) => r.receipt);
+    };
+    let seen: string[] = [];
+    for (let i = 0; i < 120 && !seen.includes(receipt); i++) {
+      seen = await recorded();
+      if (!seen.includes(receipt)) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(seen).toContain(receipt);
 
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports)) expect(await portOpen(port)).toBe(false);
