@@ -12,6 +12,7 @@ import {
   policyPackSearchAttribute,
   reportFiledSignal,
   type CaseJurisdiction,
+  type FallbackAgencies,
   type FiledReport,
   type ReportSubmission,
   type ResponsibleAgencies,
@@ -33,6 +34,8 @@ export interface RouteReportInput {
   report: FiledReport;
   pack: PolicyPack;
   agencies: ResponsibleAgencies;
+  ongoingAgencies?: ResponsibleAgencies;
+  fallbackAgencies?: FallbackAgencies;
   /** Recorded only when this report opens the case. */
   jurisdiction?: CaseJurisdiction;
 }
@@ -59,6 +62,8 @@ export function createIntakeActivities({
       report,
       pack,
       agencies,
+      ongoingAgencies,
+      fallbackAgencies,
       jurisdiction,
     }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
       const workflowId = caseWorkflowId(report.childId);
@@ -66,7 +71,15 @@ export function createIntakeActivities({
         workflowId,
         taskQueue,
         args: [
-          { caseId: workflowId, childId: report.childId, pack, agencies, ...(jurisdiction ? { jurisdiction } : {}) },
+          {
+            caseId: workflowId,
+            childId: report.childId,
+            pack,
+            agencies,
+            ...(ongoingAgencies ? { ongoingAgencies } : {}),
+            ...(fallbackAgencies ? { fallbackAgencies } : {}),
+            ...(jurisdiction ? { jurisdiction } : {}),
+          },
         ],
         signal: reportFiledSignal,
         signalArgs: [report],

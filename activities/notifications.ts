@@ -20,7 +20,11 @@ export type NotificationEvent =
       deadline: string;
     }
   | { type: 'late_report_finding'; caseId: string; reportId: string; againstUnitId: string; clause: string }
-  | { type: 'report_joined_case'; caseId: string; reportId: string; agencyId: string; taskId: string };
+  | { type: 'report_joined_case'; caseId: string; reportId: string; agencyId: string; taskId: string }
+  /** The directory had no agency for a step; the district fallback took it. Told to the district coordinators. */
+  | { type: 'task_to_fallback'; caseId: string; taskId: string; kind: TaskKind; agencyId: string }
+  /** A case failed, is stuck, or its report has no first-response task in time (the reconciler). */
+  | { type: 'case_needs_attention'; caseId: string; districtCode: string; reason: string };
 
 export interface NotificationRequest {
   /** The workflow that causes the notification (case, task or detention notice). */

@@ -59,6 +59,8 @@ export const NOTIFICATION_KINDS = [
   'delivery_failed',
   'case_update',
   'accountability_finding',
+  'routed_to_fallback',
+  'case_needs_attention',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

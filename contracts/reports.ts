@@ -5,6 +5,16 @@ import { REPORTING_UNIT_TYPES, REPORT_STATUSES, SEXES } from './enums';
 
 const isoDate = z.iso.date();
 const instant = z.iso.datetime({ offset: true });
+/** A place the child lives or is registered: a district (GB/T 2260, the report's own when left out) and its street. */
+export const childPlace = z.strictObject({
+  districtCode: z
+    .string()
+    .regex(/^\d{6}$/, 'must be a 6-digit district code')
+    .optional(),
+  streetCode: z.string().min(1).max(64).optional(),
+  committeeCode: z.string().min(1).max(64).optional(),
+  address: z.string().trim().min(1).max(300).optional(),
+});
 
 export const reportBody = z.strictObject({
   policyPackId: z.string().regex(/^[a-z0-9-]+$/),
@@ -30,10 +40,19 @@ export const reportBody = z.strictObject({
       .optional(),
     school: z.string().trim().min(1).max(120).optional(),
     leftBehind: z.boolean().optional(),
+    /** 长期居住地 and 户籍 (CN 二 四是): who carries the case, when known. */
+    residence: childPlace.optional(),
+    householdRegistration: childPlace.optional(),
   }),
   reporterUnit: z.strictObject({
     name: z.string().trim().min(1).max(120),
     type: z.enum(REPORTING_UNIT_TYPES),
+    /** How the responding police reach the reporter. */
+    phone: z
+      .string()
+      .trim()
+      .regex(/^[0-9+\-() ]{5,30}$/, 'must be a phone number')
+      .optional(),
   }),
 });
 export type ReportBody = z.infer<typeof reportBody>;

@@ -35,7 +35,22 @@ export async function responsibleAgencies(place: ResponsiblePlace): Promise<Part
     if (!current || r > current.rank || (r === current.rank && agency.code < current.code))
       best.set(type, { code: agency.code, rank: r });
   }
+  // FT 三(二)2 "居(村)委会": a villagers' committee does the committee work a residents' committee does, and back.
+  const residents = best.get('residents_committee');
+  const villagers = best.get('villagers_committee');
+  if (villagers && (!residents || villagers.rank > residents.rank)) best.set('residents_committee', villagers);
+  if (residents && (!villagers || residents.rank > villagers.rank)) best.set('villagers_committee', residents);
   return Object.fromEntries([...best].map(([type, { code }]) => [type, code]));
+}
+
+/** The district-level agency of a type (the fallback of a step, the coordinators' bureau); the first by code. */
+export async function districtAgency(districtCode: string, type: AgencyType): Promise<string | undefined> {
+  const agency = await AgencyModel.findOne({ type, level: 'district', 'jurisdiction.districtCode': districtCode })
+    .sort({ code: 1 })
+    .select({ code: 1 })
+    .lean<AgencyRecord>()
+    .exec();
+  return agency?.code;
 }
 
 /** The committee of a street used when a report names none: the first by code, so routing is stable. */
@@ -53,4 +68,30 @@ export async function defaultCommittee(districtCode: string, streetCode: string)
 
 export function findAgency(code: string): Promise<AgencyRecord | null> {
   return AgencyModel.findOne({ code }).lean<AgencyRecord>().exec();
+}
+
+/** Whether the directory holds agencies of this district (places elsewhere cannot be checked street by street). */
+export async function districtKnown(districtCode: string): Promise<boolean> {
+  return (await AgencyModel.countDocuments({ level: 'district', 'jurisdiction.districtCode': districtCode }).exec()) > 0;
+}
+
+/** Whether the district has this street/township (its street office is in the directory). */
+export async function streetKnown(districtCode: string, streetCode: string): Promise<boolean> {
+  const count = await AgencyModel.countDocuments({
+    type: 'street_office',
+    'jurisdiction.districtCode': districtCode,
+    'jurisdiction.streetCode': streetCode,
+  }).exec();
+  return count > 0;
+}
+
+/** Whether the street has this residents' or villagers' committee. */
+export async function committeeKnown(districtCode: string, streetCode: string, committeeCode: string): Promise<boolean> {
+  const count = await AgencyModel.countDocuments({
+    level: 'committee',
+    'jurisdiction.districtCode': districtCode,
+    'jurisdiction.streetCode': streetCode,
+    'jurisdiction.committeeCode': committeeCode,
+  }).exec();
+  return count > 0;
 }

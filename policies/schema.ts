@@ -153,6 +153,27 @@ export const jurisdictionRules = z
   .strict();
 export type JurisdictionRules = z.infer<typeof jurisdictionRules>;
 
+/**
+ * The district's safety net (FT 三(二)5 "谁主管、谁负责", 三(三)2 "一门受理、协同办理"): who takes a task when the directory has
+ * no agency of the task's type for the place, so that no step of the chain fails for want of an agency. Emergency
+ * steps (police response, urgent placement) go to the district police duty desk, every other step to the district
+ * civil-affairs bureau, and the district coordinators are told.
+ */
+export const fallbackAgency = z
+  .object({
+    /** A district-level agency of this type takes the task. */
+    agencyType,
+    label: bilingual,
+    clause: clauseRef,
+    /** The seed's words, in Chinese. */
+    quote: z.string().min(1),
+  })
+  .strict();
+export const districtFallbacks = z
+  .object({ emergency: fallbackAgency, ongoing: fallbackAgency, interpretation: bilingual.optional() })
+  .strict();
+export type DistrictFallbacks = z.infer<typeof districtFallbacks>;
+
 export const policyPackSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
@@ -226,6 +247,8 @@ export const policyPackSchema = z
       })
       .strict(),
     jurisdiction: jurisdictionRules,
+    /** Optional: packs older than the safety net have none, and the case falls back in code (case.workflow.ts). */
+    fallbacks: districtFallbacks.optional(),
   })
   .passthrough()
   .superRefine((pack, ctx) => {

@@ -37,6 +37,7 @@ import {
   nextDeadlineSearchAttribute,
   policyPackSearchAttribute,
   reportFiledSignal,
+  routingPhaseOf,
   taskAcceptedSignal,
   taskClosedSignal,
   taskEscalatedSignal,
@@ -53,6 +54,7 @@ import {
   type OutcomeOf,
   type RiskChange,
   type RiskLevel,
+  type RoutingPhase,
   type TaskKind,
   type TaskResult,
 } from './definitions';
@@ -332,18 +334,60 @@ export class CaseRun {
 
   // ── Tasks ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-  agencyFor(kind: TaskKind): string {
+  /**
+   * Who takes a step: the place of discovery's agencies for the emergency response, the agencies of the street that
+   * carries the case for the rest (CN 二 四是); FT 三(二)5 "one door accepts": without an agency of the required type,
+   * that street's office. A step never fails for want of an agency: the district fallback takes it (the pack's
+   * `fallbacks`, resolved at intake) and the coordinators are alerted. Cases started before the safety net carry no
+   * resolved fallback; theirs are the district police (its duty desk) and civil-affairs bureau already in `agencies`,
+   * so running cases are protected too.
+   */
+  resolveAgency(kind: TaskKind): { agencyId: string; fallback?: RoutingPhase } {
+    const { input } = this;
     const rule = this.pack.taskKinds[kind];
-    // FT 三(二)5 "one door accepts": without an agency of the required type, the street office takes the task.
-    const agencyId = this.input.agencies[rule.agencyType] ?? this.input.agencies.street_office;
-    if (!agencyId) {
+    const phase = routingPhaseOf(kind);
+    const agencies = phase === 'emergency' ? input.agencies : (input.ongoingAgencies ?? input.agencies);
+    const agencyId = agencies[rule.agencyType] ?? agencies.street_office;
+    if (agencyId) return { agencyId };
+    const fallback =
+      input.fallbackAgencies?.[phase] ??
+      (phase === 'emergency' ? input.agencies.police_substation : input.agencies.civil_affairs);
+    if (!fallback) {
       throw ApplicationFailure.create({
-        message: `no responsible ${rule.agencyType} for ${kind} in case ${this.state.caseId}`,
+        message: `no responsible ${rule.agencyType} for ${kind} in case ${this.state.caseId}, and no district fallback`,
         type: CaseFailure.NoResponsibleAgency,
         nonRetryable: true,
       });
     }
-    return agencyId;
+    return { agencyId: fallback, fallback: phase };
+  }
+
+  agencyFor(kind: TaskKind): string {
+    return this.resolveAgency(kind).agencyId;
+  }
+
+  /** Tells the district coordinators of every task the fallback took (once per task; only such cases run this). */
+  async alertFallbacks(): Promise<void> {
+    for (const task of this.state.tasks) {
+      if (!task.viaFallback || task.viaFallback.alerted) continue;
+      task.viaFallback.alerted = true;
+      this.audit({
+        type: 'task_to_fallback',
+        at: nowIso(),
+        details: { taskId: task.taskId, kind: task.kind, agencyId: task.agencyId },
+      });
+      await notify({
+        workflowId: this.state.caseId,
+        logicalKey: `fallback:${task.taskId}`,
+        event: {
+          type: 'task_to_fallback',
+          caseId: this.state.caseId,
+          taskId: task.taskId,
+          kind: task.kind,
+          agencyId: task.agencyId,
+        },
+      });
+    }
   }
 
   /** Records a task for `kind` and starts its agency-task child workflow; returns the task id. */
@@ -353,7 +397,9 @@ export class CaseRun {
     state.taskSeq += 1;
     const taskId = taskWorkflowId(state.caseId, kind, state.taskSeq);
     const createdAt = nowIso();
-    const agencyId = opts.agencyId ?? this.agencyFor(kind);
+    const resolved = opts.agencyId ? { agencyId: opts.agencyId } : this.resolveAgency(kind);
+    const { agencyId } = resolved;
+    const viaFallback = 'fallback' in resolved ? resolved.fallback : undefined;
     state.tasks.push({
       taskId,
       kind,
@@ -364,6 +410,7 @@ export class CaseRun {
       completeBy: deadlineFrom(createdAt, rule.complete).toISOString(),
       acceptClause: rule.accept.clause,
       completeClause: rule.complete.clause,
+      ...(viaFallback ? { viaFallback: { phase: viaFallback, alerted: false } } : {}),
     });
     this.audit({ type: 'task_opened', at: createdAt, clause: rule.clause, details: { taskId, kind, agencyId } });
     await startChild(agencyTaskWorkflow, {
@@ -594,6 +641,7 @@ export class CaseRun {
 
   /** Writes the search attributes (when they changed), the read model and the audit entries since the last one. */
   async project(): Promise<void> {
+    await this.alertFallbacks();
     const { state } = this;
     state.stage = deriveStage(state);
     state.projectionVersion += 1;

@@ -275,6 +275,8 @@ export interface CaseTaskSummary {
   acceptClause: string;
   completeClause: string;
   closedAt?: string;
+  /** The directory had no agency for this step: the district fallback took it and the coordinators are told. */
+  viaFallback?: { phase: RoutingPhase; alerted: boolean };
 }
 
 export interface CaseDecision {
@@ -332,6 +334,22 @@ export interface CaseJurisdiction {
   committeeCode?: string;
 }
 
+/**
+ * Two places decide who acts (CN 二 四是): the place of discovery (事发地) decides who responds now; the child's
+ * registration or long-term residence inside the district decides who carries the case (CN 五(一)).
+ */
+export type RoutingPhase = 'emergency' | 'ongoing';
+
+/** Steps of the emergency response (CN 四(二), FT 三(二)4): the police and street office of the place of discovery. */
+export const EMERGENCY_TASK_KINDS: readonly TaskKind[] = ['police_response', 'urgent_placement'];
+
+export function routingPhaseOf(kind: TaskKind): RoutingPhase {
+  return EMERGENCY_TASK_KINDS.includes(kind) ? 'emergency' : 'ongoing';
+}
+
+/** The district agencies that take a step when the directory has none for the place (the pack's `fallbacks`). */
+export type FallbackAgencies = Record<RoutingPhase, string>;
+
 export interface CaseWorkflowInput {
   caseId: string;
   childId: string;
@@ -339,7 +357,12 @@ export interface CaseWorkflowInput {
   jurisdiction?: CaseJurisdiction;
   /** Pinned at case start: a running case never moves to a newer pack. */
   pack: PolicyPack;
+  /** Agencies of the place of discovery: the emergency response. Also every step of cases started before routing had two places. */
   agencies: ResponsibleAgencies;
+  /** Agencies of the street that carries the case (registration / long-term residence, CN 二 四是); `agencies` when absent. */
+  ongoingAgencies?: ResponsibleAgencies;
+  /** Absent in cases started before the safety net: the case falls back to the district agencies in `agencies`. */
+  fallbackAgencies?: FallbackAgencies;
   /** Continue-as-new after this many history events even if the server has not suggested it yet. */
   historyEventLimit?: number;
   /** Set only by continue-as-new. */
@@ -368,7 +391,8 @@ export interface ReportSubmission {
   receipt: string;
   /** The child as far as the reporter knows them. Encrypted in history by the payload codec. */
   child: ReportedChild;
-  reporter: { unitId: string; unitType: string; staffId?: string; unitName?: string };
+  /** `phone`: how the responding agency reaches the reporter (CN 四(一): who reported, and how to ask them more). */
+  reporter: { unitId: string; unitType: string; staffId?: string; unitName?: string; phone?: string };
   /** Where it happened: the place decides the responsible street and committee (CN 二 四是). */
   place: CaseJurisdiction & { address?: string };
   concerns: string[];
@@ -388,12 +412,19 @@ export interface ReportedChild {
   idNumber?: string;
   school?: string;
   leftBehind?: boolean;
+  /** 长期居住地 and 户籍 as the reporter knows them: separate facts from the place of discovery (CN 二 四是). */
+  residence?: CaseJurisdiction & { address?: string };
+  householdRegistration?: CaseJurisdiction & { address?: string };
 }
 
 export interface IntakeInput {
   submission: ReportSubmission;
   pack: PolicyPack;
   agencies: ResponsibleAgencies;
+  ongoingAgencies?: ResponsibleAgencies;
+  fallbackAgencies?: FallbackAgencies;
+  /** Where the case belongs (the street carrying it); the place of discovery when absent. */
+  caseJurisdiction?: CaseJurisdiction;
 }
 
 export interface IntakeResult {

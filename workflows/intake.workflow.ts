@@ -13,7 +13,14 @@ const { recordReport, routeReportToCase } = proxyActivities<IntakeActivities>({
   retry: { maximumInterval: '1 minute' },
 });
 
-export async function intakeWorkflow({ submission, pack, agencies }: IntakeInput): Promise<IntakeResult> {
+export async function intakeWorkflow({
+  submission,
+  pack,
+  agencies,
+  ongoingAgencies,
+  fallbackAgencies,
+  caseJurisdiction,
+}: IntakeInput): Promise<IntakeResult> {
   const recorded = await recordReport(submission);
   const report: FiledReport = {
     reportId: recorded.reportId,
@@ -26,11 +33,19 @@ export async function intakeWorkflow({ submission, pack, agencies }: IntakeInput
     leftBehind: submission.leftBehind,
   };
   const { districtCode, streetCode, committeeCode } = submission.place;
-  const jurisdiction = {
+  // Intakes started before routing had two places carry only the place of discovery.
+  const jurisdiction = caseJurisdiction ?? {
     districtCode,
     ...(streetCode ? { streetCode } : {}),
     ...(committeeCode ? { committeeCode } : {}),
   };
-  const { caseWorkflowId } = await routeReportToCase({ report, pack, agencies, jurisdiction });
+  const { caseWorkflowId } = await routeReportToCase({
+    report,
+    pack,
+    agencies,
+    jurisdiction,
+    ...(ongoingAgencies ? { ongoingAgencies } : {}),
+    ...(fallbackAgencies ? { fallbackAgencies } : {}),
+  });
   return { ...recorded, caseWorkflowId };
 }

@@ -89,6 +89,20 @@ function lines(
         zh: `一份强制报告晚于规定时限提交${caseRef.zh}，已记录为对报告单位的问责事项（长宁 四(一)）。请登录 ChildSafe 查看并督促整改。`,
         en: `A mandatory report was filed later than the deadline${caseRef.en} and is recorded as an accountability finding against the reporting unit (CN 四(一)). Please sign in to ChildSafe to review it and follow up.`,
       };
+    case 'routed_to_fallback':
+      return {
+        zhSubject: `任务已转兜底单位：${label.zh}${caseRef.zh}`,
+        enSubject: `Task taken by the district fallback: ${label.en}${caseRef.en}`,
+        zh: `任务「${label.zh}」${caseRef.zh}在机构名录中找不到属地承办单位，已按“一门受理、协同办理”转由区级兜底单位办理（丰台 三(三)2）。请核实报告地点并视情改派。`,
+        en: `The directory has no local agency for the task "${label.en}"${caseRef.en}; the district fallback agency took it ("one door accepts", FT 三(三)2). Please check the reported place and reassign if needed.`,
+      };
+    case 'case_needs_attention':
+      return {
+        zhSubject: `案件需要关注${caseRef.zh}`,
+        enSubject: `Case needs attention${caseRef.en}`,
+        zh: `案件${caseRef.zh}的处理流程出现故障或停滞，报告可能尚未送达承办单位。请立即登录 ChildSafe 查看并安排处置。`,
+        en: `The process of the case${caseRef.en} has failed or stalled; the report may not have reached an agency. Please sign in to ChildSafe now and arrange the response.`,
+      };
     case 'delivery_failed':
       return {
         zhSubject: `通知未能送达：${label.zh}${caseRef.zh}`,

@@ -119,6 +119,26 @@ async function resolve(idempotencyKey: string, event: NotificationEvent): Promis
         caseId: event.caseId,
       };
     }
+    case 'task_to_fallback': {
+      // The fallback is a district agency: its desk has the task, its district's coordinators must know why.
+      const agency = await findAgency(event.agencyId);
+      return {
+        idempotencyKey,
+        kind: 'routed_to_fallback',
+        recipients: await coordinators('district_coordinator', agency),
+        taskId: event.taskId,
+        caseId: event.caseId,
+        taskKind: event.kind,
+        ...labelled(event.kind),
+      };
+    }
+    case 'case_needs_attention':
+      return {
+        idempotencyKey,
+        kind: 'case_needs_attention',
+        recipients: await usersWith({ role: 'district_coordinator', 'jurisdiction.districtCode': event.districtCode }),
+        caseId: event.caseId,
+      };
     case 'late_report_finding': {
       // CN 四(一): the reporting unit's superiors hold it to account; the district coordinators see every finding.
       const unit = await findAgency(event.againstUnitId);

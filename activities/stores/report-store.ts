@@ -28,12 +28,9 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
         ...(reported.sex ? { sex: reported.sex } : {}),
         ...(reported.dateOfBirth ? { dateOfBirth: new Date(`${reported.dateOfBirth}T00:00:00Z`) } : {}),
         districtCode: place.districtCode,
-        residence: {
-          districtCode: place.districtCode,
-          streetCode: place.streetCode,
-          committeeCode: place.committeeCode,
-          address: place.address,
-        },
+        // The place of discovery stays on the report; residence and registration are the child's own facts (CN 二 四是).
+        ...(reported.residence ? { residence: reported.residence } : {}),
+        ...(reported.householdRegistration ? { householdRegistration: reported.householdRegistration } : {}),
         ...(reported.school ? { school: { name: reported.school } } : {}),
       });
       const staff =
@@ -46,6 +43,7 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
         reporter: {
           name: staff?.displayName ?? submission.reporter.unitName ?? submission.reporter.unitId,
           ...(staff?.email ? { email: staff.email } : {}),
+          ...(submission.reporter.phone ? { phone: submission.reporter.phone } : {}),
         },
         reportingUnit: {
           name: submission.reporter.unitName,

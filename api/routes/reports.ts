@@ -9,10 +9,11 @@ import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { AppError, ErrorCode, validationError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
-import { myReportView, receiptView, reportBody, type ReportBody } from '../../contracts/reports';
+import { childPlace, myReportView, receiptView, reportBody, type ReportBody } from '../../contracts/reports';
 import { ReportModel, type ReportRecord } from '../../models/report';
 import { CaseModel, type CaseRecord } from '../../models/case';
-import { defaultCommittee, responsibleAgencies } from '../../models/agency-directory';
+import { committeeKnown, districtKnown, streetKnown } from '../../models/agency-directory';
+import type { Place } from '../../policies/jurisdiction';
 import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
 import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../../workflows/definitions';
@@ -22,6 +23,7 @@ import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
 import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
 import { reportStatusOf, REPORT_STATUS_LABELS } from '../intake/report-status';
+import { routeReport, type ReportPlaces } from '../intake/routing';
 
 /** Roles that file reports: mandated reporters, and agency staff (police, street offices) who discover a case. */
 const FILERS = [
@@ -59,6 +61,49 @@ function checkAgainstPack(body: ReportBody, pack: PolicyPack, now: Date): void {
     fields.push({ field: 'child.dateOfBirth', message: 'lies in the future' });
   }
   if (fields.length) throw validationError(fields);
+}
+
+type PlaceBody = z.infer<typeof childPlace> & { streetCode?: string; committeeCode?: string };
+
+/**
+ * Checks every place of the report against the directory (each bad street or committee named) and fills in the
+ * district; a street of a district outside the directory cannot be checked and is kept as given.
+ */
+async function checkPlaces(body: ReportBody, districtCode: string): Promise<ReportPlaces> {
+  const fields: { field: string; message: string }[] = [];
+  const check = async (field: string, given: PlaceBody | undefined): Promise<Place | undefined> => {
+    if (!given) return undefined;
+    const district = given.districtCode ?? districtCode;
+    const known = await districtKnown(district);
+    if (given.committeeCode && !given.streetCode) {
+      fields.push({ field: `${field}.streetCode`, message: 'is required with a committee' });
+      return undefined;
+    }
+    if (known && given.streetCode && !(await streetKnown(district, given.streetCode))) {
+      fields.push({ field: `${field}.streetCode`, message: 'is not a street or township of that district' });
+      return undefined;
+    }
+    if (known && given.streetCode && given.committeeCode) {
+      if (!(await committeeKnown(district, given.streetCode, given.committeeCode))) {
+        fields.push({ field: `${field}.committeeCode`, message: 'is not a committee of that street' });
+        return undefined;
+      }
+    }
+    return {
+      districtCode: district,
+      ...(given.streetCode ? { streetCode: given.streetCode } : {}),
+      ...(given.committeeCode ? { committeeCode: given.committeeCode } : {}),
+    };
+  };
+  const incident = await check('place', body.place);
+  const longTermResidence = await check('child.residence', body.child.residence);
+  const householdRegistration = await check('child.householdRegistration', body.child.householdRegistration);
+  if (fields.length) throw validationError(fields);
+  return {
+    incident: incident ?? { districtCode },
+    ...(longTermResidence ? { longTermResidence } : {}),
+    ...(householdRegistration ? { householdRegistration } : {}),
+  };
 }
 
 export function createReportRouter(deps: ReportRouterDependencies): Router {
@@ -100,36 +145,52 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       const receivedAt = now();
       checkAgainstPack(body, pack, receivedAt);
       const districtCode = pack.district.code;
-      const committeeCode =
-        body.place.committeeCode ??
-        (body.place.streetCode ? await defaultCommittee(districtCode, body.place.streetCode) : undefined);
-      const agencies = await responsibleAgencies({ districtCode, streetCode: body.place.streetCode, committeeCode });
-      if (body.place.streetCode && !agencies.street_office) {
-        throw validationError([{ field: 'place.streetCode', message: `is not a street of ${pack.district.name.en}` }]);
-      }
+      const places = await checkPlaces(body, districtCode);
+      const routing = await routeReport(pack, places);
+      const incident = places.incident;
 
       const { key, receipt } = intakeKey(actor.userId, idempotencyKey);
+      const { residence: _residence, householdRegistration: _registration, ...reportedChild } = body.child;
       const submission: ReportSubmission = {
         idempotencyKey: key,
         receipt,
         child: {
-          ...body.child,
+          ...reportedChild,
           leftBehind: body.child.leftBehind ?? false,
+          ...(places.longTermResidence
+            ? { residence: { ...places.longTermResidence, address: body.child.residence?.address } }
+            : {}),
+          ...(places.householdRegistration
+            ? {
+                householdRegistration: {
+                  ...places.householdRegistration,
+                  address: body.child.householdRegistration?.address,
+                },
+              }
+            : {}),
         },
         reporter: {
           unitId: actor.agencyCode,
           unitType: body.reporterUnit.type,
           staffId: actor.userId,
           unitName: body.reporterUnit.name,
+          ...(body.reporterUnit.phone ? { phone: body.reporterUnit.phone } : {}),
         },
         concerns: body.concerns,
         discoveredAt: new Date(body.discoveredAt).toISOString(),
         receivedAt: receivedAt.toISOString(),
         leftBehind: body.child.leftBehind ?? false,
         narrative: body.account,
-        place: { districtCode, streetCode: body.place.streetCode, committeeCode, address: body.place.address },
+        place: { ...incident, address: body.place.address },
       };
-      const input: IntakeInput = { submission, pack, agencies };
+      const input: IntakeInput = {
+        submission,
+        pack,
+        agencies: routing.agencies,
+        ongoingAgencies: routing.ongoingAgencies,
+        fallbackAgencies: routing.fallbackAgencies,
+        caseJurisdiction: routing.caseJurisdiction,
+      };
       try {
         await deps.temporal.workflow.start('intakeWorkflow', {
           workflowId: intakeWorkflowId(key),
