@@ -25,7 +25,9 @@ function districtDemoUsers(d: {
   domain: string;
   nameZh: string;
   street: { code: string; zh: string; police: string; office: string };
-  agencies: { civilAffairs: string; school: string; hospital: string; court: string };
+  agencies: { civilAffairs: string; school: string; hospital: string; court: string; policeSubBureau: string };
+  /** A residents' or villagers' committee that reports (CN 四(一), FT 三(二)4: 居(村)委会 are mandated reporters). */
+  committee: { code: string; streetCode: string; zh: string };
 }): DemoUser[] {
   const district = { districtCode: d.districtCode };
   const street = { districtCode: d.districtCode, streetCode: d.street.code };
@@ -34,7 +36,7 @@ function districtDemoUsers(d: {
     displayName: string,
     role: Role,
     agencyCode: string,
-    jurisdiction = district,
+    jurisdiction: DemoUser['jurisdiction'] = district,
   ): DemoUser => ({
     email: `${local}@${d.domain}`,
     displayName,
@@ -45,6 +47,15 @@ function districtDemoUsers(d: {
   return [
     user('school', `${d.nameZh}演示小学 教师（演示）`, 'mandated_reporter', d.agencies.school, street),
     user('hospital', `${d.nameZh}演示医院 医生（演示）`, 'mandated_reporter', d.agencies.hospital),
+    user(
+      `committee.${d.committee.streetCode}`,
+      `${d.committee.zh} 儿童主任（演示）`,
+      'mandated_reporter',
+      d.committee.code,
+      { districtCode: d.districtCode, streetCode: d.committee.streetCode },
+    ),
+    // The district police duty desk takes emergency steps the directory has no station for (the pack's fallbacks).
+    user('police-duty', `${d.nameZh}公安分局 值班民警（演示）`, 'agency_staff', d.agencies.policeSubBureau),
     user(`police.${d.street.code}`, `${d.street.zh}派出所 民警（演示）`, 'agency_staff', d.street.police, street),
     user(
       `supervisor.police.${d.street.code}`,
@@ -82,7 +93,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     domain: 'changning.demo.childsafe.local',
     nameZh: '长宁区',
     street: { code: 'huayang', zh: '华阳路', police: cn.policeHuayang, office: cn.streetHuayang },
-    agencies: { civilAffairs: cn.civilAffairs, school: cn.school, hospital: cn.hospital, court: cn.court },
+    agencies: {
+      civilAffairs: cn.civilAffairs,
+      school: cn.school,
+      hospital: cn.hospital,
+      court: cn.court,
+      policeSubBureau: cn.policeSubBureau,
+    },
+    committee: { code: cn.committeeHuayang1, streetCode: 'huayang', zh: '华阳路街道第一居民区' },
   }),
   ...districtDemoUsers({
     prefix: 'ft',
@@ -90,7 +108,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     domain: 'fengtai.demo.childsafe.local',
     nameZh: '丰台区',
     street: { code: 'youanmen', zh: '右安门', police: ft.policeYouanmen, office: ft.streetYouanmen },
-    agencies: { civilAffairs: ft.civilAffairs, school: ft.school, hospital: ft.hospital, court: ft.court },
+    agencies: {
+      civilAffairs: ft.civilAffairs,
+      school: ft.school,
+      hospital: ft.hospital,
+      court: ft.court,
+      policeSubBureau: ft.policeSubBureau,
+    },
+    committee: { code: ft.committeeWangzuo1, streetCode: 'wangzuo', zh: '王佐镇第一村民委员会' },
   }),
 ];
 

@@ -442,6 +442,7 @@ export const DEMO_AGENCY_CODES = {
     policeYouanmen: 'ft.police.youanmen',
     streetYouanmen: 'ft.street.youanmen',
     committeeYouanmen1: 'ft.committee.youanmen.1',
+    committeeWangzuo1: 'ft.committee.wangzuo.1',
     socialWork: 'ft.social-work',
     school: 'ft.school',
     hospital: 'ft.hospital',
