@@ -72,7 +72,9 @@ export function findAgency(code: string): Promise<AgencyRecord | null> {
 
 /** Whether the directory holds agencies of this district (places elsewhere cannot be checked street by street). */
 export async function districtKnown(districtCode: string): Promise<boolean> {
-  return (await AgencyModel.countDocuments({ level: 'district', 'jurisdiction.districtCode': districtCode }).exec()) > 0;
+  return (
+    (await AgencyModel.countDocuments({ level: 'district', 'jurisdiction.districtCode': districtCode }).exec()) > 0
+  );
 }
 
 /** Whether the district has this street/township (its street office is in the directory). */
@@ -86,7 +88,11 @@ export async function streetKnown(districtCode: string, streetCode: string): Pro
 }
 
 /** Whether the street has this residents' or villagers' committee. */
-export async function committeeKnown(districtCode: string, streetCode: string, committeeCode: string): Promise<boolean> {
+export async function committeeKnown(
+  districtCode: string,
+  streetCode: string,
+  committeeCode: string,
+): Promise<boolean> {
   const count = await AgencyModel.countDocuments({
     level: 'committee',
     'jurisdiction.districtCode': districtCode,
