@@ -79,7 +79,20 @@ export async function routeReport(pack: PolicyPack, places: ReportPlaces): Promi
   if (!fallbackAgencies) throw new Error(`the directory has no fallback agencies for district ${district}`);
   const agencies = await responsibleAgencies(incident);
 
-  if (decision.ongoing) {
+  // CN 五(一): a child whose first known place (in the pack's order) lies in another district, on no ground of
+  // coverage here, is referred there; otherwise the first known place inside the district carries the case.
+  const firstKnown = pack.jurisdiction.ongoingOrder
+    .map((basis) =>
+      basis === 'household_registration'
+        ? householdRegistration
+        : basis === 'long_term_residence'
+          ? longTermResidence
+          : incident,
+    )
+    .find((place): place is Place => place !== undefined);
+  const referred =
+    firstKnown !== undefined && firstKnown.districtCode !== district && decision.coverageGrounds.length === 0;
+  if (decision.ongoing && !referred) {
     const ongoingPlace = await withCommittee(decision.ongoing);
     const ongoingAgencies =
       decision.ongoing.basis === 'incident_place' ? agencies : await responsibleAgencies(ongoingPlace);
@@ -87,7 +100,7 @@ export async function routeReport(pack: PolicyPack, places: ReportPlaces): Promi
   }
   // Not covered here (CN 五(一)): the district of registration/residence carries the case; its civil-affairs bureau
   // (its coordinators) takes every ongoing step. A district outside the directory leaves them to our fallback.
-  const elsewhere = decision.handOffTo?.districtCode;
+  const elsewhere = firstKnown?.districtCode;
   const bureau = elsewhere ? await districtAgency(elsewhere, 'civil_affairs') : undefined;
   const ongoingAgencies: ResponsibleAgencies = bureau
     ? Object.fromEntries(AGENCY_TYPES.map((type) => [type, bureau]))
