@@ -29,15 +29,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { NOTIFICATION_KINDS, type NotificationRepository } from '../models/notification';
+import { NotificationFailure } from '../workflows/failures';
 import { renderNotificationEmail } from './mail/notification-email';
 
-/** ApplicationFailure types this activity fails with; list `Permanent` and `InvalidEvent` as non-retryable. */
-export const NotificationFailure = {
-  Permanent: 'PermanentDeliveryFailure',
-  Temporary: 'TemporaryDeliveryFailure',
-  InProgress: 'DeliveryInProgress',
-  InvalidEvent: 'InvalidNotificationEvent',
-} as const;
+/** ApplicationFailure types this activity fails with (the catalogue, workflows/failures.ts, lists which are final). */
+export { NotificationFailure };
 
 /** What a workflow asks to have delivered. Strict: there is no field a child's name could travel in. */
 export const notificationEventSchema = z.strictObject({

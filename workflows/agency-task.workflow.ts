@@ -10,10 +10,9 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
-  proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { NotificationActivities, NotificationEvent, ProjectionActivities, AuditEvent } from '../activities';
+import type { NotificationEvent, AuditEvent } from '../activities';
 import { addDuration } from '../policies/duration';
 import type { Deadline } from '../policies/schema';
 import { clockFor, msUntil, nowIso } from './clocks';
@@ -39,15 +38,7 @@ import {
   type TaskResult,
   type TaskState,
 } from './definitions';
-
-const { projectTask } = proxyActivities<ProjectionActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumInterval: '1 minute' },
-});
-const { notify } = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumInterval: '5 minutes' },
-});
+import { projectTask, sendNotice } from './proxies';
 
 function reject(message: string, type: TaskRejection): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -229,7 +220,7 @@ export class AgencyTask {
   }
 
   private send(logicalKey: string, event: NotificationEvent): Promise<void> {
-    return notify({ workflowId: this.input.taskId, logicalKey, event });
+    return sendNotice({ workflowId: this.input.taskId, logicalKey, event });
   }
 
   /** Creation: recorded, projected, and the agency told (the accept and complete clocks already run). */

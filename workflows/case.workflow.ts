@@ -15,13 +15,12 @@ import {
   condition,
   continueAsNew,
   log,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AuditEvent, NotificationActivities, ProjectionActivities } from '../activities';
+import type { AuditEvent } from '../activities';
 import { decideBenefits } from '../policies/benefits';
 import { classifyChild } from '../policies/classification';
 import type { PolicyPack } from '../policies/schema';
@@ -58,15 +57,7 @@ import {
   type TaskKind,
   type TaskResult,
 } from './definitions';
-
-const { projectCase } = proxyActivities<ProjectionActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumInterval: '1 minute' },
-});
-const { notify } = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumInterval: '5 minutes' },
-});
+import { projectCase, sendNotice } from './proxies';
 
 /** Task kinds the case opens; a pinned pack without one of them cannot run a case. */
 export const CASE_TASK_KINDS: TaskKind[] = [
@@ -457,7 +448,7 @@ export class CaseRun {
     if (running) {
       for (const report of unrouted) {
         report.handledByTaskId = running.taskId;
-        await notify({
+        await sendNotice({
           workflowId: state.caseId,
           logicalKey: `report-joined:${report.reportId}`,
           event: {

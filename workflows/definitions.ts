@@ -71,23 +71,8 @@ export const CASE_SEARCH_ATTRIBUTES = [
 
 // ── Typed failures ────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Stable `ApplicationFailure.type` names for rejected commands; the API maps them to 409/422. */
-export const TaskRejection = {
-  TaskClosed: 'TaskClosed',
-  TaskNotAccepted: 'TaskNotAccepted',
-  TaskAlreadyAccepted: 'TaskAlreadyAccepted',
-  WrongAgency: 'WrongAgency',
-  OutcomeKindMismatch: 'OutcomeKindMismatch',
-  InvalidOutcome: 'InvalidOutcome',
-  ConcernNotAddressed: 'ConcernNotAddressed',
-} as const;
-export type TaskRejection = (typeof TaskRejection)[keyof typeof TaskRejection];
-
-export const CaseFailure = {
-  UnknownTaskKind: 'UnknownTaskKind',
-  NoResponsibleAgency: 'NoResponsibleAgency',
-  ReportForAnotherChild: 'ReportForAnotherChild',
-} as const;
+// The failure names live in the catalogue (workflows/failures.ts); re-exported here for existing importers.
+export { CaseFailure, TaskRejection } from './failures';
 
 // ── Shared value types ────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -4,8 +4,7 @@
  * entry into a case: the child may have no case, and the arrangement task is the same agency task used everywhere.
  * It opens one detention_care_arrangement task per child who needs care and ends when all are closed.
  */
-import { ApplicationFailure, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { DetentionActivities } from '../activities/detention';
+import { ApplicationFailure, executeChild, setHandler } from '@temporalio/workflow';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { nowIso } from './clocks';
 import {
@@ -16,12 +15,7 @@ import {
   type DetentionNoticeInput,
   type DetentionNoticeResult,
 } from './definitions';
-
-const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivities>({
-  startToCloseTimeout: '30 seconds',
-  // MongoDB briefly down: keep retrying, the notice must not be lost.
-  retry: { maximumInterval: '1 minute' },
-});
+import { recordDetainedPersonsChildren } from './proxies';
 
 export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Promise<DetentionNoticeResult> {
   const kind = 'detention_care_arrangement' as const;

@@ -3,15 +3,8 @@
  * report's idempotency key), so a report submitted twice is one intake; once Temporal accepted the start the report
  * is durable. It persists the report and the child's file, then routes the report to the child's case.
  */
-import { proxyActivities } from '@temporalio/workflow';
-import type { IntakeActivities } from '../activities';
 import type { FiledReport, IntakeInput, IntakeResult } from './definitions';
-
-const { recordReport, routeReportToCase } = proxyActivities<IntakeActivities>({
-  startToCloseTimeout: '30 seconds',
-  // MongoDB or Temporal briefly down: keep retrying, the report must not be lost.
-  retry: { maximumInterval: '1 minute' },
-});
+import { recordReport, routeReportToCase } from './proxies';
 
 export async function intakeWorkflow({
   submission,

@@ -53,22 +53,8 @@ export function placementWorkflowId(caseId: string, seq: number, term: Placement
 
 // ── Typed failures ────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Stable `ApplicationFailure.type` names for rejected intervention commands; the API maps them to 409/422. */
-export const InterventionRejection = {
-  PlacementEnded: 'PlacementEnded',
-  NoPoliceCertificate: 'NoPoliceCertificate',
-  NotCoordinator: 'NotCoordinator',
-  WrongAgency: 'WrongAgency',
-  InvalidCommand: 'InvalidCommand',
-  IllegalLegalStep: 'IllegalLegalStep',
-  NeglectClockRunning: 'NeglectClockRunning',
-  NeglectClockNotRunning: 'NeglectClockNotRunning',
-  GroundNotMet: 'GroundNotMet',
-  UnknownPetitioner: 'UnknownPetitioner',
-  CaseNotClosable: 'CaseNotClosable',
-  CaseClosed: 'CaseClosed',
-} as const;
-export type InterventionRejection = (typeof InterventionRejection)[keyof typeof InterventionRejection];
+// The failure names live in the catalogue (workflows/failures.ts); re-exported here for existing importers.
+export { InterventionRejection } from './failures';
 
 // ── Who may approve ───────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -15,10 +15,8 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
-  proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { NotificationActivities } from '../activities';
 import { addDuration, subtractDuration } from '../policies/duration';
 import type { EscalationTarget } from '../policies/schema';
 import { msUntil, nowIso } from './clocks';
@@ -42,11 +40,7 @@ import {
   type RecordPlacementDecisionCommand,
   type RecordPoliceCertificateCommand,
 } from './intervention.definitions';
-
-const { notify } = proxyActivities<NotificationActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumInterval: '5 minutes' },
-});
+import { sendNotice } from './proxies';
 
 function reject(message: string, type: InterventionRejection): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -163,7 +157,7 @@ export class Placement {
   private escalate(logicalKey: string, rung: number, target: EscalationTarget): Promise<void> {
     // Reminders (rung 0, to the assignee) and overruns travel as task escalations of the placing task kind, so the
     // directory notifier resolves the placing agency's desk and the coordinators as for any missed deadline.
-    return notify({
+    return sendNotice({
       workflowId: this.state.placementId,
       logicalKey,
       event: {

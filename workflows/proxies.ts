@@ -1,0 +1,58 @@
+/**
+ * The activity proxies of every workflow, in one place: one timeout and retry policy per activity group, with the
+ * non-retryable failure types taken from the catalogue (failures.ts). Activity types and call order are unchanged by
+ * where a proxy is declared, so this module changes no workflow's commands.
+ */
+import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import type {
+  DetentionActivities,
+  IntakeActivities,
+  NotificationActivities,
+  NotificationRequest,
+  ProjectionActivities,
+} from '../activities';
+import { NON_RETRYABLE } from './failures';
+
+/** Only activities write the read model; a projection retries until it heals (failures.ts says why). */
+export const { projectCase, projectTask } = proxyActivities<ProjectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.projection] },
+});
+
+const { notify } = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE.notify] },
+});
+
+/** MongoDB or Temporal briefly down: keep retrying, the report must not be lost; a bad record fails at once. */
+export const { recordReport, routeReportToCase } = proxyActivities<IntakeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.records] },
+});
+
+/** MongoDB briefly down: keep retrying, the notice must not be lost; a bad record fails at once. */
+export const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.records] },
+});
+
+/** The failure type of a final activity failure, when it is one of `types`. */
+export function finalFailureType(err: unknown, types: readonly string[]): string | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  const type = err.cause.type ?? undefined;
+  return type && types.includes(type) ? type : undefined;
+}
+
+/**
+ * Sends a notice. A notice never fails the workflow that sends it: a failure no retry can cure (a malformed event, a
+ * relay that refuses for good) is logged, ids only, and the workflow goes on; its deadlines still escalate.
+ */
+export async function sendNotice(request: NotificationRequest): Promise<void> {
+  try {
+    await notify(request);
+  } catch (err) {
+    const type = finalFailureType(err, NON_RETRYABLE.notify);
+    if (!type) throw err;
+    log.warn('notice not delivered', { workflowId: request.workflowId, logicalKey: request.logicalKey, type });
+  }
+}
