@@ -247,6 +247,8 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.openTasks).toEqual([expect.objectContaining({ kind: 'police_response', agencyId: other })]);
+        // The case moves the report to the new task once the task's workflow has started (the next workflow task).
+        expect(s.state.reports.map((r) => r.handledByTaskId)).toEqual([s.openTasks[0].taskId]);
         return s;
       });
       const reopened = status.openTasks[0].taskId;
