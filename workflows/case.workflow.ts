@@ -367,7 +367,7 @@ export class CaseRun {
         at: nowIso(),
         details: { taskId: task.taskId, kind: task.kind, agencyId: task.agencyId },
       });
-      await notify({
+      await sendNotice({
         workflowId: this.state.caseId,
         logicalKey: `fallback:${task.taskId}`,
         event: {
