@@ -5,6 +5,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
+import { jsonBody } from './http/json-body';
 import { requestId } from './middleware/request-id';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { securityHeaders } from './middleware/security-headers';
@@ -27,7 +28,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.set('trust proxy', 'loopback');
   app.use(requestId);
   app.use(securityHeaders(deps.config.CORS_ORIGINS));
-  app.use(express.json({ limit: '64kb', strict: true }));
+  app.use(jsonBody());
   app.use(createHealthRouter(deps.readiness));
   for (const [path, router] of Object.entries(deps.routers ?? {})) app.use(`/api/v1${path}`, router);
   app.use(createOpenApiRouter(deps.routers ?? {}, { serverUrl: deps.config.PUBLIC_URL }));

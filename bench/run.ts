@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { DEMO_PASSWORD } from '../api/auth/demo-users';
+import { residentIdCheckCharacter } from '../contracts/text';
 import { loadPolicyPack } from '../policies';
 import { projectRoot } from '../scripts/services/tools';
 import { runClosedLoop, since, summarize, type LatencySummary, type Operation, type OpTiming } from './measure';
@@ -94,6 +95,14 @@ async function login(baseUrl: string, email: string): Promise<string> {
 // The operations.
 
 /** A report as a Changning school files it, about a different child each time (a new case per report). */
+/** Unique per index (up to 28 × 1000 per month, months cycling), with the GB 11643 check character. */
+function benchIdNumber(index: number): string {
+  const month = String(1 + (Math.floor(index / 28_000) % 12)).padStart(2, '0');
+  const day = String(1 + (Math.floor(index / 1000) % 28)).padStart(2, '0');
+  const first17 = `3101052016${month}${day}${String(index % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckCharacter(first17);
+}
+
 function reportBody(index: number) {
   return {
     policyPackId: 'cn-changning',
@@ -104,8 +113,8 @@ function reportBody(index: number) {
     child: {
       name: '王小红',
       sex: 'female',
-      // 18 characters, unique in the run: a new child file, so signal-with-start opens a new case.
-      idNumber: `310105201605${String(index).padStart(5, '0')}X`,
+      // A valid number (GB 11643 check digit), unique in the run: a new child file, so signal-with-start opens a new case.
+      idNumber: benchIdNumber(index),
       school: '长宁区演示小学',
     },
     reporterUnit: { name: '长宁区演示小学', type: 'school' },

@@ -2,9 +2,7 @@
 import { z } from 'zod';
 import { bilingual } from './common';
 import { REPORTING_UNIT_TYPES, REPORT_STATUSES, SEXES } from './enums';
-
-const isoDate = z.iso.date();
-const instant = z.iso.datetime({ offset: true });
+import { birthDatesAgree, childDateOfBirthField, eventInstantField, nameField, residentIdField } from './text-fields';
 /** A place the child lives or is registered: a district (GB/T 2260, the report's own when left out) and its street. */
 export const childPlace = z.strictObject({
   districtCode: z
@@ -22,30 +20,29 @@ export const reportBody = z.strictObject({
     .array(z.string().regex(/^[a-z_]+$/))
     .min(1, 'name at least one concern')
     .max(10),
-  discoveredAt: instant,
+  discoveredAt: eventInstantField(),
   place: z.strictObject({
     streetCode: z.string().min(1).max(64).optional(),
     committeeCode: z.string().min(1).max(64).optional(),
     address: z.string().min(1).max(300),
   }),
   account: z.string().trim().min(1, 'say what was seen').max(4000),
-  child: z.strictObject({
-    name: z.string().trim().min(1).max(60).optional(),
-    sex: z.enum(SEXES).optional(),
-    dateOfBirth: isoDate.optional(),
-    approximateAge: z.number().int().min(0).max(17).optional(),
-    idNumber: z
-      .string()
-      .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
-      .optional(),
-    school: z.string().trim().min(1).max(120).optional(),
-    leftBehind: z.boolean().optional(),
-    /** 长期居住地 and 户籍 (CN 二 四是): who carries the case, when known. */
-    residence: childPlace.optional(),
-    householdRegistration: childPlace.optional(),
-  }),
+  child: z
+    .strictObject({
+      name: nameField(60).optional(),
+      sex: z.enum(SEXES).optional(),
+      dateOfBirth: childDateOfBirthField().optional(),
+      approximateAge: z.number().int().min(0).max(17).optional(),
+      idNumber: residentIdField().optional(),
+      school: nameField(120).optional(),
+      leftBehind: z.boolean().optional(),
+      /** 长期居住地 and 户籍 (CN 二 四是): who carries the case, when known. */
+      residence: childPlace.optional(),
+      householdRegistration: childPlace.optional(),
+    })
+    .superRefine(birthDatesAgree),
   reporterUnit: z.strictObject({
-    name: z.string().trim().min(1).max(120),
+    name: nameField(120),
     type: z.enum(REPORTING_UNIT_TYPES),
     /** How the responding police reach the reporter. */
     phone: z

@@ -2,11 +2,15 @@
  * Request validation from zod schemas. Every invalid field is named in one 400 answer (details.fields), unknown fields
  * are refused (schemas are strict objects), and no key that MongoDB could read as an operator or a path ever reaches
  * a handler: a key starting with '$' or containing '.' anywhere in a body or query is refused before the schema runs.
- * Handlers read the parsed values from `req.valid`.
+ * Every string in a body or query is NFC-normalised before the schema sees it, and one holding a lone surrogate, a
+ * control character or a bidi override is refused, naming its field (contracts/text.ts). The body's depth was bounded
+ * by the parser (api/http/json-body.ts) before any of these recursive walks. Handlers read the parsed values from
+ * `req.valid`.
  */
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { validationError, type FieldError } from '../../common/errors';
+import { normalizeText, textProblem } from '../../contracts/text';
 
 export interface RequestSchemas {
   body?: z.ZodType;
@@ -42,6 +46,24 @@ export function forbiddenKeys(value: unknown, path: readonly string[] = []): str
   });
 }
 
+/** The value with every string NFC-normalised; every string refused by `textProblem` is reported with its path. */
+export function normalizeStrings(
+  value: unknown,
+  problems: { path: string[]; message: string }[],
+  path: string[] = [],
+): unknown {
+  if (typeof value === 'string') {
+    const message = textProblem(value);
+    if (message) problems.push({ path, message });
+    return normalizeText(value);
+  }
+  if (Array.isArray(value)) return value.map((item, i) => normalizeStrings(item, problems, [...path, String(i)]));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, nested]) => [key, normalizeStrings(nested, problems, [...path, key])]),
+  );
+}
+
 function issueMessages(part: Part, issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
@@ -62,15 +84,24 @@ export function validate(schemas: RequestSchemas): RequestHandler {
     for (const part of PARTS) {
       const schema = schemas[part];
       if (!schema) continue;
-      const input: unknown = req[part];
-      for (const path of part === 'params' ? [] : forbiddenKeys(input)) {
+      const raw: unknown = req[part];
+      for (const path of part === 'params' ? [] : forbiddenKeys(raw)) {
         fields.push({ field: fieldName(part, path), message: "field names may not start with '$' or contain '.'" });
       }
+      const textProblems: { path: string[]; message: string }[] = [];
+      const input = normalizeStrings(raw, textProblems);
+      for (const { path, message } of textProblems) fields.push({ field: fieldName(part, path), message });
       const result = schema.safeParse(input);
       if (result.success) valid[part] = result.data;
       else fields.push(...issueMessages(part, result.error.issues));
     }
-    if (fields.length) return next(validationError(fields));
+    if (fields.length) {
+      const seen = new Set<string>();
+      const distinct = fields.filter(
+        (f) => !seen.has(`${f.field}\0${f.message}`) && seen.add(`${f.field}\0${f.message}`),
+      );
+      return next(validationError(distinct));
+    }
     req.valid = valid;
     next();
   };

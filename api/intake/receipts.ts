@@ -2,10 +2,16 @@
  * Idempotent intake keys. A report's identity is the filer plus the Idempotency-Key their client sent: the same pair
  * always gives the same intake workflow id and the same receipt number, so a retried, double-clicked or concurrent
  * submission is one report and every answer carries the same receipt — before anything has been written.
+ *
+ * A key is bound to its request, as payment APIs do: the workflow carries a fingerprint of the request it was started
+ * with (in its memo, encrypted by the payload codec like every payload), and the same key sent with a different body
+ * is refused with 422 IDEMPOTENCY_KEY_REUSED instead of silently answering the first receipt and dropping the second
+ * report.
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { validationError } from '../../common/errors';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { AppError, ErrorCode, validationError } from '../../common/errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -48,4 +54,64 @@ export function requireIdempotencyKey(req: Request): string {
     throw validationError([{ field: 'Idempotency-Key', message: 'must be 8-128 letters, digits, "-" or "_"' }]);
   }
   return key;
+}
+
+/** Object keys sorted at every level, so two equal requests serialise to the same text whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Hex SHA-256 of the validated request body in canonical form. */
+export function requestFingerprint(body: unknown): string {
+  return createHash('sha256')
+    .update(`childsafe-request\0${canonicalJson(body)}`)
+    .digest('hex');
+}
+
+export const FINGERPRINT_MEMO = 'requestFingerprint';
+
+export interface IdempotentStart {
+  workflowType: string;
+  workflowId: string;
+  taskQueue: string;
+  args: unknown[];
+  /** `requestFingerprint` of the validated body. */
+  fingerprint: string;
+}
+
+/**
+ * Starts the workflow, or finds the one the same key started: if that one was started with another request, 422.
+ * (A workflow started before fingerprints were recorded has none and is taken as the same request.)
+ */
+export async function startIdempotently(temporal: Client, start: IdempotentStart): Promise<void> {
+  try {
+    await temporal.workflow.start(start.workflowType, {
+      workflowId: start.workflowId,
+      taskQueue: start.taskQueue,
+      args: start.args,
+      memo: { [FINGERPRINT_MEMO]: start.fingerprint },
+      // The same key while the first start runs, or after it finished, lands here, never in a second workflow.
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return;
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  const { memo } = await temporal.workflow.getHandle(start.workflowId).describe();
+  const recorded = memo?.[FINGERPRINT_MEMO];
+  if (recorded !== undefined && recorded !== start.fingerprint) {
+    throw new AppError(
+      ErrorCode.IdempotencyKeyReused,
+      'This Idempotency-Key was already used for a different request; send a new key for a new submission',
+      { field: 'Idempotency-Key' },
+    );
+  }
 }

@@ -6,7 +6,7 @@
  */
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { AppError, ErrorCode, validationError } from '../../common/errors';
 import { findAgency, responsibleAgencies } from '../../models/agency-directory';
 import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
@@ -14,13 +14,20 @@ import type { PolicyPack } from '../../policies/schema';
 import { detentionWorkflowId, type DetentionNoticeInput } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
-import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
+import {
+  birthDatesAgree,
+  childDateOfBirthField,
+  eventInstantField,
+  nameField,
+  residentIdField,
+} from '../../contracts/text-fields';
+import { intakeKey, requestFingerprint, requireIdempotencyKey, startIdempotently } from '../intake/receipts';
 
 const POLICE_TYPES = new Set(['police_station', 'police_substation']);
 
 const noticeBody = z.strictObject({
   policyPackId: z.string().regex(/^[a-z0-9-]+$/),
-  detainedAt: z.iso.datetime({ offset: true }),
+  detainedAt: eventInstantField(),
   /** The police's own record number of the detention: no name of the adult is stored here. */
   detainedPersonRef: z.string().trim().min(1).max(100),
   place: z.strictObject({
@@ -29,16 +36,15 @@ const noticeBody = z.strictObject({
   }),
   children: z
     .array(
-      z.strictObject({
-        name: z.string().trim().min(1).max(60).optional(),
-        sex: z.enum(['male', 'female', 'unknown']).optional(),
-        dateOfBirth: z.iso.date().optional(),
-        idNumber: z
-          .string()
-          .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
-          .optional(),
-        needsEntrustedCare: z.boolean(),
-      }),
+      z
+        .strictObject({
+          name: nameField(60).optional(),
+          sex: z.enum(['male', 'female', 'unknown']).optional(),
+          dateOfBirth: childDateOfBirthField().optional(),
+          idNumber: residentIdField().optional(),
+          needsEntrustedCare: z.boolean(),
+        })
+        .superRefine(birthDatesAgree),
     )
     .min(1, 'name at least one child')
     .max(12),
@@ -69,7 +75,7 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
         description: 'Accepted: the notice is durable; care tasks open for children who need it',
         schema: noticeView,
       },
-      errors: [ErrorCode.DependencyUnavailable],
+      errors: [ErrorCode.IdempotencyKeyReused, ErrorCode.DependencyUnavailable],
     },
     async ({ body, actor, req, res }) => {
       const agency = await findAgency(actor.agencyCode);
@@ -104,17 +110,13 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
         pack,
         agencies,
       };
-      try {
-        await deps.temporal.workflow.start('detentionNoticeWorkflow', {
-          workflowId: detentionWorkflowId(noticeId),
-          taskQueue: deps.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await startIdempotently(deps.temporal, {
+        workflowType: 'detentionNoticeWorkflow',
+        workflowId: detentionWorkflowId(noticeId),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        fingerprint: requestFingerprint(body),
+      });
       await deps.audit.record({
         actorId: actor.userId,
         actorRole: actor.role,

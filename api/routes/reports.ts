@@ -6,7 +6,7 @@
  */
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { AppError, ErrorCode, validationError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { childPlace, myReportView, receiptView, reportBody, type ReportBody } from '../../contracts/reports';
@@ -21,7 +21,7 @@ import type { AuditSink } from '../auth/audit';
 import { canReadReport } from '../auth/permissions';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
-import { intakeKey, requireIdempotencyKey } from '../intake/receipts';
+import { intakeKey, requestFingerprint, requireIdempotencyKey, startIdempotently } from '../intake/receipts';
 import { reportStatusOf, REPORT_STATUS_LABELS } from '../intake/report-status';
 import { routeReport, type ReportPlaces } from '../intake/routing';
 
@@ -130,7 +130,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         description: 'Accepted: the report is durable; the receipt proves it was filed',
         schema: receiptView,
       },
-      errors: [ErrorCode.RateLimited, ErrorCode.DependencyUnavailable],
+      errors: [ErrorCode.IdempotencyKeyReused, ErrorCode.RateLimited, ErrorCode.DependencyUnavailable],
     },
     async ({ body, actor, req, res }) => {
       const idempotencyKey = requireIdempotencyKey(req);
@@ -191,18 +191,14 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         fallbackAgencies: routing.fallbackAgencies,
         caseJurisdiction: routing.caseJurisdiction,
       };
-      try {
-        await deps.temporal.workflow.start('intakeWorkflow', {
-          workflowId: intakeWorkflowId(key),
-          taskQueue: deps.taskQueue,
-          args: [input],
-          // A second submission with the same key while the first intake runs, or after it finished, is the same report.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      // A second submission with the same key is the same report, or a 422 if its body differs.
+      await startIdempotently(deps.temporal, {
+        workflowType: 'intakeWorkflow',
+        workflowId: intakeWorkflowId(key),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        fingerprint: requestFingerprint(body),
+      });
       await deps.audit.record({
         actorId: actor.userId,
         actorRole: actor.role,

@@ -22,6 +22,7 @@ import { testConfig } from '../../helpers/config';
 import { testDatabaseUri } from '../../helpers/mongo';
 export { eventually } from '../../helpers/eventually';
 import { readSinkMessages, type SinkMessage } from '../../../scripts/services/smtp-sink';
+import { residentIdCheckCharacter } from '../../../contracts/text';
 
 export interface FullStack {
   app: Express;
@@ -111,8 +112,10 @@ export function reportBody(overrides: { idNumber?: string; name?: string; discov
   };
 }
 
-/** A syntactically valid, unique 18-character ID number for a child born in 2016 in Changning. */
+/** A valid (GB 11643 check digit), unique 18-character ID number for a child born in May 2016 in Changning. */
 export function randomIdNumber(): string {
-  const serial = String(Math.floor(Math.random() * 1_000_000_000)).padStart(9, '0');
-  return `310105201605${serial.slice(0, 2)}${serial.slice(2, 5)}${Math.floor(Math.random() * 10)}`.slice(0, 17) + 'X';
+  const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+  const serial = String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+  const first17 = `310105201605${day}${serial}`;
+  return first17 + residentIdCheckCharacter(first17);
 }

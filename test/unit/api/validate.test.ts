@@ -153,8 +153,80 @@ describe('request validation', () => {
       .post('/api/v1/probe/report')
       .send({ ...valid, tags: ['x'.repeat(70 * 1024)] });
     expect(huge.status).toBe(413);
-    expect(huge.body).toMatchObject({ error: 'PAYLOAD_TOO_LARGE', details: null });
+    expect(huge.body).toMatchObject({ error: 'PAYLOAD_TOO_LARGE', details: { limitBytes: 65536 } });
+    expect(huge.body.message).toContain('65536 bytes');
     const next = await request(app).post('/api/v1/probe/report').send(valid);
     expect(next.status).toBe(201);
+  });
+
+  it('refuses deeply nested JSON with 400 naming the depth limit before anything walks it, and keeps serving', async () => {
+    const { app, received } = appWithProbe();
+    // 3,000 levels in 6 KB: far under the size limit.
+    const deep = `{"email":"a@b.example","age":1,"child":{},"tags":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    const res = await request(app).post('/api/v1/probe/report').set('content-type', 'application/json').send(deep);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: 'VALIDATION_FAILED',
+      details: { fields: [{ field: '(body)', message: 'request body nests deeper than 32 levels' }] },
+    });
+    const justDeepEnough = `{"email":"a@b.example","age":1,"child":{},"tags":${'['.repeat(31)}${']'.repeat(31)}}`;
+    const shallow = await request(app)
+      .post('/api/v1/probe/report')
+      .set('content-type', 'application/json')
+      .send(justDeepEnough);
+    expect(shallow.status).toBe(400);
+    expect(fieldsOf(shallow)).not.toContain('(body)');
+    expect((await request(app).post('/api/v1/probe/report').send(valid)).status).toBe(201);
+    expect(received).toEqual([valid]);
+  });
+
+  it('refuses a body that is not valid UTF-8 instead of storing replacement characters', async () => {
+    const { app, received } = appWithProbe();
+    const bytes = Buffer.concat([
+      Buffer.from('{"email":"a@b.example","age":1,"tags":["'),
+      Buffer.from([0xe5, 0xbc]), // the first two bytes of a three-byte character, cut off
+      Buffer.from('"],"child":{"dateOfBirth":"2017-03-01","districtCode":"310105"}}'),
+    ]);
+    const res = await request(app)
+      .post('/api/v1/probe/report')
+      .set('content-type', 'application/json')
+      .serialize((d) => d)
+      .send(bytes);
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields).toEqual([{ field: '(body)', message: 'must be UTF-8 encoded JSON' }]);
+    const latin1 = await request(app)
+      .post('/api/v1/probe/report')
+      .set('content-type', 'application/json; charset=utf-16le')
+      .serialize((d) => d)
+      .send(Buffer.from(JSON.stringify(valid), 'utf16le'));
+    expect(latin1.status).toBe(400);
+    expect(received).toEqual([]);
+  });
+
+  it('refuses control characters, lone surrogates and bidi overrides in any string, naming the field', async () => {
+    const { app, received } = appWithProbe();
+    const json = (tags: string) =>
+      `{"email":"a@b.example","age":1,"tags":[${tags}],"child":{"dateOfBirth":"2017-03-01","districtCode":"310105"}}`;
+    for (const escaped of ['"a\\u0000b"', '"\\ud800"', '"\\u202eabc"', '"\\u001b[2J"']) {
+      const res = await request(app)
+        .post('/api/v1/probe/report')
+        .set('content-type', 'application/json')
+        .send(json(escaped));
+      expect(res.status).toBe(400);
+      expect(fieldsOf(res)).toEqual(['tags.0']);
+    }
+    const query = await request(app).post('/api/v1/probe/report?dryRun=true%E2%80%AE').send(valid);
+    expect(query.status).toBe(400);
+    expect([...new Set(fieldsOf(query))]).toEqual(['query.dryRun']);
+    expect(received).toEqual([]);
+  });
+
+  it('hands the handler NFC-normalised text', async () => {
+    const { app, received } = appWithProbe();
+    const res = await request(app)
+      .post('/api/v1/probe/report')
+      .send({ ...valid, tags: ['Zoe\u0308'] });
+    expect(res.status).toBe(201);
+    expect(received).toEqual([{ ...valid, tags: ['Zo\u00eb'] }]);
   });
 });
