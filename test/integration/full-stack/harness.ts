@@ -29,10 +29,12 @@ export interface FullStack {
   config: ReturnType<typeof testConfig>;
   client: ReturnType<typeof createTemporalClient>['client'];
   login(email: string): Promise<string>;
+  /** Starts the in-process worker when the stack was started without one. */
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startFullStack(): Promise<FullStack> {
+export async function startFullStack(options: { worker?: boolean } = {}): Promise<FullStack> {
   const config = testConfig({
     TEMPORAL_TASK_QUEUE: `childsafe-test-${randomUUID()}`,
     MONGODB_URI: testDatabaseUri('fullstack'),
@@ -47,8 +49,13 @@ export async function startFullStack(): Promise<FullStack> {
   const temporal = createTemporalClient(config);
   const transport = createMailTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
-  const running = worker.run();
+  let worker: Awaited<ReturnType<typeof createChildSafeWorker>> | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
+    running = worker.run();
+  };
+  if (options.worker !== false) await startWorker();
   const app = createApp({
     config,
     logger,
@@ -69,8 +76,9 @@ export async function startFullStack(): Promise<FullStack> {
       tokens.set(email, res.body.token as string);
       return res.body.token as string;
     },
+    startWorker,
     async stop() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       transport.close();
       await connection.close();
