@@ -32,6 +32,12 @@ export const AGENCY_TYPES = [
   'school',
   'kindergarten',
   'hospital',
+  /** 救助保护机构 / 救助管理机构: the rescue and protection institution of civil affairs (FT 三(一)4(2), 三(三)2(1)). */
+  'rescue_protection_institution',
+  /** 监狱: an executing organ for a sentence (CN 三(四) 执行机关, FT 三(一)4(2)). */
+  'prison',
+  /** 强制隔离戒毒所: an executing organ for compulsory drug rehabilitation (CN 三(四), FT 三(一)4(2)). */
+  'drug_rehabilitation_centre',
 ] as const;
 export type AgencyType = (typeof AGENCY_TYPES)[number];
 
@@ -145,6 +151,8 @@ export const ASSESSMENT_FACTS = [
   'scattered_orphan',
   'guardianship_missing_or_improper',
   'abused_or_harmed',
+  /** Personal safety under threat, not (yet) harmed (CN 一 "人身安全受到威胁或侵害"). */
+  'personal_safety_threatened',
   'guardian_imprisoned',
   'guardian_drug_use',
   'guardian_seriously_ill',

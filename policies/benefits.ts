@@ -25,8 +25,10 @@ export interface BenefitResult {
 }
 
 /**
- * Current monthly amounts (yuan) per benefit code, as civil affairs publishes them; they change yearly, so they are
- * input, not pack data. When any option of a group lacks an amount, the group falls back to the pack's order.
+ * Monthly amounts (yuan) per benefit code actually paid to this child, as the assessment records them. From pack
+ * 1.1.0 each benefit of an exclusive group carries a standard amount, used where no actual amount is recorded, so
+ * 择高 compares amounts ("择高": the highest one, FT 三(一)1). Only where an option has neither (a 1.0.0 pack) does
+ * the group fall back to the pack's order.
  */
 export type BenefitAmounts = Readonly<Partial<Record<string, number>>>;
 
@@ -35,6 +37,10 @@ export function decideBenefits(
   assessment: AssessmentFacts,
   amounts: BenefitAmounts = {},
 ): BenefitResult {
+  const standard = Object.fromEntries(
+    pack.benefits.flatMap((b) => (b.standardAmount ? [[b.code, b.standardAmount.monthlyYuan] as const] : [])),
+  );
+  amounts = { ...standard, ...amounts };
   const eligible = new Map<string, BenefitDecision>();
   for (const rule of pack.benefits) {
     if (matchingCriterion(rule.when, assessment)) eligible.set(rule.code, { code: rule.code, clause: rule.clause });

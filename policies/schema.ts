@@ -4,7 +4,7 @@
  * started under (the whole pack travels in workflow state), so changing a pack never moves a running case.
  */
 import { z } from 'zod';
-import { AGENCY_TYPES, ASSESSMENT_FACTS } from '../contracts/enums';
+import { AGENCY_TYPES, ASSESSMENT_FACTS, LEGAL_STEPS } from '../contracts/enums';
 import { isDuration } from './duration';
 
 export const duration = z.string().refine(isDuration, { message: 'must be an ISO-8601 duration such as P1M or PT30M' });
@@ -14,6 +14,24 @@ export const clauseRef = z.string().min(2);
 
 export const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
+/**
+ * The words of the clause a rule rests on, quoted verbatim in Chinese from the district's text (policies/sources/);
+ * test/unit/policies/pack-lint.test.ts checks every quote against the text it cites.
+ */
+export const quote = z.string().min(2);
+
+/**
+ * A rule a district pack takes from elsewhere because its own text is silent: its `clause` cites the source (the
+ * other district's section, e.g. "FT 三(三)4", or a national document), and the entry says why as an interpretation.
+ */
+export const borrowedFrom = z
+  .object({
+    /** The document the cited clause belongs to, e.g. 丰政发〔2017〕17号 or 国发〔2016〕36号. */
+    document: z.string().min(2),
+    why: bilingual,
+  })
+  .strict();
+
 /** A legal or operational deadline. `interpretation` is set where the policy says "at once" and the pack chose a number. */
 export const deadline = z
   .object({
@@ -21,6 +39,8 @@ export const deadline = z
     clause: clauseRef,
     label: bilingual,
     interpretation: bilingual.optional(),
+    quote: quote.optional(),
+    borrowedFrom: borrowedFrom.optional(),
   })
   .strict();
 
@@ -52,6 +72,9 @@ export const taskKindRule = z
     complete: deadline,
     /** Key into `escalationLadders`. */
     ladder: z.string().min(1),
+    quote: quote.optional(),
+    interpretation: bilingual.optional(),
+    borrowedFrom: borrowedFrom.optional(),
   })
   .strict();
 
@@ -62,6 +85,7 @@ export const concernType = z
     clause: clauseRef,
     /** What the police must do for this concern (CN 四(二), FT 三(二)4). */
     policeAction: bilingual,
+    quote: quote.optional(),
   })
   .strict();
 
@@ -86,9 +110,25 @@ export const categoryRule = z
     kind: z.enum(['difficulty', 'left_behind']),
     when: criteria,
     interpretation: bilingual.optional(),
+    quote: quote.optional(),
   })
   .strict();
 export type CategoryRule = z.infer<typeof categoryRule>;
+
+/**
+ * A benefit's standard amount, so 择高 (FT 三(一)1) can compare options by value. Neither district's text gives the
+ * figures: each is an interpretation naming where it comes from; an assessment may record the actual amounts.
+ */
+export const standardAmount = z
+  .object({
+    /** Yuan per month for the child (a one-off or yearly benefit is converted to a monthly figure by its source). */
+    monthlyYuan: z.number().nonnegative(),
+    /** The year or date the figure is for. */
+    asOf: z.string().min(4),
+    interpretation: bilingual,
+  })
+  .strict();
+export type StandardAmount = z.infer<typeof standardAmount>;
 
 export const benefitRule = z
   .object({
@@ -97,6 +137,9 @@ export const benefitRule = z
     clause: clauseRef,
     when: criteria,
     interpretation: bilingual.optional(),
+    quote: quote.optional(),
+    standardAmount: standardAmount.optional(),
+    borrowedFrom: borrowedFrom.optional(),
   })
   .strict();
 export type BenefitRule = z.infer<typeof benefitRule>;
@@ -113,9 +156,65 @@ export const exclusiveBenefitGroup = z
     clause: clauseRef,
     options: z.array(z.array(z.string().min(1)).min(1)).min(2),
     interpretation: bilingual.optional(),
+    quote: quote.optional(),
   })
   .strict();
 export type ExclusiveBenefitGroup = z.infer<typeof exclusiveBenefitGroup>;
+
+/** Facts a revocation ground needs on record (CN 四(四)3). */
+export const GROUND_CONDITIONS = [
+  /** Criticism and education or a written warning is on record ("经教育不改"). */
+  'education_on_record',
+  /** A refusal of duties has lasted the neglect threshold ("6个月以上"). */
+  'neglect_threshold_reached',
+  /** That refusal left the child without means of living ("导致儿童生活无着"). */
+  'child_without_means_of_living',
+] as const;
+export const groundCondition = z.enum(GROUND_CONDITIONS);
+export type GroundCondition = z.infer<typeof groundCondition>;
+
+/** The rungs of the legal measures against a guardian (CN 四(四)3). */
+export const LEGAL_LADDER_STEPS = LEGAL_STEPS;
+export const legalLadderStep = z.enum(LEGAL_LADDER_STEPS);
+export type LegalLadderStep = z.infer<typeof legalLadderStep>;
+
+const perStep = <T extends z.ZodType>(value: T) =>
+  z
+    .object({
+      criticism_education: value,
+      written_warning: value,
+      administrative_penalty: value,
+      judicial_transfer: value,
+    })
+    .strict();
+
+/**
+ * The legal measures against a guardian as the text orders them (CN 四(四)3): which step may come first, which may
+ * follow which, and which agencies may record each (only the police sanction; the procuratorate may also transfer).
+ */
+export const legalLadder = z
+  .object({
+    clause: clauseRef,
+    quote,
+    label: bilingual,
+    first: z.array(legalLadderStep).min(1),
+    after: perStep(z.array(legalLadderStep)),
+    recordedBy: perStep(z.array(agencyType).min(1)),
+    interpretation: bilingual.optional(),
+    borrowedFrom: borrowedFrom.optional(),
+  })
+  .strict();
+export type LegalLadder = z.infer<typeof legalLadder>;
+
+/** Who files a detention notice for a detained or confined adult's minor children (CN 三(四), FT 三(一)4(2)). */
+export const detentionNoticeRule = z
+  .object({
+    clause: clauseRef,
+    quote,
+    /** 办案机关 (police) and 执行机关 (prisons, compulsory drug rehabilitation centres). */
+    filedBy: z.array(agencyType).min(1),
+  })
+  .strict();
 
 export const JURISDICTION_BASES = ['household_registration', 'long_term_residence', 'incident_place'] as const;
 export const jurisdictionBasis = z.enum(JURISDICTION_BASES);
@@ -214,7 +313,9 @@ export const policyPackSchema = z
     escalationLadders: z.record(z.string(), z.array(escalationRung).min(1)),
     taskKinds: z.record(z.string(), taskKindRule),
     /** Units and staff who must report (强制报告, CN 四(一), FT 三(二)4). */
-    mandatoryReporters: z.object({ clause: clauseRef, agencyTypes: z.array(agencyType).min(1) }).strict(),
+    mandatoryReporters: z
+      .object({ clause: clauseRef, agencyTypes: z.array(agencyType).min(1), quote: quote.optional() })
+      .strict(),
     categories: z.array(categoryRule).min(1),
     /** A left-behind child who also meets a difficulty category is handled as a child in difficulty (FT 二(二)). */
     leftBehindMeetingDifficultyIsDifficulty: z.object({ clause: clauseRef, value: z.boolean() }).strict(),
@@ -234,7 +335,18 @@ export const policyPackSchema = z
         clause: clauseRef,
         decidedBy: agencyType,
         grounds: z
-          .array(z.object({ code: z.string().regex(/^[a-z_]+$/), label: bilingual, clause: clauseRef }).strict())
+          .array(
+            z
+              .object({
+                code: z.string().regex(/^[a-z_]+$/),
+                label: bilingual,
+                clause: clauseRef,
+                quote: quote.optional(),
+                /** What must be on record before the ground may be recorded by hand (absent: the 1.0.0 checks). */
+                requires: z.array(groundCondition).optional(),
+              })
+              .strict(),
+          )
           .min(1),
         petitioners: z
           .array(
@@ -249,6 +361,10 @@ export const policyPackSchema = z
     jurisdiction: jurisdictionRules,
     /** Optional: packs older than the safety net have none, and the case falls back in code (case.workflow.ts). */
     fallbacks: districtFallbacks.optional(),
+    /** From 1.1.0: the legal ladder as data; a pack without it keeps the 1.0.0 ladder (workflows/guardianship.ts). */
+    legalLadder: legalLadder.optional(),
+    /** From 1.1.0: who files detention notices; without it, police only. */
+    detentionNotice: detentionNoticeRule.optional(),
   })
   .passthrough()
   .superRefine((pack, ctx) => {

@@ -4,7 +4,7 @@
  * with a reason before it enters history) and by its main loop. No I/O, no workflow APIs beyond ApplicationFailure.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { PolicyPack } from '../policies/schema';
+import type { GroundCondition, LegalLadder, PolicyPack } from '../policies/schema';
 import { deadlineFrom } from './clocks';
 import type { Clock, ResponsibleAgencies } from './definitions';
 import {
@@ -41,13 +41,20 @@ function assertEvidence(evidenceRef: string | undefined): void {
 // ── Legal ladder (CN 四(四)3) ─────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * CN 四(四)3: minor violence, abuse or abandonment → criticism and education, or a written warning (告诫书);
+ * The ladder a case follows: its pack's `legalLadder` (from pack 1.1.0), else the 1.0.0 reading below, kept unchanged
+ * for cases pinned to a 1.0.0 pack.
+ *
+ * 1.0.0 reading: minor violence, abuse or abandonment → criticism and education, or a written warning (告诫书);
  * infringement continuing after the warning → administrative penalty; a suspected crime → transfer to judicial organs.
  * A suspected crime can surface at any rung, so the transfer is always open until it has happened; otherwise the
  * ladder only climbs (a penalty needs a prior warning; no step back down).
+ *
+ * 1.1.0 reading (CN 四(四)3 as written): 批评教育 **or** 告诫书 is for mild cases; a penalty follows either of them, and
+ * a graver case may be penalised from the start. The pack holds the transitions.
  */
-export function allowedLegalSteps(steps: LegalStepRecord[]): LegalStep[] {
+export function allowedLegalSteps(steps: LegalStepRecord[], ladder?: LegalLadder): LegalStep[] {
   const last = steps.at(-1)?.step;
+  if (ladder) return last === undefined ? [...ladder.first] : [...ladder.after[last]];
   switch (last) {
     case undefined:
     case 'criticism_education':
@@ -66,12 +73,25 @@ export function nextLegalStep(steps: LegalStepRecord[]): LegalStep | undefined {
   return last === undefined ? LEGAL_STEPS[0] : LEGAL_STEPS[LEGAL_STEPS.indexOf(last) + 1];
 }
 
-export function validateLegalStep(iv: InterventionState, cmd: RecordLegalStepCommand, now: number): void {
+export function validateLegalStep(
+  iv: InterventionState,
+  cmd: RecordLegalStepCommand,
+  now: number,
+  pack?: Pick<PolicyPack, 'legalLadder'>,
+): void {
   if (!(LEGAL_STEPS as readonly string[]).includes(cmd.step))
     reject(`unknown legal step ${String(cmd.step)}`, InterventionRejection.InvalidCommand);
   assertEvidence(cmd.evidenceRef);
   assertInstant(cmd.occurredAt, 'occurredAt', now);
-  const allowed = allowedLegalSteps(iv.legalSteps);
+  const ladder = pack?.legalLadder;
+  const allowed = allowedLegalSteps(iv.legalSteps, ladder);
+  if (ladder && !allowed.includes(cmd.step)) {
+    const last = iv.legalSteps.at(-1)?.step ?? 'none';
+    reject(
+      `${ladder.clause}: ${cmd.step} cannot follow ${last}; the ladder allows ${allowed.join(' or ') || 'no further step'} (「${ladder.quote}」)`,
+      InterventionRejection.IllegalLegalStep,
+    );
+  }
   if (!allowed.includes(cmd.step)) {
     const last = iv.legalSteps.at(-1)?.step ?? 'none';
     const why =
@@ -175,34 +195,60 @@ export function groundClause(pack: PolicyPack, ground: RevocationGround): string
   );
 }
 
+/** Whether a condition a ground requires is on record (CN 四(四)3). */
+function conditionMet(iv: InterventionState, condition: GroundCondition): boolean {
+  switch (condition) {
+    case 'education_on_record':
+      return iv.legalSteps.some((s) => s.step === 'criticism_education' || s.step === 'written_warning');
+    case 'neglect_threshold_reached':
+      return iv.neglect.some((e) => e.thresholdReachedAt);
+    case 'child_without_means_of_living':
+      // The same refusal that lasted the threshold left the child without means of living.
+      return iv.neglect.some((e) => e.thresholdReachedAt && e.childWithoutMeansOfLiving);
+  }
+}
+
+const CONDITION_WORDS: Record<GroundCondition, string> = {
+  education_on_record: 'record the criticism and education or the written warning first ("经教育不改")',
+  neglect_threshold_reached: 'the refusal of duties has not lasted the threshold yet ("6个月以上")',
+  child_without_means_of_living:
+    'no refusal that lasted the threshold left the child without means of living ("导致儿童生活无着")',
+};
+
 export function validateGround(
   pack: PolicyPack,
   agencies: ResponsibleAgencies,
   iv: InterventionState,
   cmd: RecordHarmGroundCommand,
 ): string {
-  if (
-    !(REVOCATION_GROUNDS as readonly string[]).includes(cmd.ground) ||
-    !pack.guardianshipRevocation.grounds.some((g) => g.code === cmd.ground)
-  ) {
+  const rule = pack.guardianshipRevocation.grounds.find((g) => g.code === cmd.ground);
+  if (!(REVOCATION_GROUNDS as readonly string[]).includes(cmd.ground) || !rule) {
     reject(`${String(cmd.ground)} is not a ground of this pack`, InterventionRejection.InvalidCommand);
   }
   assertEvidence(cmd.evidenceRef);
-  if (
-    cmd.ground === 'unattended_in_danger' &&
-    !iv.legalSteps.some((s) => s.step === 'criticism_education' || s.step === 'written_warning')
-  ) {
-    // Ground (a) is "unchanged after education": the education or warning must be on record first.
-    reject(
-      'CN 四(四)3 (a): record the criticism and education or the written warning first; the ground is "unchanged after education"',
-      InterventionRejection.GroundNotMet,
-    );
-  }
-  if (cmd.ground === 'refused_duties_six_months' && !iv.neglect.some((e) => e.thresholdReachedAt)) {
-    reject(
-      `CN 四(四)3 (b): the refusal has not lasted ${pack.neglectThreshold.duration} yet`,
-      InterventionRejection.GroundNotMet,
-    );
+  if (rule.requires) {
+    // From pack 1.1.0 the pack says what each ground needs on record.
+    const unmet = rule.requires.filter((c) => !conditionMet(iv, c));
+    if (unmet.length > 0)
+      reject(`${rule.clause}: ${unmet.map((c) => CONDITION_WORDS[c]).join('; ')}`, InterventionRejection.GroundNotMet);
+  } else {
+    // A 1.0.0 pack: the checks as they were when it was released.
+    if (
+      cmd.ground === 'unattended_in_danger' &&
+      !iv.legalSteps.some((s) => s.step === 'criticism_education' || s.step === 'written_warning')
+    ) {
+      // Ground (a) is "unchanged after education": the education or warning must be on record first.
+      reject(
+        'CN 四(四)3 (a): record the criticism and education or the written warning first; the ground is "unchanged after education"',
+        InterventionRejection.GroundNotMet,
+      );
+    }
+    if (cmd.ground === 'refused_duties_six_months' && !iv.neglect.some((e) => e.thresholdReachedAt)) {
+      reject(
+        `CN 四(四)3 (b): the refusal has not lasted ${pack.neglectThreshold.duration} yet`,
+        InterventionRejection.GroundNotMet,
+      );
+    }
   }
   const agencyId =
     cmd.petitioner === undefined ? defaultPetitionerAgency(agencies) : petitionerAgency(pack, agencies, cmd.petitioner);

@@ -79,6 +79,26 @@ function districtDemoUsers(d: {
       'procuratorate_staff',
       districtAgencyCode(d.prefix, 'procuratorate'),
     ),
+    user(
+      'womens-federation',
+      `${d.nameZh}妇联 工作人员（演示）`,
+      'agency_staff',
+      districtAgencyCode(d.prefix, 'womens-federation'),
+    ),
+    user('rescue', `${d.nameZh}救助管理站 工作人员（演示）`, 'agency_staff', districtAgencyCode(d.prefix, 'rescue')),
+    // 执行机关 (CN 三(四), FT 三(一)4(2)): they file detention notices for the children of people they hold.
+    user(
+      'prison',
+      `${d.nameZh === '长宁区' ? '上海市' : '北京市'}演示监狱 民警（演示）`,
+      'agency_staff',
+      districtAgencyCode(d.prefix, 'prison'),
+    ),
+    user(
+      'drug-rehab',
+      `${d.nameZh === '长宁区' ? '上海市' : '北京市'}演示强制隔离戒毒所 民警（演示）`,
+      'agency_staff',
+      districtAgencyCode(d.prefix, 'drug-rehab'),
+    ),
     user('admin', `${d.nameZh} 系统管理员（演示）`, 'administrator', d.agencies.civilAffairs),
   ];
 }

@@ -10,7 +10,10 @@ import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
 import { CaseModel, type CaseRecord } from '../../models/case';
+import { findAgency } from '../../models/agency-directory';
+import { listPolicyPacks, loadPolicyPack } from '../../policies';
 import { isDuration } from '../../policies/duration';
+import type { AgencyType, LegalLadderStep } from '../../policies/schema';
 import {
   InterventionRejection,
   LEGAL_STEPS,
@@ -69,6 +72,31 @@ function commandError(err: unknown): unknown {
   return new AppError(ErrorCode.IllegalTransition, message, { rejection: type ?? 'Rejected' });
 }
 
+/**
+ * Who may record each rung of the legal ladder (CN 四(四)3, FT 三(三)2(3)-(4)): only the police give criticism, a
+ * written warning or a penalty; the police or the procuratorate transfer to the judicial organs. Read from the newest
+ * pack of the caller's district (every version from 1.1.0 says it); a district without one falls back to the same rule.
+ */
+const LADDER_RECORDERS_FALLBACK: Record<LegalLadderStep, readonly AgencyType[]> = {
+  criticism_education: ['police_station', 'police_substation'],
+  written_warning: ['police_station', 'police_substation'],
+  administrative_penalty: ['police_station', 'police_substation'],
+  judicial_transfer: ['police_station', 'police_substation', 'procuratorate'],
+};
+
+function ladderRecorders(districtCode: string, step: LegalLadderStep): readonly AgencyType[] {
+  const id = listPolicyPacks().find((p) => p.district.code === districtCode)?.id;
+  const ladder = id ? loadPolicyPack(id).legalLadder : undefined;
+  return ladder?.recordedBy[step] ?? LADDER_RECORDERS_FALLBACK[step];
+}
+
+/** 403 unless the caller's agency is one the law names for this step; says nothing about the case. */
+async function assertMayRecordLegalStep(actor: Actor, step: LegalLadderStep): Promise<void> {
+  const agency = await findAgency(actor.agencyCode);
+  const allowed = ladderRecorders(actor.jurisdiction.districtCode, step);
+  if (!agency || !allowed.includes(agency.type as AgencyType)) throw new AppError(ErrorCode.Forbidden, 'Not permitted');
+}
+
 export interface InterventionRouterDependencies {
   temporal: Client;
   authenticate: RequestHandler;
@@ -122,6 +150,8 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     body: S,
     roles: readonly (typeof CASE_WORKER_ROLES)[number][],
     handler: (actor: Actor, caseId: string, body: z.output<S>) => Promise<unknown>,
+    /** Checks on the caller alone, before the case is looked up (so a refusal says nothing about the case). */
+    authorise?: (actor: Actor, body: z.output<S>) => Promise<void>,
   ) =>
     api.route(
       {
@@ -133,9 +163,11 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
         response: { status: 200, description: 'Recorded by the case workflow', schema: accepted },
         errors: [ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.IllegalTransition, ErrorCode.DependencyUnavailable],
       },
-      ({ actor, params, body: parsed, req }) =>
+      async ({ actor, params, body: parsed, req }) => {
         // The registry parsed the body with `body`; TypeScript cannot follow the generic through it.
-        run(actor, req, params.caseId, path, () => handler(actor, params.caseId, parsed as z.output<S>)),
+        await authorise?.(actor, parsed as z.output<S>);
+        return run(actor, req, params.caseId, path, () => handler(actor, params.caseId, parsed as z.output<S>));
+      },
     );
 
   caseCommand(
@@ -145,6 +177,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     CASE_WORKER_ROLES,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(recordLegalStepUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (actor, b) => assertMayRecordLegalStep(actor, b.step),
   );
   caseCommand(
     'guardian-refusals',

@@ -117,6 +117,29 @@ const CHANGNING: District = {
       name: { zh: '长宁区儿童临时看护站点（演示）', en: 'Changning Temporary Child Care Site (demo)' },
       demo: true,
     },
+    {
+      // CN 三(四), 四(一): 救助保护机构 of civil affairs.
+      type: 'rescue_protection_institution',
+      key: 'rescue',
+      name: { zh: '长宁区救助管理站（演示）', en: 'Changning Rescue and Protection Station (demo)' },
+      demo: true,
+    },
+    {
+      // CN 三(四): "办案机关及执行机关应当为其委托临时生活照料提供帮助".
+      type: 'prison',
+      key: 'prison',
+      name: { zh: '上海市演示监狱（演示）', en: 'Shanghai Demo Prison (demo)' },
+      demo: true,
+    },
+    {
+      type: 'drug_rehabilitation_centre',
+      key: 'drug-rehab',
+      name: {
+        zh: '上海市演示强制隔离戒毒所（演示）',
+        en: 'Shanghai Demo Compulsory Drug Rehabilitation Centre (demo)',
+      },
+      demo: true,
+    },
     { type: 'school', key: 'school', name: { zh: '长宁区演示小学', en: 'Changning Demo Primary School' }, demo: true },
     {
       type: 'kindergarten',
@@ -233,7 +256,27 @@ const FENGTAI: District = {
     {
       type: 'welfare_institution',
       key: 'welfare',
-      name: { zh: '丰台区救助管理机构（演示）', en: 'Fengtai Rescue and Protection Institution (demo)' },
+      name: { zh: '丰台区儿童福利机构（演示）', en: 'Fengtai Child Welfare Institution (demo)' },
+      demo: true,
+    },
+    {
+      // FT 三(一)4(2): "由经常居住地救助保护机构临时监护"; guided by civil affairs (FT 三(三)2(1)).
+      type: 'rescue_protection_institution',
+      key: 'rescue',
+      name: { zh: '丰台区救助管理站（演示）', en: 'Fengtai Rescue and Protection Station (demo)' },
+      demo: true,
+    },
+    {
+      // FT 三(一)4(2): "执行机关应当为其委托……监护提供帮助".
+      type: 'prison',
+      key: 'prison',
+      name: { zh: '北京市演示监狱（演示）', en: 'Beijing Demo Prison (demo)' },
+      demo: true,
+    },
+    {
+      type: 'drug_rehabilitation_centre',
+      key: 'drug-rehab',
+      name: { zh: '北京市演示强制隔离戒毒所（演示）', en: 'Beijing Demo Compulsory Drug Rehabilitation Centre (demo)' },
       demo: true,
     },
     {

@@ -43,19 +43,35 @@ const command = (token: string, path: string, body: object) =>
   request(stack.app).post(`/api/v1/interventions/${caseId}/${path}`).set('authorization', `Bearer ${token}`).send(body);
 
 describe('intervention commands on a case', () => {
-  it('climbs the legal ladder one rung at a time and refuses a penalty without a written warning, saying why', async () => {
+  it("lets only the police record a penalty: school, hospital, women's federation and civil affairs get 403, the street's police station 200 (CN 四(四)3)", async () => {
     const occurredAt = new Date().toISOString();
+    const penalty = { step: 'administrative_penalty', evidenceRef: 'CF-000', occurredAt };
+    for (const email of [
+      CHANGNING.reporter,
+      'hospital@changning.demo.childsafe.local',
+      'womens-federation@changning.demo.childsafe.local',
+      CHANGNING.coordinator,
+    ]) {
+      const res = await command(await stack.login(email), 'legal-steps', penalty);
+      expect({ email, status: res.status, body: JSON.stringify(res.body) }).toEqual({
+        email,
+        status: 403,
+        body: expect.not.stringContaining(caseId.slice(5)),
+      });
+    }
+    // Nothing was recorded by them: the police's criticism is the first rung on record.
     await command(police, 'legal-steps', { step: 'criticism_education', evidenceRef: 'JY-001', occurredAt }).expect(
       200,
     );
-    const jump = await command(police, 'legal-steps', {
-      step: 'administrative_penalty',
-      evidenceRef: 'CF-001',
-      occurredAt,
-    });
-    expect(jump.status).toBe(422);
-    expect(jump.body).toMatchObject({ error: 'ILLEGAL_TRANSITION', details: { rejection: 'IllegalLegalStep' } });
-    expect(jump.body.message).toContain('告诫书');
+  });
+
+  it('refuses any step after the transfer to the judicial organs, with the clause as the reason (CN 四(四)3)', async () => {
+    const occurredAt = new Date().toISOString();
+    await command(police, 'legal-steps', { step: 'judicial_transfer', evidenceRef: 'YS-001', occurredAt }).expect(200);
+    const back = await command(police, 'legal-steps', { step: 'written_warning', evidenceRef: 'GJ-001', occurredAt });
+    expect(back.status).toBe(422);
+    expect(back.body).toMatchObject({ error: 'ILLEGAL_TRANSITION', details: { rejection: 'IllegalLegalStep' } });
+    expect(back.body.message).toContain('CN 四(四)3');
   });
 
   it('starts the 6-month neglect clock from the recorded date and shows it on the case with the clause it enforces', async () => {

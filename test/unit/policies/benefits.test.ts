@@ -1,9 +1,11 @@
-import { loadPolicyPack } from '../../../policies';
+import { getPolicyPack, loadPolicyPack } from '../../../policies';
 import { decideBenefits, type BenefitAmounts } from '../../../policies/benefits';
 import type { AssessmentFact } from '../../../policies/schema';
 
 const cn = loadPolicyPack('cn-changning');
 const ft = loadPolicyPack('ft-fengtai');
+/** The 1.0.0 pack had no standard amounts: cases pinned to it keep the pack-order fallback. */
+const ft100 = getPolicyPack('ft-fengtai', '1.0.0');
 
 type Pack = typeof cn;
 const granted = (pack: Pack, facts: AssessmentFact[], ageYears = 10, amounts?: BenefitAmounts) =>
@@ -118,8 +120,8 @@ describe('Fengtai benefits (FT 三(一)1)', () => {
   });
 
   describe('择高: the highest one only among child living guarantee, the two disability subsidies and 特困 support', () => {
-    it('without current amounts keeps the first option in the pack order and says why the others went', () => {
-      const result = decideBenefits(ft, { ageYears: 10, facts: [living, ...extreme, 'severely_disabled'] });
+    it('under pack 1.0.0, without current amounts keeps the first option in the pack order and says why the others went', () => {
+      const result = decideBenefits(ft100, { ageYears: 10, facts: [living, ...extreme, 'severely_disabled'] });
       expect(result.granted.map((b) => b.code)).toEqual(['child_living_guarantee']);
       expect(result.excluded).toEqual([
         {
@@ -160,8 +162,8 @@ describe('Fengtai benefits (FT 三(一)1)', () => {
       expect(granted(ft, [living, ...extreme], 10, amounts)).toEqual(['child_living_guarantee']);
     });
 
-    it('falls back to the pack order when an amount is missing', () => {
-      expect(granted(ft, [living, ...extreme], 10, { extreme_poverty_support: 9999 })).toEqual([
+    it('under pack 1.0.0, falls back to the pack order when an amount is missing', () => {
+      expect(granted(ft100, [living, ...extreme], 10, { extreme_poverty_support: 9999 })).toEqual([
         'child_living_guarantee',
       ]);
     });

@@ -29,6 +29,7 @@ export const FACT_LABELS: Record<AssessmentFact, Bilingual> = {
   scattered_orphan: { zh: '散居孤儿', en: 'Scattered orphan' },
   guardianship_missing_or_improper: { zh: '监护缺失或监护不当', en: 'Guardianship missing or improper' },
   abused_or_harmed: { zh: '遭受虐待、遗弃、意外伤害或不法侵害', en: 'Abused, abandoned, injured or unlawfully harmed' },
+  personal_safety_threatened: { zh: '人身安全受到威胁', en: 'Personal safety under threat' },
   guardian_imprisoned: { zh: '监护人服刑', en: 'Guardian in prison' },
   guardian_drug_use: { zh: '监护人强制隔离戒毒', en: 'Guardian in compulsory drug rehabilitation' },
   guardian_seriously_ill: { zh: '监护人重病', en: 'Guardian seriously ill' },
