@@ -6,8 +6,8 @@
 import { z } from 'zod';
 
 export const ROLES = [
-  /** School, kindergarten, hospital, residents'/villagers' committee, social-work or welfare institution staff
-   *  who must report (CN 二(一), FT 三(一)1): they file reports and follow their own. */
+  /** School, kindergarten, hospital, residents'/villagers' committee, social-work, rescue or welfare institution
+   *  staff who must report (强制报告, CN 四(一), FT 三(二)4): they file reports and follow their own. */
   'mandated_reporter',
   /** Staff of an agency that receives tasks (police, civil affairs, education, health, social work …). */
   'agency_staff',
@@ -19,7 +19,7 @@ export const ROLES = [
   'district_coordinator',
   /** Court: guardianship revocation and designation, juvenile cases, sealed juvenile records (FT 三(三)2(5)). */
   'court_staff',
-  /** Procuratorate: prosecution and supervision of agencies that fail their duties (FT 三(三)2(5)). */
+  /** Procuratorate: prosecution and supervision of agencies that fail their duties (FT 三(三)2(4)). */
   'procuratorate_staff',
   /** Manages accounts only; sees no child data (least privilege, domain.md §6). */
   'administrator',

@@ -297,7 +297,7 @@ export const policyPackSchema = z
         repeatConcernWindow: deadline,
       })
       .strict(),
-    /** Periodic visit interval per risk level (CN 五(一), FT 三(一)1, 三(二)2). */
+    /** Periodic visit interval per risk level (FT 三(一)1, 三(二)2; the Changning text has none, its pack borrows them). */
     visitIntervals: z.object({ low: deadline, medium: deadline, high: deadline, leftBehind: deadline }).strict(),
     placement: z
       .object({

@@ -35,7 +35,7 @@ export function isLateReport(pack: PolicyPack, discoveredAt: string, reportedAt:
 }
 
 /**
- * The visit interval for a child on the ledger (CN 五(一), FT 三(一)1, 三(二)2): the risk level's interval, or the
+ * The visit interval for a child on the ledger (FT 三(一)1, 三(二)2, borrowed by the Changning pack): the risk level's interval, or the
  * left-behind interval when that is shorter (a left-behind child is visited at least that often).
  */
 export function visitRule(pack: PolicyPack, risk: RiskLevel, leftBehind: boolean): Deadline {
