@@ -35,8 +35,9 @@ export function isLateReport(pack: PolicyPack, discoveredAt: string, reportedAt:
 }
 
 /**
- * The visit interval for a child on the ledger (FT 三(一)1, 三(二)2, borrowed by the Changning pack): the risk level's interval, or the
- * left-behind interval when that is shorter (a left-behind child is visited at least that often).
+ * The visit interval for a child on the ledger (FT 三(一)1, 三(二)2, borrowed by the Changning pack): the risk
+ * level's interval, or the left-behind interval when that is shorter (a left-behind child is visited at least that
+ * often).
  */
 export function visitRule(pack: PolicyPack, risk: RiskLevel, leftBehind: boolean): Deadline {
   const byRisk = pack.visitIntervals[risk];
