@@ -12,7 +12,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup/temporal-runtime.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-  testTimeout: 60_000,
+  // Jest's default test timeout (5 s); a file that needs more says so, and why, on the line that raises it.
   maxWorkers: 2,
   verbose: false,
 };

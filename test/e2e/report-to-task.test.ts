@@ -22,7 +22,7 @@ import {
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { DESKTOP, PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
 
-jest.setTimeout(90_000);
+jest.setTimeout(90_000); // Chromium clicks through the web app on the whole stack
 
 let stack: FullStack;
 let server: { url: string; close(): Promise<void> };

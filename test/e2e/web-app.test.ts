@@ -9,6 +9,8 @@ import { securityHeaders } from '../../api/middleware/security-headers';
 import { serveWebApp } from '../../api/web';
 import { DESKTOP, PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
 
+jest.setTimeout(90_000); // Chromium clicks through the web app on the whole stack
+
 const reporter = {
   id: 'u-reporter-1',
   email: 'teacher@school.example',

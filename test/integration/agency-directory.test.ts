@@ -3,6 +3,8 @@ import { AGENCY_CODES, DEMO_AGENCY_CODES, DIRECTORY, seedDirectory } from '../..
 import { AGENCY_TYPES } from '../../policies/schema';
 import { connectTestDatabase } from '../helpers/mongo';
 
+jest.setTimeout(60_000); // the real FerretDB: index builds and writes take seconds on a busy 2-core machine
+
 let disconnect: () => Promise<void>;
 beforeAll(async () => {
   disconnect = await connectTestDatabase('directory');

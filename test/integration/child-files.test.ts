@@ -17,6 +17,8 @@ import {
 } from '../../models';
 import { connectTestDatabase } from '../helpers/mongo';
 
+jest.setTimeout(60_000); // the real FerretDB: index builds and writes take seconds on a busy 2-core machine
+
 const identityKeys = { encryptionKey: randomBytes(32), hmacKey: randomBytes(32) };
 const children = createChildRepository({ identityKeys });
 const ID_NUMBER = '31010520100615123X';

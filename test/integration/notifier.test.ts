@@ -18,6 +18,8 @@ import { createUserRepository, UserModel } from '../../models/user';
 import { readSinkMessages, startSmtpSink, type SmtpSink } from '../../scripts/services/smtp-sink';
 import { connectTestDatabase } from '../helpers/mongo';
 
+jest.setTimeout(60_000); // the real SMTP sink and FerretDB, with retries on a refusing relay
+
 const POLICE = 'police.huayang@changning.demo.childsafe.local';
 const SUPERVISOR = 'supervisor.police.huayang@changning.demo.childsafe.local';
 const COORDINATOR = 'civil-affairs@changning.demo.childsafe.local';

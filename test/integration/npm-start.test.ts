@@ -12,7 +12,7 @@ import { freePort } from '../../scripts/services/ports';
 import { projectRoot } from '../../scripts/services/tools';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 
-jest.setTimeout(300_000);
+jest.setTimeout(300_000); // runs npm start itself: set-up, web build and every server
 
 interface Ports {
   api: number;

@@ -10,6 +10,8 @@ import {
 } from '../../models';
 import { connectTestDatabase } from '../helpers/mongo';
 
+jest.setTimeout(60_000); // the real FerretDB: index builds and writes take seconds on a busy 2-core machine
+
 let disconnect: () => Promise<void>;
 beforeAll(async () => {
   disconnect = await connectTestDatabase('projections');

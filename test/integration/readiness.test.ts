@@ -16,7 +16,7 @@ import { freePort } from '../../scripts/services/ports';
 import { testConfig } from '../helpers/config';
 import { eventually } from '../helpers/eventually';
 
-jest.setTimeout(120_000);
+jest.setTimeout(120_000); // stops and restarts real servers to see readiness follow them
 
 describe('readiness', () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-readyz-'));

@@ -10,6 +10,8 @@ import { connectDevServer, devServerAddress } from '../helpers/temporal';
 import { connectTestDatabase } from '../helpers/mongo';
 import { readSinkMessages } from '../../scripts/services/smtp-sink';
 
+jest.setTimeout(60_000); // starts and stops real Temporal, FerretDB and SMTP servers
+
 describe('the development stack', () => {
   it('runs a workflow on the real Temporal dev server', async () => {
     const { connection, client } = await connectDevServer();

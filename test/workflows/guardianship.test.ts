@@ -37,6 +37,8 @@ import {
 } from './harness';
 import { actorFor, rejection, sleepPast, throughDecision } from './intervention.helpers';
 
+jest.setTimeout(60_000); // each test starts its own time-skipping Temporal server and worker and drives a case through workflow months
+
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();

@@ -45,6 +45,8 @@ import {
 } from './intervention.helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
+jest.setTimeout(60_000); // each test starts its own time-skipping Temporal server and worker and drives a case through workflow months
+
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();

@@ -30,6 +30,8 @@ import {
   type Harness,
 } from './harness';
 
+jest.setTimeout(60_000); // each test starts its own time-skipping Temporal server and worker and drives a case through workflow months
+
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();

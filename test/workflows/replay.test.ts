@@ -9,6 +9,8 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { quietLogger, workflowsPath } from './harness';
 
+jest.setTimeout(60_000); // bundles the workflow code with webpack, then replays every recorded history
+
 const dir = join(__dirname, 'histories');
 const recordings = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))

@@ -12,6 +12,8 @@ import { RateLimitWindowModel } from '../../../api/http/rate-limit';
 import { Types } from 'mongoose';
 import { createTestApi } from './api-harness';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 const POLICE = 'police.huayang@changning.demo.childsafe.local';
 const STREET = 'street.huayang@changning.demo.childsafe.local';
 

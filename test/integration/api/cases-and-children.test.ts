@@ -29,6 +29,8 @@ import { connectTestDatabase } from '../../helpers/mongo';
 import { connectDevServer, devServerAddress } from '../../helpers/temporal';
 import { testConfig } from '../../unit/api/test-config';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const CN = '310105';

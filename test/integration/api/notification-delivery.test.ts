@@ -20,6 +20,8 @@ import {
   type NotificationRepository,
 } from '../../../models/notification';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 const PUBLIC_URL = 'https://childsafe.example.gov.cn';
 let drop: () => Promise<void>;
 const sinks: SmtpSink[] = [];

@@ -8,6 +8,8 @@ import { NotificationModel } from '../../../models/notification';
 import { UserModel } from '../../../models/user';
 import { createTestApi } from './api-harness';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 const POLICE = 'police.huayang@changning.demo.childsafe.local';
 const STREET = 'street.huayang@changning.demo.childsafe.local';
 

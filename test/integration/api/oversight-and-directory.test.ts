@@ -42,6 +42,8 @@ import { listPolicyPacks } from '../../../policies';
 import { connectTestDatabase } from '../../helpers/mongo';
 import { testConfig } from '../../unit/api/test-config';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

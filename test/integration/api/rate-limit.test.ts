@@ -13,6 +13,8 @@ import {
 } from '../../../api/http/rate-limit';
 import { connectTestDatabase } from '../../helpers/mongo';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 let drop: () => Promise<void>;
 beforeAll(async () => {
   drop = await connectTestDatabase('ratelimit');

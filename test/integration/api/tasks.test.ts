@@ -33,6 +33,8 @@ import { connectTestDatabase } from '../../helpers/mongo';
 import { connectDevServer, devServerAddress } from '../../helpers/temporal';
 import { testConfig } from '../../unit/api/test-config';
 
+jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
+
 const PACK = loadPolicyPack('cn-changning');
 const POLICE_A = 'cn.police.huayang';
 const STREET_A = 'cn.street.huayang';

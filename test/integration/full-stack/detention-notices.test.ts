@@ -12,7 +12,7 @@ import { loadPolicyPack } from '../../../policies';
 import { detentionWorkflowId } from '../../../workflows/definitions';
 import { CHANGNING, eventually, randomIdNumber, startFullStack, type FullStack } from './harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(120_000); // the whole chain through a worker with the real activities: several workflow hops and emails
 
 let stack: FullStack;
 beforeAll(async () => {

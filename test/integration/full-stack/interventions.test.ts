@@ -9,7 +9,7 @@ import { addDuration } from '../../../policies/duration';
 import { ReportModel } from '../../../models/report';
 import { CHANGNING, FENGTAI_POLICE, eventually, reportBody, startFullStack, type FullStack } from './harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(120_000); // the whole chain through a worker with the real activities: several workflow hops and emails
 
 let stack: FullStack;
 let caseId: string;

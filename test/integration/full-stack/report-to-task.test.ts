@@ -13,7 +13,7 @@ import { CaseModel } from '../../../models/case';
 import { ReportModel } from '../../../models/report';
 import { CHANGNING, FENGTAI_POLICE, eventually, mailTo, reportBody, startFullStack, type FullStack } from './harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(120_000); // the whole chain through a worker with the real activities: several workflow hops and emails
 
 let stack: FullStack;
 beforeAll(async () => {
