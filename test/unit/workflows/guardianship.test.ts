@@ -174,6 +174,14 @@ describe('the neglect clock: the guardian resumes', () => {
     });
   });
 
+  it('rejects a step whose evidence reference is missing altogether, as a rejection (not a crash)', () => {
+    const iv = state({ neglect: [episode('2026-02-01')] });
+    expect(rejection(() => validateResumed(iv, { actor, at: iso('2026-03-01') } as never, now))).toEqual({
+      type: InterventionRejection.InvalidCommand,
+      message: 'a recorded step needs its evidence reference',
+    });
+  });
+
   it('rejects a resumption without evidence or instant', () => {
     const iv = state({ neglect: [episode('2026-02-01')] });
     expect(rejection(() => validateResumed(iv, resumed(iso('2026-03-01'), ''), now)).message).toBe(
@@ -278,6 +286,13 @@ describe('the legal ladder (CN 四(四)3)', () => {
       ).message,
     ).toBe(
       'CN 四(四)3: written_warning cannot follow judicial_transfer: after judicial_transfer the ladder allows no further step',
+    );
+  });
+
+  it('names the ladder, not the warning, when a penalty comes after the transfer', () => {
+    const iv = state({ legalSteps: steps('written_warning', 'judicial_transfer') });
+    expect(rejection(() => validateLegalStep(iv, step('administrative_penalty'), now)).message).toBe(
+      'CN 四(四)3: administrative_penalty cannot follow judicial_transfer: after judicial_transfer the ladder allows no further step',
     );
   });
 
@@ -386,7 +401,16 @@ describe('grounds and petitioners (CN 四(四)3)', () => {
       type: InterventionRejection.GroundNotMet,
       message: 'CN 四(四)3 (b): the refusal has not lasted P6M yet',
     });
-    const reached = { ...episode('2025-01-01'), thresholdReachedAt: iso('2025-07-01') };
+    const reached = { ...episode('2025-01-01', '2025-08-01'), thresholdReachedAt: iso('2025-07-01') };
+    // One refusal that lasted the threshold is enough, even when a later one (after a resumption) has not yet.
+    expect(
+      validateGround(
+        testPolicyPack,
+        agencies,
+        state({ neglect: [reached, episode('2026-01-01')] }),
+        ground('refused_duties_six_months'),
+      ),
+    ).toBe(testAgencies.civil_affairs);
     expect(
       validateGround(testPolicyPack, agencies, state({ neglect: [reached] }), ground('refused_duties_six_months')),
     ).toBe(testAgencies.civil_affairs);
