@@ -31,6 +31,10 @@ export interface CaseProjectionFields {
   escalations: EscalationRecord[];
   findings: Finding[];
   nextStep: string | null;
+  /** The categories of the child from the assessed facts (the case list filters on them); empty before assessment. */
+  categories?: string[];
+  /** When the first report reached ChildSafe: the case's opening, from which the dashboard measures. */
+  openedAt?: string | null;
 }
 
 export interface TaskProjectionFields {

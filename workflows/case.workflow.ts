@@ -659,6 +659,8 @@ export class CaseRun {
         escalations: state.escalations,
         findings: state.findings,
         nextStep: state.assessment.decision?.nextStep ?? null,
+        categories: state.assessment.classification?.categories.map((c) => c.code) ?? [],
+        openedAt: state.reports[0]?.reportedAt ?? null,
       },
       // Keys from workflow id + projection version (carried across continue-as-new), never the run id.
       audit: events.map((e, i) => ({ ...e, key: `${state.caseId}:v${version}:${i}`, workflowId: state.caseId })),

@@ -40,6 +40,8 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         escalations: f.escalations,
         findings: f.findings,
         nextStep: f.nextStep ?? undefined,
+        ...(f.categories ? { categories: f.categories } : {}),
+        ...(f.openedAt ? { openedAt: new Date(f.openedAt) } : {}),
       });
     },
     async upsertTaskProjection(taskId: string, version: number, f: TaskProjectionFields): Promise<void> {
