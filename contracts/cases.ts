@@ -20,6 +20,10 @@ export const caseListQuery = z.strictObject({
     .optional(),
   risk: z.enum(RISK_LEVELS).optional(),
   overdue: z.enum(['true', 'false']).optional().describe('"true": only cases with a clock that has passed'),
+  attention: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('"true": only cases the reconciler flagged (failed, stuck, or no first response in time)'),
   dueWithinDays: z.coerce.number().int().min(0).max(366).optional().describe('Next clock fires within N days'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -36,6 +40,10 @@ export const caseSummary = z.object({
   openTasks: z.number().int(),
   nextDeadline: z.string().nullable(),
   overdueTasks: z.number().int(),
+  /** Set by the reconciler: the case needs a person now (its process failed or stalled). */
+  attention: z
+    .object({ reason: z.enum(['workflow_failed', 'workflow_task_failing', 'no_first_response']), since: z.string() })
+    .optional(),
 });
 
 export const clockView = z.object({
@@ -110,4 +118,4 @@ export type CaseView = z.infer<typeof caseView>;
 /** The list filters as a client holds them; sent as the query of GET /cases (overdue as "true"). */
 export type CaseFilters = Partial<
   Pick<z.output<typeof caseListQuery>, 'stage' | 'districtCode' | 'streetCode' | 'category' | 'risk' | 'dueWithinDays'>
-> & { overdue?: boolean };
+> & { overdue?: boolean; attention?: boolean };

@@ -43,6 +43,14 @@ const caseSchema = new Schema(
     escalations: { type: [Schema.Types.Mixed], default: undefined },
     findings: { type: [Schema.Types.Mixed], default: undefined },
     nextStep: String,
+    /**
+     * Set by the reconciler (activities/reconciler.ts), never by the case's projection: the case failed, is stuck, or
+     * its report has no first-response task in time. Coordinators see it on the dashboard until they clear it.
+     */
+    attention: {
+      reason: String,
+      since: Date,
+    },
     projectionVersion: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },
@@ -52,6 +60,8 @@ const caseSchema = new Schema(
 caseSchema.index({ 'jurisdiction.districtCode': 1, stage: 1, nextDeadline: 1 });
 // Street case list filtered by stage, soonest deadline first.
 caseSchema.index({ 'jurisdiction.streetCode': 1, stage: 1, nextDeadline: 1 });
+// The dashboard's "needs attention" list.
+caseSchema.index({ 'jurisdiction.districtCode': 1, 'attention.since': 1 });
 // A child's cases, newest first.
 caseSchema.index({ childId: 1, openedAt: -1 });
 

@@ -17,6 +17,8 @@ import { createMongoReportStore } from '../activities/stores/report-store';
 import { createMongoProjectionStore } from '../activities/stores/projection-store';
 import { createDirectoryNotifier } from '../activities/stores/notifier';
 import { createMongoDetentionChildStore } from '../activities/stores/detention-store';
+import { createReconcilerActivities } from '../activities/reconciler';
+import { createMongoAttentionStore } from '../activities/stores/attention-store';
 
 export interface WorkerActivityDependencies {
   config: Pick<Config, 'CHILD_DATA_KEY' | 'TEMPORAL_TASK_QUEUE' | 'MAIL_FROM' | 'PUBLIC_URL'>;
@@ -34,6 +36,7 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
     mailFrom: config.MAIL_FROM,
     publicUrl: config.PUBLIC_URL,
   });
+  const notifier = createDirectoryNotifier({ delivery });
   return {
     ...createIntakeActivities({
       reports: createMongoReportStore({ children }),
@@ -41,7 +44,8 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
       taskQueue: config.TEMPORAL_TASK_QUEUE,
     }),
     ...createProjectionActivities({ cases: createMongoProjectionStore() }),
-    ...createNotificationActivities({ notifier: createDirectoryNotifier({ delivery }) }),
+    ...createNotificationActivities({ notifier }),
+    ...createReconcilerActivities({ client, store: createMongoAttentionStore(), notifier }),
     ...createDetentionActivities({ children: createMongoDetentionChildStore({ children }) }),
   };
 }

@@ -9,6 +9,7 @@ import { createMailTransport } from '../common/mail';
 import { openDatabase } from '../common/db';
 import { createTemporalClient } from '../common/temporal';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureReconcilerSchedule } from './reconciler-schedule';
 import { createChildSafeWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const transport = createMailTransport(config.SMTP_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
+  // The safety net behind every receipt: every minute, cases that failed, are stuck or have no first response.
+  await ensureReconcilerSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
   await worker.run();

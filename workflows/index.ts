@@ -4,3 +4,4 @@ export { agencyTaskWorkflow } from './agency-task.workflow';
 export { intakeWorkflow } from './intake.workflow';
 export { detentionNoticeWorkflow } from './detention.workflow';
 export { placementWorkflow } from './placement.workflow';
+export { reconcilerWorkflow } from './reconciler.workflow';

@@ -20,6 +20,8 @@ export interface CaseFilters {
   overdue?: boolean;
   /** The next pending clock fires within this many days from now. */
   dueWithinDays?: number;
+  /** Flagged by the reconciler. */
+  attention?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,6 +34,7 @@ export function caseListFilter(scope: Scope, filters: CaseFilters, now: Date): R
   if (filters.category) conditions.push({ categories: filters.category });
   if (filters.risk) conditions.push({ riskLevel: filters.risk });
   if (filters.overdue) conditions.push({ nextDeadline: { $lt: now } });
+  if (filters.attention) conditions.push({ 'attention.reason': { $exists: true } });
   if (filters.dueWithinDays !== undefined) {
     conditions.push({ nextDeadline: { $gte: now, $lte: new Date(now.getTime() + filters.dueWithinDays * DAY_MS) } });
   }

@@ -23,6 +23,8 @@ import { pinnedPack, taskLabel } from '../read-models/policy-lookup';
 import { apiTaskStatus, caseScopeOf } from '../read-models/tasks';
 import { auditEntries, caseAuditEvents, mergeTimeline, workflowHistory } from '../read-models/timeline';
 
+type AttentionReason = NonNullable<z.input<typeof caseSummary>['attention']>['reason'];
+
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 function summaryOf(c: CaseRecord, overdueTasks: number): z.input<typeof caseSummary> {
@@ -38,6 +40,9 @@ function summaryOf(c: CaseRecord, overdueTasks: number): z.input<typeof caseSumm
     openTasks: c.openTaskIds?.length ?? c.openTaskCount ?? 0,
     nextDeadline: iso(c.nextDeadline),
     overdueTasks,
+    ...(c.attention?.reason && c.attention.since
+      ? { attention: { reason: c.attention.reason as AttentionReason, since: c.attention.since.toISOString() } }
+      : {}),
   };
 }
 
@@ -76,6 +81,7 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
           ...(query.category ? { category: query.category } : {}),
           ...(query.risk ? { risk: query.risk } : {}),
           overdue: query.overdue === 'true',
+          attention: query.attention === 'true',
           ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
         },
         at,
