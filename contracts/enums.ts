@@ -53,6 +53,8 @@ export const REPORT_STATUSES = [
   'in_assessment',
   'in_care',
   'closed',
+  /** The reconciler flagged the case: it failed or stalled, and the coordinators are on it. */
+  'needs_attention',
 ] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 

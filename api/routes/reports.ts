@@ -236,14 +236,15 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       const caseIds = [...new Set(reports.map((r) => r.caseWorkflowId).filter((id): id is string => Boolean(id)))];
       const cases = caseIds.length
         ? await CaseModel.find({ workflowId: { $in: caseIds } })
-            .select({ workflowId: 1, stage: 1 })
+            .select({ workflowId: 1, stage: 1, attention: 1 })
             .lean<CaseRecord[]>()
             .exec()
         : [];
-      const stageOf = new Map(cases.map((c) => [c.workflowId, c.stage]));
+      const caseOf = new Map(cases.map((c) => [c.workflowId, c]));
       return {
         items: reports.map((r) => {
-          const status = reportStatusOf(r.caseWorkflowId ? stageOf.get(r.caseWorkflowId) : undefined);
+          const found = r.caseWorkflowId ? caseOf.get(r.caseWorkflowId) : undefined;
+          const status = reportStatusOf(found?.stage, found?.attention);
           return {
             receipt: r.receiptNumber,
             filedAt: r.reportedAt.toISOString(),
@@ -273,9 +274,12 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       if (!report || !canReadReport(actor, { reporterUserId: report.reporterUserId ?? '' }))
         throw new AppError(ErrorCode.NotFound, 'No such report');
       const caseRecord = report.caseWorkflowId
-        ? await CaseModel.findOne({ workflowId: report.caseWorkflowId }).select({ stage: 1 }).lean<CaseRecord>().exec()
+        ? await CaseModel.findOne({ workflowId: report.caseWorkflowId })
+            .select({ stage: 1, attention: 1 })
+            .lean<CaseRecord>()
+            .exec()
         : null;
-      const status = reportStatusOf(caseRecord?.stage);
+      const status = reportStatusOf(caseRecord?.stage, caseRecord?.attention);
       return {
         receipt: report.receiptNumber,
         filedAt: report.reportedAt.toISOString(),

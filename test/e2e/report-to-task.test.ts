@@ -127,7 +127,7 @@ describe('one report through the web app on the real stack', () => {
     expect(number).toMatch(/^CS-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     journey.receipt = number;
     await page.getByRole('heading', { name: '报告已提交' }).waitFor();
-    expect((await page.getByTestId('receipt-status').textContent())?.trim()).toBe('已受理');
+    expect((await page.getByTestId('receipt-status').textContent())?.trim()).toBe('已提交，正在转交公安');
     expect(apiRequests.filter((r) => r === 'POST /api/v1/reports')).toHaveLength(1);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await screenshot(page, 'journey-1-receipt-phone');
@@ -148,7 +148,7 @@ describe('one report through the web app on the real stack', () => {
     await eventually(async () => {
       await card.waitFor();
       const status = ((await card.locator('.status').textContent()) ?? '').trim();
-      if (status !== '公安正在处置') {
+      if (status !== '已转交派出所，公安正在处置') {
         await page.reload();
         throw new Error(`status ${status}`);
       }
@@ -160,7 +160,7 @@ describe('one report through the web app on the real stack', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'My reports' }).waitFor();
     expect((await page.locator('.card', { hasText: number }).locator('.status').textContent())?.trim()).toBe(
-      'Police responding',
+      'With the police station; police responding',
     );
     await screenshot(page, 'journey-2-my-reports-phone-en');
   });
