@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { PolicyPack } from '../policies/schema';
-import type { caseWorkflow } from '../workflows/case.workflow';
+import { caseWorkflow } from '../workflows/case.workflow';
 import {
   caseStageSearchAttribute,
   caseWorkflowId,
@@ -67,7 +67,7 @@ export function createIntakeActivities({
       jurisdiction,
     }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
       const workflowId = caseWorkflowId(report.childId);
-      await client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
+      await client.workflow.signalWithStart(caseWorkflow, {
         workflowId,
         taskQueue,
         args: [

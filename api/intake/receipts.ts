@@ -10,7 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type Workflow,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { AppError, ErrorCode, validationError } from '../../common/errors';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -77,30 +82,31 @@ export function requestFingerprint(body: unknown): string {
 
 export const FINGERPRINT_MEMO = 'requestFingerprint';
 
-export interface IdempotentStart {
-  workflowType: string;
-  workflowId: string;
-  taskQueue: string;
-  args: unknown[];
+/** The workflow function itself (the client starts it by its name; its parameters type `args`), id, queue and args. */
+export type IdempotentStart<W extends Workflow> = WorkflowStartOptions<W> & {
+  workflow: W;
   /** `requestFingerprint` of the validated body. */
   fingerprint: string;
-}
+};
 
 /**
  * Starts the workflow, or finds the one the same key started: if that one was started with another request, 422.
  * (A workflow started before fingerprints were recorded has none and is taken as the same request.)
  */
-export async function startIdempotently(temporal: Client, start: IdempotentStart): Promise<void> {
+export async function startIdempotently<W extends Workflow>(
+  temporal: Client,
+  start: IdempotentStart<W>,
+): Promise<void> {
   try {
-    await temporal.workflow.start(start.workflowType, {
-      workflowId: start.workflowId,
-      taskQueue: start.taskQueue,
-      args: start.args,
-      memo: { [FINGERPRINT_MEMO]: start.fingerprint },
+    const { workflow, fingerprint, ...options } = start;
+    // Object.assign keeps the options' type (args checked against the workflow's parameters) where a spread would not.
+    const idempotent = Object.assign(options as WorkflowStartOptions<W>, {
+      memo: { [FINGERPRINT_MEMO]: fingerprint },
       // The same key while the first start runs, or after it finished, lands here, never in a second workflow.
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL' as const,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     });
+    await temporal.workflow.start(workflow, idempotent);
     return;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -12,6 +12,7 @@ import { findAgency, responsibleAgencies } from '../../models/agency-directory';
 import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
 import { detentionWorkflowId, type DetentionNoticeInput } from '../../workflows/definitions';
+import { detentionNoticeWorkflow } from '../../workflows/detention.workflow';
 import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
 import {
@@ -111,7 +112,7 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
         agencies,
       };
       await startIdempotently(deps.temporal, {
-        workflowType: 'detentionNoticeWorkflow',
+        workflow: detentionNoticeWorkflow,
         workflowId: detentionWorkflowId(noticeId),
         taskQueue: deps.taskQueue,
         args: [input],

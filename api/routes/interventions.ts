@@ -4,8 +4,8 @@
  * Each is an update on the case or placement workflow, validated there: an illegal move answers 409 or 422 with the
  * workflow's reason before anything enters history. A case outside the caller's scope answers 404 with no data.
  */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
@@ -15,7 +15,6 @@ import { listPolicyPacks, loadPolicyPack } from '../../policies';
 import { isDuration } from '../../policies/duration';
 import type { AgencyType, LegalLadderStep } from '../../policies/schema';
 import {
-  InterventionRejection,
   LEGAL_STEPS,
   REVOCATION_GROUNDS,
   SERVICE_KINDS,
@@ -50,26 +49,18 @@ const reason = z.string().trim().min(2).max(2000);
 const accepted = z.object({ ok: z.literal(true) });
 const COORDINATORS = ['street_coordinator', 'district_coordinator'] as const;
 
-const CONFLICTS = new Set<string>([
-  InterventionRejection.PlacementEnded,
-  InterventionRejection.NeglectClockRunning,
-  InterventionRejection.NeglectClockNotRunning,
-  InterventionRejection.CaseClosed,
-]);
-
 function notFound(): AppError {
   return new AppError(ErrorCode.NotFound, 'No such case');
 }
 
-/** A rejected update keeps the workflow's reason; "not yours" looks like "not there". */
+/**
+ * A workflow that is no longer there has finished. A rejected update goes on to the error middleware, which maps its
+ * failure type (workflows/failures.ts): "not yours" looks like "not there", the others keep the workflow's reason.
+ */
 function commandError(err: unknown): unknown {
-  if (err instanceof WorkflowNotFoundError) return new AppError(ErrorCode.Conflict, 'The case or placement is closed');
-  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return err;
-  const { type, message } = err.cause;
-  if (type === InterventionRejection.WrongAgency) return notFound();
-  if (type === InterventionRejection.NotCoordinator) return new AppError(ErrorCode.Forbidden, 'Not permitted');
-  if (type && CONFLICTS.has(type)) return new AppError(ErrorCode.Conflict, message, { rejection: type });
-  return new AppError(ErrorCode.IllegalTransition, message, { rejection: type ?? 'Rejected' });
+  return err instanceof WorkflowNotFoundError
+    ? new AppError(ErrorCode.Conflict, 'The case or placement is closed')
+    : err;
 }
 
 /**

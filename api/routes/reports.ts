@@ -16,6 +16,7 @@ import { committeeKnown, districtKnown, streetKnown } from '../../models/agency-
 import type { Place } from '../../policies/jurisdiction';
 import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
+import { intakeWorkflow } from '../../workflows/intake.workflow';
 import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
 import { canReadReport } from '../auth/permissions';
@@ -193,7 +194,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       };
       // A second submission with the same key is the same report, or a 422 if its body differs.
       await startIdempotently(deps.temporal, {
-        workflowType: 'intakeWorkflow',
+        workflow: intakeWorkflow,
         workflowId: intakeWorkflowId(key),
         taskQueue: deps.taskQueue,
         args: [input],

@@ -6,8 +6,8 @@
  *
  * A task outside the caller's scope answers 404 with no data, exactly like a task that does not exist.
  */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
@@ -98,32 +98,15 @@ function withLiveState(summary: Summary, live: TaskState, now: Date): Summary {
 
 const notFound = () => new AppError(ErrorCode.NotFound, 'No such task');
 
-const CONFLICTS: ReadonlySet<string> = new Set([
-  TaskRejection.TaskClosed,
-  TaskRejection.TaskAlreadyAccepted,
-  TaskRejection.TaskNotAccepted,
-]);
-const ILLEGAL: ReadonlySet<string> = new Set([
-  TaskRejection.OutcomeKindMismatch,
-  TaskRejection.InvalidOutcome,
-  TaskRejection.ConcernNotAddressed,
-]);
-
 const closed = (taskId: string) =>
   new AppError(ErrorCode.Conflict, `task ${taskId} is closed`, { rejection: TaskRejection.TaskClosed });
 
 /**
- * A rejected update becomes the status its TaskRejection type names; anything else is not ours to translate. The
- * task's projection exists when this runs, so a workflow that is no longer there has finished: the task is closed.
+ * The task's projection exists when a command runs, so a workflow that is no longer there has finished: the task is
+ * closed. A rejected update goes on to the error middleware, which maps its failure type (workflows/failures.ts).
  */
 export function commandError(err: unknown, taskId: string): unknown {
-  if (err instanceof WorkflowNotFoundError) return closed(taskId);
-  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return err;
-  const { type, message } = err.cause;
-  if (type === TaskRejection.WrongAgency) return notFound();
-  if (type && CONFLICTS.has(type)) return new AppError(ErrorCode.Conflict, message, { rejection: type });
-  if (type && ILLEGAL.has(type)) return new AppError(ErrorCode.IllegalTransition, message, { rejection: type });
-  return err;
+  return err instanceof WorkflowNotFoundError ? closed(taskId) : err;
 }
 
 export interface TaskRouterDependencies {
