@@ -12,6 +12,7 @@ import type {
   RiskLevel,
   TaskKind,
   TaskStatus,
+  TaskWithdrawalReason,
 } from '../workflows/definitions';
 
 /** What the case list, filters and dashboards need: ids, codes and instants only. */
@@ -53,6 +54,8 @@ export interface TaskProjectionFields {
   pack: { id: string; version: string };
   declineReason: string | null;
   redirectToAgencyId: string | null;
+  /** Why the owning case withdrew the task (status 'withdrawn'); absent in projections written before withdrawal. */
+  withdrawalReason?: TaskWithdrawalReason | null;
 }
 
 /** An audit entry; `key` is unique (workflow id + logical key) so appending twice stores it once. */

@@ -116,8 +116,16 @@ export type NextStep = (typeof NEXT_STEPS)[number];
  * and 'cancelled' for a task closed without outcome (models/task.ts PROJECTED_TASK_STATUSES); models/task-status.ts
  * maps those to these in one place.
  */
-export const TASK_STATUSES = ['created', 'notified', 'accepted', 'completed', 'declined'] as const;
+export const TASK_STATUSES = ['created', 'notified', 'accepted', 'completed', 'declined', 'withdrawn'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/**
+ * Why the owning case withdrew a task that became moot (issue #17): another search found the guardian (CN 四(三)), or
+ * the court revoked the guardianship and designated a new guardian (CN 四(四)3), so warnings, petitions and searches
+ * about the old guardian have nothing left to do. A withdrawn task no longer blocks the case's closure.
+ */
+export const TASK_WITHDRAWAL_REASONS = ['guardian_found', 'court_decided'] as const;
+export type TaskWithdrawalReason = (typeof TASK_WITHDRAWAL_REASONS)[number];
 
 /** Which of a task's two deadlines: accept by, complete by. */
 export const TASK_PHASES = ['accept', 'complete'] as const;

@@ -6,6 +6,7 @@
  * with that key already exists at an equal or newer version. Writes to one key are serialised by a lock document
  * because FerretDB v1 does not apply a filter and its update atomically (see projection-lock.ts).
  */
+import type { TaskWithdrawalReason } from '../contracts/enums';
 import type { Types } from 'mongoose';
 import type { AgencyType, EscalationTarget } from '../policies/schema';
 import { CaseModel, type CaseRecord } from './case';
@@ -60,6 +61,7 @@ export interface TaskProjectionFields {
   policyPackVersion?: string;
   declineReason?: string;
   redirectToAgencyCode?: string;
+  withdrawalReason?: TaskWithdrawalReason;
 }
 
 export class ProjectionVersionError extends Error {

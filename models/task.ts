@@ -1,13 +1,13 @@
 /** The read model of an agency task (a child workflow of the case), written only by versioned projection upserts. */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
-import type { TaskStatus } from '../contracts/enums';
+import { TASK_WITHDRAWAL_REASONS, type TaskStatus } from '../contracts/enums';
 import { AGENCY_TYPES, ESCALATION_TARGETS } from '../policies/schema';
 
 /**
  * The projection's stored task statuses: 'open' for created-and-notified, 'cancelled' for a task closed without an
  * outcome. The API shows the contract's TASK_STATUSES; `apiTaskStatus` below maps between the two, in one place.
  */
-export const PROJECTED_TASK_STATUSES = ['open', 'accepted', 'completed', 'declined', 'cancelled'] as const;
+export const PROJECTED_TASK_STATUSES = ['open', 'accepted', 'completed', 'declined', 'cancelled', 'withdrawn'] as const;
 export type ProjectedTaskStatus = (typeof PROJECTED_TASK_STATUSES)[number];
 
 /** The status the API and the web app show for a stored one. */
@@ -16,6 +16,7 @@ export function apiTaskStatus(status: ProjectedTaskStatus | null | undefined): T
     case 'accepted':
     case 'completed':
     case 'declined':
+    case 'withdrawn':
       return status;
     case 'cancelled':
       return 'declined';
@@ -56,6 +57,8 @@ const taskSchema = new Schema(
     policyPackVersion: String,
     declineReason: String,
     redirectToAgencyCode: String,
+    /** Why the owning case withdrew the task as moot (status 'withdrawn'): contracts/enums.ts TASK_WITHDRAWAL_REASONS. */
+    withdrawalReason: { type: String, enum: TASK_WITHDRAWAL_REASONS },
     agencyType: { type: String, enum: AGENCY_TYPES },
     assignee: String,
     status: { type: String, enum: PROJECTED_TASK_STATUSES },

@@ -27,6 +27,7 @@ import {
   taskEscalatedSignal,
   taskOutcomeSchema,
   taskStatusQuery,
+  withdrawTaskSignal,
   type AcceptTaskCommand,
   type Actor,
   type AgencyTaskInput,
@@ -37,6 +38,7 @@ import {
   type TaskPhase,
   type TaskResult,
   type TaskState,
+  type TaskWithdrawalReason,
 } from './definitions';
 import { projectTask, sendNotice } from './proxies';
 
@@ -45,7 +47,7 @@ function reject(message: string, type: TaskRejection): never {
 }
 
 function isClosed(state: TaskState): boolean {
-  return state.status === 'completed' || state.status === 'declined';
+  return state.status === 'completed' || state.status === 'declined' || state.status === 'withdrawn';
 }
 
 /** Parses an outcome for this task, or rejects with a stable reason. Pure: runs in the update validator. */
@@ -187,6 +189,17 @@ export class AgencyTask {
     return state;
   }
 
+  /** The owner withdrew the task as moot (issue #17): it closes with the reason, and its clocks stop. */
+  withdraw({ reason, byTaskId }: { reason: TaskWithdrawalReason; byTaskId?: string }): void {
+    const { state } = this;
+    if (isClosed(state)) return;
+    state.status = 'withdrawn';
+    state.closedAt = nowIso();
+    state.withdrawal = { reason, at: state.closedAt, ...(byTaskId ? { byTaskId } : {}) };
+    state.clocks = [];
+    this.audit('task_withdrawn', { reason, byTaskId: byTaskId ?? null });
+  }
+
   // ── Steps of the main loop ───────────────────────────────────────────────────────────────────────────────────────
 
   /** Writes the read model and the audit entries gathered since the last projection. */
@@ -214,6 +227,7 @@ export class AgencyTask {
         pack: input.pack,
         declineReason: state.declineReason ?? null,
         redirectToAgencyId: state.redirectToAgencyId ?? null,
+        withdrawalReason: state.withdrawal?.reason ?? null,
       },
       audit: events,
     });
@@ -346,14 +360,16 @@ export class AgencyTask {
     const result: TaskResult =
       state.status === 'completed' && state.outcome
         ? { taskId: state.taskId, kind: state.kind, status: 'completed', outcome: state.outcome, closedAt }
-        : {
-            taskId: state.taskId,
-            kind: state.kind,
-            status: 'declined',
-            reason: state.declineReason ?? 'declined',
-            redirectToAgencyId: state.redirectToAgencyId,
-            closedAt,
-          };
+        : state.withdrawal
+          ? { taskId: state.taskId, kind: state.kind, status: 'withdrawn', reason: state.withdrawal.reason, closedAt }
+          : {
+              taskId: state.taskId,
+              kind: state.kind,
+              status: 'declined',
+              reason: state.declineReason ?? 'declined',
+              redirectToAgencyId: state.redirectToAgencyId,
+              closedAt,
+            };
     if (this.input.reportToOwner) await this.signalOwner((h) => h.signal(taskClosedSignal, result));
     return result;
   }
@@ -365,6 +381,7 @@ export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskRe
   setHandler(acceptTaskUpdate, (cmd) => task.accept(cmd), { validator: (cmd) => task.validateAccept(cmd) });
   setHandler(completeTaskUpdate, (cmd) => task.complete(cmd), { validator: (cmd) => task.validateComplete(cmd) });
   setHandler(declineTaskUpdate, (cmd) => task.decline(cmd), { validator: (cmd) => task.validateDecline(cmd) });
+  setHandler(withdrawTaskSignal, (withdrawal) => task.withdraw(withdrawal));
 
   await task.open();
   await task.enforceDeadlines();

@@ -472,6 +472,8 @@ export class CaseRun {
 
   /** A closed task: declined ones are reopened; the intervention's own are its business; the rest move the case on. */
   async handleResult(result: TaskResult): Promise<void> {
+    // A withdrawn task was closed in the case when it was withdrawn (Intervention.withdrawMoot).
+    if (result.status === 'withdrawn') return;
     if (result.status === 'declined') return this.reopenDeclined(result);
     if (await this.intervention.handleResult(result)) return;
     return this.actOnOutcome(result);

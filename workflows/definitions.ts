@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Classification } from '../policies/classification';
 import type { BenefitResult } from '../policies/benefits';
 import type { EscalationRung, EscalationTarget, PolicyPack, TaskKindRule } from '../policies/schema';
-import type { CaseStage, NextStep, RiskLevel, TaskPhase, TaskStatus } from '../contracts/enums';
+import type { CaseStage, NextStep, RiskLevel, TaskPhase, TaskStatus, TaskWithdrawalReason } from '../contracts/enums';
 import type { HandoverRecord, OutcomeOf, TaskKind, TaskOutcome, TaskOutcomeInput } from '../contracts/outcomes';
 import type { InterventionState, LegalStep } from './intervention.definitions';
 
@@ -24,11 +24,13 @@ export {
   RISK_LEVELS,
   TASK_PHASES,
   TASK_STATUSES,
+  TASK_WITHDRAWAL_REASONS,
   type CaseStage,
   type NextStep,
   type RiskLevel,
   type TaskPhase,
   type TaskStatus,
+  type TaskWithdrawalReason,
 } from '../contracts/enums';
 export * from '../contracts/outcomes';
 
@@ -146,6 +148,8 @@ export interface TaskState {
   outcome?: TaskOutcome;
   declineReason?: string;
   redirectToAgencyId?: string;
+  /** Set when the owner withdrew the task as moot (status 'withdrawn'). */
+  withdrawal?: TaskWithdrawal;
   escalations: EscalationRecord[];
   clocks: Clock[];
   projectionVersion: number;
@@ -160,7 +164,15 @@ export type TaskResult =
       reason: string;
       redirectToAgencyId?: string;
       closedAt: string;
-    };
+    }
+  | { taskId: string; kind: TaskKind; status: 'withdrawn'; reason: TaskWithdrawalReason; closedAt: string };
+
+/** Why and when the owning case withdrew a task, and which task made it moot (the search that found the guardian…). */
+export interface TaskWithdrawal {
+  reason: TaskWithdrawalReason;
+  byTaskId?: string;
+  at: string;
+}
 
 export interface AcceptTaskCommand {
   actor: Actor;
@@ -185,6 +197,10 @@ export const taskStatusQuery = defineQuery<TaskState>('taskStatus');
 export const taskAcceptedSignal = defineSignal<[{ taskId: string; acceptedAt: string }]>('taskAccepted');
 export const taskEscalatedSignal = defineSignal<[EscalationRecord]>('taskEscalated');
 export const taskClosedSignal = defineSignal<[TaskResult]>('taskClosed');
+
+/** Sent by the owner to a task that became moot: the task closes as 'withdrawn' with the reason (a signal: the owner
+ * is a workflow, which cannot send updates). Ignored by a task already closed. */
+export const withdrawTaskSignal = defineSignal<[{ reason: TaskWithdrawalReason; byTaskId?: string }]>('withdrawTask');
 
 // ── Reports and the case workflow ─────────────────────────────────────────────────────────────────────────────────
 
@@ -252,7 +268,7 @@ export interface CaseTaskSummary {
   taskId: string;
   kind: TaskKind;
   agencyId: string;
-  status: 'open' | 'completed' | 'declined';
+  status: 'open' | 'completed' | 'declined' | 'withdrawn';
   createdAt: string;
   acceptedAt?: string;
   acceptBy: string;

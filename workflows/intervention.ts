@@ -12,7 +12,14 @@
  * - Closure needs a coordinator's approval and its reason.
  * Handlers only record (with audit entries, which wake the case's main loop); `act` opens tasks and starts placements.
  */
-import { ParentClosePolicy, getExternalWorkflowHandle, log, setHandler, startChild } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
 import type { AuditEvent } from '../activities';
 import { addDuration } from '../policies/duration';
 import type { PolicyPack } from '../policies/schema';
@@ -26,7 +33,9 @@ import type {
   ResponsibleAgencies,
   TaskKind,
   TaskResult,
+  TaskWithdrawalReason,
 } from './definitions';
+import { withdrawTaskSignal } from './definitions';
 import {
   defaultPetitionerAgency,
   groundClause,
@@ -68,6 +77,12 @@ import { assertCoordinator, placementWorkflow } from './placement.workflow';
 
 type AuditEntry = Omit<AuditEvent, 'key' | 'workflowId'>;
 type Completed = Extract<TaskResult, { status: 'completed' }>;
+
+/** The patch that withdraws moot tasks (issue #17); histories recorded before it replay without withdrawals. */
+export const WITHDRAW_MOOT_TASKS_PATCH = 'withdraw-moot-tasks';
+
+/** Open tasks about the old guardian that a court's revocation and designation of a new guardian make moot. */
+const MOOT_AFTER_REVOCATION: TaskKind[] = ['legal_warning', 'guardianship_petition', 'guardian_search'];
 
 /** Task kinds the intervention opens; a pack without them cannot run this part of a case. */
 export const INTERVENTION_TASK_KINDS: TaskKind[] = [
@@ -648,7 +663,7 @@ export class Intervention {
         return true;
       }
       case 'court_hearing':
-        this.recordCourtDecision(taskId, outcome);
+        await this.recordCourtDecision(taskId, outcome);
         return true;
       case 'legal_warning':
         this.applyLegalWarning(taskId, outcome, by);
@@ -697,6 +712,8 @@ export class Intervention {
       clause: 'CN 四(三)',
       details: { taskId, stillOpen: stillSearching.join(',') },
     });
+    // The other searches have nothing left to find: withdrawn, so they no longer wait on their agencies or the closure.
+    await this.withdrawMoot(stillSearching, 'guardian_found', taskId);
     const police = this.deps.policeAgencyId();
     search.returnAssessmentTaskId = await this.openTask('joint_assessment', { collaborators: police ? [police] : [] });
   }
@@ -753,7 +770,7 @@ export class Intervention {
     });
   }
 
-  private recordCourtDecision(taskId: string, outcome: OutcomeOf<'court_hearing'>): void {
+  private async recordCourtDecision(taskId: string, outcome: OutcomeOf<'court_hearing'>): Promise<void> {
     const record = this.iv();
     const petition = record.petitions.find((p) => p.courtTaskId === taskId);
     const decision = outcome.decision;
@@ -784,6 +801,39 @@ export class Intervention {
         evidenceRef: outcome.judgmentRef,
         recordedAt: nowIso(),
       };
+    }
+    if (decision.result === 'revoked') {
+      // A new guardian is designated: warnings, petitions and searches about the old guardian are moot.
+      const moot = this.state.tasks.filter((t) => t.status === 'open' && MOOT_AFTER_REVOCATION.includes(t.kind));
+      await this.withdrawMoot(
+        moot.map((t) => t.taskId),
+        'court_decided',
+        taskId,
+      );
+    }
+  }
+
+  /**
+   * Withdraws open tasks made moot (issue #17): closed in the case at once, so they no longer block its closure, and
+   * told to their task workflows, which close as 'withdrawn' with the reason for the agency to see.
+   */
+  private async withdrawMoot(taskIds: string[], reason: TaskWithdrawalReason, byTaskId: string): Promise<void> {
+    const open = this.state.tasks.filter((t) => t.status === 'open' && taskIds.includes(t.taskId));
+    if (open.length === 0 || !patched(WITHDRAW_MOOT_TASKS_PATCH)) return;
+    for (const task of open) {
+      task.status = 'withdrawn';
+      task.closedAt = nowIso();
+      this.audit({
+        type: 'task_withdrawn',
+        at: task.closedAt,
+        details: { taskId: task.taskId, kind: task.kind, reason, byTaskId },
+      });
+      try {
+        await getExternalWorkflowHandle(task.taskId).signal(withdrawTaskSignal, { reason, byTaskId });
+      } catch (err) {
+        // The task may have closed meanwhile; the case's record of the withdrawal stands.
+        log.warn('could not withdraw the task', { taskId: task.taskId, error: String(err) });
+      }
     }
   }
 

@@ -12,12 +12,13 @@ const objectIdOrUndefined = (id: string) => (Types.ObjectId.isValid(id) ? new Ty
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : undefined);
 
 /** The read model's task statuses: created/notified are both "open" to a person. */
-const TASK_STATUS: Record<TaskStatus, 'open' | 'accepted' | 'completed' | 'declined'> = {
+const TASK_STATUS: Record<TaskStatus, 'open' | 'accepted' | 'completed' | 'declined' | 'withdrawn'> = {
   created: 'open',
   notified: 'open',
   accepted: 'accepted',
   completed: 'completed',
   declined: 'declined',
+  withdrawn: 'withdrawn',
 };
 
 export function createMongoProjectionStore(): CaseProjectionStore {
@@ -61,6 +62,7 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         policyPackVersion: f.pack.version,
         ...(f.declineReason ? { declineReason: f.declineReason } : {}),
         ...(f.redirectToAgencyId ? { redirectToAgencyCode: f.redirectToAgencyId } : {}),
+        ...(f.withdrawalReason ? { withdrawalReason: f.withdrawalReason } : {}),
         escalations: f.escalations.map((e) => ({
           at: new Date(e.at),
           notify: e.notify,

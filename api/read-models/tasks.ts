@@ -12,7 +12,8 @@ import { canReadCase, type CaseScope } from '../auth/permissions';
 export { apiTaskStatus };
 export { TASK_STATUSES as API_TASK_STATUSES, type TaskStatus as ApiTaskStatus } from '../../contracts/enums';
 
-export const isClosedStatus = (status: ApiTaskStatus): boolean => status === 'completed' || status === 'declined';
+export const isClosedStatus = (status: ApiTaskStatus): boolean =>
+  status === 'completed' || status === 'declined' || status === 'withdrawn';
 
 /** The deadline that matters now: accept-by until accepted, complete-by after. */
 export function currentDeadline(status: ApiTaskStatus, acceptBy?: Date | null, completeBy?: Date | null) {
@@ -71,8 +72,8 @@ export async function listAgencyTasks(agencyCode: string, options: { closed?: bo
       ? {}
       : {
           status: options.closed
-            ? { $in: ['completed', 'declined', 'cancelled'] }
-            : { $nin: ['completed', 'declined', 'cancelled'] },
+            ? { $in: ['completed', 'declined', 'cancelled', 'withdrawn'] }
+            : { $nin: ['completed', 'declined', 'cancelled', 'withdrawn'] },
         };
   const tasks = await TaskModel.find({ $or: [{ agencyCode }, { collaboratingAgencyCodes: agencyCode }], ...status })
     .sort({ completeDueAt: 1 })

@@ -3,18 +3,22 @@
  * resumption and a new refusal, the grounds that petition at once, the court's decision, and the legal ladder.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDuration, subtractDuration } from '../../policies/duration';
 import {
   caseWorkflowId,
   declineTaskUpdate,
   reportFiledSignal,
+  TaskRejection,
   type CaseStatus,
   type FiledReport,
 } from '../../workflows/definitions';
 import type { caseWorkflow } from '../../workflows/case.workflow';
 import {
   InterventionRejection,
+  approveClosureUpdate,
   recordGuardianRefusalUpdate,
   recordGuardianResumedUpdate,
   recordHarmGroundUpdate,
@@ -22,6 +26,7 @@ import {
 } from '../../workflows/intervention.definitions';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
+  accept,
   acceptAndComplete,
   caseHandle,
   caseStatus,
@@ -32,10 +37,11 @@ import {
   openTaskOf,
   police,
   submission,
+  taskStatus,
   withWorker,
   type Harness,
 } from './harness';
-import { actorFor, rejection, sleepPast, throughDecision } from './intervention.helpers';
+import { actorFor, coordinator, rejection, sleepPast, throughDecision } from './intervention.helpers';
 
 jest.setTimeout(60_000); // each test starts its own time-skipping Temporal server and worker and drives a case through workflow months
 
@@ -257,6 +263,64 @@ describe('revocation of guardianship (CN 四(四)3, FT 三(三)2(5))', () => {
         evidenceRef: 'judgment-1',
       });
       expect(after.pendingClocks.find((c) => c.id === 'neglect')).toBeUndefined();
+    });
+  });
+});
+
+describe('tasks made moot are withdrawn (issue #17)', () => {
+  it('withdraws the open police warning when the court revokes the guardianship, and the case then closes', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await throughDecision(env, taskQueue, childId, { riskLevel: 'high', recommendation: 'legal_measures' });
+      const warningTask = await openTaskOf(env, childId, 'legal_warning');
+      const handle = caseHandle(env, childId);
+      await handle.executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: police, ground: 'serious_harm', evidenceRef: 'injury-report-2' }],
+      });
+      const petitionTask = await openTaskOf(env, childId, 'guardianship_petition');
+      await acceptAndComplete(env, petitionTask, actorFor(testAgencies.civil_affairs), {
+        kind: 'guardianship_petition',
+        filedAt: await nowIso(env),
+        courtRef: '(2026)沪0105民特2号',
+      });
+      const hearingTask = await openTaskOf(env, childId, 'court_hearing');
+      // While the warning is open, the case cannot close.
+      const early = handle.executeUpdate(approveClosureUpdate, {
+        args: [{ approver: coordinator, reason: 'too early' }],
+      });
+      expect((await rejection(early)).type).toBe(InterventionRejection.CaseNotClosable);
+
+      const designatedAt = await nowIso(env);
+      await acceptAndComplete(env, hearingTask, actorFor(testAgencies.court), {
+        kind: 'court_hearing',
+        hearingDate: designatedAt,
+        judgmentRef: 'judgment-2',
+        decision: { result: 'revoked', newGuardian: { name: 'Aunt Wang', relation: 'maternal aunt' }, designatedAt },
+      });
+      const task = await eventually(async () => {
+        const t = await taskStatus(env, warningTask);
+        expect(t.status).toBe('withdrawn');
+        return t;
+      });
+      expect(task.withdrawal).toEqual({ reason: 'court_decided', byTaskId: hearingTask, at: expect.any(String) });
+      expect(task.clocks).toEqual([]);
+      // The agency can no longer act on it: refused as closed, or the task's workflow has already finished.
+      const refused = await accept(env, warningTask, police).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const closedType = refused instanceof WorkflowUpdateFailedError ? (refused.cause as ApplicationFailure).type : '';
+      expect(closedType === TaskRejection.TaskClosed || refused instanceof WorkflowNotFoundError).toBe(true);
+      const status = await caseStatus(env, childId);
+      expect(status.state.tasks.find((t) => t.taskId === warningTask)?.status).toBe('withdrawn');
+      expect(status.openTasks.map((t) => t.kind)).not.toContain('legal_warning');
+
+      const closed = await handle.executeUpdate(approveClosureUpdate, {
+        args: [{ approver: coordinator, reason: 'court designated a new guardian' }],
+      });
+      expect(closed.closure).toMatchObject({ reason: 'court designated a new guardian' });
+      await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('closed'));
+      await maybeRecordHistory(handle, 'case-court-withdraws-moot-warning');
     });
   });
 });

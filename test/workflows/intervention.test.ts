@@ -32,6 +32,7 @@ import {
   policeOutcome,
   streetOffice,
   submission,
+  taskStatus,
   withWorker,
   type Harness,
 } from './harness';
@@ -288,6 +289,19 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         return s;
       });
       expect(found.state.intervention?.guardianSearch).toMatchObject({ foundByTaskId: courtSearch });
+      // Issue #17: the civil-affairs and police searches are moot once the court's search found the guardian.
+      const others = searches.filter((t) => t.taskId !== courtSearch).map((t) => t.taskId);
+      expect(others).toHaveLength(2);
+      for (const other of others) {
+        expect(found.state.tasks.find((t) => t.taskId === other)?.status).toBe('withdrawn');
+        await eventually(async () =>
+          expect((await taskStatus(env, other)).withdrawal).toMatchObject({
+            reason: 'guardian_found',
+            byTaskId: courtSearch,
+          }),
+        );
+      }
+      expect(found.openTasks.filter((t) => t.kind === 'guardian_search')).toEqual([]);
       const returnAssessment = found.state.intervention?.guardianSearch.returnAssessmentTaskId ?? '';
       expect(found.openTasks.find((t) => t.taskId === returnAssessment)).toMatchObject({
         kind: 'joint_assessment',
