@@ -15,6 +15,7 @@ import { createApp } from '../../api/app';
 import { createRouters } from '../../api/routers';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from '../../api/auth/demo-users';
 import { routeReport } from '../../api/intake/routing';
+import { residentIdCheckCharacter } from '../../contracts/text';
 import { ensureIndexes } from '../../models';
 import { DISTRICTS, seedDirectory, streetAgencyCode } from '../../models/seed/directory';
 import { createUserRepository } from '../../models/user';
@@ -82,10 +83,18 @@ async function login(app: Express, email: string): Promise<string> {
 }
 
 let serial = 0;
-/** A unique 18-character ID number: the in-memory report store uses it as the child's file id. */
+/**
+ * A unique, valid resident ID number (GB 11643: a real birth date and the right check character, as the API demands);
+ * the in-memory report store uses it as the child's file id.
+ */
 function idNumber(district: string): string {
   serial += 1;
-  return `${district}2016${String(serial).padStart(7, '0')}X`;
+  const born = new Date(Date.UTC(2016, 0, 1 + Math.floor(serial / 1000)))
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll('-', '');
+  const first17 = `${district}${born}${String(serial % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckCharacter(first17);
 }
 
 async function file(
