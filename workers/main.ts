@@ -10,7 +10,7 @@ import { openDatabase } from '../common/db';
 import { createTemporalClient } from '../common/temporal';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
-import { createChildSafeWorker } from './worker';
+import { createChildSafeWorker, workerSizing } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
   // The safety net behind every receipt: every minute, cases that failed, are stuck or have no first response.
   await ensureReconcilerSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...workerSizing() }, 'worker running');
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
   await worker.run();
   transport.close();

@@ -1,4 +1,5 @@
 /** The ChildSafe worker: every workflow and activity on one task queue, with the payload codec. */
+import v8 from 'node:v8';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
@@ -12,6 +13,48 @@ export interface ChildSafeWorkerDependencies {
   /** For activities that start or signal workflows (intake → case). */
   client: Client;
   transport: Transporter;
+  /** Overrides of the sizing derived from the heap (tests and the soak benchmark). */
+  sizing?: Partial<WorkerSizing>;
+}
+
+export interface WorkerSizing {
+  /** Workflows kept in the worker's cache (sticky execution); the least recently used is evicted beyond this. */
+  maxCachedWorkflows: number;
+  /** Threads, each with its own V8 isolate, that run workflow code; the cache is shared out among them. */
+  workflowThreadPoolSize: number;
+  maxConcurrentWorkflowTaskExecutions: number;
+}
+
+/**
+ * Memory one cached ChildSafe workflow holds, measured (issue #13: about 4 MB each with the policy pack in input and
+ * state; bench/README.md has the soak's own figure). Deliberately pessimistic: an evicted workflow only costs a replay
+ * when it next wakes, a heap overrun kills the worker.
+ */
+export const CACHED_WORKFLOW_MIB = 4;
+/** Heap kept back for everything that is not the workflow cache: activities, the SDK, connections, buffers. */
+export const HEAP_RESERVE_MIB = 512;
+
+/**
+ * Sizes the workflow cache and the isolate pool from the heap this process may use (v8's heap limit, set by
+ * --max-old-space-size or the system), instead of the SDK's default of 600 workflows per GB, which at 4 MB per
+ * ChildSafe workflow is more than twice the heap: the worker died of heap exhaustion at about 1,800 open workflows.
+ * WORKER_MAX_CACHED_WORKFLOWS overrides the cache size.
+ */
+export function workerSizing(
+  heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkerSizing {
+  const fromEnv = Number(env.WORKER_MAX_CACHED_WORKFLOWS);
+  const budget = Math.max(heapLimitMiB - HEAP_RESERVE_MIB, 0);
+  const maxCachedWorkflows =
+    Number.isInteger(fromEnv) && fromEnv >= 2 ? fromEnv : Math.max(Math.floor(budget / CACHED_WORKFLOW_MIB), 10);
+  // One isolate per 4 GB of heap, at most 4: more isolates only add their own fixed cost on a small heap.
+  const workflowThreadPoolSize = Math.min(Math.max(Math.floor(heapLimitMiB / 4096), 1), 4);
+  return {
+    maxCachedWorkflows,
+    workflowThreadPoolSize,
+    maxConcurrentWorkflowTaskExecutions: Math.min(40, maxCachedWorkflows),
+  };
 }
 
 export function createChildSafeWorker({
@@ -19,6 +62,7 @@ export function createChildSafeWorker({
   connection,
   client,
   transport,
+  sizing,
 }: ChildSafeWorkerDependencies): Promise<Worker> {
   return Worker.create({
     connection,
@@ -27,5 +71,7 @@ export function createChildSafeWorker({
     workflowsPath: require.resolve('../workflows'),
     dataConverter: createDataConverter(config),
     activities: createWorkerActivities({ config, client, transport }),
+    ...workerSizing(),
+    ...sizing,
   });
 }
