@@ -45,9 +45,39 @@ export const taskDetail = taskSummary.extend({
 });
 export type TaskDetail = z.infer<typeof taskDetail>;
 
+/** A report about the child as the responding agency reads it (CN 四(一): who saw what, when, where, how to reach them). */
+export const taskReportView = z.object({
+  receipt: z.string(),
+  reportedAt: z.string(),
+  discoveredAt: z.string(),
+  concerns: z.array(z.string()),
+  account: z.string(),
+  place: z.object({
+    street: bilingual.optional(),
+    committee: bilingual.optional(),
+    address: z.string().optional(),
+  }),
+  reporter: z.object({
+    unitName: z.string().optional(),
+    unitType: z.string(),
+    name: z.string(),
+    phone: z.string().optional(),
+    email: z.string().optional(),
+  }),
+  /** One of the reports this case was opened or joined by; the others are earlier reports about the same child. */
+  thisCase: z.boolean(),
+});
+export type TaskReport = z.infer<typeof taskReportView>;
+
 export const taskView = z.object({
   task: taskDetail,
   policy: z.object({ clause: z.string(), label: bilingual, text: bilingual }),
+  reports: z
+    .array(taskReportView)
+    .optional()
+    .describe(
+      'For the tasks that act on the reports (first response, urgent placement, assessment); audited with the file',
+    ),
   child: z
     .record(z.string(), z.unknown())
     .describe("Only the fields of the child's file this task kind needs; every read is audited"),

@@ -75,8 +75,9 @@ export function taskChildFields(child: ChildRecord, kind: string, now = new Date
   };
   switch (kind) {
     case 'police_response':
-      // CN 四(二): the police need to find the child and know whom they look for, not who the child is on paper.
-      return base;
+      // CN 四(二): the police need to find the child and know whom they look for: the name and school as reported
+      // (issue 12), not the identity number or the family's file.
+      return { ...base, name: child.name, school: child.school?.name };
     case 'urgent_placement':
     case 'detention_care_arrangement':
       return { ...base, name: child.name, guardians: guardians(child, true) };

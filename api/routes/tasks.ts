@@ -37,6 +37,8 @@ import {
   taskView,
 } from '../../contracts/tasks';
 import { accessPurpose, findChild, recordChildRead, taskChildFields } from '../read-models/child-file';
+import { reportsForTask, TASKS_THAT_READ_REPORTS } from '../read-models/task-reports';
+import type { TaskReport } from '../../contracts/tasks';
 import { queryLive } from '../read-models/live';
 import { pinnedPack, taskLabel, taskPolicy, taskRule } from '../read-models/policy-lookup';
 import {
@@ -226,6 +228,7 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
       const concerns = detail.concerns ?? [];
 
       let child: Record<string, unknown> = {};
+      let reports: TaskReport[] | undefined;
       const file = await findChild(task.childId ?? caseRecord?.childId);
       if (file) {
         // The task's own agencies work the case even before the case projection lists them.
@@ -243,6 +246,10 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
             ...(task.caseWorkflowId ? { caseId: task.caseWorkflowId } : {}),
           });
           child = taskChildFields(file, summary.kind, at);
+          // The reports are part of the file: read under the same audited access, only by the tasks that act on them.
+          if (TASKS_THAT_READ_REPORTS.has(summary.kind)) {
+            reports = await reportsForTask(file._id, task.caseWorkflowId ?? undefined);
+          }
         }
       }
       if (concerns.length) child = { ...child, concerns };
@@ -251,7 +258,7 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
         task.policyPackId ?? caseRecord?.policyPackId,
         task.policyPackVersion ?? caseRecord?.policyPackVersion,
       );
-      return { task: detail, policy: taskPolicy(pack, summary.kind, concerns), child };
+      return { task: detail, policy: taskPolicy(pack, summary.kind, concerns), child, ...(reports ? { reports } : {}) };
     },
   );
 

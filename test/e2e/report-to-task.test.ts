@@ -256,11 +256,15 @@ describe('one report through the web app on the real stack', () => {
     journey.taskId = decodeURIComponent(new URL(page.url()).pathname.slice('/tasks/'.length));
     await page.getByRole('heading', { level: 1, name: '任务：公安机关应急处置' }).waitFor();
     expect(await page.locator('.status').first().textContent()).toMatch(/待接收/);
-    // The police get what they need to find the child (where, the concern), not who the child is on paper.
+    // The police get what they need to find the child (issue 12): the reporter's account, the place with its address,
+    // the concern and the child's name as reported; not the identity number.
     const file = page.getByTestId('child-file');
-    expect(await file.textContent()).toContain(journey.address);
     expect(await file.textContent()).toContain('脱离监护单独居住生活');
-    expect(await file.textContent()).not.toContain(journey.childName);
+    expect(await file.textContent()).toContain(journey.childName);
+    const seen = page.getByTestId('task-report').first();
+    expect(await seen.textContent()).toContain('孩子连续三天独自在家');
+    expect(await seen.textContent()).toContain(journey.address);
+    expect(await seen.textContent()).toContain('华阳路街道');
     expect(await page.getByRole('link', { name: '查看案件' }).getAttribute('href')).toBe(
       `/cases/${encodeURIComponent(caseId)}`,
     );
@@ -278,6 +282,8 @@ describe('one report through the web app on the real stack', () => {
     await page.locator('#f-outcome-dispatchedAt').fill(localInput(new Date(Date.now() - 5 * 60_000)));
     const concern = page.locator('fieldset', { hasText: '脱离监护单独居住生活' }).last();
     await concern.getByLabel('处置方式').selectOption('guardian_recalled');
+    // No unsafe defaults (issue 12): where the child stays is the officer's choice, nothing is preselected.
+    expect(await page.getByLabel('仍由监护人照料').isChecked()).toBe(false);
     await concern.getByLabel('措施').selectOption('parents_ordered_to_return');
     await page.getByLabel('仍由监护人照料').check();
     await screenshot(page, 'journey-6-police-outcome-form-phone');

@@ -10,6 +10,15 @@ import type { Indicators } from '../../../contracts/indicators';
 import type { Notification } from '../../../contracts/notifications';
 import type { TaskOutcomeInput as OutcomeInput } from '../../../contracts/outcomes';
 import type { PolicySummary } from '../../../contracts/policies';
+
+/** An agency as GET /agencies lists it. */
+export interface DirectoryAgency {
+  code: string;
+  name: { zh: string; en: string };
+  type: string;
+  level: 'district' | 'street_township' | 'committee';
+  jurisdiction: { districtCode: string; streetCode?: string; committeeCode?: string };
+}
 import type { MyReport, NewReport, ReportReceipt } from '../../../contracts/reports';
 import type { TaskSummary, TaskView } from '../../../contracts/tasks';
 
@@ -131,6 +140,8 @@ export const api = {
   me: () => request<{ user: User }>('GET', '/auth/me', { quiet401: true }),
 
   /** The newest version of each district's pack (the API lists every version, oldest first per pack). */
+  /** The directory's agencies of a district (names and places; contacts stay on the server). */
+  agencies: (districtCode: string) => request<ListOf<DirectoryAgency>>('GET', `/agencies${query({ districtCode })}`),
   policies: () => request<PolicySummary[]>('GET', '/policies').then(newestPerPack),
   /** One whole pack (its deadlines carry the bilingual labels the case page shows for clocks). */
   policy: (id: string, version?: string | null) =>

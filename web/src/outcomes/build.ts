@@ -351,10 +351,11 @@ export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
   const now = toLocalInput(new Date());
   switch (kind) {
     case 'police_response': {
-      const v: Values = { 'outcome.dispatchedAt': now, 'outcome.custody.kind': 'remains_with_guardian' };
+      // No unsafe defaults (issue 12): where the child stays and which measure was taken decide the child's safety,
+      // so the officer chooses them; only the time and the response that follows from the concern are prefilled.
+      const v: Values = { 'outcome.dispatchedAt': now };
       concernsOf(ctx).forEach((c, i) => {
         v[`outcome.responses.${i}.response`] = RESPONSE_FOR_CONCERN[c] ?? 'guardian_recalled';
-        v[`outcome.responses.${i}.measure`] = 'parents_ordered_to_return';
         v[`outcome.responses.${i}.searchStartedAt`] = now;
       });
       return v;

@@ -15,6 +15,7 @@ import { useI18n, type MessageKey } from '../i18n';
 import { Link } from '../router';
 import { useUser } from '../session';
 import { toNewReport, validateReport, type ReportDraft } from './report-validation';
+import { CommitteePicker, StreetPicker, useDirectory } from '../components/PlacePicker';
 
 /** Units that must report (CN 四(一), FT 三(二)4). */
 export const REPORTER_UNIT_TYPES = [
@@ -90,6 +91,8 @@ function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
   const receiptRef = useRef<HTMLDivElement>(null);
 
   const policy = policies.find((p) => p.id === draft.policyPackId) ?? initialPolicy;
+  const directory = useDirectory(policy.district.code);
+  const agencies = directory.status === 'ready' ? directory.data.items : [];
 
   useEffect(() => {
     if (receipt) receiptRef.current?.focus();
@@ -250,6 +253,28 @@ function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
           )}
         </Field>
 
+        <StreetPicker
+          path="place.streetCode"
+          label={t('place.street')}
+          hint={t('place.streetHint')}
+          agencies={agencies}
+          value={draft.streetCode}
+          unknownLabel={t('place.streetUnknown')}
+          error={errors['place.streetCode']}
+          onChange={(code) => {
+            update('streetCode', code);
+            update('committeeCode', undefined);
+          }}
+        />
+        <CommitteePicker
+          path="place.committeeCode"
+          label={t('place.committee')}
+          agencies={agencies}
+          streetCode={draft.streetCode}
+          value={draft.committeeCode}
+          onChange={(code) => update('committeeCode', code)}
+        />
+
         <Field
           path="place.address"
           label={t('report.address')}
@@ -361,6 +386,16 @@ function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
               />
             )}
           </Field>
+          <StreetPicker
+            path="child.householdRegistration.streetCode"
+            label={t('place.registrationStreet')}
+            hint={t('place.registrationHint')}
+            agencies={agencies}
+            value={draft.registrationStreetCode}
+            unknownLabel={t('place.registrationUnknown')}
+            error={errors['child.householdRegistration.streetCode']}
+            onChange={(code) => update('registrationStreetCode', code)}
+          />
         </fieldset>
 
         <fieldset className="section">
@@ -386,6 +421,17 @@ function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
                   </option>
                 ))}
               </select>
+            )}
+          </Field>
+          <Field path="reporterUnit.phone" label={t('report.unitPhone')} hint={t('report.unitPhoneHint')}>
+            {(p) => (
+              <input
+                {...p}
+                type="tel"
+                autoComplete="tel"
+                value={draft.unitPhone ?? ''}
+                onChange={(e) => update('unitPhone', e.target.value)}
+              />
             )}
           </Field>
         </fieldset>

@@ -9,6 +9,7 @@ import type { ConcernType } from '../../../contracts/policies';
 import type { TaskView } from '../../../contracts/tasks';
 import { ErrorSummary, Field, type FieldErrors } from '../components/form';
 import { ChildFile } from '../components/ChildFile';
+import { TaskReports } from '../components/TaskReports';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
@@ -145,6 +146,7 @@ function TaskBody({
           <h2 id="child-h">{t('task.child')}</h2>
           <ChildFile child={child} concernTypes={concernTypes} />
         </section>
+        {view.reports ? <TaskReports reports={view.reports} concernTypes={concernTypes} /> : null}
       </div>
 
       {canAccept ? (

@@ -13,6 +13,10 @@ export interface ReportDraft {
   discoveredAt: string;
   address: string;
   streetCode?: string;
+  committeeCode?: string;
+  /** 户籍 street of the child, when the reporter knows it (CN 二 四是): it carries the case. */
+  registrationStreetCode?: string;
+  unitPhone?: string;
   account: string;
   childName: string;
   childSex: Sex | '';
@@ -64,10 +68,21 @@ export function toNewReport(d: ReportDraft): NewReport {
     policyPackId: d.policyPackId,
     concerns: d.concerns,
     discoveredAt: fromLocalInput(d.discoveredAt)!,
-    place: { address: d.address.trim(), ...(d.streetCode ? { streetCode: d.streetCode } : {}) },
+    place: {
+      address: d.address.trim(),
+      ...(d.streetCode ? { streetCode: d.streetCode } : {}),
+      ...(d.streetCode && d.committeeCode ? { committeeCode: d.committeeCode } : {}),
+    },
     account: d.account.trim(),
-    child,
+    child: {
+      ...child,
+      ...(d.registrationStreetCode ? { householdRegistration: { streetCode: d.registrationStreetCode } } : {}),
+    },
     // validateReport refused an empty type; the select offers only the contract's unit types.
-    reporterUnit: { name: d.unitName.trim(), type: d.unitType as ReportingUnitType },
+    reporterUnit: {
+      name: d.unitName.trim(),
+      type: d.unitType as ReportingUnitType,
+      ...(d.unitPhone?.trim() ? { phone: d.unitPhone.trim() } : {}),
+    },
   };
 }
