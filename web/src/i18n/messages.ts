@@ -406,6 +406,7 @@ const zh = {
   'notif.title': '通知',
   'notif.empty': '没有通知。',
   'notif.unread': '未读',
+  'notif.deliveryFailed': '送达失败：承办单位的通知邮件被邮件服务器拒收。请立即电话联系该单位，并核对其联系邮箱。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -818,6 +819,8 @@ const en: Record<MessageKey, string> = {
   'notif.title': 'Notifications',
   'notif.empty': 'No notifications.',
   'notif.unread': 'Unread',
+  'notif.deliveryFailed':
+    "Not delivered: the mail server refused the agency's notification email. Phone the agency now and check its contact address.",
 };
 
 export const MESSAGES = { zh, en } as const;

@@ -50,6 +50,11 @@ export function NotificationsPage() {
                       ) : (
                         n.subject
                       )}
+                      {n.kind === 'delivery_failed' ? (
+                        <p className="badge badge--overdue" role="alert">
+                          {t('notif.deliveryFailed')}
+                        </p>
+                      ) : null}
                       <div className="muted small">
                         {formatDateTime(n.createdAt)} {n.dueAt ? <Countdown deadline={n.dueAt} now={now} /> : null}
                       </div>
