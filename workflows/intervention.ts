@@ -245,7 +245,7 @@ export class Intervention {
     const now = () => Date.now();
     setHandler(placementChangedSignal, (placement) => this.recordPlacement(placement));
     setHandler(recordLegalStepUpdate, (cmd) => this.recordLegalStep(cmd), {
-      validator: (cmd) => validateLegalStep(this.view(), cmd, now()),
+      validator: (cmd) => validateLegalStep(this.view(), cmd, now(), this.pack),
     });
     setHandler(recordGuardianRefusalUpdate, (cmd) => this.recordRefusal(cmd), {
       validator: (cmd) => validateRefusal(this.view(), cmd, now()),
@@ -845,7 +845,7 @@ export class Intervention {
     const record = this.iv();
     const cmd = { actor: by, step: outcome.step, evidenceRef: outcome.evidenceRef, occurredAt: outcome.issuedAt };
     try {
-      validateLegalStep(record, cmd, Date.now());
+      validateLegalStep(record, cmd, Date.now(), this.pack);
     } catch (err) {
       this.audit({
         type: 'legal_step_out_of_order',

@@ -1,0 +1,106 @@
+/**
+ * Issue #16 on the time-skipping server: a case pinned to cn-changning@1.0.0 keeps the rules it started with after
+ * 1.1.0 reads the text right, while a case started under 1.1.0 follows the new reading, on the same worker and code.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { getPolicyPack } from '../../policies';
+import { addDuration, subtractDuration } from '../../policies/duration';
+import type { PolicyPack } from '../../policies/schema';
+import { intakeWorkflowId } from '../../workflows/definitions';
+import type { intakeWorkflow } from '../../workflows/intake.workflow';
+import {
+  InterventionRejection,
+  recordGuardianRefusalUpdate,
+  recordHarmGroundUpdate,
+  recordLegalStepUpdate,
+} from '../../workflows/intervention.definitions';
+import { testAgencies } from '../fixtures/policy-pack';
+import {
+  caseHandle,
+  caseStatus,
+  createHarness,
+  eventually,
+  openTaskOf,
+  police,
+  submission,
+  withWorker,
+  type Harness,
+} from './harness';
+import { actorFor, rejection, sleepPast } from './intervention.helpers';
+
+jest.setTimeout(180_000);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+const OLD = getPolicyPack('cn-changning', '1.0.0');
+const NEW = getPolicyPack('cn-changning', '1.1.0');
+const committee = actorFor(testAgencies.residents_committee);
+
+/** Files a report under `pack` (as the API does with the newest pack at the time) and waits for the case. */
+async function openCase(env: TestWorkflowEnvironment, taskQueue: string, pack: PolicyPack): Promise<string> {
+  const childId = `child-${randomUUID()}`;
+  const report = await submission(env, childId);
+  await env.client.workflow.execute<typeof intakeWorkflow>('intakeWorkflow', {
+    workflowId: intakeWorkflowId(report.idempotencyKey),
+    taskQueue,
+    args: [{ submission: report, pack, agencies: testAgencies }],
+  });
+  await openTaskOf(env, childId, 'police_response');
+  return childId;
+}
+
+const nowIso = async (env: TestWorkflowEnvironment) => new Date(await env.currentTimeMs()).toISOString();
+
+describe('a case keeps the pack version it pinned (issue #16)', () => {
+  it('CN 四(四)3: a 1.0.0 case still refuses a penalty before a written warning; a 1.1.0 case records it, side by side', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const pinnedOld = await openCase(env, taskQueue, OLD);
+      const pinnedNew = await openCase(env, taskQueue, NEW);
+      expect((await caseStatus(env, pinnedOld)).state.pack).toEqual({ id: 'cn-changning', version: '1.0.0' });
+      expect((await caseStatus(env, pinnedNew)).state.pack).toEqual({ id: 'cn-changning', version: '1.1.0' });
+
+      const penalty = async (childId: string) =>
+        caseHandle(env, childId).executeUpdate(recordLegalStepUpdate, {
+          args: [{ actor: police, step: 'administrative_penalty', evidenceRef: 'CF-1', occurredAt: await nowIso(env) }],
+        });
+      const refused = await rejection(penalty(pinnedOld));
+      expect(refused.type).toBe(InterventionRejection.IllegalLegalStep);
+      expect(refused.message).toContain('written warning');
+      const recorded = await penalty(pinnedNew);
+      expect(recorded.legalSteps.map((s) => s.step)).toEqual(['administrative_penalty']);
+    });
+  });
+
+  it('CN 四(四)3 (b): after six months of refused duties that left the child provided for, the 1.0.0 case still accepts ground (b) and the 1.1.0 case refuses it (生活无着)', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const pinnedOld = await openCase(env, taskQueue, OLD);
+      const pinnedNew = await openCase(env, taskQueue, NEW);
+      const since = subtractDuration(new Date(await env.currentTimeMs()), 'P1M').toISOString();
+      for (const childId of [pinnedOld, pinnedNew]) {
+        await caseHandle(env, childId).executeUpdate(recordGuardianRefusalUpdate, {
+          args: [{ actor: committee, since, evidenceRef: 'visit-1', childWithoutMeansOfLiving: false }],
+        });
+      }
+      await sleepPast(env, addDuration(new Date(since), 'P6M').toISOString());
+      for (const childId of [pinnedOld, pinnedNew]) {
+        await eventually(async () =>
+          expect((await caseStatus(env, childId)).state.intervention?.neglect[0]?.thresholdReachedAt).toBeDefined(),
+        );
+      }
+
+      const ground = (childId: string) =>
+        caseHandle(env, childId).executeUpdate(recordHarmGroundUpdate, {
+          args: [{ actor: committee, ground: 'refused_duties_six_months', evidenceRef: 'ground-b' }],
+        });
+      const old = await ground(pinnedOld);
+      expect(old.grounds.map((g) => g.ground)).toEqual(['refused_duties_six_months']);
+      const refused = await rejection(ground(pinnedNew));
+      expect(refused.type).toBe(InterventionRejection.GroundNotMet);
+      expect(refused.message).toContain('生活无着');
+    });
+  });
+});
