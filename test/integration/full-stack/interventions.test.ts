@@ -59,10 +59,12 @@ describe('intervention commands on a case', () => {
         body: expect.not.stringContaining(caseId.slice(5)),
       });
     }
-    // Nothing was recorded by them: the police's criticism is the first rung on record.
+    // Nothing was recorded by them: the police's criticism is the first rung on record, and the police station of
+    // the case's street records the penalty that follows it (no written warning needed, CN 四(四)3 as written).
     await command(police, 'legal-steps', { step: 'criticism_education', evidenceRef: 'JY-001', occurredAt }).expect(
       200,
     );
+    await command(police, 'legal-steps', { ...penalty, evidenceRef: 'CF-001' }).expect(200);
   });
 
   it('refuses any step after the transfer to the judicial organs, with the clause as the reason (CN 四(四)3)', async () => {
