@@ -41,6 +41,10 @@ export const AGENCY_TYPES = [
 ] as const;
 export type AgencyType = (typeof AGENCY_TYPES)[number];
 
+/** The three levels of the network (CN 五(一)): district, street or township, residents' or villagers' committee. */
+export const AGENCY_LEVELS = ['district', 'street_township', 'committee'] as const;
+export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+
 /** Who files a report: an agency of the network, or a private person. */
 export const REPORTING_UNIT_TYPES = [...AGENCY_TYPES, 'individual'] as const;
 export type ReportingUnitType = (typeof REPORTING_UNIT_TYPES)[number];

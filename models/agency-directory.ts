@@ -101,3 +101,18 @@ export async function committeeKnown(
   }).exec();
   return count > 0;
 }
+
+/**
+ * The directory's agencies, by district and type, ordered by code (at most 2,000). The directory holds no child data
+ * and every account may read it, so this read takes no scope.
+ */
+export function listAgencies(filter: { districtCode?: string; type?: AgencyType }): Promise<AgencyRecord[]> {
+  return AgencyModel.find({
+    ...(filter.districtCode ? { 'jurisdiction.districtCode': filter.districtCode } : {}),
+    ...(filter.type ? { type: filter.type } : {}),
+  })
+    .sort({ code: 1 })
+    .limit(2_000)
+    .lean<AgencyRecord[]>()
+    .exec();
+}

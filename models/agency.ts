@@ -2,9 +2,9 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { AGENCY_TYPES } from '../policies/schema';
 import { bilingualSchema } from './common';
+import { AGENCY_LEVELS, type AgencyLevel } from '../contracts/enums';
 
-export const AGENCY_LEVELS = ['district', 'street_township', 'committee'] as const;
-export type AgencyLevel = (typeof AGENCY_LEVELS)[number];
+export { AGENCY_LEVELS, type AgencyLevel };
 
 const contactSchema = new Schema(
   { role: { type: String, required: true }, name: String, email: String, phone: String },

@@ -1,14 +1,11 @@
 /** The case list over the projection: the caller's scope ANDed with the filters, and each case's overdue task count. */
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { TaskModel, type TaskRecord } from '../../models/task';
-import { scopeFilter, type Scope, type ScopeFields } from '../auth/scope';
+import { CASE_SCOPE_FIELDS } from '../../models/case-repository';
+import { scopeFilter, type Scope } from '../auth/scope';
 import { apiTaskStatus, isOverdue, overdueTaskFilter } from './tasks';
 
-export const CASE_SCOPE_FIELDS: ScopeFields = {
-  districtCode: 'jurisdiction.districtCode',
-  streetCode: 'jurisdiction.streetCode',
-  agencyCodes: 'agencyCodes',
-};
+export { CASE_SCOPE_FIELDS };
 
 export interface CaseFilters {
   stage?: string;

@@ -1,7 +1,9 @@
 /** The agency directory of the three-level network (CN 五(一), FT 三(三)1), filtered by district and type. */
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { AGENCY_LEVELS, AgencyModel, type AgencyRecord } from '../../models/agency';
+import type { AgencyRecord } from '../../models/agency';
+import { listAgencies } from '../../models/agency-directory';
+import { AGENCY_LEVELS } from '../../contracts/enums';
 import { AGENCY_TYPES } from '../../policies/schema';
 import { ROLES } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
@@ -57,11 +59,7 @@ export function createAgencyRouter(deps: { authenticate: RequestHandler }): Rout
       response: { status: 200, description: 'Agencies', schema: z.object({ items: z.array(agencyView) }) },
     },
     async ({ query }) => {
-      const filter = {
-        ...(query.districtCode ? { 'jurisdiction.districtCode': query.districtCode } : {}),
-        ...(query.type ? { type: query.type } : {}),
-      };
-      const agencies = await AgencyModel.find(filter).sort({ code: 1 }).limit(2_000).lean<AgencyRecord[]>().exec();
+      const agencies = await listAgencies({ districtCode: query.districtCode, type: query.type });
       return { items: agencies.map(viewOf) };
     },
   );

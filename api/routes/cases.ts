@@ -8,10 +8,10 @@ import type { Client } from '@temporalio/client';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
-import { CaseModel, type CaseRecord } from '../../models/case';
+import type { CaseRecord } from '../../models/case';
+import { findCaseInScope } from '../../models/case-repository';
 import { caseStatusQuery, type EscalationRecord, type Finding } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
-import { canReadCase } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { scopeOf } from '../auth/scope';
 import { caseIdParams, caseListQuery, caseSummary, caseView } from '../../contracts/cases';
@@ -107,9 +107,9 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params, req }) => {
-      const record = await CaseModel.findOne({ workflowId: params.caseId }).lean<CaseRecord>().exec();
+      const record = await findCaseInScope(scopeOf(actor), params.caseId);
       const scope = record ? caseScopeOf(record) : undefined;
-      if (!record || !scope || !canReadCase(actor, scope)) throw new AppError(ErrorCode.NotFound, 'No such case');
+      if (!record || !scope) throw new AppError(ErrorCode.NotFound, 'No such case');
       const at = now();
       const pack = pinnedPack(record.policyPackId, record.policyPackVersion);
 

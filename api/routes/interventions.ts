@@ -9,7 +9,8 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
-import { CaseModel, type CaseRecord } from '../../models/case';
+import type { CaseRecord } from '../../models/case';
+import { findCaseInScope } from '../../models/case-repository';
 import { findAgency } from '../../models/agency-directory';
 import { listPolicyPacks, loadPolicyPack } from '../../policies';
 import { isDuration } from '../../policies/duration';
@@ -32,10 +33,9 @@ import {
 } from '../../workflows/intervention.definitions';
 import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
-import { canReadCase } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
-import { caseScopeOf } from '../read-models/tasks';
+import { scopeOf } from '../auth/scope';
 
 const caseParams = z.strictObject({ caseId: z.string().regex(/^case-[A-Za-z0-9_-]{1,64}$/, 'must be a case id') });
 const placementParams = z.strictObject({
@@ -98,9 +98,8 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   const api = createApiRouter({ tag: 'interventions', authenticate: deps.authenticate });
 
   async function caseInScope(actor: Actor, caseId: string): Promise<CaseRecord> {
-    const record = await CaseModel.findOne({ workflowId: caseId }).lean<CaseRecord>().exec();
-    const scope = record ? caseScopeOf(record) : undefined;
-    if (!record || !scope || !canReadCase(actor, scope)) throw notFound();
+    const record = await findCaseInScope(scopeOf(actor), caseId);
+    if (!record) throw notFound();
     return record;
   }
 
