@@ -1,7 +1,7 @@
 /** Agency tasks: the inbox, one task, and its commands (/api/v1/tasks). */
 import { z } from 'zod';
 import { bilingual } from './common';
-import { TASK_PHASES, TASK_STATUSES } from './enums';
+import { TASK_PHASES, TASK_STATUSES, TASK_WITHDRAWAL_REASONS } from './enums';
 import { taskOutcomeSchema } from './outcomes';
 
 /** A missed deadline and who was told (the workflow's EscalationRecord, or the projection's). */
@@ -30,6 +30,10 @@ export const taskSummary = z.object({
   overdue: z.boolean().describe('The deadline that applies now (accept, then complete) has passed'),
   clause: z.string(),
   concerns: z.array(z.string()).optional().describe('Concern codes an emergency response must address'),
+  withdrawalReason: z
+    .enum(TASK_WITHDRAWAL_REASONS)
+    .optional()
+    .describe('Why the case withdrew the task as moot (status withdrawn)'),
 });
 export type TaskSummary = z.infer<typeof taskSummary>;
 

@@ -79,6 +79,7 @@ function summaryOf(
     overdue: isOverdue(status, task.acceptDueAt, task.completeDueAt, now),
     clause: taskRule(pack, kind)?.clause ?? '',
     ...(task.concerns?.length ? { concerns: task.concerns } : {}),
+    ...(task.withdrawalReason ? { withdrawalReason: task.withdrawalReason } : {}),
   };
 }
 
@@ -95,6 +96,7 @@ function withLiveState(summary: Summary, live: TaskState, now: Date): Summary {
     completeBy: completeBy.toISOString(),
     overdue: isOverdue(status, acceptBy, completeBy, now),
     ...(live.concerns.length ? { concerns: live.concerns } : {}),
+    ...(live.withdrawal ? { withdrawalReason: live.withdrawal.reason } : {}),
   };
 }
 

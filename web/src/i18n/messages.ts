@@ -149,6 +149,7 @@ const zh = {
   'status.accepted': '已接收，办理中',
   'status.completed': '已完成',
   'status.declined': '已退回',
+  'status.withdrawn': '已撤销',
   'status.open': '办理中',
 
   'deadline.accept': '接收期限',
@@ -179,6 +180,8 @@ const zh = {
   'task.declineReasonRequired': '请填写退回理由。',
   'task.declineSubmit': '确认退回',
   'task.declined': '任务已退回。',
+  'task.withdrawn.guardian_found': '已撤销：另一项寻亲任务已找到监护人，本任务无需继续办理。',
+  'task.withdrawn.court_decided': '已撤销：法院已撤销原监护人资格并指定新监护人，本任务无需继续办理。',
   'task.outcome': '办理结果',
   'task.complete': '提交办理结果并办结',
   'task.completing': '正在提交…',
@@ -560,6 +563,7 @@ const en: Record<MessageKey, string> = {
   'status.accepted': 'Accepted, in progress',
   'status.completed': 'Completed',
   'status.declined': 'Declined',
+  'status.withdrawn': 'Withdrawn',
   'status.open': 'Open',
 
   'deadline.accept': 'Accept by',
@@ -590,6 +594,9 @@ const en: Record<MessageKey, string> = {
   'task.declineReasonRequired': 'Give a reason for declining.',
   'task.declineSubmit': 'Confirm decline',
   'task.declined': 'Task declined.',
+  'task.withdrawn.guardian_found': 'Withdrawn: another search found the guardian; nothing is left to do on this task.',
+  'task.withdrawn.court_decided':
+    'Withdrawn: the court revoked the guardianship and designated a new guardian; nothing is left to do on this task.',
   'task.outcome': 'Outcome',
   'task.complete': 'Record outcome and complete',
   'task.completing': 'Submitting…',

@@ -14,6 +14,7 @@ export const TIMELINE_ACTIONS: Readonly<Record<string, Bilingual>> = {
   task_accepted: { zh: '任务已接收', en: 'Task accepted' },
   task_completed: { zh: '任务已办结', en: 'Task completed' },
   task_declined: { zh: '任务被退回', en: 'Task declined' },
+  task_withdrawn: { zh: '任务已撤销', en: 'Task withdrawn' },
   task_escalated: { zh: '催办升级', en: 'Escalated' },
   deadline_missed: { zh: '超过期限', en: 'Deadline missed' },
   case_decided: { zh: '评估决定', en: 'Assessment decision' },

@@ -10,7 +10,7 @@ import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
 import { Link } from '../router';
 
-const CLOSED = new Set(['completed', 'declined']);
+const CLOSED = new Set(['completed', 'declined', 'withdrawn']);
 
 /** The deadline that matters now: accept-by until accepted, complete-by after. */
 export function currentDeadline(task: Pick<TaskSummary, 'status' | 'acceptBy' | 'completeBy'>): {

@@ -54,7 +54,7 @@ function TaskBody({
   const { t, pick, formatDateTime } = useI18n();
   const now = useNow();
   const { task, policy, child } = view;
-  const open = task.status !== 'completed' && task.status !== 'declined';
+  const open = task.status !== 'completed' && task.status !== 'declined' && task.status !== 'withdrawn';
   const canAccept = task.status === 'created' || task.status === 'notified';
   const canComplete = task.status === 'accepted';
   const dl = currentDeadline(task);
@@ -83,6 +83,11 @@ function TaskBody({
         <span className={`status status--${task.status}`}>{t(`status.${task.status}` as MessageKey)}</span>{' '}
         <Link href={`/cases/${encodeURIComponent(task.caseId)}`}>{t('task.caseLink')}</Link>
       </p>
+      {task.status === 'withdrawn' && task.withdrawalReason ? (
+        <p className="notice" role="note" id="task-withdrawn">
+          {t(`task.withdrawn.${task.withdrawalReason}`)}
+        </p>
+      ) : null}
       {message ? (
         <p className="notice notice--ok" role="status">
           {message}
