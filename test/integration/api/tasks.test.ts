@@ -350,9 +350,19 @@ describe('one task', () => {
       concerns: ['living_alone'],
       live: false,
     });
-    expect(Object.keys(res.body.child).sort()).toEqual(['address', 'approximateAge', 'concerns', 'place', 'sex']);
+    // Issue 12: the police look for a child by the name and school as reported; never the identity number.
+    expect(Object.keys(res.body.child).sort()).toEqual(
+      expect.arrayContaining(['address', 'approximateAge', 'concerns', 'name', 'place', 'sex']),
+    );
+    expect(
+      Object.keys(res.body.child).every((k) =>
+        ['school', 'address', 'approximateAge', 'concerns', 'name', 'place', 'sex'].includes(k),
+      ),
+    ).toBe(true);
     expect(res.body.child).toMatchObject({ sex: 'male', address: '华阳路 1 号', concerns: ['living_alone'] });
-    expect(JSON.stringify(res.body)).not.toContain('小明');
+    expect(res.body.child.name).toContain('小明');
+    expect(res.body.child).not.toHaveProperty('idNumber');
+    expect(res.body.reports).toEqual(expect.any(Array));
 
     const reads = await AuditEventModel.find({ childId: child._id, action: 'child_file.read' }).lean().exec();
     expect(reads).toHaveLength(1);

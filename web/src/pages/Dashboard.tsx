@@ -31,6 +31,12 @@ export function Dashboard() {
   const policies = useLoad(() => api.policies(), []);
   const indicators = useLoad(() => api.indicators(filters.districtCode), [filters.districtCode], POLL_MS);
   const cases = useLoad(() => api.cases(filters), [JSON.stringify(filters)], POLL_MS);
+  // Issue 12: cases the reconciler flagged (failed, stuck, no first response in time) come before everything else.
+  const attention = useLoad(
+    () => api.cases({ districtCode: filters.districtCode, attention: true }),
+    [filters.districtCode],
+    POLL_MS,
+  );
   const now = useNow();
 
   const setFilter = (key: keyof CaseFilters, value: string | boolean) =>
@@ -126,6 +132,19 @@ export function Dashboard() {
           {t('dash.overdueOnly')}
         </label>
       </form>
+      {attention.status === 'ready' && attention.data.items.length > 0 ? (
+        <section className="panel panel--alert" aria-labelledby="attention-h" data-testid="attention-list">
+          <h2 id="attention-h">{t('dash.attention')}</h2>
+          <ul>
+            {attention.data.items.map((c) => (
+              <li key={c.caseId}>
+                <Link href={`/cases/${encodeURIComponent(c.caseId)}`}>{c.caseNumber}</Link>{' '}
+                {c.attention ? t(`dash.attention.${c.attention.reason}` as MessageKey) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <Loaded state={indicators}>
         {(data) => (
