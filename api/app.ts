@@ -6,11 +6,11 @@ import express, { type Express, type Router } from 'express';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { jsonBody } from './http/json-body';
+import { csrfGuard } from './middleware/csrf';
 import { requestId } from './middleware/request-id';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { securityHeaders } from './middleware/security-headers';
 import { createHealthRouter, type ReadinessChecks } from './routes/health';
-import { createDevMailRouter } from './routes/dev-mail';
 import { serveWebApp } from './web';
 import { createOpenApiRouter } from './openapi/document';
 
@@ -25,16 +25,15 @@ export interface ApiDependencies {
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For (the client address rate limits use) is believed only from the configured proxies.
+  app.set('trust proxy', deps.config.TRUSTED_PROXIES.length ? deps.config.TRUSTED_PROXIES : false);
   app.use(requestId);
   app.use(securityHeaders(deps.config.CORS_ORIGINS));
+  app.use(csrfGuard({ publicUrl: deps.config.PUBLIC_URL, allowedOrigins: deps.config.CORS_ORIGINS }));
   app.use(jsonBody());
   app.use(createHealthRouter(deps.readiness));
   for (const [path, router] of Object.entries(deps.routers ?? {})) app.use(`/api/v1${path}`, router);
   app.use(createOpenApiRouter(deps.routers ?? {}, { serverUrl: deps.config.PUBLIC_URL }));
-  if (deps.config.MAIL_SINK_DIR && deps.config.NODE_ENV !== 'production') {
-    app.use('/api/v1/dev/mail', createDevMailRouter(deps.config.MAIL_SINK_DIR));
-  }
   serveWebApp(app);
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

@@ -21,6 +21,7 @@ import { createAuthRouter } from './routes/auth';
 import { createCaseRouter } from './routes/cases';
 import { createChildRouter } from './routes/children';
 import { createCodecRouter } from './routes/codec';
+import { createDevMailRouter, devMailEnabled } from './routes/dev-mail';
 import { createWorkflowDistrictResolver } from './read-models/workflow-district';
 import { createDetentionNoticeRouter } from './routes/detention-notices';
 import { createIndicatorRouter } from './routes/indicators';
@@ -34,9 +35,16 @@ export interface RouterDependencies {
   config: Config;
   logger: Logger;
   temporal: Client;
+  /** Reports per signed-in filer per window; default 120 a minute (the benchmark files as one user and raises it). */
+  reportRateLimit?: { limit: number; windowSeconds: number };
 }
 
-export function createRouters({ config, logger, temporal }: RouterDependencies): Record<string, Router> {
+export function createRouters({
+  config,
+  logger,
+  temporal,
+  reportRateLimit,
+}: RouterDependencies): Record<string, Router> {
   const users = createUserRepository();
   const tokens = createTokenService({ secret: config.AUTH_TOKEN_SECRET, ttlMinutes: config.AUTH_TOKEN_TTL_MINUTES });
   const authenticate = createAuthenticate({ tokens, users });
@@ -46,7 +54,7 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
   const children = createChildRepository({
     identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')),
   });
-  return {
+  const routers: Record<string, Router> = {
     '/auth': createAuthRouter({ config, logger, users, tokens, authenticate, audit, rateLimits }),
     '/reports': createReportRouter({
       temporal,
@@ -55,6 +63,7 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
       audit,
       rateLimits,
       logger,
+      ...(reportRateLimit ? { reportRateLimit } : {}),
     }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit }),
     '/cases': createCaseRouter({ temporal, authenticate, audit }),
@@ -79,4 +88,7 @@ export function createRouters({ config, logger, temporal }: RouterDependencies):
       audit,
     }),
   };
+  // Development only, administrators only (the sink's messages name children and cases).
+  if (devMailEnabled(config)) routers['/dev/mail'] = createDevMailRouter(config.MAIL_SINK_DIR, authenticate);
+  return routers;
 }

@@ -3,6 +3,7 @@
  * frozen. A missing or bad value stops the process with a message naming the variable and the reason.
  * `npm start` fills the secrets for local use (generated once into data/secrets.json); production sets them all.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const base64Key = (bytes: number) =>
@@ -33,6 +34,33 @@ const payloadKeys = z.string().transform((value, ctx) => {
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** "10.0.0.1, 10.1.0.0/16, loopback": the proxies whose X-Forwarded-For is believed; empty: none. */
+const trustedProxies = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries = (value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      const maxBits = family === 6 ? 128 : 32;
+      const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+      if (!PROXY_KEYWORDS.has(entry) && (family === 0 || !okBits || extra !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -59,6 +87,7 @@ export const configSchema = z
               .filter(Boolean)
           : [],
       ),
+    TRUSTED_PROXIES: trustedProxies,
     PAYLOAD_KEYS: payloadKeys,
     PAYLOAD_KEY_ID: z.string().optional(),
     CHILD_DATA_KEY: base64Key(32),

@@ -30,6 +30,8 @@ export interface RouteDefinition<S extends RequestSchemas, R extends z.ZodType |
   response: { status: number; description: string; schema?: R };
   /** Error codes the route answers with besides the ones the registry adds (400, 401, 403, 500). */
   errors?: readonly ErrorCode[];
+  /** The route requires an Idempotency-Key header (documented as a required header parameter). */
+  idempotencyKey?: boolean;
 }
 
 /** What the OpenAPI document is built from. */
@@ -43,6 +45,7 @@ export interface DocumentedRoute {
   request: RequestSchemas;
   response: { status: number; description: string; schema?: z.ZodType };
   errors: readonly ErrorCode[];
+  idempotencyKey: boolean;
 }
 
 type Parsed<S extends RequestSchemas, K extends keyof RequestSchemas> = S[K] extends z.ZodType
@@ -65,8 +68,11 @@ export interface ApiRouter {
   route<S extends RequestSchemas, R extends z.ZodType | undefined, A extends Access>(
     definition: RouteDefinition<S, R, A>,
     handler: (context: RouteContext<S, A>) => Promise<Result<R>>,
-    /** Middleware run first, before authentication: rate limits. */
-    options?: { before?: readonly RequestHandler[] },
+    /**
+     * Middleware run first, before authentication (rate limits of public routes, keyed on the client address), or
+     * right after the role check (rate limits keyed on the signed-in user).
+     */
+    options?: { before?: readonly RequestHandler[]; afterAuthentication?: readonly RequestHandler[] },
   ): void;
 }
 
@@ -88,6 +94,7 @@ export function createApiRouter(options: { tag: string; authenticate: RequestHan
       const roles: Access = definition.roles;
       const isPublic = roles === 'public';
       if (roles !== 'public') chain.push(options.authenticate, requireRole(...roles));
+      chain.push(...(routeOptions?.afterAuthentication ?? []));
       chain.push(validate(definition.request));
       chain.push(async (req, res) => {
         // `validate` parsed body, query and params with this route's schemas, and `authenticate` set the actor on
@@ -117,6 +124,7 @@ export function createApiRouter(options: { tag: string; authenticate: RequestHan
         request: definition.request,
         response: definition.response,
         errors: [...errors],
+        idempotencyKey: definition.idempotencyKey ?? false,
       });
     },
   };

@@ -1,18 +1,23 @@
 /**
  * Rate limits for the routes worth guessing at or flooding (sign-in, report filing): a fixed-window counter per client
- * address and route, kept in MongoDB. The API runs as several stateless processes behind a proxy, so a counter in one
+ * and route, kept in MongoDB. The API runs as several stateless processes behind a proxy, so a counter in one
  * process's memory would let a client multiply its allowance by the number of processes; one document per
- * (route, address, window), incremented with an upsert on its unique _id, is exact across processes and needs no
+ * (route, client, window), incremented with an upsert on its unique _id, is exact across processes and needs no
  * extra service. Old windows are removed whenever a new one starts (FerretDB v1 has no TTL indexes). On MongoDB the
  * count is exact under concurrency; FerretDB v1 (development) does not apply concurrent `$inc`s atomically, so there a
  * burst of simultaneous requests can be under-counted.
  *
- * If the counter store cannot be reached the request is let through (and logged): a report about a child at risk must
- * never be refused because a limiter is down; sign-in needs the database anyway and fails on its own.
+ * Who the client is: the signed-in user where there is one (a limiter placed after authentication), else the peer
+ * address. `req.ip` honours X-Forwarded-For only from the proxies configured in TRUSTED_PROXIES (api/app.ts sets
+ * express's 'trust proxy' from it), so a client cannot pick its own bucket by sending the header.
+ *
+ * If the counter store cannot be reached: anonymous routes (sign-in) fail closed with 503, since an attacker could
+ * otherwise guess passwords without limit while the store is down; signed-in filing fails open, logged, because a
+ * report about a child at risk must never be refused for our fault.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Schema, model, type Model } from 'mongoose';
-import { AppError, ErrorCode } from '../../common/errors';
+import { AppError, dependencyUnavailable, ErrorCode } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { isDuplicateKeyError } from '../../models/common';
 
@@ -64,10 +69,21 @@ export interface RateLimitOptions {
   name: string;
   limit: number;
   windowSeconds: number;
+  /**
+   * On a store error: 'refuse' answers 503 (anonymous routes), 'allow' lets the request through and logs it
+   * (signed-in filing).
+   */
+  onStoreError: 'refuse' | 'allow';
   now?: () => Date;
 }
 
-/** 429 RATE_LIMITED with Retry-After once a client address passes `limit` requests in a window. */
+/** The bucket of a request: the signed-in user if authentication ran before the limiter, else the peer address. */
+export function clientBucket(req: Request): string {
+  if (req.actor) return `user:${req.actor.userId}`;
+  return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+}
+
+/** 429 RATE_LIMITED with Retry-After once a client (`clientBucket`) passes `limit` requests in a window. */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
   const now = options.now ?? (() => new Date());
   const windowMs = options.windowSeconds * 1000;
@@ -78,16 +94,17 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     let count: number;
     try {
       count = await options.store.hit(
-        `${options.name}:${req.ip ?? 'unknown'}:${windowStart}`,
+        `${options.name}:${clientBucket(req)}:${windowStart}`,
         new Date(windowEnd),
         new Date(at),
       );
     } catch (err) {
+      const refuse = options.onStoreError === 'refuse';
       options.logger.warn(
-        { limiter: options.name, err: (err as Error).name },
-        'rate limit store unavailable; request let through',
+        { limiter: options.name, requestId: req.requestId, err: (err as Error).name },
+        refuse ? 'rate limit store unavailable; request refused' : 'rate limit store unavailable; request let through',
       );
-      return next();
+      return next(refuse ? dependencyUnavailable('rate limit store') : undefined);
     }
     if (count <= options.limit) return next();
     const retryAfter = Math.max(1, Math.ceil((windowEnd - at) / 1000));

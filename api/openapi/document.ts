@@ -38,6 +38,16 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
   }));
 }
 
+const idempotencyKeyHeader: JsonSchema = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: true,
+  description:
+    'A new random value per submission, reused on retry: the same key from the same account is the same submission ' +
+    '(the same receipt); the same key with a different body is refused with 422 IDEMPOTENCY_KEY_REUSED.',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' },
+};
+
 function operation(path: string, route: DocumentedRoute): JsonSchema {
   const responses: Record<string, JsonSchema> = {
     [String(route.response.status)]: {
@@ -59,7 +69,11 @@ function operation(path: string, route: DocumentedRoute): JsonSchema {
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
-    parameters: [...parameters(route.request.params, 'path'), ...parameters(route.request.query, 'query')],
+    parameters: [
+      ...parameters(route.request.params, 'path'),
+      ...parameters(route.request.query, 'query'),
+      ...(route.idempotencyKey ? [idempotencyKeyHeader] : []),
+    ],
     ...(route.request.body
       ? {
           requestBody: {

@@ -54,6 +54,8 @@ export function createAuthRouter(deps: AuthRouterDependencies): Router {
     store: deps.rateLimits,
     logger: deps.logger,
     name: 'login',
+    // Anonymous: while the counter store is down, sign-in is refused rather than left unlimited.
+    onStoreError: 'refuse',
     ...(deps.loginRateLimit ?? { limit: 10, windowSeconds: 60 }),
   });
 
@@ -68,7 +70,12 @@ export function createAuthRouter(deps: AuthRouterDependencies): Router {
       roles: 'public',
       request: { body: loginBody },
       response: { status: 200, description: 'Signed in; the session cookie is set too.', schema: sessionView },
-      errors: [ErrorCode.Unauthenticated, ErrorCode.RateLimited, ErrorCode.PayloadTooLarge],
+      errors: [
+        ErrorCode.Unauthenticated,
+        ErrorCode.RateLimited,
+        ErrorCode.PayloadTooLarge,
+        ErrorCode.DependencyUnavailable,
+      ],
     },
     async ({ body, req, res }) => {
       const result = await login.login(body.email, body.password);

@@ -77,6 +77,7 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
         schema: noticeView,
       },
       errors: [ErrorCode.IdempotencyKeyReused, ErrorCode.DependencyUnavailable],
+      idempotencyKey: true,
     },
     async ({ body, actor, req, res }) => {
       const agency = await findAgency(actor.agencyCode);

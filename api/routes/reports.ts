@@ -114,6 +114,8 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
     store: deps.rateLimits,
     logger: deps.logger,
     name: 'report',
+    // Keyed on the signed-in filer (it runs after authentication); never refuses a report for a store error of ours.
+    onStoreError: 'allow',
     ...(deps.reportRateLimit ?? { limit: 120, windowSeconds: 60 }),
   });
 
@@ -132,6 +134,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         schema: receiptView,
       },
       errors: [ErrorCode.IdempotencyKeyReused, ErrorCode.RateLimited, ErrorCode.DependencyUnavailable],
+      idempotencyKey: true,
     },
     async ({ body, actor, req, res }) => {
       const idempotencyKey = requireIdempotencyKey(req);
@@ -210,7 +213,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       res.setHeader('Location', `/api/v1/reports/${receipt}`);
       return { receipt, status: 'received' as const, statusLabel: REPORT_STATUS_LABELS.received };
     },
-    { before: [fileLimit] },
+    { afterAuthentication: [fileLimit] },
   );
 
   api.route(

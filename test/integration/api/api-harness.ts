@@ -1,6 +1,6 @@
 /** The API as `npm start` wires it, on the suite's FerretDB (a private database per test file). */
 import pino from 'pino';
-import type { Express } from 'express';
+import type { Express, RequestHandler, Router } from 'express';
 import { createApp } from '../../../api/app';
 import type { AuditRecord, AuditSink } from '../../../api/auth/audit';
 import { createAuthenticate } from '../../../api/auth/authenticate';
@@ -12,8 +12,15 @@ import { createNotificationRepository } from '../../../models/notification';
 import { createUserRepository } from '../../../models/user';
 import { testConfig } from '../../unit/api/test-config';
 
-export function createTestApi(options: { loginRateLimit?: { limit: number; windowSeconds: number } } = {}) {
-  const config = testConfig();
+export function createTestApi(
+  options: {
+    loginRateLimit?: { limit: number; windowSeconds: number };
+    config?: Record<string, string>;
+    /** More routers under /api/v1, built with the harness's authentication. */
+    extraRouters?: (authenticate: RequestHandler) => Record<string, Router>;
+  } = {},
+) {
+  const config = testConfig(options.config);
   const logger = pino({ level: 'silent' });
   const users = createUserRepository();
   const notifications = createNotificationRepository();
@@ -33,6 +40,7 @@ export function createTestApi(options: { loginRateLimit?: { limit: number; windo
       loginRateLimit: options.loginRateLimit ?? { limit: 1000, windowSeconds: 60 },
     }),
     '/notifications': createNotificationRouter({ notifications, authenticate }),
+    ...options.extraRouters?.(authenticate),
   };
   const app: Express = createApp({
     config,

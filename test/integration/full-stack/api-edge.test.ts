@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { residentIdCheckCharacter } from '../../../contracts/text';
+import { DEMO_PASSWORD } from '../../../api/auth/demo-users';
 import { CHANGNING, reportBody, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(120_000);
@@ -154,5 +155,42 @@ describe('idempotency keys bound to the request', () => {
     const theirs = await file(otherFiler, { ...body, account: '另一个孩子，另一件事。' }, key);
     expect(theirs.status).toBe(202);
     expect(theirs.body.receipt).not.toBe(first.body.receipt);
+  });
+});
+
+describe('CSRF on filing', () => {
+  it('refuses a report posted with the session cookie from a foreign origin (403, nothing filed), and files it from our own', async () => {
+    const login = await api()
+      .post('/api/v1/auth/login')
+      .send({ email: CHANGNING.police, password: DEMO_PASSWORD })
+      .expect(200);
+    const cookie = (login.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    const key = randomUUID();
+    const post = () =>
+      api().post('/api/v1/reports').set('cookie', cookie).set('idempotency-key', key).send(reportBody());
+    // What a page on another port of the same host can send without a preflight: a plain-text form post.
+    const forged = await api()
+      .post('/api/v1/reports')
+      .set('cookie', cookie)
+      .set('origin', 'http://127.0.0.1:8233')
+      .set('content-type', 'text/plain')
+      .send(JSON.stringify(reportBody()));
+    expect(forged.status).toBe(403);
+    const forgedJson = await post().set('origin', 'http://127.0.0.1:8233').set('sec-fetch-site', 'same-site');
+    expect(forgedJson.status).toBe(403);
+    const own = await post().set('sec-fetch-site', 'same-origin').set('origin', stack.config.PUBLIC_URL);
+    expect(own.status).toBe(202);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('declares the required Idempotency-Key header on filing and on detention notices', async () => {
+    const doc = (await api().get('/api/openapi.json').expect(200)).body;
+    for (const path of ['/api/v1/reports', '/api/v1/detention-notices']) {
+      expect(doc.paths[path].post.parameters).toContainEqual(
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+      );
+      expect(doc.paths[path].post.responses['422']).toBeDefined();
+    }
   });
 });

@@ -95,7 +95,7 @@ describe('the OpenAPI document', () => {
       additionalProperties: false,
       required: ['email', 'password'],
     });
-    expect(Object.keys(login.responses).sort()).toEqual(['200', '400', '401', '413', '429', '500']);
+    expect(Object.keys(login.responses).sort()).toEqual(['200', '400', '401', '413', '429', '500', '503']);
 
     const read = paths['/api/v1/notifications/{id}/read']!.post!;
     expect(read['x-roles']).toContain('mandated_reporter');

@@ -21,6 +21,17 @@ describe('configuration from the environment', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('trusts no proxy unless TRUSTED_PROXIES names addresses, ranges or express keywords', () => {
+    expect(parseConfig(valid()).TRUSTED_PROXIES).toEqual([]);
+    expect(
+      parseConfig({ ...valid(), TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16, ::1, fd00::/8, loopback' }).TRUSTED_PROXIES,
+    ).toEqual(['10.0.0.1', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback']);
+    expect(() => parseConfig({ ...valid(), TRUSTED_PROXIES: 'proxy.internal' })).toThrow(
+      /TRUSTED_PROXIES: "proxy.internal"/,
+    );
+    expect(() => parseConfig({ ...valid(), TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES/);
+  });
+
   it('names every missing variable', () => {
     const { MONGODB_URI: _m, AUTH_TOKEN_SECRET: _a, ...rest } = valid();
     expect(() => parseConfig(rest)).toThrow(ConfigError);
