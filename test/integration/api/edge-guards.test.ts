@@ -12,6 +12,8 @@ import { UserModel } from '../../../models/user';
 import { connectTestDatabase } from '../../helpers/mongo';
 import { createTestApi } from './api-harness';
 
+jest.setTimeout(60_000);
+
 const POLICE = 'police.huayang@changning.demo.childsafe.local';
 const ADMIN = 'admin@changning.demo.childsafe.local';
 const PUBLIC_URL = 'http://127.0.0.1:3000';
