@@ -23,6 +23,7 @@ import { AuditEventModel } from '../../../models/audit-event';
 import { createChildRepository } from '../../../models/child-repository';
 import { ensureIndexes } from '../../../models';
 import { upsertCaseProjection, upsertTaskProjection } from '../../../models/projection-repository';
+import { createMongoProjectionStore } from '../../../activities/stores/projection-store';
 import { CaseModel } from '../../../models/case';
 import { TaskModel } from '../../../models/task';
 import { createUserRepository, UserModel } from '../../../models/user';
@@ -82,29 +83,8 @@ const PEOPLE: Record<
 const as = (who: keyof typeof PEOPLE, req: request.Test) => req.set('authorization', `Bearer ${tokens[who]}`);
 const taskPath = (taskId: string, suffix = '') => `/api/v1/tasks/${encodeURIComponent(taskId)}${suffix}`;
 
-/** The workflow's task projection mapped onto the read model, as the worker's projection store must do. */
-const projection = createProjectionActivities({
-  cases: {
-    async upsertCaseProjection() {},
-    async appendAudit() {},
-    async upsertTaskProjection(taskId, version, fields) {
-      const closed = fields.status === 'completed' || fields.status === 'declined';
-      await upsertTaskProjection(taskId, version, {
-        caseWorkflowId: fields.ownerWorkflowId,
-        kind: fields.kind,
-        agencyCode: fields.agencyId,
-        status: fields.status === 'created' || fields.status === 'notified' ? 'open' : fields.status,
-        acceptDueAt: new Date(fields.acceptBy),
-        completeDueAt: new Date(fields.completeBy),
-        ...(closed && fields.closedAt ? { completedAt: new Date(fields.closedAt) } : {}),
-      });
-      await TaskModel.updateOne(
-        { taskId },
-        { $set: { collaboratingAgencyCodes: fields.collaboratingAgencyIds, openedAt: new Date(fields.createdAt) } },
-      ).exec();
-    },
-  },
-});
+/** The worker's own projection store (activities/stores/projection-store.ts): the rows the API reads are the ones production writes. */
+const projection = createProjectionActivities({ cases: createMongoProjectionStore() });
 const notifications = createNotificationActivities({ notifier: { send: async () => undefined } });
 
 beforeAll(async () => {
