@@ -1,5 +1,7 @@
 /** Saving mandatory reports, idempotently by receipt number, and linking them to the child's file. */
 import type { Types } from 'mongoose';
+import type { Actor } from './actor';
+import { CaseModel, type CaseRecord } from './case';
 import { ChildModel } from './child';
 import { isDuplicateKeyError } from './common';
 import { ReportModel, type ReportRecord, type REPORTING_UNIT_TYPES } from './report';
@@ -64,4 +66,51 @@ export async function linkReportToChild(childId: Types.ObjectId, report: ReportR
 /** Reports about a child, newest first. */
 export function reportsForChild(childId: Types.ObjectId): Promise<ReportRecord[]> {
   return ReportModel.find({ childId }).sort({ reportedAt: -1 }).lean<ReportRecord[]>().exec();
+}
+
+/** What a filer may see of a report's case: where it stands, nothing about the child. */
+export type ReportCaseStage = Pick<CaseRecord, 'stage' | 'attention'>;
+
+/**
+ * The reports this person filed, newest first (at most `limit`), each with its case's stage. The filer's own view:
+ * the filer is the scope, so nobody else's report can come back.
+ */
+export async function reportsFiledBy(
+  filer: Pick<Actor, 'userId'>,
+  limit = 200,
+): Promise<{ report: ReportRecord; caseStage?: ReportCaseStage }[]> {
+  const reports = await ReportModel.find({ reporterUserId: filer.userId })
+    .sort({ reportedAt: -1 })
+    .limit(limit)
+    .select({ receiptNumber: 1, reportedAt: 1, concernTypes: 1, caseWorkflowId: 1 })
+    .lean<ReportRecord[]>()
+    .exec();
+  const caseIds = [...new Set(reports.map((r) => r.caseWorkflowId).filter((id): id is string => Boolean(id)))];
+  const cases = caseIds.length
+    ? await CaseModel.find({ workflowId: { $in: caseIds } })
+        .select({ workflowId: 1, stage: 1, attention: 1 })
+        .lean<CaseRecord[]>()
+        .exec()
+    : [];
+  const caseOf = new Map(cases.map((c) => [c.workflowId, c]));
+  return reports.map((report) => {
+    const found = report.caseWorkflowId ? caseOf.get(report.caseWorkflowId) : undefined;
+    return found ? { report, caseStage: found } : { report };
+  });
+}
+
+/** One report by receipt if this person filed it (else null, like a receipt not yet recorded), with its case's stage. */
+export async function reportFiledBy(
+  filer: Pick<Actor, 'userId'>,
+  receiptNumber: string,
+): Promise<{ report: ReportRecord; caseStage?: ReportCaseStage } | null> {
+  const report = await ReportModel.findOne({ receiptNumber, reporterUserId: filer.userId }).lean<ReportRecord>().exec();
+  if (!report) return null;
+  const caseStage = report.caseWorkflowId
+    ? await CaseModel.findOne({ workflowId: report.caseWorkflowId })
+        .select({ stage: 1, attention: 1 })
+        .lean<CaseRecord>()
+        .exec()
+    : null;
+  return caseStage ? { report, caseStage } : { report };
 }

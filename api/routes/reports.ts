@@ -10,8 +10,7 @@ import type { Client } from '@temporalio/client';
 import { AppError, ErrorCode, validationError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { childPlace, myReportView, receiptView, reportBody, type ReportBody } from '../../contracts/reports';
-import { ReportModel, type ReportRecord } from '../../models/report';
-import { CaseModel, type CaseRecord } from '../../models/case';
+import { reportFiledBy, reportsFiledBy } from '../../models/report-repository';
 import { committeeKnown, districtKnown, streetKnown } from '../../models/agency-directory';
 import type { Place } from '../../policies/jurisdiction';
 import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
@@ -19,7 +18,6 @@ import type { PolicyPack } from '../../policies/schema';
 import { intakeWorkflow } from '../../workflows/intake.workflow';
 import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../../workflows/definitions';
 import type { AuditSink } from '../auth/audit';
-import { canReadReport } from '../auth/permissions';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
 import { intakeKey, requestFingerprint, requireIdempotencyKey, startIdempotently } from '../intake/receipts';
@@ -231,24 +229,10 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       },
     },
     async ({ actor }) => {
-      const reports = await ReportModel.find({ reporterUserId: actor.userId })
-        .sort({ reportedAt: -1 })
-        .limit(200)
-        .select({ receiptNumber: 1, reportedAt: 1, concernTypes: 1, caseWorkflowId: 1 })
-        .lean<ReportRecord[]>()
-        .exec();
-      const caseIds = [...new Set(reports.map((r) => r.caseWorkflowId).filter((id): id is string => Boolean(id)))];
-      const cases = caseIds.length
-        ? await CaseModel.find({ workflowId: { $in: caseIds } })
-            .select({ workflowId: 1, stage: 1, attention: 1 })
-            .lean<CaseRecord[]>()
-            .exec()
-        : [];
-      const caseOf = new Map(cases.map((c) => [c.workflowId, c]));
+      const reports = await reportsFiledBy(actor);
       return {
-        items: reports.map((r) => {
-          const found = r.caseWorkflowId ? caseOf.get(r.caseWorkflowId) : undefined;
-          const status = reportStatusOf(found?.stage, found?.attention);
+        items: reports.map(({ report: r, caseStage }) => {
+          const status = reportStatusOf(caseStage?.stage, caseStage?.attention);
           return {
             receipt: r.receiptNumber,
             filedAt: r.reportedAt.toISOString(),
@@ -272,18 +256,12 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params }) => {
-      const report = await ReportModel.findOne({ receiptNumber: params.receipt }).lean<ReportRecord>().exec();
       // Not yet recorded (the intake is a moment behind) and not yours look the same: nothing to show. This route
-      // shows the filer's own view (no case scope), so canReadReport lets exactly the filer through.
-      if (!report || !canReadReport(actor, { reporterUserId: report.reporterUserId ?? '' }))
-        throw new AppError(ErrorCode.NotFound, 'No such report');
-      const caseRecord = report.caseWorkflowId
-        ? await CaseModel.findOne({ workflowId: report.caseWorkflowId })
-            .select({ stage: 1, attention: 1 })
-            .lean<CaseRecord>()
-            .exec()
-        : null;
-      const status = reportStatusOf(caseRecord?.stage, caseRecord?.attention);
+      // shows the filer's own view (no case scope): the repository finds only the filer's own report.
+      const found = await reportFiledBy(actor, params.receipt);
+      if (!found) throw new AppError(ErrorCode.NotFound, 'No such report');
+      const { report, caseStage } = found;
+      const status = reportStatusOf(caseStage?.stage, caseStage?.attention);
       return {
         receipt: report.receiptNumber,
         filedAt: report.reportedAt.toISOString(),
