@@ -68,7 +68,8 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
       method: 'post',
       path: '/',
       summary: "Record a detained adult's minor children and whether they need entrusted care (CN 三(四))",
-      description: 'Police only. Send an Idempotency-Key header; the same key is the same notice.',
+      description:
+        'The 办案机关 (police) and, from pack 1.1.0, the 执行机关 (prisons, compulsory drug rehabilitation centres) the pack names (CN 三(四), FT 三(一)4(2)). Send an Idempotency-Key header; the same key is the same notice.',
       roles: ['agency_staff', 'agency_supervisor'],
       request: { body: noticeBody },
       response: {
@@ -81,16 +82,18 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
     },
     async ({ body, actor, req, res }) => {
       const agency = await findAgency(actor.agencyCode);
-      if (!agency || !POLICE_TYPES.has(agency.type)) throw new AppError(ErrorCode.Forbidden, 'Not permitted');
-      const key = requireIdempotencyKey(req);
-      let pack: PolicyPack;
+      if (!agency) throw new AppError(ErrorCode.Forbidden, 'Not permitted');
+      let pack: PolicyPack | undefined;
       try {
         pack = loadPolicyPack(body.policyPackId);
       } catch (err) {
-        if (err instanceof UnknownPolicyPackError)
-          throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
-        throw err;
+        if (!(err instanceof UnknownPolicyPackError)) throw err;
       }
+      // Police always; the executing organs where the pack names them (CN 三(四) "办案机关及执行机关").
+      const filers = new Set<string>([...POLICE_TYPES, ...(pack?.detentionNotice?.filedBy ?? [])]);
+      if (!filers.has(agency.type)) throw new AppError(ErrorCode.Forbidden, 'Not permitted');
+      const key = requireIdempotencyKey(req);
+      if (!pack) throw validationError([{ field: 'policyPackId', message: 'is not a known policy pack' }]);
       const districtCode = pack.district.code;
       const agencies = await responsibleAgencies({ districtCode, streetCode: body.place.streetCode });
       if (!agencies.street_office) {

@@ -1,7 +1,8 @@
 /**
  * Detention notices through the API on the real stack (CN 三(四)): the police record a detained adult's children;
  * each child gets a file, and a care-arrangement task opens for the agency the pack names for each child who needs it —
- * once, however often the notice is retried. Only the police may file one.
+ * once, however often the notice is retried. The police file them, and the executing organs (prison, drug
+ * rehabilitation) the pack names.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -85,5 +86,18 @@ describe('a detention notice', () => {
     expect(bad.body.details.fields.map((f: { field: string }) => f.field)).toEqual(
       expect.arrayContaining(['children', 'detainedAt']),
     );
+  });
+
+  it('CN 三(四): is filed by the 执行机关 too — a prison and a compulsory drug rehabilitation centre', async () => {
+    for (const email of ['prison@changning.demo.childsafe.local', 'drug-rehab@changning.demo.childsafe.local']) {
+      const token = await stack.login(email);
+      const filed = await request(stack.app)
+        .post('/api/v1/detention-notices')
+        .set('authorization', `Bearer ${token}`)
+        .set('idempotency-key', randomUUID())
+        .send(notice());
+      expect({ email, status: filed.status }).toEqual({ email, status: 202 });
+      expect(filed.body.childrenNeedingCare).toBe(1);
+    }
   });
 });
