@@ -353,6 +353,15 @@ export class CaseRun {
     return { agencyId: fallback, fallback: phase };
   }
 
+  /** Where routing would send `kind`, or undefined where it has nowhere (the caller named the agency itself). */
+  routedAgency(kind: TaskKind): { agencyId: string; fallback?: RoutingPhase } | undefined {
+    try {
+      return this.resolveAgency(kind);
+    } catch {
+      return undefined;
+    }
+  }
+
   agencyFor(kind: TaskKind): string {
     return this.resolveAgency(kind).agencyId;
   }
@@ -388,9 +397,10 @@ export class CaseRun {
     state.taskSeq += 1;
     const taskId = taskWorkflowId(state.caseId, kind, state.taskSeq);
     const createdAt = nowIso();
-    const resolved = opts.agencyId ? { agencyId: opts.agencyId } : this.resolveAgency(kind);
-    const { agencyId } = resolved;
-    const viaFallback = 'fallback' in resolved ? resolved.fallback : undefined;
+    const resolved = opts.agencyId ? this.routedAgency(kind) : this.resolveAgency(kind);
+    const agencyId = opts.agencyId ?? resolved?.agencyId ?? '';
+    // The intervention asks agencyFor first and passes the answer in: a fallback it chose is alerted too.
+    const viaFallback = resolved?.fallback && agencyId === resolved.agencyId ? resolved.fallback : undefined;
     state.tasks.push({
       taskId,
       kind,
