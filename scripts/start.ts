@@ -18,6 +18,7 @@ import { startSmtpSink } from './services/smtp-sink';
 import { startProcess, tail, type ManagedProcess } from './services/child-process';
 import { freePort, waitForPort } from './services/ports';
 import { projectRoot } from './services/tools';
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from './services/private-files';
 import { DEMO_ACCOUNTS_BANNER } from './demo-accounts';
 
 const dataDir = path.resolve(process.env.CHILDSAFE_DATA_DIR ?? path.join(projectRoot, 'data'));
@@ -54,7 +55,10 @@ function say(line = ''): void {
 }
 
 async function main(): Promise<void> {
-  fs.mkdirSync(logDir, { recursive: true });
+  // Children's data at rest: everything this stack writes is readable by its owner only (scripts/services/private-files.ts).
+  process.umask(0o077);
+  ensurePrivateDir(dataDir);
+  fs.mkdirSync(logDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const stoppers: Array<{ name: string; stop: () => Promise<unknown> }> = [];
   let stopping = false;
   const stopAll = async (code: number) => {

@@ -14,7 +14,8 @@ export interface FerretDb {
 
 export async function startFerretDb(options: { dataDir: string; logDir: string; port?: number }): Promise<FerretDb> {
   const port = options.port ?? (await freePort());
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  // Owner-only: the SQLite files hold children's files (FerretDB creates them under the inherited umask).
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const sqliteUrl = `file:${path.resolve(options.dataDir)}/`;
   const proc = startProcess(
     'ferretdb',

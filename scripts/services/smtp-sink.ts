@@ -33,7 +33,7 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string[]
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink> {
-  fs.mkdirSync(options.dir, { recursive: true });
+  fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const port = options.port ?? (await freePort());
   const server = new SMTPServer({
     authOptional: true,
@@ -71,10 +71,10 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
               html: typeof parsed.html === 'string' ? parsed.html : undefined,
               headers,
             };
-            fs.writeFileSync(path.join(options.dir, `${id}.eml`), raw);
+            fs.writeFileSync(path.join(options.dir, `${id}.eml`), raw, { mode: 0o600 });
             // Written last and renamed into place, so a reader never sees half a message.
             const tmp = path.join(options.dir, `.${id}.json.tmp`);
-            fs.writeFileSync(tmp, JSON.stringify(message, null, 2));
+            fs.writeFileSync(tmp, JSON.stringify(message, null, 2), { mode: 0o600 });
             fs.renameSync(tmp, path.join(options.dir, `${id}.json`));
             callback();
           })
