@@ -1,3 +1,4 @@
+import { scryptSync } from 'node:crypto';
 import { hashPassword, verifyPassword, SCRYPT_PARAMS } from '../../../api/auth/passwords';
 
 describe('password hashing', () => {
@@ -38,5 +39,44 @@ describe('password hashing', () => {
     ]) {
       expect(await verifyPassword('secret', bad)).toBe(false);
     }
+  });
+});
+
+describe('a stored hash is read within bounds (a tampered record cannot choose the cost)', () => {
+  const store = (password: string, N: number, r: number, p: number, saltBytes: number, keyBytes: number) => {
+    const salt = Buffer.alloc(saltBytes, 7);
+    const key = scryptSync(password.normalize('NFKC'), salt, keyBytes, { N, r, p, maxmem: 64 * 1024 * 1024 });
+    return `scrypt$N=${N},r=${r},p=${p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  };
+
+  it('verifies hashes at the edges of what it accepts: N=1024, r=16, p=4, an 8-byte salt and a 16-byte key', async () => {
+    expect(await verifyPassword('pw', store('pw', 1024, 1, 1, 8, 16))).toBe(true);
+    expect(await verifyPassword('pw', store('pw', 1024, 16, 1, 16, 32))).toBe(true);
+    expect(await verifyPassword('pw', store('pw', 1024, 1, 4, 16, 32))).toBe(true);
+    expect(await verifyPassword('pw', store('pw', 1024, 1, 1, 16, 32).replace('scrypt$', 'scrypt$'))).toBe(true);
+  });
+
+  it('refuses, as a plain false, a correct hash whose parameters or sizes lie outside the bounds', async () => {
+    expect(await verifyPassword('pw', store('pw', 1024, 17, 1, 16, 32))).toBe(false);
+    expect(await verifyPassword('pw', store('pw', 1024, 1, 5, 16, 32))).toBe(false);
+    expect(await verifyPassword('pw', store('pw', 1024, 1, 1, 7, 16))).toBe(false);
+    expect(await verifyPassword('pw', store('pw', 1024, 1, 1, 8, 15))).toBe(false);
+    // Not a power of two, or too small: scrypt itself would throw; the parser refuses first.
+    const good = store('pw', 1024, 1, 1, 8, 16);
+    expect(await verifyPassword('pw', good.replace('N=1024,', 'N=3,'))).toBe(false);
+    expect(await verifyPassword('pw', good.replace('N=1024,', 'N=1,'))).toBe(false);
+    expect(await verifyPassword('pw', good.replace(',r=1,', ',r=0,'))).toBe(false);
+    expect(await verifyPassword('pw', good.replace(',p=1$', ',p=0$'))).toBe(false);
+  });
+
+  it('refuses stored strings that are not in its format', async () => {
+    const good = store('pw', 1024, 1, 1, 8, 16);
+    for (const bad of [
+      `x${good}`,
+      good.replace('scrypt$', 'bcrypt$'),
+      good.replace('$N=', '$n='),
+      good.replace(/\$[^$]*$/, '$***'),
+    ])
+      expect(await verifyPassword('pw', bad)).toBe(false);
   });
 });
