@@ -1,6 +1,6 @@
 /** Appending to and reading the audit log. */
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { isDuplicateKeyError } from './common';
 import { AuditEventModel, type AuditEventRecord, type ACTOR_KINDS } from './audit-event';
 
@@ -44,4 +44,24 @@ export async function appendAudit(entry: AuditEntry): Promise<{ recorded: boolea
 /** A child's audit trail, oldest first. */
 export function auditTrailForChild(childId: Types.ObjectId): Promise<AuditEventRecord[]> {
   return AuditEventModel.find({ childId }).sort({ at: 1, _id: 1 }).lean<AuditEventRecord[]>().exec();
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The audit entries of a case (its own and its tasks', whose workflow ids start with the case's) and/or of a child's
+ * file, newest first. The caller has already checked that the case or file is within the reader's jurisdiction.
+ */
+export function auditTrail(filter: { caseId?: string; childId?: string; limit: number }): Promise<AuditEventRecord[]> {
+  const conditions: Record<string, unknown>[] = [];
+  if (filter.caseId)
+    conditions.push({
+      $or: [{ caseWorkflowId: filter.caseId }, { caseWorkflowId: { $regex: `^${escapeRegex(filter.caseId)}/` } }],
+    });
+  if (filter.childId) conditions.push({ childId: new Types.ObjectId(filter.childId) });
+  return AuditEventModel.find({ $and: conditions })
+    .sort({ at: -1 })
+    .limit(filter.limit)
+    .lean<AuditEventRecord[]>()
+    .exec();
 }

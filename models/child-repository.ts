@@ -3,12 +3,14 @@
  * unique index on the keyed hash (an upsert; a concurrent loser's duplicate-key error becomes a re-read), and every
  * step of a merge is a guarded single-document update, so a retried merge finishes the job without repeating it.
  */
-import type { Types } from 'mongoose';
+import { isValidObjectId, Types } from 'mongoose';
 import { appendAudit, type AuditActor } from './audit-repository';
 import { ChildModel, type ChildRecord, type GUARDIAN_RELATIONS, type GUARDIAN_STATUSES, type SEXES } from './child';
 import { isDuplicateKeyError } from './common';
 import { createIdentityCrypto, type IdentityKeys } from './identity-crypto';
+import { childIdsOfAgencyCases } from './case-repository';
 import { ReportModel } from './report';
+import type { Scope } from './scope';
 
 export interface PlaceInput {
   districtCode: string;
@@ -205,3 +207,47 @@ export function createChildRepository(deps: { identityKeys: IdentityKeys }) {
 }
 
 export type ChildRepository = ReturnType<typeof createChildRepository>;
+
+/**
+ * One child's file by id (null for a malformed or unknown id). Whether the reader may open it depends on the file's
+ * cases and seal, not only on a filter, so every caller decides that with accessPurpose (api/read-models/child-file.ts)
+ * before showing anything.
+ */
+export function findChildById(childId: string): Promise<ChildRecord | null> {
+  if (!isValidObjectId(childId)) return Promise.resolve(null);
+  return ChildModel.findById(new Types.ObjectId(childId)).lean<ChildRecord>().exec();
+}
+
+/** The children a scope reaches: its district or street, or the children of its agency's cases. */
+async function childScopeFilter(scope: Scope): Promise<Record<string, unknown>> {
+  switch (scope.kind) {
+    case 'district':
+      return { districtCode: scope.districtCode };
+    case 'street':
+      return { districtCode: scope.districtCode, 'residence.streetCode': scope.streetCode };
+    case 'agency':
+      return { _id: { $in: await childIdsOfAgencyCases(scope.agencyCode) } };
+    case 'reporter':
+    case 'none':
+      return { _id: { $in: [] } };
+  }
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Unmerged files within the scope whose name contains `text`, by name; sealed records only when `includeSealed`. */
+export async function searchChildrenInScope(
+  scope: Scope,
+  text: string,
+  options: { includeSealed: boolean; limit: number },
+): Promise<ChildRecord[]> {
+  const filter = {
+    $and: [
+      await childScopeFilter(scope),
+      { name: { $regex: escapeRegex(text) } },
+      { mergedInto: null },
+      ...(options.includeSealed ? [] : [{ 'flags.recordSealed': { $ne: true } }]),
+    ],
+  };
+  return ChildModel.find(filter).sort({ name: 1 }).limit(options.limit).lean<ChildRecord[]>().exec();
+}

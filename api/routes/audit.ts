@@ -4,12 +4,12 @@
  * recorded.
  */
 import type { RequestHandler, Router } from 'express';
-import { isValidObjectId, Types } from 'mongoose';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
-import { AuditEventModel, type AuditEventRecord } from '../../models/audit-event';
-import { CaseModel, type CaseRecord } from '../../models/case';
-import { ChildModel, type ChildRecord } from '../../models/child';
+import type { AuditEventRecord } from '../../models/audit-event';
+import { auditTrail } from '../../models/audit-repository';
+import { caseJurisdiction, caseJurisdictionsOfChild } from '../../models/case-repository';
+import { findChildById } from '../../models/child-repository';
 import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
@@ -50,8 +50,6 @@ function withinJurisdiction(actor: Actor, place: { districtCode?: string | null;
   return streetCode !== undefined && place.streetCode === streetCode;
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 function viewOf(e: AuditEventRecord): z.input<typeof entryView> {
   return {
     id: String(e._id),
@@ -70,16 +68,11 @@ export function createAuditRouter(deps: { authenticate: RequestHandler; audit: A
   const notFound = () => new AppError(ErrorCode.NotFound, 'No such child file or case');
 
   async function childInJurisdiction(actor: Actor, childId: string): Promise<boolean> {
-    if (!isValidObjectId(childId)) return false;
-    const child = await ChildModel.findById(new Types.ObjectId(childId)).lean<ChildRecord>().exec();
+    const child = await findChildById(childId);
     if (!child) return false;
     if (withinJurisdiction(actor, { districtCode: child.districtCode, streetCode: child.residence?.streetCode }))
       return true;
-    const cases = await CaseModel.find({ childId: child._id }, { jurisdiction: 1 })
-      .limit(200)
-      .lean<CaseRecord[]>()
-      .exec();
-    return cases.some((c) => c.jurisdiction && withinJurisdiction(actor, c.jurisdiction));
+    return (await caseJurisdictionsOfChild(child._id)).some((j) => withinJurisdiction(actor, j));
   }
 
   api.route(
@@ -94,23 +87,16 @@ export function createAuditRouter(deps: { authenticate: RequestHandler; audit: A
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, query, req }) => {
-      const conditions: Record<string, unknown>[] = [];
       if (query.caseId) {
-        const record = await CaseModel.findOne({ workflowId: query.caseId }).lean<CaseRecord>().exec();
-        if (!record?.jurisdiction || !withinJurisdiction(actor, record.jurisdiction)) throw notFound();
-        conditions.push({
-          $or: [{ caseWorkflowId: query.caseId }, { caseWorkflowId: { $regex: `^${escapeRegex(query.caseId)}/` } }],
-        });
+        const jurisdiction = await caseJurisdiction(query.caseId);
+        if (!jurisdiction || !withinJurisdiction(actor, jurisdiction)) throw notFound();
       }
-      if (query.childId) {
-        if (!(await childInJurisdiction(actor, query.childId))) throw notFound();
-        conditions.push({ childId: new Types.ObjectId(query.childId) });
-      }
-      const events = await AuditEventModel.find({ $and: conditions })
-        .sort({ at: -1 })
-        .limit(query.limit)
-        .lean<AuditEventRecord[]>()
-        .exec();
+      if (query.childId && !(await childInJurisdiction(actor, query.childId))) throw notFound();
+      const events = await auditTrail({
+        ...(query.caseId ? { caseId: query.caseId } : {}),
+        ...(query.childId ? { childId: query.childId } : {}),
+        limit: query.limit,
+      });
       await deps.audit.record({
         actorId: actor.userId,
         actorRole: actor.role,

@@ -5,17 +5,15 @@
  * out of searches. Every file returned is an audited read.
  */
 import type { RequestHandler, Router } from 'express';
-import { Types, isValidObjectId } from 'mongoose';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
-import { CaseModel } from '../../models/case';
-import { ChildModel, type ChildRecord } from '../../models/child';
-import type { ChildRepository } from '../../models/child-repository';
+import type { ChildRecord } from '../../models/child';
+import { findChildById, searchChildrenInScope, type ChildRepository } from '../../models/child-repository';
 import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
 import { canSeeSealedRecord } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
-import { scopeOf, type Scope } from '../auth/scope';
+import { scopeOf } from '../auth/scope';
 import { createApiRouter } from '../http/api-router';
 import { accessPurpose, childScope, fullChildFields, recordChildRead } from '../read-models/child-file';
 
@@ -59,25 +57,6 @@ const searchQuery = z.strictObject({
 
 const childParams = z.strictObject({ childId: z.string().regex(/^[a-f0-9]{24}$/, 'must be a child id') });
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The children the caller's scope reaches: their district or street, or the children of their agency's cases. */
-async function childScopeFilter(scope: Scope): Promise<Record<string, unknown>> {
-  switch (scope.kind) {
-    case 'district':
-      return { districtCode: scope.districtCode };
-    case 'street':
-      return { districtCode: scope.districtCode, 'residence.streetCode': scope.streetCode };
-    case 'agency': {
-      const childIds = await CaseModel.distinct('childId', { agencyCodes: scope.agencyCode }).exec();
-      return { _id: { $in: childIds } };
-    }
-    case 'reporter':
-    case 'none':
-      return { _id: { $in: [] } };
-  }
-}
-
 export interface ChildRouterDependencies {
   children: Pick<ChildRepository, 'findChildByIdNumber'>;
   authenticate: RequestHandler;
@@ -114,15 +93,10 @@ export function createChildRouter(deps: ChildRouterDependencies): Router {
         const found = await deps.children.findChildByIdNumber(query.q);
         candidates = found ? [found] : [];
       } else {
-        const filter = {
-          $and: [
-            await childScopeFilter(scopeOf(actor)),
-            { name: { $regex: escapeRegex(query.q) } },
-            { mergedInto: null },
-            ...(canSeeSealedRecord(actor) ? [] : [{ 'flags.recordSealed': { $ne: true } }]),
-          ],
-        };
-        candidates = await ChildModel.find(filter).sort({ name: 1 }).limit(query.limit).lean<ChildRecord[]>().exec();
+        candidates = await searchChildrenInScope(scopeOf(actor), query.q, {
+          includeSealed: canSeeSealedRecord(actor),
+          limit: query.limit,
+        });
       }
       const visible = (await Promise.all(candidates.map((c) => openable(actor, c)))).filter(
         (v): v is NonNullable<typeof v> => v !== undefined,
@@ -149,9 +123,7 @@ export function createChildRouter(deps: ChildRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params, req }) => {
-      const record = isValidObjectId(params.childId)
-        ? await ChildModel.findById(new Types.ObjectId(params.childId)).lean<ChildRecord>().exec()
-        : null;
+      const record = await findChildById(params.childId);
       const allowed = record ? await openable(actor, record) : undefined;
       if (!allowed) throw new AppError(ErrorCode.NotFound, 'No such child file');
       await recordChildRead(deps.audit, actor, req, {

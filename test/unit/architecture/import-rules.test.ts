@@ -100,26 +100,13 @@ describe('import rules', () => {
 });
 
 describe('routes reach the records through repositories', () => {
-  /** Routers not yet moved onto repositories (issue 11 item 5, to finish): this list may only shrink. */
-  const NOT_YET_MOVED = ['api/routes/audit.ts', 'api/routes/children.ts'];
-
   it('no route handler imports mongoose or a mongoose model (type-only imports of record shapes aside)', () => {
     const bad = importsUnder('api/routes').filter(
       (i) =>
-        !NOT_YET_MOVED.includes(i.file) &&
         !i.typeOnly &&
         (i.target === 'mongoose' ||
           (isUnder(i.target, 'models') && !/(-repository|-directory|\/scope|\/notification)$/.test(i.target))),
     );
     expect(show(bad)).toEqual([]);
-  });
-
-  it('the list of routers still to move names only files that exist and still need it', () => {
-    for (const file of NOT_YET_MOVED) {
-      const models = importsOf(file).filter(
-        (i) => !i.typeOnly && isUnder(i.target, 'models') && !/-repository$/.test(i.target),
-      );
-      expect(models.length).toBeGreaterThan(0);
-    }
   });
 });
