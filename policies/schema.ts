@@ -285,12 +285,12 @@ export const policyPackSchema = z
       .object({
         /** Discovered → reported to police or street office ("第一时间"). */
         report: deadline,
-        /** Police acknowledge a report. */
-        policeAcknowledge: deadline,
+        /** Pack 1.0.0 only: the value read is taskKinds.police_response.accept (newer packs leave this out). */
+        policeAcknowledge: deadline.optional(),
         /** Police dispatched on scene ("立即出警"). */
         policeDispatch: deadline,
-        /** Joint street-office and police assessment. */
-        assessment: deadline,
+        /** Pack 1.0.0 only: the value read is taskKinds.joint_assessment.complete (newer packs leave this out). */
+        assessment: deadline.optional(),
         /** Social-work risk grading. */
         riskGrading: deadline,
         /** A second concern about the same child inside this window raises the risk level. */

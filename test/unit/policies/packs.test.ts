@@ -105,7 +105,7 @@ describe.each([
   });
 
   it('states the number it chose, with an interpretation, where the policy says "at once"', () => {
-    for (const d of [pack.deadlines.report, pack.deadlines.policeAcknowledge, pack.deadlines.policeDispatch]) {
+    for (const d of [pack.deadlines.report, pack.taskKinds.police_response.accept, pack.deadlines.policeDispatch]) {
       expect(d.interpretation?.zh).toMatch(/本包取/);
       expect(d.interpretation?.en).toMatch(/this pack uses/);
     }
