@@ -43,6 +43,8 @@ describe('the web outcome forms', () => {
 
   test('refuse a handover of a child who can express a view until the view is recorded (CN 四(二))', () => {
     const { outcome, errors } = build('police_response', {
+      // The measure is chosen too (nothing is preselected): the only missing answer is the child's view.
+      'outcome.responses.0.measure': 'parents_ordered_to_return',
       'outcome.custody.kind': 'handed_over',
       'outcome.custody.handover.receiverName': '张奶奶',
       'outcome.custody.handover.receiverRole': 'relative',
