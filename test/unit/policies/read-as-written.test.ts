@@ -14,6 +14,7 @@ import type {
   LegalStepRecord,
   NeglectEpisode,
 } from '../../../workflows/intervention.definitions';
+import { emptyIntervention } from '../../../workflows/intervention';
 
 const cn = loadPolicyPack('cn-changning');
 const ft = loadPolicyPack('ft-fengtai');
@@ -29,20 +30,7 @@ function record(step: LegalStep): LegalStepRecord {
 }
 
 function intervention(parts: Partial<InterventionState> = {}): InterventionState {
-  return {
-    placementSeq: 0,
-    placements: [],
-    guardianSearch: { taskIds: [] },
-    handledDecisions: [],
-    servicesOpened: false,
-    pendingServices: [],
-    legalSteps: [],
-    neglect: [],
-    grounds: [],
-    petitions: [],
-    followUp: { taskIds: [] },
-    ...parts,
-  };
+  return { ...emptyIntervention(), ...parts };
 }
 
 const step = (s: LegalStep) => ({ actor, step: s, evidenceRef: `E-${s}`, occurredAt: at });

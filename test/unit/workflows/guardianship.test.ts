@@ -25,6 +25,7 @@ import {
   type LegalStepRecord,
   type NeglectEpisode,
 } from '../../../workflows/intervention.definitions';
+import { emptyIntervention } from '../../../workflows/intervention';
 import type { PolicyPack } from '../../../policies/schema';
 import { testAgencies, testPolicyPack } from '../../fixtures/policy-pack';
 
@@ -33,20 +34,7 @@ const now = Date.parse('2026-06-01T00:00:00.000Z');
 const iso = (s: string) => new Date(s).toISOString();
 
 function state(partial: Partial<InterventionState> = {}): InterventionState {
-  return {
-    placementSeq: 0,
-    placements: [],
-    guardianSearch: { taskIds: [] },
-    handledDecisions: [],
-    servicesOpened: false,
-    pendingServices: [],
-    legalSteps: [],
-    neglect: [],
-    grounds: [],
-    petitions: [],
-    followUp: { taskIds: [] },
-    ...partial,
-  };
+  return { ...emptyIntervention(), ...partial };
 }
 
 function episode(since: string, end?: string): NeglectEpisode {
