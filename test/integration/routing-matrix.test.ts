@@ -7,7 +7,7 @@
  * district fallback has the task and the coordinators are alerted. And a child registered in another street: police
  * of the street of discovery respond, the assessment goes to the registration street.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
@@ -67,7 +67,7 @@ const REPORTERS = DEMO_USERS.filter((u) => u.role === 'mandated_reporter').map((
 }));
 
 function apiOn(ctx: TestContext): Express {
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: ctx.taskQueue });
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: ctx.taskQueue, AUTH_TOKEN_SECRET });
   const logger = pino({ level: 'silent' });
   return createApp({
     config,
@@ -77,8 +77,17 @@ function apiOn(ctx: TestContext): Express {
   });
 }
 
+/**
+ * One real sign-in per account in this file: the login route allows 10 a minute from one address, and a quiet machine
+ * runs these tests faster than that. Every test's app signs sessions with the same secret, so a token stays valid.
+ */
+const AUTH_TOKEN_SECRET = randomBytes(32).toString('base64');
+const tokens = new Map<string, string>();
 async function login(app: Express, email: string): Promise<string> {
+  const known = tokens.get(email);
+  if (known) return known;
   const res = await request(app).post('/api/v1/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200);
+  tokens.set(email, res.body.token as string);
   return res.body.token as string;
 }
 

@@ -78,10 +78,23 @@ describe('the codec endpoint on real workflow histories', () => {
     const payloads = await eventually(async () => {
       const found = [...(await historyPayloads(intakeId)), ...(await historyPayloads(caseId))];
       expect(found.length).toBeGreaterThan(2);
+      // Once the case has started its police task, its history holds payloads scoped to that task too.
+      expect(found.some((p) => (payloadScope(p as never) ?? '').startsWith(`${caseId}/`))).toBe(true);
       return found;
     });
-    // Every payload the workers and the API wrote names its workflow.
-    for (const p of payloads) expect([intakeId, caseId]).toContain(payloadScope(p as never));
+    // Every payload the workers and the API wrote names its workflow: the intake, the case, or (in the case's command
+    // to start a task, once it has opened one) that task's own workflow, whose id begins with the case's.
+    for (const p of payloads) {
+      const scope = payloadScope(p as never) ?? '';
+      expect(scope === intakeId || scope === caseId || scope.startsWith(`${caseId}/`)).toBe(true);
+    }
+
+    // A decode is audited under the case it belongs to: a task's payloads count for its case.
+    const auditedUnder = (workflowId: string) =>
+      payloads.filter((p) => {
+        const scope = payloadScope(p as never) ?? '';
+        return scope === workflowId || scope.startsWith(`${workflowId}/`);
+      }).length;
 
     // One request per payload, as the Temporal UI asks for an event's payloads (a request body is capped).
     const decodeAll = async (email: string) => {
@@ -106,7 +119,7 @@ describe('the codec endpoint on real workflow histories', () => {
     for (const workflowId of [intakeId, caseId]) {
       expect(
         await AuditEventModel.countDocuments({ action: 'temporal_payload.decoded', caseWorkflowId: workflowId }),
-      ).toBe(payloads.filter((p) => payloadScope(p as never) === workflowId).length);
+      ).toBe(auditedUnder(workflowId));
     }
 
     for (const outsider of [FENGTAI_COORDINATOR, CHANGNING_ADMIN]) {
@@ -119,7 +132,7 @@ describe('the codec endpoint on real workflow histories', () => {
     for (const workflowId of [intakeId, caseId]) {
       expect(
         await AuditEventModel.countDocuments({ action: 'temporal_payload.decode_refused', caseWorkflowId: workflowId }),
-      ).toBe(payloads.filter((p) => payloadScope(p as never) === workflowId).length);
+      ).toBe(auditedUnder(workflowId));
     }
   });
 });
