@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { eventually } from '../helpers/eventually';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -91,4 +92,19 @@ export async function listen(app: Express): Promise<{ url: string; close(): Prom
     });
     server.on('error', reject);
   });
+}
+
+/**
+ * Waits until a report's card under 我的报告 shows `status` (the plain-words status the reporter reads), reloading
+ * the page between looks; the card stays the same locator across reloads.
+ */
+export async function waitForReportStatus(page: Page, card: Locator, status: string, timeoutMs: number): Promise<void> {
+  await eventually(async () => {
+    await card.waitFor();
+    const shown = ((await card.locator('.status').textContent()) ?? '').trim();
+    if (shown !== status) {
+      await page.reload();
+      throw new Error(`status ${shown}`);
+    }
+  }, timeoutMs);
 }

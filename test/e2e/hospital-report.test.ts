@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { CHANGNING, eventually, startFullStack, type FullStack } from '../integration/full-stack/harness';
-import { PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
+import { PHONE, ensureWebBuilt, launchBrowser, listen, screenshot, waitForReportStatus } from './browser';
 
 jest.setTimeout(120_000);
 
@@ -130,14 +130,7 @@ describe('a hospital report routed by the street where the child is', () => {
     // The doctor's status moves on, in plain words.
     await doctor.getByRole('link', { name: '我的报告' }).first().click();
     const card = doctor.locator('.card', { hasText: number });
-    await eventually(async () => {
-      await card.waitFor();
-      const status = ((await card.locator('.status').textContent()) ?? '').trim();
-      if (status !== '已转交派出所，公安正在处置') {
-        await doctor.reload();
-        throw new Error(`status ${status}`);
-      }
-    }, 30_000);
+    await waitForReportStatus(doctor, card, '已转交派出所，公安正在处置', 30_000);
     await screenshot(doctor, 'hospital-5-my-reports-phone');
     expect(consoleErrors).toEqual([]);
   });

@@ -20,7 +20,7 @@ import {
   type FullStack,
 } from '../integration/full-stack/harness';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
-import { DESKTOP, PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
+import { DESKTOP, PHONE, ensureWebBuilt, launchBrowser, listen, screenshot, waitForReportStatus } from './browser';
 
 jest.setTimeout(90_000); // Chromium clicks through the web app on the whole stack
 
@@ -145,14 +145,7 @@ describe('one report through the web app on the real stack', () => {
     await card.waitFor();
     expect(await card.textContent()).toContain('脱离监护单独居住生活');
     // The police were given the task as the case opened: the reporter reads that in words, not a code.
-    await eventually(async () => {
-      await card.waitFor();
-      const status = ((await card.locator('.status').textContent()) ?? '').trim();
-      if (status !== '已转交派出所，公安正在处置') {
-        await page.reload();
-        throw new Error(`status ${status}`);
-      }
-    }, 15_000);
+    await waitForReportStatus(page, card, '已转交派出所，公安正在处置', 15_000);
     expect(await card.textContent()).not.toContain(journey.childName);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await screenshot(page, 'journey-2-my-reports-phone');
