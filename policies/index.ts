@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { policyPackSchema, type PolicyPack } from './schema';
 import cnChangning100 from './packs/cn-changning/1.0.0.json';
 import cnChangning110 from './packs/cn-changning/1.1.0.json';
+import cnChangning120 from './packs/cn-changning/1.2.0.json';
 import ftFengtai100 from './packs/ft-fengtai/1.0.0.json';
 import ftFengtai110 from './packs/ft-fengtai/1.1.0.json';
+import ftFengtai120 from './packs/ft-fengtai/1.2.0.json';
 
 export type { PolicyPack } from './schema';
 
@@ -137,7 +139,14 @@ export function createPolicyRegistry(packs: readonly unknown[] = []): PolicyRegi
  * version file is never edited: changing a rule means a new file with a higher version, listed here beside the old
  * ones, so a case pinned to an old version still loads it (and keeps its rules) while new cases take the newest.
  */
-export const BUNDLED_POLICY_PACKS: readonly unknown[] = [cnChangning100, cnChangning110, ftFengtai100, ftFengtai110];
+export const BUNDLED_POLICY_PACKS: readonly unknown[] = [
+  cnChangning100,
+  cnChangning110,
+  cnChangning120,
+  ftFengtai100,
+  ftFengtai110,
+  ftFengtai120,
+];
 
 const defaultRegistry = createPolicyRegistry(BUNDLED_POLICY_PACKS);
 

@@ -1,5 +1,5 @@
-import cnRaw from '../../../policies/packs/cn-changning/1.1.0.json';
-import ftRaw from '../../../policies/packs/ft-fengtai/1.1.0.json';
+import cnRaw from '../../../policies/packs/cn-changning/1.2.0.json';
+import ftRaw from '../../../policies/packs/ft-fengtai/1.2.0.json';
 import { listPolicyPacks, loadPolicyPack, loadPolicyPackFromObject, PolicyPackError } from '../../../policies';
 import { isDuration } from '../../../policies/duration';
 import type { PolicyPack } from '../../../policies/schema';
@@ -61,7 +61,7 @@ describe.each([
 
   it('loads and validates with a version', () => {
     expect(pack.id).toBe(id);
-    expect(pack.version).toBe('1.1.0');
+    expect(pack.version).toBe('1.2.0');
   });
 
   it('lists the six concerns that trigger mandatory reporting, each with a police action', () => {
@@ -185,8 +185,10 @@ describe('clause references', () => {
     expect(listPolicyPacks().map((p) => `${p.id}@${p.version}`)).toEqual([
       'cn-changning@1.0.0',
       'cn-changning@1.1.0',
+      'cn-changning@1.2.0',
       'ft-fengtai@1.0.0',
       'ft-fengtai@1.1.0',
+      'ft-fengtai@1.2.0',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Issue #16: the two policies read as their texts say (policies/sources/). One test per misreading, named after the
- * clause; each reads the newest pack (1.1.0), and where a rule's behaviour changed, the 1.0.0 pack pinned by running
+ * clause; each reads the newest pack, and where a rule's behaviour changed, the 1.0.0 pack pinned by running
  * cases is shown to keep its old behaviour.
  */
 import { getPolicyPack, loadPolicyPack } from '../../../policies';
