@@ -3,7 +3,7 @@ import { useEffect, type ReactElement } from 'react';
 import { Layout } from './components/Layout';
 import { Loading } from './components/status';
 import { useI18n } from './i18n';
-import { CasePage } from './pages/CasePage';
+import { CasePage } from './pages/case/CasePage';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
