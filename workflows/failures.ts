@@ -25,6 +25,8 @@ export const InterventionRejection = {
   WrongAgency: 'WrongAgency',
   InvalidCommand: 'InvalidCommand',
   IllegalLegalStep: 'IllegalLegalStep',
+  /** CN 四(四)3: the caller's agency is not one the pack names for this rung (police; judicial transfer also the procuratorate). */
+  NotLegalStepRecorder: 'NotLegalStepRecorder',
   NeglectClockRunning: 'NeglectClockRunning',
   NeglectClockNotRunning: 'NeglectClockNotRunning',
   GroundNotMet: 'GroundNotMet',

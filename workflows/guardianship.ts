@@ -102,6 +102,39 @@ export function validateLegalStep(
   }
 }
 
+/**
+ * CN 四(四)3: who may record each rung, enforced in the workflow as well as the API. Only the police give criticism, a
+ * written warning or a penalty; the police or the procuratorate transfer to the judicial organs (the pack's
+ * `legalLadder.recordedBy`). `actorTypes` are the types of the caller's agency. A 1.0.0 pack (no ladder) had no such
+ * check in the workflow, and cases pinned to it keep that.
+ */
+export function validateLegalStepRecorder(
+  pack: Pick<PolicyPack, 'legalLadder'>,
+  cmd: Pick<RecordLegalStepCommand, 'step'>,
+  actorTypes: readonly string[],
+): void {
+  const ladder = pack.legalLadder;
+  if (!ladder) return;
+  const allowed: readonly string[] = ladder.recordedBy[cmd.step] ?? [];
+  if (!actorTypes.some((t) => allowed.includes(t))) {
+    reject(
+      `${ladder.clause}: ${cmd.step} is recorded only by ${allowed.join(', ')}, not by ${actorTypes.join(', ') || 'an agency outside this case'}`,
+      InterventionRejection.NotLegalStepRecorder,
+    );
+  }
+}
+
+/** The types of the caller's agency: the one the API read from the directory, else those this case maps it to. */
+export function actorAgencyTypes(
+  cmd: Pick<RecordLegalStepCommand, 'actor' | 'agencyType'>,
+  agencies: ResponsibleAgencies,
+): string[] {
+  if (cmd.agencyType) return [cmd.agencyType];
+  return Object.entries(agencies)
+    .filter(([, id]) => id === cmd.actor.agencyId)
+    .map(([type]) => type);
+}
+
 // ── Neglect clock (CN 四(四)3 ground (b)) ────────────────────────────────────────────────────────────────────────
 
 export function runningNeglect(iv: InterventionState | undefined): NeglectEpisode | undefined {

@@ -267,6 +267,8 @@ export interface InterventionState {
 
 export interface RecordLegalStepCommand {
   actor: Actor;
+  /** The type of the actor's agency as the directory has it (the API fills it); else read from the case's agencies. */
+  agencyType?: string;
   step: LegalStep;
   evidenceRef: string;
   occurredAt: string;

@@ -45,6 +45,8 @@ import {
   runningNeglect,
   validateGround,
   validateLegalStep,
+  validateLegalStepRecorder,
+  actorAgencyTypes,
   validateRefusal,
   validateResumed,
 } from './guardianship';
@@ -245,7 +247,13 @@ export class Intervention {
     const now = () => Date.now();
     setHandler(placementChangedSignal, (placement) => this.recordPlacement(placement));
     setHandler(recordLegalStepUpdate, (cmd) => this.recordLegalStep(cmd), {
-      validator: (cmd) => validateLegalStep(this.view(), cmd, now(), this.pack),
+      validator: (cmd) => {
+        // The police agency that handled the emergency counts as police even when the directory moved it.
+        const types = actorAgencyTypes(cmd, this.agencies);
+        if (!cmd.agencyType && this.policeAgencies().includes(cmd.actor.agencyId)) types.push('police_station');
+        validateLegalStepRecorder(this.pack, cmd, types);
+        validateLegalStep(this.view(), cmd, now(), this.pack);
+      },
     });
     setHandler(recordGuardianRefusalUpdate, (cmd) => this.recordRefusal(cmd), {
       validator: (cmd) => validateRefusal(this.view(), cmd, now()),

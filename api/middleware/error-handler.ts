@@ -43,6 +43,7 @@ export const DOMAIN_FAILURE_CODES: Readonly<Record<DomainFailure, ErrorCode>> = 
   [InterventionRejection.NotCoordinator]: ErrorCode.Forbidden,
   [InterventionRejection.InvalidCommand]: ErrorCode.IllegalTransition,
   [InterventionRejection.IllegalLegalStep]: ErrorCode.IllegalTransition,
+  [InterventionRejection.NotLegalStepRecorder]: ErrorCode.Forbidden,
   [InterventionRejection.NeglectClockRunning]: ErrorCode.Conflict,
   [InterventionRejection.NeglectClockNotRunning]: ErrorCode.Conflict,
   [InterventionRejection.GroundNotMet]: ErrorCode.IllegalTransition,

@@ -9,6 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
+import { rejectedCommand } from '../middleware/error-handler';
 import type { CaseRecord } from '../../models/case';
 import { findCaseInScope } from '../../models/case-repository';
 import { findAgency } from '../../models/agency-directory';
@@ -33,7 +34,7 @@ import {
 } from '../../workflows/intervention.definitions';
 import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
-import { CASE_WORKER_ROLES } from '../auth/roles';
+import { CASE_WORKER_ROLES, type Role } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
 import { scopeOf } from '../auth/scope';
 
@@ -81,11 +82,38 @@ function ladderRecorders(districtCode: string, step: LegalLadderStep): readonly 
   return ladder?.recordedBy[step] ?? LADDER_RECORDERS_FALLBACK[step];
 }
 
-/** 403 unless the caller's agency is one the law names for this step; says nothing about the case. */
-async function assertMayRecordLegalStep(actor: Actor, step: LegalLadderStep): Promise<void> {
+/** A 403 that carries, for the audit log only, why the caller was refused (the answer itself says nothing more). */
+class RefusedRecorder extends AppError {
+  constructor(readonly auditReason: string) {
+    super(ErrorCode.Forbidden, 'Not permitted');
+  }
+}
+
+/**
+ * 403 unless the caller's agency is one the law names for this step; says nothing about the case. Returns the agency's
+ * type, which the workflow checks again (CN 四(四)3).
+ */
+async function assertMayRecordLegalStep(actor: Actor, step: LegalLadderStep): Promise<AgencyType> {
   const agency = await findAgency(actor.agencyCode);
   const allowed = ladderRecorders(actor.jurisdiction.districtCode, step);
-  if (!agency || !allowed.includes(agency.type as AgencyType)) throw new AppError(ErrorCode.Forbidden, 'Not permitted');
+  if (!agency || !allowed.includes(agency.type as AgencyType)) {
+    throw new RefusedRecorder(
+      `CN 四(四)3: ${step} is recorded only by ${allowed.join(', ')}, not by ${agency?.type ?? 'an unknown agency'}`,
+    );
+  }
+  return agency.type as AgencyType;
+}
+
+/** Why a command was refused, for the audit log: the workflow's rejection type and reason, or the API's. */
+function refusalReason(err: unknown): string | undefined {
+  if (err instanceof RefusedRecorder) return `not_permitted: ${err.auditReason}`;
+  const rejected = rejectedCommand(err);
+  if (rejected) {
+    const cause = (err as { cause?: { type?: string; message?: string } }).cause;
+    return `${cause?.type ?? rejected.code}: ${cause?.message ?? rejected.message}`;
+  }
+  if (err instanceof AppError && err.code !== ErrorCode.DependencyUnavailable) return `${err.code}: ${err.message}`;
+  return undefined;
 }
 
 export interface InterventionRouterDependencies {
@@ -138,10 +166,12 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     path: string,
     summary: string,
     body: S,
-    roles: readonly (typeof CASE_WORKER_ROLES)[number][],
+    roles: readonly Role[],
     handler: (actor: Actor, caseId: string, body: z.output<S>) => Promise<unknown>,
     /** Checks on the caller alone, before the case is looked up (so a refusal says nothing about the case). */
-    authorise?: (actor: Actor, body: z.output<S>) => Promise<void>,
+    authorise?: (actor: Actor, body: z.output<S>) => Promise<unknown>,
+    /** Record every refused attempt in the audit log with its reason (sanctions, CN 四(四)3). */
+    auditRefusals = false,
   ) =>
     api.route(
       {
@@ -155,8 +185,25 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
       },
       async ({ actor, params, body: parsed, req }) => {
         // The registry parsed the body with `body`; TypeScript cannot follow the generic through it.
-        await authorise?.(actor, parsed as z.output<S>);
-        return run(actor, req, params.caseId, path, () => handler(actor, params.caseId, parsed as z.output<S>));
+        try {
+          await authorise?.(actor, parsed as z.output<S>);
+          return await run(actor, req, params.caseId, path, () => handler(actor, params.caseId, parsed as z.output<S>));
+        } catch (err) {
+          const reason = auditRefusals ? refusalReason(err) : undefined;
+          if (reason) {
+            await deps.audit
+              .record({
+                actorId: actor.userId,
+                actorRole: actor.role,
+                action: `case.${path}.refused`,
+                caseId: params.caseId,
+                reason,
+                requestId: req.requestId,
+              })
+              .catch(() => undefined); // the refusal stands; a failed audit write must not turn it into a 500
+          }
+          throw err;
+        }
       },
     );
 
@@ -164,10 +211,17 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     'legal-steps',
     'Record a rung of the legal ladder against the guardian (CN 四(四)3)',
     z.strictObject({ step: z.enum(LEGAL_STEPS), evidenceRef, occurredAt: instant }),
-    CASE_WORKER_ROLES,
-    (actor, caseId, b) =>
-      caseHandle(caseId).executeUpdate(recordLegalStepUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    // Every role that works for an agency passes the gate, so that the agency check below refuses (and audits) a
+    // school's or hospital's attempt to sanction a guardian like anyone else's (CN 四(四)3).
+    [...CASE_WORKER_ROLES, 'mandated_reporter'],
+    async (actor, caseId, b) => {
+      const agencyType = await assertMayRecordLegalStep(actor, b.step);
+      return caseHandle(caseId).executeUpdate(recordLegalStepUpdate, {
+        args: [{ actor: workflowActor(actor), agencyType, ...b }],
+      });
+    },
     (actor, b) => assertMayRecordLegalStep(actor, b.step),
+    true,
   );
   caseCommand(
     'guardian-refusals',

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { getPolicyPack } from '../../policies';
+import { getPolicyPack, loadPolicyPack } from '../../policies';
 import { addDuration, subtractDuration } from '../../policies/duration';
 import type { PolicyPack } from '../../policies/schema';
 import { intakeWorkflowId } from '../../workflows/definitions';
@@ -38,6 +38,7 @@ beforeAll(async () => {
 
 const OLD = getPolicyPack('cn-changning', '1.0.0');
 const NEW = getPolicyPack('cn-changning', '1.1.0');
+const LATEST = loadPolicyPack('cn-changning');
 const committee = actorFor(testAgencies.residents_committee);
 
 /** Files a report under `pack` (as the API does with the newest pack at the time) and waits for the case. */
@@ -72,6 +73,47 @@ describe('a case keeps the pack version it pinned (issue #16)', () => {
       expect(refused.message).toContain('written warning');
       const recorded = await penalty(pinnedNew);
       expect(recorded.legalSteps.map((s) => s.step)).toEqual(['administrative_penalty']);
+    });
+  });
+
+  it("CN 四(四)3: the case workflow itself refuses a sanction by a school or the procuratorate, and takes the police station's and the procuratorate's transfer", async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = await openCase(env, taskQueue, LATEST);
+      const step = async (actorAgencyId: string, s: 'administrative_penalty' | 'judicial_transfer') =>
+        caseHandle(env, childId).executeUpdate(recordLegalStepUpdate, {
+          args: [{ actor: actorFor(actorAgencyId), step: s, evidenceRef: `E-${s}`, occurredAt: await nowIso(env) }],
+        });
+      for (const agencyId of [testAgencies.education, testAgencies.health, testAgencies.civil_affairs]) {
+        const refused = await rejection(step(agencyId, 'administrative_penalty'));
+        expect({ agencyId, type: refused.type }).toEqual({
+          agencyId,
+          type: InterventionRejection.NotLegalStepRecorder,
+        });
+        expect(refused.message).toContain('CN 四(四)3');
+      }
+      // The API's directory type is checked too: a procuratorate may transfer but not penalise.
+      const byProcuratorate = (s: 'administrative_penalty' | 'judicial_transfer') =>
+        caseHandle(env, childId).executeUpdate(recordLegalStepUpdate, {
+          args: [
+            {
+              actor: actorFor('agency-procuratorate-1'),
+              agencyType: 'procuratorate',
+              step: s,
+              evidenceRef: `P-${s}`,
+              occurredAt: new Date(0).toISOString(),
+            },
+          ],
+        });
+      expect((await rejection(byProcuratorate('administrative_penalty'))).type).toBe(
+        InterventionRejection.NotLegalStepRecorder,
+      );
+      expect((await caseStatus(env, childId)).state.intervention?.legalSteps ?? []).toEqual([]);
+      const penalised = await step(testAgencies.police_station, 'administrative_penalty');
+      expect(penalised.legalSteps.map((l) => [l.step, l.recordedBy.agencyId])).toEqual([
+        ['administrative_penalty', testAgencies.police_station],
+      ]);
+      const transferred = await byProcuratorate('judicial_transfer');
+      expect(transferred.legalSteps.map((l) => l.step)).toEqual(['administrative_penalty', 'judicial_transfer']);
     });
   });
 

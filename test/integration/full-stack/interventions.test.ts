@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addDuration } from '../../../policies/duration';
+import { AuditEventModel } from '../../../models/audit-event';
 import { ReportModel } from '../../../models/report';
 import { CHANGNING, FENGTAI_POLICE, eventually, reportBody, startFullStack, type FullStack } from './harness';
 
@@ -59,6 +60,18 @@ describe('intervention commands on a case', () => {
         body: expect.not.stringContaining(caseId.slice(5)),
       });
     }
+    // Each refused attempt is in the audit log with who tried, on which case, and why (CN 四(四)3).
+    const refused = await eventually(async () => {
+      const events = await AuditEventModel.find({ caseWorkflowId: caseId, action: 'case.legal-steps.refused' }).lean();
+      if (events.length < 4) throw new Error(`${events.length} refusals audited so far`);
+      return events;
+    });
+    expect(new Set(refused.map((e) => e.actor?.id)).size).toBe(4);
+    for (const e of refused) {
+      expect(e.reason).toMatch(
+        /^not_permitted: CN 四\(四\)3: administrative_penalty is recorded only by police_station/,
+      );
+    }
     // Nothing was recorded by them: the police's criticism is the first rung on record, and the police station of
     // the case's street records the penalty that follows it (no written warning needed, CN 四(四)3 as written).
     await command(police, 'legal-steps', { step: 'criticism_education', evidenceRef: 'JY-001', occurredAt }).expect(
@@ -74,6 +87,8 @@ describe('intervention commands on a case', () => {
     expect(back.status).toBe(422);
     expect(back.body).toMatchObject({ error: 'ILLEGAL_TRANSITION', details: { rejection: 'IllegalLegalStep' } });
     expect(back.body.message).toContain('CN 四(四)3');
+    const audited = await AuditEventModel.find({ caseWorkflowId: caseId, action: 'case.legal-steps.refused' }).lean();
+    expect(audited.map((e) => e.reason)).toContainEqual(expect.stringMatching(/^IllegalLegalStep: CN 四\(四\)3/));
   });
 
   it('starts the 6-month neglect clock from the recorded date and shows it on the case with the clause it enforces', async () => {

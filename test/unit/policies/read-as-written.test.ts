@@ -7,7 +7,13 @@ import { getPolicyPack, loadPolicyPack } from '../../../policies';
 import { decideBenefits } from '../../../policies/benefits';
 import { classifyChild } from '../../../policies/classification';
 import type { AssessmentFact } from '../../../policies/schema';
-import { allowedLegalSteps, validateGround, validateLegalStep } from '../../../workflows/guardianship';
+import {
+  actorAgencyTypes,
+  allowedLegalSteps,
+  validateGround,
+  validateLegalStep,
+  validateLegalStepRecorder,
+} from '../../../workflows/guardianship';
 import type {
   InterventionState,
   LegalStep,
@@ -94,6 +100,35 @@ describe('issue #16: the policies read as written', () => {
         expect([...by[s]].sort()).toEqual(['police_station', 'police_substation']);
       expect([...by.judicial_transfer].sort()).toEqual(['police_station', 'police_substation', 'procuratorate']);
     }
+  });
+
+  it('CN 四(四)3: the case workflow refuses a sanction recorded by an agency other than the police (judicial transfer: police or procuratorate)', () => {
+    const agencies = {
+      police_station: 'cn.police.huayang',
+      education: 'cn.school.1',
+      procuratorate: 'cn.procuratorate',
+    };
+    const by = (agencyId: string, s: LegalStep, agencyType?: string) =>
+      outcome(() =>
+        validateLegalStepRecorder(
+          cn,
+          { step: s },
+          actorAgencyTypes({ actor: { userId: 'u', agencyId }, agencyType }, agencies),
+        ),
+      );
+    expect(by('cn.school.1', 'administrative_penalty')).toMatch(
+      /^NotLegalStepRecorder: CN 四\(四\)3: administrative_penalty is recorded only by police_station, police_substation, not by education/,
+    );
+    expect(by('cn.hospital.9', 'written_warning', 'medical_institution')).toMatch(/^NotLegalStepRecorder: /);
+    expect(by('cn.procuratorate', 'administrative_penalty')).toMatch(/^NotLegalStepRecorder: /);
+    expect(by('cn.procuratorate', 'judicial_transfer')).toBe('accepted');
+    expect(by('cn.police.huayang', 'administrative_penalty')).toBe('accepted');
+    // The directory's type, when the API gives it, decides over the case's map.
+    expect(by('cn.police.other-street', 'criticism_education', 'police_station')).toBe('accepted');
+    // A case pinned to 1.0.0 (no ladder in its pack) keeps the workflow as it was: the API alone checked the agency.
+    expect(outcome(() => validateLegalStepRecorder(cn100, { step: 'administrative_penalty' }, ['education']))).toBe(
+      'accepted',
+    );
   });
 
   describe('FT 三(一)1: 择高 keeps the highest amount', () => {
