@@ -4,7 +4,6 @@
  * otherwise starts one (architecture.md, "Intake that cannot lose a report").
  */
 import type { Client } from '@temporalio/client';
-import type { PolicyPack } from '../policies/schema';
 import { caseWorkflow } from '../workflows/case.workflow';
 import {
   caseStageSearchAttribute,
@@ -14,6 +13,7 @@ import {
   type CaseJurisdiction,
   type FallbackAgencies,
   type FiledReport,
+  type PinnedPack,
   type ReportSubmission,
   type ResponsibleAgencies,
 } from '../workflows/definitions';
@@ -32,7 +32,8 @@ export interface ReportStore {
 
 export interface RouteReportInput {
   report: FiledReport;
-  pack: PolicyPack;
+  /** Passed on as it came: a reference from the API, the whole pack from intakes recorded before references. */
+  pack: PinnedPack;
   agencies: ResponsibleAgencies;
   ongoingAgencies?: ResponsibleAgencies;
   fallbackAgencies?: FallbackAgencies;

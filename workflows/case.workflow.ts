@@ -15,6 +15,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -57,6 +58,7 @@ import {
   type TaskKind,
   type TaskResult,
 } from './definitions';
+import { isBundled, isWholePack, packRefOf, resolvePack } from './packs';
 import { projectCase, sendNotice } from './proxies';
 
 /** Task kinds the case opens; a pinned pack without one of them cannot run a case. */
@@ -263,7 +265,7 @@ export class CaseRun {
   private upserted = '';
 
   constructor(private readonly input: CaseWorkflowInput) {
-    this.pack = input.pack;
+    this.pack = resolvePack(input.pack);
     this.state = input.carried ? { ...input.carried, runCount: input.carried.runCount + 1 } : initialCaseState(input);
     this.historyEventLimit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
     this.intervention = new Intervention({
@@ -732,8 +734,23 @@ export class CaseRun {
   }
 }
 
+/** Continue-as-new passes the pack by reference (see nextRunInput). */
+export const PACK_BY_REFERENCE_PATCH = 'pack-by-reference';
+
+/**
+ * The next run's input: a whole bundled pack becomes its reference (the next run resolves the same file), so a case
+ * started before packs travelled by reference stops carrying the pack at its next continue-as-new. Patched: histories
+ * that continued as new with the whole pack replay as they were recorded.
+ */
+function nextRunInput(input: CaseWorkflowInput): CaseWorkflowInput {
+  if (isWholePack(input.pack) && isBundled(input.pack) && patched(PACK_BY_REFERENCE_PATCH)) {
+    return { ...input, pack: packRefOf(input.pack) };
+  }
+  return input;
+}
+
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
-  assertPackRunsCases(input.pack);
+  assertPackRunsCases(resolvePack(input.pack));
   const run = new CaseRun(input);
   setHandler(caseStatusQuery, () => caseStatus(run.state));
   setHandler(reportFiledSignal, (report) => run.recordReport(report));
@@ -749,7 +766,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (run.shouldContinueAsNew()) {
       // Signal handlers are synchronous, but wait anyway so a future async handler cannot be cut off.
       await condition(allHandlersFinished);
-      if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...input, carried: run.state });
+      if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...nextRunInput(input), carried: run.state });
     }
   }
 }

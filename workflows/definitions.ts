@@ -82,11 +82,17 @@ export { CaseFailure, TaskRejection } from './failures';
 export const actorSchema = z.object({ userId: z.string().min(1), agencyId: z.string().min(1) }).strict();
 export type Actor = z.infer<typeof actorSchema>;
 
-/** The pack a case was pinned to (the whole pack travels in the case input; tasks carry the id and version only). */
+/** The pack a case was pinned to, by id and version: workflows read its rules from the bundled file (workflows/packs.ts). */
 export interface PackRef {
   id: string;
   version: string;
 }
+
+/**
+ * A pack in a workflow input: a reference (what the API sends) or, in inputs recorded before packs travelled by
+ * reference and in tests with their own pack, the whole pack. Resolve with resolvePack (workflows/packs.ts).
+ */
+export type PinnedPack = PolicyPack | PackRef;
 
 // ── Agency task workflow ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -357,7 +363,7 @@ export interface CaseWorkflowInput {
   /** Absent only in cases started before jurisdiction was recorded. */
   jurisdiction?: CaseJurisdiction;
   /** Pinned at case start: a running case never moves to a newer pack. */
-  pack: PolicyPack;
+  pack: PinnedPack;
   /** Agencies of the place of discovery: the emergency response. Also every step of cases started before routing had two places. */
   agencies: ResponsibleAgencies;
   /** Agencies of the street that carries the case (registration / long-term residence, CN 二 四是); `agencies` when absent. */
@@ -420,7 +426,7 @@ export interface ReportedChild {
 
 export interface IntakeInput {
   submission: ReportSubmission;
-  pack: PolicyPack;
+  pack: PinnedPack;
   agencies: ResponsibleAgencies;
   ongoingAgencies?: ResponsibleAgencies;
   fallbackAgencies?: FallbackAgencies;
@@ -449,7 +455,7 @@ export interface DetentionNoticeInput {
   children?: (ReportedChild & { needsEntrustedCare: boolean })[];
   /** Where the detained adult's children live: decides the responsible street (CN 二 四是). */
   place?: CaseJurisdiction & { address?: string };
-  pack: PolicyPack;
+  pack: PinnedPack;
   agencies: ResponsibleAgencies;
 }
 

@@ -15,11 +15,13 @@ import {
   type DetentionNoticeInput,
   type DetentionNoticeResult,
 } from './definitions';
+import { resolvePack } from './packs';
 import { recordDetainedPersonsChildren } from './proxies';
 
 export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Promise<DetentionNoticeResult> {
   const kind = 'detention_care_arrangement' as const;
-  const rule = input.pack.taskKinds[kind];
+  const pack = resolvePack(input.pack);
+  const rule = pack.taskKinds[kind];
   if (!rule) {
     throw ApplicationFailure.create({
       message: `pack ${input.pack.id} has no ${kind} task kind`,
@@ -67,7 +69,7 @@ export async function detentionNoticeWorkflow(input: DetentionNoticeInput): Prom
             concerns: [],
             createdAt,
             rule,
-            ladder: input.pack.escalationLadders[rule.ladder],
+            ladder: pack.escalationLadders[rule.ladder],
             pack: { id: input.pack.id, version: input.pack.version },
           },
         ],

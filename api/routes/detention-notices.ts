@@ -112,7 +112,8 @@ export function createDetentionNoticeRouter(deps: DetentionNoticeRouterDependenc
           streetCode: body.place.streetCode,
           ...(body.place.address ? { address: body.place.address } : {}),
         },
-        pack,
+        // By reference: the workflows read the rules from the bundled pack file (workflows/packs.ts).
+        pack: { id: pack.id, version: pack.version },
         agencies,
       };
       await startIdempotently(deps.temporal, {

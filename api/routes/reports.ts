@@ -187,7 +187,8 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
       };
       const input: IntakeInput = {
         submission,
-        pack,
+        // By reference: the workflows read the rules from the bundled pack file (workflows/packs.ts).
+        pack: { id: pack.id, version: pack.version },
         agencies: routing.agencies,
         ongoingAgencies: routing.ongoingAgencies,
         fallbackAgencies: routing.fallbackAgencies,
