@@ -8,7 +8,14 @@
  * Knobs: SOAK_CASES (overrides both), SOAK_HEAP_MIB worker heap (--max-old-space-size, default 1024),
  * SOAK_CONCURRENCY starts in flight (16), SOAK_HOLD_MINUTES to keep watching after the last start (10), SOAK_ACCEPT
  * the police task's acknowledgement deadline in this run (PT2M; the ladder's rungs follow 0, 2 and 4 minutes later, so
- * escalations fire during the run; the real pack says PT15M).
+ * escalations fire during the run; the real pack says PT15M). SOAK_PACK_BY=reference starts the cases as the API does
+ * now, with the pack's id and version only (workflows/packs.ts), and the real deadlines (no escalation within a short
+ * hold: the escalation check is then not made); the default, `whole`, carries the altered pack in the input as every
+ * case did before packs travelled by reference.
+ *
+ * Quick mode (issue #13's before/after of the pack by reference): SOAK_CASES=1000 SOAK_HEAP_MIB=1536
+ * SOAK_HOLD_MINUTES=2, once with each SOAK_PACK_BY. It also records the bytes of the first case's start input and of its
+ * history and its police task's history after the starts (no codec: the codec adds a fixed 40-odd bytes a payload).
  *
  * What runs: an in-memory Temporal dev server; the worker as its own process (bench/soak-worker.ts: the real workflows,
  * sized by workers/worker.ts from its heap, with in-memory activities); this process starts the cases exactly as the
@@ -23,11 +30,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { loadPolicyPack } from '../policies';
 import type { PolicyPack } from '../policies/schema';
 import { startTemporalDevServer } from '../scripts/services/temporal-dev-server';
 import { projectRoot } from '../scripts/services/tools';
-import { caseWorkflowId, reportFiledSignal, type FiledReport } from '../workflows/definitions';
+import { caseWorkflowId, reportFiledSignal, taskWorkflowId, type FiledReport } from '../workflows/definitions';
 
 const CASES = Number(process.env.SOAK_CASES ?? (process.env.SOAK_LONG ? 100_000 : 20_000));
 const HEAP_MIB = Number(process.env.SOAK_HEAP_MIB ?? 1024);
@@ -35,6 +43,7 @@ const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 16);
 const HOLD_MINUTES = Number(process.env.SOAK_HOLD_MINUTES ?? 10);
 const ACCEPT = process.env.SOAK_ACCEPT ?? 'PT2M';
 const RSS_BOUND_MIB = HEAP_MIB + 512;
+const PACK_BY = process.env.SOAK_PACK_BY === 'reference' ? 'reference' : 'whole';
 
 interface Sample {
   at: number;
@@ -124,6 +133,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const pack = soakPack();
+  const pinned = PACK_BY === 'reference' ? { id: pack.id, version: pack.version } : pack;
   const runId = randomUUID().slice(0, 8);
   const startedAt = Date.now();
   let next = 0;
@@ -146,7 +156,7 @@ async function main(): Promise<void> {
         {
           caseId: caseWorkflowId(childId),
           childId,
-          pack,
+          pack: pinned,
           agencies: AGENCIES,
           jurisdiction: { districtCode: pack.district.code, streetCode: 'huayang' },
         },
@@ -162,6 +172,7 @@ async function main(): Promise<void> {
     }),
   );
   const startSeconds = (Date.now() - startedAt) / 1000;
+  const bytes = await historyBytes(client, caseWorkflowId(`soak${runId}-0`));
   process.stdout.write(`started ${casesStarted} cases in ${startSeconds.toFixed(0)} s; holding ${HOLD_MINUTES} min\n`);
   const holdUntil = Date.now() + HOLD_MINUTES * 60_000;
   while (Date.now() < holdUntil && !workerDied) await new Promise((r) => setTimeout(r, 5_000));
@@ -177,8 +188,16 @@ async function main(): Promise<void> {
   const limit = samples[0]?.maxCachedWorkflows ?? 0;
   // Escalations keep firing: in the last half of the hold, the count still rises from minute to minute.
   const lastHalf = samples.filter((s) => s.at >= holdUntil - (HOLD_MINUTES * 60_000) / 2);
-  const firing = lastHalf.length > 1 && lastHalf[lastHalf.length - 1]!.escalations > lastHalf[0]!.escalations;
+  const firing =
+    PACK_BY === 'reference' ||
+    (lastHalf.length > 1 && lastHalf[lastHalf.length - 1]!.escalations > lastHalf[0]!.escalations);
+  const full = samples.find((s) => s.cached >= s.maxCachedWorkflows - 2);
   const verdict = {
+    packBy: PACK_BY,
+    ...bytes,
+    // RSS per cached workflow: from the first sample to the first one with the cache (nearly) full.
+    rssPerCachedWorkflowMiB:
+      full && samples[0] ? Number(((full.rssMiB - samples[0].rssMiB) / full.cached).toFixed(2)) : null,
     cases: casesStarted,
     openWorkflows: casesStarted * 2,
     startSeconds: Math.round(startSeconds),
@@ -192,7 +211,7 @@ async function main(): Promise<void> {
     rssWithinBound: maxRss <= RSS_BOUND_MIB,
     cacheBounded: maxCached <= limit,
     cacheEvicts: casesStarted * 2 > limit,
-    escalationsKeepFiring: firing,
+    escalationsKeepFiring: PACK_BY === 'reference' ? 'not checked (real deadlines)' : firing,
   };
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(__dirname, 'results', 'soak-latest.json'), JSON.stringify({ verdict, samples }, null, 2));
@@ -200,6 +219,23 @@ async function main(): Promise<void> {
   fs.rmSync(workDir, { recursive: true, force: true });
   const ok = !workerDied && verdict.rssWithinBound && verdict.cacheBounded && verdict.escalationsKeepFiring;
   process.exit(ok ? 0 : 1);
+}
+
+/** Bytes of a case's start input, its history, and its police task's history (protobuf-encoded, as stored). */
+async function historyBytes(client: Client, workflowId: string) {
+  const encoded = async (id: string) => {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    return proto.api.history.v1.History.encode(proto.api.history.v1.History.fromObject(history)).finish().length;
+  };
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const inputBytes = started?.input?.payloads?.reduce((sum, p) => sum + (p.data?.length ?? 0), 0) ?? 0;
+  const taskId = taskWorkflowId(workflowId, 'police_response', 1);
+  return {
+    caseInputBytes: inputBytes,
+    caseHistoryBytes: await encoded(workflowId),
+    taskHistoryBytes: await encoded(taskId).catch(() => null),
+  };
 }
 
 main().catch((err) => {
