@@ -51,6 +51,8 @@ export interface TaskProjectionFields {
   escalations: EscalationRecord[];
   acceptedAt: string | null;
   concerns: string[];
+  /** Benefit codes a benefit_application task decides; absent on other tasks. */
+  benefits?: string[];
   pack: { id: string; version: string };
   declineReason: string | null;
   redirectToAgencyId: string | null;

@@ -5,7 +5,7 @@
  * re-exports it for the workflow code.
  */
 import { z } from 'zod';
-import { ASSESSMENT_FACTS, LEGAL_STEPS, NEXT_STEPS, RISK_LEVELS } from './enums';
+import { ASSESSMENT_FACTS, LEGAL_STEPS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from './enums';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const text = z.string().trim().min(1);
@@ -32,6 +32,10 @@ export const WARNING_STEPS = [
   'written_warning',
 ] as const satisfies readonly (typeof LEGAL_STEPS)[number][];
 export const COURT_RESULTS = ['revoked', 'rejected'] as const;
+/** FT 三(二)4 儿童失踪快速查找机制: a search that did not find the child at once ends found or handed to the criminal process. */
+export const CHILD_SEARCH_RESULTS = ['found', 'handed_to_criminal_process'] as const;
+/** CN 五(一) 及时办理社会救助: the agency's decision on a benefit application. */
+export const BENEFIT_APPLICATION_RESULTS = ['granted', 'refused'] as const;
 
 /**
  * CN 四(二): a child handed to another guardian, a relative or the residents' committee needs a written handover;
@@ -183,6 +187,8 @@ export const riskGradingOutcomeSchema = z
     riskLevel: z.enum(RISK_LEVELS),
     recommendation: z.enum(NEXT_STEPS),
     needs: z.array(z.string().min(1)).default([]),
+    /** With the recommendation `services`: the support services to open (FT 三(二)4; CN 四(四) lists the kinds). */
+    services: z.array(z.enum(SERVICE_KINDS)).optional(),
   })
   .strict();
 
@@ -308,6 +314,8 @@ export const followUpVisitOutcomeSchema = z
     visitedAt: isoInstant,
     childSeen: z.boolean(),
     newConcern: z.boolean(),
+    /** With a new concern: the pack's concern codes it is about (the visit then files a report joined to the case). */
+    concerns: z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -328,6 +336,59 @@ export const legalWarningOutcomeSchema = z
     step: z.enum(WARNING_STEPS),
     issuedAt: isoInstant,
     evidenceRef: text,
+  })
+  .strict();
+
+/**
+ * FT 三(二)4: a missing child the police did not find at once: the rapid search goes on until the child is found or
+ * the disappearance is handed to the criminal process (立案侦查).
+ */
+export const childSearchOutcomeSchema = z
+  .object({
+    kind: z.literal('child_search'),
+    result: z.enum(CHILD_SEARCH_RESULTS),
+    at: isoInstant,
+    /** Where and how the child was found (found). */
+    foundWhere: text.optional(),
+    /** The criminal case's file number (handed to the criminal process). */
+    criminalCaseRef: text.optional(),
+  })
+  .strict()
+  .refine((o) => o.result !== 'found' || o.foundWhere !== undefined, {
+    message: 'say where the child was found',
+    path: ['foundWhere'],
+  })
+  .refine((o) => o.result !== 'handed_to_criminal_process' || o.criminalCaseRef !== undefined, {
+    message: 'the criminal case needs its file number',
+    path: ['criminalCaseRef'],
+  });
+
+/** CN 五(一) 及时办理社会救助、社会福利: the street office / civil affairs decides each benefit the assessment found. */
+export const benefitDecisionSchema = z
+  .object({
+    benefit: text,
+    result: z.enum(BENEFIT_APPLICATION_RESULTS),
+    decidedAt: isoInstant,
+    /** The approval document (granted). */
+    decisionRef: text.optional(),
+    /** Why it was refused (refused). */
+    reason: text.optional(),
+  })
+  .strict()
+  .refine((d) => d.result !== 'granted' || d.decisionRef !== undefined, {
+    message: 'a granted benefit needs its approval reference',
+    path: ['decisionRef'],
+  })
+  .refine((d) => d.result !== 'refused' || d.reason !== undefined, {
+    message: 'a refusal needs its reason',
+    path: ['reason'],
+  });
+export type BenefitDecisionOutcome = z.infer<typeof benefitDecisionSchema>;
+
+export const benefitApplicationOutcomeSchema = z
+  .object({
+    kind: z.literal('benefit_application'),
+    decisions: z.array(benefitDecisionSchema).min(1),
   })
   .strict();
 
@@ -353,6 +414,9 @@ export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   followUpVisitOutcomeSchema,
   laterAssessmentOutcomeSchema,
   legalWarningOutcomeSchema,
+  // Issue #17: the search for a missing child goes on; benefits decided are applied for.
+  childSearchOutcomeSchema,
+  benefitApplicationOutcomeSchema,
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 /** What a caller sends (defaults not yet applied). */

@@ -10,6 +10,8 @@ export const policySummary = z.object({
   version: z.string(),
   district: z.object({ code: z.string(), name: bilingual }),
   concernTypes: z.array(concernTypeView),
+  /** The pack's benefits (CN 三, FT 三(一)1), so a benefit application shows each benefit's name. */
+  benefitTypes: z.array(concernTypeView).optional(),
 });
 export type PolicySummary = z.infer<typeof policySummary>;
 

@@ -30,6 +30,7 @@ export const taskSummary = z.object({
   overdue: z.boolean().describe('The deadline that applies now (accept, then complete) has passed'),
   clause: z.string(),
   concerns: z.array(z.string()).optional().describe('Concern codes an emergency response must address'),
+  benefits: z.array(z.string()).optional().describe('Benefit codes a benefit application must grant or refuse'),
   withdrawalReason: z
     .enum(TASK_WITHDRAWAL_REASONS)
     .optional()

@@ -56,6 +56,7 @@ export interface TaskProjectionFields {
   outcome?: { code: string; note?: string };
   collaboratingAgencyCodes?: string[];
   concerns?: string[];
+  benefits?: string[];
   openedAt?: Date;
   policyPackId?: string;
   policyPackVersion?: string;

@@ -50,6 +50,8 @@ const taskSchema = new Schema(
     collaboratingAgencyCodes: { type: [String], default: undefined },
     /** Concern codes an emergency response must address (police_response). */
     concerns: { type: [String], default: undefined },
+    /** Benefit codes a benefit application decides (benefit_application, CN 五(一)). */
+    benefits: { type: [String], default: undefined },
     /** When the owner created the task (AgencyTaskInput.createdAt): both deadlines count from here. */
     openedAt: Date,
     /** The pack the owning case is pinned to. */

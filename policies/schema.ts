@@ -365,6 +365,19 @@ export const policyPackSchema = z
     legalLadder: legalLadder.optional(),
     /** From 1.1.0: who files detention notices; without it, police only. */
     detentionNotice: detentionNoticeRule.optional(),
+    /**
+     * From 1.2.0: who is asked to grant the benefits an assessment decides (CN 五(一) 及时办理社会救助): the agency type
+     * per benefit code; a benefit not listed goes to the benefit_application task kind's agency (the street office).
+     */
+    benefitApplication: z
+      .object({
+        clause: clauseRef,
+        quote,
+        agencyByBenefit: z.record(z.string(), agencyType),
+        interpretation: bilingual.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .passthrough()
   .superRefine((pack, ctx) => {

@@ -75,6 +75,17 @@ export function validateOutcome(state: TaskState, candidate: unknown): TaskOutco
       }
     }
   }
+  if (outcome.kind === 'benefit_application') {
+    // CN 五(一) 及时办理: every benefit the assessment found is granted or refused, each once; no other benefit.
+    const decided = outcome.decisions.map((d) => d.benefit);
+    const wanted = state.benefits ?? [];
+    for (const benefit of wanted) {
+      if (!decided.includes(benefit)) reject(`benefit "${benefit}" has no decision`, TaskRejection.ConcernNotAddressed);
+    }
+    const extra = decided.filter((b, i) => !wanted.includes(b) || decided.indexOf(b) !== i);
+    if (extra.length > 0)
+      reject(`decisions for ${extra.join(', ')} were not asked for or repeat`, TaskRejection.InvalidOutcome);
+  }
   return outcome;
 }
 
@@ -106,6 +117,7 @@ export class AgencyTask {
       agencyId: input.agencyId,
       collaboratingAgencyIds: input.collaboratingAgencyIds,
       concerns: input.concerns,
+      ...(input.benefits?.length ? { benefits: input.benefits } : {}),
       status: 'created',
       createdAt,
       acceptBy: acceptClock.firesAt,
@@ -224,6 +236,7 @@ export class AgencyTask {
         escalations: state.escalations,
         acceptedAt: state.acceptedAt ?? null,
         concerns: state.concerns,
+        ...(state.benefits ? { benefits: state.benefits } : {}),
         pack: input.pack,
         declineReason: state.declineReason ?? null,
         redirectToAgencyId: state.redirectToAgencyId ?? null,

@@ -28,7 +28,13 @@ import type { PolicyPack } from '../policies/schema';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { clockFor, deadlineFrom, earliest, isLateReport, msUntil, nowIso, visitRule } from './clocks';
 import { nextLegalStep } from './guardianship';
-import { Intervention, interventionClocks, interventionStage } from './intervention';
+import {
+  BENEFIT_APPLICATIONS_PATCH,
+  Intervention,
+  OUTCOMES_OPEN_ACTIONS_PATCH,
+  interventionClocks,
+  interventionStage,
+} from './intervention';
 import {
   CaseFailure,
   RISK_LEVELS,
@@ -70,6 +76,12 @@ export const CASE_TASK_KINDS: TaskKind[] = [
   'monitoring_visit',
 ];
 
+/**
+ * Task kinds the case opens only when its pinned pack has them (from pack 1.2.0, issue #17): a case pinned to an
+ * older pack goes on without them, as before.
+ */
+export const PACK_OPTIONAL_TASK_KINDS: TaskKind[] = ['child_search', 'benefit_application'];
+
 /** History events after which the case continues-as-new even without the server's suggestion. */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 5_000;
 
@@ -87,6 +99,8 @@ export interface OpenTaskOptions {
   agencyId?: string;
   concerns?: string[];
   collaborators?: string[];
+  /** Benefit codes a benefit_application task decides. */
+  benefits?: string[];
 }
 
 export function initialCaseState(input: CaseWorkflowInput): CaseState {
@@ -276,6 +290,8 @@ export class CaseRun {
       agencyFor: (kind) => this.agencyFor(kind),
       audit: (event) => this.audit(event),
       policeAgencyId: () => this.policeAgency(),
+      fileReport: (report) => this.recordReport(report),
+      continueMonitoring: () => this.continueMonitoring(),
     });
   }
 
@@ -429,6 +445,7 @@ export class CaseRun {
           agencyId,
           collaboratingAgencyIds: opts.collaborators ?? [],
           concerns: opts.concerns ?? [],
+          ...(opts.benefits?.length ? { benefits: opts.benefits } : {}),
           createdAt,
           rule,
           ladder: pack.escalationLadders[rule.ladder],
@@ -437,6 +454,11 @@ export class CaseRun {
       ],
     });
     return taskId;
+  }
+
+  /** Whether the pinned pack has the task kind (kinds added in later packs are not opened for cases pinned earlier). */
+  canOpen(kind: TaskKind): boolean {
+    return this.pack.taskKinds[kind] !== undefined;
   }
 
   isOpen(kind: TaskKind): boolean {
@@ -519,6 +541,7 @@ export class CaseRun {
         return this.startAssessment();
       case 'joint_assessment':
         this.recordJointAssessment(outcome);
+        await this.applyForBenefits();
         return this.decideWhenAssessed();
       case 'risk_grading':
         this.state.assessment.grading = outcome;
@@ -527,6 +550,11 @@ export class CaseRun {
         this.recordVisit(result.taskId, outcome);
         return;
       case 'detention_care_arrangement':
+        return;
+      case 'child_search':
+        return this.afterChildSearch(result.taskId, outcome);
+      case 'benefit_application':
+        this.recordBenefitDecisions(result.taskId, outcome);
         return;
       default:
         return this.decideWhenAssessed();
@@ -543,7 +571,98 @@ export class CaseRun {
       await this.openTask('urgent_placement');
       return;
     }
+    if (outcome.custody.kind === 'protective_placement' && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+      // FT 三(二)4 "必要时将其安置到救助管理机构或儿童福利机构进行临时保护": the child is in temporary care from the
+      // response on, so the short-term cap runs and the services begin (CN 四(三), 四(四)). The guardians are known
+      // (the violence is theirs): no guardian search.
+      await this.intervention.startPlacement('short_term', outcome.dispatchedAt, outcome.custody.institution, {
+        searchIfUnknown: false,
+      });
+    }
+    const notFound = outcome.responses.flatMap((r) => (r.response === 'child_search' && !r.found ? [r] : []));
+    if (notFound.length > 0 && this.canOpen('child_search') && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+      // FT 三(二)4 "按照儿童失踪快速查找机制及时开展调查": the search goes on with its own deadline and ladder until the
+      // child is found or the case goes to the criminal process; the assessment follows the search.
+      // The police who responded carry on searching.
+      const agencyId = state.tasks.find((t) => t.taskId === taskId)?.agencyId;
+      const searches = (state.childSearches ??= []);
+      for (const response of notFound) {
+        const searchId = await this.openTask('child_search', { agencyId, concerns: [response.concern] });
+        searches.push({ taskId: searchId, concern: response.concern, startedAt: response.searchStartedAt });
+      }
+      return;
+    }
     await this.startAssessment();
+  }
+
+  /** The rapid search ended (FT 三(二)4): found, or handed to the criminal process; the assessment follows. */
+  private async afterChildSearch(taskId: string, outcome: OutcomeOf<'child_search'>): Promise<void> {
+    const record = this.state.childSearches?.find((s) => s.taskId === taskId);
+    if (record) {
+      record.result = outcome.result;
+      record.at = outcome.at;
+    }
+    this.audit({
+      type: outcome.result === 'found' ? 'missing_child_found' : 'missing_child_handed_to_criminal_process',
+      at: nowIso(),
+      clause: this.pack.taskKinds.child_search?.clause,
+      details: { taskId, at: outcome.at },
+    });
+    if (this.isOpen('child_search')) return;
+    // CN 四(三): the street office with the police then assess the family, guardianship and the child's health.
+    await this.startAssessment();
+  }
+
+  /**
+   * CN 五(一) "及时办理困境儿童及其家庭的社会救助、社会福利": each benefit the assessment found is applied for at the
+   * agency the pack names (the street office, or civil affairs for the benefits it grants), one task per agency.
+   * A benefit already applied for is not applied for again unless it was refused.
+   */
+  private async applyForBenefits(): Promise<void> {
+    const { state, pack } = this;
+    const granted = state.assessment.benefits?.granted ?? [];
+    if (granted.length === 0 || !this.canOpen('benefit_application')) return;
+    const applications = state.benefitApplications ?? [];
+    const pending = granted.filter(
+      (b) =>
+        !applications.some(
+          (a) =>
+            a.benefits.includes(b.code) &&
+            (a.decisions === undefined || a.decisions.some((d) => d.benefit === b.code && d.result === 'granted')),
+        ),
+    );
+    if (pending.length === 0 || !patched(BENEFIT_APPLICATIONS_PATCH)) return;
+    const byAgency = new Map<string, string[]>();
+    for (const benefit of pending) {
+      const agencyId = this.benefitAgency(benefit.code);
+      byAgency.set(agencyId, [...(byAgency.get(agencyId) ?? []), benefit.code]);
+    }
+    for (const [agencyId, benefits] of byAgency) {
+      const taskId = await this.openTask('benefit_application', { agencyId, benefits });
+      const clause = pack.benefitApplication?.clause ?? pack.taskKinds.benefit_application.clause;
+      applications.push({ taskId, agencyId, benefits, clause });
+    }
+    state.benefitApplications = applications;
+  }
+
+  /** The agency that grants a benefit: the pack's agency type for it, of the street carrying the case. */
+  private benefitAgency(code: string): string {
+    const type = this.pack.benefitApplication?.agencyByBenefit?.[code];
+    const agencies = this.input.ongoingAgencies ?? this.input.agencies;
+    return (type && agencies[type]) || this.agencyFor('benefit_application');
+  }
+
+  private recordBenefitDecisions(taskId: string, outcome: OutcomeOf<'benefit_application'>): void {
+    const application = this.state.benefitApplications?.find((a) => a.taskId === taskId);
+    if (application) application.decisions = outcome.decisions;
+    for (const d of outcome.decisions) {
+      this.audit({
+        type: d.result === 'granted' ? 'benefit_granted' : 'benefit_refused',
+        at: d.decidedAt,
+        clause: application?.clause,
+        details: { taskId, benefit: d.benefit, ...(d.reason ? { reason: d.reason } : {}) },
+      });
+    }
   }
 
   private recordLateDispatch(taskId: string, dispatchedAt: string): void {
@@ -620,6 +739,15 @@ export class CaseRun {
         at: nowIso(),
       });
     }
+    this.scheduleVisit();
+  }
+
+  /**
+   * FT 三(三)4: the later-stage assessment recommends continuing support, so the ledger's periodic visits go on
+   * (CN 五(一)): a visit is scheduled unless one is already scheduled or open.
+   */
+  continueMonitoring(): void {
+    if (this.state.clocks.some((c) => c.id === VISIT_CLOCK) || this.isOpen('monitoring_visit')) return;
     this.scheduleVisit();
   }
 

@@ -129,6 +129,8 @@ export interface AgencyTaskInput {
   collaboratingAgencyIds: string[];
   /** Concern codes the outcome must address (emergency response only). */
   concerns: string[];
+  /** Benefit codes the outcome must decide, each granted or refused (benefit_application, CN 五(一)). */
+  benefits?: string[];
   /** When the owner created the task: both deadlines count from here, so owner and task agree on them exactly. */
   createdAt: string;
   rule: TaskKindRule;
@@ -143,6 +145,8 @@ export interface TaskState {
   agencyId: string;
   collaboratingAgencyIds: string[];
   concerns: string[];
+  /** Benefit codes to decide (benefit_application only). */
+  benefits?: string[];
   status: TaskStatus;
   createdAt: string;
   acceptBy: string;
@@ -332,6 +336,26 @@ export interface CaseState {
   /** Placements, guardian search, services, the guardian's legal ladder and neglect clock, petitions, closure. */
   intervention?: InterventionState;
   jurisdiction?: CaseJurisdiction;
+  /** FT 三(二)4: missing children the police did not find at once; the search goes on as its own task (issue #17). */
+  childSearches?: ChildSearchRecord[];
+  /** CN 五(一) 及时办理: the benefits the assessment decided, applied for at the street office / civil affairs. */
+  benefitApplications?: BenefitApplicationRecord[];
+}
+
+export interface ChildSearchRecord {
+  taskId: string;
+  concern: string;
+  startedAt: string;
+  result?: OutcomeOf<'child_search'>['result'];
+  at?: string;
+}
+
+export interface BenefitApplicationRecord {
+  taskId: string;
+  agencyId: string;
+  benefits: string[];
+  clause: string;
+  decisions?: OutcomeOf<'benefit_application'>['decisions'];
 }
 
 /** Where the case belongs (CN 二 四是): codes only, for scoping lists to a district or street. */

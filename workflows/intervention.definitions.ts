@@ -262,6 +262,8 @@ export interface InterventionState {
   grounds: GroundRecord[];
   petitions: PetitionRecord[];
   followUp: { taskIds: string[] };
+  /** FT 三(三)4: later-stage assessment reports and what they recommended (recorded from issue #17 on). */
+  laterAssessments?: { taskId: string; recommendation: 'close_case' | 'continue_support'; at: string }[];
   closure?: { approvedBy: Coordinator; reason: string; at: string };
 }
 

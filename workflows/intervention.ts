@@ -28,6 +28,7 @@ import type {
   CaseStage,
   CaseState,
   Clock,
+  FiledReport,
   NextStep,
   OutcomeOf,
   ResponsibleAgencies,
@@ -74,6 +75,7 @@ import {
   type RecordLegalStepCommand,
   type RequestServicesCommand,
   type RevocationGround,
+  type ServiceKind,
 } from './intervention.definitions';
 import { assertCoordinator, placementWorkflow } from './placement.workflow';
 
@@ -82,6 +84,14 @@ type Completed = Extract<TaskResult, { status: 'completed' }>;
 
 /** The patch that withdraws moot tasks (issue #17); histories recorded before it replay without withdrawals. */
 export const WITHDRAW_MOOT_TASKS_PATCH = 'withdraw-moot-tasks';
+/**
+ * Issue #17 item 1: outcomes the seeds follow with an action open it (protective placement → placement, missing child
+ * not found → search task, services decision → service tasks, new concern at follow-up → report, continue_support →
+ * monitoring). Histories recorded before it replay with the outcomes only recorded.
+ */
+export const OUTCOMES_OPEN_ACTIONS_PATCH = 'outcomes-open-actions';
+/** Issue #17 item 4: benefits decided by the assessment open benefit application tasks (CN 五(一)). */
+export const BENEFIT_APPLICATIONS_PATCH = 'benefit-applications';
 
 /** Open tasks about the old guardian that a court's revocation and designation of a new guardian make moot. */
 const MOOT_AFTER_REVOCATION: TaskKind[] = ['legal_warning', 'guardianship_petition', 'guardian_search'];
@@ -122,6 +132,8 @@ export function isCaseClosed(state: CaseState): boolean {
   return closure !== undefined && !state.reports.some((r) => r.receivedAt > closure.at);
 }
 
+const isServiceKind = (s: string): s is ServiceKind => (SERVICE_KINDS as readonly string[]).includes(s);
+
 const openOf = (state: CaseState, ...kinds: TaskKind[]) =>
   state.tasks.some((t) => t.status === 'open' && kinds.includes(t.kind));
 
@@ -136,6 +148,8 @@ export function interventionStage(state: CaseState): CaseStage | undefined {
   if (openOf(state, 'escort_to_registration_place')) return 'escort';
   if (openOf(state, 'guardianship_petition', 'court_hearing')) return 'legal_proceedings';
   if (openOf(state, 'follow_up_visit', 'later_assessment')) return 'follow_up';
+  // FT 三(三)4: the later-stage report recommended continuing support: the child stays on the ledger's visits.
+  if (iv.laterAssessments?.at(-1)?.recommendation === 'continue_support') return 'monitoring';
   return undefined;
 }
 
@@ -188,6 +202,10 @@ export interface InterventionDeps {
   audit: (event: AuditEntry) => void;
   /** The police of this case (who responded, else the pack's police agency). */
   policeAgencyId: () => string | undefined;
+  /** Records a report in the case as if filed (a concern found on a follow-up visit, CN 四(一)). */
+  fileReport: (report: FiledReport) => void;
+  /** The ledger's periodic visits go on (a visit scheduled unless one is scheduled or open). */
+  continueMonitoring: () => void;
 }
 
 type GroundBy = Parameters<typeof neglectEpisode>[1]['actor'];
@@ -448,8 +466,9 @@ export class Intervention {
     term: PlacementTerm,
     startedAt: string,
     siteAgencyId: string,
-    certificate?: PoliceCertificate,
+    opts: { certificate?: PoliceCertificate; searchIfUnknown?: boolean } = {},
   ): Promise<void> {
+    const { certificate, searchIfUnknown = true } = opts;
     const { state, pack } = this;
     const record = this.iv();
     record.placementSeq += 1;
@@ -488,7 +507,7 @@ export class Intervention {
       record.pendingServices.push(...SERVICE_KINDS.filter((s) => !record.pendingServices.includes(s)));
     }
     const guardianship = state.assessment.joint?.guardianship;
-    if (term === 'short_term' && guardianship !== 'adequate' && guardianship !== 'improper') {
+    if (searchIfUnknown && term === 'short_term' && guardianship !== 'adequate' && guardianship !== 'improper') {
       // CN 四(三): parents and close relatives unknown → the police search; their written certificate of failure is
       // what allows medium/long-term guardianship.
       await this.openSearch([this.deps.policeAgencyId() ?? this.deps.agencyFor('guardian_search')]);
@@ -619,6 +638,20 @@ export class Intervention {
     } else if (nextStep === 'legal_measures') {
       // CN 四(四)3: the police start with criticism and education or a written warning of the guardian.
       if (!openOf(state, 'legal_warning')) await this.openTask('legal_warning');
+    } else if (nextStep === 'services' && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+      // FT 三(二)4 (教育帮扶、医疗救治、心理疏导…): the services the grading named; where it named none, psychological
+      // support (心理疏导、精神慰藉), the one service every child in difficulty is offered — an interpretation.
+      const grading = state.assessment.grading;
+      const named = [...(grading?.services ?? []), ...(grading?.needs ?? [])].filter(isServiceKind);
+      const services: ServiceKind[] = named.length > 0 ? [...new Set(named)] : ['psychological_support'];
+      const record = this.iv();
+      record.pendingServices.push(...services.filter((s) => !record.pendingServices.includes(s)));
+      this.audit({
+        type: 'services_requested',
+        at: nowIso(),
+        clause: grading ? this.pack.deadlines.riskGrading.clause : 'FT 三(二)4',
+        details: { services: services.join(','), by: 'risk_grading' },
+      });
     }
   }
 
@@ -652,7 +685,7 @@ export class Intervention {
         const record = this.iv();
         const certificate =
           record.policeCertificate ?? record.placements.find((p) => p.policeCertificate)?.policeCertificate;
-        await this.startPlacement('long_term', outcome.placedAt, outcome.institutionAgencyId, certificate);
+        await this.startPlacement('long_term', outcome.placedAt, outcome.institutionAgencyId, { certificate });
         return true;
       }
       case 'guardian_search':
@@ -683,6 +716,16 @@ export class Intervention {
       case 'legal_aid':
       case 'follow_up_visit':
       case 'later_assessment':
+        if (outcome.kind === 'follow_up_visit') this.afterFollowUp(result, outcome);
+        if (outcome.kind === 'later_assessment' && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+          const record = this.iv();
+          record.laterAssessments = [
+            ...(record.laterAssessments ?? []),
+            { taskId, recommendation: outcome.recommendation, at: outcome.submittedAt },
+          ];
+          // CN 五(一): continuing support means the periodic visits go on.
+          if (outcome.recommendation === 'continue_support') this.deps.continueMonitoring();
+        }
         this.audit({
           type: `${outcome.kind}_recorded`,
           at: nowIso(),
@@ -693,6 +736,24 @@ export class Intervention {
       default:
         return false;
     }
+  }
+
+  /**
+   * CN 四(一): a concern found on a follow-up visit is reported like any other (the social worker is a mandatory
+   * reporter); the report joins this case, so the police respond and a closed case reopens.
+   */
+  private afterFollowUp(result: Completed, outcome: OutcomeOf<'follow_up_visit'>): void {
+    if (!outcome.newConcern || !patched(OUTCOMES_OPEN_ACTIONS_PATCH)) return;
+    const task = this.state.tasks.find((t) => t.taskId === result.taskId);
+    this.deps.fileReport({
+      reportId: `${result.taskId}:new-concern`,
+      childId: this.state.childId,
+      reporter: { unitId: task?.agencyId ?? '', unitType: 'social_work' },
+      concerns: outcome.concerns ?? [],
+      discoveredAt: outcome.visitedAt,
+      reportedAt: result.closedAt,
+      leftBehind: this.state.leftBehind,
+    });
   }
 
   private recordReturnAssessment(result: Completed, outcome: OutcomeOf<'joint_assessment'>): void {

@@ -58,6 +58,7 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         completedAt: date(f.closedAt),
         acceptedAt: date(f.acceptedAt),
         concerns: f.concerns,
+        ...(f.benefits?.length ? { benefits: f.benefits } : {}),
         policyPackId: f.pack.id,
         policyPackVersion: f.pack.version,
         ...(f.declineReason ? { declineReason: f.declineReason } : {}),

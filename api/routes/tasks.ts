@@ -79,6 +79,7 @@ function summaryOf(
     overdue: isOverdue(status, task.acceptDueAt, task.completeDueAt, now),
     clause: taskRule(pack, kind)?.clause ?? '',
     ...(task.concerns?.length ? { concerns: task.concerns } : {}),
+    ...(task.benefits?.length ? { benefits: task.benefits } : {}),
     ...(task.withdrawalReason ? { withdrawalReason: task.withdrawalReason } : {}),
   };
 }
@@ -96,6 +97,7 @@ function withLiveState(summary: Summary, live: TaskState, now: Date): Summary {
     completeBy: completeBy.toISOString(),
     overdue: isOverdue(status, acceptBy, completeBy, now),
     ...(live.concerns.length ? { concerns: live.concerns } : {}),
+    ...(live.benefits?.length ? { benefits: live.benefits } : {}),
     ...(live.withdrawal ? { withdrawalReason: live.withdrawal.reason } : {}),
   };
 }

@@ -9,7 +9,11 @@ import { buildOutcome, initialValues, type OutcomeContext, type Values } from '.
 import type { Translate } from '../../web/src/i18n/messages';
 
 const t: Translate = (key) => key;
-const ctx: OutcomeContext = { concerns: ['living_alone', 'missing', 'domestic_violence', 'injury'], concernTypes: [] };
+const ctx: OutcomeContext = {
+  concerns: ['living_alone', 'missing', 'domestic_violence', 'injury'],
+  concernTypes: [],
+  benefits: ['dibao', 'medical_assistance'],
+};
 
 function build(kind: OutcomeKind, values: Values) {
   return buildOutcome(kind, { ...initialValues(kind, ctx), ...values }, ctx, t);
@@ -150,6 +154,23 @@ describe('the web outcome forms', () => {
       },
     ],
     ['follow_up_visit', { 'outcome.childSeen': true, 'outcome.newConcern': false }],
+    // Issue #17: a new concern on a follow-up names what it is about; it becomes a report joined to the case.
+    ['follow_up_visit', { 'outcome.childSeen': true, 'outcome.newConcern': true, 'outcome.concerns': ['injury'] }],
+    [
+      'risk_grading',
+      { 'outcome.riskLevel': 'medium', 'outcome.recommendation': 'services', 'outcome.services': ['schooling'] },
+    ],
+    ['child_search', { 'outcome.result': 'found', 'outcome.foundWhere': '在同学家中找到' }],
+    ['child_search', { 'outcome.result': 'handed_to_criminal_process', 'outcome.criminalCaseRef': '沪公刑2026-17' }],
+    [
+      'benefit_application',
+      {
+        'outcome.decisions.0.result': 'granted',
+        'outcome.decisions.0.decisionRef': '长民救〔2026〕88号',
+        'outcome.decisions.1.result': 'refused',
+        'outcome.decisions.1.reason': '家庭收入高于救助标准',
+      },
+    ],
     [
       'later_assessment',
       {
@@ -211,6 +232,17 @@ describe('the web outcome forms', () => {
       { 'outcome.hearingDate': '2027-02-15T09:30', 'outcome.judgmentRef': 'J-1' },
       'outcome.decision.result',
     ],
+    // CN 五(一): a refusal says why; a grant names its approval.
+    [
+      'benefit_application',
+      {
+        'outcome.decisions.0.result': 'granted',
+        'outcome.decisions.0.decisionRef': 'A-1',
+        'outcome.decisions.1.result': 'refused',
+      },
+      'outcome.decisions.1.reason',
+    ],
+    ['child_search', { 'outcome.result': 'found' }, 'outcome.foundWhere'],
   ])('refuse an incomplete %s form with the field’s message', (kind, values, path) => {
     const { outcome, errors } = build(kind, values);
     expect(outcome).toBeUndefined();

@@ -85,7 +85,8 @@ describe('a long-lived case', () => {
       const after = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.reports.map((r) => r.reportId)).toEqual(['report-1', 'report-2']);
-        expect(s.openTasks.map((t) => t.kind)).toEqual(['police_response']);
+        // The services decision opened psychological support (issue #17); the new report opens the police response.
+        expect(s.openTasks.map((t) => t.kind).sort()).toEqual(['police_response', 'psychological_support']);
         return s;
       });
       expect(after.state.riskChanges.map((c) => [c.reason, c.to])).toEqual([
@@ -96,10 +97,11 @@ describe('a long-lived case', () => {
         ['police_response', 'completed'],
         ['joint_assessment', 'completed'],
         ['risk_grading', 'completed'],
+        ['psychological_support', 'open'],
         ['police_response', 'open'],
       ]);
       // Task ids keep counting across runs, so a new task never reuses an old one's workflow id.
-      expect(new Set(after.state.tasks.map((t) => t.taskId)).size).toBe(4);
+      expect(new Set(after.state.tasks.map((t) => t.taskId)).size).toBe(5);
 
       // The projection version only grows, across every run.
       await eventually(async () => {

@@ -6,8 +6,10 @@
 import { fromLocalInput, toLocalInput } from '../format';
 import type { ConcernType } from '../../../contracts/policies';
 import type { Translate } from '../i18n/messages';
-import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS } from '../../../contracts/enums';
+import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../../contracts/enums';
 import {
+  BENEFIT_APPLICATION_RESULTS,
+  CHILD_SEARCH_RESULTS,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
@@ -28,6 +30,10 @@ export interface OutcomeContext {
   /** Concern codes the emergency response must address, one response each. */
   concerns: string[];
   concernTypes: ConcernType[];
+  /** Benefit codes a benefit application decides, one decision each (CN 五(一)). */
+  benefits?: string[];
+  /** The packs' benefits with their names, to show a name for each code. */
+  benefitTypes?: ConcernType[];
 }
 
 // ── Building the outcome from the values ─────────────────────────────────────────────────────────────────────────
@@ -221,6 +227,9 @@ export function buildOutcome(
         riskLevel: r.req('outcome.riskLevel') as (typeof RISK_LEVELS)[number],
         recommendation: r.req('outcome.recommendation') as (typeof NEXT_STEPS)[number],
         needs: r.lines('outcome.needs'),
+        ...(r.str('outcome.recommendation') === 'services'
+          ? { services: r.list('outcome.services') as (typeof SERVICE_KINDS)[number][] }
+          : {}),
       };
       break;
     case 'monitoring_visit':
@@ -313,12 +322,46 @@ export function buildOutcome(
         decision: readCourtDecision(r),
       };
       break;
-    case 'follow_up_visit':
+    case 'follow_up_visit': {
+      const newConcern = r.bool('outcome.newConcern');
+      const concerns = r.list('outcome.concerns');
       outcome = {
         kind,
         visitedAt: r.instant('outcome.visitedAt'),
         childSeen: r.bool('outcome.childSeen'),
-        newConcern: r.bool('outcome.newConcern'),
+        newConcern,
+        // CN 四(一): a new concern is reported; what it is about goes to the police with the report.
+        ...(newConcern && concerns.length > 0 ? { concerns } : {}),
+      };
+      break;
+    }
+    case 'child_search': {
+      const result = r.req('outcome.result') as (typeof CHILD_SEARCH_RESULTS)[number];
+      outcome = {
+        kind,
+        result,
+        at: r.instant('outcome.at'),
+        ...(result === 'found' ? { foundWhere: r.req('outcome.foundWhere') } : {}),
+        ...(result === 'handed_to_criminal_process' ? { criminalCaseRef: r.req('outcome.criminalCaseRef') } : {}),
+      };
+      break;
+    }
+    case 'benefit_application':
+      // A task without benefits to decide cannot be completed from this form (the server would refuse it too).
+      if ((ctx.benefits ?? []).length === 0) r.errors['outcome.decisions'] = t('outcome.requiredField');
+      outcome = {
+        kind,
+        decisions: (ctx.benefits ?? []).map((benefit, i) => {
+          const base = `outcome.decisions.${i}`;
+          const result = r.req(`${base}.result`) as (typeof BENEFIT_APPLICATION_RESULTS)[number];
+          return {
+            benefit,
+            result,
+            decidedAt: r.instant(`${base}.decidedAt`),
+            ...(result === 'granted' ? { decisionRef: r.req(`${base}.decisionRef`) } : {}),
+            ...(result === 'refused' ? { reason: r.req(`${base}.reason`) } : {}),
+          };
+        }),
       };
       break;
     case 'later_assessment':
@@ -367,6 +410,10 @@ export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
     case 'monitoring_visit':
     case 'follow_up_visit':
       return { 'outcome.visitedAt': now };
+    case 'child_search':
+      return { 'outcome.at': now };
+    case 'benefit_application':
+      return Object.fromEntries((ctx.benefits ?? []).map((_, i) => [`outcome.decisions.${i}.decidedAt`, now]));
     default:
       return {};
   }

@@ -8,8 +8,10 @@ import { Field, FieldGroup, type FieldErrors } from '../components/form';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { concernsOf, type OutcomeContext, type Values } from './build';
 import { FACT_LABELS } from './facts';
-import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS } from '../../../contracts/enums';
+import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../../contracts/enums';
 import {
+  BENEFIT_APPLICATION_RESULTS,
+  CHILD_SEARCH_RESULTS,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   COURT_RESULTS,
   CUSTODY_KINDS,
@@ -97,6 +99,27 @@ function Check(p: Omit<ControlProps, 'required'>) {
   );
 }
 
+/** Several choices at once, stored as a list under `path`. */
+function CheckList(p: Omit<ControlProps, 'required'> & { options: ReadonlyArray<readonly [string, string]> }) {
+  const chosen = Array.isArray(p.values[p.path]) ? (p.values[p.path] as string[]) : [];
+  return (
+    <FieldGroup path={p.path} legend={p.label} error={p.errors[p.path]}>
+      <div className="choices choices--columns">
+        {p.options.map(([v, label]) => (
+          <label key={v} className="choice">
+            <input
+              type="checkbox"
+              checked={chosen.includes(v)}
+              onChange={(e) => p.set(p.path, e.target.checked ? [...chosen, v] : chosen.filter((x) => x !== v))}
+            />
+            <span>{label}</span>
+          </label>
+        ))}
+      </div>
+    </FieldGroup>
+  );
+}
+
 function Section({ title, hint, children }: { title: string; hint?: string; children: ReactNode }) {
   return (
     <fieldset className="section">
@@ -155,6 +178,10 @@ export function OutcomeFields(props: FormProps) {
       return <LaterAssessmentFields {...props} />;
     case 'legal_warning':
       return <LegalWarningFields {...props} />;
+    case 'child_search':
+      return <ChildSearchFields {...props} />;
+    case 'benefit_application':
+      return <BenefitApplicationFields {...props} />;
   }
 }
 
@@ -407,6 +434,14 @@ function RiskGradingFields(p: FormProps) {
         options={opts(NEXT_STEPS, 'outcome.recommendation', t)}
       />
       <Text {...c} path="outcome.needs" label={t('outcome.needs')} hint={t('outcome.needsHint')} multiline />
+      {p.values['outcome.recommendation'] === 'services' ? (
+        <CheckList
+          {...c}
+          path="outcome.services"
+          label={t('outcome.services')}
+          options={opts(SERVICE_KINDS, 'service', t)}
+        />
+      ) : null}
     </>
   );
 }
@@ -575,13 +610,82 @@ function CourtHearingFields(p: FormProps) {
 }
 
 function FollowUpVisitFields(p: FormProps) {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   const c = { values: p.values, set: p.set, errors: p.errors };
   return (
     <>
       <DateTime {...c} path="outcome.visitedAt" label={t('outcome.visitedAt')} required />
       <Check {...c} path="outcome.childSeen" label={t('outcome.childSeen')} />
       <Check {...c} path="outcome.newConcern" label={t('outcome.newConcern')} />
+      {p.values['outcome.newConcern'] === true ? (
+        <CheckList
+          {...c}
+          path="outcome.concerns"
+          label={t('outcome.newConcernTypes')}
+          options={p.ctx.concernTypes.map((ct) => [ct.code, pick(ct.label)] as const)}
+        />
+      ) : null}
+    </>
+  );
+}
+
+/** FT 三(二)4: the rapid search for a missing child ends found or handed to the criminal process. */
+function ChildSearchFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const result = p.values['outcome.result'];
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.result"
+        label={t('outcome.childSearch.result')}
+        required
+        options={opts(CHILD_SEARCH_RESULTS, 'outcome.childSearch.result', t)}
+      />
+      <DateTime {...c} path="outcome.at" label={t('outcome.childSearch.at')} required />
+      {result === 'found' ? (
+        <Text {...c} path="outcome.foundWhere" label={t('outcome.childSearch.foundWhere')} required multiline />
+      ) : null}
+      {result === 'handed_to_criminal_process' ? (
+        <Text {...c} path="outcome.criminalCaseRef" label={t('outcome.childSearch.criminalCaseRef')} required />
+      ) : null}
+    </>
+  );
+}
+
+/** CN 五(一) 及时办理: each benefit the assessment found is granted (with its approval) or refused (with the reason). */
+function BenefitApplicationFields(p: FormProps) {
+  const { t, pick } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const name = (code: string) => {
+    const b = p.ctx.benefitTypes?.find((x) => x.code === code);
+    return b ? pick(b.label) : t('outcome.benefit.unknown');
+  };
+  return (
+    <>
+      {(p.ctx.benefits ?? []).map((benefit, i) => {
+        const base = `outcome.decisions.${i}`;
+        const result = p.values[`${base}.result`];
+        return (
+          <Section key={benefit} title={name(benefit)}>
+            <Select
+              {...c}
+              path={`${base}.result`}
+              label={t('outcome.benefit.result')}
+              required
+              options={opts(BENEFIT_APPLICATION_RESULTS, 'outcome.benefit.result', t)}
+            />
+            <DateTime {...c} path={`${base}.decidedAt`} label={t('outcome.benefit.decidedAt')} required />
+            {result === 'granted' ? (
+              <Text {...c} path={`${base}.decisionRef`} label={t('outcome.benefit.decisionRef')} required />
+            ) : null}
+            {result === 'refused' ? (
+              <Text {...c} path={`${base}.reason`} label={t('outcome.benefit.reason')} required multiline />
+            ) : null}
+          </Section>
+        );
+      })}
     </>
   );
 }

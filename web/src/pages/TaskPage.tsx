@@ -27,11 +27,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const view = useLoad(() => api.task(taskId), [taskId]);
   const policies = useLoad(() => api.policies(), []);
   const concernTypes = policies.status === 'ready' ? policies.data.flatMap((p) => p.concernTypes) : [];
+  const benefitTypes = policies.status === 'ready' ? policies.data.flatMap((p) => p.benefitTypes ?? []) : [];
   return (
     <section className="page" aria-labelledby="task-title">
       {view.status !== 'ready' ? <h1 id="task-title">{t('inbox.task')}</h1> : null}
       <Loaded state={view} forbidden={t('task.forbidden')} notFound={t('task.notFound')}>
-        {(data) => <TaskBody view={data} concernTypes={concernTypes} onChanged={view.reload} />}
+        {(data) => (
+          <TaskBody view={data} concernTypes={concernTypes} benefitTypes={benefitTypes} onChanged={view.reload} />
+        )}
       </Loaded>
       {view.status === 'error' ? (
         <p>
@@ -45,10 +48,12 @@ export function TaskPage({ taskId }: { taskId: string }) {
 function TaskBody({
   view,
   concernTypes,
+  benefitTypes,
   onChanged,
 }: {
   view: TaskView;
   concernTypes: ConcernType[];
+  benefitTypes: ConcernType[];
   onChanged(): void;
 }) {
   const { t, pick, formatDateTime } = useI18n();
@@ -173,7 +178,7 @@ function TaskBody({
             key={task.kind}
             kind={task.kind}
             taskId={task.taskId}
-            ctx={{ concerns: task.concerns ?? [], concernTypes }}
+            ctx={{ concerns: task.concerns ?? [], concernTypes, benefits: task.benefits ?? [], benefitTypes }}
             onDone={() => {
               setMessage(t('task.completed'));
               onChanged();
