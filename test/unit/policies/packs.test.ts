@@ -79,6 +79,14 @@ describe.each([
     }
   });
 
+  it('has, from 1.2.0, the missing-child search and the benefit application with the agency its text names (issue #17)', () => {
+    expect(pack.taskKinds.child_search).toMatchObject({ agencyType: 'police_station', clause: 'FT 三(二)4' });
+    expect(pack.taskKinds.benefit_application?.agencyType).toBe(
+      id === 'ft-fengtai' ? 'civil_affairs' : 'street_office',
+    );
+    expect(pack.benefitApplication?.clause).toBe(pack.taskKinds.benefit_application?.clause);
+  });
+
   it('caps short-term placement at one month and medium/long-term at six months', () => {
     expect(pack.placement.shortTermCap.duration).toBe('P1M');
     expect(pack.placement.longTermCap.duration).toBe('P6M');
