@@ -21,18 +21,17 @@ import { createChildRouter } from '../../../api/routes/children';
 import { ensureIndexes } from '../../../models';
 import { appendAudit } from '../../../models/audit-repository';
 import { AuditEventModel } from '../../../models/audit-event';
-import { CaseModel } from '../../../models/case';
 import { createChildRepository } from '../../../models/child-repository';
-import { upsertCaseProjection, upsertTaskProjection } from '../../../models/projection-repository';
 import { createUserRepository, UserModel } from '../../../models/user';
 import { connectTestDatabase } from '../../helpers/mongo';
+import { hoursFromNow, projectCase, projectTask } from '../../helpers/projections';
 import { connectDevServer, devServerAddress } from '../../helpers/temporal';
 import { testConfig } from '../../unit/api/test-config';
+import type { CaseStage } from '../../../contracts/enums';
 
 jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
 
 const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const CN = '310105';
 const FT = '110106';
 const ID_NUMBER = '11010520100101123X';
@@ -100,12 +99,13 @@ async function seedChild(
   return child._id;
 }
 
+/** A case as the case workflow projects it (test/helpers/projections.ts): the real activity and store, no own rows. */
 async function seedCase(
   key: string,
   c: {
     districtCode: string;
     streetCode: string;
-    stage: string;
+    stage: CaseStage;
     risk: 'low' | 'medium' | 'high';
     categories: string[];
     agencyCodes: string[];
@@ -113,6 +113,7 @@ async function seedCase(
     childName: string;
     sealed?: boolean;
     idNumber?: string;
+    openTaskIds?: (caseId: string) => string[];
   },
 ) {
   const childId = await seedChild(c.childName, c.districtCode, c.streetCode, {
@@ -120,37 +121,32 @@ async function seedCase(
     idNumber: c.idNumber,
   });
   const caseId = `case-${childId.toHexString()}`;
-  await upsertCaseProjection(caseId, 1, {
-    childId,
+  await projectCase(caseId, {
+    childId: childId.toHexString(),
     jurisdiction: { districtCode: c.districtCode, streetCode: c.streetCode },
     stage: c.stage,
-    riskLevel: c.risk,
+    risk: c.risk,
     categories: c.categories,
-    policyPackId: 'cn-changning',
-    policyPackVersion: '1.0.0',
-    openedAt: new Date(Date.now() - 3 * DAY),
-    nextDeadline: new Date(Date.now() + c.nextDeadlineInHours * HOUR),
-  });
-  await CaseModel.updateOne(
-    { workflowId: caseId },
-    {
-      $set: {
-        agencyCodes: c.agencyCodes,
-        caseNumber: `CN-2026-${key}`,
-        clocks: [
-          {
-            id: 'next_visit',
-            label: 'visit',
-            clause: 'CN 五(一)',
-            startedAt: new Date(),
-            firesAt: new Date(Date.now() + 5 * DAY),
-          },
-        ],
+    pack: { id: 'cn-changning', version: '1.0.0' },
+    openedAt: hoursFromNow(-3 * 24),
+    nextDeadline: hoursFromNow(c.nextDeadlineInHours),
+    agencyCodes: c.agencyCodes,
+    openTaskIds: c.openTaskIds?.(caseId) ?? [],
+    clocks: [
+      {
+        id: 'next_visit',
+        label: 'visit',
+        clause: 'CN 五(一)',
+        startedAt: hoursFromNow(0),
+        firesAt: hoursFromNow(5 * 24),
       },
-    },
-  ).exec();
+    ],
+  });
   seeded[key] = { caseId, childId };
 }
+
+const policeTaskOf = (caseId: string) => `${caseId}/task-1-police_response`;
+const assessmentTaskOf = (caseId: string) => `${caseId}/task-2-joint_assessment`;
 
 beforeAll(async () => {
   drop = await connectTestDatabase('api_cases');
@@ -192,6 +188,7 @@ beforeAll(async () => {
     nextDeadlineInHours: -2,
     childName: '张小明',
     idNumber: ID_NUMBER,
+    openTaskIds: (caseId) => [policeTaskOf(caseId), assessmentTaskOf(caseId)],
   });
   await seedCase('0002', {
     districtCode: CN,
@@ -214,23 +211,28 @@ beforeAll(async () => {
     nextDeadlineInHours: 240,
     childName: '张小刚',
   });
-  // One overdue and one on-time open task on the first case.
-  const now = Date.now();
-  await upsertTaskProjection(`${seeded['0001']!.caseId}/task-1-police_response`, 1, {
-    caseWorkflowId: seeded['0001']!.caseId,
+  // One overdue and one on-time open task on the first case, as its agency-task workflows project them.
+  const first = seeded['0001']!.caseId;
+  const pack = { id: 'cn-changning', version: '1.0.0' };
+  await projectTask(policeTaskOf(first), {
+    ownerWorkflowId: first,
     kind: 'police_response',
-    agencyCode: 'cn.police.huayang',
-    status: 'open',
-    acceptDueAt: new Date(now - HOUR),
-    completeDueAt: new Date(now + 3 * HOUR),
+    agencyId: 'cn.police.huayang',
+    createdAt: hoursFromNow(-2),
+    acceptBy: hoursFromNow(-1),
+    completeBy: hoursFromNow(3),
+    pack,
   });
-  await upsertTaskProjection(`${seeded['0001']!.caseId}/task-2-joint_assessment`, 1, {
-    caseWorkflowId: seeded['0001']!.caseId,
+  await projectTask(assessmentTaskOf(first), {
+    ownerWorkflowId: first,
     kind: 'joint_assessment',
-    agencyCode: 'cn.street.huayang',
+    agencyId: 'cn.street.huayang',
     status: 'accepted',
-    acceptDueAt: new Date(now - DAY),
-    completeDueAt: new Date(now + DAY),
+    createdAt: hoursFromNow(-25),
+    acceptedAt: hoursFromNow(-24.5),
+    acceptBy: hoursFromNow(-24),
+    completeBy: hoursFromNow(24),
+    pack,
   });
 });
 
@@ -250,13 +252,13 @@ describe('the case list', () => {
     expect(res.body.total).toBe(2);
     expect(res.body.items[0]).toEqual({
       caseId: caseOf('0001'),
-      caseNumber: 'CN-2026-0001',
+      caseNumber: expect.any(String), // the numbering is the case workflow's (its own tests)
       stage: 'emergency_response',
       risk: 'high',
       districtCode: CN,
       streetCode: 'huayang',
       categories: ['left_behind'],
-      openTasks: 0,
+      openTasks: 2,
       nextDeadline: expect.any(String),
       overdueTasks: 1,
     });

@@ -31,22 +31,22 @@ import { rootWorkflowId } from '../../../api/read-models/workflow-district';
 import { AuditEventModel } from '../../../models/audit-event';
 import { ensureIndexes } from '../../../models';
 import { appendAudit } from '../../../models/audit-repository';
-import { CaseModel } from '../../../models/case';
 import { createChildRepository } from '../../../models/child-repository';
-import { upsertCaseProjection, upsertTaskProjection } from '../../../models/projection-repository';
 import { ReportModel } from '../../../models/report';
 import { seedDirectory } from '../../../models/seed/directory';
-import { TaskModel } from '../../../models/task';
 import { createUserRepository, UserModel } from '../../../models/user';
 import { listPolicyPacks } from '../../../policies';
 import { connectTestDatabase } from '../../helpers/mongo';
+import { escalation, hoursFromNow, projectCase, projectTask } from '../../helpers/projections';
 import { testConfig } from '../../unit/api/test-config';
+import type { TaskProjectionFields } from '../../../activities/projection';
+import type { CaseStage } from '../../../contracts/enums';
+import type { Clock } from '../../../workflows/definitions';
 
 jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const CN = '310105';
 const FT = '110106';
 const UI = 'http://127.0.0.1:8233';
@@ -82,127 +82,152 @@ const as = (who: keyof typeof PEOPLE, req: request.Test) => req.set('authorizati
 const now = Date.now();
 const caseIds: Record<string, string> = {};
 
+/** A case as the case workflow projects it (test/helpers/projections.ts): the real activity and store. */
 async function seedCase(
   key: string,
   districtCode: string,
   streetCode: string,
-  stage: string,
+  stage: CaseStage,
   openedHoursAgo: number,
   nextDeadlineInHours: number,
+  clocks: (workflowId: string) => Clock[] = () => [],
 ) {
   const workflowId = `case-${new Types.ObjectId().toHexString()}`;
-  await upsertCaseProjection(workflowId, 1, {
+  await projectCase(workflowId, {
     jurisdiction: { districtCode, streetCode },
+    pack: PACK_OF[districtCode]!,
     stage,
-    openedAt: new Date(now - openedHoursAgo * HOUR),
-    nextDeadline: new Date(now + nextDeadlineInHours * HOUR),
+    openedAt: hoursFromNow(-openedHoursAgo, now),
+    nextDeadline: hoursFromNow(nextDeadlineInHours, now),
+    clocks: clocks(workflowId),
   });
   caseIds[key] = workflowId;
   return workflowId;
 }
 
+const PACK_OF: Record<string, { id: string; version: string }> = {
+  [CN]: { id: 'cn-changning', version: '1.0.0' },
+  [FT]: { id: 'ft-fengtai', version: '1.0.0' },
+};
+
 let taskSeq = 0;
-async function seedTask(caseId: string, agencyCode: string, fields: Record<string, unknown>) {
+/** A task as its agency-task workflow projects it; the case's district decides the pack. */
+async function seedTask(
+  caseId: string,
+  districtCode: string,
+  agencyId: string,
+  fields: Pick<TaskProjectionFields, 'kind'> & Partial<TaskProjectionFields>,
+) {
   taskSeq += 1;
   const taskId = `${caseId}/task-${taskSeq}`;
-  await upsertTaskProjection(taskId, 1, { caseWorkflowId: caseId, agencyCode, ...fields });
+  await projectTask(taskId, {
+    ownerWorkflowId: caseId,
+    agencyId,
+    pack: PACK_OF[districtCode]!,
+    createdAt: hoursFromNow(-1, now),
+    acceptBy: hoursFromNow(1, now),
+    completeBy: hoursFromNow(2, now),
+    ...fields,
+  });
   return taskId;
 }
 
 async function seedIndicatorData() {
-  const a = await seedCase('a', CN, 'huayang', 'emergency_response', 50, -1);
-  const b = await seedCase('b', CN, 'huayang', 'assessment', 30, 20);
+  const a = await seedCase('a', CN, 'huayang', 'emergency_response', 50, -1, (id) => [
+    {
+      id: `${id}/task-1:accept`,
+      label: 'accept',
+      clause: 'CN 四(二)',
+      startedAt: hoursFromNow(-1, now),
+      firesAt: hoursFromNow(2, now),
+    },
+  ]);
+  const b = await seedCase('b', CN, 'huayang', 'assessment', 30, 20, () => [
+    {
+      id: 'next_visit',
+      label: 'visit',
+      clause: 'CN 五(一)',
+      startedAt: hoursFromNow(0, now),
+      firesAt: hoursFromNow(30 * 24, now),
+    },
+  ]);
   await seedCase('c', CN, 'xinhua', 'assessment', 10, 100);
   const d = await seedCase('d', FT, 'youanmen', 'assessment', 10, -5);
-  await CaseModel.updateOne(
-    { workflowId: a },
-    {
-      $set: {
-        clocks: [
-          {
-            id: `${a}/task-1:accept`,
-            label: 'accept',
-            clause: 'CN 四(二)',
-            startedAt: new Date(now - HOUR),
-            firesAt: new Date(now + 2 * HOUR),
-          },
-        ],
-      },
-    },
-  ).exec();
-  await CaseModel.updateOne(
-    { workflowId: b },
-    {
-      $set: {
-        clocks: [
-          {
-            id: 'next_visit',
-            label: 'visit',
-            clause: 'CN 五(一)',
-            startedAt: new Date(now),
-            firesAt: new Date(now + 30 * DAY),
-          },
-        ],
-      },
-    },
-  ).exec();
 
   // Overdue: one police task not acknowledged in time, one street-office task past its completion deadline.
-  await seedTask(a, 'cn.police.huayang', {
+  await seedTask(a, CN, 'cn.police.huayang', {
     kind: 'police_response',
-    status: 'open',
-    acceptDueAt: new Date(now - 10 * MINUTE),
-    completeDueAt: new Date(now + HOUR),
+    acceptBy: hoursFromNow(-10 / 60, now),
+    completeBy: hoursFromNow(1, now),
   });
-  await seedTask(b, 'cn.street.huayang', {
+  await seedTask(b, CN, 'cn.street.huayang', {
     kind: 'joint_assessment',
     status: 'accepted',
-    acceptDueAt: new Date(now - 2 * DAY),
-    completeDueAt: new Date(now - HOUR),
+    createdAt: hoursFromNow(-3 * 24, now),
+    acceptedAt: hoursFromNow(-2.5 * 24, now),
+    acceptBy: hoursFromNow(-2 * 24, now),
+    completeBy: hoursFromNow(-1, now),
   });
-  await seedTask(d, 'ft.police.youanmen', {
+  await seedTask(d, FT, 'ft.police.youanmen', {
     kind: 'police_response',
-    status: 'open',
-    acceptDueAt: new Date(now - HOUR),
-    completeDueAt: new Date(now + HOUR),
+    createdAt: hoursFromNow(-2, now),
+    acceptBy: hoursFromNow(-1, now),
+    completeBy: hoursFromNow(1, now),
   });
   // Police acknowledged after 10, 20 and 40 minutes: median 20.
   for (const minutes of [10, 20, 40]) {
-    const id = await seedTask(b, 'cn.police.huayang', {
+    await seedTask(b, CN, 'cn.police.huayang', {
       kind: 'police_response',
       status: 'completed',
-      acceptedAt: new Date(now - 5 * HOUR + minutes * MINUTE),
-      acceptDueAt: new Date(now),
-      completeDueAt: new Date(now),
+      createdAt: hoursFromNow(-5, now),
+      acceptedAt: hoursFromNow(-5 + minutes / 60, now),
+      acceptBy: hoursFromNow(-4.5, now),
+      completeBy: hoursFromNow(-1, now),
+      closedAt: hoursFromNow(-2, now),
     });
-    await TaskModel.updateOne({ taskId: id }, { $set: { openedAt: new Date(now - 5 * HOUR) } }).exec();
   }
   // Joint assessments completed 24 h and 48 h after their cases opened: median 36.
-  await seedTask(a, 'cn.street.huayang', {
-    kind: 'joint_assessment',
-    status: 'completed',
-    completedAt: new Date(now - 26 * HOUR),
+  const assessed = (hoursAgo: number) => ({
+    kind: 'joint_assessment' as const,
+    status: 'completed' as const,
+    createdAt: hoursFromNow(-hoursAgo - 2, now),
+    acceptedAt: hoursFromNow(-hoursAgo - 1, now),
+    acceptBy: hoursFromNow(-hoursAgo - 1, now),
+    completeBy: hoursFromNow(-hoursAgo, now),
+    closedAt: hoursFromNow(-hoursAgo, now),
   });
-  await seedTask(d, 'ft.street.youanmen', {
-    kind: 'joint_assessment',
-    status: 'completed',
-    completedAt: new Date(now),
-  });
+  await seedTask(a, CN, 'cn.street.huayang', assessed(26));
+  await seedTask(d, FT, 'ft.street.youanmen', assessed(0));
   const e = await seedCase('e', CN, 'xinhua', 'monitoring', 60, 200);
-  await seedTask(e, 'cn.street.xinhua', {
-    kind: 'joint_assessment',
-    status: 'completed',
-    completedAt: new Date(now - 12 * HOUR),
-  });
-  // One escalation this week, one older.
-  await seedTask(a, 'cn.police.huayang', {
+  await seedTask(e, CN, 'cn.street.xinhua', assessed(12));
+  // One escalation this week, one older, on a police task never acknowledged: the case withdrew it (guardian found).
+  taskSeq += 1;
+  const escalated = `${a}/task-${taskSeq}`;
+  await projectTask(escalated, {
+    ownerWorkflowId: a,
     kind: 'police_response',
-    status: 'completed',
-    acceptDueAt: new Date(now),
-    completeDueAt: new Date(now),
+    agencyId: 'cn.police.huayang',
+    pack: PACK_OF[CN]!,
+    status: 'withdrawn',
+    withdrawalReason: 'guardian_found',
+    createdAt: hoursFromNow(-11 * 24, now),
+    acceptBy: hoursFromNow(-10 * 24 - 1, now),
+    completeBy: hoursFromNow(-1, now),
+    closedAt: hoursFromNow(-2, now),
     escalations: [
-      { at: new Date(now - DAY), notify: 'agency_supervisor', deadline: 'accept', clause: 'CN 四(二)' },
-      { at: new Date(now - 10 * DAY), notify: 'assignee', deadline: 'accept', clause: 'CN 四(二)' },
+      escalation(escalated, 'police_response', {
+        phase: 'accept',
+        notify: 'agency_supervisor',
+        clause: 'CN 四(二)',
+        at: hoursFromNow(-24, now),
+        rung: 2,
+      }),
+      escalation(escalated, 'police_response', {
+        phase: 'accept',
+        notify: 'assignee',
+        clause: 'CN 四(二)',
+        at: hoursFromNow(-10 * 24, now),
+      }),
     ],
   });
 

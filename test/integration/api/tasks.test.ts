@@ -22,15 +22,15 @@ import { createTaskRouter } from '../../../api/routes/tasks';
 import { AuditEventModel } from '../../../models/audit-event';
 import { createChildRepository } from '../../../models/child-repository';
 import { ensureIndexes } from '../../../models';
-import { upsertCaseProjection, upsertTaskProjection } from '../../../models/projection-repository';
 import { createMongoProjectionStore } from '../../../activities/stores/projection-store';
-import { CaseModel } from '../../../models/case';
 import { TaskModel } from '../../../models/task';
 import { createUserRepository, UserModel } from '../../../models/user';
 import { loadPolicyPack } from '../../../policies';
 import type { agencyTaskWorkflow } from '../../../workflows/agency-task.workflow';
-import { taskWorkflowId, type AgencyTaskInput, type TaskKind } from '../../../workflows/definitions';
+import { taskWorkflowId, type AgencyTaskInput, type TaskKind, type TaskStatus } from '../../../workflows/definitions';
+import { eventually } from '../../helpers/eventually';
 import { connectTestDatabase } from '../../helpers/mongo';
+import { hoursFromNow, projectCase, projectTask } from '../../helpers/projections';
 import { connectDevServer, devServerAddress } from '../../helpers/temporal';
 import { testConfig } from '../../unit/api/test-config';
 
@@ -40,7 +40,6 @@ const PACK = loadPolicyPack('cn-changning');
 const POLICE_A = 'cn.police.huayang';
 const STREET_A = 'cn.street.huayang';
 const POLICE_B = 'ft.police.youanmen';
-const HOUR = 60 * 60 * 1000;
 
 let drop: () => Promise<void>;
 let app: Express;
@@ -139,43 +138,43 @@ afterAll(async () => {
   await drop();
 });
 
+/** A case as the case workflow projects it, through the real projection activity (test/helpers/projections.ts). */
 async function seedCase(
   overrides: { agencyCodes?: string[]; childId?: Types.ObjectId; districtCode?: string; streetCode?: string } = {},
 ) {
   const caseId = `case-${new Types.ObjectId().toHexString()}`;
-  await upsertCaseProjection(caseId, 1, {
-    ...(overrides.childId ? { childId: overrides.childId } : {}),
+  await projectCase(caseId, {
+    ...(overrides.childId ? { childId: overrides.childId.toHexString() } : {}),
     jurisdiction: { districtCode: overrides.districtCode ?? '310105', streetCode: overrides.streetCode ?? 'huayang' },
     stage: 'emergency_response',
-    policyPackId: PACK.id,
-    policyPackVersion: PACK.version,
-    openedAt: new Date(),
+    pack: { id: PACK.id, version: PACK.version },
+    agencyCodes: overrides.agencyCodes ?? [POLICE_A],
   });
-  await CaseModel.updateOne(
-    { workflowId: caseId },
-    { $set: { agencyCodes: overrides.agencyCodes ?? [POLICE_A] } },
-  ).exec();
   return caseId;
 }
 
+/** A task as its agency-task workflow projects it, opened an hour ago, through the real projection activity. */
 async function seedTask(
   caseId: string,
   kind: TaskKind,
-  agencyCode: string,
-  due: { acceptInHours: number; completeInHours: number; accepted?: boolean },
-  extra: { collaboratingAgencyCodes?: string[]; concerns?: string[] } = {},
+  agencyId: string,
+  due: { acceptInHours: number; completeInHours: number; status?: TaskStatus },
+  extra: { collaboratingAgencyIds?: string[]; concerns?: string[] } = {},
 ) {
   const taskId = taskWorkflowId(caseId, kind, Math.floor(Math.random() * 1e6));
-  const now = Date.now();
-  await upsertTaskProjection(taskId, 1, {
-    caseWorkflowId: caseId,
+  const status = due.status ?? 'notified';
+  await projectTask(taskId, {
+    ownerWorkflowId: caseId,
     kind,
-    agencyCode,
-    status: due.accepted ? 'accepted' : 'open',
-    acceptDueAt: new Date(now + due.acceptInHours * HOUR),
-    completeDueAt: new Date(now + due.completeInHours * HOUR),
+    agencyId,
+    status,
+    createdAt: hoursFromNow(-1),
+    acceptBy: hoursFromNow(due.acceptInHours),
+    completeBy: hoursFromNow(due.completeInHours),
+    ...(status === 'completed' ? { acceptedAt: hoursFromNow(-0.5), closedAt: hoursFromNow(-0.25) } : {}),
+    pack: { id: PACK.id, version: PACK.version },
+    ...extra,
   });
-  await TaskModel.updateOne({ taskId }, { $set: { ...extra, openedAt: new Date(now - HOUR) } }).exec();
   return taskId;
 }
 
@@ -220,7 +219,9 @@ async function startPoliceTask(caseId: string, concerns = ['living_alone']): Pro
   });
   started.push(taskId);
   // The workflow's first projection write makes the task visible to the API.
-  for (let i = 0; i < 100 && !(await TaskModel.exists({ taskId })); i++) await new Promise((r) => setTimeout(r, 100));
+  await eventually(async () => {
+    if (!(await TaskModel.exists({ taskId }))) throw new Error(`task ${taskId} not projected yet`);
+  });
   return taskId;
 }
 
@@ -242,7 +243,7 @@ describe('the task inbox', () => {
       STREET_A,
       { acceptInHours: 2, completeInHours: 48 },
       {
-        collaboratingAgencyCodes: [POLICE_A],
+        collaboratingAgencyIds: [POLICE_A],
       },
     );
     const foreign = await seedTask(caseId, 'police_response', POLICE_B, { acceptInHours: -2, completeInHours: 3 });
@@ -269,8 +270,11 @@ describe('the task inbox', () => {
 
   it('filters open and closed tasks and refuses an unknown filter naming it', async () => {
     const caseId = await seedCase();
-    const done = await seedTask(caseId, 'police_response', POLICE_A, { acceptInHours: -5, completeInHours: -1 });
-    await TaskModel.updateOne({ taskId: done }, { $set: { status: 'completed' } }).exec();
+    const done = await seedTask(caseId, 'police_response', POLICE_A, {
+      acceptInHours: -5,
+      completeInHours: -1,
+      status: 'completed',
+    });
     const closed = await as('policeA', request(app).get('/api/v1/tasks?status=closed'));
     expect((closed.body.items as { taskId: string; overdue: boolean }[]).find((t) => t.taskId === done)).toMatchObject({
       status: 'completed',
