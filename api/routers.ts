@@ -15,6 +15,7 @@ import { createAuthenticate } from './auth/authenticate';
 import { createAuditLogSink } from './auth/audit';
 import { createTokenService } from './auth/tokens';
 import { createMongoRateLimitStore } from './http/rate-limit';
+import { createAccountRouter } from './routes/accounts';
 import { createAgencyRouter } from './routes/agencies';
 import { createAuditRouter } from './routes/audit';
 import { createAuthRouter } from './routes/auth';
@@ -76,6 +77,7 @@ export function createRouters({
     }),
     '/children': createChildRouter({ children, authenticate, audit }),
     '/agencies': createAgencyRouter({ authenticate }),
+    '/accounts': createAccountRouter({ users, authenticate, audit }),
     '/policies': createPolicyRouter({ authenticate }),
     '/indicators': createIndicatorRouter({ authenticate }),
     '/audit': createAuditRouter({ authenticate, audit }),

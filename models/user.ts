@@ -29,6 +29,17 @@ const userSchema = new Schema(
     /** Part of every token; bumping it (logout) voids the tokens issued before. */
     tokenVersion: { type: Number, required: true, default: 0 },
     active: { type: Boolean, required: true, default: true },
+    /**
+     * A pending password reset an administrator issued: the SHA-256 of the one-time code (the code itself is shown
+     * once to the administrator and never stored) and when it stops working. Cleared when used.
+     */
+    passwordReset: {
+      type: new Schema(
+        { codeHash: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { timestamps: true, collection: 'users' },
 );
@@ -38,6 +49,14 @@ export type UserRecord = User & { _id: Types.ObjectId };
 export type NewUser = Pick<User, 'email' | 'displayName' | 'role' | 'agencyCode' | 'jurisdiction' | 'passwordHash'>;
 
 export const UserModel = model('User', userSchema);
+
+/** What an administrator may change on an account (role, agency and the jurisdiction that follows the agency). */
+export interface AccountChange {
+  displayName?: string;
+  role?: User['role'];
+  agencyCode?: string;
+  jurisdiction?: { districtCode: string; streetCode?: string };
+}
 
 export function createUserRepository(users: Model<User> = UserModel) {
   return {
@@ -77,6 +96,75 @@ export function createUserRepository(users: Model<User> = UserModel) {
 
     async recordSuccessfulLogin(id: Types.ObjectId): Promise<void> {
       await users.updateOne({ _id: id }, { $set: { failedLogins: 0, lockedUntil: null } });
+    },
+
+    /** The accounts of one district, by agency then email. */
+    async listByDistrict(districtCode: string): Promise<UserRecord[]> {
+      return users
+        .find({ 'jurisdiction.districtCode': districtCode })
+        .sort({ agencyCode: 1, email: 1 })
+        .lean<UserRecord[]>();
+    },
+
+    /**
+     * Changes role, agency or name; a change of role or agency ends the account's sessions (the next request
+     * authenticates against the new role). Null when there is no such account.
+     */
+    async update(id: string, change: AccountChange): Promise<UserRecord | null> {
+      if (!isValidObjectId(id)) return null;
+      const set: Record<string, unknown> = {};
+      if (change.displayName !== undefined) set.displayName = change.displayName;
+      if (change.role !== undefined) set.role = change.role;
+      if (change.agencyCode !== undefined) set.agencyCode = change.agencyCode;
+      if (change.jurisdiction) {
+        set['jurisdiction.districtCode'] = change.jurisdiction.districtCode;
+        set['jurisdiction.streetCode'] = change.jurisdiction.streetCode ?? null;
+      }
+      const revoke = change.role !== undefined || change.agencyCode !== undefined;
+      await users.updateOne({ _id: id }, { $set: set, ...(revoke ? { $inc: { tokenVersion: 1 } } : {}) });
+      return users.findById(id).lean<UserRecord>();
+    },
+
+    /** Deactivating ends every session at once (the token version moves); reactivating lets the user sign in again. */
+    async setActive(id: string, active: boolean): Promise<UserRecord | null> {
+      if (!isValidObjectId(id)) return null;
+      await users.updateOne(
+        { _id: id },
+        active
+          ? { $set: { active: true } }
+          : { $set: { active: false, passwordReset: null }, $inc: { tokenVersion: 1 } },
+      );
+      return users.findById(id).lean<UserRecord>();
+    },
+
+    /** Records a one-time reset code's hash (replacing any earlier one) and ends the account's sessions. */
+    async setPasswordReset(id: string, reset: { codeHash: string; expiresAt: Date }): Promise<UserRecord | null> {
+      if (!isValidObjectId(id)) return null;
+      await users.updateOne({ _id: id }, { $set: { passwordReset: reset }, $inc: { tokenVersion: 1 } });
+      return users.findById(id).lean<UserRecord>();
+    },
+
+    /**
+     * Uses a reset code: sets the new password hash if the account is active and the code's hash still matches an
+     * unexpired reset, atomically, so a code works once. True when the password was set.
+     */
+    async completePasswordReset(
+      id: Types.ObjectId,
+      reset: { codeHash: string; now: Date; passwordHash: string },
+    ): Promise<boolean> {
+      const result = await users.updateOne(
+        {
+          _id: id,
+          active: true,
+          'passwordReset.codeHash': reset.codeHash,
+          'passwordReset.expiresAt': { $gt: reset.now },
+        },
+        {
+          $set: { passwordHash: reset.passwordHash, passwordReset: null, failedLogins: 0, lockedUntil: null },
+          $inc: { tokenVersion: 1 },
+        },
+      );
+      return result.modifiedCount === 1;
     },
 
     /** Ends every session of the account: tokens carrying an older version no longer authenticate. */

@@ -20,6 +20,9 @@ import type { NotificationEvent, Notifier } from '../notifications';
 
 type Recipient = Delivery['recipients'][number];
 
+/** The roles of an agency's accounts that receive its tasks (supervisors hear of them when they escalate). */
+const DESK_ROLES = ['agency_staff', 'street_coordinator', 'district_coordinator', 'court_staff', 'procuratorate_staff'];
+
 function taskLabel(kind: string): { zh: string; en: string } | undefined {
   for (const summary of listPolicyPacks()) {
     const rule = loadPolicyPack(summary.id).taskKinds[kind];
@@ -51,7 +54,9 @@ async function agencyDesk(agency: AgencyRecord): Promise<Recipient[]> {
   const contacts = (agency.contacts ?? [])
     .filter((c) => c.email)
     .map((c) => ({ email: c.email!, agencyCode: agency.code }));
-  return [...contacts, ...(await usersWith({ agencyCode: agency.code, role: 'agency_staff' }))];
+  // Every account that works the agency's tasks: its staff, and the coordinators whose office it is (the street
+  // office's coordinator takes the street office's tasks, the civil-affairs coordinator the bureau's).
+  return [...contacts, ...(await usersWith({ agencyCode: agency.code, role: { $in: DESK_ROLES } }))];
 }
 
 async function coordinators(role: 'street_coordinator' | 'district_coordinator', agency: AgencyRecord | null) {

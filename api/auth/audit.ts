@@ -16,6 +16,9 @@ export interface AuditRecord {
   /** The purpose given for the access, or why an action was refused. */
   reason?: string;
   requestId: string;
+  /** The account an administrator acted on (account.* actions), and what changed: ids and codes, never a person's data. */
+  targetUserId?: string;
+  changes?: Record<string, string>;
 }
 
 export interface AuditSink {
@@ -32,7 +35,12 @@ export function createAuditLogSink(append: typeof appendAudit = appendAudit): Au
         ...(event.childId ? { childId: new Types.ObjectId(event.childId) } : {}),
         ...(event.caseId ? { caseWorkflowId: event.caseId } : {}),
         ...(event.reason ? { reason: event.reason } : {}),
-        details: { actorRole: event.actorRole, requestId: event.requestId },
+        details: {
+          actorRole: event.actorRole,
+          requestId: event.requestId,
+          ...(event.targetUserId ? { targetUserId: event.targetUserId } : {}),
+          ...(event.changes ? { changes: event.changes } : {}),
+        },
       });
     },
   };

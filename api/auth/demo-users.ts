@@ -5,7 +5,7 @@
  */
 import { isDuplicateKeyError } from '../../models/common';
 import type { UserRepository } from '../../models/user';
-import { DEMO_AGENCY_CODES, districtAgencyCode } from '../../models/seed/directory';
+import { DEMO_AGENCY_CODES, committeeAgencyCode, districtAgencyCode } from '../../models/seed/directory';
 import { hashPassword } from './passwords';
 import type { Role } from './roles';
 
@@ -86,6 +86,24 @@ function districtDemoUsers(d: {
       districtAgencyCode(d.prefix, 'womens-federation'),
     ),
     user('rescue', `${d.nameZh}救助管理站 工作人员（演示）`, 'agency_staff', districtAgencyCode(d.prefix, 'rescue')),
+    // Every other agency that receives tasks in a demo case (the pack's task kinds): its duty desk has an account, so
+    // the task reaches an inbox as well as the desk's mailbox.
+    user('education', `${d.nameZh}教育局 工作人员（演示）`, 'agency_staff', districtAgencyCode(d.prefix, 'education')),
+    user('health', `${d.nameZh}卫生健康部门 工作人员（演示）`, 'agency_staff', districtAgencyCode(d.prefix, 'health')),
+    user('justice', `${d.nameZh}司法局 工作人员（演示）`, 'agency_staff', districtAgencyCode(d.prefix, 'justice')),
+    user(
+      'social-work',
+      `${d.nameZh}儿童社会工作服务机构 社工（演示）`,
+      'agency_staff',
+      districtAgencyCode(d.prefix, 'social-work'),
+    ),
+    user(
+      `committee.${d.street.code}-1`,
+      `${d.street.zh}第一居委会 儿童主任（演示）`,
+      'agency_staff',
+      committeeAgencyCode(d.prefix, d.street.code, '1'),
+      street,
+    ),
     // 执行机关 (CN 三(四), FT 三(一)4(2)): they file detention notices for the children of people they hold.
     user(
       'prison',

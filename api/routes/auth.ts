@@ -6,7 +6,7 @@
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../common/config';
-import { AppError, ErrorCode } from '../../common/errors';
+import { AppError, ErrorCode, validationError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { UserRecord, UserRepository } from '../../models/user';
 import type { AuditSink } from '../auth/audit';
@@ -14,6 +14,9 @@ import { clearSessionCookie, setSessionCookie } from '../auth/authenticate';
 import { createLoginService } from '../auth/login';
 import { ROLES } from '../auth/roles';
 import { loginBody, sessionView, userView } from '../../contracts/auth';
+import { passwordResetBody } from '../../contracts/accounts';
+import { resetCodeHash } from '../auth/accounts';
+import { hashPassword } from '../auth/passwords';
 import type { TokenService } from '../auth/tokens';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
@@ -35,7 +38,12 @@ export interface AuthRouterDependencies {
   logger: Logger;
   users: Pick<
     UserRepository,
-    'findByEmail' | 'findById' | 'recordFailedLogin' | 'recordSuccessfulLogin' | 'revokeTokens'
+    | 'findByEmail'
+    | 'findById'
+    | 'recordFailedLogin'
+    | 'recordSuccessfulLogin'
+    | 'revokeTokens'
+    | 'completePasswordReset'
   >;
   tokens: TokenService;
   authenticate: RequestHandler;
@@ -97,6 +105,55 @@ export function createAuthRouter(deps: AuthRouterDependencies): Router {
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: viewOf(user) };
     },
     { before: [loginLimit] },
+  );
+
+  const resetLimit = rateLimit({
+    store: deps.rateLimits,
+    logger: deps.logger,
+    name: 'password-reset',
+    onStoreError: 'refuse',
+    ...(deps.loginRateLimit ?? { limit: 10, windowSeconds: 60 }),
+  });
+
+  api.route(
+    {
+      method: 'post',
+      path: '/password-reset',
+      summary: 'Set a new password with the one-time code an administrator issued',
+      description:
+        'The code works once and expires; every refusal (unknown address, wrong or used code, expired, deactivated ' +
+        'account) is the same 400 naming `code`, so the answer never tells whether an address has an account. ' +
+        'Setting the password ends every earlier session.',
+      roles: 'public',
+      request: { body: passwordResetBody },
+      response: { status: 204, description: 'The new password is set; sign in with it.' },
+      errors: [ErrorCode.RateLimited, ErrorCode.PayloadTooLarge, ErrorCode.DependencyUnavailable],
+    },
+    async ({ body, req }) => {
+      const user = await deps.users.findByEmail(body.email);
+      // Hashed either way, so an unknown address takes as long as a known one.
+      const passwordHash = await hashPassword(body.newPassword);
+      const done =
+        user !== null &&
+        (await deps.users.completePasswordReset(user._id, {
+          codeHash: resetCodeHash(body.code),
+          now: new Date(),
+          passwordHash,
+        }));
+      if (!done) {
+        deps.logger.info({ requestId: req.requestId, userId: user?._id }, 'password reset refused');
+        throw validationError([
+          { field: 'code', message: 'the code is not valid or has expired; ask your administrator' },
+        ]);
+      }
+      await deps.audit.record({
+        actorId: String(user._id),
+        actorRole: user.role,
+        action: 'auth.password_reset',
+        requestId: req.requestId,
+      });
+    },
+    { before: [resetLimit] },
   );
 
   api.route(
