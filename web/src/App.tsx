@@ -3,6 +3,7 @@ import { useEffect, type ReactElement } from 'react';
 import { Layout } from './components/Layout';
 import { Loading } from './components/status';
 import { useI18n } from './i18n';
+import { AdminPage } from './pages/Admin';
 import { CasePage } from './pages/case/CasePage';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
@@ -10,6 +11,7 @@ import { LoginPage } from './pages/Login';
 import { MyReports } from './pages/MyReports';
 import { NotificationsPage } from './pages/Notifications';
 import { ReportForm } from './pages/ReportForm';
+import { ResetPasswordPage } from './pages/ResetPassword';
 import { TaskPage } from './pages/TaskPage';
 import { matchPath, navigate, useLocation } from './router';
 import { homeFor, useSession } from './session';
@@ -40,6 +42,12 @@ export function App() {
     );
 
   if (state.status === 'signed_out') {
+    if (path === '/reset-password')
+      return (
+        <Layout>
+          <ResetPasswordPage />
+        </Layout>
+      );
     if (path !== '/login') {
       const next = path === '/' ? '' : `?next=${encodeURIComponent(path + window.location.search)}`;
       return <Redirect to={`/login${next}`} />;
@@ -69,7 +77,9 @@ export function App() {
   else if ((params = matchPath('/cases/:caseId', path)))
     page = <CasePage key={params.caseId} caseId={params.caseId!} />;
   else if (path === '/notifications') page = <NotificationsPage />;
-  else if (path === '/admin') page = <Message text={t('app.adminHome')} />;
+  else if (path === '/admin')
+    page = user.role === 'administrator' ? <AdminPage /> : <Message text={t('app.forbidden')} />;
+  else if (path === '/reset-password') page = <ResetPasswordPage />;
   else page = <Message text={t('app.notFound')} />;
 
   return <Layout user={user}>{page}</Layout>;

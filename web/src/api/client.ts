@@ -3,6 +3,7 @@
  * { error, message, details: { fields? }, requestId } into an ApiError whose `fields` maps a dotted path
  * ("child.dateOfBirth") to its message, so forms can show each message next to its field.
  */
+import type { Account, CreateAccountBody, PasswordResetIssued, UpdateAccountBody } from '../../../contracts/accounts';
 import type { LoginResponse, User } from '../../../contracts/auth';
 import type { CaseFilters, CaseSummary, CaseView } from '../../../contracts/cases';
 import type { ListOf } from '../../../contracts/common';
@@ -138,6 +139,19 @@ export const api = {
     request<LoginResponse>('POST', '/auth/login', { body: { email, password }, quiet401: true }),
   logout: () => request<unknown>('POST', '/auth/logout', { body: {}, quiet401: true }),
   me: () => request<{ user: User }>('GET', '/auth/me', { quiet401: true }),
+  resetPassword: (body: { email: string; code: string; newPassword: string }) =>
+    request<void>('POST', '/auth/password-reset', { body, quiet401: true }),
+
+  accounts: () => request<{ items: Account[] }>('GET', '/accounts'),
+  createAccount: (body: CreateAccountBody) => request<PasswordResetIssued>('POST', '/accounts', { body }),
+  updateAccount: (id: string, body: UpdateAccountBody) =>
+    request<Account>('PATCH', `/accounts/${encodeURIComponent(id)}`, { body }),
+  deactivateAccount: (id: string) =>
+    request<Account>('POST', `/accounts/${encodeURIComponent(id)}/deactivate`, { body: {} }),
+  reactivateAccount: (id: string) =>
+    request<Account>('POST', `/accounts/${encodeURIComponent(id)}/reactivate`, { body: {} }),
+  issuePasswordReset: (id: string) =>
+    request<PasswordResetIssued>('POST', `/accounts/${encodeURIComponent(id)}/password-reset`, { body: {} }),
 
   /** The newest version of each district's pack (the API lists every version, oldest first per pack). */
   /** The directory's agencies of a district (names and places; contacts stay on the server). */
@@ -170,4 +184,5 @@ export const api = {
   notifications: () => request<ListOf<Notification>>('GET', '/notifications'),
   markNotificationRead: (id: string) =>
     request<Notification>('POST', `/notifications/${encodeURIComponent(id)}/read`, { body: {} }),
+  markAllNotificationsRead: () => request<{ marked: number }>('POST', '/notifications/read-all', { body: {} }),
 };

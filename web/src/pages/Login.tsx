@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { ErrorSummary, Field, type FieldErrors } from '../components/form';
 import { useI18n } from '../i18n';
-import { navigate, useLocation } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { homeFor, useSession } from '../session';
 
 export function LoginPage() {
@@ -84,6 +84,9 @@ export function LoginPage() {
           {busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      <p>
+        <Link href="/reset-password">{t('login.haveCode')}</Link>
+      </p>
     </section>
   );
 }
