@@ -177,6 +177,13 @@ export const jointAssessmentOutcomeSchema = z
     guardianship: z.enum(GUARDIANSHIP_FINDINGS),
     physicalHealth: z.string().min(1),
     mentalHealth: z.string().min(1),
+    /**
+     * FT 三(一)1 择高: the monthly amounts (yuan) this child is actually paid or due, by benefit code, where the assessor
+     * knows them; they take precedence over the pack's standard amounts when the highest option is chosen.
+     */
+    benefitAmounts: z
+      .record(z.string().regex(/^[a-z][a-z_]{0,59}$/, 'must be a benefit code'), z.number().min(0).max(100_000))
+      .optional(),
   })
   .strict();
 

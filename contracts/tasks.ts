@@ -76,7 +76,25 @@ export type TaskReport = z.infer<typeof taskReportView>;
 
 export const taskView = z.object({
   task: taskDetail,
-  policy: z.object({ clause: z.string(), label: bilingual, text: bilingual }),
+  policy: z.object({
+    clause: z.string(),
+    label: bilingual,
+    text: bilingual,
+    /**
+     * For the joint assessment: the benefits the pinned pack chooses between by 择高 (FT 三(一)1), each with its
+     * standard monthly amount, so the assessor can record the actual amounts.
+     */
+    benefitChoices: z
+      .array(
+        z.object({
+          code: z.string(),
+          label: bilingual,
+          clause: z.string(),
+          standardMonthlyYuan: z.number().optional(),
+        }),
+      )
+      .optional(),
+  }),
   reports: z
     .array(taskReportView)
     .optional()

@@ -16,6 +16,14 @@ export interface ExcludedBenefit extends BenefitDecision {
   group: string;
   groupClause: string;
   keptInstead: string[];
+  /**
+   * Why (FT 三(一)1 择高): the kept option pays more (`higher_amount`, with both monthly amounts and whether they were
+   * recorded at assessment or are the pack's standard amounts), or, without amounts (a 1.0.0 pack), the pack's order.
+   */
+  basis: 'higher_amount' | 'pack_order';
+  monthlyYuan?: number;
+  keptMonthlyYuan?: number;
+  amountSource?: 'recorded' | 'standard' | 'recorded_and_standard';
 }
 
 export interface BenefitResult {
@@ -37,10 +45,11 @@ export function decideBenefits(
   assessment: AssessmentFacts,
   amounts: BenefitAmounts = {},
 ): BenefitResult {
-  const standard = Object.fromEntries(
+  const standard: BenefitAmounts = Object.fromEntries(
     pack.benefits.flatMap((b) => (b.standardAmount ? [[b.code, b.standardAmount.monthlyYuan] as const] : [])),
   );
-  amounts = { ...standard, ...amounts };
+  const recorded = amounts;
+  amounts = { ...standard, ...recorded };
   const eligible = new Map<string, BenefitDecision>();
   for (const rule of pack.benefits) {
     if (matchingCriterion(rule.when, assessment)) eligible.set(rule.code, { code: rule.code, clause: rule.clause });
@@ -58,12 +67,23 @@ export function decideBenefits(
     const kept = priced
       ? candidates.reduce((best, option) => (value(option) > value(best) ? option : best))
       : candidates[0];
+    const compared = [...candidates.flat()];
+    const sources = new Set(compared.map((code) => (recorded[code] !== undefined ? 'recorded' : 'standard')));
+    const amountSource = sources.size > 1 ? 'recorded_and_standard' : sources.has('recorded') ? 'recorded' : 'standard';
     for (const option of candidates) {
       if (option === kept) continue;
+      const reason = priced
+        ? {
+            basis: 'higher_amount' as const,
+            monthlyYuan: value(option),
+            keptMonthlyYuan: value(kept),
+            amountSource: amountSource as ExcludedBenefit['amountSource'],
+          }
+        : { basis: 'pack_order' as const };
       for (const code of option) {
         const decision = eligible.get(code);
         if (!decision) continue;
-        excluded.push({ ...decision, group: group.code, groupClause: group.clause, keptInstead: [...kept] });
+        excluded.push({ ...decision, group: group.code, groupClause: group.clause, keptInstead: [...kept], ...reason });
         eligible.delete(code);
       }
     }

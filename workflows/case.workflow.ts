@@ -703,8 +703,9 @@ export class CaseRun {
     const facts = { ageYears: outcome.ageYears, facts: outcome.facts };
     state.assessment.joint = outcome;
     state.assessment.classification = classifyChild(pack, facts);
-    // Without this year's amounts the pack's preference order decides 择高 (FT 三(一)1); amounts come later.
-    state.assessment.benefits = decideBenefits(pack, facts);
+    // 择高 (FT 三(一)1) compares the amounts the assessment recorded, else the pack's standard amounts; a pack
+    // without amounts (1.0.0) keeps its preference order.
+    state.assessment.benefits = decideBenefits(pack, facts, outcome.benefitAmounts ?? {});
     state.leftBehind ||= state.assessment.classification.leftBehind;
   }
 

@@ -27,7 +27,7 @@ export function taskPolicy(
   pack: PolicyPack | undefined,
   kind: string,
   concerns: readonly string[],
-): { clause: string; label: Bilingual; text: Bilingual } {
+): { clause: string; label: Bilingual; text: Bilingual; benefitChoices?: BenefitChoice[] } {
   const rule = taskRule(pack, kind);
   if (!rule) return { clause: '', label: { zh: kind, en: kind }, text: { zh: '', en: '' } };
   const zh = [
@@ -44,5 +44,32 @@ export function taskPolicy(
     zh.push(`${concern.label.zh}：${concern.policeAction.zh}（${concern.clause}）`);
     en.push(`${concern.label.en}: ${concern.policeAction.en} (${concern.clause})`);
   }
-  return { clause: rule.clause, label: rule.label, text: { zh: zh.join('；'), en: en.join('; ') } };
+  const choices = kind === 'joint_assessment' ? benefitChoices(pack) : [];
+  return {
+    clause: rule.clause,
+    label: rule.label,
+    text: { zh: zh.join('；'), en: en.join('; ') },
+    ...(choices.length > 0 ? { benefitChoices: choices } : {}),
+  };
+}
+
+export interface BenefitChoice {
+  code: string;
+  label: Bilingual;
+  clause: string;
+  standardMonthlyYuan?: number;
+}
+
+/** The benefits of the pack's exclusive groups (FT 三(一)1 择高), whose amounts the joint assessment may record. */
+export function benefitChoices(pack: PolicyPack | undefined): BenefitChoice[] {
+  if (!pack) return [];
+  const codes = new Set(pack.exclusiveBenefitGroups.flatMap((g) => g.options.flat()));
+  return pack.benefits
+    .filter((b) => codes.has(b.code))
+    .map((b) => ({
+      code: b.code,
+      label: b.label,
+      clause: b.clause,
+      ...(b.standardAmount ? { standardMonthlyYuan: b.standardAmount.monthlyYuan } : {}),
+    }));
 }

@@ -45,6 +45,39 @@ describe('the web outcome forms', () => {
     expect(outcome).toMatchObject({ kind: 'police_response', evidenceRefs: ['EV-1', 'EV-2'] });
   });
 
+  test('build a joint assessment with the actual 择高 amounts the assessor knows, blanks left to the pack (FT 三(一)1)', () => {
+    const choices = {
+      ...ctx,
+      benefitChoices: [
+        { code: 'child_living_guarantee', label: { zh: '困境儿童生活保障', en: 'x' }, clause: 'FT 三(一)1' },
+        { code: 'extreme_poverty_support', label: { zh: '特困人员救助供养', en: 'x' }, clause: 'FT 三(一)1' },
+        { code: 'disability_living_subsidy', label: { zh: '困难残疾人生活补贴', en: 'x' }, clause: 'FT 三(一)1' },
+      ],
+    };
+    const values: Values = {
+      'outcome.ageYears': '9',
+      'outcome.facts': ['no_labour_capacity', 'no_income', 'no_legal_supporter'],
+      'outcome.familySituation': '父母双亡',
+      'outcome.guardianship': 'missing',
+      'outcome.physicalHealth': '良好',
+      'outcome.mentalHealth': '良好',
+      'outcome.benefitAmounts.child_living_guarantee': '1900',
+      'outcome.benefitAmounts.extreme_poverty_support': ' 2350 ',
+    };
+    const { outcome, errors } = buildOutcome('joint_assessment', values, choices, t);
+    expect(errors).toEqual({});
+    expect(taskOutcomeSchema.parse(outcome)).toMatchObject({
+      benefitAmounts: { child_living_guarantee: 1900, extreme_poverty_support: 2350 },
+    });
+    const bad = buildOutcome(
+      'joint_assessment',
+      { ...values, 'outcome.benefitAmounts.disability_living_subsidy': '两百' },
+      choices,
+      t,
+    );
+    expect(bad.errors).toEqual({ 'outcome.benefitAmounts.disability_living_subsidy': 'outcome.amountInvalid' });
+  });
+
   test('refuse a handover of a child who can express a view until the view is recorded (CN 四(二))', () => {
     const { outcome, errors } = build('police_response', {
       // The measure is chosen too (nothing is preselected): the only missing answer is the child's view.

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getPolicyPack, loadPolicyPack } from '../../policies';
 import { addDuration, subtractDuration } from '../../policies/duration';
 import type { PolicyPack } from '../../policies/schema';
-import { intakeWorkflowId } from '../../workflows/definitions';
+import { intakeWorkflowId, type TaskOutcomeInput } from '../../workflows/definitions';
 import type { intakeWorkflow } from '../../workflows/intake.workflow';
 import {
   InterventionRejection,
@@ -21,8 +21,12 @@ import {
   caseStatus,
   createHarness,
   eventually,
+  acceptAndComplete,
+  jointAssessment,
   openTaskOf,
   police,
+  policeOutcome,
+  streetOffice,
   submission,
   withWorker,
   type Harness,
@@ -114,6 +118,42 @@ describe('a case keeps the pack version it pinned (issue #16)', () => {
       ]);
       const transferred = await byProcuratorate('judicial_transfer');
       expect(transferred.legalSteps.map((l) => l.step)).toEqual(['administrative_penalty', 'judicial_transfer']);
+    });
+  });
+
+  it('FT 三(一)1: the case decides 择高 on the amounts its joint assessment recorded (a higher 特困 payment wins), under 1.2.0', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = await openCase(env, taskQueue, loadPolicyPack('ft-fengtai'));
+      const policeTask = await openTaskOf(env, childId, 'police_response');
+      await acceptAndComplete(
+        env,
+        policeTask,
+        police,
+        policeOutcome(await env.currentTimeMs(), { kind: 'remains_with_guardian' }),
+      );
+      const jointTask = await openTaskOf(env, childId, 'joint_assessment');
+      await acceptAndComplete(env, jointTask, streetOffice, {
+        ...jointAssessment,
+        ageYears: 10,
+        facts: ['meets_child_living_guarantee_conditions', 'no_labour_capacity', 'no_income', 'no_legal_supporter'],
+        benefitAmounts: { child_living_guarantee: 1900, extreme_poverty_support: 2350 },
+      } as TaskOutcomeInput);
+      const benefits = await eventually(async () => {
+        const b = (await caseStatus(env, childId)).state.assessment.benefits;
+        if (!b) throw new Error('not assessed yet');
+        return b;
+      });
+      expect(benefits.granted.map((b) => b.code)).toEqual(['extreme_poverty_support']);
+      expect(benefits.excluded).toEqual([
+        expect.objectContaining({
+          code: 'child_living_guarantee',
+          groupClause: 'FT 三(一)1',
+          basis: 'higher_amount',
+          monthlyYuan: 1900,
+          keptMonthlyYuan: 2350,
+          amountSource: 'recorded',
+        }),
+      ]);
     });
   });
 

@@ -130,6 +130,7 @@ describe('Fengtai benefits (FT 三(一)1)', () => {
           group: 'highest_one_only',
           groupClause: 'FT 三(一)1',
           keptInstead: ['child_living_guarantee'],
+          basis: 'pack_order',
         },
         {
           code: 'severe_disability_care_subsidy',
@@ -137,6 +138,7 @@ describe('Fengtai benefits (FT 三(一)1)', () => {
           group: 'highest_one_only',
           groupClause: 'FT 三(一)1',
           keptInstead: ['child_living_guarantee'],
+          basis: 'pack_order',
         },
       ]);
     });

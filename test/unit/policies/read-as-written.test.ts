@@ -5,6 +5,8 @@
  */
 import { getPolicyPack, loadPolicyPack } from '../../../policies';
 import { decideBenefits } from '../../../policies/benefits';
+import { jointAssessmentOutcomeSchema } from '../../../contracts/outcomes';
+import { taskPolicy } from '../../../api/read-models/policy-lookup';
 import { classifyChild } from '../../../policies/classification';
 import type { AssessmentFact } from '../../../policies/schema';
 import {
@@ -159,6 +161,59 @@ describe('issue #16: the policies read as written', () => {
       expect(decideBenefits(ft100, { ageYears: 10, facts: [living, ...extreme] }).granted.map((b) => b.code)).toEqual([
         'child_living_guarantee',
       ]);
+    });
+
+    it('FT 三(一)1: the joint assessment records the actual amounts, and 择高 says which option paid more and by how much', () => {
+      // The contract the assessment form and the workflow share takes the amounts (refused on the main of issue #16).
+      const parsed = jointAssessmentOutcomeSchema.parse({
+        kind: 'joint_assessment',
+        ageYears: 10,
+        facts: [living, ...extreme],
+        familySituation: '父母双亡，由祖母抚养',
+        guardianship: 'missing',
+        physicalHealth: '良好',
+        mentalHealth: '良好',
+        benefitAmounts: { child_living_guarantee: 1900, extreme_poverty_support: 2350 },
+      });
+      const result = decideBenefits(ft, parsed, parsed.benefitAmounts);
+      expect(result.granted.map((b) => b.code)).toEqual(['extreme_poverty_support']);
+      expect(result.excluded).toEqual([
+        expect.objectContaining({
+          code: 'child_living_guarantee',
+          keptInstead: ['extreme_poverty_support'],
+          basis: 'higher_amount',
+          monthlyYuan: 1900,
+          keptMonthlyYuan: 2350,
+          amountSource: 'recorded',
+        }),
+      ]);
+      // One amount recorded, the other from the pack's standard: said so.
+      const mixed = decideBenefits(ft, parsed, { child_living_guarantee: 2600 });
+      expect(mixed.excluded).toEqual([
+        expect.objectContaining({
+          code: 'extreme_poverty_support',
+          monthlyYuan: 2000,
+          keptMonthlyYuan: 2600,
+          amountSource: 'recorded_and_standard',
+        }),
+      ]);
+      // A 1.0.0 case (no amounts in its pack) says the pack's order decided.
+      expect(decideBenefits(ft100, parsed).excluded).toEqual([
+        expect.objectContaining({ code: 'extreme_poverty_support', basis: 'pack_order' }),
+      ]);
+      expect(() =>
+        jointAssessmentOutcomeSchema.parse({ ...parsed, benefitAmounts: { child_living_guarantee: -5 } }),
+      ).toThrow();
+      // The joint assessment task shows the assessor the benefits to price, with the pack's standard amounts.
+      expect(
+        taskPolicy(ft, 'joint_assessment', []).benefitChoices?.map((c) => [c.code, c.standardMonthlyYuan]),
+      ).toEqual([
+        ['child_living_guarantee', 1800],
+        ['disability_living_subsidy', 200],
+        ['severe_disability_care_subsidy', 200],
+        ['extreme_poverty_support', 2000],
+      ]);
+      expect(taskPolicy(cn, 'joint_assessment', []).benefitChoices).toBeUndefined();
     });
 
     it('FT 三(一)1: amounts recorded at assessment take precedence over the standard amounts', () => {

@@ -34,7 +34,19 @@ export interface OutcomeContext {
   benefits?: string[];
   /** The packs' benefits with their names, to show a name for each code. */
   benefitTypes?: ConcernType[];
+  /** The joint assessment's 择高 benefits (FT 三(一)1) whose actual amounts may be recorded (from the task's pack). */
+  benefitChoices?: BenefitChoice[];
 }
+
+export interface BenefitChoice {
+  code: string;
+  label: { zh: string; en: string };
+  clause: string;
+  standardMonthlyYuan?: number;
+}
+
+/** The path of a benefit's amount field in the joint assessment form. */
+export const benefitAmountPath = (code: string) => `outcome.benefitAmounts.${code}`;
 
 // ── Building the outcome from the values ─────────────────────────────────────────────────────────────────────────
 
@@ -210,6 +222,16 @@ export function buildOutcome(
       const age = Number(ageRaw);
       if (ageRaw && (!Number.isInteger(age) || age < 0 || age > 18))
         r.errors['outcome.ageYears'] = t('outcome.ageInvalid');
+      // FT 三(一)1 择高: the actual monthly amounts the assessor knows; blank ones fall back to the pack's standard.
+      const amounts: Record<string, number> = {};
+      for (const choice of ctx.benefitChoices ?? []) {
+        const path = benefitAmountPath(choice.code);
+        const raw = r.str(path);
+        if (raw === undefined) continue;
+        const amount = Number(raw);
+        if (!Number.isFinite(amount) || amount < 0 || amount > 100_000) r.errors[path] = t('outcome.amountInvalid');
+        else amounts[choice.code] = amount;
+      }
       outcome = {
         kind,
         ageYears: age,
@@ -218,6 +240,7 @@ export function buildOutcome(
         guardianship: r.req('outcome.guardianship') as (typeof GUARDIANSHIP)[number],
         physicalHealth: r.req('outcome.physicalHealth'),
         mentalHealth: r.req('outcome.mentalHealth'),
+        ...(Object.keys(amounts).length > 0 ? { benefitAmounts: amounts } : {}),
       };
       break;
     }

@@ -6,7 +6,7 @@
 import type { ReactNode } from 'react';
 import { Field, FieldGroup, type FieldErrors } from '../components/form';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
-import { concernsOf, type OutcomeContext, type Values } from './build';
+import { benefitAmountPath, concernsOf, type OutcomeContext, type Values } from './build';
 import { FACT_LABELS } from './facts';
 import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../../contracts/enums';
 import {
@@ -410,6 +410,24 @@ function JointAssessmentFields(p: FormProps) {
       />
       <Text {...c} path="outcome.physicalHealth" label={t('outcome.physicalHealth')} required multiline />
       <Text {...c} path="outcome.mentalHealth" label={t('outcome.mentalHealth')} required multiline />
+      {p.ctx.benefitChoices && p.ctx.benefitChoices.length > 0 ? (
+        <Section title={t('outcome.benefitAmounts')} hint={t('outcome.benefitAmountsHint')}>
+          {p.ctx.benefitChoices.map((choice) => (
+            <Text
+              key={choice.code}
+              {...c}
+              path={benefitAmountPath(choice.code)}
+              label={`${pick(choice.label)}（${choice.clause}）`}
+              hint={
+                choice.standardMonthlyYuan !== undefined
+                  ? t('outcome.standardAmount', { amount: choice.standardMonthlyYuan })
+                  : undefined
+              }
+              numeric
+            />
+          ))}
+        </Section>
+      ) : null}
     </>
   );
 }

@@ -178,7 +178,13 @@ function TaskBody({
             key={task.kind}
             kind={task.kind}
             taskId={task.taskId}
-            ctx={{ concerns: task.concerns ?? [], concernTypes, benefits: task.benefits ?? [], benefitTypes }}
+            ctx={{
+              concerns: task.concerns ?? [],
+              concernTypes,
+              benefits: task.benefits ?? [],
+              benefitTypes,
+              benefitChoices: policy.benefitChoices,
+            }}
             onDone={() => {
               setMessage(t('task.completed'));
               onChanged();
