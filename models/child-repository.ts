@@ -251,3 +251,16 @@ export async function searchChildrenInScope(
   };
   return ChildModel.find(filter).sort({ name: 1 }).limit(options.limit).lean<ChildRecord[]>().exec();
 }
+
+/**
+ * FT 三(三)2(5): the court seals (or unseals) a child's juvenile record. Only the flag changes; who may then open the
+ * file is decided by accessPurpose (api/read-models/child-file.ts). False when there is no such file.
+ */
+export async function setRecordSealed(childId: string, sealed: boolean): Promise<boolean> {
+  if (!isValidObjectId(childId)) return false;
+  const result = await ChildModel.updateOne(
+    { _id: new Types.ObjectId(childId) },
+    { $set: { 'flags.recordSealed': sealed } },
+  ).exec();
+  return result.matchedCount > 0;
+}

@@ -33,6 +33,8 @@ export const InterventionRejection = {
   UnknownPetitioner: 'UnknownPetitioner',
   CaseNotClosable: 'CaseNotClosable',
   CaseClosed: 'CaseClosed',
+  /** Reopening a case that is not closed. */
+  CaseNotClosed: 'CaseNotClosed',
 } as const;
 export type InterventionRejection = (typeof InterventionRejection)[keyof typeof InterventionRejection];
 

@@ -6,13 +6,11 @@
  * from definitions.ts, so there is no cycle.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { LegalStep, RevocationGround, ServiceKind } from '../contracts/enums';
+import type { PlacementDecision } from '../contracts/interventions';
 import { COORDINATOR_ROLES } from '../contracts/roles';
 import { isDuration } from '../policies/duration';
 import type { Actor, Clock, PackRef } from './definitions';
-
-const text = z.string().trim().min(1);
 
 // The intervention's outcome schemas and enumerations live in the contract (contracts/outcomes.ts, contracts/enums.ts).
 export {
@@ -77,18 +75,8 @@ export interface PoliceCertificate {
   taskId?: string;
 }
 
-/** What ends a placement (CN 四(三)): the decision the cap requires. An extension is `approveExtensionUpdate`. */
-export const placementDecisionSchema = z.discriminatedUnion('kind', [
-  /** Back home, only after an assessment (the return assessment's task id or document). */
-  z.object({ kind: z.literal('return_home'), assessmentRef: text }).strict(),
-  /** Short-term → medium/long-term guardianship in a child welfare institution (needs the police certificate). */
-  z.object({ kind: z.literal('move_to_long_term') }).strict(),
-  /** A non-local child: escort to the civil affairs office of the registration place. */
-  z.object({ kind: z.literal('escort_to_registration_place'), registrationPlace: text }).strict(),
-  /** Handed to the guardian the court designated after revoking the old one (CN 四(四)3). */
-  z.object({ kind: z.literal('new_guardian'), courtRef: text }).strict(),
-]);
-export type PlacementDecision = z.infer<typeof placementDecisionSchema>;
+// The decision's schema is the contract's (contracts/interventions.ts): the API and the web app validate with it too.
+export { placementDecisionSchema, type PlacementDecision } from '../contracts/interventions';
 
 export interface PlacementInput {
   placementId: string;
@@ -265,6 +253,8 @@ export interface InterventionState {
   /** FT 三(三)4: later-stage assessment reports and what they recommended (recorded from issue #17 on). */
   laterAssessments?: { taskId: string; recommendation: 'close_case' | 'continue_support'; at: string }[];
   closure?: { approvedBy: Coordinator; reason: string; at: string };
+  /** Coordinators' reopenings of the closed case, with their reasons (absent on cases never reopened). */
+  reopenings?: { by: Coordinator; reason: string; at: string }[];
 }
 
 export interface RecordLegalStepCommand {
@@ -301,6 +291,10 @@ export interface ApproveClosureCommand {
   approver: Coordinator;
   reason: string;
 }
+export interface ReopenCaseCommand {
+  approver: Coordinator;
+  reason: string;
+}
 
 /** Updates on the case workflow; each returns the case's intervention state. */
 export const recordLegalStepUpdate = defineUpdate<InterventionState, [RecordLegalStepCommand]>('recordLegalStep');
@@ -313,3 +307,4 @@ export const recordGuardianResumedUpdate = defineUpdate<InterventionState, [Reco
 export const recordHarmGroundUpdate = defineUpdate<InterventionState, [RecordHarmGroundCommand]>('recordHarmGround');
 export const requestServicesUpdate = defineUpdate<InterventionState, [RequestServicesCommand]>('requestServices');
 export const approveClosureUpdate = defineUpdate<InterventionState, [ApproveClosureCommand]>('approveClosure');
+export const reopenCaseUpdate = defineUpdate<InterventionState, [ReopenCaseCommand]>('reopenCase');

@@ -56,6 +56,7 @@ import {
   SERVICE_KINDS,
   approveClosureUpdate,
   placementChangedSignal,
+  reopenCaseUpdate,
   placementWorkflowId,
   policeCertificateSignal,
   recordGuardianRefusalUpdate,
@@ -69,6 +70,7 @@ import {
   type PlacementTerm,
   type PoliceCertificate,
   type ApproveClosureCommand,
+  type ReopenCaseCommand,
   type RecordGuardianRefusalCommand,
   type RecordGuardianResumedCommand,
   type RecordHarmGroundCommand,
@@ -128,8 +130,12 @@ export function emptyIntervention(): InterventionState {
 
 export function isCaseClosed(state: CaseState): boolean {
   const closure = state.intervention?.closure;
-  // A report received after the closure reopens the case (the same workflow id carries on).
-  return closure !== undefined && !state.reports.some((r) => r.receivedAt > closure.at);
+  // A report received after the closure reopens the case (the same workflow id carries on), as does a coordinator.
+  return (
+    closure !== undefined &&
+    !state.reports.some((r) => r.receivedAt > closure.at) &&
+    !(state.intervention?.reopenings ?? []).some((r) => r.at > closure.at)
+  );
 }
 
 const isServiceKind = (s: string): s is ServiceKind => (SERVICE_KINDS as readonly string[]).includes(s);
@@ -288,6 +294,9 @@ export class Intervention {
     setHandler(approveClosureUpdate, (cmd) => this.approveClosure(cmd), {
       validator: (cmd) => this.validateClosure(cmd),
     });
+    setHandler(reopenCaseUpdate, (cmd) => this.reopen(cmd), {
+      validator: (cmd) => this.validateReopen(cmd),
+    });
   }
 
   // ── Handlers: record, with their audit entries ───────────────────────────────────────────────────────────────────
@@ -444,6 +453,26 @@ export class Intervention {
       at: record.closure.at,
       clause: 'CN 五(一)',
       details: { approvedBy: approver.userId, reason: record.closure.reason },
+    });
+    return record;
+  }
+
+  validateReopen({ approver, reason }: ReopenCaseCommand): void {
+    // Like closing, reopening is a coordinator's decision with its reason (CN 五(一)).
+    assertCoordinator(approver);
+    if (!reason?.trim()) reject('reopening a case needs its reason', InterventionRejection.InvalidCommand);
+    if (!isCaseClosed(this.state)) reject('the case is not closed', InterventionRejection.CaseNotClosed);
+  }
+
+  reopen({ approver, reason }: ReopenCaseCommand): InterventionState {
+    const record = this.iv();
+    const at = nowIso();
+    (record.reopenings ??= []).push({ by: approver, reason: reason.trim(), at });
+    this.audit({
+      type: 'case_reopened',
+      at,
+      clause: 'CN 五(一)',
+      details: { approvedBy: approver.userId, reason: reason.trim() },
     });
     return record;
   }

@@ -50,6 +50,7 @@ export const DOMAIN_FAILURE_CODES: Readonly<Record<DomainFailure, ErrorCode>> = 
   [InterventionRejection.UnknownPetitioner]: ErrorCode.IllegalTransition,
   [InterventionRejection.CaseNotClosable]: ErrorCode.IllegalTransition,
   [InterventionRejection.CaseClosed]: ErrorCode.Conflict,
+  [InterventionRejection.CaseNotClosed]: ErrorCode.Conflict,
 };
 
 export function isDomainFailure(type: string | null | undefined): type is DomainFailure {

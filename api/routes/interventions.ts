@@ -3,6 +3,8 @@
  * grounds for revoking guardianship, services during placement, closure, and the decisions a placement's cap requires.
  * Each is an update on the case or placement workflow, validated there: an illegal move answers 409 or 422 with the
  * workflow's reason before anything enters history. A case outside the caller's scope answers 404 with no data.
+ * The court seals or unseals the child's juvenile record (FT 三(三)2(5)) on the child's file, audited. Bodies are the
+ * contract's (contracts/interventions.ts), shared with the web app's forms.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -10,25 +12,36 @@ import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
 import { rejectedCommand } from '../middleware/error-handler';
+import {
+  closureBody,
+  commandAccepted as accepted,
+  extensionBody,
+  guardianRefusalBody,
+  guardianResumedBody,
+  legalStepBody,
+  placementDecisionBody,
+  policeCertificateBody,
+  recordSealBody,
+  reopenBody,
+  revocationGroundBody,
+  servicesBody,
+} from '../../contracts/interventions';
 import type { CaseRecord } from '../../models/case';
 import { findCaseInScope } from '../../models/case-repository';
+import { setRecordSealed } from '../../models/child-repository';
 import { findAgency } from '../../models/agency-directory';
 import { listPolicyPacks, loadPolicyPack } from '../../policies';
-import { isDuration } from '../../policies/duration';
 import type { AgencyType, LegalLadderStep } from '../../policies/schema';
 import {
-  LEGAL_STEPS,
-  REVOCATION_GROUNDS,
-  SERVICE_KINDS,
   approveClosureUpdate,
   approveExtensionUpdate,
-  placementDecisionSchema,
   recordGuardianRefusalUpdate,
   recordGuardianResumedUpdate,
   recordHarmGroundUpdate,
   recordLegalStepUpdate,
   recordPlacementDecisionUpdate,
   recordPoliceCertificateUpdate,
+  reopenCaseUpdate,
   requestServicesUpdate,
   type Coordinator,
 } from '../../workflows/intervention.definitions';
@@ -38,16 +51,14 @@ import { CASE_WORKER_ROLES, type Role } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
 import { scopeOf } from '../auth/scope';
 
-const caseParams = z.strictObject({ caseId: z.string().regex(/^case-[A-Za-z0-9_-]{1,64}$/, 'must be a case id') });
+const caseParams = z.strictObject({
+  caseId: z.string().regex(/^case-[A-Za-z0-9_-]{1,64}$/, 'must be a case id'),
+});
 const placementParams = z.strictObject({
   caseId: z.string().regex(/^case-[A-Za-z0-9_-]{1,64}$/, 'must be a case id'),
   placementId: z.string().regex(/^[A-Za-z0-9_./-]{1,200}$/, 'must be a placement id'),
 });
-const instant = z.iso.datetime({ offset: true });
-const evidenceRef = z.string().trim().min(1).max(200);
-const reason = z.string().trim().min(2).max(2000);
 
-const accepted = z.object({ ok: z.literal(true) });
 const COORDINATORS = ['street_coordinator', 'district_coordinator'] as const;
 
 function notFound(): AppError {
@@ -210,7 +221,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'legal-steps',
     'Record a rung of the legal ladder against the guardian (CN 四(四)3)',
-    z.strictObject({ step: z.enum(LEGAL_STEPS), evidenceRef, occurredAt: instant }),
+    legalStepBody,
     // Every role that works for an agency passes the gate, so that the agency check below refuses (and audits) a
     // school's or hospital's attempt to sanction a guardian like anyone else's (CN 四(四)3).
     [...CASE_WORKER_ROLES, 'mandated_reporter'],
@@ -226,7 +237,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'guardian-refusals',
     'Record that the guardian refuses their duties (starts the 6-month neglect clock, CN 四(四)3)',
-    z.strictObject({ since: instant, evidenceRef, childWithoutMeansOfLiving: z.boolean() }),
+    guardianRefusalBody,
     CASE_WORKER_ROLES,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
@@ -234,7 +245,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'guardian-resumptions',
     'Record that the guardian resumed their duties (stops the neglect clock)',
-    z.strictObject({ at: instant, evidenceRef }),
+    guardianResumedBody,
     CASE_WORKER_ROLES,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
@@ -242,14 +253,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'revocation-grounds',
     'Record a ground for revoking guardianship; opens the petition task at once (CN 四(四)3)',
-    z.strictObject({
-      ground: z.enum(REVOCATION_GROUNDS),
-      evidenceRef,
-      petitioner: z
-        .string()
-        .regex(/^[a-z_]+$/)
-        .optional(),
-    }),
+    revocationGroundBody,
     CASE_WORKER_ROLES,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(recordHarmGroundUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
@@ -257,7 +261,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'services',
     'Open service tasks during placement (CN 四(四))',
-    z.strictObject({ services: z.array(z.enum(SERVICE_KINDS)).min(1).max(SERVICE_KINDS.length) }),
+    servicesBody,
     CASE_WORKER_ROLES,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(requestServicesUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
@@ -265,10 +269,49 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'closure',
     'Approve closing the case, with the reason (coordinators only)',
-    z.strictObject({ reason }),
+    closureBody,
     COORDINATORS,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
+  );
+  caseCommand(
+    'reopen',
+    'Reopen a closed case, with the reason (coordinators only; the same case workflow carries on)',
+    reopenBody,
+    COORDINATORS,
+    (actor, caseId, b) =>
+      caseHandle(caseId).executeUpdate(reopenCaseUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
+  );
+
+  // FT 三(三)2(5): the court seals a juvenile record; sealed, the file opens only to the court and the procuratorate.
+  api.route(
+    {
+      method: 'post',
+      path: '/:caseId/record-seal',
+      summary: "Seal or unseal the child's juvenile record, citing the court's decision (court only, FT 三(三)2(5))",
+      description:
+        'Audited as child_file.sealed or child_file.unsealed. Once sealed, every other role is answered as if the ' +
+        "child's file did not exist; the district's court and procuratorate still open it as a sealed record.",
+      roles: ['court_staff'],
+      request: { params: caseParams, body: recordSealBody },
+      response: { status: 200, description: 'The seal is recorded on the child’s file', schema: accepted },
+      errors: [ErrorCode.NotFound, ErrorCode.DependencyUnavailable],
+    },
+    async ({ actor, params, body, req }) => {
+      const record = await caseInScope(actor, params.caseId);
+      const childId = record.childId ? String(record.childId) : undefined;
+      if (!childId || !(await setRecordSealed(childId, body.sealed))) throw notFound();
+      await deps.audit.record({
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: body.sealed ? 'child_file.sealed' : 'child_file.unsealed',
+        childId,
+        caseId: params.caseId,
+        reason: `FT 三(三)2(5) ${body.courtRef}: ${body.reason}`,
+        requestId: req.requestId,
+      });
+      return { ok: true as const };
+    },
   );
 
   const placementCommand = <S extends z.ZodType>(
@@ -300,7 +343,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   placementCommand(
     'decision',
     'Record the decision a placement cap requires (CN 四(三))',
-    z.strictObject({ decision: placementDecisionSchema, reason: reason.optional() }),
+    placementDecisionBody,
     CASE_WORKER_ROLES,
     (actor, placementId, b) =>
       deps.temporal.workflow.getHandle(placementId).executeUpdate(recordPlacementDecisionUpdate, {
@@ -310,7 +353,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   placementCommand(
     'extension',
     'Approve extending a placement past its cap, with the reason ("in principle", CN 四(三); coordinators only)',
-    z.strictObject({ reason, extendBy: z.string().refine(isDuration, 'must be an ISO-8601 duration such as P14D') }),
+    extensionBody,
     COORDINATORS,
     (actor, placementId, b) =>
       deps.temporal.workflow
@@ -320,7 +363,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   placementCommand(
     'police-certificate',
     "Record the police's written certificate that the guardian search failed (CN 四(三))",
-    z.strictObject({ certificateRef: evidenceRef, issuedAt: instant }),
+    policeCertificateBody,
     CASE_WORKER_ROLES,
     (actor, placementId, b) =>
       deps.temporal.workflow

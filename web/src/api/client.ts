@@ -8,6 +8,19 @@ import type { LoginResponse, User } from '../../../contracts/auth';
 import type { CaseFilters, CaseSummary, CaseView } from '../../../contracts/cases';
 import type { ListOf } from '../../../contracts/common';
 import type { Indicators } from '../../../contracts/indicators';
+import type {
+  ClosureBody,
+  ExtensionBody,
+  GuardianRefusalBody,
+  GuardianResumedBody,
+  LegalStepBody,
+  PlacementDecisionBody,
+  PoliceCertificateBody,
+  RecordSealBody,
+  ReopenBody,
+  RevocationGroundBody,
+  ServicesBody,
+} from '../../../contracts/interventions';
 import type { Notification } from '../../../contracts/notifications';
 import type { TaskOutcomeInput as OutcomeInput } from '../../../contracts/outcomes';
 import type { PolicySummary } from '../../../contracts/policies';
@@ -35,6 +48,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields: Readonly<Record<string, string>> = {},
     readonly requestId?: string,
+    /** The workflow's refusal of a command (details.rejection, contracts/interventions.ts), when it was one. */
+    readonly rejection?: string,
   ) {
     super(message);
   }
@@ -47,7 +62,7 @@ export class ApiError extends Error {
 interface ErrorBody {
   error?: string;
   message?: string;
-  details?: { fields?: Array<{ field: string; message: string }> } | null;
+  details?: { fields?: Array<{ field: string; message: string }>; rejection?: string } | null;
   requestId?: string;
 }
 
@@ -105,6 +120,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       body.message ?? res.statusText,
       fieldMessages(body),
       body.requestId,
+      typeof body.details?.rejection === 'string' ? body.details.rejection : undefined,
     );
   }
   return parsed as T;
@@ -132,6 +148,10 @@ export function newestPerPack(list: PolicySummary[]): PolicySummary[] {
   const byId = new Map<string, PolicySummary>();
   for (const pack of list) byId.set(pack.id, pack);
   return [...byId.values()];
+}
+
+function command(caseId: string, path: string, body: unknown): Promise<{ ok: true }> {
+  return request<{ ok: true }>('POST', `/interventions/${encodeURIComponent(caseId)}/${path}`, { body });
 }
 
 export const api = {
@@ -179,6 +199,24 @@ export const api = {
 
   cases: (filters: CaseFilters = {}) => request<ListOf<CaseSummary>>('GET', `/cases${query({ ...filters })}`),
   case: (caseId: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(caseId)}`),
+
+  /** Commands on a case (/interventions/:caseId/…): each answers { ok: true } or an ApiError with the refusal. */
+  interventions: {
+    legalStep: (caseId: string, body: LegalStepBody) => command(caseId, 'legal-steps', body),
+    guardianRefusal: (caseId: string, body: GuardianRefusalBody) => command(caseId, 'guardian-refusals', body),
+    guardianResumed: (caseId: string, body: GuardianResumedBody) => command(caseId, 'guardian-resumptions', body),
+    revocationGround: (caseId: string, body: RevocationGroundBody) => command(caseId, 'revocation-grounds', body),
+    services: (caseId: string, body: ServicesBody) => command(caseId, 'services', body),
+    closure: (caseId: string, body: ClosureBody) => command(caseId, 'closure', body),
+    reopen: (caseId: string, body: ReopenBody) => command(caseId, 'reopen', body),
+    recordSeal: (caseId: string, body: RecordSealBody) => command(caseId, 'record-seal', body),
+    placementDecision: (caseId: string, placementId: string, body: PlacementDecisionBody) =>
+      command(caseId, `placements/${encodeURIComponent(placementId)}/decision`, body),
+    extension: (caseId: string, placementId: string, body: ExtensionBody) =>
+      command(caseId, `placements/${encodeURIComponent(placementId)}/extension`, body),
+    policeCertificate: (caseId: string, placementId: string, body: PoliceCertificateBody) =>
+      command(caseId, `placements/${encodeURIComponent(placementId)}/police-certificate`, body),
+  },
 
   indicators: (districtCode?: string) => request<Indicators>('GET', `/indicators${query({ districtCode })}`),
   notifications: () => request<ListOf<Notification>>('GET', '/notifications'),
