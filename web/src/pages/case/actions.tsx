@@ -5,6 +5,15 @@
  * viewer's role may act and returns null otherwise.
  */
 import type { ComponentType } from 'react';
+import {
+  CaseActions,
+  CourtActions,
+  LegalActions,
+  NeglectActions,
+  PlacementActions,
+  SealedNote,
+  ServicesActions,
+} from './forms/Actions';
 
 export type CaseSectionId =
   | 'summary'
@@ -22,4 +31,12 @@ export type CaseSectionId =
   | 'timeline';
 
 /** Filled per section by the action forms; empty sections have no actions. */
-export const SECTION_ACTIONS: Partial<Record<CaseSectionId, ComponentType>> = {};
+export const SECTION_ACTIONS: Partial<Record<CaseSectionId, ComponentType>> = {
+  summary: CaseActions,
+  child: SealedNote,
+  placements: PlacementActions,
+  services: ServicesActions,
+  legal: LegalActions,
+  neglect: NeglectActions,
+  court: CourtActions,
+};
