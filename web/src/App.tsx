@@ -6,12 +6,14 @@ import { useI18n } from './i18n';
 import { AdminPage } from './pages/Admin';
 import { CasePage } from './pages/case/CasePage';
 import { Dashboard } from './pages/Dashboard';
+import { DetentionNoticePage } from './pages/DetentionNotice';
 import { Inbox } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { MyReports } from './pages/MyReports';
 import { NotificationsPage } from './pages/Notifications';
 import { ReportForm } from './pages/ReportForm';
 import { ResetPasswordPage } from './pages/ResetPassword';
+import { SealedRecords } from './pages/SealedRecords';
 import { TaskPage } from './pages/TaskPage';
 import { matchPath, navigate, useLocation } from './router';
 import { homeFor, useSession } from './session';
@@ -80,6 +82,8 @@ export function App() {
   else if (path === '/admin')
     page = user.role === 'administrator' ? <AdminPage /> : <Message text={t('app.forbidden')} />;
   else if (path === '/reset-password') page = <ResetPasswordPage />;
+  else if (path === '/records') page = <SealedRecords />;
+  else if (path === '/detention-notices/new') page = <DetentionNoticePage />;
   else page = <Message text={t('app.notFound')} />;
 
   return <Layout user={user}>{page}</Layout>;

@@ -128,6 +128,29 @@ describe('intervention commands on a case', () => {
     expect(early.body.details).toMatchObject({ rejection: 'CaseNotClosable' });
   });
 
+  it('lets only coordinators reopen, and only a closed case (CaseNotClosed)', async () => {
+    expect((await command(police, 'reopen', { reason: '学校再次反映' })).status).toBe(403);
+    const coordinator = await stack.login(CHANGNING.coordinator);
+    const open = await command(coordinator, 'reopen', { reason: '学校再次反映' });
+    expect(open.status).toBe(409);
+    expect(open.body.details).toMatchObject({ rejection: 'CaseNotClosed' });
+    const bad = await command(coordinator, 'reopen', {});
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.fields.map((f: { field: string }) => f.field)).toEqual(['reason']);
+  });
+
+  it('lets only the court seal a record (FT 三(三)2(5)), and only on a case within its scope', async () => {
+    const body = { sealed: true, courtRef: '(2026)沪0105刑封1号', reason: '依法封存' };
+    for (const email of [CHANGNING.police, CHANGNING.coordinator, 'procuratorate@changning.demo.childsafe.local']) {
+      const res = await command(await stack.login(email), 'record-seal', body);
+      expect({ email, status: res.status }).toEqual({ email, status: 403 });
+    }
+    // The court has no task on this case: answered as if it did not exist.
+    const court = await command(await stack.login('court@changning.demo.childsafe.local'), 'record-seal', body);
+    expect(court.status).toBe(404);
+    expect(JSON.stringify(court.body)).not.toContain(caseId.slice(5));
+  });
+
   it("answers another district's police with 404 and no data, and names every invalid field", async () => {
     const other = await stack.login(FENGTAI_POLICE);
     const res = await command(other, 'legal-steps', {

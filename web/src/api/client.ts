@@ -38,6 +38,21 @@ import type { TaskSummary, TaskView } from '../../../contracts/tasks';
 
 export const API_BASE = '/api/v1';
 
+/** The body of POST /detention-notices (CN 三(四)). */
+export interface DetentionNoticeBody {
+  policyPackId: string;
+  detainedAt: string;
+  detainedPersonRef: string;
+  place: { streetCode: string; address?: string };
+  children: Array<{
+    name?: string;
+    sex?: 'male' | 'female' | 'unknown';
+    dateOfBirth?: string;
+    idNumber?: string;
+    needsEntrustedCare: boolean;
+  }>;
+}
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
@@ -187,6 +202,12 @@ export const api = {
   fileReport: (report: NewReport, idempotencyKey: string) =>
     request<ReportReceipt>('POST', '/reports', { body: report, headers: { 'Idempotency-Key': idempotencyKey } }),
   myReports: () => request<ListOf<MyReport>>('GET', '/reports/mine'),
+  /** CN 三(四): a detained adult's minor children; care tasks open for those who need it. */
+  fileDetentionNotice: (notice: DetentionNoticeBody, idempotencyKey: string) =>
+    request<{ noticeId: string; childrenNeedingCare: number }>('POST', '/detention-notices', {
+      body: notice,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
 
   tasks: (status?: string) => request<ListOf<TaskSummary>>('GET', `/tasks${query({ status })}`),
   task: (taskId: string) => request<TaskView>('GET', `/tasks/${encodeURIComponent(taskId)}`),
@@ -199,6 +220,8 @@ export const api = {
 
   cases: (filters: CaseFilters = {}) => request<ListOf<CaseSummary>>('GET', `/cases${query({ ...filters })}`),
   case: (caseId: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(caseId)}`),
+  /** Children's files by ID number or part of a name, within scope (sealed records: court and procuratorate only). */
+  children: (q: string) => request<ListOf<Record<string, unknown>>>('GET', `/children${query({ q })}`),
 
   /** Commands on a case (/interventions/:caseId/…): each answers { ok: true } or an ApiError with the refusal. */
   interventions: {

@@ -10,6 +10,26 @@ import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { isAgencyRole, isCoordinatorRole } from '../../../contracts/roles';
+import { useAgencyType } from '../pages/case/forms/facts';
+
+/** CN 三(四): the police (办案机关) and the executing organs (prison, drug rehabilitation) file detention notices. */
+const DETENTION_FILERS = ['police_station', 'police_substation', 'prison', 'drug_rehabilitation_centre'];
+
+function DetentionNoticeLink({ user }: { user: User }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const type = useAgencyType(user.jurisdiction.districtCode, user.agencyCode);
+  if (user.role !== 'agency_staff' && user.role !== 'agency_supervisor') return null;
+  if (!type || !DETENTION_FILERS.includes(type)) return null;
+  const href = '/detention-notices/new';
+  return (
+    <li>
+      <Link href={href} aria-current={path === href ? 'page' : undefined}>
+        {t('nav.detentionNotice')}
+      </Link>
+    </li>
+  );
+}
 
 export function LanguageSwitch() {
   const { locale, setLocale, t } = useI18n();
@@ -33,6 +53,12 @@ function navFor(user: User): Array<{ href: string; key: Parameters<ReturnType<ty
     return [
       { href: '/report', key: 'nav.report' },
       { href: '/reports/mine', key: 'nav.myReports' },
+    ];
+  // FT 三(三)2(5): the judicial organs consult sealed juvenile records.
+  if (user.role === 'court_staff' || user.role === 'procuratorate_staff')
+    return [
+      { href: '/inbox', key: 'nav.inbox' },
+      { href: '/records', key: 'nav.sealedRecords' },
     ];
   if (isAgencyRole(user.role)) return [{ href: '/inbox', key: 'nav.inbox' }];
   if (isCoordinatorRole(user.role))
@@ -90,6 +116,7 @@ export function Layout({ user, children }: { user?: User; children: ReactNode })
                     </Link>
                   </li>
                 ))}
+                <DetentionNoticeLink user={user} />
                 {user.role !== 'administrator' ? (
                   <li>
                     <NotificationsLink />

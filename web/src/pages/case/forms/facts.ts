@@ -41,6 +41,7 @@ const PLACEMENT_CLOCK = /^(.+\/placement-\d+-(short_term|long_term)):end$/;
 /** Reads the view leniently: the placements section when the API sends it, else the placements' running clocks. */
 export function caseFacts(view: CaseView): CaseFacts {
   const loose = view as unknown as {
+    cockpit?: { placements?: PlacementLike[]; neglect?: { end?: unknown }[] };
     placements?: PlacementLike[];
     intervention?: {
       placements?: PlacementLike[];
@@ -50,7 +51,7 @@ export function caseFacts(view: CaseView): CaseFacts {
     neglect?: { end?: unknown; endedAt?: unknown; status?: string }[];
     guardianSearch?: { returnAssessmentTaskId?: string };
   };
-  const listed = loose.placements ?? loose.intervention?.placements;
+  const listed = loose.cockpit?.placements ?? loose.placements ?? loose.intervention?.placements;
   const placements: PlacementFacts[] = listed
     ? listed
         .filter((p): p is PlacementLike & { placementId: string } => typeof p.placementId === 'string')
@@ -65,7 +66,7 @@ export function caseFacts(view: CaseView): CaseFacts {
         const m = PLACEMENT_CLOCK.exec(c.id);
         return m ? [{ placementId: m[1]!, term: m[2] as PlacementFacts['term'], running: true }] : [];
       });
-  const neglect = loose.neglect ?? loose.intervention?.neglect;
+  const neglect = loose.cockpit?.neglect ?? loose.neglect ?? loose.intervention?.neglect;
   const neglectRunning = neglect
     ? neglect.some((e) => !e.end && !(e as { endedAt?: unknown }).endedAt)
     : view.status.clocks.some((c) => c.id === 'neglect');
