@@ -164,6 +164,7 @@ describe('a placement from the urgent placement to closure, each decision on its
     await completeTaskPage(civil);
     const search = await j.openTask(caseId, 'guardian_search', CN.civilAffairs);
     await openTaskPage(civil, j.url, search.taskId);
+    await civil.getByLabel('查找截至时间').fill(localInput(new Date(Date.now() - 5 * 60_000)));
     await civil.getByLabel('已找到父母或其他近亲属').check();
     await civil.getByLabel('找到的监护人（档案编号）').fill('外婆 李某 GR-2026-07');
     await screenshot(civil, 'journey-a-08-guardian-found');

@@ -78,7 +78,7 @@ export function CommandForm(props: {
   return (
     <details className="command" data-testid={`command-${props.id}`}>
       <summary>{pick(props.title)}</summary>
-      <form noValidate onSubmit={onSubmit} aria-label={pick(props.title)}>
+      <form noValidate onSubmit={onSubmit}>
         {props.hint ? <p className="hint">{pick(props.hint)}</p> : null}
         {props.children({ form: props.id, values, set, errors: shown })}
         <button type="submit" className="primary" disabled={busy}>
