@@ -80,10 +80,24 @@ export async function startJourney(): Promise<Journey> {
     async completeAsAgency(task, outcome) {
       const handle = stack.client.workflow.getHandle(task.taskId);
       const actor = { userId: `staff-of-${task.agencyId}`, agencyId: task.agencyId };
-      if ((await handle.query(taskStatusQuery)).status !== 'accepted')
-        await handle.executeUpdate(acceptTaskUpdate, { args: [{ actor }] });
+      const status = await handle.query(taskStatusQuery);
+      if (status.status !== 'accepted') await handle.executeUpdate(acceptTaskUpdate, { args: [{ actor }] });
+      const at = new Date().toISOString();
+      // A benefit application decides every benefit it was opened for (CN 五(一)); granted here, with the approval.
+      const decided: TaskOutcomeInput | undefined =
+        task.kind === 'benefit_application'
+          ? {
+              kind: 'benefit_application',
+              decisions: (status.benefits ?? []).map((benefit, i) => ({
+                benefit,
+                result: 'granted' as const,
+                decidedAt: at,
+                decisionRef: `approval-${i + 1}`,
+              })),
+            }
+          : undefined;
       await handle.executeUpdate(completeTaskUpdate, {
-        args: [{ actor, outcome: outcome ?? outcomeFor(task, Date.now()) }],
+        args: [{ actor, outcome: outcome ?? decided ?? outcomeFor(task, Date.now()) }],
       });
     },
     async stop() {
