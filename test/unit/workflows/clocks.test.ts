@@ -65,5 +65,7 @@ describe('clocks', () => {
     );
     expect(earliest(['2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z'])).toBe('2026-05-01T00:00:00Z');
     expect(earliest([undefined, '2026-05-01T00:00:00Z'])).toBe('2026-05-01T00:00:00Z');
+    // Of two ways of writing the same instant, the first given stays.
+    expect(earliest(['2026-05-01T08:00:00+08:00', '2026-05-01T00:00:00.000Z'])).toBe('2026-05-01T08:00:00+08:00');
   });
 });
