@@ -25,6 +25,7 @@ import { createCodecRouter } from './routes/codec';
 import { createDevMailRouter, devMailEnabled } from './routes/dev-mail';
 import { createWorkflowDistrictResolver } from './read-models/workflow-district';
 import { createDetentionNoticeRouter } from './routes/detention-notices';
+import { createExportRouter } from './routes/exports';
 import { createIndicatorRouter } from './routes/indicators';
 import { createInterventionRouter } from './routes/interventions';
 import { createNotificationRouter } from './routes/notifications';
@@ -80,6 +81,7 @@ export function createRouters({
     '/accounts': createAccountRouter({ users, authenticate, audit }),
     '/policies': createPolicyRouter({ authenticate }),
     '/indicators': createIndicatorRouter({ authenticate }),
+    '/exports': createExportRouter({ authenticate, audit }),
     '/audit': createAuditRouter({ authenticate, audit }),
     '/notifications': createNotificationRouter({ notifications: createNotificationRepository(), authenticate }),
     '/codec': createCodecRouter({

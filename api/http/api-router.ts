@@ -101,6 +101,8 @@ export function createApiRouter(options: { tag: string; authenticate: RequestHan
         // every non-public route: the types the handler is promised hold, though express cannot see it.
         const context = { ...req.valid, actor: req.actor, req, res } as Parameters<typeof handler>[0];
         const result = await handler(context);
+        // A handler that sent a file itself (the exports) has answered already.
+        if (res.headersSent) return;
         const { status, schema } = definition.response;
         if (schema) res.status(status).json(schema.parse(result));
         else res.status(status).end();
