@@ -17,6 +17,8 @@ import type { agencyTaskWorkflow } from '../../workflows/agency-task.workflow';
 import type { intakeWorkflow } from '../../workflows/intake.workflow';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
+jest.setTimeout(60_000); // bundles the workflow code once, then each test starts its own time-skipping Temporal server and worker
+
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
