@@ -168,13 +168,16 @@ export async function seedDemoUsers(
   if (options.environment === 'production') throw new Error('demo accounts are never created in production');
   const created: string[] = [];
   const existing: string[] = [];
+  // Every demo account has the same published password: one scrypt hash (one salt) serves them all, instead of forty
+  // deliberately slow hashes at every start and in every test file that seeds them.
+  let demoHash: Promise<string> | undefined;
   for (const demo of DEMO_USERS) {
     if (await users.findByEmail(demo.email)) {
       existing.push(demo.email);
       continue;
     }
     try {
-      await users.create({ ...demo, passwordHash: await hashPassword(DEMO_PASSWORD) });
+      await users.create({ ...demo, passwordHash: await (demoHash ??= hashPassword(DEMO_PASSWORD)) });
       created.push(demo.email);
     } catch (err) {
       // Another process seeding at the same moment created it first.
