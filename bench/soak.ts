@@ -14,8 +14,10 @@
  * case did before packs travelled by reference.
  *
  * Quick mode (issue #13's before/after of the pack by reference): SOAK_CASES=1000 SOAK_HEAP_MIB=1536
- * SOAK_HOLD_MINUTES=2, once with each SOAK_PACK_BY. It also records the bytes of the first case's start input and of its
- * history and its police task's history after the starts (no codec: the codec adds a fixed 40-odd bytes a payload).
+ * SOAK_CASES=130 SOAK_HOLD_MINUTES=4 (260 open workflows: all fit the 268-entry cache, so RSS per cached workflow is
+ * the growth to the most cached over their number), once with each SOAK_PACK_BY. It also records the bytes of the
+ * first case's start input, its history and its police task's history at the end of the hold (no codec: the codec
+ * adds a fixed 40-odd bytes a payload).
  *
  * What runs: an in-memory Temporal dev server; the worker as its own process (bench/soak-worker.ts: the real workflows,
  * sized by workers/worker.ts from its heap, with in-memory activities); this process starts the cases exactly as the
@@ -172,11 +174,11 @@ async function main(): Promise<void> {
     }),
   );
   const startSeconds = (Date.now() - startedAt) / 1000;
-  const bytes = await historyBytes(client, caseWorkflowId(`soak${runId}-0`));
   process.stdout.write(`started ${casesStarted} cases in ${startSeconds.toFixed(0)} s; holding ${HOLD_MINUTES} min\n`);
   const holdUntil = Date.now() + HOLD_MINUTES * 60_000;
   while (Date.now() < holdUntil && !workerDied) await new Promise((r) => setTimeout(r, 5_000));
 
+  const bytes = await historyBytes(client, caseWorkflowId(`soak${runId}-0`));
   worker.kill('SIGTERM');
   await Promise.race([workerExited, new Promise((r) => setTimeout(r, 30_000))]);
   if (worker.exitCode === null) worker.kill('SIGKILL');
@@ -191,13 +193,19 @@ async function main(): Promise<void> {
   const firing =
     PACK_BY === 'reference' ||
     (lastHalf.length > 1 && lastHalf[lastHalf.length - 1]!.escalations > lastHalf[0]!.escalations);
-  const full = samples.find((s) => s.cached >= s.maxCachedWorkflows - 2);
+  // The sample holding the most cached workflows (the first such), against the first sample (none cached).
+  const full = samples.reduce<Sample | undefined>((best, s) => (!best || s.cached > best.cached ? s : best), undefined);
   const verdict = {
     packBy: PACK_BY,
     ...bytes,
-    // RSS per cached workflow: from the first sample to the first one with the cache (nearly) full.
+    // RSS per cached workflow: from the first sample to the one with the most workflows cached.
     rssPerCachedWorkflowMiB:
-      full && samples[0] ? Number(((full.rssMiB - samples[0].rssMiB) / full.cached).toFixed(2)) : null,
+      full?.cached && samples[0] ? Number(((full.rssMiB - samples[0].rssMiB) / full.cached).toFixed(2)) : null,
+    heapPerCachedWorkflowMiB:
+      full?.cached && samples[0]
+        ? Number(((full.heapUsedMiB - samples[0].heapUsedMiB) / full.cached).toFixed(2))
+        : null,
+    mostCached: full?.cached ?? 0,
     cases: casesStarted,
     openWorkflows: casesStarted * 2,
     startSeconds: Math.round(startSeconds),

@@ -69,6 +69,8 @@ export const NOTIFICATION_KINDS = [
   'task_escalated',
   'decision_needed',
   'delivery_failed',
+  /** A task's notice could not be delivered to its agency (mail refused): escalated to the coordinators as such. */
+  'missed_notice',
   'case_update',
   'accountability_finding',
   'routed_to_fallback',

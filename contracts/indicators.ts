@@ -11,6 +11,9 @@ export const indicatorsView = z.object({
   medianHoursToAssessment: z.number().nullable().describe('Case opened → joint assessment completed, recent cases'),
   perStreet: z.array(z.object({ streetCode: z.string(), name: bilingual, cases: z.number(), overdue: z.number() })),
   escalationsThisWeek: z.number(),
+  missedNoticesThisWeek: z
+    .number()
+    .describe('Task notices refused by the mail server and escalated as missed, last 7 days'),
   clocksEndingSoon: z.array(
     z.object({ caseId: z.string(), clockId: z.string(), label: z.string(), clause: z.string(), firesAt: z.string() }),
   ),

@@ -110,6 +110,13 @@ function lines(
         zh: `任务「${label.zh}」${caseRef.zh}的通知邮件无法送达承办单位。请通过电话等其他方式联系该单位，并核对其联系邮箱。`,
         en: `The notification of the task "${label.en}"${caseRef.en} could not be delivered to the agency. Please reach the agency another way, such as by phone, and check its contact address.`,
       };
+    case 'missed_notice':
+      return {
+        zhSubject: `漏送通知督办：${label.zh}${caseRef.zh}`,
+        enSubject: `Missed notice escalated: ${label.en}${caseRef.en}`,
+        zh: `任务「${label.zh}」${caseRef.zh}的通知未能送达承办单位（邮件被拒收），该单位可能并不知道这项任务，而法定期限已在计算。现作为漏送通知升级至您：请立即通过电话或当面通知该单位，必要时另行安排办理。`,
+        en: `The agency was never notified of the task "${label.en}"${caseRef.en} (its mail was refused), so it may not know of the task while the legal deadline runs. This is escalated to you as a missed notice: reach the agency now by phone or in person, and arrange the work another way if needed.`,
+      };
   }
 }
 

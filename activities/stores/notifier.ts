@@ -163,6 +163,49 @@ function labelled(kind: string): { taskLabel?: { zh: string; en: string } } {
   return label ? { taskLabel: label } : {};
 }
 
+/** Permanent refusals are recorded on their email records; a notifier never fails for them (nor its workflow). */
+async function deliverRecorded(deps: { delivery: Pick<NotificationDelivery, 'deliver'> }, delivery: Delivery) {
+  try {
+    await deps.delivery.deliver(delivery);
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure) || err.type !== NotificationFailure.Permanent) throw err;
+  }
+}
+
+/**
+ * The missed-notice escalation of a task notice that its agency's desk refused (#13): the agency's supervisor (who may
+ * still be reached), the coordinators of its street and of its district, or every district coordinator if the
+ * agency has none. Keyed on the refused notice, so a retry escalates once.
+ */
+async function escalateMissedNotice(
+  deps: { delivery: Pick<NotificationDelivery, 'deliver'> },
+  idempotencyKey: string,
+  refused: Delivery,
+  agency: AgencyRecord | null,
+  allCoordinators: () => Promise<Recipient[]>,
+): Promise<void> {
+  const refusedAddresses = new Set(refused.recipients.map((r) => r.email.toLowerCase()));
+  const found = agency
+    ? [
+        ...(await escalationRecipients('agency_supervisor', agency)),
+        ...(await escalationRecipients('street_coordinator', agency)),
+        ...(await escalationRecipients('district_coordinator', agency)),
+      ]
+    : [];
+  // The desk that refused is not who escalation is for; an account keeps its inbox entry though its mail bounced.
+  const recipients = unique(found).filter((r) => r.userId || !refusedAddresses.has(r.email.toLowerCase()));
+  await deliverRecorded(deps, {
+    idempotencyKey: `${idempotencyKey}:missed-notice`,
+    kind: 'missed_notice',
+    recipients: recipients.length ? recipients : unique(await allCoordinators()),
+    ...(refused.taskId ? { taskId: refused.taskId } : {}),
+    ...(refused.caseId ? { caseId: refused.caseId } : {}),
+    ...(refused.taskKind ? { taskKind: refused.taskKind } : {}),
+    ...(refused.taskLabel ? { taskLabel: refused.taskLabel } : {}),
+    ...(refused.dueAt ? { dueAt: refused.dueAt } : {}),
+  });
+}
+
 export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDelivery, 'deliver'> }): Notifier {
   const allCoordinators = () => usersWith({ role: 'district_coordinator' });
   return {
@@ -178,7 +221,7 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
         // Never silently dropped: the coordinators are told the agency could not be reached, in their inbox first
         // (stored before any email is tried). A relay that refuses everyone refuses the coordinators' email too;
         // that refusal is recorded on its email record and goes no further, so the task and the case go on and
-        // their deadlines escalate as for any missed notice.
+        // their deadlines escalate as for any missed notice, and a task's notice escalates as a missed notice.
         const agency = 'agencyId' in event ? await findAgency(event.agencyId) : null;
         const fallback = await coordinators('district_coordinator', agency);
         try {
@@ -195,6 +238,10 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
           if (!(fallbackErr instanceof ApplicationFailure) || fallbackErr.type !== NotificationFailure.Permanent)
             throw fallbackErr;
         }
+        // A task's agency that was never told may not know of the task while its legal clock runs: that escalates
+        // as a missed notice of its own (its own kind and text, not the deadline ladder's) to the agency's
+        // supervisor and the street and district coordinators, in their inbox and by email.
+        if (delivery.taskId) await escalateMissedNotice(deps, idempotencyKey, delivery, agency, allCoordinators);
       }
     },
   };

@@ -5,6 +5,7 @@
  */
 import { AgencyModel, type AgencyRecord } from '../../models/agency';
 import { CaseModel, type CaseRecord } from '../../models/case';
+import { NotificationModel } from '../../models/notification';
 import { ReportModel } from '../../models/report';
 import { TaskModel, type TaskRecord } from '../../models/task';
 import { overdueTaskFilter } from './tasks';
@@ -26,6 +27,7 @@ export interface Indicators {
   medianHoursToAssessment: number | null;
   perStreet: { streetCode: string; name: Bilingual; cases: number; overdue: number }[];
   escalationsThisWeek: number;
+  missedNoticesThisWeek: number;
   clocksEndingSoon: { caseId: string; clockId: string; label: string; clause: string; firesAt: string }[];
 }
 
@@ -61,54 +63,78 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
   const soonUntil = new Date(now.getTime() + soonHours * HOUR);
   const districtTasks = { agencyCode: { $in: agencyCodes } };
 
-  const [byStage, overdueAgencies, reportSources, streets, overdueStreets, escalations, soon, acks, assessments] =
-    await Promise.all([
-      CaseModel.aggregate<Counted>([{ $match: inDistrict }, { $group: { _id: '$stage', count: { $sum: 1 } } }]).exec(),
-      TaskModel.aggregate<Counted>([
-        { $match: { ...districtTasks, ...overdueTaskFilter(now) } },
-        { $group: { _id: '$agencyCode', count: { $sum: 1 } } },
-        { $sort: { count: -1, _id: 1 } },
-      ]).exec(),
-      ReportModel.aggregate<Counted>([
-        { $match: { 'place.districtCode': districtCode } },
-        { $group: { _id: '$reportingUnit.type', count: { $sum: 1 } } },
-      ]).exec(),
-      CaseModel.aggregate<Counted>([
-        { $match: inDistrict },
-        { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
-      ]).exec(),
-      CaseModel.aggregate<Counted>([
-        { $match: { ...inDistrict, nextDeadline: { $lt: now } } },
-        { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
-      ]).exec(),
-      TaskModel.aggregate<{ n: number }>([
-        { $match: districtTasks },
-        { $unwind: '$escalations' },
-        { $match: { 'escalations.at': { $gte: new Date(now.getTime() - 7 * DAY) } } },
-        { $count: 'n' },
-      ]).exec(),
-      // A find, not $unwind: FerretDB v1's $unwind drops every field but _id and the unwound one.
-      CaseModel.find({ ...inDistrict, 'clocks.firesAt': { $gte: now, $lte: soonUntil } }, { workflowId: 1, clocks: 1 })
-        .limit(200)
-        .lean<Pick<CaseRecord, 'workflowId' | 'clocks'>[]>()
-        .exec(),
-      TaskModel.find(
-        { ...districtTasks, kind: 'police_response', acceptedAt: { $ne: null } },
-        { acceptedAt: 1, openedAt: 1, createdAt: 1 },
-      )
-        .sort({ acceptedAt: -1 })
-        .limit(MEDIAN_SAMPLE)
-        .lean<Pick<TaskRecord, 'acceptedAt' | 'openedAt' | 'createdAt'>[]>()
-        .exec(),
-      TaskModel.find(
-        { ...districtTasks, kind: 'joint_assessment', status: 'completed', completedAt: { $ne: null } },
-        { caseWorkflowId: 1, completedAt: 1, openedAt: 1 },
-      )
-        .sort({ completedAt: -1 })
-        .limit(MEDIAN_SAMPLE)
-        .lean<Pick<TaskRecord, 'caseWorkflowId' | 'completedAt' | 'openedAt'>[]>()
-        .exec(),
-    ]);
+  const [
+    byStage,
+    overdueAgencies,
+    reportSources,
+    streets,
+    overdueStreets,
+    escalations,
+    soon,
+    acks,
+    assessments,
+    missedNotices,
+  ] = await Promise.all([
+    CaseModel.aggregate<Counted>([{ $match: inDistrict }, { $group: { _id: '$stage', count: { $sum: 1 } } }]).exec(),
+    TaskModel.aggregate<Counted>([
+      { $match: { ...districtTasks, ...overdueTaskFilter(now) } },
+      { $group: { _id: '$agencyCode', count: { $sum: 1 } } },
+      { $sort: { count: -1, _id: 1 } },
+    ]).exec(),
+    ReportModel.aggregate<Counted>([
+      { $match: { 'place.districtCode': districtCode } },
+      { $group: { _id: '$reportingUnit.type', count: { $sum: 1 } } },
+    ]).exec(),
+    CaseModel.aggregate<Counted>([
+      { $match: inDistrict },
+      { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
+    ]).exec(),
+    CaseModel.aggregate<Counted>([
+      { $match: { ...inDistrict, nextDeadline: { $lt: now } } },
+      { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
+    ]).exec(),
+    TaskModel.aggregate<{ n: number }>([
+      { $match: districtTasks },
+      { $unwind: '$escalations' },
+      { $match: { 'escalations.at': { $gte: new Date(now.getTime() - 7 * DAY) } } },
+      { $count: 'n' },
+    ]).exec(),
+    // A find, not $unwind: FerretDB v1's $unwind drops every field but _id and the unwound one.
+    CaseModel.find({ ...inDistrict, 'clocks.firesAt': { $gte: now, $lte: soonUntil } }, { workflowId: 1, clocks: 1 })
+      .limit(200)
+      .lean<Pick<CaseRecord, 'workflowId' | 'clocks'>[]>()
+      .exec(),
+    TaskModel.find(
+      { ...districtTasks, kind: 'police_response', acceptedAt: { $ne: null } },
+      { acceptedAt: 1, openedAt: 1, createdAt: 1 },
+    )
+      .sort({ acceptedAt: -1 })
+      .limit(MEDIAN_SAMPLE)
+      .lean<Pick<TaskRecord, 'acceptedAt' | 'openedAt' | 'createdAt'>[]>()
+      .exec(),
+    TaskModel.find(
+      { ...districtTasks, kind: 'joint_assessment', status: 'completed', completedAt: { $ne: null } },
+      { caseWorkflowId: 1, completedAt: 1, openedAt: 1 },
+    )
+      .sort({ completedAt: -1 })
+      .limit(MEDIAN_SAMPLE)
+      .lean<Pick<TaskRecord, 'caseWorkflowId' | 'completedAt' | 'openedAt'>[]>()
+      .exec(),
+    // Missed notices (a task's notice refused by the mail server, escalated): one per refused notice, however many
+    // coordinators' inboxes it reached; counted where it reached an account of this district.
+    NotificationModel.aggregate<{ n: number }>([
+      {
+        $match: {
+          kind: 'missed_notice',
+          channel: 'inbox',
+          'recipient.agencyCode': { $in: agencyCodes },
+          createdAt: { $gte: new Date(now.getTime() - 7 * DAY) },
+        },
+      },
+      { $group: { _id: '$eventKey' } },
+      { $count: 'n' },
+    ]).exec(),
+  ]);
 
   const ackMinutes = acks.flatMap((t) => {
     const from = t.openedAt ?? t.createdAt;
@@ -152,6 +178,7 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
       }))
       .sort((a, b) => b.cases - a.cases || a.streetCode.localeCompare(b.streetCode)),
     escalationsThisWeek: escalations[0]?.n ?? 0,
+    missedNoticesThisWeek: missedNotices[0]?.n ?? 0,
     clocksEndingSoon: soon
       .flatMap((c) =>
         (c.clocks ?? [])

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('a refused notice in the coordinator’s notifications', () => {
-  it('shows the failed-delivery alert in Chinese on a phone, linked to the task', async () => {
+  it('shows the failed-delivery alert and the missed-notice escalation in Chinese on a phone, linked to the task', async () => {
     const transport = createMailTransport(relay.url);
     const notifier = createDirectoryNotifier({
       delivery: createNotificationDelivery({
@@ -82,12 +82,22 @@ describe('a refused notice in the coordinator’s notifications', () => {
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(`${server.url}/dashboard`);
+    // The dashboard counts the missed notice this week (one refused notice, however many inboxes it reached).
+    const missedStat = page.locator('.stat').filter({ hasText: '本周漏送通知' });
+    await missedStat.waitFor();
+    expect(await missedStat.locator('.stat__value').textContent()).toBe('1');
     await page.goto(`${server.url}/notifications`);
     const alert = page.getByRole('alert').filter({ hasText: '送达失败' });
     await alert.first().waitFor();
     expect(await alert.first().textContent()).toContain('请立即电话联系该单位');
     const link = page.getByRole('link', { name: /通知未能送达：公安机关应急处置/ });
     expect(await link.getAttribute('href')).toBe(`/tasks/${encodeURIComponent(taskId)}`);
+    // The missed notice escalated on its own, with its own words, linked to the same task.
+    const missed = page.getByRole('alert').filter({ hasText: '漏送通知督办' });
+    await missed.first().waitFor();
+    expect(await missed.first().textContent()).toContain('法定期限已在计算');
+    const missedLink = page.getByRole('link', { name: /漏送通知督办：公安机关应急处置/ });
+    expect(await missedLink.getAttribute('href')).toBe(`/tasks/${encodeURIComponent(taskId)}`);
     await screenshot(page, 'coordinator-delivery-failed-phone');
     expect(errors).toEqual([]);
   });

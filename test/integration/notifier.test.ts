@@ -128,9 +128,16 @@ describe('the directory notifier', () => {
       close();
     }
     expect(mailFor(POLICE, taskId)).toHaveLength(0);
+    // Told that the notice did not arrive, and the missed notice escalated on its own (its own kind and text).
     const warning = mailFor(COORDINATOR, taskId);
-    expect(warning).toHaveLength(1);
-    expect(warning[0]!.subject).toContain('通知未能送达');
+    expect(warning.map((m) => m.headers['x-childsafe-notification']).sort()).toEqual([
+      'delivery_failed',
+      'missed_notice',
+    ]);
+    expect(warning.find((m) => m.subject.includes('通知未能送达'))).toBeDefined();
+    expect(warning.find((m) => m.subject.includes('漏送通知督办'))?.subject).toContain('Missed notice escalated');
+    // The agency's supervisor, whose address is not refused, hears of the missed notice too.
+    expect(mailFor(SUPERVISOR, taskId).map((m) => m.headers['x-childsafe-notification'])).toEqual(['missed_notice']);
     expect(await NotificationModel.countDocuments({ taskId, status: 'failed' })).toBeGreaterThan(0);
   });
 

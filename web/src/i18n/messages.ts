@@ -425,6 +425,7 @@ const zh = {
   'dash.clocksSoon': '7 天内到期的时限',
   'dash.clocksSoonEmpty': '7 天内没有到期的时限。',
   'dash.escalationsWeek': '本周催办升级',
+  'dash.missedNoticesWeek': '本周漏送通知',
   'dash.reportsBySource': '按报告来源分类的报告数',
   'dash.policeAck': '报告到公安受理（中位数）',
   'dash.assessmentTime': '报告到完成评估（中位数）',
@@ -512,6 +513,9 @@ const zh = {
   'notif.kind.accountability_finding': '迟报问责',
   'notif.kind.routed_to_fallback': '转兜底单位',
   'notif.kind.case_needs_attention': '案件需关注',
+  'notif.kind.missed_notice': '漏送通知',
+  'notif.missedNotice':
+    '漏送通知督办：承办单位未收到这项任务的通知，法定期限已在计算。请立即通知该单位，必要时另行安排办理。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -947,6 +951,7 @@ const en: Record<MessageKey, string> = {
   'dash.clocksSoon': 'Clocks running out in the next 7 days',
   'dash.clocksSoonEmpty': 'No clock runs out in the next 7 days.',
   'dash.escalationsWeek': 'Escalations this week',
+  'dash.missedNoticesWeek': 'Missed notices this week',
   'dash.reportsBySource': 'Reports by source type',
   'dash.policeAck': 'Report to police acknowledgement (median)',
   'dash.assessmentTime': 'Report to assessment (median)',
@@ -1035,6 +1040,9 @@ const en: Record<MessageKey, string> = {
   'notif.kind.accountability_finding': 'Late-report finding',
   'notif.kind.routed_to_fallback': 'District fallback',
   'notif.kind.case_needs_attention': 'Case needs attention',
+  'notif.kind.missed_notice': 'Missed notice',
+  'notif.missedNotice':
+    'Missed notice escalated: the agency was never told of this task while its legal deadline runs. Tell them now, and arrange the work another way if needed.',
 };
 
 export const MESSAGES = { zh, en } as const;

@@ -235,6 +235,7 @@ function IndicatorPanels({ data, now, packId }: { data: Indicators; now: number;
     <>
       <div className="stats">
         <Stat label={t('dash.escalationsWeek')} value={String(data.escalationsThisWeek)} />
+        <Stat label={t('dash.missedNoticesWeek')} value={String(data.missedNoticesThisWeek)} />
         <Stat
           label={t('dash.policeAck')}
           value={

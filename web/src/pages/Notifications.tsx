@@ -50,9 +50,9 @@ export function NotificationsPage() {
                       ) : (
                         n.subject
                       )}
-                      {n.kind === 'delivery_failed' ? (
+                      {n.kind === 'delivery_failed' || n.kind === 'missed_notice' ? (
                         <p className="badge badge--overdue" role="alert">
-                          {t('notif.deliveryFailed')}
+                          {t(n.kind === 'missed_notice' ? 'notif.missedNotice' : 'notif.deliveryFailed')}
                         </p>
                       ) : null}
                       <div className="muted small">
