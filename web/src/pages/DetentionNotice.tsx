@@ -15,8 +15,8 @@ const w = (zh: string, en: string) => ({ zh, en });
 const WORDS = {
   title: w('被羁押人员子女情况登记', "Detained person's minor children"),
   hint: w(
-    'CN 三(四)：办案机关及执行机关应询问被羁押人员是否有未成年子女需要委托临时生活照料，并提供帮助。需要照料的子女，由街道开展照料安排。',
-    'CN 三(四): the detaining and executing organs ask whether the detained person has minor children needing entrusted care, and help arrange it; the street office arranges care for each child who needs it.',
+    'CN 三(四)：办案机关及执行机关应询问被羁押人员是否有未成年子女需要委托临时生活照料，并提供帮助。每名需要照料的子女开立一项委托照料任务。',
+    'CN 三(四): the detaining and executing organs ask whether the detained person has minor children needing entrusted care, and help arrange it; each child who needs it gets a care-arrangement task.',
   ),
   detainedAt: w('羁押时间', 'Detained at'),
   detainedPersonRef: w('被羁押人员案件编号', "Detained person's record number"),
@@ -38,8 +38,8 @@ const WORDS = {
   required: w('必填', 'Required'),
   filed: (n: number) =>
     w(
-      `已登记。需要照料的子女 ${n} 名，已交由街道安排照料。`,
-      `Filed. ${n} child(ren) need care; the street office arranges it.`,
+      `已登记。需要照料的子女 ${n} 名，已开立委托照料任务。`,
+      `Filed. ${n} child(ren) need care; care-arrangement tasks are open.`,
     ),
   failed: w('未能提交，请检查后重试。', 'Not filed; check and try again.'),
   choose: w('请选择', 'Choose'),

@@ -386,7 +386,9 @@ function SealCommand() {
 export function SealedNote() {
   const { pick } = useI18n();
   const { view } = useCase();
-  const withheld = Object.keys(view.child).length === 0;
+  // A case worker who sees the case may read its child's file unless the record is sealed (permissions.ts), so a file
+  // withheld from a case with a child is a sealed one.
+  const withheld = view.case.childId !== null && Object.keys(view.child).length === 0;
   const flags = (view.child as { flags?: { recordSealed?: boolean } }).flags;
   if (!withheld && !flags?.recordSealed) return null;
   return (
