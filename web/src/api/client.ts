@@ -148,6 +148,18 @@ function query(params: Record<string, string | number | boolean | undefined>): s
   return s ? `?${s}` : '';
 }
 
+/**
+ * The address of an export file (GET /exports/cases or /exports/indicators): a plain link, so the browser downloads it
+ * with the session cookie; the case export takes the case list's filters.
+ */
+export function exportHref(
+  kind: 'cases' | 'indicators',
+  format: 'xlsx' | 'csv',
+  params: Record<string, string | number | boolean | undefined> = {},
+): string {
+  return `${API_BASE}/exports/${kind}${query({ format, ...params })}`;
+}
+
 /** A v4 UUID. crypto.randomUUID exists only in secure contexts; a plain-http intranet address is not one. */
 export function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();

@@ -4,7 +4,7 @@
  * acknowledgement and to assessment, per street). Filters narrow the case list; the numbers poll every 30 s.
  */
 import { useState } from 'react';
-import { api } from '../api/client';
+import { api, exportHref } from '../api/client';
 import { clockName, usePackWords } from '../clocks';
 import type { CaseFilters } from '../../../contracts/cases';
 import { CASE_STAGES } from '../../../contracts/enums';
@@ -20,7 +20,7 @@ import { useUser } from '../session';
 const POLL_MS = 30_000;
 
 export function Dashboard() {
-  const { t, pick } = useI18n();
+  const { t, pick, formatDateTime } = useI18n();
   const user = useUser();
   const [filters, setFilters] = useState<CaseFilters>(() => ({
     districtCode: user.jurisdiction.districtCode,
@@ -132,6 +132,32 @@ export function Dashboard() {
           {t('dash.overdueOnly')}
         </label>
       </form>
+      <section className="panel export-bar no-print" aria-labelledby="export-h" data-testid="exports">
+        <h2 id="export-h">{t('dash.exports')}</h2>
+        <p className="muted small">{t('dash.exportNote')}</p>
+        <div className="actions">
+          <a className="button" href={exportHref('cases', 'xlsx', { ...filters })} download>
+            {t('dash.exportCasesXlsx')}
+          </a>
+          <a className="button" href={exportHref('cases', 'csv', { ...filters })} download>
+            {t('dash.exportCasesCsv')}
+          </a>
+          <a
+            className="button"
+            href={exportHref('indicators', 'xlsx', { districtCode: filters.districtCode })}
+            download
+          >
+            {t('dash.exportIndicatorsXlsx')}
+          </a>
+          <a className="button" href={exportHref('indicators', 'csv', { districtCode: filters.districtCode })} download>
+            {t('dash.exportIndicatorsCsv')}
+          </a>
+          <button type="button" onClick={() => window.print()}>
+            {t('dash.print')}
+          </button>
+        </div>
+      </section>
+      <p className="print-only small">{t('dash.printedAt', { time: formatDateTime(new Date(now).toISOString()) })}</p>
       {attention.status === 'ready' && attention.data.items.length > 0 ? (
         <section className="panel panel--alert" aria-labelledby="attention-h" data-testid="attention-list">
           <h2 id="attention-h">{t('dash.attention')}</h2>

@@ -1,0 +1,105 @@
+/**
+ * Issue #15 item 5 in the browser: the Changning coordinator filters the dashboard's case list on a phone, clicks
+ * 导出案件（Excel）, and the downloaded workbook (opened with exceljs, the library that wrote it) holds exactly the cases
+ * the filtered list shows; the print view hides the buttons and keeps the list. The cases are projected through the
+ * real projection activities (test/helpers/projections.ts), as the case workflow writes them.
+ */
+import fs from 'node:fs';
+import { Types } from 'mongoose';
+import { Workbook } from 'exceljs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { AuditEventModel } from '../../models/audit-event';
+import { hoursFromNow, projectCase } from '../helpers/projections';
+import { CHANGNING, startFullStack, type FullStack } from '../integration/full-stack/harness';
+import { PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
+
+jest.setTimeout(90_000); // a browser and the API on a loaded machine
+
+let stack: FullStack;
+let server: { url: string; close(): Promise<void> };
+let browser: Browser;
+let context: BrowserContext | undefined;
+const assessed = `case-${new Types.ObjectId().toHexString()}`;
+const responding = `case-${new Types.ObjectId().toHexString()}`;
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  stack = await startFullStack({ worker: false });
+  const pack = { id: 'cn-changning', version: '1.2.0' };
+  await projectCase(assessed, {
+    jurisdiction: { districtCode: '310105', streetCode: 'huayang' },
+    pack,
+    stage: 'assessment',
+    risk: 'medium',
+    categories: ['family_poverty'],
+    nextDeadline: hoursFromNow(20),
+  });
+  await projectCase(responding, {
+    jurisdiction: { districtCode: '310105', streetCode: 'huayang' },
+    pack,
+    stage: 'emergency_response',
+    nextDeadline: hoursFromNow(2),
+  });
+  server = await listen(stack.app);
+  browser = await launchBrowser();
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+  await stack?.stop();
+});
+
+describe('the dashboard export', () => {
+  it('downloads the filtered case list as a workbook with the same rows, and prints without the buttons', async () => {
+    context = await browser.newContext({ ...PHONE, acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('电子邮箱').fill(CHANGNING.coordinator);
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${server.url}/dashboard`);
+
+    await page.getByLabel('阶段').selectOption('assessment');
+    const rows = page.locator('section[aria-labelledby="cases-h"] tbody tr');
+    await page.getByRole('heading', { name: '案件列表（1）' }).waitFor();
+    const shown = (await rows.locator('th').allTextContents()).map((s) => s.trim());
+    expect(shown).toHaveLength(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '导出案件（Excel）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^cases-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const workbook = new Workbook();
+    const bytes = fs.readFileSync((await download.path())!);
+    await workbook.xlsx.load(bytes as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+    const sheet = workbook.worksheets[0]!;
+    const values = (sheet.getSheetValues().filter(Boolean) as unknown[][]).map((r) => r.slice(1));
+    expect(values[0]![0]).toBe('案件编号 Case number');
+    expect(values.slice(1).map((r) => r[0])).toEqual(shown);
+    expect(values[1]![1]).toBe('调查评估 Assessment');
+    expect(values[1]![5]).toContain('家庭贫困');
+    expect(
+      await AuditEventModel.countDocuments({
+        action: 'cases.export',
+        reason: /^xlsx: 1 cases; filters .*stage=assessment/,
+      }),
+    ).toBe(1);
+
+    // The print view: the list stays, the export buttons and filters go.
+    const filters = page.getByRole('form', { name: '筛选' });
+    expect(await filters.isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: '导出案件（Excel）' }).isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('link', { name: '导出案件（Excel）' }).isVisible()).toBe(false);
+    expect(await filters.isVisible()).toBe(false);
+    expect(await rows.first().isVisible()).toBe(true);
+    await screenshot(page, 'dashboard-print-phone');
+    expect(errors).toEqual([]);
+  });
+});
