@@ -70,11 +70,27 @@ export interface AuditEvent {
   details: Record<string, string | number | boolean | null>;
 }
 
+/**
+ * The court revoked the guardian and designated a new one (CN 四(四)3, FT 三(三)2(5)): written to the child's file.
+ * The guardian's name travels in the workflow's (encrypted) history like the court-hearing outcome it comes from.
+ */
+export interface GuardianDesignation {
+  childId: string;
+  caseId: string;
+  guardian: { name: string; relation: string };
+  /** The court designated civil affairs (FT 三(一)4(2)). */
+  civilAffairs: boolean;
+  judgmentRef: string;
+  designatedAt: string;
+}
+
 /** Implemented over MongoDB in models/ (versioned idempotent upserts, unique index on audit `key`). */
 export interface CaseProjectionStore {
   upsertCaseProjection(workflowId: string, version: number, fields: CaseProjectionFields): Promise<void>;
   upsertTaskProjection(taskId: string, version: number, fields: TaskProjectionFields): Promise<void>;
   appendAudit(event: AuditEvent): Promise<void>;
+  /** Idempotent per judgment: the old guardians marked revoked, the designated one added, a history entry. */
+  recordGuardianDesignation(designation: GuardianDesignation): Promise<void>;
 }
 
 export interface CaseSnapshot {
@@ -102,6 +118,10 @@ export function createProjectionActivities({ cases }: { cases: CaseProjectionSto
     async projectTask(snapshot: TaskSnapshot): Promise<void> {
       for (const event of snapshot.audit) await cases.appendAudit(event);
       await cases.upsertTaskProjection(snapshot.taskId, snapshot.version, snapshot.fields);
+    },
+    /** The child's file records the guardian the court designated (一人一档案, CN 五(一)). */
+    async recordGuardianDesignation(designation: GuardianDesignation): Promise<void> {
+      await cases.recordGuardianDesignation(designation);
     },
   };
 }

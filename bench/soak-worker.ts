@@ -30,6 +30,7 @@ async function main(): Promise<void> {
             counts.taskProjections += 1;
           },
           async appendAudit() {},
+          async recordGuardianDesignation() {},
         },
       }),
       ...createNotificationActivities({

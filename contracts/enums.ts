@@ -97,6 +97,8 @@ export const CASE_STAGES = [
   'short_term_guardianship',
   'long_term_guardianship',
   'escort',
+  /** FT 三(一)4(2): civil affairs carries out a permanent arrangement (issue #17). */
+  'permanent_arrangement',
   'legal_proceedings',
   'follow_up',
   'closed',

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LEGAL_STEPS, REVOCATION_GROUNDS, SERVICE_KINDS } from './enums';
+import { PERMANENT_ARRANGEMENTS } from './outcomes';
 
 const text = z.string().trim().min(1);
 const instant = z.iso.datetime({ offset: true });
@@ -24,6 +25,15 @@ export const placementDecisionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('escort_to_registration_place'), registrationPlace: text }).strict(),
   /** Handed to the guardian the court designated after revoking the old one (CN 四(四)3). */
   z.object({ kind: z.literal('new_guardian'), courtRef: text }).strict(),
+  /** FT 三(一)4(2): a permanent arrangement; civil affairs carries it out (a permanent_arrangement task, issue #17). */
+  z
+    .object({
+      kind: z.literal('permanent_arrangement'),
+      arrangement: z.enum(PERMANENT_ARRANGEMENTS),
+      /** The court's judgment designating civil affairs (civil_affairs_guardianship). */
+      courtRef: text.optional(),
+    })
+    .strict(),
 ]);
 export type PlacementDecision = z.infer<typeof placementDecisionSchema>;
 export const PLACEMENT_DECISION_KINDS = [
@@ -94,5 +104,7 @@ export const INTERVENTION_REJECTIONS = [
   'CaseNotClosable',
   'CaseClosed',
   'CaseNotClosed',
+  'NoCourtDesignation',
+  'ArrangementNotAllowed',
 ] as const;
 export type InterventionRejectionCode = (typeof INTERVENTION_REJECTIONS)[number];

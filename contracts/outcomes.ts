@@ -34,6 +34,20 @@ export const WARNING_STEPS = [
 export const COURT_RESULTS = ['revoked', 'rejected'] as const;
 /** FT 三(二)4 儿童失踪快速查找机制: a search that did not find the child at once ends found or handed to the criminal process. */
 export const CHILD_SEARCH_RESULTS = ['found', 'handed_to_criminal_process'] as const;
+/**
+ * FT 三(一)4(2): the permanent arrangements after temporary guardianship: kinship care, family foster care,
+ * institutional care and adoption for a child who lost or cannot find the parents; care by the welfare institution of
+ * the registration place for a child without guardians; civil affairs as guardian designated by the court.
+ */
+export const PERMANENT_ARRANGEMENTS = [
+  'kinship_care',
+  'family_foster_care',
+  'institutional_care',
+  'adoption_referral',
+  'registration_place_welfare_institution',
+  'civil_affairs_guardianship',
+] as const;
+export type PermanentArrangement = (typeof PERMANENT_ARRANGEMENTS)[number];
 /** CN 五(一) 及时办理社会救助: the agency's decision on a benefit application. */
 export const BENEFIT_APPLICATION_RESULTS = ['granted', 'refused'] as const;
 
@@ -307,6 +321,8 @@ export const courtHearingOutcomeSchema = z
           result: z.literal(COURT_RESULTS[0]),
           newGuardian: z.object({ name: text, relation: text }).strict(),
           designatedAt: isoInstant,
+          /** FT 三(一)4(2) "人民法院指定由民政部门担任监护人": the court designated civil affairs as the guardian. */
+          civilAffairs: z.boolean().optional(),
         })
         .strict(),
       z.object({ result: z.literal(COURT_RESULTS[1]), reason: text }).strict(),
@@ -399,6 +415,18 @@ export const benefitApplicationOutcomeSchema = z
   })
   .strict();
 
+/** FT 三(一)4(2): civil affairs carries out the permanent arrangement the placement decision chose. */
+export const permanentArrangementOutcomeSchema = z
+  .object({
+    kind: z.literal('permanent_arrangement'),
+    arrangement: z.enum(PERMANENT_ARRANGEMENTS),
+    arrangedAt: isoInstant,
+    /** Who takes the child: the relative, the foster family, the institution, the adoption agency. */
+    caregiver: text,
+    documentRef: text,
+  })
+  .strict();
+
 export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   policeResponseOutcomeSchema,
   urgentPlacementOutcomeSchema,
@@ -424,6 +452,7 @@ export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   // Issue #17: the search for a missing child goes on; benefits decided are applied for.
   childSearchOutcomeSchema,
   benefitApplicationOutcomeSchema,
+  permanentArrangementOutcomeSchema,
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 /** What a caller sends (defaults not yet applied). */

@@ -264,3 +264,47 @@ export async function setRecordSealed(childId: string, sealed: boolean): Promise
   ).exec();
   return result.matchedCount > 0;
 }
+
+/** The file's relation for a court-designated guardian, from the court's words (anything else: other). */
+function relationOf(relation: string, civilAffairs: boolean): (typeof GUARDIAN_RELATIONS)[number] {
+  if (civilAffairs) return 'institution';
+  if (/祖|grand/i.test(relation)) return 'grandparent';
+  if (/^(母亲|妈妈|母)$|^mother$/i.test(relation.trim())) return 'mother';
+  if (/^(父亲|爸爸|父)$|^father$/i.test(relation.trim())) return 'father';
+  if (/叔|伯|姑|舅|姨|兄|姐|哥|弟|妹|亲属|relative|aunt|uncle|sibling/i.test(relation)) return 'relative';
+  return 'other';
+}
+
+/**
+ * CN 四(四)3, FT 三(三)2(5): the court revoked the guardians' qualification and designated a new guardian. The file's
+ * guardians become revoked and the designated one is added, with a history entry naming the judgment; once per
+ * judgment (the history entry guards a retry). A child without a file (a provisional id that is no ObjectId) is
+ * skipped. Read, then one guarded write: no transaction (FerretDB), and the guard keeps a retry from writing twice.
+ */
+export async function recordCourtDesignatedGuardian(d: {
+  childId: string;
+  caseId: string;
+  guardian: { name: string; relation: string };
+  civilAffairs: boolean;
+  judgmentRef: string;
+  designatedAt: string;
+}): Promise<void> {
+  if (!isValidObjectId(d.childId)) return;
+  const _id = new Types.ObjectId(d.childId);
+  const note = `court_designation:${d.judgmentRef}`;
+  const child = await ChildModel.findById(_id).lean<ChildRecord>().exec();
+  if (!child || child.history.some((h) => h.note === note)) return;
+  const guardians = [
+    ...child.guardians.map((g) => ({ ...g, status: 'guardianship_revoked' as const })),
+    { name: d.guardian.name, relation: relationOf(d.guardian.relation, d.civilAffairs), status: 'able' as const },
+  ];
+  await ChildModel.updateOne(
+    { _id, 'history.note': { $ne: note } },
+    {
+      $set: { guardians },
+      $push: {
+        history: { at: new Date(d.designatedAt), event: 'guardian_designated', caseWorkflowId: d.caseId, note },
+      },
+    },
+  ).exec();
+}

@@ -35,6 +35,10 @@ export const InterventionRejection = {
   CaseClosed: 'CaseClosed',
   /** Reopening a case that is not closed. */
   CaseNotClosed: 'CaseNotClosed',
+  /** CN 四(四)3, FT 三(一)4(2): the decision needs the court's revocation and designation, and none is recorded. */
+  NoCourtDesignation: 'NoCourtDesignation',
+  /** FT 三(一)4(2): a permanent arrangement for a child whose parents were neither revoked nor certified not found. */
+  ArrangementNotAllowed: 'ArrangementNotAllowed',
 } as const;
 export type InterventionRejection = (typeof InterventionRejection)[keyof typeof InterventionRejection];
 

@@ -30,6 +30,8 @@ export {
   schoolingOutcomeSchema,
   shortTermPlacementOutcomeSchema,
 } from '../contracts/outcomes';
+export { PERMANENT_ARRANGEMENTS, type PermanentArrangement } from '../contracts/outcomes';
+import type { PermanentArrangement } from '../contracts/outcomes';
 export {
   LEGAL_STEPS,
   REVOCATION_GROUNDS,
@@ -78,6 +80,16 @@ export interface PoliceCertificate {
 // The decision's schema is the contract's (contracts/interventions.ts): the API and the web app validate with it too.
 export { placementDecisionSchema, type PlacementDecision } from '../contracts/interventions';
 
+/** The court revoked the guardian and designated a new one (CN 四(四)3, FT 三(三)2(5)); the case passes it on. */
+export interface CourtDesignation {
+  judgmentRef: string;
+  designatedAt: string;
+  /** The court designated civil affairs as the guardian (FT 三(一)4(2)). */
+  civilAffairs: boolean;
+  /** The court-hearing task whose outcome carried it. */
+  taskId?: string;
+}
+
 export interface PlacementInput {
   placementId: string;
   /** The case's workflow id (not a run id): placements outlive the case's continue-as-new and signal it by id. */
@@ -92,6 +104,8 @@ export interface PlacementInput {
   policeAgencyIds: string[];
   /** A long-term placement starts with the certificate that allowed it. */
   policeCertificate?: PoliceCertificate;
+  /** Court designations already recorded in the case when the placement starts. */
+  courtDesignations?: CourtDesignation[];
   /** pack.placement: the cap of this term, reminders before it, and the overrun escalation interval. */
   cap: { duration: string; clause: string; label: { zh: string; en: string } };
   remindBefore: string[];
@@ -137,6 +151,8 @@ export interface PlacementState {
   reminders: PlacementReminder[];
   overruns: PlacementOverrun[];
   policeCertificate?: PoliceCertificate;
+  /** The court's designations the case passed on: what `new_guardian` and civil-affairs guardianship need. */
+  courtDesignations?: CourtDesignation[];
   decision?: PlacementDecision & { decidedBy: Actor; decidedAt: string; reason?: string };
   endedAt?: string;
   clocks: Clock[];
@@ -169,6 +185,8 @@ export const recordPoliceCertificateUpdate = defineUpdate<PlacementState, [Recor
   'recordPoliceCertificate',
 );
 export const placementStatusQuery = defineQuery<PlacementState>('placementStatus');
+/** From the case: the court revoked the guardian and designated a new one. */
+export const courtDesignationSignal = defineSignal<[CourtDesignation]>('courtDesignation');
 /** From the case: a police guardian-search outcome carried the certificate. */
 export const policeCertificateSignal = defineSignal<[PoliceCertificate]>('policeCertificate');
 
@@ -250,6 +268,16 @@ export interface InterventionState {
   grounds: GroundRecord[];
   petitions: PetitionRecord[];
   followUp: { taskIds: string[] };
+  /** CN 四(四)3: the court's designations of a new guardian (recorded from issue #17 on). */
+  courtDesignations?: CourtDesignation[];
+  /** FT 三(一)4(2): permanent arrangements decided, each carried out by a civil-affairs task. */
+  arrangements?: {
+    placementId: string;
+    arrangement: PermanentArrangement;
+    taskId: string;
+    arrangedAt?: string;
+    documentRef?: string;
+  }[];
   /** FT 三(三)4: later-stage assessment reports and what they recommended (recorded from issue #17 on). */
   laterAssessments?: { taskId: string; recommendation: 'close_case' | 'continue_support'; at: string }[];
   closure?: { approvedBy: Coordinator; reason: string; at: string };

@@ -37,6 +37,7 @@ import type {
   TaskWithdrawalReason,
 } from './definitions';
 import { withdrawTaskSignal } from './definitions';
+import { recordGuardianDesignation } from './proxies';
 import {
   defaultPetitionerAgency,
   groundClause,
@@ -55,6 +56,7 @@ import {
   InterventionRejection,
   SERVICE_KINDS,
   approveClosureUpdate,
+  courtDesignationSignal,
   placementChangedSignal,
   reopenCaseUpdate,
   placementWorkflowId,
@@ -64,6 +66,7 @@ import {
   recordHarmGroundUpdate,
   recordLegalStepUpdate,
   requestServicesUpdate,
+  type CourtDesignation,
   type InterventionState,
   type PlacementInput,
   type PlacementState,
@@ -94,6 +97,11 @@ export const WITHDRAW_MOOT_TASKS_PATCH = 'withdraw-moot-tasks';
 export const OUTCOMES_OPEN_ACTIONS_PATCH = 'outcomes-open-actions';
 /** Issue #17 item 4: benefits decided by the assessment open benefit application tasks (CN 五(一)). */
 export const BENEFIT_APPLICATIONS_PATCH = 'benefit-applications';
+/**
+ * Issue #17 item 3: the court's designation is recorded, passed to running placements and written to the child's
+ * file; permanent-arrangement decisions open their civil-affairs task.
+ */
+export const PERMANENT_ARRANGEMENTS_PATCH = 'permanent-arrangements';
 
 /** Open tasks about the old guardian that a court's revocation and designation of a new guardian make moot. */
 const MOOT_AFTER_REVOCATION: TaskKind[] = ['legal_warning', 'guardianship_petition', 'guardian_search'];
@@ -152,6 +160,7 @@ export function interventionStage(state: CaseState): CaseStage | undefined {
   if (running) return running.term === 'short_term' ? 'short_term_guardianship' : 'long_term_guardianship';
   if (openOf(state, 'long_term_placement')) return 'long_term_guardianship';
   if (openOf(state, 'escort_to_registration_place')) return 'escort';
+  if (openOf(state, 'permanent_arrangement')) return 'permanent_arrangement';
   if (openOf(state, 'guardianship_petition', 'court_hearing')) return 'legal_proceedings';
   if (openOf(state, 'follow_up_visit', 'later_assessment')) return 'follow_up';
   // FT 三(三)4: the later-stage report recommended continuing support: the child stays on the ledger's visits.
@@ -512,6 +521,7 @@ export class Intervention {
       siteAgencyId,
       policeAgencyIds: this.policeAgencies(),
       policeCertificate: certificate,
+      ...(record.courtDesignations?.length ? { courtDesignations: record.courtDesignations } : {}),
       cap: term === 'short_term' ? pack.placement.shortTermCap : pack.placement.longTermCap,
       remindBefore: pack.placement.remindBefore,
       overrunEscalationEvery: pack.placement.overrunEscalationEvery,
@@ -582,6 +592,16 @@ export class Intervention {
       case 'escort_to_registration_place': {
         const taskId = await this.openTask('escort_to_registration_place');
         record.escort = { taskId, registrationPlace: decision.registrationPlace };
+        return;
+      }
+      case 'permanent_arrangement': {
+        // FT 三(一)4(2): civil affairs carries it out; a case pinned to a pack without the task goes to follow-up.
+        if (!this.pack.taskKinds.permanent_arrangement) return this.openFollowUp();
+        const taskId = await this.openTask('permanent_arrangement');
+        record.arrangements = [
+          ...(record.arrangements ?? []),
+          { placementId: placement.placementId, arrangement: decision.arrangement, taskId },
+        ];
         return;
       }
     }
@@ -735,6 +755,8 @@ export class Intervention {
       case 'court_hearing':
         await this.recordCourtDecision(taskId, outcome);
         return true;
+      case 'permanent_arrangement':
+        return this.arrangementMade(taskId, outcome);
       case 'legal_warning':
         this.applyLegalWarning(taskId, outcome, by);
         return true;
@@ -900,6 +922,9 @@ export class Intervention {
         recordedAt: nowIso(),
       };
     }
+    if (decision.result === 'revoked' && patched(PERMANENT_ARRANGEMENTS_PATCH)) {
+      await this.recordDesignation(taskId, outcome, decision);
+    }
     if (decision.result === 'revoked') {
       // A new guardian is designated: warnings, petitions and searches about the old guardian are moot.
       const moot = this.state.tasks.filter((t) => t.status === 'open' && MOOT_AFTER_REVOCATION.includes(t.kind));
@@ -909,6 +934,66 @@ export class Intervention {
         taskId,
       );
     }
+  }
+
+  /**
+   * CN 四(四)3, FT 三(三)2(5): the court's designation is recorded, written to the child's file (the guardians: the old
+   * ones revoked, the new one added) and passed to running placements, whose `new_guardian` decision needs it.
+   */
+  private async recordDesignation(
+    taskId: string,
+    outcome: OutcomeOf<'court_hearing'>,
+    decision: Extract<OutcomeOf<'court_hearing'>['decision'], { result: 'revoked' }>,
+  ): Promise<void> {
+    const record = this.iv();
+    const designation: CourtDesignation = {
+      judgmentRef: outcome.judgmentRef,
+      designatedAt: decision.designatedAt,
+      civilAffairs: decision.civilAffairs === true,
+      taskId,
+    };
+    record.courtDesignations = [...(record.courtDesignations ?? []), designation];
+    await recordGuardianDesignation({
+      childId: this.state.childId,
+      caseId: this.state.caseId,
+      guardian: decision.newGuardian,
+      civilAffairs: designation.civilAffairs,
+      judgmentRef: outcome.judgmentRef,
+      designatedAt: decision.designatedAt,
+    });
+    this.audit({
+      type: 'guardian_designated',
+      at: nowIso(),
+      clause: this.pack.guardianshipRevocation.clause,
+      details: { taskId, judgmentRef: outcome.judgmentRef, civilAffairs: designation.civilAffairs },
+    });
+    for (const placement of record.placements.filter((p) => p.status === 'running')) {
+      try {
+        await getExternalWorkflowHandle(placement.placementId).signal(courtDesignationSignal, designation);
+      } catch (err) {
+        log.warn('could not pass the designation to the placement', {
+          placementId: placement.placementId,
+          error: String(err),
+        });
+      }
+    }
+  }
+
+  /** FT 三(一)4(2): the arrangement is in place; temporary guardianship is over, so follow-up begins (CN 五(一)). */
+  private async arrangementMade(taskId: string, outcome: OutcomeOf<'permanent_arrangement'>): Promise<boolean> {
+    const arrangement = this.iv().arrangements?.find((a) => a.taskId === taskId);
+    if (arrangement) {
+      arrangement.arrangedAt = outcome.arrangedAt;
+      arrangement.documentRef = outcome.documentRef;
+    }
+    this.audit({
+      type: 'permanent_arrangement_made',
+      at: nowIso(),
+      clause: 'FT 三(一)4(2)',
+      details: { taskId, arrangement: outcome.arrangement, documentRef: outcome.documentRef },
+    });
+    await this.openFollowUp();
+    return true;
   }
 
   /**
@@ -984,5 +1069,7 @@ export class Intervention {
     }
     for (const ground of record.grounds) ground.petitionTaskId = swap(ground.petitionTaskId);
     record.followUp.taskIds = record.followUp.taskIds.map((id) => swap(id) ?? id);
+    for (const arrangement of record.arrangements ?? [])
+      arrangement.taskId = swap(arrangement.taskId) ?? arrangement.taskId;
   }
 }

@@ -25,6 +25,7 @@ import {
   COORDINATOR_ROLES,
   InterventionRejection,
   approveExtensionUpdate,
+  courtDesignationSignal,
   isValidDuration,
   placementChangedSignal,
   placementDecisionSchema,
@@ -34,6 +35,8 @@ import {
   recordPoliceCertificateUpdate,
   type ApproveExtensionCommand,
   type Coordinator,
+  type CourtDesignation,
+  type PlacementDecision,
   type PlacementInput,
   type PlacementState,
   type PoliceCertificate,
@@ -99,6 +102,7 @@ export class Placement {
       reminders: [],
       overruns: [],
       policeCertificate: input.policeCertificate,
+      ...(input.courtDesignations?.length ? { courtDesignations: input.courtDesignations } : {}),
       clocks: [],
     };
     this.kind = placementTaskKind(input.term);
@@ -220,6 +224,59 @@ export class Placement {
     this.changed = true;
   }
 
+  applyDesignation(designation: CourtDesignation): void {
+    const known = this.state.courtDesignations ?? [];
+    if (known.some((d) => d.judgmentRef === designation.judgmentRef)) return;
+    this.state.courtDesignations = [...known, designation];
+    this.changed = true;
+  }
+
+  /**
+   * What a decision needs on record (issue #17): the guardian the court designated (CN 四(四)3, FT 三(三)2(5)), civil
+   * affairs designated for civil-affairs guardianship, and for the other permanent arrangements a child who lost the
+   * parents (court revocation) or cannot find them (the police certificate, FT 三(一)4(2)).
+   */
+  private validateGrounds(decision: PlacementDecision): void {
+    const { state } = this;
+    const designations = state.courtDesignations ?? [];
+    if (decision.kind === 'new_guardian') {
+      if (!designations.some((d) => d.judgmentRef === decision.courtRef && !d.civilAffairs))
+        reject(
+          `CN 四(四)3: no court designation of a new guardian is recorded under ${decision.courtRef}`,
+          InterventionRejection.NoCourtDesignation,
+        );
+      return;
+    }
+    if (decision.kind !== 'permanent_arrangement') return;
+    const civil = designations.filter(
+      (d) => d.civilAffairs && (!decision.courtRef || d.judgmentRef === decision.courtRef),
+    );
+    switch (decision.arrangement) {
+      case 'civil_affairs_guardianship':
+        if (civil.length === 0)
+          reject(
+            'FT 三(一)4(2): civil affairs is guardian only when the court designated it',
+            InterventionRejection.NoCourtDesignation,
+          );
+        return;
+      case 'registration_place_welfare_institution':
+        // "父母没有监护能力且无其他监护人的儿童，以及人民法院指定由民政部门担任监护人的儿童".
+        if (!state.policeCertificate && civil.length === 0)
+          reject(
+            "FT 三(一)4(2): the registration place's welfare institution takes a child without guardians (the police certificate) or one whose guardian the court made civil affairs",
+            InterventionRejection.ArrangementNotAllowed,
+          );
+        return;
+      default:
+        // "对于失去父母、查找不到生父母的儿童": the parents' guardianship revoked, or the police could not find them.
+        if (!state.policeCertificate && designations.length === 0)
+          reject(
+            'FT 三(一)4(2): kinship, foster, institutional care and adoption are for a child who lost the parents (court revocation) or whose parents cannot be found (police certificate)',
+            InterventionRejection.ArrangementNotAllowed,
+          );
+    }
+  }
+
   validateCertificate({ actor, certificateRef, issuedAt }: RecordPoliceCertificateCommand): void {
     this.assertRunning();
     if (!this.input.policeAgencyIds.includes(actor.agencyId)) {
@@ -257,6 +314,7 @@ export class Placement {
         InterventionRejection.InvalidCommand,
       );
     }
+    this.validateGrounds(parsed.data);
     if (parsed.data.kind === 'move_to_long_term') {
       if (state.term !== 'short_term')
         reject('the placement is already medium/long-term', InterventionRejection.InvalidCommand);
@@ -341,6 +399,7 @@ export async function placementWorkflow(input: PlacementInput): Promise<Placemen
   const placement = new Placement(input);
   setHandler(placementStatusQuery, () => placement.state);
   setHandler(policeCertificateSignal, (certificate) => placement.applyCertificate(certificate));
+  setHandler(courtDesignationSignal, (designation) => placement.applyDesignation(designation));
   setHandler(recordPoliceCertificateUpdate, (cmd) => placement.recordCertificate(cmd), {
     validator: (cmd) => placement.validateCertificate(cmd),
   });

@@ -14,7 +14,7 @@ import type {
 import { NON_RETRYABLE } from './failures';
 
 /** Only activities write the read model; a projection retries until it heals (failures.ts says why). */
-export const { projectCase, projectTask } = proxyActivities<ProjectionActivities>({
+export const { projectCase, projectTask, recordGuardianDesignation } = proxyActivities<ProjectionActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.projection] },
 });

@@ -4,6 +4,7 @@
  */
 import { Types } from 'mongoose';
 import { appendAudit } from '../../models/audit-repository';
+import { recordCourtDesignatedGuardian } from '../../models/child-repository';
 import { upsertCaseProjection, upsertTaskProjection } from '../../models/projection-repository';
 import type { CaseProjectionStore, CaseProjectionFields, TaskProjectionFields, AuditEvent } from '../projection';
 import type { TaskStatus } from '../../workflows/definitions';
@@ -23,6 +24,9 @@ const TASK_STATUS: Record<TaskStatus, 'open' | 'accepted' | 'completed' | 'decli
 
 export function createMongoProjectionStore(): CaseProjectionStore {
   return {
+    async recordGuardianDesignation(d) {
+      await recordCourtDesignatedGuardian(d);
+    },
     async upsertCaseProjection(workflowId: string, version: number, f: CaseProjectionFields): Promise<void> {
       await upsertCaseProjection(workflowId, version, {
         childId: objectIdOrUndefined(f.childId),

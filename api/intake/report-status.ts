@@ -35,6 +35,7 @@ export function reportStatusOf(
     case 'short_term_guardianship':
     case 'long_term_guardianship':
     case 'escort':
+    case 'permanent_arrangement':
       return 'placement';
     case 'assessment':
       return 'in_assessment';

@@ -51,6 +51,8 @@ export const DOMAIN_FAILURE_CODES: Readonly<Record<DomainFailure, ErrorCode>> = 
   [InterventionRejection.CaseNotClosable]: ErrorCode.IllegalTransition,
   [InterventionRejection.CaseClosed]: ErrorCode.Conflict,
   [InterventionRejection.CaseNotClosed]: ErrorCode.Conflict,
+  [InterventionRejection.NoCourtDesignation]: ErrorCode.IllegalTransition,
+  [InterventionRejection.ArrangementNotAllowed]: ErrorCode.IllegalTransition,
 };
 
 export function isDomainFailure(type: string | null | undefined): type is DomainFailure {

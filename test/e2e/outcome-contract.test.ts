@@ -194,6 +194,26 @@ describe('the web outcome forms', () => {
       { 'outcome.riskLevel': 'medium', 'outcome.recommendation': 'services', 'outcome.services': ['schooling'] },
     ],
     ['child_search', { 'outcome.result': 'found', 'outcome.foundWhere': '在同学家中找到' }],
+    [
+      'permanent_arrangement',
+      {
+        'outcome.arrangement': 'kinship_care',
+        'outcome.caregiver': '外祖母王某',
+        'outcome.documentRef': '长民安〔2027〕5号',
+      },
+    ],
+    [
+      'court_hearing',
+      {
+        'outcome.hearingDate': '2027-02-15T09:30',
+        'outcome.judgmentRef': '(2027)沪0105民特14号',
+        'outcome.decision.result': 'revoked',
+        'outcome.decision.newGuardian.name': '长宁区民政局',
+        'outcome.decision.newGuardian.relation': '民政部门',
+        'outcome.decision.designatedAt': '2027-02-15T11:00',
+        'outcome.decision.civilAffairs': true,
+      },
+    ],
     ['child_search', { 'outcome.result': 'handed_to_criminal_process', 'outcome.criminalCaseRef': '沪公刑2026-17' }],
     [
       'benefit_application',

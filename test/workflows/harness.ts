@@ -16,6 +16,7 @@ import {
   createProjectionActivities,
   type AuditEvent,
   type CaseProjectionFields,
+  type GuardianDesignation,
   type IntakeActivities,
   type NotificationActivities,
   type NotificationEvent,
@@ -50,6 +51,8 @@ export interface Recorded {
   audit: AuditEvent[];
   notifications: { idempotencyKey: string; event: NotificationEvent }[];
   reports: Map<string, RecordedReport>;
+  /** Court designations written to the child's file (issue #17). */
+  guardianDesignations: GuardianDesignation[];
 }
 
 export interface Activities extends ProjectionActivities, NotificationActivities, IntakeActivities {}
@@ -64,6 +67,7 @@ export function createFakes(
     audit: [],
     notifications: [],
     reports: new Map(),
+    guardianDesignations: [],
   };
   const auditKeys = new Set<string>();
   const notificationKeys = new Set<string>();
@@ -80,6 +84,9 @@ export function createFakes(
           if (auditKeys.has(event.key)) return;
           auditKeys.add(event.key);
           recorded.audit.push(event);
+        },
+        async recordGuardianDesignation(designation) {
+          recorded.guardianDesignations.push(designation);
         },
       },
     }),

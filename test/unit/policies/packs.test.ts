@@ -79,12 +79,16 @@ describe.each([
     }
   });
 
-  it('has, from 1.2.0, the missing-child search and the benefit application with the agency its text names (issue #17)', () => {
+  it('has, from 1.2.0, the missing-child search, the permanent arrangement and the benefit application with the agency its text names (issue #17)', () => {
     expect(pack.taskKinds.child_search).toMatchObject({ agencyType: 'police_station', clause: 'FT 三(二)4' });
     expect(pack.taskKinds.benefit_application?.agencyType).toBe(
       id === 'ft-fengtai' ? 'civil_affairs' : 'street_office',
     );
     expect(pack.benefitApplication?.clause).toBe(pack.taskKinds.benefit_application?.clause);
+    expect(pack.taskKinds.permanent_arrangement).toMatchObject({
+      agencyType: 'civil_affairs',
+      clause: 'FT 三(一)4(2)',
+    });
   });
 
   it('caps short-term placement at one month and medium/long-term at six months', () => {

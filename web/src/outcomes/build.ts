@@ -10,6 +10,7 @@ import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../
 import {
   BENEFIT_APPLICATION_RESULTS,
   CHILD_SEARCH_RESULTS,
+  PERMANENT_ARRANGEMENTS,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
@@ -179,6 +180,7 @@ function readCourtDecision(r: Reader): CourtHearingOutcome['decision'] {
         relation: r.req('outcome.decision.newGuardian.relation'),
       },
       designatedAt: r.instant('outcome.decision.designatedAt'),
+      ...(r.bool('outcome.decision.civilAffairs') ? { civilAffairs: true } : {}),
     };
   // With no result chosen the error above stops the build; the reason is asked for only once "rejected" is chosen.
   return { result: 'rejected', reason: result === 'rejected' ? r.req('outcome.decision.reason') : '' };
@@ -369,6 +371,15 @@ export function buildOutcome(
       };
       break;
     }
+    case 'permanent_arrangement':
+      outcome = {
+        kind,
+        arrangement: r.req('outcome.arrangement') as (typeof PERMANENT_ARRANGEMENTS)[number],
+        arrangedAt: r.instant('outcome.arrangedAt'),
+        caregiver: r.req('outcome.caregiver'),
+        documentRef: r.req('outcome.documentRef'),
+      };
+      break;
     case 'benefit_application':
       // A task without benefits to decide cannot be completed from this form (the server would refuse it too).
       if ((ctx.benefits ?? []).length === 0) r.errors['outcome.decisions'] = t('outcome.requiredField');
@@ -435,6 +446,8 @@ export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
       return { 'outcome.visitedAt': now };
     case 'child_search':
       return { 'outcome.at': now };
+    case 'permanent_arrangement':
+      return { 'outcome.arrangedAt': now };
     case 'benefit_application':
       return Object.fromEntries((ctx.benefits ?? []).map((_, i) => [`outcome.decisions.${i}.decidedAt`, now]));
     default:

@@ -12,6 +12,7 @@ import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../
 import {
   BENEFIT_APPLICATION_RESULTS,
   CHILD_SEARCH_RESULTS,
+  PERMANENT_ARRANGEMENTS,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   COURT_RESULTS,
   CUSTODY_KINDS,
@@ -182,6 +183,8 @@ export function OutcomeFields(props: FormProps) {
       return <ChildSearchFields {...props} />;
     case 'benefit_application':
       return <BenefitApplicationFields {...props} />;
+    case 'permanent_arrangement':
+      return <PermanentArrangementFields {...props} />;
   }
 }
 
@@ -618,6 +621,7 @@ function CourtHearingFields(p: FormProps) {
           <Text {...c} path="outcome.decision.newGuardian.name" label={t('outcome.newGuardian.name')} required />
           <Text {...c} path="outcome.decision.newGuardian.relation" label={t('outcome.relation')} required />
           <DateTime {...c} path="outcome.decision.designatedAt" label={t('outcome.decision.designatedAt')} required />
+          <Check {...c} path="outcome.decision.civilAffairs" label={t('outcome.decision.civilAffairs')} />
         </Section>
       ) : null}
       {result === 'rejected' ? (
@@ -668,6 +672,26 @@ function ChildSearchFields(p: FormProps) {
       {result === 'handed_to_criminal_process' ? (
         <Text {...c} path="outcome.criminalCaseRef" label={t('outcome.childSearch.criminalCaseRef')} required />
       ) : null}
+    </>
+  );
+}
+
+/** FT 三(一)4(2): civil affairs records the permanent arrangement it carried out. */
+function PermanentArrangementFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.arrangement"
+        label={t('outcome.arrangement.kind')}
+        required
+        options={opts(PERMANENT_ARRANGEMENTS, 'arrangement', t)}
+      />
+      <DateTime {...c} path="outcome.arrangedAt" label={t('outcome.arrangement.at')} required />
+      <Text {...c} path="outcome.caregiver" label={t('outcome.arrangement.caregiver')} required />
+      <Text {...c} path="outcome.documentRef" label={t('outcome.documentRef')} required />
     </>
   );
 }

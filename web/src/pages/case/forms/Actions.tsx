@@ -10,6 +10,7 @@ import { useI18n } from '../../../i18n';
 import { isCoordinatorRole } from '../../../../../contracts/roles';
 import { LEGAL_STEPS, REVOCATION_GROUNDS, SERVICE_KINDS } from '../../../../../contracts/enums';
 import type { PlacementDecision } from '../../../../../contracts/interventions';
+import { PERMANENT_ARRANGEMENTS, type PermanentArrangement } from '../../../../../contracts/outcomes';
 import { useCase } from '../context';
 import {
   CheckControl,
@@ -61,6 +62,14 @@ function decisionOf(values: Values): PlacementDecision | undefined {
       return { kind: 'escort_to_registration_place', registrationPlace: text(values.registrationPlace).trim() };
     case 'new_guardian':
       return { kind: 'new_guardian', courtRef: text(values.courtRef).trim() };
+    case 'permanent_arrangement': {
+      const courtRef = text(values.courtRef).trim();
+      return {
+        kind: 'permanent_arrangement',
+        arrangement: text(values.arrangement) as PermanentArrangement,
+        ...(courtRef ? { courtRef } : {}),
+      };
+    }
     default:
       return undefined;
   }
@@ -90,6 +99,7 @@ function PlacementCommands({ placement, index }: { placement: PlacementFacts; in
             if (kind === 'return_home') needText(v, 'assessmentRef', out);
             if (kind === 'escort_to_registration_place') needText(v, 'registrationPlace', out);
             if (kind === 'new_guardian') needText(v, 'courtRef', out);
+            if (kind === 'permanent_arrangement' && !text(v.arrangement)) out.arrangement = W.required;
             if (text(v.reason).trim()) needText(v, 'reason', out, 2);
             return out;
           }}
@@ -117,6 +127,19 @@ function PlacementCommands({ placement, index }: { placement: PlacementFacts; in
               ) : null}
               {text(f.values.kind) === 'new_guardian' ? (
                 <TextControl {...f} name="courtRef" label={W.courtRef} required />
+              ) : null}
+              {text(f.values.kind) === 'permanent_arrangement' ? (
+                <>
+                  <SelectControl
+                    {...f}
+                    name="arrangement"
+                    label={W.arrangement}
+                    required
+                    hint={W.arrangementHint}
+                    options={PERMANENT_ARRANGEMENTS.map((k) => [k, W.arrangements[k]!] as const)}
+                  />
+                  <TextControl {...f} name="courtRef" label={W.arrangementCourtRef} />
+                </>
               ) : null}
               <TextControl {...f} name="reason" label={W.reason} multiline />
             </>

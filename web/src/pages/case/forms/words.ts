@@ -32,7 +32,25 @@ export const W = {
     move_to_long_term: w('转入中长期临时监护（儿童福利机构）', 'Move to medium/long-term guardianship'),
     escort_to_registration_place: w('护送至户籍地民政部门', 'Escort to the registration place'),
     new_guardian: w('交由法院指定的新监护人', 'Hand to the court-designated guardian'),
+    permanent_arrangement: w('长期安置（FT 三(一)4(2)）', 'Permanent arrangement (FT 三(一)4(2))'),
   } as Record<string, Words>,
+  arrangement: w('安置方式', 'Arrangement'),
+  arrangements: {
+    kinship_care: w('亲属抚养', 'Kinship care'),
+    family_foster_care: w('家庭寄养', 'Family foster care'),
+    institutional_care: w('机构养育', 'Institutional care'),
+    adoption_referral: w('依法送养（转介收养）', 'Referral for adoption'),
+    registration_place_welfare_institution: w(
+      '户籍所在地儿童福利机构收留抚养',
+      'Welfare institution of the registration place',
+    ),
+    civil_affairs_guardianship: w('民政部门担任监护人（法院指定）', 'Civil affairs as guardian (court-designated)'),
+  } as Record<string, Words>,
+  arrangementHint: w(
+    'FT 三(一)4(2)：亲属抚养、家庭寄养、机构养育、送养须有法院撤销监护资格的判决或公安机关寻亲未果的书面证明；民政部门监护须有法院指定。',
+    'FT 三(一)4(2): kinship, foster, institutional care and adoption need a court revocation or the police certificate; civil-affairs guardianship needs the court designation.',
+  ),
+  arrangementCourtRef: w('法院指定判决书编号（民政部门监护时填写）', 'Court judgment (for civil-affairs guardianship)'),
   assessmentRef: w('返家评估（任务或文书编号）', 'Return assessment (task or document reference)'),
   registrationPlace: w('户籍地', 'Place of household registration'),
   courtRef: w('法院判决书编号', 'Court judgment reference'),
@@ -146,6 +164,20 @@ export const W = {
 
 /** A failure refused by the workflow, in words, with the clause it enforces (shown beside the form). */
 export const REFUSALS: Record<string, { clause?: string; words: Words }> = {
+  NoCourtDesignation: {
+    clause: 'CN 四(四)3',
+    words: w(
+      '须有法院撤销监护资格并指定监护人的判决（民政部门监护须法院指定民政部门）',
+      'needs the court judgment revoking the guardian and designating the new one (civil affairs only if designated)',
+    ),
+  },
+  ArrangementNotAllowed: {
+    clause: 'FT 三(一)4(2)',
+    words: w(
+      '长期安置须有法院撤销监护资格的判决或公安机关寻亲未果的书面证明',
+      'a permanent arrangement needs a court revocation or the police certificate that the parents cannot be found',
+    ),
+  },
   NoPoliceCertificate: {
     clause: 'CN 四(三)',
     words: w(
