@@ -68,7 +68,7 @@ export function createRouters({
       ...(reportRateLimit ? { reportRateLimit } : {}),
     }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit }),
-    '/cases': createCaseRouter({ temporal, authenticate, audit }),
+    '/cases': createCaseRouter({ temporal, authenticate, audit, logger }),
     '/interventions': createInterventionRouter({ temporal, authenticate, audit }),
     '/detention-notices': createDetentionNoticeRouter({
       temporal,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bilingual } from './common';
 import { CASE_RISK_LEVELS as RISK_LEVELS, CASE_STAGES } from './enums';
 import { escalationView } from './tasks';
+import { timelineEntryView } from './timeline';
 
 export const caseListQuery = z.strictObject({
   stage: z.enum(CASE_STAGES).optional(),
@@ -68,13 +69,7 @@ export const openTaskView = z.object({
 /** An accountability finding (late report, late dispatch): its kind, the clause, and the facts of its kind. */
 export const findingView = z.object({ kind: z.string(), clause: z.string().optional() }).catchall(z.unknown());
 
-export const timelineEntryView = z.object({
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  detail: z.string().nullable(),
-});
-export type TimelineEntry = z.infer<typeof timelineEntryView>;
+export { timelineEntryView, type TimelineEntry } from './timeline';
 
 export const caseView = z.object({
   case: caseSummary.extend({

@@ -325,8 +325,18 @@ describe('one report through the web app on the real stack', () => {
       expect((await item.locator('.clause').textContent())?.trim()).toMatch(/^(CN|FT) /);
       expect(await item.getByRole('meter').count()).toBe(1);
     }
-    const timeline = await page.locator('.timeline li').count();
-    expect(timeline).toBeGreaterThan(3);
+    // The timeline in words: business events by day, each kind in Chinese, people and agencies by name; no workflow
+    // internals, no untranslated kind, no raw id (issue 15 item 3).
+    const timeline = page.locator('[data-testid="timeline"] li');
+    expect(await timeline.count()).toBeGreaterThan(3);
+    const told = (await page.locator('section[aria-labelledby="timeline-h"]').textContent()) ?? '';
+    for (const words of ['收到强制报告', '派发任务', '接收任务', '办结任务']) expect(told).toContain(words);
+    expect(told).toContain('派出所'); // the police station by name, who accepted and completed its task
+    for (const internal of ['更新检索信息', '安排系统作业', '系统作业完成', '流程开始', '收到通知', '计时'])
+      expect(told).not.toContain(internal);
+    expect(told).not.toMatch(/[a-z]+_[a-z_]+|[a-z_]+\.[a-z_]+/); // an event kind or audit action code
+    expect(told).not.toMatch(/[0-9a-f]{24}/); // a user, child or case id
+    expect(told).not.toMatch(/user:|workflow:|case-|task-/);
     await screenshot(page, 'journey-8-case-assessment');
 
     await page.getByRole('button', { name: 'English' }).click();

@@ -20,6 +20,7 @@ interface I18n {
   pick(text: Bilingual | string | undefined | null): string;
   formatDateTime(iso: string | undefined | null): string;
   formatDate(iso: string | undefined | null): string;
+  formatTime(iso: string | undefined | null): string;
 }
 
 function storedLocale(): Locale {
@@ -59,6 +60,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const table = MESSAGES[locale];
     const dateTime = new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: 'medium', timeStyle: 'short' });
     const date = new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: 'medium' });
+    const time = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeStyle: 'short' });
     const fmt = (f: Intl.DateTimeFormat, iso: string | undefined | null) => {
       if (!iso) return '—';
       const d = new Date(iso);
@@ -72,6 +74,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       pick: (text) => (text == null ? '' : typeof text === 'string' ? text : text[locale] || text.zh),
       formatDateTime: (iso) => fmt(dateTime, iso),
       formatDate: (iso) => fmt(date, iso),
+      formatTime: (iso) => fmt(time, iso),
     };
   }, [locale, setLocale]);
 

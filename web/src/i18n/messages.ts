@@ -513,7 +513,7 @@ const zh = {
   'child.none': '无',
 
   'timeline.system': '系统',
-  'timeline.user': '工作人员 {id}',
+  'timeline.rung': '（第 {rung} 级）',
 
   'notif.title': '通知',
   'notif.empty': '没有通知。',
@@ -1058,7 +1058,7 @@ const en: Record<MessageKey, string> = {
   'child.none': 'None',
 
   'timeline.system': 'System',
-  'timeline.user': 'Staff {id}',
+  'timeline.rung': '(level {rung})',
 
   'notif.title': 'Notifications',
   'notif.empty': 'No notifications.',

@@ -1,52 +1,40 @@
 /**
- * Words for the case timeline. The API merges the workflow's history (Temporal event types, lower-cased:
- * "workflow_execution_signaled") with the audit log ("task_accepted", "child_file.read") and sends the codes; the
- * page shows these words, and the code itself for anything not listed here, so nothing the API sent is hidden.
+ * Words for the case timeline (contracts/timeline.ts): one entry per business event kind, Chinese first. The record
+ * is typed over every kind, so a kind the API may send without words here is a type error, not a code on screen.
  */
 import type { Bilingual } from '../../../contracts/common';
+import type { TimelineKind } from '../../../contracts/timeline';
 
-export const TIMELINE_ACTIONS: Readonly<Record<string, Bilingual>> = {
-  // The case and its tasks (audit log).
-  'report.filed': { zh: '报告已提交', en: 'Report filed' },
-  report_filed: { zh: '报告并入案件', en: 'Report added to the case' },
-  task_opened: { zh: '开立任务', en: 'Task opened' },
-  task_created: { zh: '任务已派发', en: 'Task assigned' },
-  task_accepted: { zh: '任务已接收', en: 'Task accepted' },
-  task_completed: { zh: '任务已办结', en: 'Task completed' },
-  task_declined: { zh: '任务被退回', en: 'Task declined' },
-  task_withdrawn: { zh: '任务已撤销', en: 'Task withdrawn' },
-  task_escalated: { zh: '催办升级', en: 'Escalated' },
+export const TIMELINE_KINDS_WORDS: Readonly<Record<TimelineKind, Bilingual>> = {
+  report_filed: { zh: '收到强制报告', en: 'Mandatory report received' },
+  child_file_opened: { zh: '建立儿童档案', en: "Child's file opened" },
+  late_report_finding: { zh: '认定报告迟延', en: 'Late report found' },
+  late_dispatch_finding: { zh: '认定出警迟延', en: 'Late dispatch found' },
+  case_decided: { zh: '作出评估决定', en: 'Assessment decided' },
+  task_created: { zh: '派发任务', en: 'Task assigned' },
+  task_to_fallback: { zh: '任务转交区级兜底单位', en: 'Task sent to the district fallback' },
+  task_accepted: { zh: '接收任务', en: 'Task accepted' },
+  task_completed: { zh: '办结任务', en: 'Task completed' },
+  task_declined: { zh: '退回任务', en: 'Task declined' },
+  task_withdrawn: { zh: '撤销任务', en: 'Task withdrawn' },
   deadline_missed: { zh: '超过期限', en: 'Deadline missed' },
-  case_decided: { zh: '评估决定', en: 'Assessment decision' },
-  late_dispatch_finding: { zh: '发现出警迟延', en: 'Late dispatch found' },
-  'child_file.read': { zh: '查阅儿童档案', en: 'Child file read' },
-  'child.merged': { zh: '儿童档案合并', en: 'Child files merged' },
-  'child.id_number_revealed': { zh: '查看身份证号', en: 'ID number revealed' },
-  // The workflow's own history.
-  workflow_execution_started: { zh: '流程开始', en: 'Workflow started' },
-  workflow_execution_completed: { zh: '流程结束', en: 'Workflow finished' },
-  workflow_execution_continued_as_new: { zh: '流程续接', en: 'Workflow continued' },
-  workflow_execution_signaled: { zh: '收到通知', en: 'Signal received' },
-  workflow_execution_update_accepted: { zh: '收到操作', en: 'Command received' },
-  workflow_execution_update_completed: { zh: '操作完成', en: 'Command done' },
-  activity_task_scheduled: { zh: '安排系统作业', en: 'System step scheduled' },
-  activity_task_completed: { zh: '系统作业完成', en: 'System step done' },
-  activity_task_failed: { zh: '系统作业失败', en: 'System step failed' },
-  activity_task_timed_out: { zh: '系统作业超时', en: 'System step timed out' },
-  timer_started: { zh: '开始计时', en: 'Timer started' },
-  timer_fired: { zh: '计时到期', en: 'Timer fired' },
-  timer_canceled: { zh: '取消计时', en: 'Timer cancelled' },
-  start_child_workflow_execution_initiated: { zh: '创建任务流程', en: 'Task workflow requested' },
-  child_workflow_execution_started: { zh: '任务流程开始', en: 'Task workflow started' },
-  child_workflow_execution_completed: { zh: '任务流程结束', en: 'Task workflow finished' },
-  signal_external_workflow_execution_initiated: { zh: '通知其他流程', en: 'Other workflow signalled' },
-  external_workflow_execution_signaled: { zh: '已通知其他流程', en: 'Other workflow notified' },
-  upsert_workflow_search_attributes: { zh: '更新检索信息', en: 'Search index updated' },
+  task_escalated: { zh: '超期督办', en: 'Escalated' },
+  legal_step_recorded: { zh: '记录法律措施', en: 'Legal step recorded' },
+  legal_step_out_of_order: { zh: '法律措施顺序不符，未予记录', en: 'Legal step out of order, not recorded' },
+  guardian_refusal_recorded: { zh: '记录监护人拒不履行监护职责', en: "Guardian's refusal recorded" },
+  guardian_resumed_duties: { zh: '监护人恢复履行职责', en: 'Guardian resumed duties' },
+  neglect_threshold_reached: { zh: '拒不履责满六个月', en: 'Six months of neglect reached' },
+  revocation_ground_recorded: { zh: '记录撤销监护资格事由', en: 'Ground for revocation recorded' },
+  services_requested: { zh: '申请帮扶服务', en: 'Services requested' },
+  placement_started: { zh: '开始临时监护', en: 'Temporary guardianship started' },
+  placement_decided: { zh: '作出监护安置决定', en: 'Placement decided' },
+  placement_extended: { zh: '延长临时监护', en: 'Temporary guardianship extended' },
+  return_assessment_completed: { zh: '完成返家评估', en: 'Return assessment completed' },
+  guardian_found: { zh: '找到监护人', en: 'Guardian found' },
+  police_certificate_recorded: { zh: '登记公安证明', en: 'Police certificate recorded' },
+  escort_confirmed: { zh: '确认护送返回', en: 'Escort confirmed' },
+  court_decided: { zh: '法院作出判决', en: 'Court decided' },
+  case_closed: { zh: '结案', en: 'Case closed' },
+  note_added: { zh: '添加个案记录', en: 'Case note added' },
+  attachment_added: { zh: '上传附件', en: 'Attachment uploaded' },
 };
-
-/** "workflow", "workflow:<id>" and "user:<id>" as the timeline shows them. */
-export function timelineActor(actor: string): { kind: 'system' | 'user' | 'other'; id?: string } {
-  if (actor === 'workflow' || actor.startsWith('workflow:')) return { kind: 'system' };
-  if (actor.startsWith('user:')) return { kind: 'user', id: actor.slice('user:'.length) };
-  return { kind: 'other', id: actor };
-}
