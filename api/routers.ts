@@ -20,6 +20,8 @@ import { createAgencyRouter } from './routes/agencies';
 import { createAuditRouter } from './routes/audit';
 import { createAuthRouter } from './routes/auth';
 import { createCaseRouter } from './routes/cases';
+import { createCaseRecordsRouter } from './routes/case-records';
+import { createAttachmentStore, deriveAttachmentKey } from '../models/attachment-repository';
 import { createChildRouter } from './routes/children';
 import { createCodecRouter } from './routes/codec';
 import { createDevMailRouter, devMailEnabled } from './routes/dev-mail';
@@ -69,6 +71,11 @@ export function createRouters({
     }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit }),
     '/cases': createCaseRouter({ temporal, authenticate, audit, logger }),
+    '/case-records': createCaseRecordsRouter({
+      authenticate,
+      audit,
+      attachments: createAttachmentStore({ key: deriveAttachmentKey(Buffer.from(config.CHILD_DATA_KEY, 'base64')) }),
+    }),
     '/interventions': createInterventionRouter({ temporal, authenticate, audit }),
     '/detention-notices': createDetentionNoticeRouter({
       temporal,

@@ -105,7 +105,8 @@ export function createApiRouter(options: { tag: string; authenticate: RequestHan
         if (res.headersSent) return;
         const { status, schema } = definition.response;
         if (schema) res.status(status).json(schema.parse(result));
-        else res.status(status).end();
+        // A handler that answered itself (a file download) has sent its own body.
+        else if (!res.headersSent) res.status(status).end();
       });
       router[definition.method](definition.path, ...chain);
 
