@@ -120,7 +120,8 @@ export function classifyAction(action: string, source: 'case' | 'task' | 'person
   const table = source === 'case' ? CASE_WORKFLOW_KINDS : source === 'task' ? TASK_WORKFLOW_KINDS : PERSON_KINDS;
   const kind = table[action];
   if (kind) return { shown: kind };
-  if (HIDDEN_ACTIONS.has(action) || isOutcomeCopy(action)) return { hidden: true };
+  // A refused command changed nothing in the case: the audit log keeps the attempt (`case.legal-steps.refused`).
+  if (HIDDEN_ACTIONS.has(action) || isOutcomeCopy(action) || action.endsWith('.refused')) return { hidden: true };
   // The case workflow's own copy of a task event (the task's workflow records it with more detail).
   if (source === 'case' && TASK_WORKFLOW_KINDS[action]) return { hidden: true };
   return { unknown: true };

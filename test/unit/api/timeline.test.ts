@@ -113,6 +113,7 @@ describe('timelineOf', () => {
     ev(3, byCase, 'legal_step_recorded', { step: 'written_warning' }, 'CN 四(四)3'),
     ev(3, { kind: 'user', id: officer }, 'case.legal-steps'),
     ev(4, byCase, 'schooling_recorded', { taskId }),
+    ev(4, { kind: 'user', id: officer }, 'case.legal-steps.refused', {}, 'IllegalLegalStep: CN 四(四)3'),
     ev(5, byCase, 'some_internal_thing'),
   ];
 
