@@ -121,7 +121,14 @@ export function classifyAction(action: string, source: 'case' | 'task' | 'person
   const kind = table[action];
   if (kind) return { shown: kind };
   // A refused command changed nothing in the case: the audit log keeps the attempt (`case.legal-steps.refused`).
-  if (HIDDEN_ACTIONS.has(action) || isOutcomeCopy(action) || action.endsWith('.refused')) return { hidden: true };
+  // Sign-ins and account changes are about people, not cases.
+  if (
+    HIDDEN_ACTIONS.has(action) ||
+    isOutcomeCopy(action) ||
+    action.endsWith('.refused') ||
+    /^(auth|account|user)\./.test(action)
+  )
+    return { hidden: true };
   // The case workflow's own copy of a task event (the task's workflow records it with more detail).
   if (source === 'case' && TASK_WORKFLOW_KINDS[action]) return { hidden: true };
   return { unknown: true };
