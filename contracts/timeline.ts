@@ -37,6 +37,9 @@ export const TIMELINE_KINDS = [
   'escort_confirmed',
   'court_decided',
   'case_closed',
+  'case_reopened',
+  'record_sealed',
+  'record_unsealed',
   'note_added',
   'attachment_added',
 ] as const;

@@ -41,6 +41,7 @@ const CASE_WORKFLOW_KINDS: Readonly<Record<string, TimelineKind>> = {
   escort_confirmed: 'escort_confirmed',
   court_decided: 'court_decided',
   case_closed: 'case_closed',
+  case_reopened: 'case_reopened',
 };
 
 /** Audit action → kind, for the actions of a task's (or placement's) own workflow: the task's life. */
@@ -63,6 +64,8 @@ const PERSON_KINDS: Readonly<Record<string, TimelineKind>> = {
   'case_note.added': 'note_added',
   'case_note.amended': 'note_added',
   'attachment.added': 'attachment_added',
+  'child_file.sealed': 'record_sealed',
+  'child_file.unsealed': 'record_unsealed',
 };
 
 /**
@@ -94,6 +97,7 @@ export const HIDDEN_ACTIONS: ReadonlySet<string> = new Set([
   'case.revocation-grounds',
   'case.services',
   'case.closure',
+  'case.reopen',
   'case.placement.police-certificate',
 ]);
 
@@ -105,6 +109,7 @@ const PERSON_OF_COMMAND: Readonly<Record<string, string>> = {
   'case.revocation-grounds': 'revocation_ground_recorded',
   'case.services': 'services_requested',
   'case.closure': 'case_closed',
+  'case.reopen': 'case_reopened',
   'case.placement.police-certificate': 'police_certificate_recorded',
 };
 const COMMAND_MATCH_MS = 5 * 60_000;
@@ -121,12 +126,13 @@ export function classifyAction(action: string, source: 'case' | 'task' | 'person
   const kind = table[action];
   if (kind) return { shown: kind };
   // A refused command changed nothing in the case: the audit log keeps the attempt (`case.legal-steps.refused`).
-  // Sign-ins and account changes are about people, not cases.
+  // Sign-ins and account changes are about people, not cases; exports of lists are not about one case.
   if (
     HIDDEN_ACTIONS.has(action) ||
     isOutcomeCopy(action) ||
     action.endsWith('.refused') ||
-    /^(auth|account|user)\./.test(action)
+    /^(auth|account|user)\./.test(action) ||
+    action.endsWith('.export')
   )
     return { hidden: true };
   // The case workflow's own copy of a task event (the task's workflow records it with more detail).

@@ -35,6 +35,9 @@ export const TIMELINE_KINDS_WORDS: Readonly<Record<TimelineKind, Bilingual>> = {
   escort_confirmed: { zh: '确认护送返回', en: 'Escort confirmed' },
   court_decided: { zh: '法院作出判决', en: 'Court decided' },
   case_closed: { zh: '结案', en: 'Case closed' },
+  case_reopened: { zh: '重新开案', en: 'Case reopened' },
+  record_sealed: { zh: '封存犯罪记录', en: 'Record sealed' },
+  record_unsealed: { zh: '解除封存', en: 'Record unsealed' },
   note_added: { zh: '添加个案记录', en: 'Case note added' },
   attachment_added: { zh: '上传附件', en: 'Attachment uploaded' },
 };
