@@ -38,6 +38,8 @@ export const TIMELINE_KINDS = [
   'court_decided',
   'case_closed',
   'case_reopened',
+  'guardian_designated',
+  'permanent_arrangement_made',
   'record_sealed',
   'record_unsealed',
   'note_added',

@@ -42,6 +42,8 @@ const CASE_WORKFLOW_KINDS: Readonly<Record<string, TimelineKind>> = {
   court_decided: 'court_decided',
   case_closed: 'case_closed',
   case_reopened: 'case_reopened',
+  guardian_designated: 'guardian_designated',
+  permanent_arrangement_made: 'permanent_arrangement_made',
 };
 
 /** Audit action → kind, for the actions of a task's (or placement's) own workflow: the task's life. */

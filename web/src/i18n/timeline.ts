@@ -36,6 +36,8 @@ export const TIMELINE_KINDS_WORDS: Readonly<Record<TimelineKind, Bilingual>> = {
   court_decided: { zh: '法院作出判决', en: 'Court decided' },
   case_closed: { zh: '结案', en: 'Case closed' },
   case_reopened: { zh: '重新开案', en: 'Case reopened' },
+  guardian_designated: { zh: '法院指定监护人', en: 'Guardian designated by the court' },
+  permanent_arrangement_made: { zh: '作出长期安置', en: 'Permanent arrangement made' },
   record_sealed: { zh: '封存犯罪记录', en: 'Record sealed' },
   record_unsealed: { zh: '解除封存', en: 'Record unsealed' },
   note_added: { zh: '添加个案记录', en: 'Case note added' },
