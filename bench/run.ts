@@ -26,6 +26,8 @@ import { loadPolicyPack } from '../policies';
 import { projectRoot } from '../scripts/services/tools';
 import { runClosedLoop, since, summarize, type LatencySummary, type Operation, type OpTiming } from './measure';
 import { PoliceTaskTap } from './police-task-tap';
+import { Profile, printProfile } from './profile';
+import { taskWorkflowId } from '../workflows/definitions';
 import { TaskModel } from '../models/task';
 import { BenchStack, type ChildSafeSide, type TemporalSide } from './stack';
 import { goSignal } from './baseline/definitions';
@@ -370,9 +372,11 @@ async function main(): Promise<number> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   const tap = new PoliceTaskTap(REPORT_TIMEOUT_MS);
+  // BENCH_PROFILE=1: where a report's time goes (bench/profile.ts), printed after the tables.
+  const profile = process.env.BENCH_PROFILE === '1' ? new Profile() : undefined;
   try {
     say('Starting the workers and the API…');
-    const [bundle, childSafe] = await Promise.all([BenchStack.bundleBaseline(), stack.startChildSafe(tap)]);
+    const [bundle, childSafe] = await Promise.all([BenchStack.bundleBaseline(), stack.startChildSafe(tap, profile)]);
     const baseline = await stack.startBaseline('baseline', bundle);
     const codec = await stack.startBaseline('codec', bundle, childSafe.config);
     const token = await login(childSafe.baseUrl, CHANGNING_REPORTER);
@@ -444,6 +448,21 @@ async function main(): Promise<number> {
       `Projection check: ${projected} of ${cases.length} cases have their police task in the tasks collection${projectionOk ? '' : ' (MISMATCH)'}`,
     );
 
+    if (profile) {
+      const sample = cases.slice(0, 25);
+      const intakes: string[] = [];
+      for await (const w of childSafe.client.workflow.list({ query: "WorkflowType = 'intakeWorkflow'" })) {
+        intakes.push(w.workflowId);
+        if (intakes.length >= 25) break;
+      }
+      await profile.addWorkflows(childSafe.client, [
+        ...intakes,
+        ...sample,
+        ...sample.map((c) => taskWorkflowId(c, 'police_response', 1)),
+      ]);
+      printProfile(say, profile);
+    }
+
     const output = {
       benchmark: 'childsafe-vs-raw-temporal',
       startedAt: startedAt.toISOString(),
@@ -478,6 +497,7 @@ async function main(): Promise<number> {
       scenarios: results,
       ratios,
       projectionCheck: { cases: cases.length, policeTasksProjected: projected, ok: projectionOk },
+      ...(profile ? { profile: profile.report() } : {}),
     };
     fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
     fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(output, null, 2)}\n`);

@@ -35,6 +35,7 @@ import { startFerretDb } from '../scripts/services/ferretdb';
 import { startSmtpSink } from '../scripts/services/smtp-sink';
 import * as baselineActivities from './baseline/activities';
 import type { ActivityTap } from './police-task-tap';
+import type { Profile } from './profile';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
@@ -57,6 +58,8 @@ export interface ChildSafeSide {
   /** http://127.0.0.1:PORT of the API. */
   baseUrl: string;
   config: Config;
+  /** ChildSafe's Temporal client (with the codec), for reading the reports' workflow histories (BENCH_PROFILE). */
+  client: Client;
 }
 
 export class BenchStack {
@@ -123,7 +126,7 @@ export class BenchStack {
   }
 
   /** ChildSafe as the full-stack harness builds it, with the API listening on a free loopback port. */
-  async startChildSafe(tap: ActivityTap): Promise<ChildSafeSide> {
+  async startChildSafe(tap: ActivityTap, profile?: Profile): Promise<ChildSafeSide> {
     const { temporalAddress, namespace, mongoUri, smtpUrl, mailDir } = this.services;
     const config = parseConfig({
       NODE_ENV: 'test',
@@ -138,7 +141,8 @@ export class BenchStack {
       CHILD_DATA_KEY: randomBytes(32).toString('base64'),
       AUTH_TOKEN_SECRET: randomBytes(32).toString('base64'),
     });
-    await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
+    await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000, monitorCommands: Boolean(profile) });
+    profile?.watchMongo();
     this.stoppers.push({ name: 'MongoDB connection', stop: () => mongoose.disconnect() });
     await ensureIndexes();
     await seedDirectory();
@@ -155,7 +159,12 @@ export class BenchStack {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowsPath: require.resolve('../workflows'),
         dataConverter: createDataConverter(config),
-        activities: withTap(createWorkerActivities({ config, client: temporal.client, transport }), tap),
+        activities: withTap(
+          (profile?.wrapActivities.bind(profile) ?? ((a: WorkerActivities) => a))(
+            createWorkerActivities({ config, client: temporal.client, transport }),
+          ),
+          tap,
+        ),
       }),
     );
 
@@ -182,7 +191,7 @@ export class BenchStack {
     });
     server.keepAliveTimeout = 30_000;
     const { port } = server.address() as AddressInfo;
-    return { baseUrl: `http://127.0.0.1:${port}`, config };
+    return { baseUrl: `http://127.0.0.1:${port}`, config, client: temporal.client };
   }
 
   private async startWorker(name: string, create: (connection: NativeConnection) => Promise<Worker>): Promise<void> {
