@@ -14,6 +14,8 @@ const text = z.string().trim().min(1);
 
 /** Who took a child handed over after the emergency response (CN 四(二)). */
 export const HANDOVER_RECEIVER_ROLES = ['relative', 'other_guardian', 'residents_committee'] as const;
+/** CN 四(二): who took a child lacking guardianship, or temporary care when nobody could or would. */
+export const CARE_ARRANGED_WITH = ['other_guardian', 'relative', 'residents_committee', 'temporary_care'] as const;
 export const URGENT_PLACEMENT_SITE_TYPES = ['temporary_care_site', 'welfare_institution'] as const;
 /** CN 三(四): how the children of a detained adult are cared for. */
 export const DETENTION_ARRANGEMENTS = [
@@ -89,6 +91,16 @@ export const concernResponseSchema = z.discriminatedUnion('response', [
       message: 'an entrusted guardian must be named',
       path: ['entrustedGuardianName'],
     }),
+  // lacking guardianship (CN 四(二)): the police contact another guardian, a relative or the committee, who takes the
+  // child with a written handover; if none can or will, temporary care (the custody then says nobody can take the
+  // child, and the street office places the child). Truthful for an orphan or a child whose parents are unknown.
+  z
+    .object({
+      concern: z.string().min(1),
+      response: z.literal('care_arranged'),
+      arrangedWith: z.enum(CARE_ARRANGED_WITH),
+    })
+    .strict(),
   // missing / out of contact: rapid child-search mechanism.
   z
     .object({

@@ -86,6 +86,18 @@ export const concernType = z
     /** What the police must do for this concern (CN 四(二), FT 三(二)4). */
     policeAction: bilingual,
     quote: quote.optional(),
+    /**
+     * From pack 1.2.0: the police responses the outcome may record for this concern, with the clause that names them
+     * (absent: the response contracts/outcomes.ts RESPONSE_FOR_CONCERN fixes).
+     */
+    policeResponses: z
+      .object({
+        responses: z.array(z.string().regex(/^[a-z_]+$/)).min(1),
+        clause: clauseRef,
+        quote,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -31,6 +31,7 @@ import {
   type AcceptTaskCommand,
   type Actor,
   type AgencyTaskInput,
+  type Custody,
   type CompleteTaskCommand,
   type DeclineTaskCommand,
   type EscalationRecord,
@@ -69,10 +70,16 @@ export function validateOutcome(state: TaskState, candidate: unknown): TaskOutco
     for (const concern of state.concerns) {
       const answered = outcome.responses.find((r) => r.concern === concern);
       if (!answered) reject(`concern "${concern}" has no recorded response`, TaskRejection.ConcernNotAddressed);
-      const expected = RESPONSE_FOR_CONCERN[concern];
-      if (expected && answered.response !== expected) {
-        reject(`concern "${concern}" calls for ${expected}, not ${answered.response}`, TaskRejection.InvalidOutcome);
+      // The pinned pack's responses for the concern (from 1.2.0), else the one response the contract fixes.
+      const fixed = RESPONSE_FOR_CONCERN[concern];
+      const expected = state.responsesFor?.[concern] ?? (fixed ? [fixed] : undefined);
+      if (expected && !expected.includes(answered.response)) {
+        reject(
+          `concern "${concern}" calls for ${expected.join(' or ')}, not ${answered.response}`,
+          TaskRejection.InvalidOutcome,
+        );
       }
+      if (answered.response === 'care_arranged') checkCareArranged(answered.arrangedWith, outcome.custody);
     }
   }
   if (outcome.kind === 'benefit_application') {
@@ -87,6 +94,27 @@ export function validateOutcome(state: TaskState, candidate: unknown): TaskOutco
       reject(`decisions for ${extra.join(', ')} were not asked for or repeat`, TaskRejection.InvalidOutcome);
   }
   return outcome;
+}
+
+/**
+ * CN 四(二): care arranged for a child lacking guardianship is what the custody records: the person contacted took the
+ * child with a written handover, or, when nobody could or would, temporary care (nobody can take the child: the street
+ * office places the child).
+ */
+function checkCareArranged(arrangedWith: string, custody: Custody): void {
+  if (arrangedWith === 'temporary_care') {
+    if (custody.kind !== 'nobody_can_take')
+      reject(
+        'CN 四(二): temporary care is for a child nobody can or will take: record the custody as nobody_can_take',
+        TaskRejection.InvalidOutcome,
+      );
+    return;
+  }
+  if (custody.kind !== 'handed_over' || custody.handover.receiverRole !== arrangedWith)
+    reject(
+      `CN 四(二): a child placed with the ${arrangedWith} is handed over to them in writing: record the custody as handed_over to the ${arrangedWith}`,
+      TaskRejection.InvalidOutcome,
+    );
 }
 
 function assertActor(state: TaskState, actor: Actor): void {
@@ -118,6 +146,7 @@ export class AgencyTask {
       collaboratingAgencyIds: input.collaboratingAgencyIds,
       concerns: input.concerns,
       ...(input.benefits?.length ? { benefits: input.benefits } : {}),
+      ...(input.responsesFor ? { responsesFor: input.responsesFor } : {}),
       status: 'created',
       createdAt,
       acceptBy: acceptClock.firesAt,

@@ -269,6 +269,26 @@ export function assertPackRunsCases(pack: PolicyPack): void {
  * One run of a case: its state (carried across continue-as-new) and its named steps. Signal handlers only record facts
  * (`record…`); `waitForWork` and `actOnWork` are the main loop, which opens tasks, moves on and projects.
  */
+
+/**
+ * From pack 1.2.0 a concern may name the police responses its outcome may record (CN 四(二): care arranged for a child
+ * lacking guardianship). Only those concerns are passed to the police task; a pack without them passes nothing, so the
+ * task's input is what it always was.
+ */
+function responsesForConcerns(
+  pack: PolicyPack,
+  kind: TaskKind,
+  concerns: readonly string[],
+): { responsesFor?: Record<string, string[]> } {
+  if (kind !== 'police_response') return {};
+  const responsesFor: Record<string, string[]> = {};
+  for (const code of concerns) {
+    const responses = pack.concernTypes.find((c) => c.code === code)?.policeResponses?.responses;
+    if (responses) responsesFor[code] = [...responses];
+  }
+  return Object.keys(responsesFor).length > 0 ? { responsesFor } : {};
+}
+
 export class CaseRun {
   readonly state: CaseState;
   /** Placements, guardian search, services, the guardian, closure (intervention.ts): state in `state.intervention`. */
@@ -446,6 +466,7 @@ export class CaseRun {
           collaboratingAgencyIds: opts.collaborators ?? [],
           concerns: opts.concerns ?? [],
           ...(opts.benefits?.length ? { benefits: opts.benefits } : {}),
+          ...responsesForConcerns(pack, kind, opts.concerns ?? []),
           createdAt,
           rule,
           ladder: pack.escalationLadders[rule.ladder],

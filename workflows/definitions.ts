@@ -131,6 +131,8 @@ export interface AgencyTaskInput {
   concerns: string[];
   /** Benefit codes the outcome must decide, each granted or refused (benefit_application, CN 五(一)). */
   benefits?: string[];
+  /** From pack 1.2.0: the responses the pinned pack allows per concern (police_response, CN 四(二)). */
+  responsesFor?: Record<string, string[]>;
   /** When the owner created the task: both deadlines count from here, so owner and task agree on them exactly. */
   createdAt: string;
   rule: TaskKindRule;
@@ -145,6 +147,8 @@ export interface TaskState {
   agencyId: string;
   collaboratingAgencyIds: string[];
   concerns: string[];
+  /** From pack 1.2.0: the responses the pinned pack allows per concern (see AgencyTaskInput). */
+  responsesFor?: Record<string, string[]>;
   /** Benefit codes to decide (benefit_application only). */
   benefits?: string[];
   status: TaskStatus;

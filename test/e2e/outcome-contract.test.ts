@@ -78,6 +78,24 @@ describe('the web outcome forms', () => {
     expect(bad.errors).toEqual({ 'outcome.benefitAmounts.disability_living_subsidy': 'outcome.amountInvalid' });
   });
 
+  test('build the care arranged for a child lacking guardianship: temporary care when nobody can take the child (CN 四(二))', () => {
+    const orphan: OutcomeContext = { concerns: ['lacking_guardianship'], concernTypes: [] };
+    const values: Values = {
+      ...initialValues('police_response', orphan),
+      'outcome.responses.0.response': 'care_arranged',
+      'outcome.responses.0.arrangedWith': 'temporary_care',
+      'outcome.custody.kind': 'nobody_can_take',
+      'outcome.custody.reason': '父母双亡，亲属无照料条件',
+    };
+    const { outcome, errors } = buildOutcome('police_response', values, orphan, t);
+    expect(errors).toEqual({});
+    expect(taskOutcomeSchema.parse(outcome)).toMatchObject({
+      responses: [{ concern: 'lacking_guardianship', response: 'care_arranged', arrangedWith: 'temporary_care' }],
+    });
+    const unsaid = buildOutcome('police_response', { ...values, 'outcome.responses.0.arrangedWith': '' }, orphan, t);
+    expect(Object.keys(unsaid.errors)).toEqual(['outcome.responses.0.arrangedWith']);
+  });
+
   test('refuse a handover of a child who can express a view until the view is recorded (CN 四(二))', () => {
     const { outcome, errors } = build('police_response', {
       // The measure is chosen too (nothing is preselected): the only missing answer is the child's view.

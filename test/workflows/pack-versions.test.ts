@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getPolicyPack, loadPolicyPack } from '../../policies';
 import { addDuration, subtractDuration } from '../../policies/duration';
 import type { PolicyPack } from '../../policies/schema';
-import { intakeWorkflowId, type TaskOutcomeInput } from '../../workflows/definitions';
+import { TaskRejection, intakeWorkflowId, type TaskOutcomeInput } from '../../workflows/definitions';
 import type { intakeWorkflow } from '../../workflows/intake.workflow';
 import {
   InterventionRejection,
@@ -21,12 +21,16 @@ import {
   caseStatus,
   createHarness,
   eventually,
+  accept,
   acceptAndComplete,
+  complete,
   jointAssessment,
+  maybeRecordHistory,
   openTaskOf,
   police,
   policeOutcome,
   streetOffice,
+  type PoliceOutcomeInput,
   submission,
   withWorker,
   type Harness,
@@ -46,9 +50,14 @@ const LATEST = loadPolicyPack('cn-changning');
 const committee = actorFor(testAgencies.residents_committee);
 
 /** Files a report under `pack` (as the API does with the newest pack at the time) and waits for the case. */
-async function openCase(env: TestWorkflowEnvironment, taskQueue: string, pack: PolicyPack): Promise<string> {
+async function openCase(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  pack: PolicyPack,
+  concerns?: string[],
+): Promise<string> {
   const childId = `child-${randomUUID()}`;
-  const report = await submission(env, childId);
+  const report = await submission(env, childId, concerns ? { concerns } : {});
   await env.client.workflow.execute<typeof intakeWorkflow>('intakeWorkflow', {
     workflowId: intakeWorkflowId(report.idempotencyKey),
     taskQueue,
@@ -154,6 +163,47 @@ describe('a case keeps the pack version it pinned (issue #16)', () => {
           amountSource: 'recorded',
         }),
       ]);
+    });
+  });
+
+  it('CN 四(二): for an orphan nobody can take, the police record temporary care and the street office places the child (1.2.0); a 1.1.0 case still asks for parents ordered back', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const orphan = await openCase(env, taskQueue, LATEST, ['lacking_guardianship']);
+      const pinned = await openCase(env, taskQueue, NEW, ['lacking_guardianship']);
+      const now = await env.currentTimeMs();
+      const careArranged = (arrangedWith: string, custody: PoliceOutcomeInput['custody']) =>
+        ({
+          ...policeOutcome(now, custody),
+          responses: [{ concern: 'lacking_guardianship', response: 'care_arranged', arrangedWith }],
+        }) as TaskOutcomeInput;
+      const nobody = { kind: 'nobody_can_take', reason: '父母双亡，无其他监护人、亲属，居委会无照料条件' } as const;
+
+      // Under 1.1.0 the response is still fixed to guardian_recalled.
+      const pinnedTask = await openTaskOf(env, pinned, 'police_response');
+      await accept(env, pinnedTask, police);
+      const old = await rejection(complete(env, pinnedTask, police, careArranged('temporary_care', nobody)));
+      expect(old.type).toBe(TaskRejection.InvalidOutcome);
+      expect(old.message).toContain('calls for guardian_recalled');
+
+      const task = await openTaskOf(env, orphan, 'police_response');
+      await accept(env, task, police);
+      // Temporary care must be what the custody says, and a handover names who took the child.
+      const mismatch = await rejection(
+        complete(env, task, police, careArranged('temporary_care', { kind: 'remains_with_guardian' })),
+      );
+      expect(mismatch.message).toContain('CN 四(二)');
+      const noHandover = await rejection(complete(env, task, police, careArranged('relative', nobody)));
+      expect(noHandover.message).toContain('handed_over to the relative');
+
+      const done = await complete(env, task, police, careArranged('temporary_care', nobody));
+      expect(done.status).toBe('completed');
+      // The placement path opens: the street office's urgent placement (CN 四(二)).
+      await openTaskOf(env, orphan, 'urgent_placement');
+      const { state } = await caseStatus(env, orphan);
+      expect(state.emergencyOutcomes[0]?.outcome.responses).toEqual([
+        { concern: 'lacking_guardianship', response: 'care_arranged', arrangedWith: 'temporary_care' },
+      ]);
+      await maybeRecordHistory(caseHandle(env, orphan), 'case-lacking-guardianship-temporary-care');
     });
   });
 

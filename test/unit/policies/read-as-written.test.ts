@@ -7,6 +7,8 @@ import { getPolicyPack, loadPolicyPack } from '../../../policies';
 import { decideBenefits } from '../../../policies/benefits';
 import { jointAssessmentOutcomeSchema } from '../../../contracts/outcomes';
 import { taskPolicy } from '../../../api/read-models/policy-lookup';
+import { validateOutcome } from '../../../workflows/agency-task.workflow';
+import type { TaskState } from '../../../workflows/definitions';
 import { classifyChild } from '../../../policies/classification';
 import type { AssessmentFact } from '../../../policies/schema';
 import {
@@ -27,6 +29,7 @@ import { emptyIntervention } from '../../../workflows/intervention';
 const cn = loadPolicyPack('cn-changning');
 const ft = loadPolicyPack('ft-fengtai');
 const cn100 = getPolicyPack('cn-changning', '1.0.0');
+const cn110 = getPolicyPack('cn-changning', '1.1.0');
 const ft100 = getPolicyPack('ft-fengtai', '1.0.0');
 
 const actor = { userId: 'u-police', agencyId: 'cn.police.huayang' };
@@ -131,6 +134,52 @@ describe('issue #16: the policies read as written', () => {
     expect(outcome(() => validateLegalStepRecorder(cn100, { step: 'administrative_penalty' }, ['education']))).toBe(
       'accepted',
     );
+  });
+
+  it('CN 四(二): the police may record truthfully for an orphan or a child whose parents are unknown: another guardian, a relative or the committee, else temporary care', () => {
+    const lacking = cn.concernTypes.find((c) => c.code === 'lacking_guardianship')!;
+    expect(lacking.policeResponses).toMatchObject({
+      clause: 'CN 四(二)',
+      responses: ['care_arranged', 'guardian_recalled'],
+    });
+    expect(lacking.policeResponses!.quote).toContain('联系其他监护人、亲属、居委会进行妥善安置');
+    const task = {
+      kind: 'police_response',
+      concerns: ['lacking_guardianship'],
+      responsesFor: { lacking_guardianship: lacking.policeResponses!.responses },
+    } as unknown as TaskState;
+    const response = (arrangedWith: string, custody: object) => ({
+      kind: 'police_response',
+      dispatchedAt: at,
+      responses: [{ concern: 'lacking_guardianship', response: 'care_arranged', arrangedWith }],
+      custody,
+    });
+    const handover = {
+      receiverName: '王阿姨',
+      receiverRole: 'relative',
+      relation: '姨母',
+      handedOverAt: at,
+      documentRef: 'JJ-1',
+      childCanExpressView: false,
+    };
+    expect(outcome(() => validateOutcome(task, response('relative', { kind: 'handed_over', handover })))).toBe(
+      'accepted',
+    );
+    expect(
+      outcome(() => validateOutcome(task, response('temporary_care', { kind: 'nobody_can_take', reason: '无人照料' }))),
+    ).toBe('accepted');
+    expect(outcome(() => validateOutcome(task, response('temporary_care', { kind: 'remains_with_guardian' })))).toMatch(
+      /^InvalidOutcome: CN 四\(二\)/,
+    );
+    expect(
+      outcome(() => validateOutcome(task, response('residents_committee', { kind: 'handed_over', handover }))),
+    ).toMatch(/handed_over to the residents_committee/);
+    // A case pinned to 1.1.0 (no responses in its pack): the task keeps the one response the contract fixes.
+    expect(cn110.concernTypes.find((c) => c.code === 'lacking_guardianship')!.policeResponses).toBeUndefined();
+    const pinned = { ...task, responsesFor: undefined } as TaskState;
+    expect(
+      outcome(() => validateOutcome(pinned, response('temporary_care', { kind: 'nobody_can_take', reason: 'x' }))),
+    ).toMatch(/calls for guardian_recalled/);
   });
 
   describe('FT 三(一)1: 择高 keeps the highest amount', () => {

@@ -11,6 +11,7 @@ import {
   BENEFIT_APPLICATION_RESULTS,
   CHILD_SEARCH_RESULTS,
   PERMANENT_ARRANGEMENTS,
+  CARE_ARRANGED_WITH,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
@@ -130,6 +131,13 @@ function readResponse(r: Reader, i: number, concern: string): ConcernResponse {
         ...(moved ? { protectionInstitution: r.req(`${base}.protectionInstitution`) } : {}),
       };
     }
+    case 'care_arranged':
+      // CN 四(二): another guardian, a relative or the committee, else temporary care (custody says which).
+      return {
+        concern,
+        response,
+        arrangedWith: r.req(`${base}.arrangedWith`) as (typeof CARE_ARRANGED_WITH)[number],
+      };
     case 'medical_care': {
       const ref = r.str(`${base}.injuryAssessmentRef`);
       return {

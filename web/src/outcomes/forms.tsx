@@ -13,6 +13,7 @@ import {
   BENEFIT_APPLICATION_RESULTS,
   CHILD_SEARCH_RESULTS,
   PERMANENT_ARRANGEMENTS,
+  CARE_ARRANGED_WITH,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   COURT_RESULTS,
   CUSTODY_KINDS,
@@ -252,6 +253,16 @@ function PoliceResponseFields(p: FormProps) {
                 required
                 options={opts(RESPONSE_KINDS, 'outcome.response', t)}
               />
+              {response === 'care_arranged' ? (
+                <Select
+                  {...c}
+                  path={`${base}.arrangedWith`}
+                  label={t('outcome.arrangedWith')}
+                  hint={t('outcome.arrangedWithHint')}
+                  required
+                  options={opts(CARE_ARRANGED_WITH, 'outcome.arrangedWith', t)}
+                />
+              ) : null}
               {response === 'guardian_recalled' ? (
                 <>
                   <Select
