@@ -119,6 +119,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       taskId: event.taskId,
       caseId: event.caseId,
       dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
+      ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
     });
     let resend = false;
     switch (record.status) {
@@ -193,6 +194,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
           taskId: event.taskId,
           caseId: event.caseId,
           dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
+          ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
         });
       }
 

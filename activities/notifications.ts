@@ -19,7 +19,15 @@ export type NotificationEvent =
       clause: string;
       deadline: string;
     }
-  | { type: 'late_report_finding'; caseId: string; reportId: string; againstUnitId: string; clause: string }
+  | {
+      type: 'late_report_finding';
+      caseId: string;
+      reportId: string;
+      againstUnitId: string;
+      clause: string;
+      /** The case's district, whose coordinators are told (a reporting unit outside the directory has none). */
+      districtCode?: string;
+    }
   | { type: 'report_joined_case'; caseId: string; reportId: string; agencyId: string; taskId: string }
   /** The directory had no agency for a step; the district fallback took it. Told to the district coordinators. */
   | { type: 'task_to_fallback'; caseId: string; taskId: string; kind: TaskKind; agencyId: string }

@@ -19,6 +19,19 @@ export const notificationView = z.object({
   taskId: z.string().optional(),
   caseId: z.string().optional(),
   dueAt: z.iso.datetime().optional(),
+  level: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .describe("An escalation's level, counted from 1 as the task page counts its rungs; null for any other kind"),
+  overdue: z
+    .boolean()
+    .describe(
+      'The deadline it is about passed before the step was done (or has passed and the step is still not done); ' +
+        'always true for an escalation, never for a reminder sent before its deadline',
+    ),
+  done: z.boolean().describe('The task step it is about is done (or the task closed): no countdown runs any more'),
   createdAt: z.iso.datetime(),
   read: z.boolean(),
   readAt: z.iso.datetime().nullable(),

@@ -49,6 +49,8 @@ const notificationSchema = new Schema(
     taskId: String,
     caseId: String,
     dueAt: Date,
+    /** An escalation's level, counted from 1 as the task's ladder counts its rungs (workflows/agency-task.workflow.ts). */
+    escalationLevel: Number,
     readAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'notifications' },
@@ -74,6 +76,7 @@ export interface NewNotification {
   taskId?: string;
   caseId?: string;
   dueAt?: Date;
+  escalationLevel?: number;
 }
 
 export const NotificationModel = model('Notification', notificationSchema);
@@ -165,6 +168,15 @@ export function createNotificationRepository(notifications: Model<Notification> 
       // Only the first read is recorded: reading again keeps the original time.
       await notifications.updateOne({ ...own, readAt: null }, { $set: { readAt: at } });
       return notifications.findOne(own).lean<NotificationRecord>();
+    },
+
+    /** Marks every unread inbox entry of the user read; answers how many were. */
+    async markAllRead(userId: string, at: Date): Promise<number> {
+      const result = await notifications.updateMany(
+        { 'recipient.userId': userId, channel: 'inbox', readAt: null },
+        { $set: { readAt: at } },
+      );
+      return result.modifiedCount;
     },
   };
 }

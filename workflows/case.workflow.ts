@@ -494,11 +494,35 @@ export class CaseRun {
     );
   }
 
+  /**
+   * CN 四(一): a late report is an accountability finding against the reporting unit; the district's coordinators are
+   * told, once per report (as the report is routed, which happens once). Cases recorded before this notice existed
+   * replay without it.
+   */
+  private async noticeLateReport(reportId: string): Promise<void> {
+    const finding = this.state.findings.find((f) => f.kind === 'late_report' && f.reportId === reportId);
+    if (!finding || finding.kind !== 'late_report' || !patched('late-report-notice')) return;
+    const districtCode = this.state.jurisdiction?.districtCode;
+    await sendNotice({
+      workflowId: this.state.caseId,
+      logicalKey: `late-report:${reportId}`,
+      event: {
+        type: 'late_report_finding',
+        caseId: this.state.caseId,
+        reportId,
+        againstUnitId: finding.againstUnitId,
+        clause: finding.clause,
+        ...(districtCode ? { districtCode } : {}),
+      },
+    });
+  }
+
   /** Routes reports the case has not acted on: a running emergency response covers them, else police are dispatched. */
   async routeNewReports(): Promise<void> {
     const { state } = this;
     const unrouted = state.reports.filter((r) => !r.handledByTaskId);
     if (unrouted.length === 0) return;
+    for (const report of unrouted) await this.noticeLateReport(report.reportId);
     const running = state.tasks.find((t) => t.kind === 'police_response' && t.status === 'open');
     if (running) {
       for (const report of unrouted) {

@@ -53,11 +53,12 @@ function lines(
         en: `Your agency has a new task: "${label.en}"${caseRef.en}. Please sign in to ChildSafe to accept and handle it.`,
       };
     case 'task_reminder':
+      // Sent BEFORE the deadline: nothing here may read as overdue.
       return {
-        zhSubject: `任务提醒：${label.zh}${caseRef.zh}`,
-        enSubject: `Reminder: ${label.en}${caseRef.en}`,
-        zh: `提醒：任务「${label.zh}」${caseRef.zh}尚未完成，即将到期。请尽快办理。`,
-        en: `Reminder: the task "${label.en}"${caseRef.en} is not done yet and falls due soon. Please handle it now.`,
+        zhSubject: `期限提醒（尚未超期）：${label.zh}${caseRef.zh}`,
+        enSubject: `Reminder, not overdue yet: ${label.en}${caseRef.en}`,
+        zh: `提醒：「${label.zh}」${caseRef.zh}的期限即将到来，目前尚未超期。请在期限前办理或作出安排。`,
+        en: `Reminder: the deadline of "${label.en}"${caseRef.en} is coming up; it has not passed yet. Please act or arrange what is needed before it.`,
       };
     case 'task_escalated': {
       const level = event.escalationLevel ?? 1;
@@ -70,10 +71,10 @@ function lines(
     }
     case 'decision_needed':
       return {
-        zhSubject: `待您决定：${label.zh}${caseRef.zh}`,
-        enSubject: `Decision needed: ${label.en}${caseRef.en}`,
-        zh: `「${label.zh}」${caseRef.zh}需要您作出决定。请登录 ChildSafe 查看并决定。`,
-        en: `"${label.en}"${caseRef.en} needs your decision. Please sign in to ChildSafe to review and decide.`,
+        zhSubject: `已到期限，待您决定：${label.zh}${caseRef.zh}`,
+        enSubject: `Deadline reached, decision needed: ${label.en}${caseRef.en}`,
+        zh: `「${label.zh}」${caseRef.zh}已到政策规定的期限，不能自动延续，需要您作出决定（如延长、转为中长期监护或结束）。请登录 ChildSafe 查看并决定。`,
+        en: `"${label.en}"${caseRef.en} has reached the limit the policy sets and cannot simply run on: it needs your decision (for example extend, move to medium/long-term guardianship, or end it). Please sign in to ChildSafe to review and decide.`,
       };
     case 'case_update':
       return {

@@ -102,6 +102,28 @@ async function resolve(idempotencyKey: string, event: NotificationEvent): Promis
     }
     case 'task_escalated': {
       const agency = await findAgency(event.agencyId);
+      // A task's ladder counts its rungs from 1 (workflows/agency-task.workflow.ts), and so do the task page, the
+      // case page, the inbox and the email. A placement (workflows/placement.workflow.ts) sends on this event what
+      // is not an escalation at all, as rung 0: the reminders BEFORE its cap (to the placing agency) and the cap
+      // itself (a decision is now due, to the coordinators); its overruns past the cap are escalations 1, 2, ….
+      if (event.rung < 1) {
+        const reminder = event.target === 'assignee';
+        return {
+          idempotencyKey,
+          kind: reminder ? 'task_reminder' : 'decision_needed',
+          recipients: reminder
+            ? await escalationRecipients(event.target, agency)
+            : [
+                ...(await coordinators('street_coordinator', agency)),
+                ...(await coordinators('district_coordinator', agency)),
+              ],
+          taskId: event.taskId,
+          taskKind: event.kind,
+          ...labelled(event.kind),
+          dueAt: event.deadline,
+          policyClause: event.clause,
+        };
+      }
       return {
         idempotencyKey,
         kind: 'task_escalated',
@@ -111,7 +133,7 @@ async function resolve(idempotencyKey: string, event: NotificationEvent): Promis
         ...labelled(event.kind),
         dueAt: event.deadline,
         policyClause: event.clause,
-        escalationLevel: event.rung + 1,
+        escalationLevel: event.rung,
       };
     }
     case 'report_joined_case': {
@@ -150,7 +172,9 @@ async function resolve(idempotencyKey: string, event: NotificationEvent): Promis
       return {
         idempotencyKey,
         kind: 'accountability_finding',
-        recipients: await coordinators('district_coordinator', unit),
+        recipients: event.districtCode
+          ? await usersWith({ role: 'district_coordinator', 'jurisdiction.districtCode': event.districtCode })
+          : await coordinators('district_coordinator', unit),
         caseId: event.caseId,
         policyClause: event.clause,
       };

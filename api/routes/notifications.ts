@@ -5,9 +5,13 @@ import { AppError, ErrorCode } from '../../common/errors';
 import { notificationIdParams, notificationInboxQuery, notificationView } from '../../contracts/notifications';
 import { type NotificationRecord, type NotificationRepository } from '../../models/notification';
 import { ROLES } from '../auth/roles';
+import { noticeTiming, taskProgress, type TaskProgress } from '../read-models/notification-timing';
 import { createApiRouter } from '../http/api-router';
 
-function viewOf(entry: NotificationRecord): z.input<typeof notificationView> {
+function viewOf(
+  entry: NotificationRecord,
+  timing: { overdue: boolean; done: boolean },
+): z.input<typeof notificationView> {
   return {
     id: String(entry._id),
     kind: entry.kind,
@@ -16,6 +20,8 @@ function viewOf(entry: NotificationRecord): z.input<typeof notificationView> {
     ...(entry.taskId ? { taskId: entry.taskId } : {}),
     ...(entry.caseId ? { caseId: entry.caseId } : {}),
     ...(entry.dueAt ? { dueAt: entry.dueAt.toISOString() } : {}),
+    level: entry.kind === 'task_escalated' ? (entry.escalationLevel ?? null) : null,
+    ...timing,
     createdAt: entry.createdAt.toISOString(),
     read: Boolean(entry.readAt),
     readAt: entry.readAt ? entry.readAt.toISOString() : null,
@@ -23,14 +29,22 @@ function viewOf(entry: NotificationRecord): z.input<typeof notificationView> {
 }
 
 export interface NotificationRouterDependencies {
-  notifications: Pick<NotificationRepository, 'listInbox' | 'markRead'>;
+  notifications: Pick<NotificationRepository, 'listInbox' | 'markRead' | 'markAllRead'>;
   authenticate: RequestHandler;
   now?: () => Date;
+  /** The tasks the entries are about (when their steps were done); the task projection by default. */
+  tasks?: (taskIds: readonly string[]) => Promise<Map<string, TaskProgress>>;
 }
 
 export function createNotificationRouter(deps: NotificationRouterDependencies): Router {
   const api = createApiRouter({ tag: 'notifications', authenticate: deps.authenticate });
   const now = deps.now ?? (() => new Date());
+  const tasks = deps.tasks ?? taskProgress;
+  const views = async (entries: NotificationRecord[]) => {
+    const progress = await tasks(entries.flatMap((e) => (e.taskId ? [e.taskId] : [])));
+    const at = now();
+    return entries.map((e) => viewOf(e, noticeTiming(e, e.taskId ? progress.get(e.taskId) : undefined, at)));
+  };
 
   api.route(
     {
@@ -46,7 +60,7 @@ export function createNotificationRouter(deps: NotificationRouterDependencies): 
         limit: query.limit,
         unreadOnly: query.unread === 'true',
       });
-      return { items: entries.map(viewOf) };
+      return { items: await views(entries) };
     },
   );
 
@@ -64,8 +78,24 @@ export function createNotificationRouter(deps: NotificationRouterDependencies): 
     async ({ actor, params }) => {
       const entry = await deps.notifications.markRead(params.id, actor.userId, now());
       if (!entry) throw new AppError(ErrorCode.NotFound, 'No such notification');
-      return viewOf(entry);
+      return (await views([entry]))[0]!;
     },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/read-all',
+      summary: 'Mark all my unread inbox entries read',
+      roles: ROLES,
+      request: {},
+      response: {
+        status: 200,
+        description: 'How many entries were marked read',
+        schema: z.object({ marked: z.number().int().min(0) }),
+      },
+    },
+    async ({ actor }) => ({ marked: await deps.notifications.markAllRead(actor.userId, now()) }),
   );
 
   return api.router;

@@ -54,6 +54,21 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
         expect(recorded.caseProjections.at(-1)?.fields.findings).toEqual(status.state.findings),
       );
       expect(recorded.audit.map((a) => a.type)).toContain('late_report_finding');
+      // The finding's notice is sent (issue 15): to the district coordinators, once, with the clause.
+      const notice = await eventually(async () => {
+        const found = recorded.notifications.filter((n) => n.event.type === 'late_report_finding');
+        expect(found).toHaveLength(1);
+        return found[0]!;
+      });
+      expect(notice.event).toEqual({
+        type: 'late_report_finding',
+        caseId: status.state.caseId,
+        reportId,
+        againstUnitId: 'clinic-4',
+        clause: testPolicyPack.deadlines.report.clause,
+        districtCode: status.state.jurisdiction?.districtCode,
+      });
+      expect(notice.idempotencyKey).toBe(`${status.state.caseId}:late-report:${reportId}`);
     });
   });
 

@@ -73,6 +73,10 @@ describe('the inbox', () => {
       taskId: first,
       caseId: 'CN-2026-0042',
       dueAt: '2026-11-23T09:30:00.000Z',
+      // No escalation; its accept deadline has passed and no projected task says it was accepted in time.
+      level: null,
+      overdue: true,
+      done: false,
       createdAt: expect.any(String),
       read: false,
       readAt: null,

@@ -1,4 +1,9 @@
-/** The signed-in user's notifications (new tasks, escalations), newest first; opening one marks it read. */
+/**
+ * The signed-in user's notifications, newest first: what each is (new task, reminder before a deadline, escalation
+ * with its level, decision due, finding …), whether its deadline was missed (from the deadline and when the step was
+ * done, as the API says, not from the clock alone), and marking one or all read. Opening one marks it read too.
+ */
+import { useState } from 'react';
 import { api } from '../api/client';
 import type { Notification } from '../../../contracts/notifications';
 import { Countdown, Loaded } from '../components/status';
@@ -19,10 +24,65 @@ export function notificationPath(n: Notification): string | undefined {
   }
 }
 
-export function NotificationsPage() {
+function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () => void }) {
   const { t, formatDateTime } = useI18n();
+  const to = notificationPath(n);
+  // Marking read is a courtesy: a failure must not stop the user from opening the task.
+  const markRead = () => {
+    if (!n.read) api.markNotificationRead(n.id).then(onRead, () => undefined);
+  };
+  return (
+    <li className={`card${n.read ? '' : ' card--unread'}`} data-testid="notification" data-kind={n.kind}>
+      {!n.read ? <span className="badge">{t('notif.unread')}</span> : null}{' '}
+      <span className="badge">{t(`notif.kind.${n.kind}`)}</span>{' '}
+      {n.level !== null ? <span className="badge badge--overdue">{t('notif.level', { level: n.level })}</span> : null}{' '}
+      {to ? (
+        <Link href={to} onClick={markRead}>
+          {n.subject}
+        </Link>
+      ) : (
+        n.subject
+      )}
+      {n.kind === 'delivery_failed' || n.kind === 'missed_notice' ? (
+        <p className="badge badge--overdue" role="alert">
+          {t(n.kind === 'missed_notice' ? 'notif.missedNotice' : 'notif.deliveryFailed')}
+        </p>
+      ) : null}
+      <div className="muted small">
+        {formatDateTime(n.createdAt)}{' '}
+        {n.dueAt ? (
+          n.overdue ? (
+            <span className="badge badge--overdue" data-testid="overdue">
+              {t('deadline.overdueBadge')}
+            </span>
+          ) : n.done ? (
+            <span>{t('notif.doneInTime')}</span>
+          ) : (
+            <Countdown deadline={n.dueAt} now={now} />
+          )
+        ) : null}
+      </div>
+      {!n.read ? (
+        <button type="button" className="link-button" onClick={markRead}>
+          {t('notif.markRead')}
+        </button>
+      ) : null}
+    </li>
+  );
+}
+
+export function NotificationsPage() {
+  const { t } = useI18n();
   const state = useLoad(() => api.notifications(), [], 60_000);
   const now = useNow();
+  const [busy, setBusy] = useState(false);
+  const markAll = () => {
+    setBusy(true);
+    api
+      .markAllNotificationsRead()
+      .then(state.reload, () => undefined)
+      .finally(() => setBusy(false));
+  };
   return (
     <section className="page" aria-labelledby="notif-title">
       <h1 id="notif-title">{t('notif.title')}</h1>
@@ -31,37 +91,20 @@ export function NotificationsPage() {
           items.length === 0 ? (
             <p>{t('notif.empty')}</p>
           ) : (
-            <ul className="cards">
-              {[...items]
-                .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-                .map((n) => {
-                  const to = notificationPath(n);
-                  // Marking read is a courtesy: a failure must not stop the user from opening the task.
-                  const markRead = () => {
-                    if (!n.read) api.markNotificationRead(n.id).catch(() => undefined);
-                  };
-                  return (
-                    <li key={n.id} className={`card${n.read ? '' : ' card--unread'}`}>
-                      {!n.read ? <span className="badge">{t('notif.unread')}</span> : null}{' '}
-                      {to ? (
-                        <Link href={to} onClick={markRead}>
-                          {n.subject}
-                        </Link>
-                      ) : (
-                        n.subject
-                      )}
-                      {n.kind === 'delivery_failed' || n.kind === 'missed_notice' ? (
-                        <p className="badge badge--overdue" role="alert">
-                          {t(n.kind === 'missed_notice' ? 'notif.missedNotice' : 'notif.deliveryFailed')}
-                        </p>
-                      ) : null}
-                      <div className="muted small">
-                        {formatDateTime(n.createdAt)} {n.dueAt ? <Countdown deadline={n.dueAt} now={now} /> : null}
-                      </div>
-                    </li>
-                  );
-                })}
-            </ul>
+            <>
+              {items.some((n) => !n.read) ? (
+                <button type="button" onClick={markAll} disabled={busy}>
+                  {t('notif.markAllRead')}
+                </button>
+              ) : null}
+              <ul className="cards">
+                {[...items]
+                  .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+                  .map((n) => (
+                    <Entry key={n.id} n={n} now={now} onRead={state.reload} />
+                  ))}
+              </ul>
+            </>
           )
         }
       </Loaded>
