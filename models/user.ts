@@ -4,6 +4,7 @@
  */
 import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { ROLES } from '../contracts/roles';
+import { isDuplicateKeyError } from './common';
 
 const jurisdictionSchema = new Schema(
   {
@@ -72,6 +73,16 @@ export function createUserRepository(users: Model<User> = UserModel) {
     async create(user: NewUser): Promise<UserRecord> {
       const created = await users.create(user);
       return created.toObject<UserRecord>();
+    },
+
+    /** Creates the account unless one with its email exists (the unique index decides, even between two requests). */
+    async createIfAbsent(user: NewUser): Promise<UserRecord | null> {
+      try {
+        return (await users.create(user)).toObject<UserRecord>();
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return null;
+        throw err;
+      }
     },
 
     /**

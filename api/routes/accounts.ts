@@ -15,7 +15,6 @@ import {
   passwordResetIssued,
   updateAccountBody,
 } from '../../contracts/accounts';
-import { isDuplicateKeyError } from '../../models/common';
 import type { AgencyRecord } from '../../models/agency';
 import { findAgency } from '../../models/agency-directory';
 import type { UserRecord, UserRepository } from '../../models/user';
@@ -39,7 +38,7 @@ const forbidden = () => new AppError(ErrorCode.Forbidden, 'Not permitted');
 export interface AccountRouterDependencies {
   users: Pick<
     UserRepository,
-    'findById' | 'findByEmail' | 'create' | 'listByDistrict' | 'update' | 'setActive' | 'setPasswordReset'
+    'findById' | 'findByEmail' | 'createIfAbsent' | 'listByDistrict' | 'update' | 'setActive' | 'setPasswordReset'
   >;
   authenticate: RequestHandler;
   audit: AuditSink;
@@ -145,21 +144,16 @@ export function createAccountRouter(deps: AccountRouterDependencies): Router {
     },
     async ({ actor, body, req }) => {
       const agency = await agencyFor(actor, body.agencyCode, body.role, 'role');
-      let created: UserRecord;
-      try {
-        created = await deps.users.create({
-          email: body.email,
-          displayName: body.displayName,
-          role: body.role,
-          agencyCode: agency.code,
-          jurisdiction: jurisdictionOf(agency),
-          // Nobody knows this password: the person sets theirs with the one-time code.
-          passwordHash: await hashPassword(randomUUID()),
-        });
-      } catch (err) {
-        if (isDuplicateKeyError(err)) throw new AppError(ErrorCode.Conflict, 'An account with this email exists');
-        throw err;
-      }
+      const created = await deps.users.createIfAbsent({
+        email: body.email,
+        displayName: body.displayName,
+        role: body.role,
+        agencyCode: agency.code,
+        jurisdiction: jurisdictionOf(agency),
+        // Nobody knows this password: the person sets theirs with the one-time code.
+        passwordHash: await hashPassword(randomUUID()),
+      });
+      if (!created) throw new AppError(ErrorCode.Conflict, 'An account with this email exists');
       await record(actor, req, 'account.created', String(created._id), { role: body.role, agencyCode: agency.code });
       return issueReset(actor, req, created);
     },
