@@ -497,5 +497,6 @@ export const detentionNoticeStatusQuery = defineQuery<DetentionNoticeStatus>('de
 
 export interface DetentionNoticeResult {
   noticeId: string;
-  arrangements: { childId: string; taskId: string; result: TaskResult }[];
+  /** `placementId`: the short-term placement a street-office arrangement started (CN 三(四), 四(三)). */
+  arrangements: { childId: string; taskId: string; result: TaskResult; placementId?: string }[];
 }
