@@ -95,6 +95,8 @@ export function setUnauthorizedHandler(handler: (() => void) | undefined): void 
 
 export interface RequestOptions {
   body?: unknown;
+  /** Sent as it is (a file upload), instead of `body` as JSON. */
+  rawBody?: Blob;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Do not call the unauthorized handler on 401 (sign-in and the session probe). */
@@ -104,13 +106,14 @@ export interface RequestOptions {
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.rawBody !== undefined) headers['Content-Type'] = 'application/octet-stream';
   let res: Response;
   try {
     res = await fetch(API_BASE + path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (err) {

@@ -24,6 +24,7 @@ import { Placements } from './Placements';
 import { Services } from './Services';
 import { Summary } from './Summary';
 import { Escalations, Findings, MyTaskActions, OpenTasks } from './Tasks';
+import { Attachments, Notes } from './Records';
 import { Timeline } from './Timeline';
 
 export function CasePage({ caseId }: { caseId: string }) {
@@ -58,6 +59,8 @@ function CaseBody({ view, reload }: { view: CaseView; reload(): void }) {
         <Neglect />
         <Court />
         <Benefits />
+        <Notes />
+        <Attachments />
       </div>
       <Timeline />
       <MyTaskActions />
