@@ -119,6 +119,23 @@ describe('the development mail viewer', () => {
     const list = await request(api.app).get('/api/v1/dev/mail').set('cookie', admin.cookie);
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ total: 1, items: [{ id: '0001', subject: '新任务' }] });
+    // A browser gets pages: the list links each message, the message shows its text, escaped.
+    const html = await request(api.app).get('/api/v1/dev/mail').set('cookie', admin.cookie).set('accept', 'text/html');
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('<a href="mail/0001">新任务</a>');
+    const one = await request(api.app)
+      .get('/api/v1/dev/mail/0001')
+      .set('cookie', admin.cookie)
+      .set('accept', 'text/html');
+    expect(one.text).toContain('<pre>hello</pre>');
+    expect(
+      (
+        await request(api.app)
+          .get('/api/v1/dev/mail')
+          .set('authorization', `Bearer ${police.token}`)
+          .set('accept', 'text/html')
+      ).status,
+    ).toBe(403);
   });
 
   it('is mounted only in development with a sink folder', () => {
