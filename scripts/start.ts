@@ -138,8 +138,9 @@ async function main(): Promise<void> {
     say(`  API               ${env.PUBLIC_URL}/api/v1  (OpenAPI: ${env.PUBLIC_URL}/api/openapi.json)`);
     say(`  Readiness 就绪     ${env.PUBLIC_URL}/readyz`);
     if (env.TEMPORAL_UI_URL) say(`  Temporal UI       ${env.TEMPORAL_UI_URL}`);
-    if (env.MAIL_SINK_DIR) say(`  Mail 邮件         ${env.PUBLIC_URL}/api/v1/dev/mail (kept in data/mail)`);
-    say(`  Logs 日志         data/logs/`);
+    if (env.MAIL_SINK_DIR) say(`  Mail 邮件         ${env.PUBLIC_URL}/api/v1/dev/mail (kept in ${env.MAIL_SINK_DIR})`);
+    say(`  Data 数据         ${dataDir}`);
+    say(`  Logs 日志         ${logDir}`);
     say('');
     say(DEMO_ACCOUNTS_BANNER);
     say('');
