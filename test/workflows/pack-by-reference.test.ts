@@ -109,14 +109,21 @@ describe('a case pinned to its pack by reference', () => {
         expect((await caseStatus(env, childId)).state.runCount).toBeGreaterThan(1);
       });
 
-      // The first run recorded the patch marker before continuing as new; the next run got the reference only.
-      const first = await env.client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
-      const markers = (first.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
-      const patches = markers.map((m) => {
-        const data = m.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-        return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
+      // The first run recorded the patch marker before continuing as new; the next run got the reference only. Read
+      // until the first run's history shows its continue-as-new (the new run can answer a query a moment before the
+      // old run's closing events are readable on a busy machine).
+      await eventually(async () => {
+        const first = await env.client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
+        const events = first.events ?? [];
+        expect(events.map((e) => e.eventType)).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+        const patches = events
+          .filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)
+          .map((m) => {
+            const data = m.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+            return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
+          });
+        expect(patches).toContain(PACK_BY_REFERENCE_PATCH);
       });
-      expect(patches).toContain(PACK_BY_REFERENCE_PATCH);
       const next = await startInput(caseHandle(env, childId));
       expect(next).toContain('"pack":{"id":"cn-changning","version":"1.1.0"}');
       expect(next).not.toContain('taskKinds');
