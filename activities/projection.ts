@@ -9,11 +9,27 @@ import type {
   Clock,
   EscalationRecord,
   Finding,
-  RiskLevel,
   TaskKind,
   TaskStatus,
   TaskWithdrawalReason,
 } from '../workflows/definitions';
+import type { CaseRiskLevel } from '../contracts/enums';
+import type { BenefitResult } from '../policies/benefits';
+import type { InterventionState } from '../workflows/intervention.definitions';
+
+/** What the pack's rules decided about the child: written to the child's file and the case (issue #14 item 3). */
+export interface DecidedByRules {
+  /** 'unassessed' until the social-work grading or a raise of the risk. */
+  risk: CaseRiskLevel;
+  classification?: {
+    categories: { code: string; clause: string; kind: 'difficulty' | 'left_behind' }[];
+    inDifficulty: boolean;
+    leftBehind: boolean;
+    leftBehindHandledAsDifficulty: boolean;
+    multipleDifficulty: boolean;
+  };
+  benefits?: BenefitResult;
+}
 
 /** What the case list, filters and dashboards need: ids, codes and instants only. */
 export interface CaseProjectionFields {
@@ -23,7 +39,8 @@ export interface CaseProjectionFields {
   /** Every agency that holds or held a task on the case: agency roles see the case through it. */
   agencyCodes: string[];
   stage: CaseStage;
-  risk: RiskLevel;
+  /** 'unassessed' until the risk was graded or raised (the workflow's initial 'low' is provisional). */
+  risk: CaseRiskLevel;
   leftBehind: boolean;
   reportIds: string[];
   openTaskIds: string[];
@@ -36,6 +53,10 @@ export interface CaseProjectionFields {
   categories?: string[];
   /** When the first report reached ChildSafe: the case's opening, from which the dashboard measures. */
   openedAt?: string | null;
+  /** Sent when it changed since the run last projected it (absent: unchanged, the store keeps what it has). */
+  decided?: DecidedByRules;
+  /** The intervention's state for the case page, sent when it changed (absent: unchanged). */
+  intervention?: InterventionState;
 }
 
 export interface TaskProjectionFields {

@@ -37,6 +37,8 @@ export const caseSummary = z.object({
   risk: z.enum(RISK_LEVELS),
   districtCode: z.string(),
   streetCode: z.string().optional(),
+  /** The street's name, where the directory knows it. */
+  streetName: bilingual.optional(),
   categories: z.array(z.string()),
   openTasks: z.number().int(),
   nextDeadline: z.string().nullable(),
@@ -59,6 +61,7 @@ export const openTaskView = z.object({
   taskId: z.string(),
   kind: z.string(),
   agencyCode: z.string(),
+  agencyName: bilingual,
   label: bilingual,
   status: z.string(),
   acceptBy: z.string().nullable(),
@@ -70,6 +73,177 @@ export const openTaskView = z.object({
 export const findingView = z.object({ kind: z.string(), clause: z.string().optional() }).catchall(z.unknown());
 
 export { timelineEntryView, type TimelineEntry } from './timeline';
+
+// ── The cockpit: everything the workflows know about a case, with names (issue #14) ─────────────────────────────
+
+/** An agency by its code and its name (names are shown, the code only links). */
+export const agencyRef = z.object({ code: z.string(), name: bilingual });
+/** A person of the network by name ("" when the account is gone). */
+export const personName = z.string();
+
+const taskRef = z.object({
+  taskId: z.string(),
+  kind: z.string(),
+  label: bilingual,
+  agency: agencyRef,
+  status: z.string(),
+});
+
+export const placementView = z.object({
+  placementId: z.string(),
+  term: z.enum(['short_term', 'long_term']),
+  status: z.enum(['running', 'ended']),
+  agency: agencyRef,
+  site: agencyRef,
+  startedAt: z.string(),
+  endsAt: z.string().describe('The cap, or the last approved extension'),
+  clause: z.string(),
+  capReachedAt: z.string().nullable(),
+  reminders: z.array(z.object({ before: z.string(), at: z.string() })),
+  overruns: z.array(z.object({ n: z.number().int(), at: z.string() })),
+  extensions: z.array(
+    z.object({
+      approvedBy: personName,
+      reason: z.string(),
+      extendBy: z.string(),
+      endsAt: z.string(),
+      approvedAt: z.string(),
+    }),
+  ),
+  certificate: z
+    .object({ certificateRef: z.string(), issuedAt: z.string(), recordedBy: personName, agency: agencyRef })
+    .nullable(),
+  decision: z
+    .object({
+      kind: z.enum([
+        'return_home',
+        'move_to_long_term',
+        'escort_to_registration_place',
+        'new_guardian',
+        'permanent_arrangement',
+      ]),
+      decidedBy: personName,
+      decidedAt: z.string(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
+  endedAt: z.string().nullable(),
+});
+
+export const classificationView = z.object({
+  categories: z.array(
+    z.object({ code: z.string(), label: bilingual, clause: z.string(), kind: z.enum(['difficulty', 'left_behind']) }),
+  ),
+  inDifficulty: z.boolean(),
+  leftBehind: z.boolean(),
+  leftBehindHandledAsDifficulty: z.boolean(),
+  multipleDifficulty: z.boolean(),
+});
+
+export const benefitsView = z.object({
+  granted: z.array(z.object({ code: z.string(), label: bilingual, clause: z.string() })),
+  /** Eligible, but dropped by 择高 (FT 三(一)1): the group, its clause, and what was kept instead. */
+  excluded: z.array(
+    z.object({
+      code: z.string(),
+      label: bilingual,
+      clause: z.string(),
+      group: bilingual,
+      groupClause: z.string(),
+      keptInstead: z.array(bilingual),
+    }),
+  ),
+});
+
+export const cockpitView = z.object({
+  /** Where this came from: the workflow's answer, or the projection its activities wrote (when it did not answer). */
+  source: z.enum(['workflow', 'projection']),
+  classification: classificationView.nullable(),
+  benefits: benefitsView.nullable(),
+  placements: z.array(placementView),
+  policeCertificate: z
+    .object({ certificateRef: z.string(), issuedAt: z.string(), recordedBy: personName, agency: agencyRef })
+    .nullable(),
+  guardianSearch: z.object({
+    tasks: z.array(taskRef),
+    foundAt: z.string().nullable(),
+    foundBy: agencyRef.nullable(),
+    returnAssessmentDoneAt: z.string().nullable(),
+  }),
+  services: z.object({ tasks: z.array(taskRef), pending: z.array(z.object({ kind: z.string(), label: bilingual })) }),
+  legalSteps: z.array(
+    z.object({
+      step: z.string(),
+      evidenceRef: z.string(),
+      occurredAt: z.string(),
+      recordedAt: z.string(),
+      recordedBy: personName,
+      agency: agencyRef,
+    }),
+  ),
+  neglect: z.array(
+    z.object({
+      since: z.string(),
+      firesAt: z.string(),
+      clause: z.string(),
+      label: bilingual,
+      evidenceRef: z.string(),
+      childWithoutMeansOfLiving: z.boolean(),
+      recordedBy: personName,
+      thresholdReachedAt: z.string().nullable(),
+      end: z.object({ reason: z.enum(['resumed', 'guardianship_revoked']), at: z.string() }).nullable(),
+    }),
+  ),
+  grounds: z.array(
+    z.object({
+      ground: z.string(),
+      label: bilingual,
+      clause: z.string(),
+      evidenceRef: z.string(),
+      recordedAt: z.string(),
+      recordedBy: personName,
+      petitioner: agencyRef,
+    }),
+  ),
+  petitions: z.array(
+    z.object({
+      petitionTaskId: z.string(),
+      grounds: z.array(z.object({ code: z.string(), label: bilingual })),
+      petitioner: agencyRef,
+      courtRef: z.string().nullable(),
+      decision: z
+        .union([
+          z.object({
+            result: z.literal('revoked'),
+            newGuardianRef: z.string(),
+            designatedAt: z.string(),
+            judgmentRef: z.string(),
+          }),
+          z.object({ result: z.literal('rejected'), judgmentRef: z.string(), decidedAt: z.string() }),
+        ])
+        .nullable(),
+    }),
+  ),
+  escort: z
+    .object({
+      registrationPlace: z.string(),
+      agency: agencyRef.nullable(),
+      confirmedAt: z.string().nullable(),
+      confirmationRef: z.string().nullable(),
+    })
+    .nullable(),
+  closure: z.object({ approvedBy: personName, reason: z.string(), at: z.string() }).nullable(),
+  /** Every task of the case, open and closed, with its agency by name. */
+  tasks: z.array(
+    taskRef.extend({
+      createdAt: z.string().nullable(),
+      closedAt: z.string().nullable(),
+      assignee: personName.nullable(),
+    }),
+  ),
+});
+export type CockpitView = z.infer<typeof cockpitView>;
+export type PlacementView = z.infer<typeof placementView>;
 
 export const caseView = z.object({
   case: caseSummary.extend({
@@ -90,6 +264,7 @@ export const caseView = z.object({
   }),
   child: z.record(z.string(), z.unknown()).describe("The child's file within the caller's scope; the read is audited"),
   timeline: z.array(timelineEntryView),
+  cockpit: cockpitView,
 });
 
 export const caseIdParams = z.strictObject({

@@ -43,6 +43,14 @@ const caseSchema = new Schema(
     escalations: { type: [Schema.Types.Mixed], default: undefined },
     findings: { type: [Schema.Types.Mixed], default: undefined },
     nextStep: String,
+    /** At least two difficulty categories (FT 三(一)4(2)): priority. From the pack's rules over the assessed facts. */
+    multipleDifficulty: Boolean,
+    /** Benefit codes the pack's rules granted (after 择高). */
+    benefits: { type: [String], default: undefined },
+    /** What the pack's rules decided (activities/projection.ts DecidedByRules): risk, classification, benefits. */
+    decided: Schema.Types.Mixed,
+    /** The case workflow's intervention state (workflows/intervention.definitions.ts InterventionState). */
+    intervention: Schema.Types.Mixed,
     /**
      * Set by the reconciler (activities/reconciler.ts), never by the case's projection: the case failed, is stuck, or
      * its report has no first-response task in time. Coordinators see it on the dashboard until they clear it.

@@ -81,6 +81,11 @@ const childSchema = new Schema(
       /** FT 三(三)2(5): juvenile criminal records are sealed. */
       recordSealed: { type: Boolean, required: true, default: false },
     },
+    /**
+     * The case projection version that last wrote categories, benefits, risk and flags from the pack's rules: an
+     * older write changes nothing (models/child-decisions.ts).
+     */
+    decidedVersion: Number,
     history: { type: [historyEntrySchema], default: [] },
     reportIds: { type: [Schema.Types.ObjectId], ref: 'Report', default: [] },
     mergedInto: { type: Schema.Types.ObjectId, ref: 'Child', default: null },

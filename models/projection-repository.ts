@@ -38,6 +38,10 @@ export interface CaseProjectionFields {
   escalations?: unknown[];
   findings?: unknown[];
   nextStep?: string;
+  multipleDifficulty?: boolean;
+  benefits?: string[];
+  decided?: unknown;
+  intervention?: unknown;
 }
 
 export interface TaskProjectionFields {

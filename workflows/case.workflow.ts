@@ -21,19 +21,21 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AuditEvent } from '../activities';
+import type { AuditEvent, CaseProjectionFields } from '../activities';
 import { decideBenefits } from '../policies/benefits';
 import { classifyChild } from '../policies/classification';
 import type { PolicyPack } from '../policies/schema';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { clockFor, deadlineFrom, earliest, isLateReport, msUntil, nowIso, visitRule } from './clocks';
 import { nextLegalStep } from './guardianship';
+import { decidedOf } from './decided';
 import {
   BENEFIT_APPLICATIONS_PATCH,
   Intervention,
   OUTCOMES_OPEN_ACTIONS_PATCH,
   interventionClocks,
   interventionStage,
+  isCaseClosed,
 } from './intervention';
 import {
   CaseFailure,
@@ -130,11 +132,22 @@ export function initialCaseState(input: CaseWorkflowInput): CaseState {
   };
 }
 
-export function deriveStage(state: CaseState): CaseStage {
+/** The patch that lets a running placement name the stage while the assessment runs beside it (issue #14). */
+export const PLACEMENT_STAGE_PATCH = 'placement-stage-first';
+
+/**
+ * The case's stage. With `placementFirst` (cases from PLACEMENT_STAGE_PATCH on), a child in a running placement is in
+ * that placement's stage even while the joint assessment runs beside it (CN 四(三)): where the child is comes first.
+ */
+export function deriveStage(state: CaseState, placementFirst = false): CaseStage {
   const open = (kind: TaskKind) => state.tasks.some((t) => t.kind === kind && t.status === 'open');
   if (state.reports.length === 0) return 'awaiting_report';
   if (open('police_response')) return 'emergency_response';
   if (open('urgent_placement')) return 'placement_pending';
+  const running = placementFirst ? state.intervention?.placements.find((p) => p.status === 'running') : undefined;
+  if (running && !isCaseClosed(state)) {
+    return running.term === 'short_term' ? 'short_term_guardianship' : 'long_term_guardianship';
+  }
   if (open('joint_assessment') || open('risk_grading')) return 'assessment';
   const intervention = interventionStage(state);
   if (intervention) return intervention;
@@ -297,6 +310,8 @@ export class CaseRun {
   private readonly historyEventLimit: number;
   private pendingAudit: AuditEntry[] = [];
   private upserted = '';
+  /** What this run last projected of the rules' decisions and the intervention (JSON), to send only changes. */
+  private projected: { decided?: string; intervention?: string } = {};
 
   constructor(private readonly input: CaseWorkflowInput) {
     this.pack = resolvePack(input.pack);
@@ -822,7 +837,7 @@ export class CaseRun {
   async project(): Promise<void> {
     await this.alertFallbacks();
     const { state } = this;
-    state.stage = deriveStage(state);
+    state.stage = deriveStage(state, patched(PLACEMENT_STAGE_PATCH));
     state.projectionVersion += 1;
     const version = state.projectionVersion;
     const status = caseStatus(state);
@@ -838,7 +853,7 @@ export class CaseRun {
         jurisdiction: state.jurisdiction ?? null,
         agencyCodes: [...new Set(state.tasks.map((t) => t.agencyId))],
         stage: state.stage,
-        risk: state.risk,
+        risk: decidedOf(state)?.risk ?? 'unassessed',
         leftBehind: state.leftBehind,
         reportIds: state.reports.map((r) => r.reportId),
         openTaskIds: status.openTasks.map((t) => t.taskId),
@@ -849,10 +864,26 @@ export class CaseRun {
         nextStep: state.assessment.decision?.nextStep ?? null,
         categories: state.assessment.classification?.categories.map((c) => c.code) ?? [],
         openedAt: state.reports[0]?.reportedAt ?? null,
+        ...this.changedSinceProjected(),
       },
       // Keys from workflow id + projection version (carried across continue-as-new), never the run id.
       audit: events.map((e, i) => ({ ...e, key: `${state.caseId}:v${version}:${i}`, workflowId: state.caseId })),
     });
+  }
+
+  /**
+   * What the pack's rules decided (for the child's file) and the intervention (for the case page), each only when it
+   * changed since this run last projected it: the store keeps the last one sent, so history does not repeat them.
+   */
+  private changedSinceProjected(): Pick<CaseProjectionFields, 'decided' | 'intervention'> {
+    const decided = decidedOf(this.state);
+    const intervention = this.state.intervention;
+    const keys = { decided: JSON.stringify(decided), intervention: JSON.stringify(intervention ?? null) };
+    const changed: Pick<CaseProjectionFields, 'decided' | 'intervention'> = {};
+    if (decided && keys.decided !== this.projected.decided) changed.decided = decided;
+    if (intervention && keys.intervention !== this.projected.intervention) changed.intervention = intervention;
+    this.projected = keys;
+    return changed;
   }
 
   private upsertSearchAttributes(nextDeadline: string | undefined): void {

@@ -5,8 +5,15 @@
 import { Types } from 'mongoose';
 import { appendAudit } from '../../models/audit-repository';
 import { recordCourtDesignatedGuardian } from '../../models/child-repository';
+import { recordChildDecisions, type ChildDecisions } from '../../models/child-decisions';
 import { upsertCaseProjection, upsertTaskProjection } from '../../models/projection-repository';
-import type { CaseProjectionStore, CaseProjectionFields, TaskProjectionFields, AuditEvent } from '../projection';
+import type {
+  CaseProjectionStore,
+  CaseProjectionFields,
+  DecidedByRules,
+  TaskProjectionFields,
+  AuditEvent,
+} from '../projection';
 import type { TaskStatus } from '../../workflows/definitions';
 
 const objectIdOrUndefined = (id: string) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : undefined);
@@ -21,6 +28,28 @@ const TASK_STATUS: Record<TaskStatus, 'open' | 'accepted' | 'completed' | 'decli
   declined: 'declined',
   withdrawn: 'withdrawn',
 };
+
+function decidedFields(d: DecidedByRules) {
+  return {
+    decided: d,
+    ...(d.classification ? { multipleDifficulty: d.classification.multipleDifficulty } : {}),
+    ...(d.benefits ? { benefits: d.benefits.granted.map((b) => b.code) } : {}),
+  };
+}
+
+function childDecisions(d: DecidedByRules): ChildDecisions {
+  return {
+    riskLevel: d.risk,
+    ...(d.classification
+      ? {
+          categories: d.classification.categories.map((c) => c.code),
+          multipleDifficulty: d.classification.multipleDifficulty,
+          leftBehind: d.classification.leftBehind,
+        }
+      : {}),
+    ...(d.benefits ? { benefits: d.benefits.granted.map((b) => b.code) } : {}),
+  };
+}
 
 export function createMongoProjectionStore(): CaseProjectionStore {
   return {
@@ -47,7 +76,11 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         nextStep: f.nextStep ?? undefined,
         ...(f.categories ? { categories: f.categories } : {}),
         ...(f.openedAt ? { openedAt: new Date(f.openedAt) } : {}),
+        ...(f.decided ? decidedFields(f.decided) : {}),
+        ...(f.intervention ? { intervention: f.intervention } : {}),
       });
+      // What the rules decided goes to the child's file too, versioned like the case (an older write changes nothing).
+      if (f.decided) await recordChildDecisions(f.childId, version, childDecisions(f.decided));
     },
     async upsertTaskProjection(taskId: string, version: number, f: TaskProjectionFields): Promise<void> {
       await upsertTaskProjection(taskId, version, {

@@ -72,3 +72,8 @@ export function openTasksOfCase(caseId: string): Promise<TaskRecord[]> {
     .lean<TaskRecord[]>()
     .exec();
 }
+
+/** Every task of one case from the projection, open and closed (the case page's task list when the workflow is silent). */
+export function tasksOfCase(caseId: string): Promise<TaskRecord[]> {
+  return TaskModel.find({ caseWorkflowId: caseId }).sort({ createdAt: 1 }).limit(500).lean<TaskRecord[]>().exec();
+}

@@ -17,7 +17,12 @@ import { CASE_WORKER_ROLES } from '../auth/roles';
 import { scopeOf } from '../auth/scope';
 import { caseIdParams, caseListQuery, caseSummary, caseView } from '../../contracts/cases';
 import { createApiRouter } from '../http/api-router';
-import { caseListFilter, listCases, openTasksOfCase, overdueTasksByCase } from '../read-models/cases';
+import { caseListFilter, listCases, overdueTasksByCase, tasksOfCase } from '../read-models/cases';
+import { buildCockpit, tasksOfState } from '../read-models/cockpit';
+import { streetNames } from '../read-models/names';
+import type { DecidedByRules } from '../../activities/projection';
+import { decidedOf } from '../../workflows/decided';
+import type { InterventionState } from '../../workflows/intervention.definitions';
 import { accessPurpose, findChild, fullChildFields, recordChildRead } from '../read-models/child-file';
 import { queryLive } from '../read-models/live';
 import { pinnedPack, taskLabel } from '../read-models/policy-lookup';
@@ -28,8 +33,13 @@ type AttentionReason = NonNullable<z.input<typeof caseSummary>['attention']>['re
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-function summaryOf(c: CaseRecord, overdueTasks: number): z.input<typeof caseSummary> {
+function summaryOf(
+  c: CaseRecord,
+  overdueTasks: number,
+  streets?: Map<string, { zh: string; en: string }>,
+): z.input<typeof caseSummary> {
   const streetCode = c.jurisdiction?.streetCode ?? undefined;
+  const streetName = streetCode ? streets?.get(streetCode) : undefined;
   return {
     caseId: c.workflowId,
     caseNumber: c.caseNumber ?? c.workflowId,
@@ -37,6 +47,7 @@ function summaryOf(c: CaseRecord, overdueTasks: number): z.input<typeof caseSumm
     risk: c.riskLevel ?? 'unassessed',
     districtCode: c.jurisdiction?.districtCode ?? '',
     ...(streetCode ? { streetCode } : {}),
+    ...(streetName ? { streetName } : {}),
     categories: c.categories ?? [],
     openTasks: c.openTaskIds?.length ?? c.openTaskCount ?? 0,
     nextDeadline: iso(c.nextDeadline),
@@ -90,11 +101,18 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
         at,
       );
       const { items, total } = await listCases(filter, { page: query.page, limit: query.limit });
-      const overdue = await overdueTasksByCase(
-        items.map((c) => c.workflowId),
-        at,
-      );
-      return { items: items.map((c) => summaryOf(c, overdue.get(c.workflowId) ?? 0)), total, page: query.page };
+      const [overdue, streets] = await Promise.all([
+        overdueTasksByCase(
+          items.map((c) => c.workflowId),
+          at,
+        ),
+        streetNames(items.map((c) => c.jurisdiction?.districtCode ?? '')),
+      ]);
+      return {
+        items: items.map((c) => summaryOf(c, overdue.get(c.workflowId) ?? 0, streets)),
+        total,
+        page: query.page,
+      };
     },
   );
 
@@ -130,35 +148,65 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       }
 
       // After the read is recorded, so the timeline shows this very access too.
-      const [live, timeline, overdue] = await Promise.all([
+      const [live, timeline, overdue, streets] = await Promise.all([
         queryLive(deps.temporal, record.workflowId, caseStatusQuery),
         caseTimeline(record.workflowId, pack, (action) =>
           deps.logger?.warn({ action, caseId: record.workflowId }, 'timeline: audit action not classified'),
         ),
         overdueTasksByCase([record.workflowId], at),
+        streetNames([record.jurisdiction?.districtCode ?? '']),
       ]);
+      const streetName = streets.get(record.jurisdiction?.streetCode ?? '');
+
+      const allTasks = live ? undefined : await tasksOfCase(record.workflowId);
+      const cockpitTasks = live
+        ? tasksOfState(live.state.tasks)
+        : (allTasks ?? []).map((t) => ({
+            taskId: t.taskId,
+            kind: t.kind ?? '',
+            agencyId: t.agencyCode ?? '',
+            status: apiTaskStatus(t.status),
+            createdAt: iso(t.openedAt),
+            closedAt: iso(t.completedAt),
+          }));
+      const decided = live ? decidedOf(live.state) : (record.decided as DecidedByRules | undefined);
+      const cockpit = await buildCockpit(
+        {
+          source: live ? 'workflow' : 'projection',
+          intervention: live ? live.state.intervention : (record.intervention as InterventionState | undefined),
+          decided,
+          tasks: cockpitTasks,
+        },
+        pack,
+      );
+      const agencyName = (code: string) =>
+        cockpit.tasks.find((t) => t.agency.code === code)?.agency.name ?? { zh: code, en: code };
 
       const openTasks = live
         ? live.openTasks.map((t) => ({
             taskId: t.taskId,
             kind: t.kind,
             agencyCode: t.agencyId,
+            agencyName: agencyName(t.agencyId),
             label: taskLabel(pack, t.kind),
             status: t.acceptedAt ? 'accepted' : t.status,
             acceptBy: t.acceptBy,
             completeBy: t.completeBy,
             ...(t.acceptedAt ? { acceptedAt: t.acceptedAt } : {}),
           }))
-        : (await openTasksOfCase(record.workflowId)).map((t) => ({
-            taskId: t.taskId,
-            kind: t.kind ?? '',
-            agencyCode: t.agencyCode ?? '',
-            label: taskLabel(pack, t.kind ?? ''),
-            status: apiTaskStatus(t.status),
-            acceptBy: iso(t.acceptDueAt),
-            completeBy: iso(t.completeDueAt),
-            ...(t.acceptedAt ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
-          }));
+        : (allTasks ?? [])
+            .filter((t) => t.status === 'open' || t.status === 'accepted')
+            .map((t) => ({
+              taskId: t.taskId,
+              kind: t.kind ?? '',
+              agencyCode: t.agencyCode ?? '',
+              agencyName: agencyName(t.agencyCode ?? ''),
+              label: taskLabel(pack, t.kind ?? ''),
+              status: apiTaskStatus(t.status),
+              acceptBy: iso(t.acceptDueAt),
+              completeBy: iso(t.completeDueAt),
+              ...(t.acceptedAt ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
+            }));
       const clocks = live
         ? live.pendingClocks.map((c) => ({ ...c }))
         : (record.clocks ?? []).map((c) => ({
@@ -175,7 +223,8 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       return {
         case: {
           ...summaryOf(record, overdue.get(record.workflowId) ?? 0),
-          ...(live ? { stage: live.state.stage, risk: live.state.risk } : {}),
+          ...(live ? { stage: live.state.stage, risk: decided?.risk ?? 'unassessed' } : {}),
+          ...(streetName ? { streetName } : {}),
           childId: record.childId ? String(record.childId) : null,
           policyPackId: record.policyPackId ?? null,
           policyPackVersion: record.policyPackVersion ?? null,
@@ -193,6 +242,7 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
         },
         child,
         timeline,
+        cockpit,
       };
     },
   );

@@ -425,8 +425,9 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         siteAgencyId: 'care-site-1',
       });
 
-      // The urgent placement starts short-term guardianship: its cap counts from the placement, beside the assessment.
-      const { status, placement } = await runningPlacement(env, childId, 'short_term', 'assessment');
+      // The urgent placement starts short-term guardianship: its cap counts from the placement, beside the assessment;
+      // the child is in placement, so that is the stage while the assessment runs (issue #14).
+      const { status, placement } = await runningPlacement(env, childId, 'short_term', 'short_term_guardianship');
       expect(status.pendingClocks).toContainEqual(
         expect.objectContaining({
           id: `${placement.placementId}:end`,

@@ -203,7 +203,10 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
         siteType: 'temporary_care_site',
         siteAgencyId: 'care-site-1',
       });
-      await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('assessment'));
+      // The child is placed (short-term guardianship) while the assessment runs beside it: where the child is comes first.
+      await eventually(async () =>
+        expect((await caseStatus(env, childId)).state.stage).toBe('short_term_guardianship'),
+      );
     });
   });
 

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../../../api/auth/demo-users';
 import { hashPassword } from '../../../api/auth/passwords';
+import { pinnedPack } from '../../../api/read-models/policy-lookup';
+import { decideBenefits } from '../../../policies/benefits';
 import { CaseModel } from '../../../models/case';
+import { ChildModel } from '../../../models/child';
 import { ReportModel } from '../../../models/report';
 import { TaskModel } from '../../../models/task';
 import { createUserRepository } from '../../../models/user';
@@ -117,6 +120,41 @@ describe('the case list and the dashboard on a case that went through the worker
     expect((await listed('category=guardianship_failure')).map((c: { caseId: string }) => c.caseId)).not.toContain(
       caseId,
     );
+
+    // What the pack's rules decided is on the child's file too (issue #14 item 3): the categories of the assessed
+    // facts, two of them so multiple difficulty, the benefits granted, and the risk the social worker graded.
+    const projectedCase = await CaseModel.findOne({ workflowId: caseId }).lean();
+    const pack = pinnedPack(projectedCase?.policyPackId, projectedCase?.policyPackVersion)!;
+    const granted = decideBenefits(pack, { ageYears: 9, facts: ['family_dibao', 'disabled'] }).granted.map(
+      (b) => b.code,
+    );
+    expect(granted.length).toBeGreaterThan(0);
+    const file = await eventually(async () => {
+      const child = await ChildModel.findById(projectedCase!.childId).lean();
+      if (child?.riskLevel !== 'medium') throw new Error('risk not on the file yet');
+      return child;
+    });
+    expect(file.categories).toEqual(['family_poverty', 'disability']);
+    expect(file.flags?.multipleDifficulty).toBe(true);
+    expect(file.benefits).toEqual(granted);
+    expect(projectedCase).toMatchObject({ riskLevel: 'medium', multipleDifficulty: true, benefits: granted });
+    expect((await listed('risk=medium')).map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+
+    // The case page reads the same decisions, by name with their clauses, and the stage the grading decided.
+    const page = (await get(coordinator, `/api/v1/cases/${encodeURIComponent(caseId)}`)).body;
+    expect(page.case).toMatchObject({ risk: 'medium', stage: 'services', streetName: { zh: expect.any(String) } });
+    expect(page.cockpit.classification).toMatchObject({
+      multipleDifficulty: true,
+      categories: [
+        { code: 'family_poverty', label: pack.categories.find((c) => c.code === 'family_poverty')!.label },
+        { code: 'disability', label: pack.categories.find((c) => c.code === 'disability')!.label },
+      ],
+    });
+    expect(page.cockpit.benefits.granted.map((b: { code: string }) => b.code)).toEqual(granted);
+    // Every task of the case with its agency by name: the police response, closed, held by the Huayang police.
+    const policeTask = page.cockpit.tasks.find((t: { kind: string }) => t.kind === 'police_response');
+    expect(policeTask).toMatchObject({ status: 'completed', agency: { code: 'cn.police.huayang' } });
+    expect(policeTask.agency.name.zh).not.toBe('cn.police.huayang');
 
     // The projected case opens when the report reached ChildSafe, as the intake recorded it.
     const projected = await CaseModel.findOne({ workflowId: caseId }).lean();

@@ -1,9 +1,61 @@
-/** Revocation grounds, the petition to the court and its outcome. */
+/** Grounds for revoking guardianship, the petitions they opened, and the court's outcome (CN 四(四)3, FT 三(三)2). */
 import { useI18n } from '../../i18n';
 import { Section } from './Section';
+import { useCase } from './context';
 
 export function Court() {
-  const { t } = useI18n();
-  // The case view does not carry this workflow's state yet: the section shows only when it has actions.
-  return <Section id="court" title={t('case.section.court')} empty emptyText={t('case.sectionEmpty')} />;
+  const { t, pick, formatDateTime } = useI18n();
+  const { view } = useCase();
+  const { grounds, petitions } = view.cockpit;
+  return (
+    <Section id="court" title={t('case.section.court')} empty={grounds.length === 0 && petitions.length === 0}>
+      {grounds.length ? (
+        <>
+          <h3>{t('cockpit.grounds')}</h3>
+          <ul className="plain">
+            {grounds.map((g) => (
+              <li key={`${g.ground}-${g.recordedAt}`}>
+                {t('cockpit.groundLine', {
+                  ground: pick(g.label),
+                  petitioner: pick(g.petitioner.name),
+                  ref: g.evidenceRef,
+                })}{' '}
+                <span className="clause">{g.clause}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {petitions.length ? (
+        <>
+          <h3>{t('cockpit.petitions')}</h3>
+          <ul className="plain" data-testid="petitions">
+            {petitions.map((p) => (
+              <li key={p.petitionTaskId}>
+                {t('cockpit.petitionLine', {
+                  petitioner: pick(p.petitioner.name),
+                  grounds: p.grounds.map((g) => pick(g.label)).join('、'),
+                })}
+                {p.courtRef ? <div className="small">{t('cockpit.courtRef', { ref: p.courtRef })}</div> : null}
+                <div>
+                  {p.decision?.result === 'revoked'
+                    ? t('cockpit.court.revoked', {
+                        ref: p.decision.newGuardianRef,
+                        at: formatDateTime(p.decision.designatedAt),
+                        judgment: p.decision.judgmentRef,
+                      })
+                    : p.decision?.result === 'rejected'
+                      ? t('cockpit.court.rejected', {
+                          at: formatDateTime(p.decision.decidedAt),
+                          judgment: p.decision.judgmentRef,
+                        })
+                      : t('cockpit.court.pending')}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </Section>
+  );
 }

@@ -1,9 +1,29 @@
-/** The legal steps taken against a guardian (批评教育, 告诫书, penalty, judicial transfer), in the order the law sets. */
-import { useI18n } from '../../i18n';
+/** The legal steps taken against a guardian (CN 四(四)3), in the order they were taken, with who took them. */
+import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from './Section';
+import { useCase } from './context';
 
 export function LegalSteps() {
-  const { t } = useI18n();
-  // The case view does not carry this workflow's state yet: the section shows only when it has actions.
-  return <Section id="legal" title={t('case.section.legal')} empty emptyText={t('case.sectionEmpty')} />;
+  const { t, pick, formatDateTime } = useI18n();
+  const { view } = useCase();
+  const steps = view.cockpit.legalSteps;
+  return (
+    <Section id="legal" title={t('case.section.legal')} empty={steps.length === 0}>
+      <ol>
+        {steps.map((s) => (
+          <li key={`${s.step}-${s.recordedAt}`}>
+            <strong>{t(`cockpit.legalStep.${s.step}` as MessageKey)}</strong>{' '}
+            <span className="small">
+              {t('cockpit.legalLine', {
+                at: formatDateTime(s.occurredAt),
+                agency: pick(s.agency.name),
+                by: s.recordedBy || '—',
+                ref: s.evidenceRef,
+              })}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </Section>
+  );
 }

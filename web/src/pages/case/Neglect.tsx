@@ -1,9 +1,40 @@
-/** Neglect episodes and the 6-month clock that opens a petition. */
-import { useI18n } from '../../i18n';
+/** Each episode of a guardian refusing their duties, with the 6-month clock as a bar and the clause it enforces. */
+import { ClockBar } from '../../components/ClockBar';
+import { useI18n, type MessageKey } from '../../i18n';
 import { Section } from './Section';
+import { useCase } from './context';
 
 export function Neglect() {
-  const { t } = useI18n();
-  // The case view does not carry this workflow's state yet: the section shows only when it has actions.
-  return <Section id="neglect" title={t('case.section.neglect')} empty emptyText={t('case.sectionEmpty')} />;
+  const { t, pick, formatDateTime } = useI18n();
+  const { view, now } = useCase();
+  const episodes = view.cockpit.neglect;
+  return (
+    <Section id="neglect" title={t('case.section.neglect')} empty={episodes.length === 0}>
+      <ul className="plain">
+        {episodes.map((n) => (
+          <li key={n.since}>
+            <p>
+              {t('cockpit.neglectSince', { since: formatDateTime(n.since) })}
+              {n.childWithoutMeansOfLiving ? `；${t('cockpit.noMeans')}` : ''}
+            </p>
+            {n.end ? (
+              <p className="small">
+                {t(`cockpit.neglectEnd.${n.end.reason}` as MessageKey, { at: formatDateTime(n.end.at) })}
+              </p>
+            ) : n.thresholdReachedAt ? (
+              <p className="small">
+                {t('cockpit.thresholdReached', { at: formatDateTime(n.thresholdReachedAt) })}{' '}
+                <span className="clause">{n.clause}</span>
+              </p>
+            ) : (
+              <ClockBar label={pick(n.label)} clause={n.clause} startedAt={n.since} firesAt={n.firesAt} now={now} />
+            )}
+            <p className="small muted">
+              {t('cockpit.recordedBy', { by: n.recordedBy || '—' })}；{n.evidenceRef}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
 }

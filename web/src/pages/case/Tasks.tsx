@@ -10,15 +10,19 @@ import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { currentDeadline } from '../Inbox';
 import { SectionActions } from './Section';
+import { TaskLine } from './TaskLine';
 import { useCase } from './context';
+
+const CLOSED = ['completed', 'declined', 'withdrawn', 'cancelled'];
 
 function taskAgency(task: CaseOpenTask): string {
   return task.agencyCode;
 }
 
 export function OpenTasks() {
-  const { t, pick } = useI18n();
+  const { t, pick, formatDateTime } = useI18n();
   const { view, user, now } = useCase();
+  const closed = view.cockpit.tasks.filter((task) => CLOSED.includes(task.status));
   const isAgency = isAgencyRole(user.role);
   const isCoordinator = isCoordinatorRole(user.role);
   const tasks = view.status.openTasks;
@@ -43,7 +47,7 @@ export function OpenTasks() {
                 ) : (
                   <span>{pick(tk.label) || tk.kind}</span>
                 )}{' '}
-                <span className="muted small">{taskAgency(tk)}</span>
+                <span className="muted small">{pick(tk.agencyName)}</span>
                 <br />
                 <span className="small">{t(dl.phase === 'accept' ? 'deadline.accept' : 'deadline.complete')}</span>{' '}
                 <Countdown deadline={dl.at} now={now} />
@@ -52,6 +56,19 @@ export function OpenTasks() {
           })}
         </ul>
       )}
+      {closed.length > 0 ? (
+        <>
+          <h3>{t('cockpit.closedTasks')}</h3>
+          <ul className="plain" data-testid="closed-tasks">
+            {closed.map((task) => (
+              <li key={task.taskId}>
+                <TaskLine task={task} />
+                {task.closedAt ? <span className="small muted"> {formatDateTime(task.closedAt)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <SectionActions id="tasks" />
     </section>
   );
