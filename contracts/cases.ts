@@ -20,6 +20,14 @@ export const caseListQuery = z.strictObject({
     .regex(/^[a-z_]{1,60}$/, 'must be a category code')
     .optional(),
   risk: z.enum(RISK_LEVELS).optional(),
+  number: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[\p{Script=Han}A-Za-z0-9-]+$/u, 'must be a case number or part of one')
+    .optional()
+    .describe('A case number or part of it, e.g. "长宁-2026-000123" or "000123"'),
   overdue: z.enum(['true', 'false']).optional().describe('"true": only cases with a clock that has passed'),
   attention: z
     .enum(['true', 'false'])
@@ -40,6 +48,8 @@ export const caseSummary = z.object({
   /** The street's name, where the directory knows it. */
   streetName: bilingual.optional(),
   categories: z.array(z.string()),
+  /** The categories by their pack labels, in the same order. */
+  categoryLabels: z.array(bilingual),
   openTasks: z.number().int(),
   nextDeadline: z.string().nullable(),
   overdueTasks: z.number().int(),
@@ -287,5 +297,8 @@ export type CaseView = z.infer<typeof caseView>;
 
 /** The list filters as a client holds them; sent as the query of GET /cases (overdue as "true"). */
 export type CaseFilters = Partial<
-  Pick<z.output<typeof caseListQuery>, 'stage' | 'districtCode' | 'streetCode' | 'category' | 'risk' | 'dueWithinDays'>
+  Pick<
+    z.output<typeof caseListQuery>,
+    'stage' | 'districtCode' | 'streetCode' | 'category' | 'risk' | 'dueWithinDays' | 'number'
+  >
 > & { overdue?: boolean; attention?: boolean };

@@ -5,7 +5,9 @@
 import { Types } from 'mongoose';
 import { appendAudit } from '../../models/audit-repository';
 import { recordCourtDesignatedGuardian } from '../../models/child-repository';
+import { ensureCaseNumber } from '../../models/case-number';
 import { recordChildDecisions, type ChildDecisions } from '../../models/child-decisions';
+import { getPolicyPack } from '../../policies';
 import { upsertCaseProjection, upsertTaskProjection } from '../../models/projection-repository';
 import type {
   CaseProjectionStore,
@@ -51,6 +53,26 @@ function childDecisions(d: DecidedByRules): ChildDecisions {
   };
 }
 
+/** Cases this process has seen numbered: their later projections skip the look-up. */
+const numbered = new Set<string>();
+
+/** Gives the case its readable number (长宁-2026-000123) once it knows its district; once per case. */
+async function numberCase(workflowId: string, f: CaseProjectionFields): Promise<void> {
+  if (numbered.has(workflowId) || !f.jurisdiction?.districtCode) return;
+  let district: { code: string; name: string };
+  try {
+    const pack = getPolicyPack(f.pack.id, f.pack.version);
+    district = { code: f.jurisdiction.districtCode, name: pack.district.name.zh };
+  } catch {
+    district = { code: f.jurisdiction.districtCode, name: f.jurisdiction.districtCode };
+  }
+  const number = await ensureCaseNumber(workflowId, district, new Date(f.openedAt ?? Date.now()));
+  if (number) {
+    if (numbered.size >= 50_000) numbered.clear();
+    numbered.add(workflowId);
+  }
+}
+
 export function createMongoProjectionStore(): CaseProjectionStore {
   return {
     async recordGuardianDesignation(d) {
@@ -81,6 +103,7 @@ export function createMongoProjectionStore(): CaseProjectionStore {
       });
       // What the rules decided goes to the child's file too, versioned like the case (an older write changes nothing).
       if (f.decided) await recordChildDecisions(f.childId, version, childDecisions(f.decided));
+      await numberCase(workflowId, f);
     },
     async upsertTaskProjection(taskId: string, version: number, f: TaskProjectionFields): Promise<void> {
       await upsertTaskProjection(taskId, version, {

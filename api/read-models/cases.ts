@@ -13,6 +13,8 @@ export interface CaseFilters {
   streetCode?: string;
   category?: string;
   risk?: string;
+  /** A case number or part of it (长宁-2026-000123, 000123). */
+  number?: string;
   /** A pending clock of the case has passed. */
   overdue?: boolean;
   /** The next pending clock fires within this many days from now. */
@@ -23,6 +25,8 @@ export interface CaseFilters {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export function caseListFilter(scope: Scope, filters: CaseFilters, now: Date): Record<string, unknown> {
   const conditions: Record<string, unknown>[] = [scopeFilter(scope, CASE_SCOPE_FIELDS)];
   if (filters.stage) conditions.push({ stage: filters.stage });
@@ -30,6 +34,7 @@ export function caseListFilter(scope: Scope, filters: CaseFilters, now: Date): R
   if (filters.streetCode) conditions.push({ 'jurisdiction.streetCode': filters.streetCode });
   if (filters.category) conditions.push({ categories: filters.category });
   if (filters.risk) conditions.push({ riskLevel: filters.risk });
+  if (filters.number) conditions.push({ caseNumber: { $regex: escapeRegex(filters.number) } });
   if (filters.overdue) conditions.push({ nextDeadline: { $lt: now } });
   if (filters.attention) conditions.push({ 'attention.reason': { $exists: true } });
   if (filters.dueWithinDays !== undefined) {

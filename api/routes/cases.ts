@@ -49,6 +49,10 @@ function summaryOf(
     ...(streetCode ? { streetCode } : {}),
     ...(streetName ? { streetName } : {}),
     categories: c.categories ?? [],
+    categoryLabels: (c.categories ?? []).map((code) => {
+      const rule = pinnedPack(c.policyPackId, c.policyPackVersion)?.categories.find((k) => k.code === code);
+      return rule?.label ?? { zh: code, en: code };
+    }),
     openTasks: c.openTaskIds?.length ?? c.openTaskCount ?? 0,
     nextDeadline: iso(c.nextDeadline),
     overdueTasks,
@@ -94,6 +98,7 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
           ...(query.streetCode ? { streetCode: query.streetCode } : {}),
           ...(query.category ? { category: query.category } : {}),
           ...(query.risk ? { risk: query.risk } : {}),
+          ...(query.number ? { number: query.number } : {}),
           overdue: query.overdue === 'true',
           attention: query.attention === 'true',
           ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),

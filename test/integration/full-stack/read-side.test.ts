@@ -137,12 +137,36 @@ describe('the case list and the dashboard on a case that went through the worker
     expect(file.categories).toEqual(['family_poverty', 'disability']);
     expect(file.flags?.multipleDifficulty).toBe(true);
     expect(file.benefits).toEqual(granted);
-    expect(projectedCase).toMatchObject({ riskLevel: 'medium', multipleDifficulty: true, benefits: granted });
+    // The same activity wrote the case just before the file: the case holds the graded risk too.
+    expect(await CaseModel.findOne({ workflowId: caseId }).lean()).toMatchObject({
+      riskLevel: 'medium',
+      multipleDifficulty: true,
+      benefits: granted,
+    });
     expect((await listed('risk=medium')).map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+
+    // A readable number, allocated once (district, year in Beijing time, sequence), searchable in the list.
+    const number = (await CaseModel.findOne({ workflowId: caseId }).lean())!.caseNumber!;
+    expect(number).toMatch(/^长宁-20\d\d-\d{6}$/);
+    expect(number.split('-')[1]).toBe(
+      String(new Date(new Date(report.reportedAt).getTime() + 8 * 3_600_000).getUTCFullYear()),
+    );
+    expect((await listed(`number=${encodeURIComponent(number)}`)).map((c: { caseId: string }) => c.caseId)).toEqual([
+      caseId,
+    ]);
+    expect((await listed(`number=${number.slice(-6)}`)).map((c: { caseNumber: string }) => c.caseNumber)).toContain(
+      number,
+    );
+    expect(await listed('number=%E4%B8%B0%E5%8F%B0')).toEqual([]); // 丰台: another district's prefix
 
     // The case page reads the same decisions, by name with their clauses, and the stage the grading decided.
     const page = (await get(coordinator, `/api/v1/cases/${encodeURIComponent(caseId)}`)).body;
-    expect(page.case).toMatchObject({ risk: 'medium', stage: 'services', streetName: { zh: expect.any(String) } });
+    expect(page.case).toMatchObject({
+      caseNumber: number,
+      risk: 'medium',
+      stage: 'services',
+      streetName: { zh: expect.any(String) },
+    });
     expect(page.cockpit.classification).toMatchObject({
       multipleDifficulty: true,
       categories: [

@@ -50,7 +50,12 @@ export function Dashboard() {
   const districts: PolicySummary['district'][] =
     policies.status === 'ready' ? policies.data.map((p) => p.district) : [];
   const streets = indicators.status === 'ready' ? indicators.data.perStreet : [];
-  const categories = cases.status === 'ready' ? [...new Set(cases.data.items.flatMap((c) => c.categories))].sort() : [];
+  const categoryLabel = new Map(
+    cases.status === 'ready'
+      ? cases.data.items.flatMap((c) => c.categories.map((code, i) => [code, c.categoryLabels[i]] as const))
+      : [],
+  );
+  const categories = [...categoryLabel.keys()].sort();
   const streetName = (code?: string) => {
     const s = streets.find((x) => x.streetCode === code);
     return s ? pick(s.name) : (code ?? '—');
@@ -107,7 +112,7 @@ export function Dashboard() {
             <option value="">{t('dash.all')}</option>
             {categories.map((c) => (
               <option key={c} value={c}>
-                {c}
+                {categoryLabel.get(c) ? pick(categoryLabel.get(c)!) : c}
               </option>
             ))}
           </select>
@@ -122,6 +127,15 @@ export function Dashboard() {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          {t('dash.caseNumber')}
+          <input
+            type="search"
+            value={filters.number ?? ''}
+            placeholder="长宁-2026-000123"
+            onChange={(e) => setFilter('number', e.target.value.trim())}
+          />
         </label>
         <label className="choice">
           <input
