@@ -33,7 +33,7 @@ export async function projectCase(
       childId: new Types.ObjectId().toHexString(),
       agencyCodes: [],
       stage: 'emergency_response',
-      risk: 'low', // provisional until the risk grading, as initialCaseState has it
+      risk: 'unassessed', // until the risk grading (the workflow's provisional 'low' is not projected)
       leftBehind: false,
       reportIds: [],
       openTaskIds: [],

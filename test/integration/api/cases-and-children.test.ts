@@ -257,6 +257,7 @@ describe('the case list', () => {
       districtCode: CN,
       streetCode: 'huayang',
       categories: ['left_behind'],
+      categoryLabels: [{ zh: expect.any(String), en: expect.any(String) }], // the pack's label, else the code
       openTasks: 2,
       nextDeadline: expect.any(String),
       overdueTasks: 1,
