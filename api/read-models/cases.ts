@@ -23,6 +23,34 @@ export interface CaseFilters {
   attention?: boolean;
 }
 
+/** The list's query as it arrives (GET /cases and its export take the same filters). */
+export interface CaseListQueryFilters {
+  stage?: string;
+  districtCode?: string;
+  streetCode?: string;
+  category?: string;
+  risk?: string;
+  number?: string;
+  overdue?: string;
+  attention?: string;
+  dueWithinDays?: number;
+}
+
+/** The filters of a list query: one reading for the list and its export, so an export carries exactly the list. */
+export function caseFiltersOf(query: CaseListQueryFilters): CaseFilters {
+  return {
+    ...(query.stage ? { stage: query.stage } : {}),
+    ...(query.districtCode ? { districtCode: query.districtCode } : {}),
+    ...(query.streetCode ? { streetCode: query.streetCode } : {}),
+    ...(query.category ? { category: query.category } : {}),
+    ...(query.risk ? { risk: query.risk } : {}),
+    ...(query.number ? { number: query.number } : {}),
+    overdue: query.overdue === 'true',
+    attention: query.attention === 'true',
+    ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
+  };
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

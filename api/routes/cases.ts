@@ -17,9 +17,9 @@ import { CASE_WORKER_ROLES } from '../auth/roles';
 import { scopeOf } from '../auth/scope';
 import { caseIdParams, caseListQuery, caseSummary, caseView } from '../../contracts/cases';
 import { createApiRouter } from '../http/api-router';
-import { caseListFilter, listCases, overdueTasksByCase, tasksOfCase } from '../read-models/cases';
+import { caseFiltersOf, caseListFilter, listCases, overdueTasksByCase, tasksOfCase } from '../read-models/cases';
 import { buildCockpit, tasksOfState } from '../read-models/cockpit';
-import { streetNames } from '../read-models/names';
+import { namesFor, streetNames } from '../read-models/names';
 import type { DecidedByRules } from '../../activities/projection';
 import { decidedOf } from '../../workflows/decided';
 import type { InterventionState } from '../../workflows/intervention.definitions';
@@ -90,21 +90,7 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
     },
     async ({ actor, query }) => {
       const at = now();
-      const filter = caseListFilter(
-        scopeOf(actor),
-        {
-          ...(query.stage ? { stage: query.stage } : {}),
-          ...(query.districtCode ? { districtCode: query.districtCode } : {}),
-          ...(query.streetCode ? { streetCode: query.streetCode } : {}),
-          ...(query.category ? { category: query.category } : {}),
-          ...(query.risk ? { risk: query.risk } : {}),
-          ...(query.number ? { number: query.number } : {}),
-          overdue: query.overdue === 'true',
-          attention: query.attention === 'true',
-          ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
-        },
-        at,
-      );
+      const filter = caseListFilter(scopeOf(actor), caseFiltersOf(query), at);
       const { items, total } = await listCases(filter, { page: query.page, limit: query.limit });
       const [overdue, streets] = await Promise.all([
         overdueTasksByCase(
@@ -224,6 +210,11 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       // The projection stores the workflow's own EscalationRecord and Finding objects (Mixed arrays).
       const escalations = live?.state.escalations ?? (record.escalations as EscalationRecord[] | undefined) ?? [];
       const findings = live?.state.findings ?? (record.findings as Finding[] | undefined) ?? [];
+      // A late-report finding names the reporting unit by its code; the page shows the unit's name (issue #14 item 4).
+      const unitNames = await namesFor(
+        findings.map((f) => String((f as { againstUnitId?: unknown }).againstUnitId ?? '')),
+        [],
+      );
 
       return {
         case: {
@@ -242,7 +233,10 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
           openTasks,
           clocks,
           escalations: escalations.map((e) => ({ ...e })),
-          findings: findings.map((f) => ({ ...f })),
+          findings: findings.map((f) => {
+            const unit = (f as { againstUnitId?: unknown }).againstUnitId;
+            return typeof unit === 'string' && unit ? { ...f, againstUnitName: unitNames.agency(unit).name } : { ...f };
+          }),
           live: live !== undefined,
         },
         child,

@@ -12,7 +12,7 @@ import { listPolicyPacks } from '../../policies';
 import type { AuditSink } from '../auth/audit';
 import { scopeOf } from '../auth/scope';
 import { createApiRouter } from '../http/api-router';
-import { caseListFilter, listCases, overdueTasksByCase } from '../read-models/cases';
+import { caseFiltersOf, caseListFilter, listCases, overdueTasksByCase } from '../read-models/cases';
 import { caseSheet, CONTENT_TYPE, indicatorSheet, writeSheet, type Sheet } from '../read-models/exports';
 import { computeIndicators } from '../read-models/indicators';
 
@@ -56,20 +56,7 @@ export function createExportRouter(deps: ExportRouterDependencies): Router {
     },
     async ({ actor, query, req, res }) => {
       const at = now();
-      const filter = caseListFilter(
-        scopeOf(actor),
-        {
-          ...(query.stage ? { stage: query.stage } : {}),
-          ...(query.districtCode ? { districtCode: query.districtCode } : {}),
-          ...(query.streetCode ? { streetCode: query.streetCode } : {}),
-          ...(query.category ? { category: query.category } : {}),
-          ...(query.risk ? { risk: query.risk } : {}),
-          overdue: query.overdue === 'true',
-          attention: query.attention === 'true',
-          ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
-        },
-        at,
-      );
+      const filter = caseListFilter(scopeOf(actor), caseFiltersOf(query), at);
       const { items, total } = await listCases(filter, { page: 1, limit: CASE_EXPORT_LIMIT });
       if (total > CASE_EXPORT_LIMIT) {
         throw new AppError(

@@ -70,7 +70,10 @@ describe('the case list export', () => {
         .get(`/api/v1/cases?${filters}&limit=100`)
         .set('authorization', `Bearer ${coordinator}`)
         .expect(200);
-      if (!res.body.items.some((c: { caseId: string }) => c.caseId === caseId)) throw new Error('case not listed yet');
+      // Listed, and with its readable number (the projection allocates it): the export reads the same rows later.
+      const listed = res.body.items.find((c: { caseId: string }) => c.caseId === caseId);
+      if (!listed || !/^长宁-\d{4}-\d{6}$/.test(listed.caseNumber))
+        throw new Error('case not listed with its number yet');
       return res.body as { items: { caseId: string; caseNumber: string; stage: string; openTasks: number }[] };
     });
 
@@ -103,6 +106,23 @@ describe('the case list export', () => {
       return entry;
     });
     expect(audit.reason).toBe(`xlsx: ${list.items.length} cases; filters stage=emergency_response, streetCode=huayang`);
+  });
+
+  it('takes the case-number search like the list does', async () => {
+    const coordinator = await stack.login(CHANGNING.coordinator);
+    const listed = await request(stack.app)
+      .get('/api/v1/cases?streetCode=huayang&limit=100')
+      .set('authorization', `Bearer ${coordinator}`)
+      .expect(200);
+    const number = (listed.body.items as { caseId: string; caseNumber: string }[]).find(
+      (c) => c.caseId === caseId,
+    )!.caseNumber;
+    const res = await download(
+      coordinator,
+      `/api/v1/exports/cases?format=csv&number=${encodeURIComponent(number)}`,
+    ).expect(200);
+    const lines = (res.body as Buffer).subarray(3).toString('utf8').trim().split(/\r?\n/);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([number]);
   });
 
   it('writes the same rows to CSV, with a BOM so that Excel reads the Chinese', async () => {
