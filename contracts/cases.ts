@@ -80,7 +80,13 @@ export const openTaskView = z.object({
 });
 
 /** An accountability finding (late report, late dispatch): its kind, the clause, and the facts of its kind. */
-export const findingView = z.object({ kind: z.string(), clause: z.string().optional() }).catchall(z.unknown());
+export const findingView = z
+  .object({
+    kind: z.string(),
+    clause: z.string().optional(),
+    againstUnitName: bilingual.optional().describe('The reporting unit a late-report finding is against, by name'),
+  })
+  .catchall(z.unknown());
 
 export { timelineEntryView, type TimelineEntry } from './timeline';
 

@@ -9,6 +9,7 @@ import { DEMO_PASSWORD } from '../../../api/auth/demo-users';
 import { hashPassword } from '../../../api/auth/passwords';
 import { pinnedPack } from '../../../api/read-models/policy-lookup';
 import { decideBenefits } from '../../../policies/benefits';
+import { AgencyModel } from '../../../models/agency';
 import { CaseModel } from '../../../models/case';
 import { ChildModel } from '../../../models/child';
 import { ReportModel } from '../../../models/report';
@@ -190,5 +191,34 @@ describe('the case list and the dashboard on a case that went through the worker
     const after = (await get(coordinator, '/api/v1/indicators')).body;
     expect(after.medianHoursToAssessment).toBe(Math.round(expectedHours * 10) / 10);
     expect(after.medianHoursToAssessment).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('the case page names what the rules decided about', () => {
+  it('names the reporting unit of a late-report finding (CN 四(一)), never its code', async () => {
+    const reporter = await stack.login(CHANGNING.reporter);
+    const coordinator = await stack.login(CHANGNING.coordinator);
+    // Found two days before it was reported: far past the pack's reporting deadline.
+    const filed = await api()
+      .post('/api/v1/reports')
+      .set('authorization', `Bearer ${reporter}`)
+      .set('idempotency-key', randomUUID())
+      .send(reportBody({ discoveredMinutesAgo: 2 * 24 * 60 }))
+      .expect(202);
+    const caseId = await eventually(async () => {
+      const found = await ReportModel.findOne({ receiptNumber: filed.body.receipt }).lean();
+      if (!found?.caseWorkflowId) throw new Error('report not recorded yet');
+      return found.caseWorkflowId;
+    });
+    const finding = await eventually(async () => {
+      const view = await get(coordinator, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+      const late = view.body.status.findings.find((f: { kind: string }) => f.kind === 'late_report');
+      if (!late) throw new Error('no late-report finding yet');
+      return late as { againstUnitId: string; againstUnitName?: { zh: string; en: string } };
+    });
+    const unit = await AgencyModel.findOne({ code: finding.againstUnitId }).lean();
+    expect(unit).not.toBeNull();
+    expect(finding.againstUnitName).toEqual({ zh: unit!.name.zh, en: unit!.name.en });
+    expect(finding.againstUnitName!.zh).not.toBe(finding.againstUnitId);
   });
 });

@@ -99,7 +99,7 @@ export function Escalations() {
 }
 
 export function Findings() {
-  const { t, formatDateTime } = useI18n();
+  const { t, pick, formatDateTime } = useI18n();
   const { view } = useCase();
   const findings = view.status.findings;
   if (findings.length === 0) return null;
@@ -111,7 +111,7 @@ export function Findings() {
           <li key={i}>
             {f.kind === 'late_report'
               ? t('case.finding.late_report', {
-                  unit: String(f.againstUnitId ?? ''),
+                  unit: f.againstUnitName ? pick(f.againstUnitName) : String(f.againstUnitId ?? ''),
                   discovered: formatDateTime(String(f.discoveredAt ?? '')),
                   reported: formatDateTime(String(f.reportedAt ?? '')),
                   deadline: formatDateTime(String(f.deadline ?? '')),
