@@ -114,7 +114,8 @@ interface ControlProps extends FieldsProps {
 
 const str = (v: Values[string] | undefined) => (typeof v === 'string' ? v : '');
 
-export function TextControl(p: ControlProps & { multiline?: boolean }) {
+/** The labelled field of one control: its path in the form, its words, and its message beside it. */
+function ControlField(p: ControlProps & { children: Parameters<typeof Field>[0]['children'] }) {
   const { pick } = useI18n();
   const path = `${p.form}.${p.name}`;
   return (
@@ -125,6 +126,14 @@ export function TextControl(p: ControlProps & { multiline?: boolean }) {
       hint={p.hint ? pick(p.hint) : undefined}
       error={p.errors[path]}
     >
+      {p.children}
+    </Field>
+  );
+}
+
+export function TextControl(p: ControlProps & { multiline?: boolean }) {
+  return (
+    <ControlField {...p}>
       {(c) =>
         p.multiline ? (
           <textarea {...c} rows={3} value={str(p.values[p.name])} onChange={(e) => p.set(p.name, e.target.value)} />
@@ -132,21 +141,13 @@ export function TextControl(p: ControlProps & { multiline?: boolean }) {
           <input {...c} type="text" value={str(p.values[p.name])} onChange={(e) => p.set(p.name, e.target.value)} />
         )
       }
-    </Field>
+    </ControlField>
   );
 }
 
 export function DateTimeControl(p: ControlProps) {
-  const { pick } = useI18n();
-  const path = `${p.form}.${p.name}`;
   return (
-    <Field
-      path={path}
-      label={pick(p.label)}
-      required={p.required}
-      hint={p.hint ? pick(p.hint) : undefined}
-      error={p.errors[path]}
-    >
+    <ControlField {...p}>
       {(c) => (
         <input
           {...c}
@@ -155,21 +156,14 @@ export function DateTimeControl(p: ControlProps) {
           onChange={(e) => p.set(p.name, e.target.value)}
         />
       )}
-    </Field>
+    </ControlField>
   );
 }
 
 export function SelectControl(p: ControlProps & { options: ReadonlyArray<readonly [string, Words]> }) {
   const { pick } = useI18n();
-  const path = `${p.form}.${p.name}`;
   return (
-    <Field
-      path={path}
-      label={pick(p.label)}
-      required={p.required}
-      hint={p.hint ? pick(p.hint) : undefined}
-      error={p.errors[path]}
-    >
+    <ControlField {...p}>
       {(c) => (
         <select {...c} value={str(p.values[p.name])} onChange={(e) => p.set(p.name, e.target.value)}>
           <option value="">{pick(W.choose)}</option>
@@ -180,7 +174,7 @@ export function SelectControl(p: ControlProps & { options: ReadonlyArray<readonl
           ))}
         </select>
       )}
-    </Field>
+    </ControlField>
   );
 }
 
