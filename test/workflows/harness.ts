@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -258,7 +258,16 @@ export async function openTaskOf(env: TestWorkflowEnvironment, childId: string, 
 }
 
 export async function accept(env: TestWorkflowEnvironment, taskId: string, actor: Actor): Promise<TaskState> {
-  return env.client.workflow.getHandle(taskId).executeUpdate(acceptTaskUpdate, { args: [{ actor }] });
+  // The case lists a task as soon as it decides to open it; the task's own workflow may start a moment later, so
+  // only "not found" is waited out (up to 15 s), anything else fails at once.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await env.client.workflow.getHandle(taskId).executeUpdate(acceptTaskUpdate, { args: [{ actor }] });
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || attempt >= 150) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 export async function complete(

@@ -277,7 +277,8 @@ describe('a mandatory report on the real stack', () => {
       const history = await stack.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
       rawHistories.push(Buffer.from(temporal.api.history.v1.History.encode(history).finish()));
     }
-    const caseHistory = await stack.client.workflow.getHandle(caseId).fetchHistory();
+    // The report names its case before the intake has started the case workflow: wait for it to exist.
+    const caseHistory = await eventually(() => stack.client.workflow.getHandle(caseId).fetchHistory());
     rawHistories.push(Buffer.from(temporal.api.history.v1.History.encode(caseHistory).finish()));
     const raw = Buffer.concat(rawHistories);
     expect(raw.length).toBeGreaterThan(1000);
