@@ -8,9 +8,11 @@ import { policyPackSchema, type PolicyPack } from './schema';
 import cnChangning100 from './packs/cn-changning/1.0.0.json';
 import cnChangning110 from './packs/cn-changning/1.1.0.json';
 import cnChangning120 from './packs/cn-changning/1.2.0.json';
+import cnChangning130 from './packs/cn-changning/1.3.0.json';
 import ftFengtai100 from './packs/ft-fengtai/1.0.0.json';
 import ftFengtai110 from './packs/ft-fengtai/1.1.0.json';
 import ftFengtai120 from './packs/ft-fengtai/1.2.0.json';
+import ftFengtai130 from './packs/ft-fengtai/1.3.0.json';
 
 export type { PolicyPack } from './schema';
 
@@ -143,9 +145,11 @@ export const BUNDLED_POLICY_PACKS: readonly unknown[] = [
   cnChangning100,
   cnChangning110,
   cnChangning120,
+  cnChangning130,
   ftFengtai100,
   ftFengtai110,
   ftFengtai120,
+  ftFengtai130,
 ];
 
 const defaultRegistry = createPolicyRegistry(BUNDLED_POLICY_PACKS);

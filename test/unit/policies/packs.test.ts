@@ -1,5 +1,5 @@
-import cnRaw from '../../../policies/packs/cn-changning/1.2.0.json';
-import ftRaw from '../../../policies/packs/ft-fengtai/1.2.0.json';
+import cnRaw from '../../../policies/packs/cn-changning/1.3.0.json';
+import ftRaw from '../../../policies/packs/ft-fengtai/1.3.0.json';
 import { listPolicyPacks, loadPolicyPack, loadPolicyPackFromObject, PolicyPackError } from '../../../policies';
 import { isDuration } from '../../../policies/duration';
 import type { PolicyPack } from '../../../policies/schema';
@@ -61,7 +61,7 @@ describe.each([
 
   it('loads and validates with a version', () => {
     expect(pack.id).toBe(id);
-    expect(pack.version).toBe('1.2.0');
+    expect(pack.version).toBe('1.3.0');
   });
 
   it('lists the six concerns that trigger mandatory reporting, each with a police action', () => {
@@ -198,9 +198,11 @@ describe('clause references', () => {
       'cn-changning@1.0.0',
       'cn-changning@1.1.0',
       'cn-changning@1.2.0',
+      'cn-changning@1.3.0',
       'ft-fengtai@1.0.0',
       'ft-fengtai@1.1.0',
       'ft-fengtai@1.2.0',
+      'ft-fengtai@1.3.0',
     ]);
   });
 });

@@ -55,8 +55,9 @@ describe('the policy pack registry', () => {
   });
 
   it('serves the bundled packs by id and by id+version, every version kept', () => {
-    expect(getPolicyPack('ft-fengtai', '1.2.0')).toBe(loadPolicyPack('ft-fengtai'));
-    expect(getPolicyPack('cn-changning', '1.2.0')).toBe(loadPolicyPack('cn-changning'));
+    expect(getPolicyPack('ft-fengtai', '1.3.0')).toBe(loadPolicyPack('ft-fengtai'));
+    expect(getPolicyPack('cn-changning', '1.3.0')).toBe(loadPolicyPack('cn-changning'));
+    expect(getPolicyPack('ft-fengtai', '1.2.0').version).toBe('1.2.0');
     expect(getPolicyPack('ft-fengtai', '1.1.0').version).toBe('1.1.0');
     expect(getPolicyPack('ft-fengtai', '1.0.0').version).toBe('1.0.0');
     expect(getPolicyPack('cn-changning', '1.0.0').version).toBe('1.0.0');
