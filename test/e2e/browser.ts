@@ -108,3 +108,25 @@ export async function waitForReportStatus(page: Page, card: Locator, status: str
     }
   }, timeoutMs);
 }
+
+/**
+ * The elements that stick out of a phone held upright (right edge past 390 CSS pixels), widest first: tag, test id or
+ * class, right edge, so an offending layout is found from the test output alone. Empty when the page fits.
+ */
+export async function overflowingElements(page: Page, width = 390): Promise<string[]> {
+  // A string, evaluated in the page: the test code is compiled without the DOM's types.
+  return page.evaluate(`[...document.body.querySelectorAll('*')]
+    .map((el) => ({ el, right: Math.round(el.getBoundingClientRect().right + window.scrollX) }))
+    .filter(({ right }) => right > ${width})
+    .sort((a, b) => b.right - a.right)
+    .slice(0, 8)
+    .map(({ el, right }) => {
+      const name = el.dataset.testid || el.dataset.section || (typeof el.className === 'string' ? el.className : '');
+      return el.tagName.toLowerCase() + (name ? '[' + name + ']' : '') + ' → ' + right + 'px';
+    })`);
+}
+
+/** Nothing on the page sticks out of a 390-pixel screen; on failure the message names what does. */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  expect(await overflowingElements(page)).toEqual([]);
+}

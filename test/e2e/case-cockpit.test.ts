@@ -17,7 +17,7 @@ import { ReportModel } from '../../models/report';
 import { createUserRepository } from '../../models/user';
 import { decideBenefits } from '../../policies/benefits';
 import { CHANGNING, eventually, reportBody, startFullStack, type FullStack } from '../integration/full-stack/harness';
-import { PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
+import { PHONE, ensureWebBuilt, launchBrowser, listen, expectFitsPhone, screenshot } from './browser';
 
 jest.setTimeout(180_000); // the case goes through five agency tasks on the whole stack before the browser opens it
 
@@ -149,6 +149,7 @@ describe('the case page as a cockpit, on a phone', () => {
     await page.getByRole('heading', { level: 1, name: `案件 ${caseNumber}` }).waitFor();
     await page.locator('[data-section="placements"]').waitFor();
     await screenshot(page, 'case-cockpit-phone');
+    await expectFitsPhone(page);
 
     expect(await text(page, '[data-testid="case-child"]')).toContain(childName);
     expect(await text(page, '[data-testid="case-stage"]')).toBe('短期临时监护');

@@ -10,10 +10,9 @@
  * (Journey.completeAsAgency), as those agencies' own task pages would.
  */
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { DEMO_AGENCY_CODES } from '../../models/seed/directory';
 import { CHANGNING, eventually } from '../integration/full-stack/harness';
-import { DESKTOP, PHONE, screenshot } from './browser';
+import { DESKTOP, PHONE, expectFitsPhone, screenshot } from './browser';
 import {
   commandForm,
   completeTaskPage,
@@ -39,15 +38,6 @@ afterAll(async () => {
 
 function localInput(date: Date): string {
   return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
-}
-
-/** Nothing sticks out of a 390-pixel screen; on failure the message names what does. */
-async function phoneFits(page: Page): Promise<void> {
-  const wide = await page.evaluate(`[...document.querySelectorAll('body *')]
-    .filter((el) => el.getBoundingClientRect().right > 391)
-    .slice(0, 5)
-    .map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))`);
-  expect(wide).toEqual([]);
 }
 
 describe('a placement from the urgent placement to closure, each decision on its screen', () => {
@@ -114,7 +104,7 @@ describe('a placement from the urgent placement to closure, each decision on its
     });
     expect(await street.getByTestId('clocks').textContent()).toContain('CN 四(三)');
     await screenshot(street, 'journey-a-04-case-one-month-clock-phone');
-    await phoneFits(street);
+    await expectFitsPhone(street);
 
     // ── Moving to medium/long-term is refused without the police certificate, in words with the clause ─────────
     let decision = await commandForm(street, 'decision-0');
@@ -138,7 +128,7 @@ describe('a placement from the urgent placement to closure, each decision on its
       const placement = (await j.caseStatus(caseId)).state.intervention?.placements[0];
       expect(placement?.policeCertificate?.certificateRef).toBe('长公(华)证字〔2026〕031号');
     }, 60_000);
-    await phoneFits(police);
+    await expectFitsPhone(police);
     await screenshot(police, 'journey-a-06-police-certificate-phone');
 
     // ── The move is accepted now ─────────────────────────────────────────────────────────────────────────────────
