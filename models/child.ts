@@ -5,6 +5,7 @@
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { placeSchema, RISK_LEVELS } from './common';
+import { ledgerSchema } from './ledger';
 
 export const SEXES = ['female', 'male', 'unknown'] as const;
 
@@ -91,12 +92,18 @@ const childSchema = new Schema(
     mergedInto: { type: Schema.Types.ObjectId, ref: 'Child', default: null },
     mergedAt: Date,
     mergedFrom: { type: [Schema.Types.ObjectId], ref: 'Child', default: [] },
+    /** The street ledger's section (models/ledger.ts); absent until the child is enrolled. */
+    ledger: { type: ledgerSchema, default: undefined },
   },
   { timestamps: true },
 );
 
 // The street ledger (台账): children of a district's street, highest risk first.
 childSchema.index({ districtCode: 1, 'residence.streetCode': 1, riskLevel: 1 });
+// The ledger list of a street (GET /ledger?…): ledger.place.districtCode + streetCode, sorted by the next visit due.
+childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.place.streetCode': 1, 'ledger.nextVisitDue': 1 });
+// A committee's ledger and its visit compliance (GET /ledger?committee=…, the dashboard's per-committee counts).
+childSchema.index({ 'ledger.place.committeeCode': 1, 'ledger.nextVisitDue': 1 });
 
 export type ChildRecord = InferSchemaType<typeof childSchema> & { _id: Types.ObjectId };
 export type ChildHistoryEntry = ChildRecord['history'][number];

@@ -1,0 +1,463 @@
+/**
+ * The street ledger (台账) over the child's file (models/ledger.ts). Enrolment is idempotent by child: the file is found
+ * or created by identity (models/child-repository.ts), and a child already on a ledger is updated, never enrolled
+ * twice. Every write to one file is serialised by the projection lock (FerretDB v1 does not apply a filter and its
+ * update atomically) and bumps the ledger's version; every write is audited with its actor. No transactions.
+ */
+import { Types } from 'mongoose';
+import { appendAudit } from './audit-repository';
+import { ChildModel, type ChildRecord } from './child';
+import type { ChildIdentity, ChildRepository } from './child-repository';
+import type { RiskLevel } from './common';
+import type { LedgerSource } from './ledger';
+import { withProjectionLock } from './projection-lock';
+import type { Scope } from './scope';
+
+export interface LedgerPlace {
+  districtCode: string;
+  streetCode: string;
+  committeeCode?: string;
+}
+
+/** Who writes the ledger: a signed-in person, or a workflow (a screening import, a monitoring workflow). */
+export interface LedgerActor {
+  kind: 'user' | 'workflow';
+  /** The user id, or the workflow id. */
+  id: string;
+  /** The account's role, or 'system' for a workflow. */
+  role: string;
+  agencyCode?: string;
+}
+
+export interface GuardianshipArrangement {
+  caregiverName: string;
+  relation: string;
+  phone?: string;
+  since?: Date;
+  parentsWorkplace?: string;
+  parentsPhone?: string;
+}
+
+/** What the ledger knows about a child besides its identity; every field optional on an update. */
+export interface LedgerFacts {
+  /** Pack category codes (FT 二(一), CN 一); replaces the file's categories when given. */
+  categories?: string[];
+  leftBehind?: boolean;
+  multipleDifficulty?: boolean;
+  /** Written only while no case has graded the child (a case's grading wins). */
+  riskLevel?: RiskLevel;
+  benefits?: string[];
+  school?: { name?: string; agencyCode?: string };
+  guardians?: ChildIdentity['guardians'];
+  arrangement?: GuardianshipArrangement;
+}
+
+export interface LedgerEnrolment extends LedgerFacts {
+  identity: ChildIdentity;
+  place: LedgerPlace;
+  source: LedgerSource;
+  by: LedgerActor;
+  /** Why, in the audit log (e.g. "screening import 2026-11 row 17"). */
+  reason?: string;
+}
+
+export interface LedgerEnrolResult {
+  childId: string;
+  /** A new child file was opened. */
+  fileCreated: boolean;
+  /** The child was put on a ledger by this call (false: it already was, and the facts were updated). */
+  enrolled: boolean;
+  /** Whether this call changed anything (false: the same enrolment again). */
+  changed: boolean;
+  /** The child is on the ledger of another street: it stays there (a move is a transfer, done by a person). */
+  onOtherLedger: boolean;
+  child: ChildRecord;
+}
+
+export class LedgerNotFoundError extends Error {
+  override readonly name = 'LedgerNotFoundError';
+}
+
+/** Another write changed the entry since the caller read it (version mismatch): read again and retry. */
+export class LedgerConflictError extends Error {
+  override readonly name = 'LedgerConflictError';
+}
+
+const lockKey = (childId: Types.ObjectId | string) => `child:${String(childId)}`;
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The $set of the facts that differ from the file (nothing for facts not given or unchanged). */
+function factChanges(child: ChildRecord, facts: LedgerFacts): Record<string, unknown> {
+  const set: Record<string, unknown> = {};
+  const sorted = (list: string[]) => [...new Set(list)].sort();
+  if (facts.categories && !sameJson(sorted(child.categories), sorted(facts.categories)))
+    set.categories = sorted(facts.categories);
+  if (facts.benefits && !sameJson(sorted(child.benefits), sorted(facts.benefits)))
+    set.benefits = sorted(facts.benefits);
+  if (facts.leftBehind !== undefined && child.flags?.leftBehind !== facts.leftBehind)
+    set['flags.leftBehind'] = facts.leftBehind;
+  if (facts.multipleDifficulty !== undefined && child.flags?.multipleDifficulty !== facts.multipleDifficulty)
+    set['flags.multipleDifficulty'] = facts.multipleDifficulty;
+  if (facts.riskLevel && child.decidedVersion === undefined && child.riskLevel !== facts.riskLevel)
+    set.riskLevel = facts.riskLevel;
+  if (facts.school && !sameJson(child.school, facts.school)) set.school = facts.school;
+  if (facts.guardians) {
+    const guardians = facts.guardians.map((g) => ({ ...g, status: g.status ?? 'unknown' }));
+    if (!sameJson(child.guardians, guardians)) set.guardians = guardians;
+  }
+  if (facts.arrangement) {
+    const current = child.ledger?.arrangement;
+    const next = { ...facts.arrangement, ...(current?.adequate === undefined ? {} : { adequate: current.adequate }) };
+    if (!sameJson(current && { ...current }, next)) set['ledger.arrangement'] = next;
+  }
+  return set;
+}
+
+const actorRef = (by: LedgerActor) => ({
+  userId: by.id,
+  role: by.role,
+  ...(by.agencyCode ? { agencyCode: by.agencyCode } : {}),
+});
+
+async function readChild(childId: Types.ObjectId): Promise<ChildRecord> {
+  const child = await ChildModel.findById(childId).lean<ChildRecord>().exec();
+  if (!child) throw new LedgerNotFoundError(`no child file ${String(childId)}`);
+  return child;
+}
+
+function toObjectId(childId: string | Types.ObjectId): Types.ObjectId {
+  if (typeof childId !== 'string') return childId;
+  if (!Types.ObjectId.isValid(childId)) throw new LedgerNotFoundError(`no child file ${childId}`);
+  return new Types.ObjectId(childId);
+}
+
+export function createLedgerRepository(deps: { children: Pick<ChildRepository, 'findOrCreateChildFile'> }) {
+  return {
+    /**
+     * Puts a child on a street's ledger (or updates the facts of a child already on one). Idempotent by child: the
+     * same enrolment twice changes nothing the second time; concurrent enrolments of one child enrol it once.
+     */
+    async enrolOnLedger(input: LedgerEnrolment): Promise<LedgerEnrolResult> {
+      const { child: found, created } = await deps.children.findOrCreateChildFile(input.identity);
+      return withProjectionLock(lockKey(found._id), async () => {
+        const child = await readChild(found._id);
+        const now = new Date();
+        const set = factChanges(child, input);
+        if (!child.ledger) {
+          // The arrangement goes in with the new section, not as a path into a section that does not exist yet.
+          const rest = Object.fromEntries(Object.entries(set).filter(([path]) => !path.startsWith('ledger.')));
+          await ChildModel.updateOne(
+            { _id: child._id },
+            {
+              $set: {
+                ...rest,
+                ledger: {
+                  place: input.place,
+                  status: 'monitoring',
+                  source: input.source,
+                  enrolledAt: now,
+                  enrolledBy: actorRef(input.by),
+                  ...(input.arrangement ? { arrangement: input.arrangement } : {}),
+                  ...(input.riskLevel ? { riskAtEnrolment: input.riskLevel } : {}),
+                  missedVisits: 0,
+                  visits: [],
+                  transfers: [],
+                  version: 1,
+                },
+              },
+              $push: { history: { at: now, event: 'ledger_enrolled', note: input.source } },
+            },
+          ).exec();
+          await appendAudit({
+            actor: { kind: input.by.kind, id: input.by.id },
+            action: 'ledger.enrolled',
+            childId: child._id,
+            reason: input.reason,
+            at: now,
+            details: { source: input.source, ...input.place, actorRole: input.by.role },
+          });
+          return {
+            childId: String(child._id),
+            fileCreated: created,
+            enrolled: true,
+            changed: true,
+            onOtherLedger: false,
+            child: await readChild(child._id),
+          };
+        }
+        const onOtherLedger =
+          child.ledger.place.districtCode !== input.place.districtCode ||
+          child.ledger.place.streetCode !== input.place.streetCode;
+        if (Object.keys(set).length === 0) {
+          return {
+            childId: String(child._id),
+            fileCreated: created,
+            enrolled: false,
+            changed: false,
+            onOtherLedger,
+            child,
+          };
+        }
+        await ChildModel.updateOne(
+          { _id: child._id },
+          {
+            $set: set,
+            $inc: { 'ledger.version': 1 },
+            $push: { history: { at: now, event: 'ledger_updated', note: input.source } },
+          },
+        ).exec();
+        await appendAudit({
+          actor: { kind: input.by.kind, id: input.by.id },
+          action: 'ledger.updated',
+          childId: child._id,
+          reason: input.reason,
+          at: now,
+          details: { source: input.source, fields: Object.keys(set), actorRole: input.by.role },
+        });
+        return {
+          childId: String(child._id),
+          fileCreated: created,
+          enrolled: false,
+          changed: true,
+          onOtherLedger,
+          child: await readChild(child._id),
+        };
+      });
+    },
+  };
+}
+
+export type LedgerRepository = ReturnType<typeof createLedgerRepository>;
+
+/**
+ * Changes the ledger facts of an enrolled child. `expectedVersion`, when given, must be the version the caller read
+ * (LedgerConflictError otherwise). Returns the file, unchanged when nothing differs.
+ */
+export async function updateLedgerEntry(
+  childId: string | Types.ObjectId,
+  facts: LedgerFacts,
+  by: LedgerActor,
+  options: { expectedVersion?: number; reason?: string } = {},
+): Promise<{ changed: boolean; child: ChildRecord }> {
+  const _id = toObjectId(childId);
+  return withProjectionLock(lockKey(_id), async () => {
+    const child = await readChild(_id);
+    if (!child.ledger) throw new LedgerNotFoundError(`child ${String(_id)} is not on a ledger`);
+    if (options.expectedVersion !== undefined && child.ledger.version !== options.expectedVersion)
+      throw new LedgerConflictError(`ledger entry is at version ${child.ledger.version}`);
+    const set = factChanges(child, facts);
+    if (Object.keys(set).length === 0) return { changed: false, child };
+    const now = new Date();
+    await ChildModel.updateOne(
+      { _id },
+      { $set: set, $inc: { 'ledger.version': 1 }, $push: { history: { at: now, event: 'ledger_updated' } } },
+    ).exec();
+    await appendAudit({
+      actor: { kind: by.kind, id: by.id },
+      action: 'ledger.updated',
+      childId: _id,
+      reason: options.reason,
+      at: now,
+      details: { fields: Object.keys(set), actorRole: by.role },
+    });
+    return { changed: true, child: await readChild(_id) };
+  });
+}
+
+/**
+ * Moves the child's ledger entry to another street or district (the child moved): the same file, its place changed,
+ * the transfer kept on the entry and in the history, audited. Moved, never copied. A transfer to the place it is
+ * already on changes nothing.
+ */
+export async function transferLedgerEntry(
+  childId: string | Types.ObjectId,
+  to: LedgerPlace,
+  by: LedgerActor,
+  reason: string,
+): Promise<{ changed: boolean; child: ChildRecord }> {
+  const _id = toObjectId(childId);
+  return withProjectionLock(lockKey(_id), async () => {
+    const child = await readChild(_id);
+    if (!child.ledger) throw new LedgerNotFoundError(`child ${String(_id)} is not on a ledger`);
+    const from = child.ledger.place;
+    if (
+      from.districtCode === to.districtCode &&
+      from.streetCode === to.streetCode &&
+      (from.committeeCode ?? undefined) === to.committeeCode
+    )
+      return { changed: false, child };
+    const now = new Date();
+    const fromPlace = {
+      districtCode: from.districtCode,
+      streetCode: from.streetCode,
+      ...(from.committeeCode ? { committeeCode: from.committeeCode } : {}),
+    };
+    await ChildModel.updateOne(
+      { _id },
+      {
+        $set: {
+          'ledger.place': to,
+          // The file belongs to the district whose ledger holds it (CN 五(一)); the residence follows the move.
+          districtCode: to.districtCode,
+          residence: { ...to },
+        },
+        $inc: { 'ledger.version': 1 },
+        $push: {
+          'ledger.transfers': { at: now, from: fromPlace, to, by: actorRef(by), reason },
+          history: {
+            at: now,
+            event: 'ledger_transferred',
+            note: `${from.districtCode}/${from.streetCode} → ${to.districtCode}/${to.streetCode}`,
+          },
+        },
+      },
+    ).exec();
+    await appendAudit({
+      actor: { kind: by.kind, id: by.id },
+      action: 'ledger.transferred',
+      childId: _id,
+      reason,
+      at: now,
+      details: { from: fromPlace, to, actorRole: by.role },
+    });
+    return { changed: true, child: await readChild(_id) };
+  });
+}
+
+/** The ledger entry of a child (null: no file, or not on a ledger). The caller checks the reader's scope. */
+export async function getLedgerChild(childId: string): Promise<ChildRecord | null> {
+  if (!Types.ObjectId.isValid(childId)) return null;
+  return ChildModel.findOne({ _id: new Types.ObjectId(childId), ledger: { $exists: true } })
+    .lean<ChildRecord>()
+    .exec();
+}
+
+/**
+ * Which ledger entries a reader reaches: a district coordinator the district's, a street coordinator (or the street
+ * office's child social worker) the street's, a committee's child welfare supervisor the committee's.
+ */
+export type LedgerReach =
+  | { kind: 'district'; districtCode: string }
+  | { kind: 'street'; districtCode: string; streetCode: string }
+  | { kind: 'committee'; districtCode: string; streetCode: string; committeeCode: string }
+  | { kind: 'none' };
+
+/**
+ * The reach of a scope; an agency scope reaches the ledger only through its agency's place in the directory (a
+ * committee: its committee; a street office: its street), which the caller looks up.
+ */
+export function ledgerReachOf(
+  scope: Scope,
+  agency?: {
+    level: string;
+    jurisdiction?: { districtCode: string; streetCode?: string | null; committeeCode?: string | null } | null;
+  } | null,
+): LedgerReach {
+  switch (scope.kind) {
+    case 'district':
+      return { kind: 'district', districtCode: scope.districtCode };
+    case 'street':
+      return { kind: 'street', districtCode: scope.districtCode, streetCode: scope.streetCode };
+    case 'agency': {
+      const j = agency?.jurisdiction;
+      if (!j?.streetCode) return { kind: 'none' };
+      if (agency?.level === 'committee' && j.committeeCode)
+        return {
+          kind: 'committee',
+          districtCode: j.districtCode,
+          streetCode: j.streetCode,
+          committeeCode: j.committeeCode,
+        };
+      if (agency?.level === 'street_township')
+        return { kind: 'street', districtCode: j.districtCode, streetCode: j.streetCode };
+      return { kind: 'none' };
+    }
+    case 'reporter':
+    case 'none':
+      return { kind: 'none' };
+  }
+}
+
+export function ledgerReachFilter(reach: LedgerReach): Record<string, unknown> {
+  switch (reach.kind) {
+    case 'district':
+      return { 'ledger.place.districtCode': reach.districtCode };
+    case 'street':
+      return { 'ledger.place.districtCode': reach.districtCode, 'ledger.place.streetCode': reach.streetCode };
+    case 'committee':
+      return {
+        'ledger.place.districtCode': reach.districtCode,
+        'ledger.place.streetCode': reach.streetCode,
+        'ledger.place.committeeCode': reach.committeeCode,
+      };
+    case 'none':
+      return { _id: { $in: [] } };
+  }
+}
+
+/** Whether a ledger entry is within the reach. */
+export function withinReach(reach: LedgerReach, child: ChildRecord): boolean {
+  const place = child.ledger?.place;
+  if (!place) return false;
+  switch (reach.kind) {
+    case 'district':
+      return place.districtCode === reach.districtCode;
+    case 'street':
+      return place.districtCode === reach.districtCode && place.streetCode === reach.streetCode;
+    case 'committee':
+      return (
+        place.districtCode === reach.districtCode &&
+        place.streetCode === reach.streetCode &&
+        place.committeeCode === reach.committeeCode
+      );
+    case 'none':
+      return false;
+  }
+}
+
+export interface LedgerFilters {
+  streetCode?: string;
+  committeeCode?: string;
+  category?: string;
+  leftBehind?: boolean;
+  riskLevel?: string;
+  /** Only children whose next visit is past due at `now`. */
+  overdue?: boolean;
+}
+
+export function ledgerListFilter(reach: LedgerReach, filters: LedgerFilters, now: Date): Record<string, unknown> {
+  return {
+    ...ledgerReachFilter(reach),
+    ledger: { $exists: true },
+    mergedInto: null,
+    'flags.recordSealed': { $ne: true },
+    ...(filters.streetCode ? { 'ledger.place.streetCode': filters.streetCode } : {}),
+    ...(filters.committeeCode ? { 'ledger.place.committeeCode': filters.committeeCode } : {}),
+    ...(filters.category ? { categories: filters.category } : {}),
+    ...(filters.leftBehind !== undefined ? { 'flags.leftBehind': filters.leftBehind } : {}),
+    ...(filters.riskLevel ? { riskLevel: filters.riskLevel } : {}),
+    ...(filters.overdue ? { 'ledger.nextVisitDue': { $lt: now } } : {}),
+  };
+}
+
+/** One page of the ledger within reach, the most overdue visit first. */
+export async function listLedger(
+  reach: LedgerReach,
+  filters: LedgerFilters,
+  page: { page: number; limit: number },
+  now: Date,
+): Promise<{ items: ChildRecord[]; total: number }> {
+  const filter = ledgerListFilter(reach, filters, now);
+  const [items, total] = await Promise.all([
+    ChildModel.find(filter)
+      .select({ history: 0, 'ledger.visits': 0, 'ledger.transfers': 0, idNumberSealed: 0 })
+      .sort({ 'ledger.nextVisitDue': 1, _id: 1 })
+      .skip((page.page - 1) * page.limit)
+      .limit(page.limit)
+      .lean<ChildRecord[]>()
+      .exec(),
+    ChildModel.countDocuments(filter).exec(),
+  ]);
+  return { items, total };
+}

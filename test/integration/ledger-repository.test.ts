@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { AuditEventModel, ChildModel, createChildRepository, ensureIndexes } from '../../models';
+import {
+  createLedgerRepository,
+  ledgerReachOf,
+  listLedger,
+  transferLedgerEntry,
+  updateLedgerEntry,
+  type LedgerEnrolment,
+} from '../../models/ledger-repository';
+import { scopeOf } from '../../models/scope';
+import { connectTestDatabase } from '../helpers/mongo';
+
+jest.setTimeout(60_000); // the real FerretDB: index builds and writes take seconds on a busy 2-core machine
+
+const identityKeys = { encryptionKey: randomBytes(32), hmacKey: randomBytes(32) };
+const children = createChildRepository({ identityKeys });
+const ledger = createLedgerRepository({ children });
+
+/** A GB 11643 identity number: 17 digits and their check character. */
+function idNumber(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+const supervisor = {
+  kind: 'user' as const,
+  id: 'u-committee',
+  role: 'agency_staff',
+  agencyCode: 'cn.committee.huayang.1',
+};
+const street = { kind: 'user' as const, id: 'u-street', role: 'street_coordinator', agencyCode: 'cn.street.huayang' };
+
+function enrolment(id: string, overrides: Partial<LedgerEnrolment> = {}): LedgerEnrolment {
+  return {
+    identity: { idNumber: id, name: '小华', sex: 'female', districtCode: '310105' },
+    place: { districtCode: '310105', streetCode: 'huayang', committeeCode: 'huayang.1' },
+    source: 'committee',
+    by: supervisor,
+    categories: ['family_poverty'],
+    leftBehind: true,
+    riskLevel: 'medium',
+    arrangement: { caregiverName: '王奶奶', relation: '祖母', phone: '13800000000', since: new Date('2026-03-01') },
+    ...overrides,
+  };
+}
+
+let disconnect: () => Promise<void>;
+beforeAll(async () => {
+  disconnect = await connectTestDatabase('ledger');
+  await ensureIndexes();
+});
+afterAll(() => disconnect());
+
+describe('the street ledger on the child file', () => {
+  it('enrols a child without a report, once, however often the same enrolment comes', async () => {
+    const id = idNumber('31010520150301002');
+    const first = await ledger.enrolOnLedger(enrolment(id));
+    const again = await ledger.enrolOnLedger(enrolment(id));
+    expect(first).toMatchObject({ fileCreated: true, enrolled: true, changed: true });
+    expect(again).toMatchObject({ childId: first.childId, fileCreated: false, enrolled: false, changed: false });
+    const files = await ChildModel.find({ name: '小华' }).lean().exec();
+    expect(files).toHaveLength(1);
+    expect(files[0].ledger).toMatchObject({
+      place: { streetCode: 'huayang', committeeCode: 'huayang.1' },
+      status: 'monitoring',
+      source: 'committee',
+      version: 1,
+      arrangement: { caregiverName: '王奶奶', relation: '祖母' },
+    });
+    expect(files[0].flags?.leftBehind).toBe(true);
+    expect(files[0].riskLevel).toBe('medium');
+    expect(files[0].history.map((h) => h.event)).toEqual(['file_opened', 'ledger_enrolled']);
+    const audits = await AuditEventModel.find({ childId: files[0]._id }).lean().exec();
+    expect(audits.map((a) => a.action)).toEqual(['ledger.enrolled']);
+  });
+
+  it('enrols concurrently arriving duplicates of one child once', async () => {
+    const id = idNumber('31010520160401003');
+    const results = await Promise.all([1, 2, 3].map(() => ledger.enrolOnLedger(enrolment(id))));
+    expect(new Set(results.map((r) => r.childId)).size).toBe(1);
+    expect(results.filter((r) => r.enrolled)).toHaveLength(1);
+  });
+
+  it('updates the facts of a child already on the ledger, keeping its place, and guards versions', async () => {
+    const id = idNumber('31010520140501004');
+    const { childId } = await ledger.enrolOnLedger(enrolment(id));
+    const fromScreening = await ledger.enrolOnLedger(
+      enrolment(id, {
+        source: 'screening',
+        by: { kind: 'workflow', id: 'import-1', role: 'system' },
+        place: { districtCode: '310105', streetCode: 'xinhua' },
+        categories: ['family_poverty', 'disability'],
+      }),
+    );
+    expect(fromScreening).toMatchObject({ enrolled: false, changed: true, onOtherLedger: true });
+    expect(fromScreening.child.ledger?.place.streetCode).toBe('huayang');
+    expect(fromScreening.child.categories).toEqual(['disability', 'family_poverty']);
+    expect(fromScreening.child.ledger?.version).toBe(2);
+
+    await expect(updateLedgerEntry(childId, { leftBehind: false }, street, { expectedVersion: 1 })).rejects.toThrow(
+      'version 2',
+    );
+    const updated = await updateLedgerEntry(childId, { leftBehind: false }, street, { expectedVersion: 2 });
+    expect(updated.changed).toBe(true);
+    expect(updated.child.flags?.leftBehind).toBe(false);
+  });
+
+  it('transfers a moved child to another street: moved, not copied, and audited', async () => {
+    const id = idNumber('31010520130601005');
+    const { childId } = await ledger.enrolOnLedger(enrolment(id));
+    const to = { districtCode: '110106', streetCode: 'fengtai-xiluoyuan' };
+    const moved = await transferLedgerEntry(childId, to, street, '随父母迁居丰台区');
+    expect(moved.changed).toBe(true);
+    expect(moved.child.ledger?.place).toMatchObject(to);
+    expect(moved.child.districtCode).toBe('110106');
+    expect(moved.child.ledger?.transfers).toHaveLength(1);
+    expect((await transferLedgerEntry(childId, to, street, 'again')).changed).toBe(false);
+
+    const huayang = ledgerReachOf(
+      scopeOf({
+        userId: 's',
+        role: 'street_coordinator',
+        agencyCode: 'x',
+        jurisdiction: { districtCode: '310105', streetCode: 'huayang' },
+      }),
+    );
+    const fengtai = ledgerReachOf(
+      scopeOf({ userId: 'd', role: 'district_coordinator', agencyCode: 'x', jurisdiction: { districtCode: '110106' } }),
+    );
+    const now = new Date();
+    const inHuayang = await listLedger(huayang, {}, { page: 1, limit: 100 }, now);
+    const inFengtai = await listLedger(fengtai, {}, { page: 1, limit: 100 }, now);
+    expect(inHuayang.items.map((c) => String(c._id))).not.toContain(childId);
+    expect(inFengtai.items.map((c) => String(c._id))).toEqual([childId]);
+    expect(await ChildModel.countDocuments({ 'ledger.transfers.0': { $exists: true } })).toBe(1);
+    const audit = await AuditEventModel.findOne({ action: 'ledger.transferred' }).lean().exec();
+    expect(audit?.reason).toBe('随父母迁居丰台区');
+  });
+
+  it('lists within reach with filters: committee, category, left-behind, risk, overdue visit', async () => {
+    const committee = ledgerReachOf(
+      scopeOf({
+        userId: 'c',
+        role: 'agency_staff',
+        agencyCode: 'cn.committee.huayang.2',
+        jurisdiction: { districtCode: '310105' },
+      }),
+      {
+        level: 'committee',
+        jurisdiction: { districtCode: '310105', streetCode: 'huayang', committeeCode: 'huayang.2' },
+      },
+    );
+    const a = await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520120701006'), {
+        place: { districtCode: '310105', streetCode: 'huayang', committeeCode: 'huayang.2' },
+        categories: ['disability'],
+        leftBehind: false,
+        riskLevel: 'high',
+      }),
+    );
+    await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520120801007'), {
+        place: { districtCode: '310105', streetCode: 'huayang', committeeCode: 'huayang.2' },
+      }),
+    );
+    await ChildModel.updateOne(
+      { _id: a.child._id },
+      { $set: { 'ledger.nextVisitDue': new Date('2026-01-01') } },
+    ).exec();
+    const page = { page: 1, limit: 50 };
+    const now = new Date('2026-06-01');
+    expect((await listLedger(committee, {}, page, now)).total).toBe(2);
+    expect((await listLedger(committee, { category: 'disability' }, page, now)).items.map((c) => c.name)).toHaveLength(
+      1,
+    );
+    expect((await listLedger(committee, { leftBehind: true }, page, now)).total).toBe(1);
+    expect((await listLedger(committee, { riskLevel: 'high' }, page, now)).total).toBe(1);
+    const overdue = await listLedger(committee, { overdue: true }, page, now);
+    expect(overdue.items.map((c) => String(c._id))).toEqual([a.childId]);
+    // An agency that is neither a committee nor a street office reaches no ledger.
+    const police = ledgerReachOf(
+      scopeOf({
+        userId: 'p',
+        role: 'agency_staff',
+        agencyCode: 'cn.police.huayang',
+        jurisdiction: { districtCode: '310105' },
+      }),
+      { level: 'district', jurisdiction: { districtCode: '310105' } },
+    );
+    expect((await listLedger(police, {}, page, now)).total).toBe(0);
+  });
+});
