@@ -71,6 +71,8 @@ export interface TaskProjectionFields {
   closedAt: string | null;
   escalations: EscalationRecord[];
   acceptedAt: string | null;
+  /** Who accepted the task for the agency (user id; their name is shown as the task's assignee). */
+  acceptedBy?: string | null;
   concerns: string[];
   /** Benefit codes a benefit_application task decides; absent on other tasks. */
   benefits?: string[];

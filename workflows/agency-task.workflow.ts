@@ -264,6 +264,7 @@ export class AgencyTask {
         closedAt: state.closedAt ?? null,
         escalations: state.escalations,
         acceptedAt: state.acceptedAt ?? null,
+        acceptedBy: state.acceptedBy?.userId ?? null,
         concerns: state.concerns,
         ...(state.benefits ? { benefits: state.benefits } : {}),
         pack: input.pack,

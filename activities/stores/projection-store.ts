@@ -117,6 +117,7 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         completeDueAt: new Date(f.completeBy),
         completedAt: date(f.closedAt),
         acceptedAt: date(f.acceptedAt),
+        ...(f.acceptedBy ? { assignee: f.acceptedBy } : {}),
         concerns: f.concerns,
         ...(f.benefits?.length ? { benefits: f.benefits } : {}),
         policyPackId: f.pack.id,

@@ -26,6 +26,8 @@ export interface CockpitTask {
   status: string;
   createdAt: string | null;
   closedAt: string | null;
+  /** The user who accepted the task for its agency (from the task's projection), when one has. */
+  assigneeUserId?: string | null;
 }
 
 export interface CockpitSource {
@@ -53,6 +55,7 @@ export async function buildCockpit(src: CockpitSource, pack: PolicyPack | undefi
   const iv = src.intervention;
   const agencies = new Set<string>(src.tasks.map((t) => t.agencyId));
   const people = new Set<string>();
+  for (const t of src.tasks) if (t.assigneeUserId) people.add(t.assigneeUserId);
   for (const p of iv?.placements ?? []) {
     agencies.add(p.agencyId).add(p.siteAgencyId);
     p.extensions.forEach((e) => people.add(e.approvedBy.userId));
@@ -214,6 +217,11 @@ export function cockpitOf(src: CockpitSource, pack: PolicyPack | undefined, name
     closure: iv?.closure
       ? { approvedBy: names.person(iv.closure.approvedBy.userId), reason: iv.closure.reason, at: iv.closure.at }
       : null,
-    tasks: src.tasks.map((t) => ({ ...task(t), createdAt: t.createdAt, closedAt: t.closedAt, assignee: null })),
+    tasks: src.tasks.map((t) => ({
+      ...task(t),
+      createdAt: t.createdAt,
+      closedAt: t.closedAt,
+      assignee: t.assigneeUserId ? names.person(t.assigneeUserId) : null,
+    })),
   };
 }

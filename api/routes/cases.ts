@@ -149,9 +149,12 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       ]);
       const streetName = streets.get(record.jurisdiction?.streetCode ?? '');
 
-      const allTasks = live ? undefined : await tasksOfCase(record.workflowId);
+      // The projection knows who accepted each task (the assignee); a live case's other task fields come from it.
+      const projectedTasks = await tasksOfCase(record.workflowId);
+      const assigneeOf = new Map(projectedTasks.map((t) => [t.taskId, t.assignee ?? null]));
+      const allTasks = live ? undefined : projectedTasks;
       const cockpitTasks = live
-        ? tasksOfState(live.state.tasks)
+        ? tasksOfState(live.state.tasks).map((t) => ({ ...t, assigneeUserId: assigneeOf.get(t.taskId) ?? null }))
         : (allTasks ?? []).map((t) => ({
             taskId: t.taskId,
             kind: t.kind ?? '',
@@ -159,6 +162,7 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
             status: apiTaskStatus(t.status),
             createdAt: iso(t.openedAt),
             closedAt: iso(t.completedAt),
+            assigneeUserId: t.assignee ?? null,
           }));
       const decided = live ? decidedOf(live.state) : (record.decided as DecidedByRules | undefined);
       const cockpit = await buildCockpit(

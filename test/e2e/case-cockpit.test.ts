@@ -185,6 +185,12 @@ describe('the case page as a cockpit, on a phone', () => {
     const tasks = await text(page, '[data-section="tasks"]');
     expect(tasks).toContain('华阳路派出所');
     expect(await text(page, '[data-testid="closed-tasks"]')).toContain('已完成');
+    // Who handled a task, by name: the social worker who accepted and graded the risk.
+    const grading = (view.cockpit.tasks as { kind: string; assignee: string | null }[]).find(
+      (t) => t.kind === 'risk_grading',
+    );
+    expect(grading?.assignee).toBe('长宁区社工（测试）');
+    expect(await text(page, '[data-testid="closed-tasks"]')).toContain('经办人 长宁区社工（测试）');
 
     // Names, never codes: no agency code and no case id in the summary or the workflow sections (the timeline's
     // wording is another piece of work).

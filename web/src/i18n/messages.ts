@@ -590,6 +590,7 @@ const zh = {
   'cockpit.excludedLine': '{benefit}：{group}（{clause}）只享受其一，保留 {kept}',
   'cockpit.notAssessed': '尚未完成联合评估。',
   'cockpit.closedTasks': '已办结的任务',
+  'cockpit.assignee': '经办人 {name}',
   'cockpit.closure': '已结案：{at}，{by} 批准：{reason}',
 
   'child.idNumberOnFile': '身份证号',
@@ -1232,6 +1233,7 @@ const en: Record<MessageKey, string> = {
   'cockpit.excludedLine': '{benefit}: {group} ({clause}) allows one, kept {kept}',
   'cockpit.notAssessed': 'The joint assessment is not done yet.',
   'cockpit.closedTasks': 'Closed tasks',
+  'cockpit.assignee': 'handled by {name}',
   'cockpit.closure': 'Closed {at}, approved by {by}: {reason}',
 
   'child.idNumberOnFile': 'ID number',

@@ -63,6 +63,12 @@ export function OpenTasks() {
             {closed.map((task) => (
               <li key={task.taskId}>
                 <TaskLine task={task} />
+                {task.assignee ? (
+                  <span className="small muted" data-testid="task-assignee">
+                    {' '}
+                    {t('cockpit.assignee', { name: task.assignee })}
+                  </span>
+                ) : null}
                 {task.closedAt ? <span className="small muted"> {formatDateTime(task.closedAt)}</span> : null}
               </li>
             ))}
