@@ -29,7 +29,13 @@ export function createApp(deps: ApiDependencies): Express {
   app.set('trust proxy', deps.config.TRUSTED_PROXIES.length ? deps.config.TRUSTED_PROXIES : false);
   app.use(requestId);
   app.use(securityHeaders(deps.config.CORS_ORIGINS));
-  app.use(csrfGuard({ publicUrl: deps.config.PUBLIC_URL, allowedOrigins: deps.config.CORS_ORIGINS }));
+  app.use(
+    csrfGuard({
+      publicUrl: deps.config.PUBLIC_URL,
+      allowedOrigins: deps.config.CORS_ORIGINS,
+      temporalUiUrl: deps.config.TEMPORAL_UI_URL,
+    }),
+  );
   app.use(jsonBody());
   app.use(createHealthRouter(deps.readiness));
   for (const [path, router] of Object.entries(deps.routers ?? {})) app.use(`/api/v1${path}`, router);

@@ -137,7 +137,15 @@ async function main(): Promise<void> {
     say(`  Web app 网页      ${env.PUBLIC_URL}/`);
     say(`  API               ${env.PUBLIC_URL}/api/v1  (OpenAPI: ${env.PUBLIC_URL}/api/openapi.json)`);
     say(`  Readiness 就绪     ${env.PUBLIC_URL}/readyz`);
-    if (env.TEMPORAL_UI_URL) say(`  Temporal UI       ${env.TEMPORAL_UI_URL}`);
+    if (env.TEMPORAL_UI_URL) {
+      say(`  Temporal UI       ${env.TEMPORAL_UI_URL}`);
+      // The UI sends the coordinator's session cookie to the codec only when told to (README "Decoding in the Temporal UI").
+      say(`  Codec 解码        ${env.PUBLIC_URL}/api/v1/codec`);
+      say('                    (Temporal UI → Codec Server: "Use my browser setting", this endpoint,');
+      say(
+        '                     "Include cross-origin credentials"; signed in to the web app as a district coordinator)',
+      );
+    }
     if (env.MAIL_SINK_DIR) say(`  Mail 邮件         ${env.PUBLIC_URL}/api/v1/dev/mail (kept in ${env.MAIL_SINK_DIR})`);
     say(`  Data 数据         ${dataDir}`);
     say(`  Logs 日志         ${logDir}`);

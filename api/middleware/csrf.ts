@@ -12,6 +12,10 @@
  * - else, with neither header: a request carrying the session cookie is refused (every browser that could be
  *   tricked into sending it sends one of the two); one without the cookie (an API client signing in) passes.
  *
+ * One exception, by path: the Temporal UI (TEMPORAL_UI_URL) calls the codec endpoint (`/api/v1/codec/…`) from its own
+ * origin with the coordinator's cookie: that origin is accepted there and nowhere else (it cannot sign out, file or
+ * change anything). The codec endpoint writes nothing but its audit events and answers only its own roles.
+ *
  * Refusals are 403 FORBIDDEN and leak nothing.
  */
 import type { Request, RequestHandler } from 'express';
@@ -24,13 +28,22 @@ function hasSessionCookie(req: Request): boolean {
   return (req.get('cookie') ?? '').split(';').some((part) => part.trim().startsWith(`${SESSION_COOKIE}=`));
 }
 
-export function csrfGuard(options: { publicUrl: string; allowedOrigins: readonly string[] }): RequestHandler {
+const CODEC_PATH = '/api/v1/codec/';
+
+export function csrfGuard(options: {
+  publicUrl: string;
+  allowedOrigins: readonly string[];
+  /** TEMPORAL_UI_URL: its origin may call the codec endpoint with the cookie. */
+  temporalUiUrl?: string;
+}): RequestHandler {
   const publicOrigin = new URL(options.publicUrl).origin;
   const allowed = new Set(options.allowedOrigins);
+  const temporalUi = options.temporalUiUrl ? new URL(options.temporalUiUrl).origin : undefined;
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method) || !req.path.startsWith('/api/')) return next();
     if (/^Bearer /.test(req.get('authorization') ?? '')) return next();
     const origin = req.get('origin');
+    if (temporalUi !== undefined && origin === temporalUi && req.path.startsWith(CODEC_PATH)) return next();
     const fetchSite = req.get('sec-fetch-site');
     let sameOrigin: boolean;
     if (fetchSite) sameOrigin = fetchSite === 'same-origin' || (origin !== undefined && allowed.has(origin));

@@ -1,67 +1,16 @@
 /**
  * `npm start`'s launcher on a fresh data folder: it brings the whole system up, answers /readyz, restarts a worker and
  * an API killed outright, accepts a smoke report whose workflow the Temporal UI then shows, stops every process on SIGINT, and a second start finds the same
- * data. (The launcher is scripts/start.ts; `npm start` runs set-up and the web build first.)
+ * data; `git status --porcelain` is the same before and after (nothing tracked rewritten). (The launcher is scripts/start.ts; `npm start` runs set-up and the web build first.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { freePort } from '../../scripts/services/ports';
-import { projectRoot } from '../../scripts/services/tools';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { freeLauncherPorts, gitStatus, launch, stopLaunched as stop } from '../helpers/launcher';
 
 jest.setTimeout(300_000); // runs npm start itself: set-up, web build and every server
-
-interface Ports {
-  api: number;
-  temporal: number;
-  ui: number;
-  ferret: number;
-  smtp: number;
-}
-
-function launch(dataDir: string, ports: Ports): { child: ChildProcess; output: () => string; ready: Promise<void> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHILDSAFE_DATA_DIR: dataDir, NODE_ENV: 'development' };
-  // The suite's own servers must not be picked up: this launch runs its embedded ones.
-  for (const name of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_URL', 'MAIL_SINK_DIR', 'PUBLIC_URL']) delete env[name];
-  Object.assign(env, {
-    API_PORT: String(ports.api),
-    TEMPORAL_PORT: String(ports.temporal),
-    TEMPORAL_UI_PORT: String(ports.ui),
-    FERRETDB_PORT: String(ports.ferret),
-    SMTP_PORT: String(ports.smtp),
-  });
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
-    cwd: projectRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 240_000);
-    child.stdout!.on('data', () => {
-      if (out.includes('Press Ctrl-C')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`start exited early (code ${code}):\n${out}`));
-    });
-  });
-  return { child, output: () => out, ready };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
 
 async function portOpen(port: number): Promise<boolean> {
   const net = await import('node:net');
@@ -79,14 +28,10 @@ describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-start-'));
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('runs the whole system, restarts a crashed worker and API, takes a smoke report the Temporal UI shows, stops cleanly on SIGINT, and keeps the data for the next start', async () => {
-    const ports: Ports = {
-      api: await freePort(),
-      temporal: await freePort(),
-      ui: await freePort(),
-      ferret: await freePort(),
-      smtp: await freePort(),
-    };
+  it('runs the whole system, restarts a crashed worker and API, takes a smoke report the Temporal UI shows, stops cleanly on SIGINT, keeps the data for the next start, and leaves git status unchanged', async () => {
+    // npm start never modifies tracked files (issue #15): whatever the checkout held before, it holds after.
+    const before = gitStatus();
+    const ports = await freeLauncherPorts();
     const base = `http://127.0.0.1:${ports.api}`;
     const first = launch(dataDir, ports);
     await first.ready;
@@ -190,5 +135,6 @@ describe('npm start', () => {
     } finally {
       expect(await stop(second.child)).toBe(0);
     }
+    expect(gitStatus()).toBe(before);
   });
 });

@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { DEMO_PASSWORD, seedDemoUsers } from '../../../api/auth/demo-users';
+import { createCodecRouter } from '../../../api/routes/codec';
 import { createDevMailRouter, devMailEnabled } from '../../../api/routes/dev-mail';
+import { createEncryptionCodec } from '../../../common/codec';
+import { testConfig } from '../../unit/api/test-config';
 import { UserModel } from '../../../models/user';
 import { connectTestDatabase } from '../../helpers/mongo';
 import { createTestApi } from './api-harness';
@@ -15,6 +18,7 @@ import { createTestApi } from './api-harness';
 jest.setTimeout(60_000);
 
 const POLICE = 'police.huayang@changning.demo.childsafe.local';
+const COORDINATOR = 'civil-affairs@changning.demo.childsafe.local';
 const ADMIN = 'admin@changning.demo.childsafe.local';
 const PUBLIC_URL = 'http://127.0.0.1:3000';
 const TEMPORAL_UI = 'http://127.0.0.1:8233';
@@ -32,8 +36,17 @@ beforeAll(async () => {
     JSON.stringify({ id: '0001', receivedAt: new Date().toISOString(), to: ['x@y'], subject: '新任务', text: 'hello' }),
   );
   api = createTestApi({
-    config: { PUBLIC_URL, CORS_ORIGINS: 'https://partner.example' },
-    extraRouters: (authenticate) => ({ '/dev/mail': createDevMailRouter(sinkDir, authenticate) }),
+    config: { PUBLIC_URL, CORS_ORIGINS: 'https://partner.example', TEMPORAL_UI_URL: TEMPORAL_UI },
+    extraRouters: (authenticate) => ({
+      '/dev/mail': createDevMailRouter(sinkDir, authenticate),
+      '/codec': createCodecRouter({
+        codec: createEncryptionCodec(testConfig()),
+        authenticate,
+        temporalUiUrl: TEMPORAL_UI,
+        districtOf: async () => null,
+        audit: { record: async () => undefined },
+      }),
+    }),
   });
   await seedDemoUsers(api.users, { environment: 'test' });
 });
@@ -84,6 +97,28 @@ describe('CSRF: state-changing requests authenticated by the cookie must come fr
       .set('sec-fetch-site', 'cross-site')
       .set('origin', 'https://partner.example');
     expect(res.status).toBe(204);
+  });
+
+  it("lets the Temporal UI's origin call the codec endpoint with the cookie, and nothing else", async () => {
+    const { cookie } = await signIn(COORDINATOR);
+    const decode = (origin: string) =>
+      request(api.app)
+        .post('/api/v1/codec/decode')
+        .set('cookie', cookie)
+        .set('origin', origin)
+        .set('sec-fetch-site', 'same-site')
+        .send({ payloads: [] });
+    const fromUi = await decode(TEMPORAL_UI);
+    expect(fromUi.status).toBe(200);
+    expect(fromUi.headers['access-control-allow-origin']).toBe(TEMPORAL_UI);
+    expect(fromUi.headers['access-control-allow-credentials']).toBe('true');
+    // Another port of the same host is not the Temporal UI.
+    const other = await decode('http://127.0.0.1:9999');
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({ message: 'Cross-site request refused' });
+    // The UI's origin is trusted for the codec only: it cannot sign the coordinator out.
+    const out = await logout().set('cookie', cookie).set('origin', TEMPORAL_UI).set('sec-fetch-site', 'same-site');
+    expect(out.status).toBe(403);
   });
 
   it('leaves bearer-token requests unchanged, whatever their Origin', async () => {
