@@ -3,3 +3,4 @@ export * from './projection';
 export * from './notifications';
 export * from './intake';
 export * from './detention';
+export * from './accountability';

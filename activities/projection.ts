@@ -11,6 +11,7 @@ import type {
   Finding,
   TaskKind,
   TaskStatus,
+  TaskSubject,
   TaskWithdrawalReason,
 } from '../workflows/definitions';
 import type { CaseRiskLevel } from '../contracts/enums';
@@ -81,6 +82,9 @@ export interface TaskProjectionFields {
   redirectToAgencyId: string | null;
   /** Why the owning case withdrew the task (status 'withdrawn'); absent in projections written before withdrawal. */
   withdrawalReason?: TaskWithdrawalReason | null;
+  /** Accountability tasks (issue #17 item 6): what the task is about, and what was done once completed. */
+  subject?: TaskSubject;
+  outcome?: { code: string; note: string };
 }
 
 /** An audit entry; `key` is unique (workflow id + logical key) so appending twice stores it once. */

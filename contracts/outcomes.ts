@@ -50,6 +50,13 @@ export const PERMANENT_ARRANGEMENTS = [
   'civil_affairs_guardianship',
 ] as const;
 export type PermanentArrangement = (typeof PERMANENT_ARRANGEMENTS)[number];
+/**
+ * CN 四(一) "上级机关和有关部门要严肃追责": what the reporting unit's superior did about a late report (talked to the
+ * unit, warned it, disciplined it, or found no fault).
+ */
+export const LATE_REPORT_FOLLOW_UP_ACTIONS = ['talked_to', 'warned', 'disciplined', 'no_fault_found'] as const;
+/** FT 三(三)2(4) "对相关部门作出司法监督": the procuratorate's outcome of a supervision referral. */
+export const SUPERVISION_RESULTS = ['supervision_opinion_issued', 'no_action'] as const;
 /** CN 五(一) 及时办理社会救助: the agency's decision on a benefit application. */
 export const BENEFIT_APPLICATION_RESULTS = ['granted', 'refused'] as const;
 
@@ -439,6 +446,32 @@ export const permanentArrangementOutcomeSchema = z
   })
   .strict();
 
+/** CN 四(一): the superior of a unit that reported late records what it did to hold the unit to account. */
+export const lateReportFollowUpOutcomeSchema = z
+  .object({
+    kind: z.literal('late_report_follow_up'),
+    action: z.enum(LATE_REPORT_FOLLOW_UP_ACTIONS),
+    decidedAt: isoInstant,
+    note: text,
+  })
+  .strict();
+
+/** FT 三(三)2(4): the procuratorate's supervision of an agency whose tasks kept running through their ladders. */
+export const procuratorateSupervisionOutcomeSchema = z
+  .object({
+    kind: z.literal('procuratorate_supervision'),
+    result: z.enum(SUPERVISION_RESULTS),
+    decidedAt: isoInstant,
+    /** The supervision opinion's document number (supervision_opinion_issued). */
+    opinionRef: text.optional(),
+    note: text,
+  })
+  .strict()
+  .refine((o) => o.result !== 'supervision_opinion_issued' || o.opinionRef !== undefined, {
+    message: 'a supervision opinion needs its document number',
+    path: ['opinionRef'],
+  });
+
 export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   policeResponseOutcomeSchema,
   urgentPlacementOutcomeSchema,
@@ -465,6 +498,9 @@ export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   childSearchOutcomeSchema,
   benefitApplicationOutcomeSchema,
   permanentArrangementOutcomeSchema,
+  // Issue #17 item 6: accountability for late reports (CN 四(一)) and for agencies that let tasks lapse (FT 三(三)2(4)).
+  lateReportFollowUpOutcomeSchema,
+  procuratorateSupervisionOutcomeSchema,
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 /** What a caller sends (defaults not yet applied). */

@@ -116,3 +116,41 @@ export function listAgencies(filter: { districtCode?: string; type?: AgencyType 
     .lean<AgencyRecord[]>()
     .exec();
 }
+
+/**
+ * The agency of `type` a unit answers to (CN 四(一) "其上级机关"; issue #17 item 6): for a street-level type, the office
+ * of the unit's own street (its parent when the parent is of that type); otherwise the district's agency of that type.
+ * Null when the unit is not in the directory or its district has no such agency.
+ */
+export async function superiorAgency(unitCode: string, type: AgencyType): Promise<string | null> {
+  const unit = await findAgency(unitCode);
+  const districtCode = unit?.jurisdiction?.districtCode;
+  if (!unit || !districtCode) return null;
+  if (unit.parentCode) {
+    const parent = await findAgency(unit.parentCode);
+    if (parent?.type === type) return parent.code;
+  }
+  const streetCode = unit.jurisdiction?.streetCode;
+  if (type === 'street_office' && streetCode) {
+    const office = await AgencyModel.findOne({
+      type,
+      'jurisdiction.districtCode': districtCode,
+      'jurisdiction.streetCode': streetCode,
+    })
+      .sort({ code: 1 })
+      .select({ code: 1 })
+      .lean<AgencyRecord>()
+      .exec();
+    if (office) return office.code;
+  }
+  return (await districtAgency(districtCode, type)) ?? null;
+}
+
+/** The procuratorate of an agency's district (FT 三(三)2(4)), with the district; null when there is none. */
+export async function procuratorateFor(agencyCode: string): Promise<{ agencyId: string; districtCode: string } | null> {
+  const agency = await findAgency(agencyCode);
+  const districtCode = agency?.jurisdiction?.districtCode;
+  if (!districtCode) return null;
+  const procuratorate = await districtAgency(districtCode, 'procuratorate');
+  return procuratorate ? { agencyId: procuratorate, districtCode } : null;
+}

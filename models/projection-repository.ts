@@ -67,6 +67,7 @@ export interface TaskProjectionFields {
   declineReason?: string;
   redirectToAgencyCode?: string;
   withdrawalReason?: TaskWithdrawalReason;
+  subject?: unknown;
 }
 
 export class ProjectionVersionError extends Error {

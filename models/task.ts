@@ -70,6 +70,11 @@ const taskSchema = new Schema(
     completedAt: Date,
     escalations: { type: [escalationSchema], default: undefined },
     outcome: { code: String, note: String },
+    /**
+     * Accountability tasks (issue #17 item 6): the late report a superior follows up, or the exhausted ladders that
+     * referred an agency to the procuratorate (workflows/definitions.ts TaskSubject; codes and instants only).
+     */
+    subject: { type: Schema.Types.Mixed, default: undefined },
     projectionVersion: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },

@@ -390,6 +390,39 @@ export const policyPackSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * From 1.3.0 (issue #17 item 6): accountability for silence. `lateReport`: a late report (CN 四(一)) goes to the
+     * reporting unit's superior, by the unit's type; `procuratorateReferral`: an agency whose tasks exhaust their
+     * escalation ladder `exhaustedLadders` times within `period` is referred to the district procuratorate
+     * (FT 三(三)2(4)).
+     */
+    accountability: z
+      .object({
+        lateReport: z
+          .object({
+            clause: clauseRef,
+            quote,
+            /** Reporting unit type → the agency type of its superior. */
+            superiors: z.record(z.string(), agencyType),
+            interpretation: bilingual.optional(),
+            borrowedFrom: borrowedFrom.optional(),
+          })
+          .strict()
+          .optional(),
+        procuratorateReferral: z
+          .object({
+            clause: clauseRef,
+            quote,
+            exhaustedLadders: z.number().int().min(1),
+            period: duration,
+            interpretation: bilingual.optional(),
+            borrowedFrom: borrowedFrom.optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .passthrough()
   .superRefine((pack, ctx) => {

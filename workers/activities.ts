@@ -18,6 +18,8 @@ import { createMongoProjectionStore } from '../activities/stores/projection-stor
 import { createDirectoryNotifier } from '../activities/stores/notifier';
 import { createMongoDetentionChildStore } from '../activities/stores/detention-store';
 import { createReconcilerActivities } from '../activities/reconciler';
+import { createAccountabilityActivities } from '../activities/accountability';
+import { procuratorateFor, superiorAgency } from '../models/agency-directory';
 import { createMongoAttentionStore } from '../activities/stores/attention-store';
 
 export interface WorkerActivityDependencies {
@@ -47,6 +49,11 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
     ...createNotificationActivities({ notifier }),
     ...createReconcilerActivities({ client, store: createMongoAttentionStore(), notifier }),
     ...createDetentionActivities({ children: createMongoDetentionChildStore({ children }) }),
+    ...createAccountabilityActivities({
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      directory: { superiorOf: superiorAgency, procuratorateFor },
+    }),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import type { NotificationEvent, AuditEvent } from '../activities';
@@ -41,7 +42,10 @@ import {
   type TaskState,
   type TaskWithdrawalReason,
 } from './definitions';
-import { projectTask, sendNotice } from './proxies';
+import { projectTask, reportLadderExhausted, sendNotice } from './proxies';
+
+/** A task whose pack has the procuratorate referral reports its exhausted ladder to its agency's oversight (issue #17). */
+export const LADDER_EXHAUSTED_PATCH = 'ladder-exhausted-oversight';
 
 function reject(message: string, type: TaskRejection): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -147,6 +151,7 @@ export class AgencyTask {
       concerns: input.concerns,
       ...(input.benefits?.length ? { benefits: input.benefits } : {}),
       ...(input.responsesFor ? { responsesFor: input.responsesFor } : {}),
+      ...(input.subject ? { subject: input.subject } : {}),
       status: 'created',
       createdAt,
       acceptBy: acceptClock.firesAt,
@@ -271,6 +276,7 @@ export class AgencyTask {
         declineReason: state.declineReason ?? null,
         redirectToAgencyId: state.redirectToAgencyId ?? null,
         withdrawalReason: state.withdrawal?.reason ?? null,
+        ...(state.subject ? { subject: state.subject, ...accountabilityOutcome(state.outcome) } : {}),
       },
       audit: events,
     });
@@ -329,7 +335,25 @@ export class AgencyTask {
     }
     this.state.clocks = this.state.clocks.filter((c) => !c.id.startsWith('escalation'));
     // The ladder is exhausted: the task stays open with the coordinators told; no further automatic steps.
+    await this.reportExhausted(phase);
     await this.waitUntil(done);
+  }
+
+  /**
+   * FT 三(三)2(4): a task that ran through its whole ladder counts against its agency; after the pack's number of them
+   * in its period the agency is referred to the procuratorate (workflows/oversight.workflow.ts). Only tasks opened
+   * under a pack with the referral carry its rule; tasks recorded before it replay without the report.
+   */
+  private async reportExhausted(phase: TaskPhase): Promise<void> {
+    const { referral } = this.input;
+    if (!referral || this.input.ladder.length === 0 || !patched(LADDER_EXHAUSTED_PATCH)) return;
+    const at = nowIso();
+    this.audit('ladder_exhausted', { phase }, referral.clause);
+    await reportLadderExhausted({
+      exhaustion: { taskId: this.state.taskId, kind: this.state.kind, phase, agencyId: this.state.agencyId, at },
+      rule: referral,
+      pack: this.input.pack,
+    });
   }
 
   /** One rung of the ladder reached: recorded, the rung's target told, projected and reported to the owner. */
@@ -416,6 +440,13 @@ export class AgencyTask {
     if (this.input.reportToOwner) await this.signalOwner((h) => h.signal(taskClosedSignal, result));
     return result;
   }
+}
+
+/** The outcome of an accountability task as the projection lists it: what was done and the note (issue #17 item 6). */
+function accountabilityOutcome(outcome: TaskOutcome | undefined): { outcome?: { code: string; note: string } } {
+  if (outcome?.kind === 'late_report_follow_up') return { outcome: { code: outcome.action, note: outcome.note } };
+  if (outcome?.kind === 'procuratorate_supervision') return { outcome: { code: outcome.result, note: outcome.note } };
+  return {};
 }
 
 export async function agencyTaskWorkflow(input: AgencyTaskInput): Promise<TaskResult> {

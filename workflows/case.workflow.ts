@@ -58,6 +58,8 @@ import {
   type Clock,
   type EscalationRecord,
   type FiledReport,
+  type Finding,
+  type ReferralRule,
   type NextStep,
   type OutcomeOf,
   type RiskChange,
@@ -67,7 +69,10 @@ import {
   type TaskResult,
 } from './definitions';
 import { isBundled, isWholePack, packRefOf, resolvePack } from './packs';
-import { projectCase, sendNotice } from './proxies';
+import { projectCase, sendNotice, superiorOf } from './proxies';
+
+/** The patch that sends a late report to the reporting unit's superior with a follow-up task (issue #17 item 6). */
+export const LATE_REPORT_SUPERIOR_PATCH = 'late-report-superior';
 
 /** Task kinds the case opens; a pinned pack without one of them cannot run a case. */
 export const CASE_TASK_KINDS: TaskKind[] = [
@@ -95,6 +100,8 @@ const STAGE_FOR_NEXT_STEP: Record<NextStep, CaseStage> = {
 };
 
 const VISIT_CLOCK = 'next_visit';
+
+const LATE_REPORT_FOLLOW_UP: TaskKind = 'late_report_follow_up';
 
 /** Who else takes part in a task the case opens, and for whom. */
 export interface OpenTaskOptions {
@@ -220,6 +227,7 @@ export function applyReport(
     state.findings.push({
       kind: 'late_report',
       againstUnitId: report.reporter.unitId,
+      againstUnitType: report.reporter.unitType,
       reportId: report.reportId,
       discoveredAt: report.discoveredAt,
       reportedAt: report.reportedAt,
@@ -486,10 +494,85 @@ export class CaseRun {
           rule,
           ladder: pack.escalationLadders[rule.ladder],
           pack: state.pack,
+          ...this.referralRule(),
         },
       ],
     });
     return taskId;
+  }
+
+  /** From pack 1.3.0: a task's exhausted ladder counts towards the procuratorate referral (FT 三(三)2(4)). */
+  private referralRule(): { referral?: ReferralRule } {
+    const rule = this.pack.accountability?.procuratorateReferral;
+    return rule
+      ? { referral: { exhaustedLadders: rule.exhaustedLadders, period: rule.period, clause: rule.clause } }
+      : {};
+  }
+
+  /**
+   * CN 四(一) "上述单位和人员未履行报告义务的，其上级机关和有关部门要严肃追责": from pack 1.3.0 a late report goes to the
+   * reporting unit's superior (the pack's agency type for the unit's type, resolved in the directory) with a task to
+   * record what it did. The task is about the unit, not the child: it is not one of the case's tasks (it neither
+   * moves the stage nor holds up closure); the finding names it. Once per finding.
+   */
+  private async referLateReport(finding: Extract<Finding, { kind: 'late_report' }>): Promise<void> {
+    const rule = this.pack.accountability?.lateReport;
+    const superiorType = finding.againstUnitType ? rule?.superiors[finding.againstUnitType] : undefined;
+    if (!rule || !superiorType || !this.canOpen(LATE_REPORT_FOLLOW_UP) || finding.followUpTaskId) return;
+    if (!patched(LATE_REPORT_SUPERIOR_PATCH)) return;
+    const agencyId = await superiorOf({ unitId: finding.againstUnitId, agencyType: superiorType });
+    if (!agencyId) {
+      this.audit({
+        type: 'late_report_no_superior',
+        at: nowIso(),
+        clause: rule.clause,
+        details: { reportId: finding.reportId, againstUnitId: finding.againstUnitId },
+      });
+      return;
+    }
+    const { state, pack } = this;
+    const taskRule = pack.taskKinds[LATE_REPORT_FOLLOW_UP];
+    state.taskSeq += 1;
+    const taskId = taskWorkflowId(state.caseId, LATE_REPORT_FOLLOW_UP, state.taskSeq);
+    const createdAt = nowIso();
+    finding.superiorAgencyId = agencyId;
+    finding.followUpTaskId = taskId;
+    this.audit({
+      type: 'late_report_to_superior',
+      at: createdAt,
+      clause: rule.clause,
+      details: { reportId: finding.reportId, againstUnitId: finding.againstUnitId, superiorAgencyId: agencyId, taskId },
+    });
+    await startChild(agencyTaskWorkflow, {
+      workflowId: taskId,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          taskId,
+          ownerWorkflowId: state.caseId,
+          reportToOwner: false,
+          kind: LATE_REPORT_FOLLOW_UP,
+          agencyId,
+          collaboratingAgencyIds: [],
+          concerns: [],
+          createdAt,
+          rule: taskRule,
+          ladder: pack.escalationLadders[taskRule.ladder],
+          pack: state.pack,
+          subject: {
+            kind: 'late_report',
+            caseId: state.caseId,
+            reportId: finding.reportId,
+            againstUnitId: finding.againstUnitId,
+            discoveredAt: finding.discoveredAt,
+            reportedAt: finding.reportedAt,
+            deadline: finding.deadline,
+            clause: finding.clause,
+          },
+          ...this.referralRule(),
+        },
+      ],
+    });
   }
 
   /** Whether the pinned pack has the task kind (kinds added in later packs are not opened for cases pinned earlier). */
@@ -530,6 +613,7 @@ export class CaseRun {
         ...(districtCode ? { districtCode } : {}),
       },
     });
+    await this.referLateReport(finding);
   }
 
   /** Routes reports the case has not acted on: a running emergency response covers them, else police are dispatched. */

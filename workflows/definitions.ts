@@ -118,6 +118,39 @@ export interface EscalationRecord {
   at: string;
 }
 
+/**
+ * What an accountability task is about (issue #17 item 6): the late report a superior follows up (CN 四(一)), or the
+ * exhausted ladders that referred an agency to the procuratorate (FT 三(三)2(4)). Codes and instants only.
+ */
+export type TaskSubject =
+  | {
+      kind: 'late_report';
+      caseId: string;
+      reportId: string;
+      againstUnitId: string;
+      discoveredAt: string;
+      reportedAt: string;
+      deadline: string;
+      clause: string;
+    }
+  | {
+      kind: 'ladder_exhaustion';
+      againstAgencyId: string;
+      exhaustions: LadderExhaustion[];
+      threshold: number;
+      period: string;
+      clause: string;
+    };
+
+/** One task that ran through its whole escalation ladder without being done (FT 三(三)2(4)). */
+export interface LadderExhaustion {
+  taskId: string;
+  kind: TaskKind;
+  phase: TaskPhase;
+  agencyId: string;
+  at: string;
+}
+
 export interface AgencyTaskInput {
   taskId: string;
   /** Workflow id of the owner (case or detention notice): not a run id, so it survives continue-as-new. */
@@ -138,6 +171,10 @@ export interface AgencyTaskInput {
   rule: TaskKindRule;
   ladder: EscalationRung[];
   pack: PackRef;
+  /** Accountability tasks only (issue #17 item 6): what the task is about. */
+  subject?: TaskSubject;
+  /** From pack 1.3.0: the procuratorate referral rule this task's exhausted ladder counts towards (FT 三(三)2(4)). */
+  referral?: ReferralRule;
 }
 
 export interface TaskState {
@@ -164,6 +201,8 @@ export interface TaskState {
   redirectToAgencyId?: string;
   /** Set when the owner withdrew the task as moot (status 'withdrawn'). */
   withdrawal?: TaskWithdrawal;
+  /** Accountability tasks only: what the task is about. */
+  subject?: TaskSubject;
   escalations: EscalationRecord[];
   clocks: Clock[];
   projectionVersion: number;
@@ -238,12 +277,17 @@ export type Finding =
       kind: 'late_report';
       /** CN 四(一): units that do not report at once are held accountable by their superiors. */
       againstUnitId: string;
+      /** The reporting unit's type (school, hospital, committee…): its superior's type is the pack's (from 1.3.0). */
+      againstUnitType?: string;
       reportId: string;
       discoveredAt: string;
       reportedAt: string;
       deadline: string;
       clause: string;
       recordedAt: string;
+      /** From pack 1.3.0: the superior the finding went to, and its follow-up task (CN 四(一)). */
+      superiorAgencyId?: string;
+      followUpTaskId?: string;
     }
   | {
       kind: 'late_dispatch';
@@ -500,3 +544,48 @@ export interface DetentionNoticeResult {
   /** `placementId`: the short-term placement a street-office arrangement started (CN 三(四), 四(三)). */
   arrangements: { childId: string; taskId: string; result: TaskResult; placementId?: string }[];
 }
+
+// ── Accountability: oversight of agencies that let tasks lapse (FT 三(三)2(4), issue #17 item 6) ─────────────────
+
+/** The pack's referral rule as a task and the oversight workflow carry it (accountability.procuratorateReferral). */
+export interface ReferralRule {
+  exhaustedLadders: number;
+  /** ISO-8601 duration: exhaustions older than this before the latest one no longer count. */
+  period: string;
+  clause: string;
+}
+
+/** One oversight workflow per agency, started by the first exhausted ladder of its tasks. */
+export function oversightWorkflowId(agencyId: string): string {
+  return `oversight-${agencyId}`;
+}
+
+export interface OversightInput {
+  agencyId: string;
+  districtCode: string;
+  procuratorateAgencyId: string;
+  rule: ReferralRule;
+  /** The pack of the first exhausted task: the referral task's rule and ladder come from it. */
+  pack: PackRef;
+  /** Set only by continue-as-new. */
+  carried?: OversightState;
+}
+
+export interface OversightReferral {
+  taskId: string;
+  at: string;
+  exhaustions: LadderExhaustion[];
+}
+
+export interface OversightState {
+  agencyId: string;
+  /** Exhaustions not yet part of a referral, inside the period (older ones are dropped as they age out). */
+  pending: LadderExhaustion[];
+  /** `taskId:phase` of every exhaustion ever counted, so a retried report counts once (trimmed to the period). */
+  seen: { key: string; at: string }[];
+  referrals: OversightReferral[];
+  referralSeq: number;
+}
+
+export const ladderExhaustedSignal = defineSignal<[LadderExhaustion]>('ladderExhausted');
+export const oversightStatusQuery = defineQuery<OversightState>('oversightStatus');

@@ -5,3 +5,4 @@ export { intakeWorkflow } from './intake.workflow';
 export { detentionNoticeWorkflow } from './detention.workflow';
 export { placementWorkflow } from './placement.workflow';
 export { reconcilerWorkflow } from './reconciler.workflow';
+export { oversightWorkflow } from './oversight.workflow';

@@ -5,6 +5,7 @@
  */
 import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type {
+  AccountabilityActivities,
   DetentionActivities,
   IntakeActivities,
   NotificationActivities,
@@ -34,6 +35,12 @@ export const { recordReport, routeReportToCase } = proxyActivities<IntakeActivit
 export const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.records] },
+});
+
+/** Directory reads and the oversight report (issue #17 item 6): retried until the database or Temporal is back. */
+export const { superiorOf, reportLadderExhausted } = proxyActivities<AccountabilityActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
 });
 
 /** The failure type of a final activity failure, when it is one of `types`. */

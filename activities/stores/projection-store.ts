@@ -125,6 +125,8 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         ...(f.declineReason ? { declineReason: f.declineReason } : {}),
         ...(f.redirectToAgencyId ? { redirectToAgencyCode: f.redirectToAgencyId } : {}),
         ...(f.withdrawalReason ? { withdrawalReason: f.withdrawalReason } : {}),
+        ...(f.subject ? { subject: f.subject } : {}),
+        ...(f.outcome ? { outcome: f.outcome } : {}),
         escalations: f.escalations.map((e) => ({
           at: new Date(e.at),
           notify: e.notify,

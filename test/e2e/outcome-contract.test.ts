@@ -258,6 +258,17 @@ describe('the web outcome forms', () => {
         'outcome.evidenceRef': 'GJS-2026-077',
       },
     ],
+    // Issue #17 item 6: the superior's follow-up of a late report, the procuratorate's supervision outcome.
+    ['late_report_follow_up', { 'outcome.action': 'talked_to', 'outcome.note': '已约谈校长，明确报告流程' }],
+    [
+      'procuratorate_supervision',
+      {
+        'outcome.result': 'supervision_opinion_issued',
+        'outcome.opinionRef': '长检监〔2026〕3号',
+        'outcome.note': '向街道办事处发出检察监督意见',
+      },
+    ],
+    ['procuratorate_supervision', { 'outcome.result': 'no_action', 'outcome.note': '经审查已整改' }],
   ])('build a %s outcome the workflow schema accepts', (kind, values) => {
     const { outcome, errors } = build(kind, values);
     expect(errors).toEqual({});

@@ -11,9 +11,11 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
+  createAccountabilityActivities,
   createIntakeActivities,
   createNotificationActivities,
   createProjectionActivities,
+  type AccountabilityActivities,
   type AuditEvent,
   type CaseProjectionFields,
   type GuardianDesignation,
@@ -55,7 +57,14 @@ export interface Recorded {
   guardianDesignations: GuardianDesignation[];
 }
 
-export interface Activities extends ProjectionActivities, NotificationActivities, IntakeActivities {}
+export interface Activities
+  extends ProjectionActivities,
+    NotificationActivities,
+    IntakeActivities,
+    AccountabilityActivities {}
+
+/** The district procuratorate the fake directory names for every agency (issue #17 item 6). */
+export const TEST_PROCURATORATE = 'agency-procuratorate-1';
 
 export function createFakes(
   env: TestWorkflowEnvironment,
@@ -112,6 +121,19 @@ export function createFakes(
           const report = { reportId: `report-${randomUUID()}`, childId, receipt: `R-${recorded.reports.size + 1}` };
           recorded.reports.set(submission.idempotencyKey, report);
           return report;
+        },
+      },
+    }),
+    // The directory as the test agencies: a unit's superior of a type is the test agency of that type.
+    ...createAccountabilityActivities({
+      client: env.client,
+      taskQueue,
+      directory: {
+        async superiorOf(_unitId, type) {
+          return (testAgencies as Record<string, string>)[type] ?? null;
+        },
+        async procuratorateFor() {
+          return { agencyId: TEST_PROCURATORATE, districtCode: 'test' };
         },
       },
     }),

@@ -42,6 +42,7 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
       expect(status.state.findings[0]).toEqual({
         kind: 'late_report',
         againstUnitId: 'clinic-4',
+        againstUnitType: 'hospital',
         reportId,
         discoveredAt: report.discoveredAt,
         reportedAt: report.receivedAt,

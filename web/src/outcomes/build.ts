@@ -15,7 +15,9 @@ import {
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
+  LATE_REPORT_FOLLOW_UP_ACTIONS,
   RESPONSE_FOR_CONCERN,
+  SUPERVISION_RESULTS,
   WARNING_STEPS,
   type ConcernResponse,
   type CourtHearingOutcome,
@@ -422,6 +424,25 @@ export function buildOutcome(
         evidenceRef: r.req('outcome.evidenceRef'),
       };
       break;
+    case 'late_report_follow_up':
+      outcome = {
+        kind,
+        action: r.req('outcome.action') as (typeof LATE_REPORT_FOLLOW_UP_ACTIONS)[number],
+        decidedAt: r.instant('outcome.decidedAt'),
+        note: r.req('outcome.note'),
+      };
+      break;
+    case 'procuratorate_supervision': {
+      const result = r.req('outcome.result') as (typeof SUPERVISION_RESULTS)[number];
+      outcome = {
+        kind,
+        result,
+        decidedAt: r.instant('outcome.decidedAt'),
+        ...(result === 'supervision_opinion_issued' ? { opinionRef: r.req('outcome.opinionRef') } : {}),
+        note: r.req('outcome.note'),
+      };
+      break;
+    }
   }
   return Object.keys(r.errors).length > 0 ? { errors: r.errors } : { outcome, errors: {} };
 }
@@ -456,6 +477,9 @@ export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
       return { 'outcome.at': now };
     case 'permanent_arrangement':
       return { 'outcome.arrangedAt': now };
+    case 'late_report_follow_up':
+    case 'procuratorate_supervision':
+      return { 'outcome.decidedAt': now };
     case 'benefit_application':
       return Object.fromEntries((ctx.benefits ?? []).map((_, i) => [`outcome.decisions.${i}.decidedAt`, now]));
     default:

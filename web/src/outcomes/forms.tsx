@@ -19,7 +19,9 @@ import {
   CUSTODY_KINDS,
   GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
   LATER_RECOMMENDATIONS,
+  LATE_REPORT_FOLLOW_UP_ACTIONS,
   RESPONSE_KINDS,
+  SUPERVISION_RESULTS,
   WARNING_STEPS,
   type TaskKind as OutcomeKind,
 } from '../../../contracts/outcomes';
@@ -186,6 +188,10 @@ export function OutcomeFields(props: FormProps) {
       return <BenefitApplicationFields {...props} />;
     case 'permanent_arrangement':
       return <PermanentArrangementFields {...props} />;
+    case 'late_report_follow_up':
+      return <LateReportFollowUpFields {...props} />;
+    case 'procuratorate_supervision':
+      return <SupervisionFields {...props} />;
   }
 }
 
@@ -703,6 +709,47 @@ function PermanentArrangementFields(p: FormProps) {
       <DateTime {...c} path="outcome.arrangedAt" label={t('outcome.arrangement.at')} required />
       <Text {...c} path="outcome.caregiver" label={t('outcome.arrangement.caregiver')} required />
       <Text {...c} path="outcome.documentRef" label={t('outcome.documentRef')} required />
+    </>
+  );
+}
+
+/** CN 四(一): the superior records what it did about the unit's late report. */
+function LateReportFollowUpFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.action"
+        label={t('outcome.followUp.action')}
+        required
+        options={opts(LATE_REPORT_FOLLOW_UP_ACTIONS, 'outcome.followUp.action', t)}
+      />
+      <DateTime {...c} path="outcome.decidedAt" label={t('outcome.followUp.decidedAt')} required />
+      <Text {...c} path="outcome.note" label={t('outcome.note')} required multiline />
+    </>
+  );
+}
+
+/** FT 三(三)2(4): the procuratorate records its supervision outcome. */
+function SupervisionFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.result"
+        label={t('outcome.supervision.result')}
+        required
+        options={opts(SUPERVISION_RESULTS, 'outcome.supervision.result', t)}
+      />
+      {p.values['outcome.result'] === 'supervision_opinion_issued' ? (
+        <Text {...c} path="outcome.opinionRef" label={t('outcome.supervision.opinionRef')} required />
+      ) : null}
+      <DateTime {...c} path="outcome.decidedAt" label={t('outcome.supervision.decidedAt')} required />
+      <Text {...c} path="outcome.note" label={t('outcome.note')} required multiline />
     </>
   );
 }
