@@ -3,6 +3,7 @@
  * responsible", FT 三(二)5), and who to tell at an agency (its duty contacts and supervisor).
  */
 import { AgencyModel, type AgencyRecord } from './agency';
+import { SHARED_STAMP_AGE_MS, StampedCache } from './cache-stamps';
 import type { AgencyType } from '../policies/schema';
 
 export interface ResponsiblePlace {
@@ -11,15 +12,61 @@ export interface ResponsiblePlace {
   committeeCode?: string;
 }
 
+/** The whole directory in memory, by code and by district (each district's agencies ordered by code). */
+interface Directory {
+  byCode: Map<string, AgencyRecord>;
+  byDistrict: Map<string, AgencyRecord[]>;
+}
+
+/** Freezes plain objects and arrays all the way down (an ObjectId or a Date is left as it is). */
+function deepFreeze<T>(value: T): T {
+  const plain = Array.isArray(value) || (value && Object.getPrototypeOf(value) === Object.prototype);
+  if (plain && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+async function loadDirectory(): Promise<Directory> {
+  const agencies = await AgencyModel.find({}).lean<AgencyRecord[]>().exec();
+  agencies.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const byCode = new Map<string, AgencyRecord>();
+  const byDistrict = new Map<string, AgencyRecord[]>();
+  for (const agency of agencies) {
+    // Shared by every caller: frozen, so no caller can change what the next one reads.
+    deepFreeze(agency);
+    byCode.set(agency.code, agency);
+    const district = agency.jurisdiction?.districtCode;
+    if (!district) continue;
+    const list = byDistrict.get(district) ?? [];
+    list.push(agency);
+    byDistrict.set(district, list);
+  }
+  return { byCode, byDistrict };
+}
+
+/**
+ * The directory changes only when an administrator or the seed edits it, yet routing a report asked it seven times
+ * (bench/README.md, profile): it is read whole, once, and kept until a write through AgencyModel stamps it
+ * (models/cache-stamps.ts; other processes see the change within SHARED_STAMP_AGE_MS).
+ */
+const directoryCache = new StampedCache<Directory>('agencies', 1);
+
+function directory(): Promise<Directory> {
+  return directoryCache.get('all', loadDirectory, SHARED_STAMP_AGE_MS);
+}
+
+async function agenciesOf(districtCode: string): Promise<readonly AgencyRecord[]> {
+  return (await directory()).byDistrict.get(districtCode) ?? [];
+}
+
 /**
  * For every agency type, the most local agency serving the place: the committee's, else the street's, else the
  * district's. Agency types with no agency there are absent.
  */
 export async function responsibleAgencies(place: ResponsiblePlace): Promise<Partial<Record<AgencyType, string>>> {
-  const agencies = await AgencyModel.find({ 'jurisdiction.districtCode': place.districtCode })
-    .select({ code: 1, type: 1, level: 1, jurisdiction: 1 })
-    .lean<AgencyRecord[]>()
-    .exec();
+  const agencies = await agenciesOf(place.districtCode);
   const rank = (a: AgencyRecord): number => {
     const j: { streetCode?: string | null; committeeCode?: string | null } = a.jurisdiction ?? {};
     if (a.level === 'committee') return place.committeeCode && j.committeeCode === place.committeeCode ? 3 : -1;
@@ -45,46 +92,32 @@ export async function responsibleAgencies(place: ResponsiblePlace): Promise<Part
 
 /** The district-level agency of a type (the fallback of a step, the coordinators' bureau); the first by code. */
 export async function districtAgency(districtCode: string, type: AgencyType): Promise<string | undefined> {
-  const agency = await AgencyModel.findOne({ type, level: 'district', 'jurisdiction.districtCode': districtCode })
-    .sort({ code: 1 })
-    .select({ code: 1 })
-    .lean<AgencyRecord>()
-    .exec();
-  return agency?.code;
+  return (await agenciesOf(districtCode)).find((a) => a.type === type && a.level === 'district')?.code;
 }
 
 /** The committee of a street used when a report names none: the first by code, so routing is stable. */
 export async function defaultCommittee(districtCode: string, streetCode: string): Promise<string | undefined> {
-  const committee = await AgencyModel.findOne({
-    level: 'committee',
-    'jurisdiction.districtCode': districtCode,
-    'jurisdiction.streetCode': streetCode,
-  })
-    .sort({ code: 1 })
-    .lean<AgencyRecord>()
-    .exec();
+  const committee = (await agenciesOf(districtCode)).find(
+    (a) => a.level === 'committee' && a.jurisdiction?.streetCode === streetCode,
+  );
   return committee?.jurisdiction?.committeeCode ?? undefined;
 }
 
-export function findAgency(code: string): Promise<AgencyRecord | null> {
-  return AgencyModel.findOne({ code }).lean<AgencyRecord>().exec();
+/** The agency with this code (shared and frozen: read it, do not change it). */
+export async function findAgency(code: string): Promise<AgencyRecord | null> {
+  return (await directory()).byCode.get(code) ?? null;
 }
 
 /** Whether the directory holds agencies of this district (places elsewhere cannot be checked street by street). */
 export async function districtKnown(districtCode: string): Promise<boolean> {
-  return (
-    (await AgencyModel.countDocuments({ level: 'district', 'jurisdiction.districtCode': districtCode }).exec()) > 0
-  );
+  return (await agenciesOf(districtCode)).some((a) => a.level === 'district');
 }
 
 /** Whether the district has this street/township (its street office is in the directory). */
 export async function streetKnown(districtCode: string, streetCode: string): Promise<boolean> {
-  const count = await AgencyModel.countDocuments({
-    type: 'street_office',
-    'jurisdiction.districtCode': districtCode,
-    'jurisdiction.streetCode': streetCode,
-  }).exec();
-  return count > 0;
+  return (await agenciesOf(districtCode)).some(
+    (a) => a.type === 'street_office' && a.jurisdiction?.streetCode === streetCode,
+  );
 }
 
 /** Whether the street has this residents' or villagers' committee. */
@@ -93,13 +126,12 @@ export async function committeeKnown(
   streetCode: string,
   committeeCode: string,
 ): Promise<boolean> {
-  const count = await AgencyModel.countDocuments({
-    level: 'committee',
-    'jurisdiction.districtCode': districtCode,
-    'jurisdiction.streetCode': streetCode,
-    'jurisdiction.committeeCode': committeeCode,
-  }).exec();
-  return count > 0;
+  return (await agenciesOf(districtCode)).some(
+    (a) =>
+      a.level === 'committee' &&
+      a.jurisdiction?.streetCode === streetCode &&
+      a.jurisdiction?.committeeCode === committeeCode,
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { AGENCY_TYPES } from '../policies/schema';
 import { bilingualSchema } from './common';
 import { AGENCY_LEVELS, type AgencyLevel } from '../contracts/enums';
+import { stampOnWrite } from './cache-stamps';
 
 export { AGENCY_LEVELS, type AgencyLevel };
 
@@ -33,6 +34,9 @@ const agencySchema = new Schema(
 
 // Task routing: the agency of a type serving a district street (jurisdiction.streetCode absent = district level).
 agencySchema.index({ type: 1, 'jurisdiction.districtCode': 1, 'jurisdiction.streetCode': 1 });
+
+// Every process caches the directory (models/agency-directory.ts): every write through this model stamps it.
+stampOnWrite(agencySchema, 'agencies');
 
 export type AgencyRecord = InferSchemaType<typeof agencySchema> & { _id: Types.ObjectId };
 export const AgencyModel = model('Agency', agencySchema);

@@ -5,6 +5,7 @@
 import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { ROLES } from '../contracts/roles';
 import { isDuplicateKeyError } from './common';
+import { stampOnWrite } from './cache-stamps';
 
 const jurisdictionSchema = new Schema(
   {
@@ -44,6 +45,10 @@ const userSchema = new Schema(
   },
   { timestamps: true, collection: 'users' },
 );
+
+// Authentication and the notifier cache accounts (models/user-cache.ts): every write through this model stamps them,
+// except one touching only the sign-in failure count and lock, which no cache reads (every sign-in writes them).
+stampOnWrite(userSchema, 'users', ['failedLogins', 'lockedUntil']);
 
 export type User = InferSchemaType<typeof userSchema>;
 export type UserRecord = User & { _id: Types.ObjectId };

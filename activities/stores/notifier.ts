@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { findAgency } from '../../models/agency-directory';
 import type { AgencyRecord } from '../../models/agency';
 import { UserModel } from '../../models/user';
+import { SHARED_STAMP_AGE_MS, StampedCache } from '../../models/cache-stamps';
 import { listPolicyPacks, loadPolicyPack } from '../../policies';
 import type { EscalationTarget } from '../../policies/schema';
 import {
@@ -31,12 +32,19 @@ function taskLabel(kind: string): { zh: string; en: string } | undefined {
   return undefined;
 }
 
+/** Recipients by filter, kept until an account changes (models/cache-stamps.ts): every notice asked the accounts. */
+const recipientCache = new StampedCache<readonly Recipient[]>('users');
+
 async function usersWith(filter: Record<string, unknown>): Promise<Recipient[]> {
-  const users = await UserModel.find({ active: { $ne: false }, ...filter })
-    .select({ email: 1, agencyCode: 1 })
-    .lean()
-    .exec();
-  return users.map((u) => ({ email: u.email, userId: String(u._id), agencyCode: u.agencyCode }));
+  const load = async () => {
+    const users = await UserModel.find({ active: { $ne: false }, ...filter })
+      .select({ email: 1, agencyCode: 1 })
+      .lean()
+      .exec();
+    return users.map((u) => ({ email: u.email, userId: String(u._id), agencyCode: u.agencyCode }));
+  };
+  const cached = await recipientCache.get(JSON.stringify(filter), load, SHARED_STAMP_AGE_MS);
+  return cached.map((r) => ({ ...r }));
 }
 
 /** One entry per address; an account's entry (which also gets an inbox item) wins over a bare contact address. */

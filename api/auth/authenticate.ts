@@ -5,7 +5,8 @@
  */
 import type { RequestHandler, Response } from 'express';
 import { AppError, ErrorCode } from '../../common/errors';
-import type { UserRecord, UserRepository } from '../../models/user';
+import type { UserRepository } from '../../models/user';
+import { cachedAccountLookup, type AuthAccount } from '../../models/user-cache';
 import type { Actor } from './actor';
 import type { Role } from './roles';
 import type { IssuedToken, TokenService } from './tokens';
@@ -20,7 +21,7 @@ declare module 'express-serve-static-core' {
 export const SESSION_COOKIE = 'childsafe_session';
 const COOKIE_PATH = '/api';
 
-export function actorOf(user: UserRecord): Actor {
+export function actorOf(user: AuthAccount): Actor {
   const { districtCode, streetCode } = user.jurisdiction;
   return {
     userId: String(user._id),
@@ -58,11 +59,12 @@ export function createAuthenticate(deps: {
   tokens: TokenService;
   users: Pick<UserRepository, 'findById'>;
 }): RequestHandler {
+  const users = cachedAccountLookup(deps.users);
   return async (req, res, next) => {
     const bearer = /^Bearer ([A-Za-z0-9._-]+)$/.exec(req.get('authorization') ?? '')?.[1];
     const token = bearer ?? cookieValue(req.get('cookie'), SESSION_COOKIE);
     const claims = token ? deps.tokens.verify(token) : undefined;
-    const user = claims ? await deps.users.findById(claims.userId) : null;
+    const user = claims ? await users.findById(claims.userId) : null;
     if (!claims || !user || !user.active || user.tokenVersion !== claims.tokenVersion) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="childsafe"');
       next(unauthenticated());
