@@ -59,6 +59,12 @@ export const LATE_REPORT_FOLLOW_UP_ACTIONS = ['talked_to', 'warned', 'discipline
 export const SUPERVISION_RESULTS = ['supervision_opinion_issued', 'no_action'] as const;
 /** CN 五(一) 及时办理社会救助: the agency's decision on a benefit application. */
 export const BENEFIT_APPLICATION_RESULTS = ['granted', 'refused'] as const;
+/**
+ * FT 三(三)4 "将评估结果提交至困境儿童和留守儿童保护委员会审议": the committee accepts the social-work grading, changes the
+ * grade (the case goes on with the committee's grade), or sends it back to the social workers with its reason.
+ */
+export const GRADING_REVIEW_DECISIONS = ['accepted', 'grade_changed', 'sent_back'] as const;
+export type GradingReviewDecision = (typeof GRADING_REVIEW_DECISIONS)[number];
 
 /**
  * CN 四(二): a child handed to another guardian, a relative or the residents' committee needs a written handover;
@@ -472,6 +478,29 @@ export const procuratorateSupervisionOutcomeSchema = z
     path: ['opinionRef'],
   });
 
+/** FT 三(三)4: the protection committee's review of the social-work risk grading. */
+export const gradingReviewOutcomeSchema = z
+  .object({
+    kind: z.literal('grading_review'),
+    decision: z.enum(GRADING_REVIEW_DECISIONS),
+    reviewedAt: isoInstant,
+    /** grade_changed: the risk level the committee sets. */
+    riskLevel: z.enum(RISK_LEVELS).optional(),
+    /** grade_changed: the next step on the committee's grade (absent: the social workers' recommendation stands). */
+    recommendation: z.enum(NEXT_STEPS).optional(),
+    /** grade_changed, sent_back: the committee's reason. */
+    reason: text.optional(),
+  })
+  .strict()
+  .refine((o) => o.decision !== 'grade_changed' || o.riskLevel !== undefined, {
+    message: 'a changed grade needs the committee’s risk level',
+    path: ['riskLevel'],
+  })
+  .refine((o) => o.decision === 'accepted' || o.reason !== undefined, {
+    message: 'a changed grade or a grading sent back needs the committee’s reason',
+    path: ['reason'],
+  });
+
 export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   policeResponseOutcomeSchema,
   urgentPlacementOutcomeSchema,
@@ -501,6 +530,8 @@ export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   // Issue #17 item 6: accountability for late reports (CN 四(一)) and for agencies that let tasks lapse (FT 三(三)2(4)).
   lateReportFollowUpOutcomeSchema,
   procuratorateSupervisionOutcomeSchema,
+  // FT 三(三)4: the protection committee reviews the grading (pack 1.3.0, Fengtai).
+  gradingReviewOutcomeSchema,
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 /** What a caller sends (defaults not yet applied). */

@@ -1,7 +1,7 @@
 /** Agency tasks: the inbox, one task, and its commands (/api/v1/tasks). */
 import { z } from 'zod';
 import { bilingual } from './common';
-import { TASK_PHASES, TASK_STATUSES, TASK_WITHDRAWAL_REASONS } from './enums';
+import { NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS, TASK_PHASES, TASK_STATUSES, TASK_WITHDRAWAL_REASONS } from './enums';
 import { taskOutcomeSchema } from './outcomes';
 
 /** A missed deadline and who was told (the workflow's EscalationRecord, or the projection's). */
@@ -46,6 +46,20 @@ export const taskDetail = taskSummary.extend({
   outcome: z.record(z.string(), z.unknown()).optional(),
   declineReason: z.string().optional(),
   redirectToAgencyId: z.string().optional(),
+  gradingUnderReview: z
+    .object({
+      gradingTaskId: z.string(),
+      riskLevel: z.enum(RISK_LEVELS),
+      recommendation: z.enum(NEXT_STEPS),
+      needs: z.array(z.string()).optional(),
+      services: z.array(z.enum(SERVICE_KINDS)).optional(),
+    })
+    .optional()
+    .describe('grading_review: the social-work grading the protection committee reviews (FT 三(三)4)'),
+  sentBack: z
+    .object({ reason: z.string(), byTaskId: z.string(), at: z.string() })
+    .optional()
+    .describe('risk_grading: the committee sent the earlier grading back, and why (FT 三(三)4)'),
   live: z.boolean().describe('false: the workflow did not answer; the view is the projection only'),
 });
 export type TaskDetail = z.infer<typeof taskDetail>;

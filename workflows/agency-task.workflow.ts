@@ -97,6 +97,15 @@ export function validateOutcome(state: TaskState, candidate: unknown): TaskOutco
     if (extra.length > 0)
       reject(`decisions for ${extra.join(', ')} were not asked for or repeat`, TaskRejection.InvalidOutcome);
   }
+  if (outcome.kind === 'grading_review' && outcome.decision === 'grade_changed' && state.gradingUnderReview) {
+    // FT 三(三)4: a change of grade changes something; the same grade and next step is an acceptance.
+    const { riskLevel, recommendation } = state.gradingUnderReview;
+    if (outcome.riskLevel === riskLevel && (outcome.recommendation ?? recommendation) === recommendation)
+      reject(
+        'the grade and next step are the social workers’ own: record the review as accepted',
+        TaskRejection.InvalidOutcome,
+      );
+  }
   return outcome;
 }
 
@@ -152,6 +161,8 @@ export class AgencyTask {
       ...(input.benefits?.length ? { benefits: input.benefits } : {}),
       ...(input.responsesFor ? { responsesFor: input.responsesFor } : {}),
       ...(input.subject ? { subject: input.subject } : {}),
+      ...(input.gradingUnderReview ? { gradingUnderReview: input.gradingUnderReview } : {}),
+      ...(input.sentBack ? { sentBack: input.sentBack } : {}),
       status: 'created',
       createdAt,
       acceptBy: acceptClock.firesAt,

@@ -60,6 +60,8 @@ import {
   type FiledReport,
   type Finding,
   type ReferralRule,
+  type GradingSentBack,
+  type GradingUnderReview,
   type NextStep,
   type OutcomeOf,
   type RiskChange,
@@ -110,6 +112,9 @@ export interface OpenTaskOptions {
   collaborators?: string[];
   /** Benefit codes a benefit_application task decides. */
   benefits?: string[];
+  /** grading_review: the grading the committee reviews; risk_grading sent back: why (FT 三(三)4). */
+  gradingUnderReview?: GradingUnderReview;
+  sentBack?: GradingSentBack;
 }
 
 export function initialCaseState(input: CaseWorkflowInput): CaseState {
@@ -139,6 +144,9 @@ export function initialCaseState(input: CaseWorkflowInput): CaseState {
   };
 }
 
+/** FT 三(三)4: the grading goes to the protection committee for review (packs with a grading_review task). */
+export const GRADING_REVIEW_PATCH = 'grading-review';
+
 /** The patch that lets a running placement name the stage while the assessment runs beside it (issue #14). */
 export const PLACEMENT_STAGE_PATCH = 'placement-stage-first';
 
@@ -155,7 +163,7 @@ export function deriveStage(state: CaseState, placementFirst = false): CaseStage
   if (running && !isCaseClosed(state)) {
     return running.term === 'short_term' ? 'short_term_guardianship' : 'long_term_guardianship';
   }
-  if (open('joint_assessment') || open('risk_grading')) return 'assessment';
+  if (open('joint_assessment') || open('risk_grading') || open('grading_review')) return 'assessment';
   const intervention = interventionStage(state);
   if (intervention) return intervention;
   const decision = state.assessment.decision;
@@ -489,6 +497,8 @@ export class CaseRun {
           collaboratingAgencyIds: opts.collaborators ?? [],
           concerns: opts.concerns ?? [],
           ...(opts.benefits?.length ? { benefits: opts.benefits } : {}),
+          ...(opts.gradingUnderReview ? { gradingUnderReview: opts.gradingUnderReview } : {}),
+          ...(opts.sentBack ? { sentBack: opts.sentBack } : {}),
           ...responsesForConcerns(pack, kind, opts.concerns ?? []),
           createdAt,
           rule,
@@ -688,8 +698,11 @@ export class CaseRun {
         await this.applyForBenefits();
         return this.decideWhenAssessed();
       case 'risk_grading':
+        if (await this.submitGradingForReview(result.taskId, outcome)) return;
         this.state.assessment.grading = outcome;
         return this.decideWhenAssessed();
+      case 'grading_review':
+        return this.afterGradingReview(result.taskId, outcome);
       case 'monitoring_visit':
         this.recordVisit(result.taskId, outcome);
         return;
@@ -853,14 +866,94 @@ export class CaseRun {
     state.leftBehind ||= state.assessment.classification.leftBehind;
   }
 
+  /**
+   * FT 三(三)4 "将评估结果提交至困境儿童和留守儿童保护委员会审议": where the pinned pack has the committee's review (Fengtai
+   * from 1.3.0), the grading goes to the committee's office before it decides anything; the decision waits for the
+   * review. Returns false where the pack has no review (Changning's text has no such committee): the grading decides.
+   */
+  private async submitGradingForReview(gradingTaskId: string, grading: OutcomeOf<'risk_grading'>): Promise<boolean> {
+    if (!this.canOpen('grading_review') || !patched(GRADING_REVIEW_PATCH)) return false;
+    const underReview: GradingUnderReview = {
+      gradingTaskId,
+      riskLevel: grading.riskLevel,
+      recommendation: grading.recommendation,
+      ...(grading.needs.length > 0 ? { needs: grading.needs } : {}),
+      ...(grading.services ? { services: grading.services } : {}),
+    };
+    const taskId = await this.openTask('grading_review', { gradingUnderReview: underReview });
+    (this.state.gradingReviews ??= []).push({ taskId, grading: underReview, openedAt: nowIso() });
+    this.audit({
+      type: 'risk_grading_submitted',
+      at: nowIso(),
+      clause: this.pack.taskKinds.grading_review?.clause,
+      details: { taskId, gradingTaskId, riskLevel: grading.riskLevel, recommendation: grading.recommendation },
+    });
+    return true;
+  }
+
+  /**
+   * The committee's review (FT 三(三)4): accepted, the grading decides; grade changed, the case goes on with the
+   * committee's grade (audited with the reason); sent back, the grading task reopens for the same social workers with
+   * the committee's reason, and its new grading is reviewed again.
+   */
+  private async afterGradingReview(taskId: string, outcome: OutcomeOf<'grading_review'>): Promise<void> {
+    const { state } = this;
+    const review = state.gradingReviews?.find((r) => r.taskId === taskId);
+    if (!review) return;
+    const clause = this.pack.taskKinds.grading_review?.clause;
+    review.decision = outcome.decision;
+    review.reviewedAt = outcome.reviewedAt;
+    if (outcome.reason) review.reason = outcome.reason;
+    const { gradingTaskId, ...grade } = review.grading;
+    const details = { taskId, gradingTaskId, ...(outcome.reason ? { reason: outcome.reason } : {}) };
+    if (outcome.decision === 'sent_back') {
+      const agencyId = state.tasks.find((t) => t.taskId === gradingTaskId)?.agencyId;
+      const regradingTaskId = await this.openTask('risk_grading', {
+        ...(agencyId ? { agencyId } : {}),
+        sentBack: { reason: outcome.reason ?? '', byTaskId: taskId, at: outcome.reviewedAt },
+      });
+      review.regradingTaskId = regradingTaskId;
+      this.audit({ type: 'risk_grading_sent_back', at: nowIso(), clause, details: { ...details, regradingTaskId } });
+      return;
+    }
+    if (outcome.decision === 'grade_changed') {
+      const changedTo = {
+        riskLevel: outcome.riskLevel ?? grade.riskLevel,
+        recommendation: outcome.recommendation ?? grade.recommendation,
+      };
+      review.changedTo = changedTo;
+      state.assessment.grading = { kind: 'risk_grading', ...grade, needs: grade.needs ?? [], ...changedTo };
+      this.audit({
+        type: 'risk_grade_changed',
+        at: nowIso(),
+        clause,
+        details: {
+          ...details,
+          fromRiskLevel: grade.riskLevel,
+          toRiskLevel: changedTo.riskLevel,
+          fromRecommendation: grade.recommendation,
+          toRecommendation: changedTo.recommendation,
+        },
+      });
+    } else {
+      state.assessment.grading = { kind: 'risk_grading', ...grade, needs: grade.needs ?? [] };
+      this.audit({ type: 'risk_grading_accepted', at: nowIso(), clause, details });
+    }
+    return this.decideWhenAssessed();
+  }
+
   /** Both assessments in and none open: the social-work grading decides the next step (FT 三(三)4). */
   private async decideWhenAssessed(): Promise<void> {
     const { state, pack } = this;
     const { joint, grading } = state.assessment;
     if (!joint || !grading || this.isOpen('joint_assessment') || this.isOpen('risk_grading')) return;
+    if (this.isOpen('grading_review')) return;
     // Classification and benefits are recorded beside the decision.
     const clause = pack.deadlines.riskGrading.clause;
-    raiseRisk(state, { reason: 'risk_grading', clause, at: nowIso() }, grading.riskLevel);
+    // FT 三(三)4: a grade the protection committee changed is the committee's, and says so.
+    const changedByCommittee = state.gradingReviews?.at(-1)?.decision === 'grade_changed';
+    const reason = changedByCommittee ? 'committee_review' : 'risk_grading';
+    raiseRisk(state, { reason, clause, at: nowIso() }, grading.riskLevel);
     state.assessment.decision = {
       nextStep: grading.recommendation,
       basis: 'risk_grading',

@@ -166,6 +166,10 @@ export interface AgencyTaskInput {
   benefits?: string[];
   /** From pack 1.2.0: the responses the pinned pack allows per concern (police_response, CN 四(二)). */
   responsesFor?: Record<string, string[]>;
+  /** grading_review: the social-work grading the protection committee reviews (FT 三(三)4). */
+  gradingUnderReview?: GradingUnderReview;
+  /** risk_grading reopened by the committee: why the grading was sent back (FT 三(三)4). */
+  sentBack?: GradingSentBack;
   /** When the owner created the task: both deadlines count from here, so owner and task agree on them exactly. */
   createdAt: string;
   rule: TaskKindRule;
@@ -188,6 +192,9 @@ export interface TaskState {
   responsesFor?: Record<string, string[]>;
   /** Benefit codes to decide (benefit_application only). */
   benefits?: string[];
+  /** grading_review: the grading under review; risk_grading sent back: why (see AgencyTaskInput). */
+  gradingUnderReview?: GradingUnderReview;
+  sentBack?: GradingSentBack;
   status: TaskStatus;
   createdAt: string;
   acceptBy: string;
@@ -206,6 +213,22 @@ export interface TaskState {
   escalations: EscalationRecord[];
   clocks: Clock[];
   projectionVersion: number;
+}
+
+/** The social-work grading a committee review is about (FT 三(三)4). */
+export interface GradingUnderReview {
+  gradingTaskId: string;
+  riskLevel: RiskLevel;
+  recommendation: NextStep;
+  needs?: string[];
+  services?: OutcomeOf<'risk_grading'>['services'];
+}
+
+/** The committee sent the grading back: the reopened grading task says why (FT 三(三)4). */
+export interface GradingSentBack {
+  reason: string;
+  byTaskId: string;
+  at: string;
 }
 
 export type TaskResult =
@@ -304,7 +327,8 @@ export type Finding =
 export interface RiskChange {
   from: RiskLevel;
   to: RiskLevel;
-  reason: 'repeat_concern' | 'risk_grading' | 'visit_found_concern';
+  /** committee_review: the protection committee changed the social-work grade (FT 三(三)4). */
+  reason: 'repeat_concern' | 'risk_grading' | 'visit_found_concern' | 'committee_review';
   clause: string;
   at: string;
   reportId?: string;
@@ -388,6 +412,22 @@ export interface CaseState {
   childSearches?: ChildSearchRecord[];
   /** CN 五(一) 及时办理: the benefits the assessment decided, applied for at the street office / civil affairs. */
   benefitApplications?: BenefitApplicationRecord[];
+  /** FT 三(三)4: each grading the protection committee reviewed or reviews (packs with a grading_review task). */
+  gradingReviews?: GradingReviewRecord[];
+}
+
+export interface GradingReviewRecord {
+  /** The committee's review task. */
+  taskId: string;
+  grading: GradingUnderReview;
+  openedAt: string;
+  decision?: OutcomeOf<'grading_review'>['decision'];
+  /** grade_changed: the grade and next step the case goes on with. */
+  changedTo?: { riskLevel: RiskLevel; recommendation: NextStep };
+  reason?: string;
+  reviewedAt?: string;
+  /** sent_back: the reopened grading task. */
+  regradingTaskId?: string;
 }
 
 export interface ChildSearchRecord {

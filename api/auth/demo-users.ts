@@ -85,6 +85,13 @@ function districtDemoUsers(d: {
       'agency_staff',
       districtAgencyCode(d.prefix, 'womens-federation'),
     ),
+    // FT 三(三)4: the protection committee's office reviews the social-work grading (pack 1.3.0, Fengtai).
+    user(
+      'womens-children-office',
+      `${d.nameZh}妇儿工委办公室 工作人员（演示）`,
+      'agency_staff',
+      districtAgencyCode(d.prefix, 'womens-children-office'),
+    ),
     user('rescue', `${d.nameZh}救助管理站 工作人员（演示）`, 'agency_staff', districtAgencyCode(d.prefix, 'rescue')),
     // Every other agency that receives tasks in a demo case (the pack's task kinds): its duty desk has an account, so
     // the task reaches an inbox as well as the desk's mailbox.

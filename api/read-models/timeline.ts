@@ -44,6 +44,11 @@ const CASE_WORKFLOW_KINDS: Readonly<Record<string, TimelineKind>> = {
   case_reopened: 'case_reopened',
   guardian_designated: 'guardian_designated',
   permanent_arrangement_made: 'permanent_arrangement_made',
+  // FT 三(三)4: the protection committee's review of the grading.
+  risk_grading_submitted: 'grading_submitted_for_review',
+  risk_grading_accepted: 'grading_accepted',
+  risk_grade_changed: 'grade_changed',
+  risk_grading_sent_back: 'grading_sent_back',
 };
 
 /** Audit action → kind, for the actions of a task's (or placement's) own workflow: the task's life. */

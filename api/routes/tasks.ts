@@ -227,6 +227,8 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
         ...(live?.outcome ? { outcome: { ...live.outcome } } : {}),
         ...(declineReason ? { declineReason } : {}),
         ...(redirectToAgencyId ? { redirectToAgencyId } : {}),
+        ...(live?.gradingUnderReview ? { gradingUnderReview: live.gradingUnderReview } : {}),
+        ...(live?.sentBack ? { sentBack: live.sentBack } : {}),
         live: live !== undefined,
       };
       const concerns = detail.concerns ?? [];

@@ -133,6 +133,17 @@ describe('the web outcome forms', () => {
       'risk_grading',
       { 'outcome.riskLevel': 'high', 'outcome.recommendation': 'temporary_guardianship', 'outcome.needs': '心理疏导' },
     ],
+    // FT 三(三)4: the committee's review: accepted, or a changed grade with its reason.
+    ['grading_review', { 'outcome.decision': 'accepted', 'outcome.reviewedAt': '2026-11-26T10:00' }],
+    [
+      'grading_review',
+      {
+        'outcome.decision': 'grade_changed',
+        'outcome.reviewedAt': '2026-11-26T10:00',
+        'outcome.riskLevel': 'high',
+        'outcome.reason': '风险被低估',
+      },
+    ],
     [
       'monitoring_visit',
       { 'outcome.childSeen': true, 'outcome.guardianshipArrangementAdequate': false, 'outcome.newConcern': true },
@@ -325,6 +336,13 @@ describe('the web outcome forms', () => {
       'outcome.decisions.1.reason',
     ],
     ['child_search', { 'outcome.result': 'found' }, 'outcome.foundWhere'],
+    // FT 三(三)4: a grading sent back says why; a changed grade names the new level.
+    ['grading_review', { 'outcome.decision': 'sent_back', 'outcome.reviewedAt': '2026-11-26T10:00' }, 'outcome.reason'],
+    [
+      'grading_review',
+      { 'outcome.decision': 'grade_changed', 'outcome.reviewedAt': '2026-11-26T10:00', 'outcome.reason': '低估' },
+      'outcome.riskLevel',
+    ],
   ])('refuse an incomplete %s form with the field’s message', (kind, values, path) => {
     const { outcome, errors } = build(kind, values);
     expect(outcome).toBeUndefined();

@@ -10,6 +10,7 @@ import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../
 import {
   BENEFIT_APPLICATION_RESULTS,
   CHILD_SEARCH_RESULTS,
+  GRADING_REVIEW_DECISIONS,
   PERMANENT_ARRANGEMENTS,
   CARE_ARRANGED_WITH,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
@@ -381,6 +382,24 @@ export function buildOutcome(
       };
       break;
     }
+    case 'grading_review': {
+      // FT 三(三)4: the committee accepts, changes the grade (with its reason) or sends the grading back (with why).
+      const decision = r.req('outcome.decision') as (typeof GRADING_REVIEW_DECISIONS)[number];
+      const recommendation = r.str('outcome.recommendation') as (typeof NEXT_STEPS)[number] | undefined;
+      outcome = {
+        kind,
+        decision,
+        reviewedAt: r.instant('outcome.reviewedAt'),
+        ...(decision === 'grade_changed'
+          ? {
+              riskLevel: r.req('outcome.riskLevel') as (typeof RISK_LEVELS)[number],
+              ...(recommendation ? { recommendation } : {}),
+            }
+          : {}),
+        ...(decision === 'grade_changed' || decision === 'sent_back' ? { reason: r.req('outcome.reason') } : {}),
+      };
+      break;
+    }
     case 'permanent_arrangement':
       outcome = {
         kind,
@@ -480,6 +499,8 @@ export function initialValues(kind: OutcomeKind, ctx: OutcomeContext): Values {
     case 'late_report_follow_up':
     case 'procuratorate_supervision':
       return { 'outcome.decidedAt': now };
+    case 'grading_review':
+      return { 'outcome.reviewedAt': now };
     case 'benefit_application':
       return Object.fromEntries((ctx.benefits ?? []).map((_, i) => [`outcome.decisions.${i}.decidedAt`, now]));
     default:

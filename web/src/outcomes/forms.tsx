@@ -12,6 +12,7 @@ import { ASSESSMENT_FACTS, NEXT_STEPS, RISK_LEVELS, SERVICE_KINDS } from '../../
 import {
   BENEFIT_APPLICATION_RESULTS,
   CHILD_SEARCH_RESULTS,
+  GRADING_REVIEW_DECISIONS,
   PERMANENT_ARRANGEMENTS,
   CARE_ARRANGED_WITH,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
@@ -192,6 +193,8 @@ export function OutcomeFields(props: FormProps) {
       return <LateReportFollowUpFields {...props} />;
     case 'procuratorate_supervision':
       return <SupervisionFields {...props} />;
+    case 'grading_review':
+      return <GradingReviewFields {...props} />;
   }
 }
 
@@ -688,6 +691,45 @@ function ChildSearchFields(p: FormProps) {
       ) : null}
       {result === 'handed_to_criminal_process' ? (
         <Text {...c} path="outcome.criminalCaseRef" label={t('outcome.childSearch.criminalCaseRef')} required />
+      ) : null}
+    </>
+  );
+}
+
+/** FT 三(三)4: the protection committee's review of the social-work grading. */
+function GradingReviewFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  const decision = p.values['outcome.decision'];
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.decision"
+        label={t('outcome.gradingReview.decision')}
+        required
+        options={opts(GRADING_REVIEW_DECISIONS, 'outcome.gradingReview.decision', t)}
+      />
+      <DateTime {...c} path="outcome.reviewedAt" label={t('outcome.gradingReview.reviewedAt')} required />
+      {decision === 'grade_changed' ? (
+        <>
+          <Select
+            {...c}
+            path="outcome.riskLevel"
+            label={t('outcome.gradingReview.riskLevel')}
+            required
+            options={opts(RISK_LEVELS, 'risk', t)}
+          />
+          <Select
+            {...c}
+            path="outcome.recommendation"
+            label={t('outcome.gradingReview.recommendation')}
+            options={opts(NEXT_STEPS, 'outcome.recommendation', t)}
+          />
+        </>
+      ) : null}
+      {decision === 'grade_changed' || decision === 'sent_back' ? (
+        <Text {...c} path="outcome.reason" label={t('outcome.gradingReview.reason')} required multiline />
       ) : null}
     </>
   );

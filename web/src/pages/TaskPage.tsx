@@ -157,7 +157,23 @@ function TaskBody({
           <ChildFile child={child} concernTypes={concernTypes} />
         </section>
         {view.reports ? <TaskReports reports={view.reports} concernTypes={concernTypes} /> : null}
+        {task.gradingUnderReview ? (
+          <section className="panel" aria-labelledby="grading-h" data-testid="grading-under-review">
+            <h2 id="grading-h">{t('outcome.gradingReview.underReview')}</h2>
+            <p>
+              {t('outcome.gradingReview.graded', {
+                risk: t(`risk.${task.gradingUnderReview.riskLevel}`),
+                next: t(`outcome.recommendation.${task.gradingUnderReview.recommendation}`),
+              })}
+            </p>
+          </section>
+        ) : null}
       </div>
+      {task.sentBack ? (
+        <p className="notice" role="status" data-testid="grading-sent-back">
+          {t('outcome.gradingReview.sentBack', { reason: task.sentBack.reason })}
+        </p>
+      ) : null}
 
       {canAccept ? (
         <p className="actions">
