@@ -91,9 +91,9 @@ export function taskChildFields(child: ChildRecord, kind: string, now = new Date
       };
     case 'joint_assessment':
     case 'risk_grading':
-    // FT 三(三)4: the protection committee reviews the grading against the same part of the file.
     case 'grading_review':
-      // CN 四(三): the assessment looks at family, guardianship, health and schooling.
+      // CN 四(三): the assessment looks at family, guardianship, health and schooling; FT 三(三)4: the protection
+      // committee reviews the grading against the same part of the file.
       return {
         ...base,
         name: child.name,
