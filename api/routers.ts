@@ -58,6 +58,7 @@ export function createRouters({
   const children = createChildRepository({
     identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')),
   });
+  const attachments = createAttachmentStore({ key: deriveAttachmentKey(Buffer.from(config.CHILD_DATA_KEY, 'base64')) });
   const routers: Record<string, Router> = {
     '/auth': createAuthRouter({ config, logger, users, tokens, authenticate, audit, rateLimits }),
     '/reports': createReportRouter({
@@ -69,14 +70,10 @@ export function createRouters({
       logger,
       ...(reportRateLimit ? { reportRateLimit } : {}),
     }),
-    '/tasks': createTaskRouter({ temporal, authenticate, audit }),
+    '/tasks': createTaskRouter({ temporal, authenticate, audit, attachments }),
     '/cases': createCaseRouter({ temporal, authenticate, audit, logger }),
-    '/case-records': createCaseRecordsRouter({
-      authenticate,
-      audit,
-      attachments: createAttachmentStore({ key: deriveAttachmentKey(Buffer.from(config.CHILD_DATA_KEY, 'base64')) }),
-    }),
-    '/interventions': createInterventionRouter({ temporal, authenticate, audit }),
+    '/case-records': createCaseRecordsRouter({ authenticate, audit, attachments }),
+    '/interventions': createInterventionRouter({ temporal, authenticate, audit, attachments }),
     '/detention-notices': createDetentionNoticeRouter({
       temporal,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

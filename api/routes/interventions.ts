@@ -26,6 +26,7 @@ import {
   revocationGroundBody,
   servicesBody,
 } from '../../contracts/interventions';
+import type { AttachmentStore } from '../../models/attachment-repository';
 import type { CaseRecord } from '../../models/case';
 import { findCaseInScope } from '../../models/case-repository';
 import { setRecordSealed } from '../../models/child-repository';
@@ -49,6 +50,7 @@ import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
 import { CASE_WORKER_ROLES, type Role } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
+import { checkEvidenceRefs, type EvidenceFields } from '../http/evidence';
 import { scopeOf } from '../auth/scope';
 
 const caseParams = z.strictObject({
@@ -131,6 +133,8 @@ export interface InterventionRouterDependencies {
   temporal: Client;
   authenticate: RequestHandler;
   audit: AuditSink;
+  /** Evidence fields may point to the case's attachments (`attachment:<id>`), checked here. */
+  attachments: Pick<AttachmentStore, 'exists'>;
 }
 
 export function createInterventionRouter(deps: InterventionRouterDependencies): Router {
@@ -172,6 +176,8 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     role: actor.role as Coordinator['role'],
   });
   const caseHandle = (caseId: string) => deps.temporal.workflow.getHandle(caseId);
+  /** Runs after the case was found in the caller's scope (run), so a reference is checked against a case they see. */
+  const evidence = (caseId: string, fields: EvidenceFields) => checkEvidenceRefs(deps.attachments, caseId, fields);
 
   const caseCommand = <S extends z.ZodType>(
     path: string,
@@ -227,6 +233,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     [...CASE_WORKER_ROLES, 'mandated_reporter'],
     async (actor, caseId, b) => {
       const agencyType = await assertMayRecordLegalStep(actor, b.step);
+      await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
       return caseHandle(caseId).executeUpdate(recordLegalStepUpdate, {
         args: [{ actor: workflowActor(actor), agencyType, ...b }],
       });
@@ -239,24 +246,36 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     'Record that the guardian refuses their duties (starts the 6-month neglect clock, CN 四(四)3)',
     guardianRefusalBody,
     CASE_WORKER_ROLES,
-    (actor, caseId, b) =>
-      caseHandle(caseId).executeUpdate(recordGuardianRefusalUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    async (actor, caseId, b) => {
+      await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
+      return caseHandle(caseId).executeUpdate(recordGuardianRefusalUpdate, {
+        args: [{ actor: workflowActor(actor), ...b }],
+      });
+    },
   );
   caseCommand(
     'guardian-resumptions',
     'Record that the guardian resumed their duties (stops the neglect clock)',
     guardianResumedBody,
     CASE_WORKER_ROLES,
-    (actor, caseId, b) =>
-      caseHandle(caseId).executeUpdate(recordGuardianResumedUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    async (actor, caseId, b) => {
+      await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
+      return caseHandle(caseId).executeUpdate(recordGuardianResumedUpdate, {
+        args: [{ actor: workflowActor(actor), ...b }],
+      });
+    },
   );
   caseCommand(
     'revocation-grounds',
     'Record a ground for revoking guardianship; opens the petition task at once (CN 四(四)3)',
     revocationGroundBody,
     CASE_WORKER_ROLES,
-    (actor, caseId, b) =>
-      caseHandle(caseId).executeUpdate(recordHarmGroundUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    async (actor, caseId, b) => {
+      await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
+      return caseHandle(caseId).executeUpdate(recordHarmGroundUpdate, {
+        args: [{ actor: workflowActor(actor), ...b }],
+      });
+    },
   );
   caseCommand(
     'services',
@@ -299,6 +318,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     },
     async ({ actor, params, body, req }) => {
       const record = await caseInScope(actor, params.caseId);
+      await evidence(record.workflowId, [['courtRef', body.courtRef]]);
       const childId = record.childId ? String(record.childId) : undefined;
       if (!childId || !(await setRecordSealed(childId, body.sealed))) throw notFound();
       await deps.audit.record({
@@ -320,6 +340,8 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
     body: S,
     roles: readonly (typeof CASE_WORKER_ROLES)[number][],
     handler: (actor: Actor, placementId: string, body: z.output<S>) => Promise<unknown>,
+    /** The body's evidence fields, checked against the case's attachments. */
+    evidenceOf?: (body: z.output<S>) => EvidenceFields,
   ) =>
     api.route(
       {
@@ -334,9 +356,10 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
       ({ actor, params, body: parsed, req }) => {
         // A placement belongs to its case: its id starts with the case id, so scope is the case's.
         if (!params.placementId.startsWith(`${params.caseId}/`)) throw notFound();
-        return run(actor, req, params.caseId, `placement.${path}`, () =>
-          handler(actor, params.placementId, parsed as z.output<S>),
-        );
+        return run(actor, req, params.caseId, `placement.${path}`, async () => {
+          if (evidenceOf) await evidence(params.caseId, evidenceOf(parsed as z.output<S>));
+          return handler(actor, params.placementId, parsed as z.output<S>);
+        });
       },
     );
 
@@ -369,6 +392,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
       deps.temporal.workflow
         .getHandle(placementId)
         .executeUpdate(recordPoliceCertificateUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
+    (b) => [['certificateRef', b.certificateRef]],
   );
 
   return api.router;

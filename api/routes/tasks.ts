@@ -11,7 +11,9 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
+import type { AttachmentStore } from '../../models/attachment-repository';
 import type { CaseRecord } from '../../models/case';
+import { findCaseInScope } from '../../models/case-repository';
 import type { TaskRecord } from '../../models/task';
 import {
   TaskRejection,
@@ -26,6 +28,8 @@ import type { AuditSink } from '../auth/audit';
 import { canActOnTask } from '../auth/permissions';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { createApiRouter } from '../http/api-router';
+import { checkEvidenceRefs, isAttachmentRef, outcomeEvidence, type EvidenceFields } from '../http/evidence';
+import { scopeOf } from '../auth/scope';
 import {
   completeTaskBody,
   declineTaskBody,
@@ -119,6 +123,8 @@ export interface TaskRouterDependencies {
   temporal: Client;
   authenticate: RequestHandler;
   audit: AuditSink;
+  /** An outcome's evidence fields may point to the case's attachments (`attachment:<id>`), checked here. */
+  attachments: Pick<AttachmentStore, 'exists'>;
   now?: () => Date;
 }
 
@@ -140,10 +146,16 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
     actor: Actor,
     taskId: string,
     run: (actorRef: { userId: string; agencyId: string }) => Promise<TaskState>,
+    evidence?: EvidenceFields,
   ) {
     const { task, caseRecord } = await visibleTask(actor, taskId);
     if (!canActOnTask(actor, { assigneeAgencyCode: task.agencyCode ?? '' })) {
       throw new AppError(ErrorCode.Forbidden, 'Only the agency the task is assigned to can act on it');
+    }
+    if (evidence?.some(([, value]) => isAttachmentRef(value))) {
+      // The attachment must be of the task's case, and the caller must see that case (as its attachments list does).
+      const seen = caseRecord ? await findCaseInScope(scopeOf(actor), caseRecord.workflowId) : undefined;
+      await checkEvidenceRefs(deps.attachments, seen?.workflowId, evidence);
     }
     // The workflow decides; the projection only spares it a command on a task it already closed.
     if (isClosedStatus(apiTaskStatus(task.status))) throw closed(taskId);
@@ -303,10 +315,14 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
       errors: commandErrors,
     },
     async ({ actor, params, body }) =>
-      command(actor, params.taskId, (actorRef) =>
-        deps.temporal.workflow
-          .getHandle(params.taskId)
-          .executeUpdate(completeTaskUpdate, { args: [{ actor: actorRef, outcome: body.outcome }] }),
+      command(
+        actor,
+        params.taskId,
+        (actorRef) =>
+          deps.temporal.workflow
+            .getHandle(params.taskId)
+            .executeUpdate(completeTaskUpdate, { args: [{ actor: actorRef, outcome: body.outcome }] }),
+        outcomeEvidence(body.outcome as Record<string, unknown>),
       ),
   );
 

@@ -266,7 +266,7 @@ beforeAll(async () => {
   // Never called here: the routers below that need Temporal are mounted only for the OpenAPI check.
   const temporal = new Client();
   routers = {
-    '/tasks': createTaskRouter({ temporal, authenticate, audit }),
+    '/tasks': createTaskRouter({ temporal, authenticate, audit, attachments: { exists: async () => false } }),
     '/cases': createCaseRouter({ temporal, authenticate, audit }),
     '/children': createChildRouter({ children, authenticate, audit }),
     '/agencies': createAgencyRouter({ authenticate }),

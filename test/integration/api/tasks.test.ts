@@ -111,7 +111,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     readiness: { temporal: async () => true, database: async () => true },
     routers: {
-      '/tasks': createTaskRouter({ temporal: client, authenticate, audit }),
+      '/tasks': createTaskRouter({ temporal: client, authenticate, audit, attachments: { exists: async () => false } }),
       '/cases': createCaseRouter({ temporal: client, authenticate, audit }),
     },
   });

@@ -12,6 +12,7 @@ import { AuditEventModel } from '../../../models/audit-event';
 import { CaseModel } from '../../../models/case';
 import { CaseNoteModel } from '../../../models/case-note';
 import { ReportModel } from '../../../models/report';
+import { createAttachmentStore, deriveAttachmentKey } from '../../../models/attachment-repository';
 import { CHANGNING, FENGTAI_POLICE, eventually, reportBody, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(120_000); // a report through the worker to a case projection, then uploads of up to 20 MB
@@ -198,5 +199,54 @@ describe('notes', () => {
       kind: 'person',
       agency: { zh: '华阳路派出所' },
     });
+  });
+});
+
+describe('evidence that points to an attachment of the case', () => {
+  it("records a legal step whose evidence is the case's scanned 告诫书; a malformed reference or another case's attachment is 400 naming the field", async () => {
+    const scan = await upload('police', '告诫书 GJ-2026-7.pdf', PDF).expect(201);
+    const ref = scan.body.ref as string;
+    expect(ref).toBe(`attachment:${scan.body.id}`);
+    // An attachment that exists, but of another case (stored directly, as that case's upload would).
+    const store = createAttachmentStore({
+      key: deriveAttachmentKey(Buffer.from(stack.config.CHILD_DATA_KEY, 'base64')),
+    });
+    const foreign = await store.save({
+      caseWorkflowId: 'case-0123456789abcdef01234567',
+      name: 'other.pdf',
+      bytes: PDF,
+      contentType: 'application/pdf',
+      uploadedBy: 'someone',
+      uploaderAgencyCode: 'cn.police.huayang',
+    });
+    const step = (evidenceRef: string) =>
+      as('police', api().post(`/api/v1/interventions/${caseId}/legal-steps`)).send({
+        step: 'criticism_education',
+        evidenceRef,
+        occurredAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+    for (const bad of [`attachment:${foreign.id}`, 'attachment:not-an-id', `attachment:${'0'.repeat(24)}`]) {
+      const res = await step(bad);
+      expect({ bad, status: res.status, fields: res.body.details?.fields }).toEqual({
+        bad,
+        status: 400,
+        fields: [{ field: 'evidenceRef', message: expect.stringMatching(/attachment/) }],
+      });
+    }
+    // Nothing was recorded by the refused ones; the good reference is.
+    await step(ref).expect(200);
+    const view = await eventually(async () => {
+      const res = await as('coordinator', api().get(`/api/v1/cases/${caseId}`)).expect(200);
+      expect(res.body.cockpit.legalSteps).toHaveLength(1);
+      return res.body;
+    });
+    expect(view.cockpit.legalSteps[0]).toMatchObject({ step: 'criticism_education', evidenceRef: ref });
+    // Another district's user cannot cite it: the case is not theirs (404, as for a case that does not exist).
+    const other = await as('fengtai', api().post(`/api/v1/interventions/${caseId}/legal-steps`)).send({
+      step: 'criticism_education',
+      evidenceRef: ref,
+      occurredAt: new Date().toISOString(),
+    });
+    expect(other.status).toBe(404);
   });
 });
