@@ -2,15 +2,18 @@
  * Issue #15 item 4 in the browser: the Huayang police officer working a case opens it on a phone, adds a case note,
  * amends it (the first stays as written), uploads a photo (a PNG), sees it listed and opens it (the same bytes), and
  * is told clearly that a program file is refused. The timeline then says, in words, that a note and an attachment
- * were added, by whom.
+ * were added, by whom. Then the officer records a legal step whose evidence is a scanned 告诫书 attached from the
+ * form itself; a reference to a file that is not the case's is refused beside the field; the case page shows the
+ * evidence as a link that downloads the file (the read audited).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { AuditEventModel } from '../../models/audit-event';
 import { CaseModel } from '../../models/case';
 import { ReportModel } from '../../models/report';
 import { CHANGNING, eventually, reportBody, startFullStack, type FullStack } from '../integration/full-stack/harness';
-import { PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
+import { PHONE, ensureWebBuilt, expectFitsPhone, launchBrowser, listen, screenshot } from './browser';
 
 jest.setTimeout(120_000); // Chromium on the whole stack, after a report travels through the worker
 
@@ -57,7 +60,8 @@ afterAll(async () => {
 });
 
 async function signInOnPhone(email: string): Promise<Page> {
-  context = await browser.newContext(PHONE);
+  await context?.close();
+  context = await browser.newContext({ ...PHONE, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {
@@ -144,5 +148,71 @@ describe('case notes and attachments on a phone', () => {
     expect(told).toContain('添加个案记录');
     expect(told).toContain('华阳路派出所');
     expect(told).not.toMatch(/[0-9a-f]{24}|case_note|attachment\./);
+  });
+
+  test('the police officer records a legal step with a scanned 告诫书 attached from the form; the case page links the file', async () => {
+    const page = await signInOnPhone(CHANGNING.police);
+    await page.goto(`${server.url}/cases/${encodeURIComponent(caseId)}`);
+    const legal = page.getByTestId('command-legal-step');
+    await legal.locator('summary').click();
+    await legal.getByLabel('措施').selectOption('criticism_education');
+    // The case's attachments are offered (the photo of the first test); choosing one fills the evidence field in.
+    const choose = legal.getByLabel('选择本个案已上传的附件');
+    await choose.locator('option', { hasText: '伤情照片.png' }).waitFor({ state: 'attached' });
+    await choose.selectOption({ label: '伤情照片.png' });
+    expect(await legal.getByLabel('证据或文书编号').inputValue()).toMatch(/^attachment:[0-9a-f]{24}$/);
+
+    // A reference to a file that is not this case's: the server's refusal stands beside the field.
+    await legal.getByLabel('证据或文书编号').fill(`attachment:${'0'.repeat(24)}`);
+    await legal.getByRole('button', { name: '记录措施' }).click();
+    await legal
+      .locator('.field-error')
+      .getByText(/不是本个案的附件/)
+      .waitFor();
+
+    // Attach the scan from the form itself: uploaded to the case, the field now points to it.
+    const scan = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3_000), Buffer.from('\n%%EOF\n')]);
+    await legal.getByLabel('或上传文件作为证据').setInputFiles({
+      name: '告诫书 华公(教)〔2026〕12号.pdf',
+      mimeType: 'application/pdf',
+      buffer: scan,
+    });
+    await eventually(async () => {
+      const value = await legal.getByLabel('证据或文书编号').inputValue();
+      expect(value).toMatch(/^attachment:[0-9a-f]{24}$/);
+      expect(await choose.inputValue()).toBe(value);
+    }, 30_000);
+    await legal.getByRole('button', { name: '记录措施' }).click();
+    await legal.getByTestId('command-done').waitFor();
+
+    // The legal steps section shows the evidence as the file's name, a link that downloads it.
+    const section = page.locator('section[data-section="legal"]');
+    const link = page.getByTestId('evidence-link').filter({ hasText: '告诫书 华公(教)〔2026〕12号.pdf' });
+    // The page reloads the case once the workflow took the step; a busy worker may need another look.
+    await eventually(async () => {
+      await link.first().waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
+        await page.reload();
+        await section.waitFor();
+        throw err;
+      });
+    }, 90_000);
+    expect(await section.textContent()).not.toMatch(/attachment:|[0-9a-f]{24}/);
+    const since = new Date();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.first().click()]);
+    expect(download.suggestedFilename()).toBe('告诫书 华公(教)〔2026〕12号.pdf');
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    expect(Buffer.compare(readFileSync(path), scan)).toBe(0);
+    await eventually(async () => {
+      const reads = await AuditEventModel.countDocuments({
+        action: 'attachment.read',
+        caseWorkflowId: caseId,
+        at: { $gte: since },
+      });
+      expect(reads).toBeGreaterThan(0);
+    });
+    await legal.locator('summary').click();
+    await expectFitsPhone(page);
+    await screenshot(page, 'evidence-attachment-phone');
   });
 });

@@ -41,6 +41,8 @@ export interface OutcomeContext {
   benefitTypes?: ConcernType[];
   /** The joint assessment's 择高 benefits (FT 三(一)1) whose actual amounts may be recorded (from the task's pack). */
   benefitChoices?: BenefitChoice[];
+  /** The task's case: an evidence field may pick or upload one of its attachments (`attachment:<id>`). */
+  caseId?: string;
 }
 
 export interface BenefitChoice {

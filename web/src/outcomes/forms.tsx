@@ -4,6 +4,7 @@
  * message from either side appears next to the same control.
  */
 import type { ReactNode } from 'react';
+import { EvidencePicker } from '../components/Evidence';
 import { Field, FieldGroup, type FieldErrors } from '../components/form';
 import { useI18n, type MessageKey, type Translate } from '../i18n';
 import { benefitAmountPath, concernsOf, type OutcomeContext, type Values } from './build';
@@ -57,6 +58,24 @@ function Text(p: ControlProps & { multiline?: boolean; numeric?: boolean }) {
         )
       }
     </Field>
+  );
+}
+
+/** An evidence field: a document number, or a file of the task's case picked or uploaded under it. */
+function Evidence({ caseId, ...p }: ControlProps & { caseId: string | undefined }) {
+  const value = typeof p.values[p.path] === 'string' ? (p.values[p.path] as string) : '';
+  return (
+    <>
+      <Text {...p} />
+      {caseId ? (
+        <EvidencePicker
+          caseId={caseId}
+          id={`ev-${p.path.replace(/[^A-Za-z0-9_-]/g, '-')}`}
+          value={value}
+          onPick={(ref) => p.set(p.path, ref)}
+        />
+      ) : null}
+    </>
   );
 }
 
@@ -545,8 +564,9 @@ function GuardianSearchFields(p: FormProps) {
       {found ? (
         <Text {...c} path="outcome.guardianRef" label={t('outcome.guardianRef')} required />
       ) : (
-        <Text
+        <Evidence
           {...c}
+          caseId={p.ctx.caseId}
           path="outcome.certificateRef"
           label={t('outcome.certificateRef')}
           hint={t('outcome.certificateRefHint')}
@@ -602,7 +622,7 @@ function GuardianshipPetitionFields(p: FormProps) {
   return (
     <>
       <DateTime {...c} path="outcome.filedAt" label={t('outcome.filedAt')} required />
-      <Text {...c} path="outcome.courtRef" label={t('outcome.courtRef')} required />
+      <Evidence {...c} caseId={p.ctx.caseId} path="outcome.courtRef" label={t('outcome.courtRef')} required />
     </>
   );
 }
@@ -614,7 +634,7 @@ function CourtHearingFields(p: FormProps) {
   return (
     <>
       <DateTime {...c} path="outcome.hearingDate" label={t('outcome.hearingDate')} required />
-      <Text {...c} path="outcome.judgmentRef" label={t('outcome.judgmentRef')} required />
+      <Evidence {...c} caseId={p.ctx.caseId} path="outcome.judgmentRef" label={t('outcome.judgmentRef')} required />
       <FieldGroup
         path="outcome.decision.result"
         legend={t('outcome.decision.result')}
@@ -863,7 +883,7 @@ function LegalWarningFields(p: FormProps) {
         options={opts(WARNING_STEPS, 'outcome.step', t)}
       />
       <DateTime {...c} path="outcome.issuedAt" label={t('outcome.issuedAt')} required />
-      <Text {...c} path="outcome.evidenceRef" label={t('outcome.evidenceRef')} required />
+      <Evidence {...c} caseId={p.ctx.caseId} path="outcome.evidenceRef" label={t('outcome.evidenceRef')} required />
     </>
   );
 }

@@ -200,6 +200,7 @@ function TaskBody({
               benefits: task.benefits ?? [],
               benefitTypes,
               benefitChoices: policy.benefitChoices,
+              caseId: task.caseId,
             }}
             onDone={() => {
               setMessage(t('task.completed'));

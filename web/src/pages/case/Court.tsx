@@ -1,5 +1,6 @@
 /** Grounds for revoking guardianship, the petitions they opened, and the court's outcome (CN 四(四)3, FT 三(三)2). */
 import { useI18n } from '../../i18n';
+import { EvidenceRef, MARK, withEvidence } from '../../components/Evidence';
 import { Section } from './Section';
 import { useCase } from './context';
 
@@ -7,6 +8,8 @@ export function Court() {
   const { t, pick, formatDateTime } = useI18n();
   const { view } = useCase();
   const { grounds, petitions } = view.cockpit;
+  const caseId = view.case.caseId;
+  const evidence = (value: string | null | undefined) => <EvidenceRef caseId={caseId} value={value} />;
   return (
     <Section id="court" title={t('case.section.court')} empty={grounds.length === 0 && petitions.length === 0}>
       {grounds.length ? (
@@ -15,11 +18,10 @@ export function Court() {
           <ul className="plain">
             {grounds.map((g) => (
               <li key={`${g.ground}-${g.recordedAt}`}>
-                {t('cockpit.groundLine', {
-                  ground: pick(g.label),
-                  petitioner: pick(g.petitioner.name),
-                  ref: g.evidenceRef,
-                })}{' '}
+                {withEvidence(
+                  t('cockpit.groundLine', { ground: pick(g.label), petitioner: pick(g.petitioner.name), ref: MARK }),
+                  evidence(g.evidenceRef),
+                )}{' '}
                 <span className="clause">{g.clause}</span>
               </li>
             ))}
@@ -36,19 +38,26 @@ export function Court() {
                   petitioner: pick(p.petitioner.name),
                   grounds: p.grounds.map((g) => pick(g.label)).join('、'),
                 })}
-                {p.courtRef ? <div className="small">{t('cockpit.courtRef', { ref: p.courtRef })}</div> : null}
-                <div>
+                {p.courtRef ? (
+                  <div className="small">
+                    {withEvidence(t('cockpit.courtRef', { ref: MARK }), evidence(p.courtRef))}
+                  </div>
+                ) : null}
+                <div data-testid="court-outcome">
                   {p.decision?.result === 'revoked'
-                    ? t('cockpit.court.revoked', {
-                        ref: p.decision.newGuardianRef,
-                        at: formatDateTime(p.decision.designatedAt),
-                        judgment: p.decision.judgmentRef,
-                      })
+                    ? withEvidence(
+                        t('cockpit.court.revoked', {
+                          ref: p.decision.newGuardianRef,
+                          at: formatDateTime(p.decision.designatedAt),
+                          judgment: MARK,
+                        }),
+                        evidence(p.decision.judgmentRef),
+                      )
                     : p.decision?.result === 'rejected'
-                      ? t('cockpit.court.rejected', {
-                          at: formatDateTime(p.decision.decidedAt),
-                          judgment: p.decision.judgmentRef,
-                        })
+                      ? withEvidence(
+                          t('cockpit.court.rejected', { at: formatDateTime(p.decision.decidedAt), judgment: MARK }),
+                          evidence(p.decision.judgmentRef),
+                        )
                       : t('cockpit.court.pending')}
                 </div>
               </li>

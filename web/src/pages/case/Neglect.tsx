@@ -1,6 +1,7 @@
 /** Each episode of a guardian refusing their duties, with the 6-month clock as a bar and the clause it enforces. */
 import { ClockBar } from '../../components/ClockBar';
 import { useI18n, type MessageKey } from '../../i18n';
+import { EvidenceRef } from '../../components/Evidence';
 import { Section } from './Section';
 import { useCase } from './context';
 
@@ -8,6 +9,7 @@ export function Neglect() {
   const { t, pick, formatDateTime } = useI18n();
   const { view, now } = useCase();
   const episodes = view.cockpit.neglect;
+  const caseId = view.case.caseId;
   return (
     <Section id="neglect" title={t('case.section.neglect')} empty={episodes.length === 0}>
       <ul className="plain">
@@ -30,7 +32,8 @@ export function Neglect() {
               <ClockBar label={pick(n.label)} clause={n.clause} startedAt={n.since} firesAt={n.firesAt} now={now} />
             )}
             <p className="small muted">
-              {t('cockpit.recordedBy', { by: n.recordedBy || '—' })}；{n.evidenceRef}
+              {t('cockpit.recordedBy', { by: n.recordedBy || '—' })}；
+              <EvidenceRef caseId={caseId} value={n.evidenceRef} />
             </p>
           </li>
         ))}

@@ -5,6 +5,7 @@
 import { ClockBar } from '../../components/ClockBar';
 import { humanizeDurations } from '../../format';
 import { useI18n, type MessageKey } from '../../i18n';
+import { EvidenceRef, MARK, withEvidence } from '../../components/Evidence';
 import { Section } from './Section';
 import { useCase } from './context';
 
@@ -55,21 +56,19 @@ export function Placements() {
                 </li>
               ))}
               <li data-testid="placement-certificate">
-                {p.certificate
-                  ? `${t('cockpit.certificate')}：${t('cockpit.certificateLine', {
-                      ref: p.certificate.certificateRef,
-                      at: formatDateTime(p.certificate.issuedAt),
-                      agency: pick(p.certificate.agency.name),
-                      by: p.certificate.recordedBy,
-                    })}`
-                  : policeCertificate
-                    ? `${t('cockpit.certificate')}：${t('cockpit.certificateLine', {
-                        ref: policeCertificate.certificateRef,
-                        at: formatDateTime(policeCertificate.issuedAt),
-                        agency: pick(policeCertificate.agency.name),
-                        by: policeCertificate.recordedBy,
-                      })}`
-                    : t('cockpit.noCertificate')}
+                {(() => {
+                  const certificate = p.certificate ?? policeCertificate;
+                  if (!certificate) return t('cockpit.noCertificate');
+                  return withEvidence(
+                    `${t('cockpit.certificate')}：${t('cockpit.certificateLine', {
+                      ref: MARK,
+                      at: formatDateTime(certificate.issuedAt),
+                      agency: pick(certificate.agency.name),
+                      by: certificate.recordedBy,
+                    })}`,
+                    <EvidenceRef caseId={view.case.caseId} value={certificate.certificateRef} />,
+                  );
+                })()}
               </li>
               <li>
                 {t('cockpit.decision')}：

@@ -124,7 +124,8 @@ export function Attachments() {
   const { t, pick, formatDateTime } = useI18n();
   const { view, reload } = useCase();
   const caseId = view.case.caseId;
-  const list = useLoad(() => caseRecords.attachments(caseId), [caseId]);
+  // Again whenever the case reloads: a form may have attached a file as evidence.
+  const list = useLoad(() => caseRecords.attachments(caseId), [caseId, view]);
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

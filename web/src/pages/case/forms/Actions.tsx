@@ -17,6 +17,7 @@ import {
   ChecksControl,
   CommandForm,
   DateTimeControl,
+  EvidenceControl,
   SelectControl,
   TextControl,
   instantOf,
@@ -196,7 +197,7 @@ function PlacementCommands({ placement, index }: { placement: PlacementFacts; in
         >
           {(f) => (
             <>
-              <TextControl {...f} name="certificateRef" label={W.certificateRef} required />
+              <EvidenceControl {...f} name="certificateRef" label={W.certificateRef} required />
               <DateTimeControl {...f} name="issuedAt" label={W.issuedAt} required />
             </>
           )}
@@ -257,7 +258,7 @@ export function LegalActions() {
             required
             options={steps.map((s) => [s, W.legalSteps[s]] as const)}
           />
-          <TextControl {...f} name="evidenceRef" label={W.evidenceRef} required />
+          <EvidenceControl {...f} name="evidenceRef" label={W.evidenceRef} required />
           <DateTimeControl {...f} name="occurredAt" label={W.occurredAt} required />
         </>
       )}
@@ -292,7 +293,7 @@ export function NeglectActions() {
       {(f) => (
         <>
           <DateTimeControl {...f} name="at" label={W.resumedAt} required />
-          <TextControl {...f} name="evidenceRef" label={W.evidenceRef} required />
+          <EvidenceControl {...f} name="evidenceRef" label={W.evidenceRef} required />
         </>
       )}
     </CommandForm>
@@ -319,7 +320,7 @@ export function NeglectActions() {
       {(f) => (
         <>
           <DateTimeControl {...f} name="since" label={W.since} required />
-          <TextControl {...f} name="evidenceRef" label={W.evidenceRef} required />
+          <EvidenceControl {...f} name="evidenceRef" label={W.evidenceRef} required />
           <CheckControl {...f} name="withoutMeans" label={W.withoutMeans} />
         </>
       )}
@@ -361,7 +362,7 @@ export function CourtActions() {
                 required
                 options={REVOCATION_GROUNDS.map((g) => [g, W.grounds[g]] as const)}
               />
-              <TextControl {...f} name="evidenceRef" label={W.evidenceRef} required />
+              <EvidenceControl {...f} name="evidenceRef" label={W.evidenceRef} required />
             </>
           )}
         </CommandForm>
@@ -397,7 +398,7 @@ function SealCommand() {
     >
       {(f) => (
         <>
-          <TextControl {...f} name="courtRef" label={W.sealRef} required />
+          <EvidenceControl {...f} name="courtRef" label={W.sealRef} required />
           <TextControl {...f} name="reason" label={W.reason} required multiline />
         </>
       )}

@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../../api/client';
+import { EvidencePicker } from '../../../components/Evidence';
 import { Field, type FieldErrors } from '../../../components/form';
 import { useI18n } from '../../../i18n';
 import { useCase } from '../context';
@@ -142,6 +143,22 @@ export function TextControl(p: ControlProps & { multiline?: boolean }) {
         )
       }
     </ControlField>
+  );
+}
+
+/** An evidence field: a document number, or a file of the case chosen or uploaded below it (`attachment:<id>`). */
+export function EvidenceControl(p: ControlProps) {
+  const { view } = useCase();
+  return (
+    <>
+      <TextControl {...p} />
+      <EvidencePicker
+        caseId={view.case.caseId}
+        id={`ev-${p.form}-${p.name}`.replace(/[^A-Za-z0-9_-]/g, '-')}
+        value={str(p.values[p.name])}
+        onPick={(ref) => p.set(p.name, ref)}
+      />
+    </>
   );
 }
 
