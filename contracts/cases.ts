@@ -50,6 +50,8 @@ export const caseSummary = z.object({
   categories: z.array(z.string()),
   /** The categories by their pack labels, in the same order. */
   categoryLabels: z.array(bilingual),
+  /** FT 三(一)4(2): in two or more difficulty categories; such cases come first in the list. */
+  multipleDifficulty: z.boolean(),
   openTasks: z.number().int(),
   nextDeadline: z.string().nullable(),
   overdueTasks: z.number().int(),

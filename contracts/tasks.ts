@@ -31,6 +31,10 @@ export const taskSummary = z.object({
   clause: z.string(),
   concerns: z.array(z.string()).optional().describe('Concern codes an emergency response must address'),
   benefits: z.array(z.string()).optional().describe('Benefit codes a benefit application must grant or refuse'),
+  multipleDifficulty: z
+    .boolean()
+    .optional()
+    .describe('The child is in multiple difficulty (FT 三(一)4(2)): listed first, marked 多重困境'),
   withdrawalReason: z
     .enum(TASK_WITHDRAWAL_REASONS)
     .optional()

@@ -98,6 +98,9 @@ export function createMongoProjectionStore(): CaseProjectionStore {
         nextStep: f.nextStep ?? undefined,
         ...(f.categories ? { categories: f.categories } : {}),
         ...(f.openedAt ? { openedAt: new Date(f.openedAt) } : {}),
+        // FT 三(一)4(2): lists put multiple-difficulty children first, so every case says whether it is one. Without a
+        // category it cannot be (it needs two); once classified, the rules' decision says (decidedFields).
+        ...((f.categories ?? []).length === 0 && !f.decided?.classification ? { multipleDifficulty: false } : {}),
         ...(f.decided ? decidedFields(f.decided) : {}),
         ...(f.intervention ? { intervention: f.intervention } : {}),
       });

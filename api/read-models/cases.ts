@@ -74,7 +74,8 @@ export function caseListFilter(scope: Scope, filters: CaseFilters, now: Date): R
 export async function listCases(filter: Record<string, unknown>, page: { page: number; limit: number }) {
   const [items, total] = await Promise.all([
     CaseModel.find(filter)
-      .sort({ nextDeadline: 1, workflowId: 1 })
+      // FT 三(一)4(2) "重点关注": children in multiple difficulty first, then the soonest deadline.
+      .sort({ multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 })
       .skip((page.page - 1) * page.limit)
       .limit(page.limit)
       .lean<CaseRecord[]>()

@@ -82,8 +82,11 @@ export async function listAgencyTasks(agencyCode: string, options: { closed?: bo
     .exec();
   const caseIds = [...new Set(tasks.map((t) => t.caseWorkflowId).filter((id): id is string => Boolean(id)))];
   const cases = caseIds.length
-    ? await CaseModel.find({ workflowId: { $in: caseIds } }, { workflowId: 1, policyPackId: 1, policyPackVersion: 1 })
-        .lean<Pick<CaseRecord, 'workflowId' | 'policyPackId' | 'policyPackVersion'>[]>()
+    ? await CaseModel.find(
+        { workflowId: { $in: caseIds } },
+        { workflowId: 1, policyPackId: 1, policyPackVersion: 1, multipleDifficulty: 1 },
+      )
+        .lean<Pick<CaseRecord, 'workflowId' | 'policyPackId' | 'policyPackVersion' | 'multipleDifficulty'>[]>()
         .exec()
     : [];
   return { tasks, cases: new Map(cases.map((c) => [c.workflowId, c])) };

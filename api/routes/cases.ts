@@ -53,6 +53,7 @@ function summaryOf(
       const rule = pinnedPack(c.policyPackId, c.policyPackVersion)?.categories.find((k) => k.code === code);
       return rule?.label ?? { zh: code, en: code };
     }),
+    multipleDifficulty: c.multipleDifficulty ?? false,
     openTasks: c.openTaskIds?.length ?? c.openTaskCount ?? 0,
     nextDeadline: iso(c.nextDeadline),
     overdueTasks,

@@ -62,7 +62,7 @@ type Summary = z.input<typeof taskSummary>;
 
 function summaryOf(
   task: TaskRecord,
-  caseRecord: Pick<CaseRecord, 'policyPackId' | 'policyPackVersion'> | null | undefined,
+  caseRecord: Pick<CaseRecord, 'policyPackId' | 'policyPackVersion' | 'multipleDifficulty'> | null | undefined,
   now: Date,
 ): Summary {
   const pack = pinnedPack(
@@ -85,6 +85,7 @@ function summaryOf(
     ...(task.concerns?.length ? { concerns: task.concerns } : {}),
     ...(task.benefits?.length ? { benefits: task.benefits } : {}),
     ...(task.withdrawalReason ? { withdrawalReason: task.withdrawalReason } : {}),
+    ...(caseRecord?.multipleDifficulty ? { multipleDifficulty: true } : {}),
   };
 }
 
@@ -173,10 +174,11 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
     {
       method: 'get',
       path: '/',
-      summary: "My agency's tasks, overdue first",
+      summary: "My agency's tasks, children in multiple difficulty first, then overdue, then by deadline",
       description:
         'Tasks assigned to my agency or shared with it, each with its deadlines and whether the deadline that ' +
-        'applies now has passed; overdue tasks first, then by that deadline.',
+        'applies now has passed; tasks about a child in multiple difficulty first (FT 三(一)4(2)), then overdue ' +
+        'tasks, then by that deadline.',
       roles: CASE_WORKER_ROLES,
       request: { query: taskInboxQuery },
       response: {
@@ -191,7 +193,13 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
       const { tasks, cases } = await listAgencyTasks(actor.agencyCode, { closed, limit: query.limit });
       const items = tasks.map((t) => summaryOf(t, cases.get(t.caseWorkflowId ?? ''), at));
       const dueOf = (s: Summary) => Date.parse((s.status === 'accepted' ? s.completeBy : s.acceptBy) ?? '') || Infinity;
-      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || dueOf(a) - dueOf(b));
+      // FT 三(一)4(2): children in multiple difficulty get priority ("重点关注"); then what is overdue, then what is due.
+      items.sort(
+        (a, b) =>
+          Number(b.multipleDifficulty ?? false) - Number(a.multipleDifficulty ?? false) ||
+          Number(b.overdue) - Number(a.overdue) ||
+          dueOf(a) - dueOf(b),
+      );
       return { items, total: items.length };
     },
   );

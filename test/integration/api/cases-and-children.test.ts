@@ -258,6 +258,7 @@ describe('the case list', () => {
       streetCode: 'huayang',
       categories: ['left_behind'],
       categoryLabels: [{ zh: expect.any(String), en: expect.any(String) }], // the pack's label, else the code
+      multipleDifficulty: false,
       openTasks: 2,
       nextDeadline: expect.any(String),
       overdueTasks: 1,

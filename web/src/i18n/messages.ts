@@ -455,6 +455,7 @@ const zh = {
   'outcome.issuedAt': '作出时间',
   'outcome.evidenceRef': '证据材料编号',
 
+  'priority.multipleDifficulty': '多重困境',
   'risk.unassessed': '未评估',
   'risk.low': '低',
   'risk.medium': '中',
@@ -1145,6 +1146,7 @@ const en: Record<MessageKey, string> = {
   'outcome.issuedAt': 'Issued at',
   'outcome.evidenceRef': 'Evidence reference',
 
+  'priority.multipleDifficulty': 'Multiple difficulty',
   'risk.unassessed': 'Not assessed',
   'risk.low': 'Low',
   'risk.medium': 'Medium',

@@ -230,6 +230,14 @@ export function Dashboard() {
                         <tr key={c.caseId} className={c.overdueTasks > 0 ? 'row--overdue' : undefined}>
                           <th scope="row">
                             <Link href={`/cases/${encodeURIComponent(c.caseId)}`}>{c.caseNumber}</Link>
+                            {c.multipleDifficulty ? (
+                              <>
+                                {' '}
+                                <span className="badge badge--priority" data-testid="multiple-difficulty">
+                                  {t('priority.multipleDifficulty')}
+                                </span>
+                              </>
+                            ) : null}
                           </th>
                           <td>{t(`stage.${c.stage}` as MessageKey)}</td>
                           <td>

@@ -1,6 +1,6 @@
 /**
- * An agency's tasks with a countdown to the deadline that applies now (accept, then complete); overdue tasks come
- * first and are marked in words, not colour alone.
+ * An agency's tasks with a countdown to the deadline that applies now (accept, then complete); tasks about a child in
+ * multiple difficulty come first, marked 多重困境 (FT 三(一)4(2)), then overdue tasks, marked in words, not colour alone.
  */
 import { useState } from 'react';
 import { api } from '../api/client';
@@ -35,6 +35,10 @@ function dueTime(task: TaskSummary): number {
 
 export function sortForInbox(tasks: TaskSummary[], now: number): TaskSummary[] {
   return [...tasks].sort((a, b) => {
+    // FT 三(一)4(2): children in multiple difficulty get priority.
+    const ma = a.multipleDifficulty ? 0 : 1;
+    const mb = b.multipleDifficulty ? 0 : 1;
+    if (ma !== mb) return ma - mb;
     const oa = isOverdue(a, now) ? 0 : 1;
     const ob = isOverdue(b, now) ? 0 : 1;
     if (oa !== ob) return oa - ob;
@@ -77,6 +81,14 @@ export function Inbox() {
                     <li key={task.taskId} className={`card task${late ? ' task--overdue' : ''}`}>
                       <h2 className="card__title">
                         <Link href={`/tasks/${encodeURIComponent(task.taskId)}`}>{pick(task.label) || task.kind}</Link>
+                        {task.multipleDifficulty ? (
+                          <>
+                            {' '}
+                            <span className="badge badge--priority" data-testid="multiple-difficulty">
+                              {t('priority.multipleDifficulty')}
+                            </span>
+                          </>
+                        ) : null}
                       </h2>
                       <dl className="kv">
                         <dt>{t('inbox.status')}</dt>
