@@ -101,7 +101,7 @@ beforeAll(async () => {
     readiness: { temporal: async () => true, database: async () => true },
     routers: {
       '/cases': createCaseRouter({ temporal: client, authenticate, audit }),
-      '/tasks': createTaskRouter({ temporal: client, authenticate, audit }),
+      '/tasks': createTaskRouter({ temporal: client, authenticate, audit, attachments: { exists: async () => false } }),
     },
   });
 
