@@ -192,6 +192,8 @@ export const cockpitView = z.object({
   legalSteps: z.array(
     z.object({
       step: z.string(),
+      /** The seed clause of the legal ladder in the case's pinned pack ("CN 四(四)3"). */
+      clause: z.string().nullable(),
       evidenceRef: z.string(),
       occurredAt: z.string(),
       recordedAt: z.string(),
@@ -284,6 +286,11 @@ export const caseView = z.object({
   timeline: z.array(timelineEntryView),
   cockpit: cockpitView,
 });
+
+/** Why a coordinator prints a case's summary (issue 15 item 5): for a court petition or a joint meeting (联席会议). */
+export const SUMMARY_PURPOSES = ['court_petition', 'joint_meeting'] as const;
+export type SummaryPurpose = (typeof SUMMARY_PURPOSES)[number];
+export const caseSummaryQuery = z.strictObject({ purpose: z.enum(SUMMARY_PURPOSES) });
 
 export const caseIdParams = z.strictObject({
   caseId: z

@@ -173,6 +173,7 @@ export function cockpitOf(src: CockpitSource, pack: PolicyPack | undefined, name
     },
     legalSteps: (iv?.legalSteps ?? []).map((s) => ({
       step: s.step,
+      clause: pack?.legalLadder?.clause ?? null,
       evidenceRef: s.evidenceRef,
       occurredAt: s.occurredAt,
       recordedAt: s.recordedAt,

@@ -98,6 +98,7 @@ export const HIDDEN_ACTIONS: ReadonlySet<string> = new Set([
   'task_assigned',
   'case_note.read',
   'attachment.read',
+  'case.summary_printed',
   'case.legal-steps',
   'case.guardian-refusals',
   'case.guardian-resumptions',

@@ -5,17 +5,18 @@
  * workflow history and the audit log. Reporters and administrators see no case (403); a case outside scope is 404.
  */
 import type { Client } from '@temporalio/client';
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { CaseRecord } from '../../models/case';
 import { findCaseInScope } from '../../models/case-repository';
 import { caseStatusQuery, type EscalationRecord, type Finding } from '../../workflows/definitions';
+import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { scopeOf } from '../auth/scope';
-import { caseIdParams, caseListQuery, caseSummary, caseView } from '../../contracts/cases';
+import { caseIdParams, caseListQuery, caseSummary, caseSummaryQuery, caseView } from '../../contracts/cases';
 import { createApiRouter } from '../http/api-router';
 import { caseFiltersOf, caseListFilter, listCases, overdueTasksByCase, tasksOfCase } from '../read-models/cases';
 import { buildCockpit, tasksOfState } from '../read-models/cockpit';
@@ -108,6 +109,145 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
     },
   );
 
+  /** One case as its caller may see it; reading the child's file is audited (before the timeline is read). */
+  async function caseViewFor(
+    actor: Actor,
+    caseId: string,
+    req: Request,
+    /** Recorded once the case was found in scope, before anything is read: a print of the summary. */
+    beforeRead?: (record: CaseRecord) => Promise<void>,
+  ): Promise<z.input<typeof caseView>> {
+    const record = await findCaseInScope(scopeOf(actor), caseId);
+    const scope = record ? caseScopeOf(record) : undefined;
+    if (!record || !scope) throw new AppError(ErrorCode.NotFound, 'No such case');
+    await beforeRead?.(record);
+    const at = now();
+    const pack = pinnedPack(record.policyPackId, record.policyPackVersion);
+
+    let child: Record<string, unknown> = {};
+    const file = await findChild(record.childId);
+    const purpose = file ? accessPurpose(actor, file, scope) : undefined;
+    if (file && purpose) {
+      await recordChildRead(deps.audit, actor, req, {
+        childId: file._id,
+        purpose,
+        via: `case ${record.workflowId}`,
+        caseId: record.workflowId,
+      });
+      child = fullChildFields(file, at);
+    }
+
+    // After the read is recorded, so the timeline shows this very access too.
+    const [live, timeline, overdue, streets] = await Promise.all([
+      queryLive(deps.temporal, record.workflowId, caseStatusQuery),
+      caseTimeline(record.workflowId, pack, (action) =>
+        deps.logger?.warn({ action, caseId: record.workflowId }, 'timeline: audit action not classified'),
+      ),
+      overdueTasksByCase([record.workflowId], at),
+      streetNames([record.jurisdiction?.districtCode ?? '']),
+    ]);
+    const streetName = streets.get(record.jurisdiction?.streetCode ?? '');
+
+    // The projection knows who accepted each task (the assignee); a live case's other task fields come from it.
+    const projectedTasks = await tasksOfCase(record.workflowId);
+    const assigneeOf = new Map(projectedTasks.map((t) => [t.taskId, t.assignee ?? null]));
+    const allTasks = live ? undefined : projectedTasks;
+    const cockpitTasks = live
+      ? tasksOfState(live.state.tasks).map((t) => ({ ...t, assigneeUserId: assigneeOf.get(t.taskId) ?? null }))
+      : (allTasks ?? []).map((t) => ({
+          taskId: t.taskId,
+          kind: t.kind ?? '',
+          agencyId: t.agencyCode ?? '',
+          status: apiTaskStatus(t.status),
+          createdAt: iso(t.openedAt),
+          closedAt: iso(t.completedAt),
+          assigneeUserId: t.assignee ?? null,
+        }));
+    const decided = live ? decidedOf(live.state) : (record.decided as DecidedByRules | undefined);
+    const cockpit = await buildCockpit(
+      {
+        source: live ? 'workflow' : 'projection',
+        intervention: live ? live.state.intervention : (record.intervention as InterventionState | undefined),
+        decided,
+        tasks: cockpitTasks,
+      },
+      pack,
+    );
+    const agencyName = (code: string) =>
+      cockpit.tasks.find((t) => t.agency.code === code)?.agency.name ?? { zh: code, en: code };
+
+    const openTasks = live
+      ? live.openTasks.map((t) => ({
+          taskId: t.taskId,
+          kind: t.kind,
+          agencyCode: t.agencyId,
+          agencyName: agencyName(t.agencyId),
+          label: taskLabel(pack, t.kind),
+          status: t.acceptedAt ? 'accepted' : t.status,
+          acceptBy: t.acceptBy,
+          completeBy: t.completeBy,
+          ...(t.acceptedAt ? { acceptedAt: t.acceptedAt } : {}),
+        }))
+      : (allTasks ?? [])
+          .filter((t) => t.status === 'open' || t.status === 'accepted')
+          .map((t) => ({
+            taskId: t.taskId,
+            kind: t.kind ?? '',
+            agencyCode: t.agencyCode ?? '',
+            agencyName: agencyName(t.agencyCode ?? ''),
+            label: taskLabel(pack, t.kind ?? ''),
+            status: apiTaskStatus(t.status),
+            acceptBy: iso(t.acceptDueAt),
+            completeBy: iso(t.completeDueAt),
+            ...(t.acceptedAt ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
+          }));
+    const clocks = live
+      ? live.pendingClocks.map((c) => ({ ...c }))
+      : (record.clocks ?? []).map((c) => ({
+          id: c.id,
+          label: c.label ?? c.id,
+          clause: c.clause ?? '',
+          startedAt: iso(c.startedAt),
+          firesAt: new Date(c.firesAt).toISOString(),
+        }));
+    // The projection stores the workflow's own EscalationRecord and Finding objects (Mixed arrays).
+    const escalations = live?.state.escalations ?? (record.escalations as EscalationRecord[] | undefined) ?? [];
+    const findings = live?.state.findings ?? (record.findings as Finding[] | undefined) ?? [];
+    // A late-report finding names the reporting unit by its code; the page shows the unit's name (issue #14 item 4).
+    const unitNames = await namesFor(
+      findings.map((f) => String((f as { againstUnitId?: unknown }).againstUnitId ?? '')),
+      [],
+    );
+
+    return {
+      case: {
+        ...summaryOf(record, overdue.get(record.workflowId) ?? 0),
+        ...(live ? { stage: live.state.stage, risk: decided?.risk ?? 'unassessed' } : {}),
+        ...(streetName ? { streetName } : {}),
+        childId: record.childId ? String(record.childId) : null,
+        policyPackId: record.policyPackId ?? null,
+        policyPackVersion: record.policyPackVersion ?? null,
+        openedAt: iso(record.openedAt),
+        leftBehind: live?.state.leftBehind ?? record.leftBehind ?? null,
+        nextStep: live?.state.assessment.decision?.nextStep ?? record.nextStep ?? null,
+      },
+      status: {
+        stage: live?.state.stage ?? record.stage ?? 'awaiting_report',
+        openTasks,
+        clocks,
+        escalations: escalations.map((e) => ({ ...e })),
+        findings: findings.map((f) => {
+          const unit = (f as { againstUnitId?: unknown }).againstUnitId;
+          return typeof unit === 'string' && unit ? { ...f, againstUnitName: unitNames.agency(unit).name } : { ...f };
+        }),
+        live: live !== undefined,
+      },
+      child,
+      timeline,
+      cockpit,
+    };
+  }
+
   api.route(
     {
       method: 'get',
@@ -119,136 +259,34 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       response: { status: 200, description: 'The case', schema: caseView },
       errors: [ErrorCode.NotFound],
     },
-    async ({ actor, params, req }) => {
-      const record = await findCaseInScope(scopeOf(actor), params.caseId);
-      const scope = record ? caseScopeOf(record) : undefined;
-      if (!record || !scope) throw new AppError(ErrorCode.NotFound, 'No such case');
-      const at = now();
-      const pack = pinnedPack(record.policyPackId, record.policyPackVersion);
+    ({ actor, params, req }) => caseViewFor(actor, params.caseId, req),
+  );
 
-      let child: Record<string, unknown> = {};
-      const file = await findChild(record.childId);
-      const purpose = file ? accessPurpose(actor, file, scope) : undefined;
-      if (file && purpose) {
-        await recordChildRead(deps.audit, actor, req, {
-          childId: file._id,
-          purpose,
-          via: `case ${record.workflowId}`,
-          caseId: record.workflowId,
-        });
-        child = fullChildFields(file, at);
-      }
-
-      // After the read is recorded, so the timeline shows this very access too.
-      const [live, timeline, overdue, streets] = await Promise.all([
-        queryLive(deps.temporal, record.workflowId, caseStatusQuery),
-        caseTimeline(record.workflowId, pack, (action) =>
-          deps.logger?.warn({ action, caseId: record.workflowId }, 'timeline: audit action not classified'),
-        ),
-        overdueTasksByCase([record.workflowId], at),
-        streetNames([record.jurisdiction?.districtCode ?? '']),
-      ]);
-      const streetName = streets.get(record.jurisdiction?.streetCode ?? '');
-
-      // The projection knows who accepted each task (the assignee); a live case's other task fields come from it.
-      const projectedTasks = await tasksOfCase(record.workflowId);
-      const assigneeOf = new Map(projectedTasks.map((t) => [t.taskId, t.assignee ?? null]));
-      const allTasks = live ? undefined : projectedTasks;
-      const cockpitTasks = live
-        ? tasksOfState(live.state.tasks).map((t) => ({ ...t, assigneeUserId: assigneeOf.get(t.taskId) ?? null }))
-        : (allTasks ?? []).map((t) => ({
-            taskId: t.taskId,
-            kind: t.kind ?? '',
-            agencyId: t.agencyCode ?? '',
-            status: apiTaskStatus(t.status),
-            createdAt: iso(t.openedAt),
-            closedAt: iso(t.completedAt),
-            assigneeUserId: t.assignee ?? null,
-          }));
-      const decided = live ? decidedOf(live.state) : (record.decided as DecidedByRules | undefined);
-      const cockpit = await buildCockpit(
-        {
-          source: live ? 'workflow' : 'projection',
-          intervention: live ? live.state.intervention : (record.intervention as InterventionState | undefined),
-          decided,
-          tasks: cockpitTasks,
-        },
-        pack,
-      );
-      const agencyName = (code: string) =>
-        cockpit.tasks.find((t) => t.agency.code === code)?.agency.name ?? { zh: code, en: code };
-
-      const openTasks = live
-        ? live.openTasks.map((t) => ({
-            taskId: t.taskId,
-            kind: t.kind,
-            agencyCode: t.agencyId,
-            agencyName: agencyName(t.agencyId),
-            label: taskLabel(pack, t.kind),
-            status: t.acceptedAt ? 'accepted' : t.status,
-            acceptBy: t.acceptBy,
-            completeBy: t.completeBy,
-            ...(t.acceptedAt ? { acceptedAt: t.acceptedAt } : {}),
-          }))
-        : (allTasks ?? [])
-            .filter((t) => t.status === 'open' || t.status === 'accepted')
-            .map((t) => ({
-              taskId: t.taskId,
-              kind: t.kind ?? '',
-              agencyCode: t.agencyCode ?? '',
-              agencyName: agencyName(t.agencyCode ?? ''),
-              label: taskLabel(pack, t.kind ?? ''),
-              status: apiTaskStatus(t.status),
-              acceptBy: iso(t.acceptDueAt),
-              completeBy: iso(t.completeDueAt),
-              ...(t.acceptedAt ? { acceptedAt: new Date(t.acceptedAt).toISOString() } : {}),
-            }));
-      const clocks = live
-        ? live.pendingClocks.map((c) => ({ ...c }))
-        : (record.clocks ?? []).map((c) => ({
-            id: c.id,
-            label: c.label ?? c.id,
-            clause: c.clause ?? '',
-            startedAt: iso(c.startedAt),
-            firesAt: new Date(c.firesAt).toISOString(),
-          }));
-      // The projection stores the workflow's own EscalationRecord and Finding objects (Mixed arrays).
-      const escalations = live?.state.escalations ?? (record.escalations as EscalationRecord[] | undefined) ?? [];
-      const findings = live?.state.findings ?? (record.findings as Finding[] | undefined) ?? [];
-      // A late-report finding names the reporting unit by its code; the page shows the unit's name (issue #14 item 4).
-      const unitNames = await namesFor(
-        findings.map((f) => String((f as { againstUnitId?: unknown }).againstUnitId ?? '')),
-        [],
-      );
-
-      return {
-        case: {
-          ...summaryOf(record, overdue.get(record.workflowId) ?? 0),
-          ...(live ? { stage: live.state.stage, risk: decided?.risk ?? 'unassessed' } : {}),
-          ...(streetName ? { streetName } : {}),
-          childId: record.childId ? String(record.childId) : null,
-          policyPackId: record.policyPackId ?? null,
-          policyPackVersion: record.policyPackVersion ?? null,
-          openedAt: iso(record.openedAt),
-          leftBehind: live?.state.leftBehind ?? record.leftBehind ?? null,
-          nextStep: live?.state.assessment.decision?.nextStep ?? record.nextStep ?? null,
-        },
-        status: {
-          stage: live?.state.stage ?? record.stage ?? 'awaiting_report',
-          openTasks,
-          clocks,
-          escalations: escalations.map((e) => ({ ...e })),
-          findings: findings.map((f) => {
-            const unit = (f as { againstUnitId?: unknown }).againstUnitId;
-            return typeof unit === 'string' && unit ? { ...f, againstUnitName: unitNames.agency(unit).name } : { ...f };
-          }),
-          live: live !== undefined,
-        },
-        child,
-        timeline,
-        cockpit,
-      };
+  api.route(
+    {
+      method: 'get',
+      path: '/:caseId/summary',
+      summary: 'A case for its printed summary (a court petition or a joint meeting, 联席会议); coordinators only',
+      description:
+        'The same view as GET /cases/{caseId}, no more than the caller may see; the print is audited as ' +
+        'case.summary_printed with its purpose.',
+      roles: ['street_coordinator', 'district_coordinator'],
+      request: { params: caseIdParams, query: caseSummaryQuery },
+      response: { status: 200, description: 'The case', schema: caseView },
+      errors: [ErrorCode.NotFound],
     },
+    ({ actor, params, query, req }) =>
+      caseViewFor(actor, params.caseId, req, (record) =>
+        deps.audit.record({
+          actorId: actor.userId,
+          actorRole: actor.role,
+          action: 'case.summary_printed',
+          ...(record.childId ? { childId: String(record.childId) } : {}),
+          caseId: record.workflowId,
+          reason: `summary printed for ${query.purpose}`,
+          requestId: req.requestId,
+        }),
+      ),
   );
 
   return api.router;

@@ -5,6 +5,7 @@ import { Loading } from './components/status';
 import { useI18n } from './i18n';
 import { AdminPage } from './pages/Admin';
 import { CasePage } from './pages/case/CasePage';
+import { PrintSummaryPage } from './pages/case/PrintSummary';
 import { Dashboard } from './pages/Dashboard';
 import { DetentionNoticePage } from './pages/DetentionNotice';
 import { Inbox } from './pages/Inbox';
@@ -76,6 +77,8 @@ export function App() {
   else if ((params = matchPath('/tasks/:taskId', path)))
     page = <TaskPage key={params.taskId} taskId={params.taskId!} />;
   else if (path === '/dashboard') page = <Dashboard />;
+  else if ((params = matchPath('/cases/:caseId/print', path)))
+    page = <PrintSummaryPage key={params.caseId} caseId={params.caseId!} purpose={search.get('purpose')} />;
   else if ((params = matchPath('/cases/:caseId', path)))
     page = <CasePage key={params.caseId} caseId={params.caseId!} />;
   else if (path === '/notifications') page = <NotificationsPage />;

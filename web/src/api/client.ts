@@ -5,7 +5,7 @@
  */
 import type { Account, CreateAccountBody, PasswordResetIssued, UpdateAccountBody } from '../../../contracts/accounts';
 import type { LoginResponse, User } from '../../../contracts/auth';
-import type { CaseFilters, CaseSummary, CaseView } from '../../../contracts/cases';
+import type { CaseFilters, CaseSummary, CaseView, SummaryPurpose } from '../../../contracts/cases';
 import type { ListOf } from '../../../contracts/common';
 import type { Indicators } from '../../../contracts/indicators';
 import type {
@@ -235,6 +235,9 @@ export const api = {
 
   cases: (filters: CaseFilters = {}) => request<ListOf<CaseSummary>>('GET', `/cases${query({ ...filters })}`),
   case: (caseId: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(caseId)}`),
+  /** The case for its printed summary (coordinators; the print is audited with its purpose). */
+  caseSummary: (caseId: string, purpose: SummaryPurpose) =>
+    request<CaseView>('GET', `/cases/${encodeURIComponent(caseId)}/summary${query({ purpose })}`),
   /** Children's files by ID number or part of a name, within scope (sealed records: court and procuratorate only). */
   children: (q: string) => request<ListOf<Record<string, unknown>>>('GET', `/children${query({ q })}`),
 

@@ -25,6 +25,12 @@ export function LegalSteps() {
                 }),
                 <EvidenceRef caseId={caseId} value={s.evidenceRef} />,
               )}
+              {s.clause ? (
+                <>
+                  {' '}
+                  <span className="clause">{s.clause}</span>
+                </>
+              ) : null}
             </span>
           </li>
         ))}

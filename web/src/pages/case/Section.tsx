@@ -4,9 +4,11 @@
  */
 import type { ReactNode } from 'react';
 import { SECTION_ACTIONS, type CaseSectionId } from './actions';
+import { useCase } from './context';
 
 export function SectionActions({ id }: { id: CaseSectionId }) {
-  const Actions = SECTION_ACTIONS[id];
+  const { print } = useCase();
+  const Actions = print ? undefined : SECTION_ACTIONS[id];
   return Actions ? (
     <div className="section-actions" data-testid={`actions-${id}`}>
       <Actions />
@@ -28,7 +30,8 @@ export function Section({
   emptyText?: string;
   children?: ReactNode;
 }) {
-  if (empty && !SECTION_ACTIONS[id]) return null;
+  const { print } = useCase();
+  if (empty && (print || !SECTION_ACTIONS[id])) return null;
   return (
     <section className="panel" aria-labelledby={`${id}-h`} data-section={id}>
       <h2 id={`${id}-h`}>{title}</h2>

@@ -2,7 +2,7 @@
  * The case's tasks: the open ones with their current deadline, the escalations and the accountability findings, and
  * the viewer's own tasks to work on.
  */
-import type { CaseOpenTask } from '../../../../contracts/cases';
+import { SUMMARY_PURPOSES, type CaseOpenTask } from '../../../../contracts/cases';
 import { isAgencyRole, isCoordinatorRole } from '../../../../contracts/roles';
 import { notifyLabel } from '../../components/notify';
 import { Countdown } from '../../components/status';
@@ -14,6 +14,11 @@ import { TaskLine } from './TaskLine';
 import { useCase } from './context';
 
 const CLOSED = ['completed', 'declined', 'withdrawn', 'cancelled'];
+
+const PRINT_LINK = {
+  court_petition: { zh: '打印个案摘要（法院申请用）', en: 'Print the case summary (for a court petition)' },
+  joint_meeting: { zh: '打印个案摘要（联席会议用）', en: 'Print the case summary (for a joint meeting)' },
+} as const;
 
 function taskAgency(task: CaseOpenTask): string {
   return task.agencyCode;
@@ -155,6 +160,15 @@ export function MyTaskActions() {
             <Link href="/dashboard">{t('case.backToDashboard')}</Link>
           </li>
         ) : null}
+        {isCoordinator
+          ? SUMMARY_PURPOSES.map((purpose) => (
+              <li key={purpose}>
+                <Link href={`/cases/${encodeURIComponent(view.case.caseId)}/print?purpose=${purpose}`}>
+                  {pick(PRINT_LINK[purpose])}
+                </Link>
+              </li>
+            ))
+          : null}
       </ul>
     </section>
   );

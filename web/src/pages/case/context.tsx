@@ -13,6 +13,8 @@ export interface CaseContextValue {
   now: number;
   words: ReturnType<typeof usePackWords>;
   reload(): void;
+  /** The printed summary: the same sections, without their forms. */
+  print?: boolean;
 }
 
 export const CaseContext = createContext<CaseContextValue | null>(null);
