@@ -82,6 +82,9 @@ const taskSchema = new Schema(
 
 // An agency's inbox: open tasks, soonest due first.
 taskSchema.index({ agencyCode: 1, status: 1, completeDueAt: 1 });
+// The inbox's second half (api/read-models/tasks.ts listAgencyTasks, `$or` branch `collaboratingAgencyCodes`):
+// tasks other agencies hold with this one working alongside, open or closed, soonest due first.
+taskSchema.index({ collaboratingAgencyCodes: 1, status: 1, completeDueAt: 1 });
 // A person's own tasks, soonest due first.
 taskSchema.index({ assignee: 1, status: 1, completeDueAt: 1 });
 // The tasks of one case in order.

@@ -50,6 +50,10 @@ const userSchema = new Schema(
 // except one touching only the sign-in failure count and lock, which no cache reads (every sign-in writes them).
 stampOnWrite(userSchema, 'users', ['failedLogins', 'lockedUntil']);
 
+// The notifier's recipients when its cache is cold (activities/stores/notifier.ts usersWith): an agency's accounts
+// by role (duty desk, supervisors).
+userSchema.index({ agencyCode: 1, role: 1 });
+
 export type User = InferSchemaType<typeof userSchema>;
 export type UserRecord = User & { _id: Types.ObjectId };
 export type NewUser = Pick<User, 'email' | 'displayName' | 'role' | 'agencyCode' | 'jurisdiction' | 'passwordHash'>;
