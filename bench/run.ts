@@ -11,7 +11,8 @@
  * D C B A, …, so a drift in background load or in server state falls on every scenario alike.
  *
  * Environment: BENCH_N (measured operations per scenario, default 100), BENCH_CONCURRENCY (8), BENCH_WARMUP (10),
- * BENCH_ROUNDS (4).
+ * BENCH_ROUNDS (4), BENCH_SCALE (unset; `10k` or `100k`: that many filler cases, police tasks and inbox notices of
+ * other streets are in the store before the warm-up, bench/filler.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,7 @@ import { taskWorkflowId } from '../workflows/definitions';
 import { TaskModel } from '../models/task';
 import { BenchStack, type ChildSafeSide, type TemporalSide } from './stack';
 import { goSignal } from './baseline/definitions';
+import { insertFiller } from './filler';
 import type { awaitSignalWorkflow, trivialWorkflow } from './baseline/workflows';
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -46,6 +48,9 @@ const N = intFromEnv('BENCH_N', 100, 1, 1000);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 8, 1, 64);
 const WARMUP = intFromEnv('BENCH_WARMUP', 10, 0, 200);
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 4, 1, 10);
+const SCALES: Record<string, number> = { '': 0, '10k': 10_000, '100k': 100_000 };
+const SCALE = process.env.BENCH_SCALE ?? '';
+if (!(SCALE in SCALES)) throw new Error('BENCH_SCALE must be 10k or 100k (or unset)');
 const REPORT_TIMEOUT_MS = 60_000;
 const CHANGNING_REPORTER = 'school@changning.demo.childsafe.local';
 const RESULTS_FILE = path.join(__dirname, 'results', 'latest.json');
@@ -339,6 +344,26 @@ function printResults(results: ScenarioResult[], ratios: Ratio[]): void {
   for (const r of results.filter((x) => x.errors > 0)) say(`errors in ${r.id}: ${r.errorSamples.join(' | ')}`);
 }
 
+/** Issue #19's goals for a report against the raw start, in the same run. */
+const GOALS = { throughput: 0.25, ackP50: 3, doneP50: 4 } as const;
+
+function goalsMet(r: Ratio): { throughput: boolean; ackP50: boolean; doneP50: boolean } {
+  return {
+    throughput: r.throughput >= GOALS.throughput,
+    ackP50: r.ackP50 <= GOALS.ackP50,
+    doneP50: r.doneP50 <= GOALS.doneP50,
+  };
+}
+
+function printGoals(r: Ratio): void {
+  const met = goalsMet(r);
+  const word = (ok: boolean) => (ok ? 'met' : 'not met');
+  say(
+    `Issue #19 goals, ${r.subject} / ${r.baseline}: ops/s ${r.throughput.toFixed(2)}× (goal ≥ ${GOALS.throughput}×, ${word(met.throughput)}), ` +
+      `ack p50 ${r.ackP50.toFixed(2)}× (≤ ${GOALS.ackP50}×, ${word(met.ackP50)}), done p50 ${r.doneP50.toFixed(2)}× (≤ ${GOALS.doneP50}×, ${word(met.doneP50)})`,
+  );
+}
+
 function toolVersion(file: string): string | undefined {
   try {
     return fs.readFileSync(path.join(projectRoot, 'tools', 'bin', file), 'utf8').trim();
@@ -380,6 +405,12 @@ async function main(): Promise<number> {
     const baseline = await stack.startBaseline('baseline', bundle);
     const codec = await stack.startBaseline('codec', bundle, childSafe.config);
     const token = await login(childSafe.baseUrl, CHANGNING_REPORTER);
+    if (SCALES[SCALE]) {
+      say(`BENCH_SCALE=${SCALE}: adding ${SCALES[SCALE]} filler cases, police tasks and inbox notices…`);
+      const fillStart = performance.now();
+      await insertFiller(0, SCALES[SCALE]!);
+      say(`  added in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
+    }
 
     // The baseline's workflow input is as large as a real intake start input (the Changning pack plus one report),
     // random so nothing along the way can shortcut it.
@@ -439,6 +470,7 @@ async function main(): Promise<number> {
       ),
     ];
     printResults(results, ratios);
+    printGoals(ratios[1]!);
 
     // The tap said each police task was projected; the projection itself must agree.
     const cases = tap.cases();
@@ -480,6 +512,7 @@ async function main(): Promise<number> {
           'done = projectTask activity returned for the police task (tap); afterwards one query confirms every case has its police task in the tasks collection',
         baselinePayloadBytes: payloadBytes,
         measuringSeconds: Math.round(measureMs / 100) / 10,
+        scale: SCALE ? { name: SCALE, fillerPerCollection: SCALES[SCALE] } : null,
         totalSeconds: Math.round((performance.now() - runStart) / 100) / 10,
       },
       machine: {
@@ -496,6 +529,7 @@ async function main(): Promise<number> {
       },
       scenarios: results,
       ratios,
+      goals: { ...GOALS, met: goalsMet(ratios[1]!) },
       projectionCheck: { cases: cases.length, policeTasksProjected: projected, ok: projectionOk },
       ...(profile ? { profile: profile.report() } : {}),
     };

@@ -1,0 +1,183 @@
+/**
+ * The embedded store at district scale (issue #19 item 3): do ChildSafe's hot queries cost more as the collections
+ * grow? One FerretDB (the project's v1 build on SQLite, as `npm test` and `npm start` run it) in a temporary folder;
+ * the directory seeded; then, level by level, filler documents added to `cases`, `tasks` and `notifications` (other
+ * streets' and agencies' records of the same district, so every measured query returns the same rows at every level)
+ * and the read models' real functions timed: the police station's inbox, a street's and the district's case list, the
+ * dashboard indicators, a case page's look-ups, and the intake path's look-ups by a unique business key.
+ *
+ *   npx tsx bench/store-scale.ts                         # levels 0, 10,000 and 100,000 filler documents per collection
+ *   STORE_SCALE_LEVELS=0,1000 STORE_SCALE_REPEAT=5 npx tsx bench/store-scale.ts
+ *
+ * Prints a table (mean ms of STORE_SCALE_REPEAT runs, default 10, after one unrecorded run) and FerretDB's `explain`
+ * of two queries (whether the filter reaches SQLite), and writes bench/results/store-scale.json.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { startFerretDb } from '../scripts/services/ferretdb';
+import { ensureIndexes, CaseModel, TaskModel } from '../models';
+import { NotificationModel } from '../models/notification';
+import { seedDirectory } from '../models/seed/directory';
+import { scopeOf } from '../models/scope';
+import { caseListFilter, listCases, tasksOfCase } from '../api/read-models/cases';
+import { listAgencyTasks, loadTask } from '../api/read-models/tasks';
+import { computeIndicators } from '../api/read-models/indicators';
+import type { Actor } from '../models/actor';
+import { DISTRICT, caseDoc, insertFiller, notificationDoc, taskDoc } from './filler';
+
+const LEVELS = (process.env.STORE_SCALE_LEVELS ?? '0,10000,100000').split(',').map((n) => Number(n.trim()));
+const REPEAT = Number(process.env.STORE_SCALE_REPEAT ?? 10);
+const STREET = 'huayang';
+const STATION = 'cn.police.huayang';
+/** The records every measured query returns: this many cases of the measured street, each with its police task. */
+const OWN = 100;
+const now = new Date();
+const TIME_BUDGET_MS = 20_000;
+
+const actor = (role: Actor['role'], jurisdiction: Actor['jurisdiction'], agencyCode: string): Actor => ({
+  userId: new mongoose.Types.ObjectId().toHexString(),
+  role,
+  agencyCode,
+  jurisdiction,
+});
+
+const streetCoordinator = actor(
+  'street_coordinator',
+  { districtCode: DISTRICT, streetCode: STREET },
+  'cn.street.huayang',
+);
+const districtCoordinator = actor('district_coordinator', { districtCode: DISTRICT }, 'cn.civil-affairs');
+const ownCase = `case-${STREET}-${String(7).padStart(7, '0')}`;
+
+/** The hot queries, each as the API issues it (the read models' own functions). */
+const QUERIES: { name: string; run: () => Promise<unknown> }[] = [
+  { name: 'inbox: police station, open tasks', run: () => listAgencyTasks(STATION, { closed: false, limit: 100 }) },
+  {
+    name: 'case list: street coordinator, page 1',
+    run: () => listCases(caseListFilter(scopeOf(streetCoordinator), {}, now), { page: 1, limit: 50 }),
+  },
+  {
+    name: 'case list: district coordinator, page 1',
+    run: () => listCases(caseListFilter(scopeOf(districtCoordinator), {}, now), { page: 1, limit: 50 }),
+  },
+  { name: 'dashboard: district indicators', run: () => computeIndicators(DISTRICT, now) },
+  { name: 'case page: the case by workflowId', run: () => CaseModel.findOne({ workflowId: ownCase }).lean().exec() },
+  { name: "case page: the case's tasks", run: () => tasksOfCase(ownCase) },
+  { name: 'task page: task and case', run: () => loadTask(`${ownCase}/task-1-police_response`) },
+  {
+    name: 'intake: notification by idempotencyKey',
+    run: () =>
+      NotificationModel.findOne({ idempotencyKey: `no-such-key-${Math.random()}` })
+        .lean()
+        .exec(),
+  },
+  {
+    name: 'intake: projection update by taskId (no match)',
+    run: () =>
+      TaskModel.updateOne({ taskId: `no-such-task-${Math.random()}` }, { $set: { projectionVersion: 9 } }).exec(),
+  },
+  { name: 'by _id (for comparison)', run: () => CaseModel.findById(new mongoose.Types.ObjectId()).lean().exec() },
+];
+
+/**
+ * Mean of up to REPEAT runs after an unrecorded one; a slow query (the first run over a second) is run until
+ * TIME_BUDGET_MS is spent instead, at least once, so the 100,000 level finishes in minutes, not hours.
+ */
+async function time(run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number }> {
+  const first = performance.now();
+  await run();
+  const firstMs = performance.now() - first;
+  if (firstMs > 1_000) {
+    const samples = [firstMs];
+    let spent = firstMs;
+    while (spent < TIME_BUDGET_MS && samples.length < REPEAT) {
+      const started = performance.now();
+      await run();
+      samples.push(performance.now() - started);
+      spent += samples.at(-1)!;
+    }
+    return { meanMs: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length), runs: samples.length };
+  }
+  let total = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    const started = performance.now();
+    await run();
+    total += performance.now() - started;
+  }
+  return { meanMs: Math.round((total / REPEAT) * 10) / 10, runs: REPEAT };
+}
+
+async function explain(collection: string, filter: Record<string, unknown>): Promise<unknown> {
+  const db = mongoose.connection.db!;
+  const result = await db.command({ explain: { find: collection, filter }, verbosity: 'queryPlanner' });
+  const { filterPushdown, sortPushdown, limitPushdown } = result as Record<string, unknown>;
+  return { filterPushdown, sortPushdown, limitPushdown };
+}
+
+async function main(): Promise<void> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-store-scale-'));
+  const ferret = await startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir: path.join(workDir, 'logs') });
+  const load = () => os.loadavg().map((l) => Math.round(l * 10) / 10);
+  const results: { level: number; loadAverage: number[]; timings: Record<string, { meanMs: number; runs: number }> }[] =
+    [];
+  const explained: Record<string, unknown> = {};
+  try {
+    await mongoose.connect(`${ferret.uri}store_scale`, { serverSelectionTimeoutMS: 10_000 });
+    await ensureIndexes();
+    await NotificationModel.createIndexes();
+    await seedDirectory();
+    // The measured street's own records: the same at every level.
+    const own = (doc: (i: number, street: string) => object) => Array.from({ length: OWN }, (_, i) => doc(i, STREET));
+    await CaseModel.collection.insertMany(own(caseDoc));
+    await TaskModel.collection.insertMany(own(taskDoc));
+    await NotificationModel.collection.insertMany(own(notificationDoc));
+    console.log(`FerretDB v1 (SQLite) at ${ferret.uri}; ${OWN} own records per collection; repeat ${REPEAT}`);
+
+    let inserted = 0;
+    for (const level of LEVELS) {
+      const started = performance.now();
+      await insertFiller(inserted, level);
+      inserted = Math.max(inserted, level);
+      const total = await TaskModel.estimatedDocumentCount();
+      console.log(`level ${level}: ${total} tasks (filler in ${Math.round(performance.now() - started) / 1000} s)`);
+      const timings: Record<string, { meanMs: number; runs: number }> = {};
+      for (const query of QUERIES) {
+        timings[query.name] = await time(query.run);
+        const { meanMs, runs } = timings[query.name]!;
+        console.log(`  ${query.name.padEnd(48)} ${String(meanMs).padStart(9)} ms (${runs} runs)`);
+      }
+      results.push({ level, loadAverage: load(), timings });
+    }
+    explained.inbox = await explain('tasks', { agencyCode: STATION, status: { $nin: ['completed'] } });
+    explained.byWorkflowId = await explain('cases', { workflowId: ownCase });
+    explained.byId = await explain('cases', { _id: new mongoose.Types.ObjectId() });
+  } finally {
+    await mongoose.disconnect().catch(() => undefined);
+    await ferret.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const header = ['query (mean ms)', ...results.map((r) => `${r.level.toLocaleString('en')} filler`)];
+  const widths = [48, ...results.map(() => 14)];
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${line(header)}`);
+  for (const query of QUERIES)
+    console.log(line([query.name, ...results.map((r) => String(r.timings[query.name]?.meanMs))]));
+  console.log(`load average at each level: ${results.map((r) => r.loadAverage.join('/')).join(', ')}`);
+  console.log('explain (FerretDB):', JSON.stringify(explained));
+  const out = path.join(__dirname, 'results', 'store-scale.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(
+    out,
+    `${JSON.stringify({ at: new Date().toISOString(), repeat: REPEAT, own: OWN, results, explain: explained }, null, 2)}\n`,
+  );
+  console.log(`written to ${path.relative(process.cwd(), out)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
