@@ -9,6 +9,7 @@
  *   npx tsx bench/store-scale.ts                         # levels 0, 10,000 and 100,000 filler documents per collection
  *   STORE_SCALE_LEVELS=0,1000 STORE_SCALE_REPEAT=5 npx tsx bench/store-scale.ts
  *
+ * STORE_SCALE_MONGO_URI=mongodb://…/ measures a store started elsewhere (e.g. FerretDB on PostgreSQL) instead.
  * Prints a table (mean ms of STORE_SCALE_REPEAT runs, default 10, after one unrecorded run) and FerretDB's `explain`
  * of two queries (whether the filter reaches SQLite), and writes bench/results/store-scale.json.
  */
@@ -118,7 +119,12 @@ async function explain(collection: string, filter: Record<string, unknown>): Pro
 
 async function main(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-store-scale-'));
-  const ferret = await startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir: path.join(workDir, 'logs') });
+  // STORE_SCALE_MONGO_URI: measure a store started elsewhere (FerretDB on PostgreSQL, MongoDB) instead of our own.
+  const external = process.env.STORE_SCALE_MONGO_URI;
+  const ferret = external
+    ? { uri: external.endsWith('/') ? external : `${external}/`, stop: async () => undefined }
+    : await startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir: path.join(workDir, 'logs') });
+  const storeName = external ? 'the store at STORE_SCALE_MONGO_URI' : 'FerretDB v1 (SQLite)';
   const load = () => os.loadavg().map((l) => Math.round(l * 10) / 10);
   const results: { level: number; loadAverage: number[]; timings: Record<string, { meanMs: number; runs: number }> }[] =
     [];
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
     await CaseModel.collection.insertMany(own(caseDoc));
     await TaskModel.collection.insertMany(own(taskDoc));
     await NotificationModel.collection.insertMany(own(notificationDoc));
-    console.log(`FerretDB v1 (SQLite) at ${ferret.uri}; ${OWN} own records per collection; repeat ${REPEAT}`);
+    console.log(`${storeName} at ${ferret.uri}; ${OWN} own records per collection; repeat ${REPEAT}`);
 
     let inserted = 0;
     for (const level of LEVELS) {
@@ -154,6 +160,7 @@ async function main(): Promise<void> {
     explained.byWorkflowId = await explain('cases', { workflowId: ownCase });
     explained.byId = await explain('cases', { _id: new mongoose.Types.ObjectId() });
   } finally {
+    if (external) await mongoose.connection.dropDatabase().catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);
     await ferret.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
@@ -168,11 +175,11 @@ async function main(): Promise<void> {
     console.log(line([query.name, ...results.map((r) => String(r.timings[query.name]?.meanMs))]));
   console.log(`load average at each level: ${results.map((r) => r.loadAverage.join('/')).join(', ')}`);
   console.log('explain (FerretDB):', JSON.stringify(explained));
-  const out = path.join(__dirname, 'results', 'store-scale.json');
+  const out = path.join(__dirname, 'results', external ? 'store-scale-external.json' : 'store-scale.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    `${JSON.stringify({ at: new Date().toISOString(), repeat: REPEAT, own: OWN, results, explain: explained }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), store: storeName, repeat: REPEAT, own: OWN, results, explain: explained }, null, 2)}\n`,
   );
   console.log(`written to ${path.relative(process.cwd(), out)}`);
 }
