@@ -71,10 +71,11 @@ caseSchema.index({ 'jurisdiction.streetCode': 1, stage: 1, nextDeadline: 1 });
 // The dashboard's "needs attention" list.
 caseSchema.index({ 'jurisdiction.districtCode': 1, 'attention.since': 1 });
 // The case list with no stage chosen (api/read-models/cases.ts caseListFilter → listCases), a district
-// coordinator's default view: the district's cases in page order, soonest deadline first, then workflow id.
-caseSchema.index({ 'jurisdiction.districtCode': 1, nextDeadline: 1, workflowId: 1 });
+// coordinator's default view: the district's cases in page order (multiple difficulty first, then soonest deadline,
+// then workflow id).
+caseSchema.index({ 'jurisdiction.districtCode': 1, multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 });
 // The same list for an agency role (scope filter `agencyCodes: <its code>`), in the same page order.
-caseSchema.index({ agencyCodes: 1, nextDeadline: 1, workflowId: 1 });
+caseSchema.index({ agencyCodes: 1, multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 });
 // A child's cases, newest first.
 caseSchema.index({ childId: 1, openedAt: -1 });
 
