@@ -19,6 +19,7 @@ import type { Role } from '../../../api/auth/roles';
 import { createTokenService } from '../../../api/auth/tokens';
 import { createCaseRouter } from '../../../api/routes/cases';
 import { createTaskRouter } from '../../../api/routes/tasks';
+import { createAttachmentStore } from '../../../models/attachment-repository';
 import { AuditEventModel } from '../../../models/audit-event';
 import { createChildRepository } from '../../../models/child-repository';
 import { ensureIndexes } from '../../../models';
@@ -43,6 +44,8 @@ const POLICE_B = 'ft.police.youanmen';
 
 let drop: () => Promise<void>;
 let app: Express;
+/** Attachments of the cases, encrypted under a key of this file's own (the evidence of an outcome may cite them). */
+const attachments = createAttachmentStore({ key: randomBytes(32) });
 let client: Client;
 let connection: Connection;
 let workerConnection: NativeConnection;
@@ -111,7 +114,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     readiness: { temporal: async () => true, database: async () => true },
     routers: {
-      '/tasks': createTaskRouter({ temporal: client, authenticate, audit, attachments: { exists: async () => false } }),
+      '/tasks': createTaskRouter({ temporal: client, authenticate, audit, attachments }),
       '/cases': createCaseRouter({ temporal: client, authenticate, audit }),
     },
   });
@@ -460,6 +463,46 @@ describe('task commands on the running task workflow', () => {
       kind: 'police_response',
       custody: { kind: 'remains_with_guardian' },
     });
+  });
+
+  it("accepts an outcome whose evidence is an attachment of the task's case; another case's is 400 naming the field", async () => {
+    const caseId = await seedCase();
+    const taskId = await startPoliceTask(caseId, ['living_alone']);
+    await as('policeA', request(app).post(taskPath(taskId, '/accept'))).expect(200);
+    const file = {
+      name: 'photo.pdf',
+      bytes: Buffer.from('%PDF-1.4\n%%EOF\n'),
+      contentType: 'application/pdf' as const,
+    };
+    const own = await attachments.save({
+      ...file,
+      caseWorkflowId: caseId,
+      uploadedBy: 'u',
+      uploaderAgencyCode: POLICE_A,
+    });
+    const foreign = await attachments.save({
+      ...file,
+      caseWorkflowId: await seedCase(),
+      uploadedBy: 'u',
+      uploaderAgencyCode: POLICE_A,
+    });
+    const outcome = (evidenceRefs: string[]) => ({
+      ...policeOutcome('living_alone', { response: 'guardian_recalled', measure: 'parents_ordered_to_return' }),
+      evidenceRefs,
+    });
+    const refused = await as('policeA', request(app).post(taskPath(taskId, '/complete'))).send({
+      outcome: outcome(['JY-2026-1', `attachment:${foreign.id}`]),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details.fields).toEqual([
+      { field: 'outcome.evidenceRefs.1', message: expect.stringContaining('not an attachment of this case') },
+    ]);
+    const done = await as('policeA', request(app).post(taskPath(taskId, '/complete'))).send({
+      outcome: outcome(['JY-2026-1', `attachment:${own.id}`]),
+    });
+    expect(done.status).toBe(200);
+    const view = await as('policeA', request(app).get(taskPath(taskId)));
+    expect(view.body.task.outcome.evidenceRefs).toEqual(['JY-2026-1', `attachment:${own.id}`]);
   });
 
   it('names every invalid outcome field in a 400 before the workflow sees it', async () => {
