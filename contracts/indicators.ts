@@ -14,6 +14,18 @@ export const indicatorsView = z.object({
   missedNoticesThisWeek: z
     .number()
     .describe('Task notices refused by the mail server and escalated as missed, last 7 days'),
+  perReportingUnit: z
+    .array(
+      z.object({
+        agencyCode: z.string(),
+        name: bilingual,
+        reports: z.number().describe('Reports the unit filed about children of the district'),
+        lateReports: z.number().describe('Late-report findings against the unit (CN 四(一))'),
+        medianMinutesToReport: z.number().nullable().describe('Found → filed, median over its recent reports'),
+      }),
+    )
+    .optional()
+    .describe('Mandatory reporters held to account (CN 四(一), issue #17 item 6): most late reports first'),
   clocksEndingSoon: z.array(
     z.object({ caseId: z.string(), clockId: z.string(), label: z.string(), clause: z.string(), firesAt: z.string() }),
   ),

@@ -42,6 +42,38 @@ export const taskSummary = z.object({
 });
 export type TaskSummary = z.infer<typeof taskSummary>;
 
+/** An agency by code and name (the page shows the name, never the code). */
+const namedAgency = z.object({ code: z.string(), name: bilingual });
+
+/**
+ * What an accountability task is about (issue #17 item 6): the late report a superior follows up (CN 四(一)), or
+ * the tasks of an agency that ran through their whole escalation ladder and referred it to the procuratorate
+ * (FT 三(三)2(4)).
+ */
+export const taskSubjectView = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('late_report'),
+    caseId: z.string(),
+    reportId: z.string(),
+    againstUnit: namedAgency,
+    discoveredAt: z.string(),
+    reportedAt: z.string(),
+    deadline: z.string(),
+    clause: z.string(),
+  }),
+  z.object({
+    kind: z.literal('ladder_exhaustion'),
+    againstAgency: namedAgency,
+    exhaustions: z.array(
+      z.object({ taskId: z.string(), kind: z.string(), label: bilingual, phase: z.enum(TASK_PHASES), at: z.string() }),
+    ),
+    threshold: z.number().int(),
+    period: z.string(),
+    clause: z.string(),
+  }),
+]);
+export type TaskSubjectView = z.infer<typeof taskSubjectView>;
+
 export const taskDetail = taskSummary.extend({
   collaboratingAgencyCodes: z.array(z.string()),
   escalations: z.array(escalationView),
@@ -64,6 +96,7 @@ export const taskDetail = taskSummary.extend({
     .object({ reason: z.string(), byTaskId: z.string(), at: z.string() })
     .optional()
     .describe('risk_grading: the committee sent the earlier grading back, and why (FT 三(三)4)'),
+  subject: taskSubjectView.optional().describe('Accountability tasks: what the task is about (issue #17 item 6)'),
   live: z.boolean().describe('false: the workflow did not answer; the view is the projection only'),
 });
 export type TaskDetail = z.infer<typeof taskDetail>;
@@ -151,3 +184,18 @@ export const declineTaskBody = z.strictObject({
     .optional()
     .describe('"One door accepts" (FT 三(二)5): the agency that should act instead'),
 });
+
+/** The procuratorate's supervision referrals (FT 三(三)2(4), issue #17 item 6), newest first. */
+export const referralView = z.object({
+  taskId: z.string(),
+  status: z.enum(TASK_STATUSES),
+  openedAt: z.string().nullable(),
+  completeBy: z.string().nullable(),
+  overdue: z.boolean(),
+  againstAgency: namedAgency,
+  exhaustedTasks: z.number().int(),
+  period: z.string(),
+  outcome: z.object({ code: z.string(), note: z.string() }).optional(),
+});
+export type ReferralView = z.infer<typeof referralView>;
+export const referralList = z.object({ items: z.array(referralView), total: z.number() });

@@ -107,6 +107,16 @@ export function indicatorSheet(data: Indicators, districtName: Bilingual | undef
     add({ zh: '各单位超期任务', en: 'Overdue tasks by agency' }, both(a.name), a.count);
   for (const [type, n] of Object.entries(data.reportsBySourceType))
     add({ zh: '报告来源', en: 'Reports by source' }, named('unitType', type), n ?? 0);
+  // CN 四(一): each reporting unit's reports, late reports and median delay (issue #17 item 6).
+  for (const u of data.perReportingUnit ?? []) {
+    add({ zh: '各报告单位报告数', en: 'Reports per reporting unit' }, both(u.name), u.reports);
+    add({ zh: '各报告单位迟报数', en: 'Late reports per reporting unit' }, both(u.name), u.lateReports);
+    add(
+      { zh: '各报告单位发现至报告中位时长（分钟）', en: 'Median minutes from discovery to report per unit' },
+      both(u.name),
+      u.medianMinutesToReport,
+    );
+  }
   for (const s of data.perStreet) {
     add({ zh: '各街道案件数', en: 'Cases per street' }, both(s.name), s.cases);
     add({ zh: '各街道超期案件', en: 'Overdue cases per street' }, both(s.name), s.overdue);

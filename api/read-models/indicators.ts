@@ -28,7 +28,72 @@ export interface Indicators {
   perStreet: { streetCode: string; name: Bilingual; cases: number; overdue: number }[];
   escalationsThisWeek: number;
   missedNoticesThisWeek: number;
+  perReportingUnit: ReportingUnitIndicator[];
   clocksEndingSoon: { caseId: string; clockId: string; label: string; clause: string; firesAt: string }[];
+}
+
+export interface ReportingUnitIndicator {
+  agencyCode: string;
+  name: Bilingual;
+  reports: number;
+  lateReports: number;
+  medianMinutesToReport: number | null;
+}
+
+/** How many of a district's recent reports the per-unit medians are taken over. */
+const REPORT_SAMPLE = 5_000;
+
+/**
+ * Per reporting unit (CN 四(一), issue #17 item 6): reports filed ($group count), late reports (the late-report
+ * findings the case workflows recorded, counted from the cases' findings), and the median minutes from discovery to
+ * the report over the district's recent reports (sorted projection, median in code: FerretDB v1 has no $median).
+ */
+async function perReportingUnit(
+  districtCode: string,
+  nameOf: (code: string) => Bilingual | undefined,
+): Promise<ReportingUnitIndicator[]> {
+  const inDistrict = { 'place.districtCode': districtCode, 'reportingUnit.agencyCode': { $ne: null } };
+  const [counts, recent, withFindings] = await Promise.all([
+    ReportModel.aggregate<Counted>([
+      { $match: inDistrict },
+      { $group: { _id: '$reportingUnit.agencyCode', count: { $sum: 1 } } },
+      { $sort: { count: -1, _id: 1 } },
+    ]).exec(),
+    ReportModel.find(inDistrict, { 'reportingUnit.agencyCode': 1, discoveredAt: 1, reportedAt: 1 })
+      .sort({ reportedAt: -1 })
+      .limit(REPORT_SAMPLE)
+      .lean<{ reportingUnit?: { agencyCode?: string | null }; discoveredAt: Date; reportedAt: Date }[]>()
+      .exec(),
+    CaseModel.find({ 'jurisdiction.districtCode': districtCode, 'findings.kind': 'late_report' }, { findings: 1 })
+      .limit(REPORT_SAMPLE)
+      .lean<{ findings?: unknown[] }[]>()
+      .exec(),
+  ]);
+  const delays = new Map<string, number[]>();
+  for (const r of recent) {
+    const code = r.reportingUnit?.agencyCode;
+    if (!code) continue;
+    const minutes = (new Date(r.reportedAt).getTime() - new Date(r.discoveredAt).getTime()) / MINUTE;
+    delays.set(code, [...(delays.get(code) ?? []), minutes]);
+  }
+  const late = new Map<string, Set<string>>();
+  for (const c of withFindings) {
+    for (const f of (c.findings ?? []) as { kind?: string; againstUnitId?: string; reportId?: string }[]) {
+      if (f.kind !== 'late_report' || !f.againstUnitId) continue;
+      late.set(f.againstUnitId, (late.get(f.againstUnitId) ?? new Set()).add(f.reportId ?? ''));
+    }
+  }
+  const codes = new Set([...counts.map((r) => String(r._id ?? '')), ...late.keys()].filter(Boolean));
+  const reports = new Map(counts.map((r) => [String(r._id), r.count]));
+  return [...codes]
+    .map((code) => ({
+      agencyCode: code,
+      name: nameOf(code) ?? { zh: code, en: code },
+      reports: reports.get(code) ?? 0,
+      lateReports: late.get(code)?.size ?? 0,
+      medianMinutesToReport: round1(median(delays.get(code) ?? [])),
+    }))
+    .sort((a, b) => b.lateReports - a.lateReports || b.reports - a.reports || a.agencyCode.localeCompare(b.agencyCode));
 }
 
 export function median(values: readonly number[]): number | null {
@@ -74,6 +139,7 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
     acks,
     assessments,
     missedNotices,
+    units,
   ] = await Promise.all([
     CaseModel.aggregate<Counted>([{ $match: inDistrict }, { $group: { _id: '$stage', count: { $sum: 1 } } }]).exec(),
     TaskModel.aggregate<Counted>([
@@ -134,6 +200,7 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
       { $group: { _id: '$eventKey' } },
       { $count: 'n' },
     ]).exec(),
+    perReportingUnit(districtCode, (code) => nameOf.get(code)),
   ]);
 
   const ackMinutes = acks.flatMap((t) => {
@@ -179,6 +246,7 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
       .sort((a, b) => b.cases - a.cases || a.streetCode.localeCompare(b.streetCode)),
     escalationsThisWeek: escalations[0]?.n ?? 0,
     missedNoticesThisWeek: missedNotices[0]?.n ?? 0,
+    perReportingUnit: units,
     clocksEndingSoon: soon
       .flatMap((c) =>
         (c.clocks ?? [])

@@ -34,6 +34,7 @@ import {
   completeTaskBody,
   declineTaskBody,
   noBody,
+  referralList,
   taskCommandResult,
   taskIdParams,
   taskInboxQuery,
@@ -45,6 +46,7 @@ import { reportsForTask, TASKS_THAT_READ_REPORTS } from '../read-models/task-rep
 import type { TaskReport } from '../../contracts/tasks';
 import { queryLive } from '../read-models/live';
 import { pinnedPack, taskLabel, taskPolicy, taskRule } from '../read-models/policy-lookup';
+import { listReferrals, subjectView } from '../read-models/accountability';
 import {
   apiTaskStatus,
   canSeeTask,
@@ -55,6 +57,9 @@ import {
   loadTask,
   type ApiTaskStatus,
 } from '../read-models/tasks';
+
+/** Tasks about an agency's duty, not about the child: the superior's follow-up and the procuratorate's supervision. */
+const ACCOUNTABILITY_KINDS = new Set(['late_report_follow_up', 'procuratorate_supervision']);
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -207,6 +212,21 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
   api.route(
     {
       method: 'get',
+      path: '/referrals',
+      summary: "The procuratorate's supervision referrals (FT 三(三)2(4))",
+      description:
+        'Agencies whose tasks ran through their whole escalation ladder the pack’s number of times in its period, ' +
+        'referred to my procuratorate: newest first, with the outcome once recorded.',
+      roles: ['procuratorate_staff'],
+      request: {},
+      response: { status: 200, description: 'The referrals', schema: referralList },
+    },
+    async ({ actor }) => listReferrals(actor.agencyCode, now()),
+  );
+
+  api.route(
+    {
+      method: 'get',
       path: '/:taskId',
       summary: 'One task: its live state, the policy it enforces and the part of the child file it needs',
       description:
@@ -249,13 +269,15 @@ export function createTaskRouter(deps: TaskRouterDependencies): Router {
         ...(redirectToAgencyId ? { redirectToAgencyId } : {}),
         ...(live?.gradingUnderReview ? { gradingUnderReview: live.gradingUnderReview } : {}),
         ...(live?.sentBack ? { sentBack: live.sentBack } : {}),
+        ...(await subjectView(live?.subject ?? task.subject, pinnedPack(task.policyPackId, task.policyPackVersion))),
         live: live !== undefined,
       };
       const concerns = detail.concerns ?? [];
 
       let child: Record<string, unknown> = {};
       let reports: TaskReport[] | undefined;
-      const file = await findChild(task.childId ?? caseRecord?.childId);
+      // Accountability tasks are about an agency, not the child (issue #17 item 6): they read nothing of the file.
+      const file = ACCOUNTABILITY_KINDS.has(summary.kind) ? null : await findChild(task.childId ?? caseRecord?.childId);
       if (file) {
         // The task's own agencies work the case even before the case projection lists them.
         const readScope = {

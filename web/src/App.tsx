@@ -12,6 +12,7 @@ import { Inbox } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { MyReports } from './pages/MyReports';
 import { NotificationsPage } from './pages/Notifications';
+import { Referrals } from './pages/Referrals';
 import { ReportForm } from './pages/ReportForm';
 import { ResetPasswordPage } from './pages/ResetPassword';
 import { SealedRecords } from './pages/SealedRecords';
@@ -86,6 +87,7 @@ export function App() {
     page = user.role === 'administrator' ? <AdminPage /> : <Message text={t('app.forbidden')} />;
   else if (path === '/reset-password') page = <ResetPasswordPage />;
   else if (path === '/records') page = <SealedRecords />;
+  else if (path === '/referrals') page = <Referrals />;
   else if (path === '/detention-notices/new') page = <DetentionNoticePage />;
   else page = <Message text={t('app.notFound')} />;
 

@@ -34,7 +34,7 @@ export interface DirectoryAgency {
   jurisdiction: { districtCode: string; streetCode?: string; committeeCode?: string };
 }
 import type { MyReport, NewReport, ReportReceipt } from '../../../contracts/reports';
-import type { TaskSummary, TaskView } from '../../../contracts/tasks';
+import type { ReferralView, TaskSummary, TaskView } from '../../../contracts/tasks';
 
 export const API_BASE = '/api/v1';
 
@@ -226,6 +226,8 @@ export const api = {
 
   tasks: (status?: string) => request<ListOf<TaskSummary>>('GET', `/tasks${query({ status })}`),
   task: (taskId: string) => request<TaskView>('GET', `/tasks/${encodeURIComponent(taskId)}`),
+  /** FT 三(三)2(4): the procuratorate's supervision referrals (issue #17 item 6). */
+  referrals: () => request<ListOf<ReferralView>>('GET', '/tasks/referrals'),
   acceptTask: (taskId: string) =>
     request<{ task: TaskSummary }>('POST', `/tasks/${encodeURIComponent(taskId)}/accept`, { body: {} }),
   completeTask: (taskId: string, outcome: OutcomeInput) =>

@@ -54,8 +54,15 @@ function navFor(user: User): Array<{ href: string; key: Parameters<ReturnType<ty
       { href: '/report', key: 'nav.report' },
       { href: '/reports/mine', key: 'nav.myReports' },
     ];
+  // FT 三(三)2(4): the procuratorate supervises agencies referred for letting their tasks lapse.
+  if (user.role === 'procuratorate_staff')
+    return [
+      { href: '/inbox', key: 'nav.inbox' },
+      { href: '/referrals', key: 'nav.referrals' },
+      { href: '/records', key: 'nav.sealedRecords' },
+    ];
   // FT 三(三)2(5): the judicial organs consult sealed juvenile records.
-  if (user.role === 'court_staff' || user.role === 'procuratorate_staff')
+  if (user.role === 'court_staff')
     return [
       { href: '/inbox', key: 'nav.inbox' },
       { href: '/records', key: 'nav.sealedRecords' },

@@ -14,6 +14,7 @@ import { BarChart, Stat } from '../components/charts';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
+import { formatSpan } from '../format';
 import { Link } from '../router';
 import { useUser } from '../session';
 
@@ -330,6 +331,39 @@ function IndicatorPanels({ data, now, packId }: { data: Indicators; now: number;
             valueLabel={t('dash.cases')}
             secondaryLabel={t('dash.overdue')}
           />
+        </section>
+        <section className="panel" aria-labelledby="units-h">
+          <h2 id="units-h">{t('dash.perReportingUnit')}</h2>
+          {(data.perReportingUnit ?? []).length === 0 ? (
+            <p className="muted">{t('dash.noData')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="reporting-units">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('dash.unit')}</th>
+                    <th scope="col">{t('dash.unitReports')}</th>
+                    <th scope="col">{t('dash.unitLate')}</th>
+                    <th scope="col">{t('dash.unitMedian')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {(data.perReportingUnit ?? []).map((u) => (
+                    <tr key={u.agencyCode}>
+                      <th scope="row">{pick(u.name)}</th>
+                      <td>{u.reports}</td>
+                      <td>{u.lateReports}</td>
+                      <td>
+                        {u.medianMinutesToReport == null
+                          ? t('dash.noData')
+                          : formatSpan(u.medianMinutesToReport * 60_000, t)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </section>
         <section className="panel" aria-labelledby="soon-h">
           <h2 id="soon-h">{t('dash.clocksSoon')}</h2>

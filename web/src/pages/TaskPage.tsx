@@ -10,6 +10,7 @@ import type { TaskView } from '../../../contracts/tasks';
 import { ErrorSummary, Field, type FieldErrors } from '../components/form';
 import { ChildFile } from '../components/ChildFile';
 import { TaskReports } from '../components/TaskReports';
+import { TaskSubject } from '../components/TaskSubject';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
@@ -86,7 +87,9 @@ function TaskBody({
       <h1 id="task-title">{t('task.title', { label: pick(task.label) || task.kind })}</h1>
       <p>
         <span className={`status status--${task.status}`}>{t(`status.${task.status}` as MessageKey)}</span>{' '}
-        <Link href={`/cases/${encodeURIComponent(task.caseId)}`}>{t('task.caseLink')}</Link>
+        {task.caseId.startsWith('case-') ? (
+          <Link href={`/cases/${encodeURIComponent(task.caseId)}`}>{t('task.caseLink')}</Link>
+        ) : null}
       </p>
       {task.status === 'withdrawn' && task.withdrawalReason ? (
         <p className="notice" role="note" id="task-withdrawn">
@@ -152,10 +155,14 @@ function TaskBody({
             </>
           ) : null}
         </section>
-        <section className="panel" aria-labelledby="child-h">
-          <h2 id="child-h">{t('task.child')}</h2>
-          <ChildFile child={child} concernTypes={concernTypes} />
-        </section>
+        {task.subject ? (
+          <TaskSubject subject={task.subject} />
+        ) : (
+          <section className="panel" aria-labelledby="child-h">
+            <h2 id="child-h">{t('task.child')}</h2>
+            <ChildFile child={child} concernTypes={concernTypes} />
+          </section>
+        )}
         {view.reports ? <TaskReports reports={view.reports} concernTypes={concernTypes} /> : null}
         {task.gradingUnderReview ? (
           <section className="panel" aria-labelledby="grading-h" data-testid="grading-under-review">
