@@ -285,6 +285,11 @@ export const caseView = z.object({
   child: z.record(z.string(), z.unknown()).describe("The child's file within the caller's scope; the read is audited"),
   timeline: z.array(timelineEntryView),
   cockpit: cockpitView,
+  /**
+   * The printed summary only (GET /cases/{caseId}/summary): each completed task's recorded outcome, by task id, as its
+   * task page shows it.
+   */
+  outcomes: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 
 /** Why a coordinator prints a case's summary (issue 15 item 5): for a court petition or a joint meeting (联席会议). */

@@ -11,7 +11,7 @@ import { AppError, ErrorCode } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { CaseRecord } from '../../models/case';
 import { findCaseInScope } from '../../models/case-repository';
-import { caseStatusQuery, type EscalationRecord, type Finding } from '../../workflows/definitions';
+import { caseStatusQuery, taskStatusQuery, type EscalationRecord, type Finding } from '../../workflows/definitions';
 import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
 import { CASE_WORKER_ROLES } from '../auth/roles';
@@ -275,8 +275,8 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       response: { status: 200, description: 'The case', schema: caseView },
       errors: [ErrorCode.NotFound],
     },
-    ({ actor, params, query, req }) =>
-      caseViewFor(actor, params.caseId, req, (record) =>
+    async ({ actor, params, query, req }) => {
+      const view = await caseViewFor(actor, params.caseId, req, (record) =>
         deps.audit.record({
           actorId: actor.userId,
           actorRole: actor.role,
@@ -286,7 +286,17 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
           reason: `summary printed for ${query.purpose}`,
           requestId: req.requestId,
         }),
-      ),
+      );
+      // Each completed task's outcome, read from its workflow as its task page reads it (a task whose workflow does
+      // not answer shows its status only).
+      const outcomes: Record<string, Record<string, unknown>> = {};
+      for (const task of view.cockpit.tasks) {
+        if (task.status !== 'completed') continue;
+        const state = await queryLive(deps.temporal, task.taskId, taskStatusQuery);
+        if (state?.outcome) outcomes[task.taskId] = { ...state.outcome };
+      }
+      return { ...view, outcomes };
+    },
   );
 
   return api.router;

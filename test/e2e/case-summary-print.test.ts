@@ -82,6 +82,11 @@ describe('the printed case summary', () => {
     expect(text).toContain('华公(教)〔2026〕21号');
     expect(text).toContain('华阳路派出所');
     expect(text).toContain('已完成');
+    // What the police recorded on completing their task, in words.
+    const outcomes = (await main.locator('section[data-section="outcomes"]').innerText()).replace(/\s+/g, ' ');
+    expect(outcomes).toContain('公安机关应急处置');
+    expect(outcomes).toContain('仍由监护人照料');
+    expect(outcomes).not.toMatch(/remains_with_guardian|guardian_recalled|living_alone/);
     // The chain of events in words.
     expect(text).toContain('建立儿童档案');
     // Names, never codes or ids; no forms to fill on paper.

@@ -27,7 +27,10 @@ import { Placements } from './Placements';
 import { Services } from './Services';
 import { Summary } from './Summary';
 import { Escalations, Findings, OpenTasks } from './Tasks';
+import { TaskLine } from './TaskLine';
 import { Timeline } from './Timeline';
+import { OutcomeView } from '../../outcomes/OutcomeView';
+import type { ConcernType } from '../../../../contracts/policies';
 
 const WORDS = {
   title: { zh: '个案摘要', en: 'Case summary' },
@@ -42,6 +45,7 @@ const WORDS = {
     en: "Contains a child's personal data: for official use only, do not pass on; this print is recorded.",
   },
   print: { zh: '打印', en: 'Print' },
+  outcomes: { zh: '任务办理结果', en: 'Task outcomes' },
   back: { zh: '返回个案', en: 'Back to the case' },
 };
 
@@ -49,15 +53,25 @@ export function PrintSummaryPage({ caseId, purpose }: { caseId: string; purpose:
   const { pick } = useI18n();
   const chosen: SummaryPurpose = SUMMARY_PURPOSES.find((p) => p === purpose) ?? 'joint_meeting';
   const view = useLoad(() => api.caseSummary(caseId, chosen), [caseId, chosen]);
+  const policies = useLoad(() => api.policies(), []);
+  const concernTypes = policies.status === 'ready' ? policies.data.flatMap((p) => p.concernTypes) : [];
   return (
     <section className="page page--wide print-summary" aria-labelledby="case-title">
       {view.status !== 'ready' ? <h1 id="case-title">{pick(WORDS.title)}</h1> : null}
-      <Loaded state={view}>{(data) => <PrintBody view={data} purpose={chosen} />}</Loaded>
+      <Loaded state={view}>{(data) => <PrintBody view={data} purpose={chosen} concernTypes={concernTypes} />}</Loaded>
     </section>
   );
 }
 
-function PrintBody({ view, purpose }: { view: CaseView; purpose: SummaryPurpose }) {
+function PrintBody({
+  view,
+  purpose,
+  concernTypes,
+}: {
+  view: CaseView;
+  purpose: SummaryPurpose;
+  concernTypes: ConcernType[];
+}) {
   const { pick, formatDateTime } = useI18n();
   const user = useUser();
   const now = useNow(60_000);
@@ -83,6 +97,7 @@ function PrintBody({ view, purpose }: { view: CaseView; purpose: SummaryPurpose 
       <Summary />
       <Child />
       <OpenTasks />
+      <Outcomes view={view} concernTypes={concernTypes} />
       <Escalations />
       <Findings />
       <Placements />
@@ -95,5 +110,26 @@ function PrintBody({ view, purpose }: { view: CaseView; purpose: SummaryPurpose 
       <Benefits />
       <Timeline />
     </CaseContext.Provider>
+  );
+}
+
+/** Each completed task with what its agency recorded, in words (the task page's own view of an outcome). */
+function Outcomes({ view, concernTypes }: { view: CaseView; concernTypes: ConcernType[] }) {
+  const { pick, formatDateTime } = useI18n();
+  const done = view.cockpit.tasks.filter((task) => view.outcomes?.[task.taskId]);
+  if (done.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="outcomes-h" data-section="outcomes">
+      <h2 id="outcomes-h">{pick(WORDS.outcomes)}</h2>
+      {done.map((task) => (
+        <div key={task.taskId} className="print-outcome">
+          <h3>
+            <TaskLine task={task} />
+            {task.closedAt ? <span className="small muted"> {formatDateTime(task.closedAt)}</span> : null}
+          </h3>
+          <OutcomeView outcome={view.outcomes![task.taskId]!} concernTypes={concernTypes} />
+        </div>
+      ))}
+    </section>
   );
 }
