@@ -87,6 +87,9 @@ export const findingView = z
     kind: z.string(),
     clause: z.string().optional(),
     againstUnitName: bilingual.optional().describe('The reporting unit a late-report finding is against, by name'),
+    superiorName: bilingual
+      .optional()
+      .describe('From pack 1.3.0: the superior a late report went to for follow-up (CN 四(一)), by name'),
   })
   .catchall(z.unknown());
 

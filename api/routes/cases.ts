@@ -214,8 +214,12 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
     const escalations = live?.state.escalations ?? (record.escalations as EscalationRecord[] | undefined) ?? [];
     const findings = live?.state.findings ?? (record.findings as Finding[] | undefined) ?? [];
     // A late-report finding names the reporting unit by its code; the page shows the unit's name (issue #14 item 4).
+    // From pack 1.3.0 the superior it went to is named too (CN 四(一), issue #17 item 6).
     const unitNames = await namesFor(
-      findings.map((f) => String((f as { againstUnitId?: unknown }).againstUnitId ?? '')),
+      findings.flatMap((f) => {
+        const named = f as { againstUnitId?: unknown; superiorAgencyId?: unknown };
+        return [String(named.againstUnitId ?? ''), String(named.superiorAgencyId ?? '')];
+      }),
       [],
     );
 
@@ -238,7 +242,12 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
         escalations: escalations.map((e) => ({ ...e })),
         findings: findings.map((f) => {
           const unit = (f as { againstUnitId?: unknown }).againstUnitId;
-          return typeof unit === 'string' && unit ? { ...f, againstUnitName: unitNames.agency(unit).name } : { ...f };
+          const superior = (f as { superiorAgencyId?: unknown }).superiorAgencyId;
+          return {
+            ...f,
+            ...(typeof unit === 'string' && unit ? { againstUnitName: unitNames.agency(unit).name } : {}),
+            ...(typeof superior === 'string' && superior ? { superiorName: unitNames.agency(superior).name } : {}),
+          };
         }),
         live: live !== undefined,
       },

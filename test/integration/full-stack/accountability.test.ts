@@ -104,8 +104,17 @@ describe('a late report goes to the reporting unit’s superior (CN 四(一))', 
     expect(done.task.status).toBe('completed');
     expect(done.task.outcome).toMatchObject({ action: 'talked_to', note: '已约谈校长，明确第一时间报告的流程' });
 
-    // Per-unit indicators (item 6): the school's reports, its late report and the median delay, by name.
+    // The case page names the superior the finding went to, and its follow-up task.
     const coordinator = await stack.login(CHANGNING.coordinator);
+    const caseView = (await get(coordinator, `/api/v1/cases/${encodeURIComponent(caseId)}`)).body;
+    const finding = caseView.status.findings.find((f: { kind: string }) => f.kind === 'late_report');
+    expect(finding).toMatchObject({
+      againstUnitName: { zh: '长宁区演示小学' },
+      superiorName: { zh: '长宁区教育局' },
+      followUpTaskId: taskId,
+    });
+
+    // Per-unit indicators (item 6): the school's reports, its late report and the median delay, by name.
     const school = await eventually(async () => {
       const indicators = (await get(coordinator, '/api/v1/indicators')).body;
       const unit = indicators.perReportingUnit.find((u: { agencyCode: string }) => u.agencyCode === 'cn.school');

@@ -129,6 +129,13 @@ export function Findings() {
                 })
               : f.kind}{' '}
             {f.clause ? <span className="clause">{f.clause}</span> : null}
+            {f.kind === 'late_report' && f.superiorName && typeof f.followUpTaskId === 'string' ? (
+              <>
+                <br />
+                {t('case.finding.toSuperior', { superior: pick(f.superiorName) })}{' '}
+                <Link href={`/tasks/${encodeURIComponent(f.followUpTaskId)}`}>{t('case.finding.followUp')}</Link>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
