@@ -24,6 +24,9 @@ type Pack = ReturnType<typeof pinnedPack>;
 const CASE_WORKFLOW_KINDS: Readonly<Record<string, TimelineKind>> = {
   report_filed: 'report_filed',
   late_report_finding: 'late_report_finding',
+  // CN 四(一): the late unit's superior is asked to hold it to account (or none is on file).
+  late_report_to_superior: 'late_report_to_superior',
+  late_report_no_superior: 'late_report_no_superior',
   late_dispatch_finding: 'late_dispatch_finding',
   case_decided: 'case_decided',
   task_to_fallback: 'task_to_fallback',
@@ -60,6 +63,8 @@ const TASK_WORKFLOW_KINDS: Readonly<Record<string, TimelineKind>> = {
   task_withdrawn: 'task_withdrawn',
   deadline_missed: 'deadline_missed',
   task_escalated: 'task_escalated',
+  // FT 三(三)2(4): the task ran through its whole ladder; it counts towards the agency's referral.
+  ladder_exhausted: 'ladder_exhausted',
 };
 
 /** Audit action → kind, for what a person did through the API or the intake. */
@@ -107,6 +112,10 @@ export const HIDDEN_ACTIONS: ReadonlySet<string> = new Set([
   'case.closure',
   'case.reopen',
   'case.placement.police-certificate',
+  // The street ledger's own events (the child's ledger page), not events of a case.
+  'ledger.enrolled',
+  'ledger.updated',
+  'ledger.transferred',
 ]);
 
 /** The API's record of a command → the workflow event it caused, which takes the person from it. */
