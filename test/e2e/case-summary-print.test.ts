@@ -18,7 +18,7 @@ jest.setTimeout(240_000); // a report through the worker, a police task complete
 let j: Journey;
 beforeAll(async () => {
   j = await startJourney();
-}, 120_000);
+}, 180_000); // the whole stack and Chromium start, as in the other journeys (120 s ran out on a loaded machine)
 afterAll(async () => {
   await j?.stop();
 });
