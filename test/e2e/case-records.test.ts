@@ -190,11 +190,14 @@ describe('case notes and attachments on a phone', () => {
     const link = page.getByTestId('evidence-link').filter({ hasText: '告诫书 华公(教)〔2026〕12号.pdf' });
     // The page reloads the case once the workflow took the step; a busy worker may need another look.
     await eventually(async () => {
-      await link.first().waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
-        await page.reload();
-        await section.waitFor();
-        throw err;
-      });
+      await link
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(async (err: unknown) => {
+          await page.reload();
+          await section.waitFor();
+          throw err;
+        });
     }, 90_000);
     expect(await section.textContent()).not.toMatch(/attachment:|[0-9a-f]{24}/);
     const since = new Date();
