@@ -3,4 +3,5 @@ export * from './projection';
 export * from './notifications';
 export * from './intake';
 export * from './detention';
+export * from './ledger';
 export * from './accountability';

@@ -18,6 +18,8 @@ import {
   type ResponsibleAgencies,
 } from '../workflows/definitions';
 
+import { tellLedgerCaseOpened } from './ledger';
+
 export interface RecordedReport {
   reportId: string;
   childId: string;
@@ -89,6 +91,8 @@ export function createIntakeActivities({
           { key: policyPackSearchAttribute, value: `${pack.id}@${pack.version}` },
         ],
       });
+      // Issue #18: a child on the ledger is now visited by its case (never both); closing returns it to the ledger.
+      await tellLedgerCaseOpened(client, report.childId, workflowId);
       return { caseWorkflowId: workflowId };
     },
   };

@@ -32,7 +32,17 @@ export type NotificationEvent =
   /** The directory had no agency for a step; the district fallback took it. Told to the district coordinators. */
   | { type: 'task_to_fallback'; caseId: string; taskId: string; kind: TaskKind; agencyId: string }
   /** A case failed, is stuck, or its report has no first-response task in time (the reconciler). */
-  | { type: 'case_needs_attention'; caseId: string; districtCode: string; reason: string };
+  | { type: 'case_needs_attention'; caseId: string; districtCode: string; reason: string }
+  /** Issue #18: a ledger child's visit is past due (ids only; the street opens the ledger to see who). */
+  | {
+      type: 'ledger_visit_missed';
+      ledgerId: string;
+      childId: string;
+      streetOfficeId: string;
+      visitNo: number;
+      dueAt: string;
+      clause: string;
+    };
 
 export interface NotificationRequest {
   /** The workflow that causes the notification (case, task or detention notice). */

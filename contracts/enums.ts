@@ -75,6 +75,8 @@ export const NOTIFICATION_KINDS = [
   'accountability_finding',
   'routed_to_fallback',
   'case_needs_attention',
+  /** Issue #18: a ledger child's periodic visit passed its due time unrecorded; told to the street. */
+  'ledger_visit_missed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

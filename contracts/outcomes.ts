@@ -501,6 +501,38 @@ export const gradingReviewOutcomeSchema = z
     path: ['reason'],
   });
 
+/** What the committee did about an inadequate guardianship arrangement (FT 三(一)4(1), 4(3), 三(二)2). */
+export const ARRANGEMENT_RESULTS = [
+  /** The entrusted caregiver was guided and now cares adequately (指导、督促). */
+  'put_right',
+  /** The parents entrusted another adult able to care (委托有监护能力的亲属或其他成年人). */
+  'new_caregiver',
+  /** A parent came back to care for the child (父母一方留家照料). */
+  'parent_returned',
+  /** The committee could not put it right: referred to the street office (向街乡（镇）报告). */
+  'referred_to_street',
+] as const;
+
+/**
+ * Issue #18: a ledger visit found the migrant parents' guardianship arrangement inadequate; the committee supervises
+ * it and puts it right (FT 三(一)4(3) "劝诫、制止", 三(二)2 "督促留守儿童父母做好外出务工前子女监护安排").
+ */
+export const guardianshipArrangementOutcomeSchema = z
+  .object({
+    kind: z.literal('guardianship_arrangement'),
+    result: z.enum(ARRANGEMENT_RESULTS),
+    /** The caregiver now responsible (required when a new one was entrusted). */
+    caregiverName: text.optional(),
+    /** Whether the caregiver was guided or trained (FT 三(一)4(3) 指导、培训). */
+    guidanceGiven: z.boolean(),
+    note: text.optional(),
+  })
+  .strict()
+  .refine((o) => o.result !== 'new_caregiver' || o.caregiverName, {
+    message: 'name the new caregiver',
+    path: ['caregiverName'],
+  });
+
 export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   policeResponseOutcomeSchema,
   urgentPlacementOutcomeSchema,
@@ -532,6 +564,8 @@ export const taskOutcomeSchema = z.discriminatedUnion('kind', [
   procuratorateSupervisionOutcomeSchema,
   // FT 三(三)4: the protection committee reviews the grading (pack 1.3.0, Fengtai).
   gradingReviewOutcomeSchema,
+  // Issue #18: the ledger's committee task.
+  guardianshipArrangementOutcomeSchema,
 ]);
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 /** What a caller sends (defaults not yet applied). */

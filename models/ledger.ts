@@ -9,7 +9,8 @@
 import { Schema } from 'mongoose';
 import { RISK_LEVELS } from './common';
 
-export const LEDGER_SOURCES = ['committee', 'street', 'screening'] as const;
+/** 'case': returned to the ledger when the child's case closed (CN 五(一)). */
+export const LEDGER_SOURCES = ['committee', 'street', 'screening', 'case'] as const;
 export type LedgerSource = (typeof LEDGER_SOURCES)[number];
 
 /** Monitoring by the ledger's visits, or by an open case's visits (never both: workflows/README.md). */

@@ -310,7 +310,20 @@ export const policyPackSchema = z
       })
       .strict(),
     /** Periodic visit interval per risk level (FT 三(一)1, 三(二)2; the Changning text has none, its pack borrows them). */
-    visitIntervals: z.object({ low: deadline, medium: deadline, high: deadline, leftBehind: deadline }).strict(),
+    visitIntervals: z
+      .object({
+        low: deadline,
+        medium: deadline,
+        high: deadline,
+        leftBehind: deadline,
+        /** From 1.3.0 (issue #18): a ledger child whose risk has not been graded yet. */
+        unassessed: deadline.optional(),
+        /** From 1.3.0 (issues #17 item 7, #18): multiple difficulty is visited more often (FT 三(一)4(2)). */
+        multipleDifficulty: deadline.optional(),
+        /** From 1.3.0 (issue #18): an interval per category code (FT 二(一), CN 一), where a category has its own. */
+        categories: z.record(z.string(), deadline).optional(),
+      })
+      .strict(),
     placement: z
       .object({
         shortTermCap: deadline,

@@ -10,6 +10,7 @@ import { deriveIdentityKeys } from '../models/identity-crypto';
 import { createNotificationRepository } from '../models/notification';
 import { createDetentionActivities } from '../activities/detention';
 import { createIntakeActivities } from '../activities/intake';
+import { createLedgerActivities } from '../activities/ledger';
 import { createNotificationActivities } from '../activities/notifications';
 import { createProjectionActivities } from '../activities/projection';
 import { createNotificationDelivery } from '../activities/notification-delivery';
@@ -49,6 +50,7 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
     ...createNotificationActivities({ notifier }),
     ...createReconcilerActivities({ client, store: createMongoAttentionStore(), notifier }),
     ...createDetentionActivities({ children: createMongoDetentionChildStore({ children }) }),
+    ...createLedgerActivities({ client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     ...createAccountabilityActivities({
       client,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -71,7 +71,7 @@ import {
   type TaskResult,
 } from './definitions';
 import { isBundled, isWholePack, packRefOf, resolvePack } from './packs';
-import { projectCase, sendNotice, superiorOf } from './proxies';
+import { projectCase, returnToLedgerMonitoring, sendNotice, superiorOf } from './proxies';
 
 /** The patch that sends a late report to the reporting unit's superior with a follow-up task (issue #17 item 6). */
 export const LATE_REPORT_SUPERIOR_PATCH = 'late-report-superior';
@@ -89,7 +89,13 @@ export const CASE_TASK_KINDS: TaskKind[] = [
  * Task kinds the case opens only when its pinned pack has them (from pack 1.2.0, issue #17): a case pinned to an
  * older pack goes on without them, as before.
  */
-export const PACK_OPTIONAL_TASK_KINDS: TaskKind[] = ['child_search', 'benefit_application', 'permanent_arrangement'];
+export const PACK_OPTIONAL_TASK_KINDS: TaskKind[] = [
+  'child_search',
+  'benefit_application',
+  'permanent_arrangement',
+  // Issue #18 (pack 1.3.0): opened by the ledger's monitoring workflow, never by a case.
+  'guardianship_arrangement',
+];
 
 /** History events after which the case continues-as-new even without the server's suggestion. */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 5_000;
@@ -1107,14 +1113,37 @@ export class CaseRun {
     }
     if (this.dueVisit()) await this.openVisit();
     await this.intervention.act();
+    await this.returnToLedger();
     await this.routeNewReports();
     await this.project();
+  }
+
+  /**
+   * Issue #18, CN 五(一): a closed case does not stop the visits; the child returns to the ledger's monitoring
+   * workflow (started if none runs), once per closure. Patched: cases closed before this replay without it.
+   */
+  private async returnToLedger(): Promise<void> {
+    const closure = this.state.intervention?.closure;
+    if (!closure || !isCaseClosed(this.state) || this.state.ledgerReturnedFor === closure.at) return;
+    if (!patched(LEDGER_RETURN_PATCH)) return;
+    const place = this.state.jurisdiction;
+    await returnToLedgerMonitoring({
+      childId: this.state.childId,
+      caseId: this.state.caseId,
+      closedAt: closure.at,
+      pack: packRefOf(this.input.pack),
+      ...(place ? { place } : {}),
+    });
+    this.state.ledgerReturnedFor = closure.at;
   }
 
   shouldContinueAsNew(): boolean {
     return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > this.historyEventLimit;
   }
 }
+
+/** Issue #18: a closing case returns the child to the ledger's monitoring (CaseRun.returnToLedger). */
+export const LEDGER_RETURN_PATCH = 'ledger-return-on-close';
 
 /** Continue-as-new passes the pack by reference (see nextRunInput). */
 export const PACK_BY_REFERENCE_PATCH = 'pack-by-reference';

@@ -408,6 +408,8 @@ export interface CaseState {
   /** Placements, guardian search, services, the guardian's legal ladder and neglect clock, petitions, closure. */
   intervention?: InterventionState;
   jurisdiction?: CaseJurisdiction;
+  /** Issue #18: the closure (its time) for which the child was returned to the ledger's monitoring. */
+  ledgerReturnedFor?: string;
   /** FT 三(二)4: missing children the police did not find at once; the search goes on as its own task (issue #17). */
   childSearches?: ChildSearchRecord[];
   /** CN 五(一) 及时办理: the benefits the assessment decided, applied for at the street office / civil affairs. */

@@ -6,3 +6,4 @@ export { detentionNoticeWorkflow } from './detention.workflow';
 export { placementWorkflow } from './placement.workflow';
 export { reconcilerWorkflow } from './reconciler.workflow';
 export { oversightWorkflow } from './oversight.workflow';
+export { ledgerMonitoringWorkflow } from './ledger-monitoring.workflow';

@@ -8,6 +8,7 @@ import type {
   AccountabilityActivities,
   DetentionActivities,
   IntakeActivities,
+  LedgerActivities,
   NotificationActivities,
   NotificationRequest,
   ProjectionActivities,
@@ -39,6 +40,12 @@ export const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivi
 
 /** Directory reads and the oversight report (issue #17 item 6): retried until the database or Temporal is back. */
 export const { superiorOf, reportLadderExhausted } = proxyActivities<AccountabilityActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
+});
+
+/** Issue #18: a closing case returns the child to the ledger's monitoring; retried until it is done. */
+export const { returnToLedgerMonitoring } = proxyActivities<LedgerActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '1 minute' },
 });

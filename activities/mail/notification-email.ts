@@ -104,6 +104,13 @@ function lines(
         zh: `案件${caseRef.zh}的处理流程出现故障或停滞，报告可能尚未送达承办单位。请立即登录 ChildSafe 查看并安排处置。`,
         en: `The process of the case${caseRef.en} has failed or stalled; the report may not have reached an agency. Please sign in to ChildSafe now and arrange the response.`,
       };
+    case 'ledger_visit_missed':
+      return {
+        zhSubject: '台账儿童定期走访逾期',
+        enSubject: 'Ledger visit overdue',
+        zh: '本街道台账上一名儿童的定期走访已超过应走访日期，仍未记录走访情况（丰台 三(一)1“定期走访困境儿童和留守儿童”）。请登录 ChildSafe 打开台账，筛选“走访逾期”，督促居（村）委会儿童主任尽快走访。',
+        en: 'A periodic visit to a child on your street\'s ledger has passed its due date without a recorded visit (FT 三(一)1, "visit children in difficulty and left-behind children regularly"). Please sign in to ChildSafe, open the ledger, filter by "visit overdue" and have the committee\'s child welfare supervisor visit soon.',
+      };
     case 'delivery_failed':
       return {
         zhSubject: `通知未能送达：${label.zh}${caseRef.zh}`,

@@ -174,6 +174,19 @@ async function resolve(idempotencyKey: string, event: NotificationEvent): Promis
         recipients: await usersWith({ role: 'district_coordinator', 'jurisdiction.districtCode': event.districtCode }),
         caseId: event.caseId,
       };
+    case 'ledger_visit_missed': {
+      // CN 五(一), FT 三(一)1: the street's office and coordinators see that the ledger's visit was missed.
+      const office = await findAgency(event.streetOfficeId);
+      return {
+        idempotencyKey,
+        kind: 'ledger_visit_missed',
+        recipients: office
+          ? unique([...(await agencyDesk(office)), ...(await coordinators('street_coordinator', office))])
+          : [],
+        dueAt: event.dueAt,
+        policyClause: event.clause,
+      };
+    }
     case 'late_report_finding': {
       // CN 四(一): the reporting unit's superiors hold it to account; the district coordinators see every finding.
       const unit = await findAgency(event.againstUnitId);

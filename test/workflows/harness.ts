@@ -20,6 +20,8 @@ import {
   type CaseProjectionFields,
   type GuardianDesignation,
   type IntakeActivities,
+  type LedgerActivities,
+  type LedgerProfile,
   type NotificationActivities,
   type NotificationEvent,
   type ProjectionActivities,
@@ -41,6 +43,7 @@ import {
   type TaskState,
 } from '../../workflows/definitions';
 import type { intakeWorkflow } from '../../workflows/intake.workflow';
+import { ledgerCaseClosedSignal, ledgerWorkflowId } from '../../workflows/ledger.definitions';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 
@@ -55,13 +58,39 @@ export interface Recorded {
   reports: Map<string, RecordedReport>;
   /** Court designations written to the child's file (issue #17). */
   guardianDesignations: GuardianDesignation[];
+  /** The ledger (issue #18): each child's facts as the monitoring workflow reads them, and what it wrote. */
+  ledger: {
+    profiles: Map<string, LedgerProfile>;
+    schedules: Parameters<LedgerActivities['setLedgerSchedule']>[0][];
+    visits: Parameters<LedgerActivities['recordLedgerVisit']>[0][];
+    caseOpen: Parameters<LedgerActivities['setLedgerCaseOpen']>[0][];
+    returns: Parameters<LedgerActivities['returnToLedgerMonitoring']>[0][];
+  };
 }
+
+/** A ledger child's facts for the fakes: the committee and street office of the test directory. */
+export function ledgerProfile(over: Partial<LedgerProfile> = {}): LedgerProfile {
+  return {
+    riskLevel: 'low',
+    leftBehind: false,
+    categories: [],
+    multipleDifficulty: false,
+    districtCode: '110106',
+    committeeAgencyId: testAgencies.residents_committee,
+    streetOfficeId: testAgencies.street_office,
+    ...over,
+  };
+}
+
+/** The district pack the ledger's monitoring runs under in the workflow tests (the newest Fengtai pack). */
+export const LEDGER_TEST_PACK = { id: 'ft-fengtai', version: '1.3.0' };
 
 export interface Activities
   extends ProjectionActivities,
     NotificationActivities,
     IntakeActivities,
-    AccountabilityActivities {}
+    AccountabilityActivities,
+    LedgerActivities {}
 
 /** The district procuratorate the fake directory names for every agency (issue #17 item 6). */
 export const TEST_PROCURATORATE = 'agency-procuratorate-1';
@@ -77,6 +106,7 @@ export function createFakes(
     notifications: [],
     reports: new Map(),
     guardianDesignations: [],
+    ledger: { profiles: new Map(), schedules: [], visits: [], caseOpen: [], returns: [] },
   };
   const auditKeys = new Set<string>();
   const notificationKeys = new Set<string>();
@@ -137,6 +167,33 @@ export function createFakes(
         },
       },
     }),
+    // The ledger over an in-memory map (the real activities write the child's file: activities/ledger.ts).
+    async readLedgerProfile(childId) {
+      return recorded.ledger.profiles.get(childId) ?? null;
+    },
+    async setLedgerSchedule(input) {
+      recorded.ledger.schedules.push(input);
+    },
+    async setLedgerCaseOpen(input) {
+      recorded.ledger.caseOpen.push(input);
+    },
+    async recordLedgerVisit(input) {
+      if (!recorded.ledger.visits.some((v) => v.visit.visitId === input.visit.visitId))
+        recorded.ledger.visits.push(input);
+    },
+    async returnToLedgerMonitoring(input) {
+      recorded.ledger.returns.push(input);
+      if (!recorded.ledger.profiles.has(input.childId)) recorded.ledger.profiles.set(input.childId, ledgerProfile());
+      const workflowId = ledgerWorkflowId(input.childId);
+      await env.client.workflow.signalWithStart('ledgerMonitoringWorkflow', {
+        workflowId,
+        taskQueue,
+        args: [{ childId: input.childId, pack: LEDGER_TEST_PACK, since: input.closedAt }],
+        signal: ledgerCaseClosedSignal,
+        signalArgs: [{ caseId: input.caseId, closedAt: input.closedAt }],
+      });
+      return { workflowId, enrolled: false };
+    },
   };
   return { activities, recorded };
 }

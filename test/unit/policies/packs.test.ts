@@ -2,6 +2,7 @@ import cnRaw from '../../../policies/packs/cn-changning/1.3.0.json';
 import ftRaw from '../../../policies/packs/ft-fengtai/1.3.0.json';
 import { listPolicyPacks, loadPolicyPack, loadPolicyPackFromObject, PolicyPackError } from '../../../policies';
 import { isDuration } from '../../../policies/duration';
+import { allVisitIntervals } from '../../../policies/visits';
 import type { PolicyPack } from '../../../policies/schema';
 
 const REQUIRED_TASK_KINDS: Record<string, string> = {
@@ -100,7 +101,7 @@ describe.each([
   it('writes every deadline as an ISO-8601 duration citing a clause of its own district, or saying where it borrowed it', () => {
     const deadlines = [
       ...Object.values(pack.deadlines),
-      ...Object.values(pack.visitIntervals),
+      ...allVisitIntervals(pack),
       pack.placement.shortTermCap,
       pack.placement.longTermCap,
       pack.neglectThreshold,

@@ -302,6 +302,13 @@ const zh = {
   'outcome.arrangement.placed_by_street_office': '由街道（镇）安置',
   'outcome.arrangement.not_needed': '无需安排',
   'outcome.caregiverName': '受托照料人姓名',
+  'outcome.arrangementResult': '整改结果',
+  'outcome.arrangementResult.put_right': '已指导受托监护人，照料到位',
+  'outcome.arrangementResult.new_caregiver': '父母已另行委托有监护能力的成年人',
+  'outcome.arrangementResult.parent_returned': '父母一方已返家照料',
+  'outcome.arrangementResult.referred_to_street': '未能整改，已报告街道（镇）',
+  'outcome.guidanceGiven': '已对监护人进行指导或培训',
+  'outcome.arrangementNote': '情况说明',
   'outcome.ageYears': '儿童年龄（周岁）',
   'outcome.facts': '评估认定的事实',
   'outcome.familySituation': '家庭处境',
@@ -699,6 +706,7 @@ const zh = {
   'notif.kind.routed_to_fallback': '转兜底单位',
   'notif.kind.case_needs_attention': '案件需关注',
   'notif.kind.missed_notice': '漏送通知',
+  'notif.kind.ledger_visit_missed': '台账走访逾期',
   'notif.missedNotice':
     '漏送通知督办：承办单位未收到这项任务的通知，法定期限已在计算。请立即通知该单位，必要时另行安排办理。',
 } as const;
@@ -1011,6 +1019,13 @@ const en: Record<MessageKey, string> = {
   'outcome.arrangement.placed_by_street_office': 'Placed by the street office',
   'outcome.arrangement.not_needed': 'Not needed',
   'outcome.caregiverName': 'Caregiver’s name',
+  'outcome.arrangementResult': 'Result',
+  'outcome.arrangementResult.put_right': 'Caregiver guided; care now adequate',
+  'outcome.arrangementResult.new_caregiver': 'Parents entrusted another capable adult',
+  'outcome.arrangementResult.parent_returned': 'A parent came home to care',
+  'outcome.arrangementResult.referred_to_street': 'Not put right; reported to the street office',
+  'outcome.guidanceGiven': 'Guardian guided or trained',
+  'outcome.arrangementNote': 'Notes',
   'outcome.ageYears': 'Child’s age (years)',
   'outcome.facts': 'Facts established',
   'outcome.familySituation': 'Family situation',
@@ -1412,6 +1427,7 @@ const en: Record<MessageKey, string> = {
   'notif.kind.routed_to_fallback': 'District fallback',
   'notif.kind.case_needs_attention': 'Case needs attention',
   'notif.kind.missed_notice': 'Missed notice',
+  'notif.kind.ledger_visit_missed': 'Ledger visit overdue',
   'notif.missedNotice':
     'Missed notice escalated: the agency was never told of this task while its legal deadline runs. Tell them now, and arrange the work another way if needed.',
 };

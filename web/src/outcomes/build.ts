@@ -12,6 +12,7 @@ import {
   CHILD_SEARCH_RESULTS,
   GRADING_REVIEW_DECISIONS,
   PERMANENT_ARRANGEMENTS,
+  ARRANGEMENT_RESULTS,
   CARE_ARRANGED_WITH,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   GUARDIANSHIP_FINDINGS as GUARDIANSHIP,
@@ -429,6 +430,18 @@ export function buildOutcome(
         }),
       };
       break;
+    case 'guardianship_arrangement': {
+      const result = r.req('outcome.result') as (typeof ARRANGEMENT_RESULTS)[number];
+      const note = r.str('outcome.note');
+      outcome = {
+        kind,
+        result,
+        guidanceGiven: r.bool('outcome.guidanceGiven'),
+        ...(result === 'new_caregiver' ? { caregiverName: r.req('outcome.caregiverName') } : {}),
+        ...(note ? { note } : {}),
+      };
+      break;
+    }
     case 'later_assessment':
       outcome = {
         kind,

@@ -15,6 +15,7 @@ import {
   CHILD_SEARCH_RESULTS,
   GRADING_REVIEW_DECISIONS,
   PERMANENT_ARRANGEMENTS,
+  ARRANGEMENT_RESULTS,
   CARE_ARRANGED_WITH,
   DETENTION_ARRANGEMENTS as ARRANGEMENTS,
   COURT_RESULTS,
@@ -214,6 +215,8 @@ export function OutcomeFields(props: FormProps) {
       return <SupervisionFields {...props} />;
     case 'grading_review':
       return <GradingReviewFields {...props} />;
+    case 'guardianship_arrangement':
+      return <GuardianshipArrangementFields {...props} />;
   }
 }
 
@@ -812,6 +815,28 @@ function SupervisionFields(p: FormProps) {
       ) : null}
       <DateTime {...c} path="outcome.decidedAt" label={t('outcome.supervision.decidedAt')} required />
       <Text {...c} path="outcome.note" label={t('outcome.note')} required multiline />
+    </>
+  );
+}
+
+/** FT 三(一)4(3), 三(二)2: the committee puts an inadequate guardianship arrangement right. */
+function GuardianshipArrangementFields(p: FormProps) {
+  const { t } = useI18n();
+  const c = { values: p.values, set: p.set, errors: p.errors };
+  return (
+    <>
+      <Select
+        {...c}
+        path="outcome.result"
+        label={t('outcome.arrangementResult')}
+        required
+        options={opts(ARRANGEMENT_RESULTS, 'outcome.arrangementResult', t)}
+      />
+      {p.values['outcome.result'] === 'new_caregiver' ? (
+        <Text {...c} path="outcome.caregiverName" label={t('outcome.caregiverName')} required />
+      ) : null}
+      <Check {...c} path="outcome.guidanceGiven" label={t('outcome.guidanceGiven')} />
+      <Text {...c} path="outcome.note" label={t('outcome.arrangementNote')} />
     </>
   );
 }

@@ -1,0 +1,209 @@
+/**
+ * Activities of the ledger's monitoring workflow (workflows/ledger-monitoring.workflow.ts): read the child's ledger
+ * facts, write the schedule and the visits to the child's file, and tell the street of a missed visit. All
+ * idempotent: the visit by its id, the schedule by its visit number, the notice by its key.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Types } from 'mongoose';
+import { responsibleAgencies } from '../models/agency-directory';
+import { appendAudit } from '../models/audit-repository';
+import { ChildModel, type ChildRecord } from '../models/child';
+import { withProjectionLock } from '../models/projection-lock';
+import { newestPackOfDistrict, type LedgerVisitProfile } from '../policies/visits';
+import { ledgerMonitoringWorkflow } from '../workflows/ledger-monitoring.workflow';
+import { ledgerCaseClosedSignal, ledgerCaseOpenedSignal, ledgerWorkflowId } from '../workflows/ledger.definitions';
+import type { LedgerMonitoringInput, LedgerVisitReport } from '../workflows/ledger.definitions';
+
+export interface LedgerProfile extends LedgerVisitProfile {
+  /** The committee that supervises the arrangement (its agency code), else the street office. */
+  committeeAgencyId?: string;
+  streetOfficeId?: string;
+  districtCode: string;
+}
+
+async function readChild(childId: string): Promise<ChildRecord | null> {
+  if (!Types.ObjectId.isValid(childId)) return null;
+  return ChildModel.findById(new Types.ObjectId(childId)).lean<ChildRecord>().exec();
+}
+
+export function createLedgerActivities(deps: { client: Client; taskQueue: string }) {
+  return {
+    /** The child's ledger facts, or null when the file holds no ledger entry (the workflow then ends). */
+    async readLedgerProfile(childId: string): Promise<LedgerProfile | null> {
+      const child = await readChild(childId);
+      const place = child?.ledger?.place;
+      if (!child || !place || child.mergedInto) return null;
+      const agencies = await responsibleAgencies({
+        districtCode: place.districtCode,
+        streetCode: place.streetCode,
+        ...(place.committeeCode ? { committeeCode: place.committeeCode } : {}),
+      });
+      const committee = agencies.residents_committee ?? agencies.villagers_committee;
+      return {
+        riskLevel: child.riskLevel,
+        leftBehind: child.flags?.leftBehind ?? false,
+        categories: child.categories,
+        multipleDifficulty: child.flags?.multipleDifficulty ?? false,
+        districtCode: place.districtCode,
+        ...(committee ? { committeeAgencyId: committee } : {}),
+        ...(agencies.street_office ? { streetOfficeId: agencies.street_office } : {}),
+      };
+    },
+
+    /** Writes the next visit's due time and interval to the ledger (the list's "overdue" reads it). */
+    async setLedgerSchedule(input: {
+      childId: string;
+      dueAt: string;
+      duration: string;
+      clause: string;
+      status: 'monitoring' | 'case_open';
+      missedVisits: number;
+    }): Promise<void> {
+      await withProjectionLock(`child:${input.childId}`, async () => {
+        await ChildModel.updateOne(
+          { _id: new Types.ObjectId(input.childId), ledger: { $exists: true } },
+          {
+            $set: {
+              'ledger.nextVisitDue': new Date(input.dueAt),
+              'ledger.visitInterval': { duration: input.duration, clause: input.clause },
+              'ledger.status': input.status,
+              'ledger.missedVisits': input.missedVisits,
+            },
+          },
+        ).exec();
+      });
+    },
+
+    /** The ledger pauses while a case is open: no due visit on the list (the case's visits run). */
+    async setLedgerCaseOpen(input: { childId: string; caseId: string }): Promise<void> {
+      await withProjectionLock(`child:${input.childId}`, async () => {
+        await ChildModel.updateOne(
+          { _id: new Types.ObjectId(input.childId), ledger: { $exists: true } },
+          { $set: { 'ledger.status': 'case_open' }, $unset: { 'ledger.nextVisitDue': '' } },
+        ).exec();
+      });
+    },
+
+    /** Records a visit on the child's file, once per visit id, with its audit entry. */
+    async recordLedgerVisit(input: { childId: string; visitNo: number; dueAt?: string; visit: LedgerVisitReport }) {
+      const { childId, visit } = input;
+      const _id = new Types.ObjectId(childId);
+      await withProjectionLock(`child:${childId}`, async () => {
+        const visitedAt = new Date(visit.visitedAt);
+        await ChildModel.updateOne(
+          { _id, 'ledger.visits.visitId': { $ne: visit.visitId } },
+          {
+            $push: {
+              'ledger.visits': {
+                visitId: visit.visitId,
+                ...(input.dueAt ? { dueAt: new Date(input.dueAt) } : {}),
+                visitedAt,
+                by: visit.visitor,
+                childPresent: visit.childPresent,
+                guardianPresent: visit.guardianPresent,
+                arrangementAdequate: visit.arrangementAdequate,
+                needs: visit.needs,
+                newConcern: visit.newConcern,
+                ...(visit.note ? { note: visit.note } : {}),
+              },
+              history: { at: visitedAt, event: 'ledger_visit', note: `visit ${input.visitNo}` },
+            },
+            $set: { 'ledger.lastVisitAt': visitedAt, 'ledger.arrangement.adequate': visit.arrangementAdequate },
+            $inc: { 'ledger.version': 1 },
+          },
+        ).exec();
+      });
+      await appendAudit({
+        key: `${ledgerWorkflowId(childId)}:visit:${visit.visitId}`,
+        actor: { kind: 'user', id: visit.visitor.userId },
+        action: 'ledger.visit_recorded',
+        childId: _id,
+        at: new Date(visit.visitedAt),
+        details: { visitNo: input.visitNo, actorRole: visit.visitor.role, newConcern: visit.newConcern },
+      });
+    },
+
+    /**
+     * Starts the child's monitoring workflow, or tells a running one that the child's case closed; a child returned
+     * from a closed case with no ledger entry is enrolled on the ledger of the case's street first (source 'case').
+     */
+    async returnToLedgerMonitoring(input: {
+      childId: string;
+      caseId: string;
+      closedAt: string;
+      pack: LedgerMonitoringInput['pack'];
+      place?: { districtCode: string; streetCode?: string; committeeCode?: string };
+    }): Promise<{ workflowId: string; enrolled: boolean }> {
+      const child = await readChild(input.childId);
+      let enrolled = false;
+      if (child && !child.ledger && input.place?.streetCode) {
+        const now = new Date(input.closedAt);
+        const result = await withProjectionLock(`child:${input.childId}`, () =>
+          ChildModel.updateOne(
+            { _id: child._id, ledger: { $exists: false } },
+            {
+              $set: {
+                ledger: {
+                  place: {
+                    districtCode: input.place!.districtCode,
+                    streetCode: input.place!.streetCode,
+                    ...(input.place!.committeeCode ? { committeeCode: input.place!.committeeCode } : {}),
+                  },
+                  status: 'monitoring',
+                  source: 'case',
+                  enrolledAt: now,
+                  enrolledBy: { userId: input.caseId, role: 'system' },
+                  missedVisits: 0,
+                  visits: [],
+                  transfers: [],
+                  version: 1,
+                },
+              },
+              $push: { history: { at: now, event: 'ledger_enrolled', caseWorkflowId: input.caseId, note: 'case' } },
+            },
+          ).exec(),
+        );
+        enrolled = result.modifiedCount > 0;
+        if (enrolled)
+          await appendAudit({
+            key: `${input.caseId}:ledger-return:${input.closedAt}`,
+            actor: { kind: 'workflow', id: input.caseId },
+            action: 'ledger.enrolled',
+            childId: child._id,
+            reason: 'case closed: the child returns to the ledger (CN 五(一))',
+          });
+      }
+      const workflowId = ledgerWorkflowId(input.childId);
+      await deps.client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        // The district's current rules, not the closed case's pinned version (a pack outside the bundle is kept).
+        args: [
+          {
+            childId: input.childId,
+            pack: (input.place && newestPackOfDistrict(input.place.districtCode)) ?? input.pack,
+            since: input.closedAt,
+          },
+        ],
+        signal: ledgerCaseClosedSignal,
+        signalArgs: [{ caseId: input.caseId, closedAt: input.closedAt }],
+      });
+      return { workflowId, enrolled };
+    },
+  };
+}
+
+export type LedgerActivities = ReturnType<typeof createLedgerActivities>;
+
+/**
+ * Tells the child's monitoring workflow, if one runs, that a case opened (the case's visits take over). A child not on
+ * the ledger has none: nothing to tell.
+ */
+export async function tellLedgerCaseOpened(client: Client, childId: string, caseId: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(ledgerWorkflowId(childId)).signal(ledgerCaseOpenedSignal, { caseId });
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The ledger's periodic visits (issue #18 item 3, #17 item 7) on the time-skipping server: one monitoring workflow per
+ * ledger child, the pack's intervals by risk, left-behind status, category and multiple difficulty; a missed visit
+ * escalates to the street; an inadequate guardianship arrangement opens a committee task; a case pauses the ledger's
+ * visits and its closing returns the child to them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadPolicyPack } from '../../policies';
+import { addDuration } from '../../policies/duration';
+import { taskStatusQuery } from '../../workflows/definitions';
+import { approveClosureUpdate } from '../../workflows/intervention.definitions';
+import { ledgerMonitoringWorkflow } from '../../workflows/ledger-monitoring.workflow';
+import {
+  LedgerRejection,
+  ledgerChangedSignal,
+  ledgerMonitoringQuery,
+  ledgerWorkflowId,
+  recordLedgerVisitUpdate,
+  type LedgerVisitReport,
+} from '../../workflows/ledger.definitions';
+import { testAgencies } from '../fixtures/policy-pack';
+import {
+  caseHandle,
+  createHarness,
+  eventually,
+  LEDGER_TEST_PACK,
+  ledgerProfile,
+  maybeRecordHistory,
+  withWorker,
+  type Harness,
+  type Recorded,
+} from './harness';
+import { coordinator, rejection, sleepPast, throughDecision } from './intervention.helpers';
+
+jest.setTimeout(90_000); // each test starts its own time-skipping server and worker and skips months of workflow time
+
+const DAY = 86_400_000;
+const pack = loadPolicyPack('ft-fengtai');
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+async function startMonitoring(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  recorded: Recorded,
+  profile: Parameters<typeof ledgerProfile>[0],
+) {
+  const childId = `child-${randomUUID()}`;
+  recorded.ledger.profiles.set(childId, ledgerProfile(profile));
+  const since = new Date(await env.currentTimeMs()).toISOString();
+  const handle = await env.client.workflow.start(ledgerMonitoringWorkflow, {
+    workflowId: ledgerWorkflowId(childId),
+    taskQueue,
+    args: [{ childId, pack: LEDGER_TEST_PACK, since }],
+  });
+  const first = await eventually(async () => {
+    const view = await handle.query(ledgerMonitoringQuery);
+    if (!view.dueAt) throw new Error('no visit scheduled yet');
+    return view;
+  });
+  return { childId, since, handle, first };
+}
+
+const missedFor = (recorded: Recorded, childId: string) =>
+  recorded.notifications.filter((n) => n.event.type === 'ledger_visit_missed' && n.event.childId === childId);
+
+async function visit(env: TestWorkflowEnvironment, over: Partial<LedgerVisitReport> = {}): Promise<LedgerVisitReport> {
+  return {
+    visitId: randomUUID(),
+    visitedAt: new Date(await env.currentTimeMs()).toISOString(),
+    visitor: { userId: 'supervisor-1', role: 'agency_staff', agencyCode: testAgencies.residents_committee },
+    childPresent: true,
+    guardianPresent: true,
+    arrangementAdequate: true,
+    needs: [],
+    newConcern: false,
+    ...over,
+  };
+}
+
+describe('ledger monitoring: periodic visits', () => {
+  it("falls due on the pack's intervals per risk, left-behind, category and multiple difficulty", async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const poverty = await startMonitoring(env, taskQueue, recorded, { categories: ['poverty'] });
+      const guardianship = await startMonitoring(env, taskQueue, recorded, { categories: ['guardianship_failure'] });
+      const multiple = await startMonitoring(env, taskQueue, recorded, {
+        categories: ['guardianship_failure', 'illness_or_disability'],
+        multipleDifficulty: true,
+      });
+      const leftBehind = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
+      const high = await startMonitoring(env, taskQueue, recorded, { riskLevel: 'high', multipleDifficulty: true });
+
+      const expected = [
+        [poverty, pack.visitIntervals.low, 'risk'],
+        [guardianship, pack.visitIntervals.categories!.guardianship_failure, 'category'],
+        [multiple, pack.visitIntervals.multipleDifficulty!, 'multiple_difficulty'],
+        [leftBehind, pack.visitIntervals.leftBehind, 'left_behind'],
+        [high, pack.visitIntervals.high, 'risk'],
+      ] as const;
+      for (const [child, rule, basis] of expected) {
+        expect(child.first.interval).toMatchObject({ duration: rule.duration, clause: rule.clause, basis });
+        expect(child.first.dueAt).toBe(addDuration(new Date(child.since), rule.duration).toISOString());
+      }
+      // P7D, P14D, P21D, P30D, P90D: each timer fires on its own day and nothing earlier.
+      expect(expected.map(([, rule]) => rule.duration)).toEqual(['P90D', 'P21D', 'P14D', 'P30D', 'P7D']);
+
+      await sleepPast(env, high.first.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, high.childId)).toHaveLength(1));
+      expect(missedFor(recorded, multiple.childId)).toHaveLength(0);
+
+      await sleepPast(env, multiple.first.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, multiple.childId)).toHaveLength(1));
+      expect(missedFor(recorded, guardianship.childId)).toHaveLength(0);
+
+      await sleepPast(env, guardianship.first.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, guardianship.childId)).toHaveLength(1));
+      expect(missedFor(recorded, leftBehind.childId)).toHaveLength(0);
+
+      await sleepPast(env, leftBehind.first.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, leftBehind.childId)).toHaveLength(1));
+      expect(missedFor(recorded, poverty.childId)).toHaveLength(0);
+      expect((await env.currentTimeMs()) - Date.parse(poverty.since)).toBeLessThan(90 * DAY);
+    });
+  });
+
+  it('escalates a missed visit to the street once; a recorded visit restarts the interval from the visit', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const child = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
+      await env.sleep(10 * DAY);
+      const first = await visit(env);
+      const after = await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [first] });
+      expect(after).toMatchObject({ visitNo: 2, lastVisitAt: first.visitedAt, escalated: false });
+      // The same visit sent again (a retry) is one visit.
+      await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [first] });
+      const next = await eventually(async () => {
+        const view = await child.handle.query(ledgerMonitoringQuery);
+        if (!view.dueAt) throw new Error('not rescheduled yet');
+        return view;
+      });
+      expect(next.dueAt).toBe(addDuration(new Date(first.visitedAt), 'P30D').toISOString());
+      expect(recorded.ledger.visits.filter((v) => v.childId === child.childId)).toHaveLength(1);
+
+      await sleepPast(env, next.dueAt!);
+      const [missed] = await eventually(async () => {
+        const found = missedFor(recorded, child.childId);
+        expect(found).toHaveLength(1);
+        return found;
+      });
+      expect(missed.event).toMatchObject({
+        type: 'ledger_visit_missed',
+        streetOfficeId: testAgencies.street_office,
+        visitNo: 2,
+        dueAt: next.dueAt,
+        clause: 'FT 三(一)1',
+      });
+      expect(await child.handle.query(ledgerMonitoringQuery)).toMatchObject({ escalated: true, missedVisits: 1 });
+      // Months more without a visit: still one escalation for this visit (the list shows it overdue meanwhile).
+      await env.sleep(60 * DAY);
+      expect(missedFor(recorded, child.childId)).toHaveLength(1);
+      expect(recorded.ledger.schedules.at(-1)).toMatchObject({ childId: child.childId, missedVisits: 1 });
+
+      const late = await visit(env);
+      expect(await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [late] })).toMatchObject({
+        visitNo: 3,
+        escalated: false,
+      });
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit');
+    });
+  });
+
+  it('continues as new with its state, so a child can be monitored for years', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      recorded.ledger.profiles.set(childId, ledgerProfile({ riskLevel: 'medium' }));
+      const since = new Date(await env.currentTimeMs()).toISOString();
+      const handle = await env.client.workflow.start(ledgerMonitoringWorkflow, {
+        workflowId: ledgerWorkflowId(childId),
+        taskQueue,
+        args: [{ childId, pack: LEDGER_TEST_PACK, since, historyEventLimit: 40 }],
+      });
+      const firstRun = (await handle.describe()).runId;
+      // Each change of the child's facts recomputes the schedule (an activity): the history grows past the limit.
+      for (let i = 0; i < 8; i += 1) {
+        await handle.signal(ledgerChangedSignal);
+        await eventually(async () =>
+          expect(recorded.ledger.schedules.filter((s) => s.childId === childId).length).toBeGreaterThan(i),
+        );
+      }
+      await eventually(async () => expect((await handle.describe()).runId).not.toBe(firstRun));
+      const carried = await eventually(() => handle.query(ledgerMonitoringQuery));
+      expect(carried).toMatchObject({
+        status: 'monitoring',
+        visitNo: 1,
+        dueAt: addDuration(new Date(since), 'P30D').toISOString(),
+      });
+      // The new run keeps the timer: the visit falls due on the same day.
+      await sleepPast(env, carried.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, childId)).toHaveLength(1));
+    });
+  });
+
+  it('opens a committee task when a visit finds the guardianship arrangement inadequate', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const child = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
+      const inadequate = await visit(env, {
+        arrangementAdequate: false,
+        guardianPresent: false,
+        needs: ['受托祖母年迈，无力照料'],
+      });
+      const view = await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [inadequate] });
+      const taskId = `${ledgerWorkflowId(child.childId)}/task-1-guardianship_arrangement`;
+      expect(view.committeeTaskIds).toEqual([taskId]);
+      const task = await eventually(() => env.client.workflow.getHandle(taskId).query(taskStatusQuery));
+      const rule = pack.taskKinds.guardianship_arrangement!;
+      expect(task).toMatchObject({
+        kind: 'guardianship_arrangement',
+        agencyId: testAgencies.residents_committee,
+        collaboratingAgencyIds: [testAgencies.street_office],
+        ownerWorkflowId: ledgerWorkflowId(child.childId),
+        acceptBy: addDuration(new Date(inadequate.visitedAt), rule.accept.duration).toISOString(),
+      });
+      await eventually(async () =>
+        expect(
+          recorded.notifications.filter((n) => n.event.type === 'task_assigned' && n.event.taskId === taskId),
+        ).toHaveLength(1),
+      );
+      // An adequate arrangement opens none.
+      await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [await visit(env)] });
+      expect((await child.handle.query(ledgerMonitoringQuery)).committeeTaskIds).toHaveLength(1);
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-committee-task');
+    });
+  });
+
+  it("pauses while the child's case is open (the case visits) and returns the child to monitoring when it closes", async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const child = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
+      // A report opens a case for the child: its visits run, the ledger's wait (never both).
+      await throughDecision(env, taskQueue, child.childId, { riskLevel: 'low', recommendation: 'monitoring_only' });
+      const paused = await eventually(async () => {
+        const v = await child.handle.query(ledgerMonitoringQuery);
+        expect(v.status).toBe('case_open');
+        return v;
+      });
+      expect(paused.openCaseId).toBe(`case-${child.childId}`);
+      expect(recorded.ledger.caseOpen.map((c) => c.childId)).toContain(child.childId);
+      const refused = await rejection(
+        child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [await visit(env)] }),
+      );
+      expect(refused.type).toBe(LedgerRejection.CaseOpen);
+      // The ledger's own due time passes while the case is open: no escalation from the ledger.
+      await sleepPast(env, child.first.dueAt!);
+      expect(missedFor(recorded, child.childId)).toHaveLength(0);
+
+      const closed = await caseHandle(env, child.childId).executeUpdate(approveClosureUpdate, {
+        args: [{ approver: coordinator, reason: '家庭监护已恢复，结案' }],
+      });
+      const closedAt = closed.closure!.at;
+      await eventually(async () =>
+        expect(recorded.ledger.returns).toEqual([
+          expect.objectContaining({ childId: child.childId, caseId: `case-${child.childId}`, closedAt }),
+        ]),
+      );
+      const back = await eventually(async () => {
+        const v = await child.handle.query(ledgerMonitoringQuery);
+        expect(v.status).toBe('monitoring');
+        if (!v.dueAt) throw new Error('not rescheduled yet');
+        return v;
+      });
+      expect(back.dueAt).toBe(addDuration(new Date(closedAt), 'P30D').toISOString());
+      await sleepPast(env, back.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, child.childId)).toHaveLength(1));
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-case-closed');
+    });
+  });
+
+  it('starts monitoring for a child whose closing case found none running', async () => {
+    await withWorker(h, async ({ env, taskQueue }) => {
+      const childId = `child-${randomUUID()}`;
+      await throughDecision(env, taskQueue, childId, { riskLevel: 'low', recommendation: 'monitoring_only' });
+      await caseHandle(env, childId).executeUpdate(approveClosureUpdate, {
+        args: [{ approver: coordinator, reason: '风险已消除，结案' }],
+      });
+      const view = await eventually(async () => {
+        const v = await env.client.workflow.getHandle(ledgerWorkflowId(childId)).query(ledgerMonitoringQuery);
+        if (!v.dueAt) throw new Error('not scheduled yet');
+        return v;
+      });
+      expect(view).toMatchObject({ status: 'monitoring', visitNo: 1, interval: { basis: 'risk', duration: 'P90D' } });
+    });
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * Periodic visits to a child on a street's ledger (CN 五(一), FT 三(一)1, 三(二)2; issue #18 item 3): one long-running
+ * workflow per child (`ledgerWorkflowId(childId)`), a durable timer per visit, continue-as-new to keep the history
+ * short. The interval is the pack's, by risk, left-behind status, category and multiple difficulty
+ * (policies/visits.ts). The visitor records the visit (an update); a visit not recorded by its due time escalates to
+ * the street once; an arrangement found inadequate opens a committee task (FT 三(一)4(3), 三(二)2) to put it right.
+ * While the child has an open case the case's visits run and these wait; the case's closing returns the child here.
+ */
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LedgerActivities } from '../activities/ledger';
+import { addDuration } from '../policies/duration';
+import { ledgerVisitRule } from '../policies/visits';
+import { agencyTaskWorkflow } from './agency-task.workflow';
+import { msUntil } from './clocks';
+import { taskWorkflowId } from './definitions';
+import {
+  LedgerRejection,
+  ledgerCaseClosedSignal,
+  ledgerCaseOpenedSignal,
+  ledgerChangedSignal,
+  ledgerMonitoringQuery,
+  ledgerWorkflowId,
+  recordLedgerVisitUpdate,
+  type LedgerMonitoringInput,
+  type LedgerMonitoringState,
+  type LedgerMonitoringView,
+  type LedgerVisitReport,
+} from './ledger.definitions';
+import { resolvePack } from './packs';
+import type { PolicyPack } from '../policies/schema';
+import { sendNotice } from './proxies';
+
+const { readLedgerProfile, setLedgerSchedule, setLedgerCaseOpen, recordLedgerVisit } =
+  proxyActivities<LedgerActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumInterval: '1 minute' },
+  });
+
+/** The task kind a committee gets for an inadequate arrangement (pack 1.3.0 taskKinds). */
+export const ARRANGEMENT_TASK_KIND = 'guardianship_arrangement' as const;
+/** Continue as new well before the history grows large (a visit cycle is about a dozen events). */
+const HISTORY_EVENT_LIMIT = 1_000;
+const REMEMBERED_VISITS = 50;
+
+function reject(message: string, type: string): never {
+  throw ApplicationFailure.create({ message, type, nonRetryable: true });
+}
+
+function freshState(since: string): LedgerMonitoringState {
+  return {
+    visitNo: 1,
+    anchorAt: since,
+    escalated: false,
+    missedVisits: 0,
+    profileChanged: false,
+    recordedVisitIds: [],
+    committeeTasks: 0,
+  };
+}
+
+/** One run of a child's monitoring: its state (carried across continue-as-new) and its named steps. */
+class LedgerMonitoring {
+  readonly pack: PolicyPack;
+  readonly workflowId: string;
+  readonly state: LedgerMonitoringState;
+  /** Visits received by the update, recorded by the main loop. */
+  readonly pending: LedgerVisitReport[] = [];
+
+  constructor(private readonly input: LedgerMonitoringInput) {
+    this.pack = resolvePack(input.pack);
+    this.workflowId = ledgerWorkflowId(input.childId);
+    this.state = input.carried ?? {
+      ...freshState(input.since),
+      ...(input.openCaseId ? { openCaseId: input.openCaseId } : {}),
+    };
+  }
+
+  view(): LedgerMonitoringView {
+    const { state } = this;
+    return {
+      childId: this.input.childId,
+      status: state.ended ? 'ended' : state.openCaseId ? 'case_open' : 'monitoring',
+      visitNo: state.visitNo,
+      ...(state.dueAt ? { dueAt: state.dueAt } : {}),
+      ...(state.interval ? { interval: state.interval } : {}),
+      ...(state.lastVisitAt ? { lastVisitAt: state.lastVisitAt } : {}),
+      escalated: state.escalated,
+      missedVisits: state.missedVisits,
+      ...(state.openCaseId ? { openCaseId: state.openCaseId } : {}),
+      committeeTaskIds: Array.from({ length: state.committeeTasks }, (_, i) =>
+        taskWorkflowId(this.workflowId, ARRANGEMENT_TASK_KIND, i + 1),
+      ),
+    };
+  }
+
+  caseClosed(caseId: string, closedAt: string): void {
+    const { state } = this;
+    // A close of another (older) case changes nothing; the open case's close returns the child to these visits.
+    if (state.openCaseId && state.openCaseId !== caseId) return;
+    const wasOpen = state.openCaseId !== undefined;
+    state.openCaseId = undefined;
+    if (wasOpen || !state.lastVisitAt) {
+      // The next visit counts from the closing (the case's last visit was the case's own).
+      state.anchorAt = closedAt;
+      state.lastVisitAt = undefined;
+      state.dueAt = undefined;
+      state.escalated = false;
+    }
+  }
+
+  validateVisit(visit: LedgerVisitReport): void {
+    const { state } = this;
+    if (state.ended) reject('the child is no longer on the ledger', LedgerRejection.InvalidVisit);
+    if (state.openCaseId && !state.recordedVisitIds.includes(visit.visitId))
+      reject(
+        `the child's case ${state.openCaseId} is open: its monitoring visits are recorded on the case`,
+        LedgerRejection.CaseOpen,
+      );
+    if (!visit.visitId || Number.isNaN(Date.parse(visit.visitedAt)))
+      reject('a visit needs its id and time', LedgerRejection.InvalidVisit);
+    if (Date.parse(visit.visitedAt) > Date.now() + 60_000)
+      reject('a visit cannot be recorded before it happened', LedgerRejection.InvalidVisit);
+  }
+
+  async receiveVisit(visit: LedgerVisitReport): Promise<LedgerMonitoringView> {
+    if (!this.state.recordedVisitIds.includes(visit.visitId)) {
+      this.pending.push(visit);
+      await condition(() => this.state.recordedVisitIds.includes(visit.visitId));
+    }
+    return this.view();
+  }
+
+  /** Sets the next visit from the last one (or the anchor) by the pack's interval for the child as it is now. */
+  async schedule(): Promise<boolean> {
+    const { state } = this;
+    const profile = await readLedgerProfile(this.input.childId);
+    if (!profile) return false;
+    const chosen = ledgerVisitRule(this.pack, profile);
+    state.interval = {
+      duration: chosen.rule.duration,
+      clause: chosen.rule.clause,
+      basis: chosen.basis,
+      ...(chosen.category ? { category: chosen.category } : {}),
+    };
+    state.dueAt = addDuration(new Date(state.lastVisitAt ?? state.anchorAt), chosen.rule.duration).toISOString();
+    state.profileChanged = false;
+    await this.writeSchedule();
+    return true;
+  }
+
+  private async writeSchedule(): Promise<void> {
+    await setLedgerSchedule({
+      childId: this.input.childId,
+      dueAt: this.state.dueAt!,
+      duration: this.state.interval!.duration,
+      clause: this.state.interval!.clause,
+      status: 'monitoring',
+      missedVisits: this.state.missedVisits,
+    });
+  }
+
+  async record(visit: LedgerVisitReport): Promise<void> {
+    const { state } = this;
+    await recordLedgerVisit({
+      childId: this.input.childId,
+      visitNo: state.visitNo,
+      ...(state.dueAt ? { dueAt: state.dueAt } : {}),
+      visit,
+    });
+    if (!visit.arrangementAdequate) await this.openCommitteeTask(visit);
+    state.recordedVisitIds = [...state.recordedVisitIds, visit.visitId].slice(-REMEMBERED_VISITS);
+    state.lastVisitAt = visit.visitedAt;
+    state.visitNo += 1;
+    state.escalated = false;
+    state.dueAt = undefined;
+  }
+
+  /** FT 三(一)4(3), 三(二)2: the committee supervises the migrant parents' arrangement and puts it right. */
+  private async openCommitteeTask(visit: LedgerVisitReport): Promise<void> {
+    const rule = this.pack.taskKinds[ARRANGEMENT_TASK_KIND];
+    const profile = await readLedgerProfile(this.input.childId);
+    const agencyId = profile?.committeeAgencyId ?? profile?.streetOfficeId;
+    if (!rule || !agencyId) return;
+    this.state.committeeTasks += 1;
+    const taskId = taskWorkflowId(this.workflowId, ARRANGEMENT_TASK_KIND, this.state.committeeTasks);
+    const street = profile?.streetOfficeId;
+    await startChild(agencyTaskWorkflow, {
+      workflowId: taskId,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          taskId,
+          ownerWorkflowId: this.workflowId,
+          reportToOwner: false,
+          kind: ARRANGEMENT_TASK_KIND,
+          agencyId,
+          collaboratingAgencyIds: street && street !== agencyId ? [street] : [],
+          concerns: [],
+          createdAt: visit.visitedAt,
+          rule,
+          ladder: this.pack.escalationLadders[rule.ladder] ?? [],
+          pack: { id: this.input.pack.id, version: this.input.pack.version },
+        },
+      ],
+    });
+  }
+
+  /** The expected visit passed its due time unrecorded: the street is told, once per visit. */
+  async escalateMissed(): Promise<void> {
+    const { state } = this;
+    const profile = await readLedgerProfile(this.input.childId);
+    state.escalated = true;
+    state.missedVisits += 1;
+    await this.writeSchedule();
+    if (!profile?.streetOfficeId) return;
+    await sendNotice({
+      workflowId: this.workflowId,
+      logicalKey: `missed-visit:${state.visitNo}:${state.anchorAt}`,
+      event: {
+        type: 'ledger_visit_missed',
+        ledgerId: this.workflowId,
+        childId: this.input.childId,
+        streetOfficeId: profile.streetOfficeId,
+        visitNo: state.visitNo,
+        dueAt: state.dueAt!,
+        clause: state.interval!.clause,
+      },
+    });
+  }
+
+  /** One step of the main loop; false when the child has left the ledger. */
+  async step(): Promise<boolean> {
+    const { state } = this;
+    const visit = this.pending.shift();
+    if (visit) {
+      await this.record(visit);
+    } else if (state.openCaseId) {
+      await setLedgerCaseOpen({ childId: this.input.childId, caseId: state.openCaseId });
+      await condition(() => !state.openCaseId || this.pending.length > 0);
+    } else if (!state.dueAt || state.profileChanged) {
+      if (!(await this.schedule())) return false;
+    } else if (msUntil(state.dueAt) === 0 && !state.escalated) {
+      await this.escalateMissed();
+    } else {
+      const due = state.dueAt;
+      const wake = () => this.pending.length > 0 || state.profileChanged || !!state.openCaseId || state.dueAt !== due;
+      if (state.escalated) await condition(wake);
+      else await condition(wake, msUntil(due));
+    }
+    return true;
+  }
+}
+
+export async function ledgerMonitoringWorkflow(input: LedgerMonitoringInput): Promise<LedgerMonitoringView> {
+  const run = new LedgerMonitoring(input);
+  setHandler(ledgerMonitoringQuery, () => run.view());
+  setHandler(ledgerChangedSignal, () => {
+    run.state.profileChanged = true;
+  });
+  setHandler(ledgerCaseOpenedSignal, ({ caseId }) => {
+    run.state.openCaseId = caseId;
+  });
+  setHandler(ledgerCaseClosedSignal, ({ caseId, closedAt }) => run.caseClosed(caseId, closedAt));
+  setHandler(recordLedgerVisitUpdate, (visit) => run.receiveVisit(visit), {
+    validator: (visit) => run.validateVisit(visit),
+  });
+
+  while (await run.step()) {
+    if (
+      workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength > (input.historyEventLimit ?? HISTORY_EVENT_LIMIT)
+    ) {
+      await condition(allHandlersFinished);
+      if (run.pending.length === 0)
+        await continueAsNew<typeof ledgerMonitoringWorkflow>({ ...input, carried: run.state });
+    }
+  }
+  run.state.ended = true;
+  await condition(allHandlersFinished);
+  return run.view();
+}
