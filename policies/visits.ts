@@ -54,7 +54,13 @@ export function ledgerVisitRule(pack: PolicyPack, child: LedgerVisitProfile): Le
 
 /** The newest bundled pack of a district (a ledger child is monitored under its district's current rules). */
 export function newestPackOfDistrict(districtCode: string): { id: string; version: string } | undefined {
-  const ids = [...new Set(listPolicyPacks().filter((p) => p.district.code === districtCode).map((p) => p.id))];
+  const ids = [
+    ...new Set(
+      listPolicyPacks()
+        .filter((p) => p.district.code === districtCode)
+        .map((p) => p.id),
+    ),
+  ];
   if (ids.length === 0) return undefined;
   const pack = loadPolicyPack(ids.sort()[0]);
   return { id: pack.id, version: pack.version };

@@ -112,10 +112,13 @@ export const HIDDEN_ACTIONS: ReadonlySet<string> = new Set([
   'case.closure',
   'case.reopen',
   'case.placement.police-certificate',
-  // The street ledger's own events (the child's ledger page), not events of a case.
+  // Issue #18: the ledger's own events (enrolment, changes, transfers, visits, a missed visit's notice) are shown on
+  // the child's ledger page (/ledger/:childId), not on a case's timeline.
   'ledger.enrolled',
   'ledger.updated',
   'ledger.transferred',
+  'ledger.visit_recorded',
+  'ledger_visit_missed',
 ]);
 
 /** The API's record of a command → the workflow event it caused, which takes the person from it. */
