@@ -89,13 +89,7 @@ export const CASE_TASK_KINDS: TaskKind[] = [
  * Task kinds the case opens only when its pinned pack has them (from pack 1.2.0, issue #17): a case pinned to an
  * older pack goes on without them, as before.
  */
-export const PACK_OPTIONAL_TASK_KINDS: TaskKind[] = [
-  'child_search',
-  'benefit_application',
-  'permanent_arrangement',
-  // Issue #18 (pack 1.3.0): opened by the ledger's monitoring workflow, never by a case.
-  'guardianship_arrangement',
-];
+export const PACK_OPTIONAL_TASK_KINDS: TaskKind[] = ['child_search', 'benefit_application', 'permanent_arrangement'];
 
 /** History events after which the case continues-as-new even without the server's suggestion. */
 export const DEFAULT_HISTORY_EVENT_LIMIT = 5_000;
