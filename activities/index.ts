@@ -5,3 +5,4 @@ export * from './intake';
 export * from './detention';
 export * from './ledger';
 export * from './accountability';
+export * from './screening';

@@ -8,7 +8,7 @@ import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { createEncryptionCodec } from '../common/codec';
 import { createChildRepository } from '../models/child-repository';
-import { deriveIdentityKeys } from '../models/identity-crypto';
+import { createIdentityCrypto, deriveIdentityKeys } from '../models/identity-crypto';
 import { createNotificationRepository } from '../models/notification';
 import { createUserRepository } from '../models/user';
 import { createAuthenticate } from './auth/authenticate';
@@ -33,6 +33,7 @@ import { createInterventionRouter } from './routes/interventions';
 import { createNotificationRouter } from './routes/notifications';
 import { createPolicyRouter } from './routes/policies';
 import { createReportRouter } from './routes/reports';
+import { createScreeningRouter } from './routes/screening';
 import { createTaskRouter } from './routes/tasks';
 
 export interface RouterDependencies {
@@ -69,6 +70,13 @@ export function createRouters({
       rateLimits,
       logger,
       ...(reportRateLimit ? { reportRateLimit } : {}),
+    }),
+    '/screening': createScreeningRouter({
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      authenticate,
+      audit,
+      identity: createIdentityCrypto(deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64'))),
     }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit, attachments }),
     '/cases': createCaseRouter({ temporal, authenticate, audit, logger }),

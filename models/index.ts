@@ -6,6 +6,7 @@ import { ChildModel } from './child';
 import { ReportModel } from './report';
 import { TaskModel } from './task';
 import { ProjectionLockModel } from './projection-lock';
+import { ScreeningImportModel, ScreeningRowModel } from './screening';
 
 export { AgencyModel, type AgencyRecord, AGENCY_LEVELS, type AgencyLevel } from './agency';
 export { AuditEventModel, type AuditEventRecord, AppendOnlyError } from './audit-event';
@@ -51,6 +52,8 @@ export async function ensureIndexes(): Promise<void> {
     AgencyModel,
     AuditEventModel,
     ProjectionLockModel,
+    ScreeningImportModel,
+    ScreeningRowModel,
   ]) {
     await model.createIndexes();
   }

@@ -285,6 +285,89 @@ export const districtFallbacks = z
   .strict();
 export type DistrictFallbacks = z.infer<typeof districtFallbacks>;
 
+/**
+ * From 1.3.0: the school screening standard (FT 三(二)1: schools collect information on children in difficulty and
+ * left-behind children "按照…风险评估标准"). The seeds name the standard but give no indicators or numbers, so the
+ * indicators, their weights and the thresholds are an interpretation, each saying its basis. A row's score is the sum
+ * of the weights of the indicators marked; at or over `reportThreshold.score` the row is a mandatory report.
+ */
+export const SCREENING_FIELDS = [
+  'name',
+  'idNumber',
+  'sex',
+  'dateOfBirth',
+  'grade',
+  'street',
+  'committee',
+  'address',
+  'leftBehind',
+  'guardianName',
+  'guardianRelation',
+  'guardianPhone',
+  'caregiverName',
+  'caregiverRelation',
+  'caregiverPhone',
+  'caregiverSince',
+  'screenedOn',
+  'note',
+] as const;
+export type ScreeningField = (typeof SCREENING_FIELDS)[number];
+
+export const screeningIndicator = z
+  .object({
+    code: z.string().regex(/^[a-z_]+$/),
+    label: bilingual,
+    weight: z.number().int().positive(),
+    clause: clauseRef,
+    quote: quote.optional(),
+    /** The concern the report names when this indicator is marked on a reporting row. */
+    concern: z.string().optional(),
+    /** The pack category the ledger records for a child with this indicator. */
+    category: z.string().optional(),
+    borrowedFrom: borrowedFrom.optional(),
+  })
+  .strict();
+
+export const screeningRule = z
+  .object({
+    clause: clauseRef,
+    quote: quote.optional(),
+    borrowedFrom: borrowedFrom.optional(),
+    interpretation: bilingual,
+    indicators: z.array(screeningIndicator).min(1),
+    /** A row at or over this score becomes a report (and a case), addressed like any other. */
+    reportThreshold: z
+      .object({
+        score: z.number().int().positive(),
+        clause: clauseRef,
+        quote: quote.optional(),
+        interpretation: bilingual,
+        /** The concern a reporting row names when none of its marked indicators names one. */
+        defaultConcern: z.string(),
+        borrowedFrom: borrowedFrom.optional(),
+      })
+      .strict(),
+    /** The ledger's risk for a row under the report threshold: the first band whose minimum the score reaches. */
+    riskBands: z
+      .array(z.object({ minScore: z.number().int().nonnegative(), level: z.enum(['low', 'medium', 'high']) }).strict())
+      .min(1),
+    /** The template's columns in order (fields the code knows, headers the pack names); indicator columns follow. */
+    columns: z
+      .array(
+        z
+          .object({
+            field: z.enum(SCREENING_FIELDS),
+            header: bilingual,
+            required: z.boolean(),
+            hint: bilingual.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type ScreeningRule = z.infer<typeof screeningRule>;
+
 export const policyPackSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
@@ -394,6 +477,8 @@ export const policyPackSchema = z
      * From 1.2.0: who is asked to grant the benefits an assessment decides (CN 五(一) 及时办理社会救助): the agency type
      * per benefit code; a benefit not listed goes to the benefit_application task kind's agency (the street office).
      */
+    /** From 1.3.0: the school screening standard and template (FT 三(二)1); older packs have none. */
+    screening: screeningRule.optional(),
     benefitApplication: z
       .object({
         clause: clauseRef,
@@ -462,7 +547,33 @@ export const policyPackSchema = z
         }),
       ),
     );
+    if (pack.screening) checkScreening(pack.screening, pack, ctx);
   });
+
+/** A screening standard names only concerns and categories of its own pack, and the columns an import needs. */
+function checkScreening(
+  rule: ScreeningRule,
+  pack: { concernTypes: { code: string }[]; categories: { code: string }[] },
+  ctx: z.RefinementCtx,
+): void {
+  const concerns = new Set(pack.concernTypes.map((c) => c.code));
+  const categories = new Set(pack.categories.map((c) => c.code));
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['screening', ...path], message });
+  rule.indicators.forEach((indicator, i) => {
+    if (indicator.concern && !concerns.has(indicator.concern))
+      issue(['indicators', i, 'concern'], `unknown concern "${indicator.concern}"`);
+    if (indicator.category && !categories.has(indicator.category))
+      issue(['indicators', i, 'category'], `unknown category "${indicator.category}"`);
+  });
+  if (!concerns.has(rule.reportThreshold.defaultConcern))
+    issue(['reportThreshold', 'defaultConcern'], `unknown concern "${rule.reportThreshold.defaultConcern}"`);
+  const fields = new Set(rule.columns.map((c) => c.field));
+  for (const needed of ['name', 'idNumber', 'street', 'leftBehind', 'screenedOn'] as const) {
+    if (!fields.has(needed)) issue(['columns'], `the column "${needed}" is missing`);
+  }
+  if (fields.size !== rule.columns.length) issue(['columns'], 'a field has two columns');
+}
 
 export type PolicyPack = z.infer<typeof policyPackSchema>;
 export type Deadline = z.infer<typeof deadline>;

@@ -7,3 +7,4 @@ export { placementWorkflow } from './placement.workflow';
 export { reconcilerWorkflow } from './reconciler.workflow';
 export { oversightWorkflow } from './oversight.workflow';
 export { ledgerMonitoringWorkflow } from './ledger-monitoring.workflow';
+export { screeningImportWorkflow } from './screening-import.workflow';

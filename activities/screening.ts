@@ -1,0 +1,222 @@
+/**
+ * The school screening import's activities (issue #18 item 2, FT 三(二)1). A chunk is a range of staged rows; each
+ * row is written idempotently, so a chunk retried after a worker crash does each row once:
+ * - a row at or over the pack's report threshold becomes a mandatory report through the ordinary intake path: the
+ *   intake workflow started with an id derived from the import and the row (a retry finds the same intake, the same
+ *   receipt), which records the report and routes it to the child's case, whose police task follows like any other;
+ * - any other row enrols or updates the child on the street's ledger (the ledger's own idempotent write).
+ * The row's outcome is written once (models/screening-repository.ts), so a retry reports what the first run did.
+ */
+import { heartbeat } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { intakeKey } from '../api/intake/receipts';
+import type { IdentityCrypto } from '../models/identity-crypto';
+import {
+  completeScreeningImport,
+  findScreeningImport,
+  recordScreeningOutcome,
+  recordScreeningProgress,
+  screeningRowsBetween,
+  type ScreeningImportRecord,
+  type ScreeningRowRecord,
+} from '../models/screening-repository';
+import { getPolicyPack } from '../policies';
+import { intakeWorkflow } from '../workflows/intake.workflow';
+import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../workflows/definitions';
+import {
+  screeningImportWorkflowId,
+  type ScreeningChunk,
+  type ScreeningCounts,
+} from '../workflows/screening.definitions';
+
+/** What the ledger needs to enrol or update a screened child (E's ledger repository implements it). */
+export interface ScreeningLedgerEntry {
+  idNumber: string;
+  name: string;
+  sex?: 'male' | 'female';
+  dateOfBirth: string;
+  districtCode: string;
+  streetCode: string;
+  committeeCode?: string;
+  address?: string;
+  school: { name: string; agencyCode: string };
+  leftBehind: boolean;
+  guardian?: { name: string; relation: string; phone?: string };
+  /** FT 三(一)4(1): who cares for a left-behind child while the parents work away. */
+  caregiver?: { name: string; relation?: string; phone?: string; since?: string };
+  categories: string[];
+  risk: 'low' | 'medium' | 'high';
+  /** The screening that put the child on the ledger: import, row, date, score and the indicators marked. */
+  screening: { key: string; importId: string; row: number; screenedOn: string; score: number; marked: string[] };
+  by: { userId: string; role: string; agencyCode: string };
+  /** The import's workflow: the actor of the ledger write. */
+  workflowId: string;
+  at: Date;
+}
+
+export interface ScreeningLedger {
+  /** Idempotent per `screening.key`: the same row again changes nothing and answers the same child. */
+  enrolFromScreening(entry: ScreeningLedgerEntry): Promise<{ childId: string; outcome: 'enrolled' | 'updated' }>;
+}
+
+/** The report key of a row: the import (school and file hash) and the row's position; never another report. */
+export function screeningReportKey(importId: string, seq: number) {
+  return intakeKey(`screening:${importId}`, `row-${seq}`);
+}
+
+function narrative(record: ScreeningImportRecord, row: ScreeningRowRecord): string {
+  const pack = getPolicyPack(record.packId, record.packVersion);
+  const rule = pack.screening!;
+  const labels = rule.indicators.filter((i) => row.marked.includes(i.code)).map((i) => i.label.zh);
+  return (
+    `学校风险筛查（${row.screenedOn}，${record.agencyName}，第 ${row.row} 行）：${labels.join('；')}。` +
+    `得分 ${row.score}，达到报告线 ${rule.reportThreshold.score} 分（${rule.clause}、${rule.reportThreshold.clause}）。` +
+    (row.note ? `备注：${row.note}` : '')
+  );
+}
+
+export function screeningIntakeInput(
+  record: ScreeningImportRecord,
+  row: ScreeningRowRecord,
+  idNumber: string,
+): IntakeInput {
+  const { key, receipt } = screeningReportKey(record._id, row.seq);
+  const routing = row.routing as Omit<IntakeInput, 'submission' | 'pack'>;
+  const residence = {
+    districtCode: record.districtCode,
+    streetCode: row.streetCode,
+    ...(row.committeeCode ? { committeeCode: row.committeeCode } : {}),
+    ...(row.address ? { address: row.address } : {}),
+  };
+  const submission: ReportSubmission = {
+    idempotencyKey: key,
+    receipt,
+    child: {
+      name: row.name,
+      ...(row.sex ? { sex: row.sex as 'male' | 'female' } : {}),
+      dateOfBirth: row.dateOfBirth,
+      idNumber,
+      school: record.agencyName,
+      leftBehind: row.leftBehind,
+      residence,
+    },
+    reporter: {
+      unitId: record.agencyCode,
+      unitType: record.agencyType,
+      staffId: record.uploadedBy,
+      unitName: record.agencyName,
+    },
+    // A screening finds the child where they live: the residence is the place the street and police act.
+    place: residence,
+    concerns: row.concerns,
+    // The screening date, start of the day in Beijing: when the school found it. Received: when the file came.
+    discoveredAt: new Date(`${row.screenedOn}T00:00:00+08:00`).toISOString(),
+    receivedAt: record.createdAt.toISOString(),
+    leftBehind: row.leftBehind,
+    narrative: narrative(record, row),
+  };
+  return { submission, pack: { id: record.packId, version: record.packVersion }, ...routing };
+}
+
+export function createScreeningActivities(deps: {
+  client: Client;
+  taskQueue: string;
+  identity: IdentityCrypto;
+  ledger: ScreeningLedger;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+
+  async function importRow(record: ScreeningImportRecord, row: ScreeningRowRecord): Promise<ScreeningRowRecord> {
+    if (row.outcome !== 'pending') return row;
+    const idNumber = deps.identity.decrypt(row.idNumberSealed);
+    if (row.reports) {
+      const input = screeningIntakeInput(record, row, idNumber);
+      try {
+        await deps.client.workflow.start(intakeWorkflow, {
+          workflowId: intakeWorkflowId(input.submission.idempotencyKey),
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        // Started by an earlier attempt of this chunk: the same report, nothing more to do.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return recordScreeningOutcome(
+        record._id,
+        row.seq,
+        { outcome: 'reported', receipt: input.submission.receipt },
+        now(),
+      );
+    }
+    const { childId, outcome } = await deps.ledger.enrolFromScreening({
+      idNumber,
+      name: row.name,
+      ...(row.sex ? { sex: row.sex as 'male' | 'female' } : {}),
+      dateOfBirth: row.dateOfBirth,
+      districtCode: record.districtCode,
+      streetCode: row.streetCode,
+      ...(row.committeeCode ? { committeeCode: row.committeeCode } : {}),
+      ...(row.address ? { address: row.address } : {}),
+      school: { name: record.agencyName, agencyCode: record.agencyCode },
+      leftBehind: row.leftBehind,
+      ...(row.guardian?.relation
+        ? {
+            guardian: {
+              name: row.guardian.name,
+              relation: row.guardian.relation,
+              ...(row.guardian.phone ? { phone: row.guardian.phone } : {}),
+            },
+          }
+        : {}),
+      ...(row.caregiver
+        ? {
+            caregiver: {
+              name: row.caregiver.name,
+              ...(row.caregiver.relation ? { relation: row.caregiver.relation } : {}),
+              ...(row.caregiver.phone ? { phone: row.caregiver.phone } : {}),
+              ...(row.caregiver.since ? { since: row.caregiver.since } : {}),
+            },
+          }
+        : {}),
+      categories: row.categories,
+      risk: row.risk as 'low' | 'medium' | 'high',
+      screening: {
+        key: `${record._id}/${row.seq}`,
+        importId: record._id,
+        row: row.row,
+        screenedOn: row.screenedOn,
+        score: row.score,
+        marked: row.marked,
+      },
+      by: { userId: record.uploadedBy, role: 'mandated_reporter', agencyCode: record.agencyCode },
+      workflowId: screeningImportWorkflowId(record._id),
+      at: now(),
+    });
+    return recordScreeningOutcome(record._id, row.seq, { outcome, childId }, now());
+  }
+
+  return {
+    /** Rows [from, to) of the import, each once; heartbeats per row so a dead worker's chunk is retried soon. */
+    async importScreeningChunk({ importId, from, to }: ScreeningChunk): Promise<ScreeningCounts> {
+      const record = await findScreeningImport(importId);
+      if (!record) throw new Error(`screening import ${importId} is missing`);
+      const counts: ScreeningCounts = { enrolled: 0, updated: 0, reported: 0 };
+      for (const row of await screeningRowsBetween(importId, from, to)) {
+        const done = await importRow(record, row);
+        if (done.outcome !== 'pending') counts[done.outcome] += 1;
+        heartbeat(done.seq);
+      }
+      await recordScreeningProgress(importId, to);
+      return counts;
+    },
+
+    async completeScreeningImport({ importId, counts }: { importId: string; counts: ScreeningCounts }): Promise<void> {
+      await completeScreeningImport(importId, counts, now());
+    },
+  };
+}
+
+export type ScreeningActivities = ReturnType<typeof createScreeningActivities>;

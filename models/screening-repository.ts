@@ -1,0 +1,168 @@
+/**
+ * Screening imports and their rows (models/screening.ts). Writes are idempotent without transactions: the import's
+ * id is unique (the same file from the same school is one import), rows are unique by (import, position), and a row's
+ * outcome is written only while it is still pending, so a retried chunk keeps the first answer.
+ */
+import type { ScreeningOutcome } from '../contracts/screening';
+import { CaseModel } from './case';
+import { isDuplicateKeyError } from './common';
+import { ReportModel } from './report';
+import {
+  ScreeningImportModel,
+  ScreeningRowModel,
+  type ScreeningImportRecord,
+  type ScreeningRowRecord,
+} from './screening';
+
+export type { ScreeningImportRecord, ScreeningRowRecord };
+export type NewScreeningImport = Omit<ScreeningImportRecord, 'processed' | 'counts' | 'finishedAt' | 'stage'>;
+export type NewScreeningRow = Omit<ScreeningRowRecord, 'outcome' | 'childId' | 'receipt' | 'processedAt'>;
+
+export async function findScreeningImport(importId: string): Promise<ScreeningImportRecord | null> {
+  return ScreeningImportModel.findById(importId).lean<ScreeningImportRecord>().exec();
+}
+
+/** The import, created in stage 'staging' on first sight; `created` is false when the same file came before. */
+export async function createScreeningImport(
+  record: NewScreeningImport,
+): Promise<{ record: ScreeningImportRecord; created: boolean }> {
+  try {
+    const created = await ScreeningImportModel.create({ ...record, stage: 'staging' });
+    return { record: created.toObject<ScreeningImportRecord>(), created: true };
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    const existing = await findScreeningImport(record._id);
+    if (!existing) throw err;
+    return { record: existing, created: false };
+  }
+}
+
+/** Writes the rows of a staging import; rows already written (an earlier attempt) stay as they are. */
+export async function stageScreeningRows(rows: NewScreeningRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    try {
+      await ScreeningRowModel.insertMany(rows.slice(i, i + 1000), { ordered: false });
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+      const onlyDuplicates =
+        isDuplicateKeyError(err) ||
+        (Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000));
+      if (!onlyDuplicates) throw err;
+    }
+  }
+}
+
+export async function markScreeningImportRunning(importId: string): Promise<void> {
+  await ScreeningImportModel.updateOne({ _id: importId, stage: 'staging' }, { $set: { stage: 'running' } }).exec();
+}
+
+export async function screeningImportsOf(agencyCode: string, limit = 20): Promise<ScreeningImportRecord[]> {
+  return ScreeningImportModel.find({ agencyCode })
+    .sort({ createdAt: -1 })
+    .limit(limit)
+    .lean<ScreeningImportRecord[]>()
+    .exec();
+}
+
+/** The rows of positions [from, to), in order. */
+export async function screeningRowsBetween(importId: string, from: number, to: number): Promise<ScreeningRowRecord[]> {
+  return ScreeningRowModel.find({ importId, seq: { $gte: from, $lt: to } })
+    .sort({ seq: 1 })
+    .lean<ScreeningRowRecord[]>()
+    .exec();
+}
+
+/** A row's outcome, written once: a second write (a retried chunk) leaves the first. Answers the row as stored. */
+export async function recordScreeningOutcome(
+  importId: string,
+  seq: number,
+  outcome: { outcome: Exclude<ScreeningOutcome, 'pending'>; childId?: string; receipt?: string },
+  at: Date,
+): Promise<ScreeningRowRecord> {
+  await ScreeningRowModel.updateOne(
+    { importId, seq, outcome: 'pending' },
+    { $set: { ...outcome, processedAt: at } },
+  ).exec();
+  const row = await ScreeningRowModel.findOne({ importId, seq }).lean<ScreeningRowRecord>().exec();
+  if (!row) throw new Error(`screening row ${importId}/${seq} is missing`);
+  return row;
+}
+
+/** Progress: rows up to `processed` are done (chunks run in order, so it only grows). */
+export async function recordScreeningProgress(importId: string, processed: number): Promise<void> {
+  await ScreeningImportModel.updateOne({ _id: importId }, { $max: { processed } }).exec();
+}
+
+export async function completeScreeningImport(
+  importId: string,
+  counts: { enrolled: number; updated: number; reported: number },
+  at: Date,
+): Promise<void> {
+  const stored = await ScreeningImportModel.findById(importId, { total: 1 }).lean<{ total: number }>().exec();
+  await ScreeningImportModel.updateOne(
+    { _id: importId, stage: { $ne: 'completed' } },
+    { $set: { stage: 'completed', counts, finishedAt: at, processed: stored?.total ?? 0 } },
+  ).exec();
+}
+
+/** Outcome counts of the rows done so far. */
+export async function screeningCounts(
+  importId: string,
+): Promise<{ enrolled: number; updated: number; reported: number }> {
+  const [enrolled, updated, reported] = await Promise.all(
+    (['enrolled', 'updated', 'reported'] as const).map((outcome) =>
+      ScreeningRowModel.countDocuments({ importId, outcome }).exec(),
+    ),
+  );
+  return { enrolled: enrolled!, updated: updated!, reported: reported! };
+}
+
+export interface ScreeningResult {
+  row: number;
+  childName: string;
+  score: number;
+  outcome: ScreeningOutcome;
+  receipt?: string;
+  caseNumber?: string;
+}
+
+/** The result table: every row in the file's order, a reported row with its case number once the case has one. */
+export async function screeningResults(importId: string): Promise<ScreeningResult[]> {
+  const rows = await ScreeningRowModel.find({ importId }, { row: 1, name: 1, score: 1, outcome: 1, receipt: 1 })
+    .sort({ seq: 1 })
+    .lean<Pick<ScreeningRowRecord, 'row' | 'name' | 'score' | 'outcome' | 'receipt'>[]>()
+    .exec();
+  const receipts = rows.flatMap((r) => (r.receipt ? [r.receipt] : []));
+  const caseOfReceipt = new Map<string, string>();
+  if (receipts.length) {
+    const reports = await ReportModel.find(
+      { receiptNumber: { $in: receipts } },
+      { receiptNumber: 1, caseWorkflowId: 1 },
+    )
+      .lean<{ receiptNumber: string; caseWorkflowId?: string }[]>()
+      .exec();
+    const workflowIds = reports.flatMap((r) => (r.caseWorkflowId ? [r.caseWorkflowId] : []));
+    const cases = await CaseModel.find({ workflowId: { $in: workflowIds } }, { workflowId: 1, caseNumber: 1 })
+      .lean<{ workflowId: string; caseNumber?: string }[]>()
+      .exec();
+    const numberOf = new Map(cases.flatMap((c) => (c.caseNumber ? [[c.workflowId, c.caseNumber] as const] : [])));
+    for (const r of reports) {
+      const number = r.caseWorkflowId ? numberOf.get(r.caseWorkflowId) : undefined;
+      if (number) caseOfReceipt.set(r.receiptNumber, number);
+    }
+  }
+  return rows.map((r) => ({
+    row: r.row,
+    childName: r.name,
+    score: r.score,
+    outcome: r.outcome as ScreeningOutcome,
+    ...(r.receipt ? { receipt: r.receipt } : {}),
+    ...(r.receipt && caseOfReceipt.has(r.receipt) ? { caseNumber: caseOfReceipt.get(r.receipt)! } : {}),
+  }));
+}
+
+/** Takes back an import whose workflow never started (Temporal down): its rows and its record, nothing else. */
+export async function discardScreeningImport(importId: string): Promise<void> {
+  await ScreeningRowModel.deleteMany({ importId }).exec();
+  await ScreeningImportModel.deleteOne({ _id: importId, stage: 'staging' }).exec();
+}
