@@ -42,6 +42,8 @@ export interface RouterDependencies {
   temporal: Client;
   /** Reports per signed-in filer per window; default 120 a minute (the benchmark files as one user and raises it). */
   reportRateLimit?: { limit: number; windowSeconds: number };
+  /** Rows per chunk of a screening import (tests use small chunks to have several). */
+  screeningChunkSize?: number;
 }
 
 export function createRouters({
@@ -49,6 +51,7 @@ export function createRouters({
   logger,
   temporal,
   reportRateLimit,
+  screeningChunkSize,
 }: RouterDependencies): Record<string, Router> {
   const users = createUserRepository();
   const tokens = createTokenService({ secret: config.AUTH_TOKEN_SECRET, ttlMinutes: config.AUTH_TOKEN_TTL_MINUTES });
@@ -77,6 +80,7 @@ export function createRouters({
       authenticate,
       audit,
       identity: createIdentityCrypto(deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64'))),
+      ...(screeningChunkSize ? { chunkSize: screeningChunkSize } : {}),
     }),
     '/tasks': createTaskRouter({ temporal, authenticate, audit, attachments }),
     '/cases': createCaseRouter({ temporal, authenticate, audit, logger }),

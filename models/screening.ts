@@ -1,6 +1,6 @@
 /**
  * School screening imports (FT 三(二)1): one record per import (a school's file, identified by the school and the
- * file's hash, so the same file again is the same import) and one per row, staged once the whole file validated. The
+ * file's content, so the same file again is the same import) and one per row, staged once the whole file validated. The
  * import workflow (workflows/screening-import.workflow.ts) works through the rows in chunks; each row keeps its
  * outcome (enrolled / updated on the ledger, or reported with the report's receipt), so a retried chunk answers what
  * it did the first time. Identity numbers are sealed like the child's file (models/identity-crypto.ts).
@@ -20,7 +20,7 @@ const countsSchema = new Schema(
 );
 
 const screeningImportSchema = new Schema({
-  /** Hex digest of the school's agency code and the file's SHA-256. */
+  /** Hex digest of the school's agency code and the SHA-256 of the file's rows as read (fileHash: of its bytes). */
   _id: { type: String, required: true },
   agencyCode: { type: String, required: true },
   agencyType: { type: String, required: true },

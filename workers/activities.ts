@@ -22,6 +22,10 @@ import { createReconcilerActivities } from '../activities/reconciler';
 import { createAccountabilityActivities } from '../activities/accountability';
 import { procuratorateFor, superiorAgency } from '../models/agency-directory';
 import { createMongoAttentionStore } from '../activities/stores/attention-store';
+import { createScreeningActivities } from '../activities/screening';
+import { createScreeningLedger } from '../activities/stores/screening-ledger';
+import { createIdentityCrypto } from '../models/identity-crypto';
+import { createLedgerRepository } from '../models/ledger-repository';
 
 export interface WorkerActivityDependencies {
   config: Pick<Config, 'CHILD_DATA_KEY' | 'TEMPORAL_TASK_QUEUE' | 'MAIL_FROM' | 'PUBLIC_URL'>;
@@ -30,9 +34,8 @@ export interface WorkerActivityDependencies {
 }
 
 export function createWorkerActivities({ config, client, transport }: WorkerActivityDependencies) {
-  const children = createChildRepository({
-    identityKeys: deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64')),
-  });
+  const identityKeys = deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64'));
+  const children = createChildRepository({ identityKeys });
   const delivery = createNotificationDelivery({
     transport,
     notifications: createNotificationRepository(),
@@ -55,6 +58,12 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
       client,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       directory: { superiorOf: superiorAgency, procuratorateFor },
+    }),
+    ...createScreeningActivities({
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      identity: createIdentityCrypto(identityKeys),
+      ledger: createScreeningLedger(createLedgerRepository({ children })),
     }),
   };
 }

@@ -2,7 +2,7 @@
  * A school's screening import as a workflow over chunks (issue #18 item 2): each chunk of staged rows is one activity
  * whose writes are idempotent per row (activities/screening.ts), so a worker killed half-way loses nothing and repeats
  * nothing: Temporal retries the unfinished chunk on another worker and the finished ones are in the history. The
- * workflow id is derived from the school and the file's hash, so the same file again is this same import.
+ * workflow id is derived from the school and the file's content (its rows), so the same file again is this same import.
  */
 import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ScreeningActivities } from '../activities/screening';

@@ -3,7 +3,7 @@
  * screening as XLSX or CSV, and follows the import. Every row is validated before anything is written: an upload with
  * any bad row is 400 with the problems by row and column, and nothing is stored. A clean file is staged (rows with
  * sealed ID numbers), its reporting rows routed like any report (api/intake/routing.ts), and the import workflow
- * started with an id derived from the school and the file's hash: the same file again is the same import and changes
+ * started with an id derived from the school and the file's content: the same file again is the same import and changes
  * nothing. The rows then go to the ledger or become reports as the workflow works through them.
  */
 import { createHash } from 'node:crypto';
@@ -282,14 +282,19 @@ export function createScreeningRouter(deps: ScreeningRouterDependencies): Router
       if (problems.length) throw problemsError(problems);
 
       const fileHash = createHash('sha256').update(bytes).digest('hex');
+      // The import is the school and the file's content (its rows as read), not its bytes: the same sheet saved
+      // again by Excel (a new timestamp inside the XLSX) or exported as CSV is the same import and changes nothing.
+      const contentHash = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
       const importId = createHash('sha256')
-        .update(`childsafe-screening\0${agency.code}\0${fileHash}`)
+        .update(`childsafe-screening\0${agency.code}\0${contentHash}`)
         .digest('hex')
         .slice(0, 32);
       const existing = await findScreeningImport(importId);
       if (existing && existing.stage !== 'staging') {
-        res.status(200);
-        return viewOf(existing, true);
+        // The same file from the same school: the same import, nothing written (200, not 202: nothing started).
+        const view = await viewOf(existing, true);
+        res.status(200).json(screeningImportView.parse(view));
+        return view;
       }
       const staged = await Promise.all(rows.map((row, seq) => stagedRow(importId, seq, row, pack)));
       const { record } = await createScreeningImport({

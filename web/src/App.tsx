@@ -16,6 +16,7 @@ import { Referrals } from './pages/Referrals';
 import { ReportForm } from './pages/ReportForm';
 import { ResetPasswordPage } from './pages/ResetPassword';
 import { SealedRecords } from './pages/SealedRecords';
+import { ScreeningPage } from './pages/Screening';
 import { TaskPage } from './pages/TaskPage';
 import { matchPath, navigate, useLocation } from './router';
 import { homeFor, useSession } from './session';
@@ -89,6 +90,7 @@ export function App() {
   else if (path === '/records') page = <SealedRecords />;
   else if (path === '/referrals') page = <Referrals />;
   else if (path === '/detention-notices/new') page = <DetentionNoticePage />;
+  else if (path === '/screening') page = <ScreeningPage />;
   else page = <Message text={t('app.notFound')} />;
 
   return <Layout user={user}>{page}</Layout>;

@@ -34,7 +34,9 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-export async function startFullStack(options: { worker?: boolean } = {}): Promise<FullStack> {
+export async function startFullStack(
+  options: { worker?: boolean; chunkSize?: number } = {},
+): Promise<FullStack> {
   const config = testConfig({
     TEMPORAL_TASK_QUEUE: `childsafe-test-${randomUUID()}`,
     MONGODB_URI: testDatabaseUri('fullstack'),
@@ -60,7 +62,12 @@ export async function startFullStack(options: { worker?: boolean } = {}): Promis
     config,
     logger,
     readiness: { temporal: async () => true, database: async () => true },
-    routers: createRouters({ config, logger, temporal: temporal.client }),
+    routers: createRouters({
+      config,
+      logger,
+      temporal: temporal.client,
+      ...(options.chunkSize ? { screeningChunkSize: options.chunkSize } : {}),
+    }),
   });
   const tokens = new Map<string, string>();
   return {

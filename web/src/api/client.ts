@@ -34,6 +34,7 @@ export interface DirectoryAgency {
   jurisdiction: { districtCode: string; streetCode?: string; committeeCode?: string };
 }
 import type { MyReport, NewReport, ReportReceipt } from '../../../contracts/reports';
+import type { ScreeningImportDetail, ScreeningImportView } from '../../../contracts/screening';
 import type { ReferralView, TaskSummary, TaskView } from '../../../contracts/tasks';
 
 export const API_BASE = '/api/v1';
@@ -65,6 +66,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** The workflow's refusal of a command (details.rejection, contracts/interventions.ts), when it was one. */
     readonly rejection?: string,
+    /** The error body's details as sent (e.g. a screening upload's problem table). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -139,6 +142,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       fieldMessages(body),
       body.requestId,
       typeof body.details?.rejection === 'string' ? body.details.rejection : undefined,
+      body.details ?? undefined,
     );
   }
   return parsed as T;
@@ -217,6 +221,12 @@ export const api = {
   fileReport: (report: NewReport, idempotencyKey: string) =>
     request<ReportReceipt>('POST', '/reports', { body: report, headers: { 'Idempotency-Key': idempotencyKey } }),
   myReports: () => request<ListOf<MyReport>>('GET', '/reports/mine'),
+  uploadScreening: (file: File) =>
+    request<ScreeningImportView>('POST', `/screening/imports?name=${encodeURIComponent(file.name)}`, {
+      rawBody: file,
+    }),
+  screeningImport: (importId: string) =>
+    request<ScreeningImportDetail>('GET', `/screening/imports/${encodeURIComponent(importId)}`),
   /** CN 三(四): a detained adult's minor children; care tasks open for those who need it. */
   fileDetentionNotice: (notice: DetentionNoticeBody, idempotencyKey: string) =>
     request<{ noticeId: string; childrenNeedingCare: number }>('POST', '/detention-notices', {

@@ -31,6 +31,23 @@ function DetentionNoticeLink({ user }: { user: User }) {
   );
 }
 
+/** FT 三(二)1: schools and kindergartens collect screening information. */
+const SCREENING_UNITS = ['school', 'kindergarten'];
+
+function ScreeningLink({ user }: { user: User }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const type = useAgencyType(user.jurisdiction.districtCode, user.agencyCode);
+  if (user.role !== 'mandated_reporter' || !type || !SCREENING_UNITS.includes(type)) return null;
+  return (
+    <li>
+      <Link href="/screening" aria-current={path === '/screening' ? 'page' : undefined}>
+        {t('nav.screening')}
+      </Link>
+    </li>
+  );
+}
+
 export function LanguageSwitch() {
   const { locale, setLocale, t } = useI18n();
   const other = locale === 'zh' ? 'en' : 'zh';
@@ -124,6 +141,7 @@ export function Layout({ user, children }: { user?: User; children: ReactNode })
                   </li>
                 ))}
                 <DetentionNoticeLink user={user} />
+                <ScreeningLink user={user} />
                 {user.role !== 'administrator' ? (
                   <li>
                     <NotificationsLink />
