@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { EXPORT_FORMATS } from './exports';
+import { textProblem } from './text';
 
 export const screeningTemplateQuery = z.strictObject({
   format: z.enum(EXPORT_FORMATS).describe('xlsx (Excel workbook) or csv (UTF-8 with BOM)'),
@@ -15,7 +16,7 @@ export const screeningUploadQuery = z.strictObject({
     .string()
     .min(1)
     .max(200)
-    .regex(/^[^/\\\u0000-\u001f]+$/, 'a file name, no folders')
+    .refine((v) => !/[/\\]/.test(v) && !textProblem(v), 'a file name: no folders, no control characters')
     .describe("The file's name as the school chose it (shown in the import list)"),
 });
 

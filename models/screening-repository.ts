@@ -72,17 +72,21 @@ export async function screeningRowsBetween(importId: string, from: number, to: n
     .exec();
 }
 
-/** A row's outcome, written once: a second write (a retried chunk) leaves the first. Answers the row as stored. */
+/**
+ * A row's outcome, written once: a second write (a retried chunk) leaves the first. Answers the outcome as stored
+ * (only the outcome fields and `seq` when this call wrote it).
+ */
 export async function recordScreeningOutcome(
   importId: string,
   seq: number,
   outcome: { outcome: Exclude<ScreeningOutcome, 'pending'>; childId?: string; receipt?: string },
   at: Date,
 ): Promise<ScreeningRowRecord> {
-  await ScreeningRowModel.updateOne(
+  const written = await ScreeningRowModel.updateOne(
     { importId, seq, outcome: 'pending' },
     { $set: { ...outcome, processedAt: at } },
   ).exec();
+  if (written.modifiedCount === 1) return { seq, ...outcome } as ScreeningRowRecord;
   const row = await ScreeningRowModel.findOne({ importId, seq }).lean<ScreeningRowRecord>().exec();
   if (!row) throw new Error(`screening row ${importId}/${seq} is missing`);
   return row;

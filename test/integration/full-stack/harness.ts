@@ -34,9 +34,7 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-export async function startFullStack(
-  options: { worker?: boolean; chunkSize?: number } = {},
-): Promise<FullStack> {
+export async function startFullStack(options: { worker?: boolean; chunkSize?: number } = {}): Promise<FullStack> {
   const config = testConfig({
     TEMPORAL_TASK_QUEUE: `childsafe-test-${randomUUID()}`,
     MONGODB_URI: testDatabaseUri('fullstack'),
