@@ -18,7 +18,7 @@ import { projectRoot } from '../../../scripts/services/tools';
 import { screeningFile, screeningRows } from '../../fixtures/screening';
 import { CHANGNING, eventually, startFullStack, type FullStack } from './harness';
 
-jest.setTimeout(420_000); // a worker start, a crash, a missed heartbeat (30 s) and 200 rows on a loaded machine
+jest.setTimeout(600_000); // a worker start, a crash, a missed heartbeat (30 s) and 200 rows on a loaded machine
 
 let stack: FullStack;
 beforeAll(async () => {
@@ -79,7 +79,7 @@ describe('a worker killed half-way through a screening import', () => {
     const ended = await Promise.race([
       exited,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`worker never crashed:\n${output}`)), 240_000),
+        setTimeout(() => reject(new Error(`worker never crashed:\n${output}`)), 300_000),
       ),
     ]);
     child.stdout!.destroy();
