@@ -461,3 +461,54 @@ export async function listLedger(
   ]);
   return { items, total };
 }
+
+export interface LedgerCompliance {
+  /** Per committee: children on its ledger and those whose visit is past due at `now`. */
+  committees: { committeeCode: string; children: number; overdue: number }[];
+  byCategory: { code: string; children: number }[];
+  byStreet: { streetCode: string; children: number }[];
+}
+
+type Counted = { _id: string | null; n: number };
+
+/**
+ * Visit compliance per committee and the ledger's counts by category and street, within reach (the coordinator
+ * dashboard, issue #18 item 4). $match/$group/$unwind only (FerretDB v1: no $facet, no $lookup); each $match is
+ * served by the ledger.place indexes (models/child.ts).
+ */
+export async function ledgerCompliance(reach: LedgerReach, now: Date): Promise<LedgerCompliance> {
+  const match = { ...ledgerReachFilter(reach), ledger: { $exists: true }, mergedInto: null };
+  const byKey = (key: string, extra: Record<string, unknown> = {}) =>
+    ChildModel.aggregate<Counted>([
+      { $match: { ...match, ...extra } },
+      { $group: { _id: `$${key}`, n: { $sum: 1 } } },
+    ]).exec();
+  const [total, overdue, streets, categories] = await Promise.all([
+    byKey('ledger.place.committeeCode'),
+    byKey('ledger.place.committeeCode', { 'ledger.nextVisitDue': { $lt: now } }),
+    byKey('ledger.place.streetCode'),
+    ChildModel.aggregate<Counted>([
+      { $match: match },
+      { $project: { categories: 1 } },
+      { $unwind: '$categories' },
+      { $group: { _id: '$categories', n: { $sum: 1 } } },
+    ]).exec(),
+  ]);
+  const overdueOf = new Map(overdue.map((o) => [o._id ?? '', o.n]));
+  const sorted = <T extends { children: number }>(rows: T[], key: (r: T) => string) =>
+    rows.sort((a, b) => b.children - a.children || key(a).localeCompare(key(b)));
+  return {
+    committees: sorted(
+      total.map((t) => ({ committeeCode: t._id ?? '', children: t.n, overdue: overdueOf.get(t._id ?? '') ?? 0 })),
+      (r) => r.committeeCode,
+    ),
+    byCategory: sorted(
+      categories.map((c) => ({ code: c._id ?? '', children: c.n })),
+      (r) => r.code,
+    ),
+    byStreet: sorted(
+      streets.map((s) => ({ streetCode: s._id ?? '', children: s.n })),
+      (r) => r.streetCode,
+    ),
+  };
+}

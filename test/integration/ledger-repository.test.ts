@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditEventModel, ChildModel, createChildRepository, ensureIndexes } from '../../models';
 import {
   createLedgerRepository,
+  ledgerCompliance,
   ledgerReachOf,
   listLedger,
   transferLedgerEntry,
@@ -190,5 +191,43 @@ describe('the street ledger on the child file', () => {
       { level: 'district', jurisdiction: { districtCode: '310105' } },
     );
     expect((await listLedger(police, {}, page, now)).total).toBe(0);
+  });
+
+  it('counts visit compliance per committee, and children by category and street, within reach', async () => {
+    const reach = ledgerReachOf(
+      scopeOf({
+        userId: 's',
+        role: 'street_coordinator',
+        agencyCode: 'x',
+        jurisdiction: { districtCode: '310105', streetCode: 'changxin' },
+      }),
+    );
+    const place = (committeeCode: string) => ({ districtCode: '310105', streetCode: 'changxin', committeeCode });
+    const a = await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520110101008'), {
+        place: place('changxin.1'),
+        categories: ['disability', 'family_poverty'],
+      }),
+    );
+    await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520110201009'), { place: place('changxin.1'), categories: ['family_poverty'] }),
+    );
+    await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520110301000'), { place: place('changxin.2'), categories: [] }),
+    );
+    await ChildModel.updateOne(
+      { _id: a.child._id },
+      { $set: { 'ledger.nextVisitDue': new Date('2026-01-01') } },
+    ).exec();
+    const counts = await ledgerCompliance(reach, new Date('2026-06-01'));
+    expect(counts.committees).toEqual([
+      { committeeCode: 'changxin.1', children: 2, overdue: 1 },
+      { committeeCode: 'changxin.2', children: 1, overdue: 0 },
+    ]);
+    expect(counts.byCategory).toEqual([
+      { code: 'family_poverty', children: 2 },
+      { code: 'disability', children: 1 },
+    ]);
+    expect(counts.byStreet).toEqual([{ streetCode: 'changxin', children: 3 }]);
   });
 });
