@@ -207,3 +207,32 @@ export async function tellLedgerCaseOpened(client: Client, childId: string, case
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
 }
+
+/**
+ * Starts the monitoring workflow of a child just put on a ledger (the enrol route, a screening import): one per child
+ * (`USE_EXISTING`: enrolling again, or a retry, finds the running one), under the district's newest pack, paused from
+ * the start when a case is open for the child (its visits run first).
+ */
+export async function startLedgerMonitoring(
+  client: Client,
+  taskQueue: string,
+  child: { childId: string; districtCode: string; openCaseId?: string; since?: Date },
+): Promise<{ workflowId: string; runId: string }> {
+  const pack = newestPackOfDistrict(child.districtCode);
+  if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
+  const workflowId = ledgerWorkflowId(child.childId);
+  const handle = await client.workflow.start(ledgerMonitoringWorkflow, {
+    workflowId,
+    taskQueue,
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [
+      {
+        childId: child.childId,
+        pack,
+        since: (child.since ?? new Date()).toISOString(),
+        ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
+      },
+    ],
+  });
+  return { workflowId, runId: handle.firstExecutionRunId };
+}

@@ -10,6 +10,7 @@ import { loadPolicyPack } from '../../policies';
 import { addDuration } from '../../policies/duration';
 import { taskStatusQuery } from '../../workflows/definitions';
 import { approveClosureUpdate } from '../../workflows/intervention.definitions';
+import { startLedgerMonitoring } from '../../activities/ledger';
 import { ledgerMonitoringWorkflow } from '../../workflows/ledger-monitoring.workflow';
 import {
   LedgerRejection,
@@ -290,6 +291,25 @@ describe('ledger monitoring: periodic visits', () => {
         return v;
       });
       expect(view).toMatchObject({ status: 'monitoring', visitNo: 1, interval: { basis: 'risk', duration: 'P90D' } });
+    });
+  });
+
+  it('starts one monitoring workflow per enrolled child, however often enrolment starts it', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const childId = `child-${randomUUID()}`;
+      recorded.ledger.profiles.set(childId, ledgerProfile({ categories: ['poverty'] }));
+      const first = await startLedgerMonitoring(env.client, taskQueue, { childId, districtCode: '110106' });
+      const again = await startLedgerMonitoring(env.client, taskQueue, { childId, districtCode: '110106' });
+      expect(again).toEqual(first);
+      const handle = env.client.workflow.getHandle(first.workflowId);
+      const view = await eventually(async () => {
+        const v = await handle.query(ledgerMonitoringQuery);
+        if (!v.dueAt) throw new Error('not scheduled yet');
+        return v;
+      });
+      expect(view.interval).toMatchObject({ duration: 'P90D', basis: 'risk' });
+      expect((await handle.describe()).runId).toBe(first.runId);
+      expect(recorded.ledger.schedules.filter((s) => s.childId === childId)).toHaveLength(1);
     });
   });
 });
