@@ -12,6 +12,8 @@ export const policySummary = z.object({
   concernTypes: z.array(concernTypeView),
   /** The pack's benefits (CN 三, FT 三(一)1), so a benefit application shows each benefit's name. */
   benefitTypes: z.array(concernTypeView).optional(),
+  /** The pack's categories of children in difficulty and left-behind children (CN 一, FT 二), by their names. */
+  categoryTypes: z.array(concernTypeView).optional(),
 });
 export type PolicySummary = z.infer<typeof policySummary>;
 

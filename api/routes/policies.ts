@@ -20,6 +20,7 @@ function summaryOf(pack: PolicyPack): z.input<typeof policySummary> {
     district: { code: pack.district.code, name: pack.district.name },
     concernTypes: pack.concernTypes.map((c) => ({ code: c.code, label: c.label, clause: c.clause })),
     benefitTypes: pack.benefits.map((b) => ({ code: b.code, label: b.label, clause: b.clause })),
+    categoryTypes: pack.categories.map((c) => ({ code: c.code, label: c.label, clause: c.clause })),
   };
 }
 

@@ -181,6 +181,21 @@ describe('the case page as a cockpit, on a phone', () => {
     const granted = decideBenefits(pack, { ageYears: 9, facts: ['family_dibao', 'disabled'] }).granted;
     for (const b of granted) expect(benefits).toContain(pack.benefits.find((r) => r.code === b.code)!.label.zh);
 
+    // The child's file in names: categories, benefits, guardians' relation and status, the district and the street,
+    // never their codes (the pack and the directory name them).
+    const file = page.getByTestId('child-file');
+    await file.waitFor();
+    const child = view.child as { categories?: string[]; benefits?: string[] };
+    await eventually(async () => {
+      const shown = ((await file.textContent()) ?? '').replace(/\s+/g, ' ');
+      for (const code of child.categories ?? []) {
+        expect(shown).toContain(pack.categories.find((c) => c.code === code)!.label.zh);
+        expect(shown).not.toContain(code);
+      }
+      for (const code of child.benefits ?? []) expect(shown).not.toContain(code);
+      expect(shown).not.toMatch(/\b310105\b|\bhuayang\b/);
+    });
+
     // Tasks, open and closed, with their agencies by name: the police response by the Huayang police station.
     const tasks = await text(page, '[data-section="tasks"]');
     expect(tasks).toContain('华阳路派出所');

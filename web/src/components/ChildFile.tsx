@@ -5,6 +5,8 @@
  * not shown.
  */
 import type { ConcernType } from '../../../contracts/policies';
+import { api } from '../api/client';
+import { useLoad } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
 
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -42,6 +44,32 @@ export function ChildFile({
   concernTypes?: ConcernType[];
 }) {
   const { t, pick, formatDate } = useI18n();
+  // Names, not codes: the packs name the concerns, categories, benefits and the district; the directory the streets and
+  // committees (an agency's place). Until they load, or if the viewer may not list them, the code stays.
+  const policies = useLoad(() => api.policies(), []);
+  const districtCode = typeof child?.districtCode === 'string' ? child.districtCode : placeOf(child)?.districtCode;
+  const agencies = useLoad(
+    () => (districtCode ? api.agencies(districtCode) : Promise.resolve({ items: [] })),
+    [districtCode],
+  );
+  const packs = policies.status === 'ready' ? policies.data : [];
+  const labelIn = (items: readonly ConcernType[], code: unknown) =>
+    pick(items.find((c) => c.code === code)?.label) || String(code);
+  const concerns = concernTypes.length > 0 ? concernTypes : packs.flatMap((p) => p.concernTypes);
+  const categories = packs.flatMap((p) => p.categoryTypes ?? []);
+  const benefits = packs.flatMap((p) => p.benefitTypes ?? []);
+  const districtName = (code: unknown) =>
+    pick(packs.find((p) => p.district.code === code)?.district.name) || String(code);
+  const places = agencies.status === 'ready' ? agencies.data.items : [];
+  const streetName = (code: unknown) =>
+    pick(places.find((a) => a.type === 'street_office' && a.jurisdiction.streetCode === code)?.name) || String(code);
+  const committeeName = (code: unknown) =>
+    pick(places.find((a) => a.level === 'committee' && a.jurisdiction.committeeCode === code)?.name) || String(code);
+  const word = (prefix: string, code: unknown) => {
+    const key = `${prefix}.${String(code)}`;
+    const text = t(key as MessageKey);
+    return text === key ? String(code) : text;
+  };
   // The flags object is shown as one row per flag.
   const flat: Array<[string, unknown]> = [];
   for (const [k, v] of Object.entries(child ?? {})) {
@@ -53,20 +81,36 @@ export function ChildFile({
 
   const yesNo = (v: boolean) => t(v ? 'form.yes' : 'form.no');
   const place = (v: Record<string, unknown>) =>
-    [v.districtCode, v.streetCode, v.committeeCode].filter((x) => typeof x === 'string' && x).join(' / ');
+    [
+      typeof v.districtCode === 'string' && v.districtCode ? districtName(v.districtCode) : '',
+      typeof v.streetCode === 'string' && v.streetCode ? streetName(v.streetCode) : '',
+      typeof v.committeeCode === 'string' && v.committeeCode ? committeeName(v.committeeCode) : '',
+    ]
+      .filter(Boolean)
+      .join(' / ');
   const show = (key: string, v: unknown): string => {
     if (key === 'sex' && (v === 'male' || v === 'female' || v === 'unknown')) return t(`report.sex.${v}`);
     if (key === 'riskLevel' && typeof v === 'string') return t(`risk.${v}` as MessageKey);
     if (key === 'provisional' && typeof v === 'boolean') return t(v ? 'child.provisionalYes' : 'child.provisionalNo');
     if (key === 'idNumberOnFile' && typeof v === 'boolean') return t(v ? 'child.onFile' : 'child.notOnFile');
     if (key === 'dateOfBirth' && typeof v === 'string') return formatDate(v);
-    if (key === 'concerns' && Array.isArray(v))
-      return v.map((code) => pick(concernTypes.find((c) => c.code === code)?.label) || String(code)).join('、');
+    if (key === 'concerns' && Array.isArray(v)) return v.map((code) => labelIn(concerns, code)).join('、');
+    if (key === 'categories' && Array.isArray(v) && v.length > 0)
+      return v.map((c) => labelIn(categories, c)).join('、');
+    if (key === 'benefits' && Array.isArray(v) && v.length > 0) return v.map((c) => labelIn(benefits, c)).join('、');
+    if (key === 'districtCode' && typeof v === 'string') return districtName(v);
     if (key === 'guardians' && Array.isArray(v)) {
       if (v.length === 0) return t('child.none');
       return v
         .map((g: Record<string, unknown>) =>
-          [g.name, g.relation, g.status, g.phone].filter((x) => typeof x === 'string' && x).join('，'),
+          [
+            g.name,
+            g.relation ? word('guardian.relation', g.relation) : '',
+            g.status ? word('guardian.status', g.status) : '',
+            g.phone,
+          ]
+            .filter((x) => typeof x === 'string' && x)
+            .join('，'),
         )
         .join('；');
     }
@@ -85,4 +129,9 @@ export function ChildFile({
       ))}
     </dl>
   );
+}
+
+function placeOf(child: Record<string, unknown> | null | undefined): { districtCode?: string } | undefined {
+  const v = child?.place ?? child?.residence;
+  return v && typeof v === 'object' ? (v as { districtCode?: string }) : undefined;
 }
