@@ -119,6 +119,10 @@ export const HIDDEN_ACTIONS: ReadonlySet<string> = new Set([
   'ledger.transferred',
   'ledger.visit_recorded',
   'ledger_visit_missed',
+  // A school's screening import and the reading of its results: the import's own record, not a case's events (a row
+  // that became a report reaches the case as that report).
+  'screening.imported',
+  'screening.results_read',
 ]);
 
 /** The API's record of a command → the workflow event it caused, which takes the person from it. */
