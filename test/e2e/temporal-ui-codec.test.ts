@@ -9,18 +9,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { eventually } from '../helpers/eventually';
-import { freeLauncherPorts, launch, stopLaunched, type Launched } from '../helpers/launcher';
+import { fileSmokeReport, freeLauncherPorts, launch, stopLaunched, type Launched } from '../helpers/launcher';
 import { DESKTOP, ensureWebBuilt, launchBrowser, screenshot } from './browser';
 
 jest.setTimeout(420_000); // runs npm start's whole stack (Temporal, FerretDB, seed, worker, API) on a loaded machine
 
 const COORDINATOR = 'civil-affairs@changning.demo.childsafe.local';
 const OTHER_DISTRICT = 'civil-affairs@fengtai.demo.childsafe.local';
-const REPORTER = 'school@changning.demo.childsafe.local';
 
 /** The address printed on the banner line that starts with `label`. */
 function printed(output: string, label: string): string {
@@ -51,30 +49,7 @@ describe('decoding a case in the Temporal UI, as the README says', () => {
     expect(codecEndpoint).toBe(`${webApp}/api/v1/codec`);
 
     // A case to look at: a report filed by the demo school (as the web app's report form does, through the API).
-    const signIn = await fetch(`${webApp}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: REPORTER, password: DEMO_PASSWORD }),
-    });
-    expect(signIn.status).toBe(200);
-    const { token } = (await signIn.json()) as { token: string };
-    const filed = await fetch(`${webApp}/api/v1/reports`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${token}`,
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({
-        policyPackId: 'cn-changning',
-        concerns: ['missing'],
-        discoveredAt: new Date(Date.now() - 10 * 60_000).toISOString(),
-        place: { streetCode: 'huayang', address: '华阳路 Temporal UI 解码测试' },
-        account: 'codec test',
-        child: { sex: 'unknown', approximateAge: 8 },
-        reporterUnit: { name: '长宁区演示小学', type: 'school' },
-      }),
-    });
+    const filed = await fileSmokeReport(webApp, '华阳路 Temporal UI 解码测试', 'codec test');
     expect(filed.status).toBe(202);
     // This launch runs its own Temporal server: the only case workflow on it is this report's.
     const caseId = await eventually(async () => {

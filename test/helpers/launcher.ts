@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { freePort } from '../../scripts/services/ports';
 import { projectRoot } from '../../scripts/services/tools';
 import path from 'node:path';
@@ -81,4 +83,31 @@ export async function stopLaunched(child: ChildProcess): Promise<number | null> 
 /** `git status --porcelain` of the checkout: what a run changed among tracked and unignored files. */
 export function gitStatus(): string {
   return execFileSync('git', ['status', '--porcelain'], { cwd: projectRoot, encoding: 'utf8' });
+}
+
+/**
+ * Signs the demo school in on a launched stack and files one report through its API, as the web app's report form
+ * does; returns the response (202 with the receipt when it was accepted). `address` tells the test's reports apart.
+ */
+export async function fileSmokeReport(base: string, address: string, account: string): Promise<Response> {
+  const signIn = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'school@changning.demo.childsafe.local', password: DEMO_PASSWORD }),
+  });
+  if (signIn.status !== 200) throw new Error(`demo school sign-in answered ${signIn.status}`);
+  const { token } = (await signIn.json()) as { token: string };
+  return fetch(`${base}/api/v1/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+    body: JSON.stringify({
+      policyPackId: 'cn-changning',
+      concerns: ['missing'],
+      discoveredAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      place: { streetCode: 'huayang', address },
+      account,
+      child: { sex: 'unknown', approximateAge: 8 },
+      reporterUnit: { name: '长宁区演示小学', type: 'school' },
+    }),
+  });
 }

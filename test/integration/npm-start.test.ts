@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
-import { freeLauncherPorts, gitStatus, launch, stopLaunched as stop } from '../helpers/launcher';
+import { fileSmokeReport, freeLauncherPorts, gitStatus, launch, stopLaunched as stop } from '../helpers/launcher';
 
 jest.setTimeout(300_000); // runs npm start itself: set-up, web build and every server
 
@@ -75,24 +74,7 @@ describe('npm start', () => {
     }
     expect(ready).toBe(200);
 
-    const token = await login();
-    const filed = await fetch(`${base}/api/v1/reports`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${token}`,
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({
-        policyPackId: 'cn-changning',
-        concerns: ['missing'],
-        discoveredAt: new Date(Date.now() - 10 * 60_000).toISOString(),
-        place: { streetCode: 'huayang', address: '冒烟测试 smoke test' },
-        account: 'smoke test',
-        child: { sex: 'unknown', approximateAge: 8 },
-        reporterUnit: { name: '长宁区演示小学', type: 'school' },
-      }),
-    });
+    const filed = await fileSmokeReport(base, '冒烟测试 smoke test', 'smoke test');
     expect(filed.status).toBe(202);
     const { receipt } = (await filed.json()) as { receipt: string };
 
@@ -106,6 +88,7 @@ describe('npm start', () => {
     }
     expect(listed.executions?.[0]?.execution.workflowId).toMatch(/^intake-/);
     // Recorded by the restarted worker before we stop.
+    const token = await login();
     const recorded = async () => {
       const mine = await fetch(`${base}/api/v1/reports/mine`, { headers: { authorization: `Bearer ${token}` } });
       return ((await mine.json()) as { items: { receipt: string }[] }).items.map((r) => r.receipt);
