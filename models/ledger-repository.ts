@@ -126,6 +126,19 @@ async function readChild(childId: Types.ObjectId): Promise<ChildRecord> {
   return child;
 }
 
+/** The enrolment's audit record, once per child and enrolment (keyed by the enrolment's time). */
+async function auditEnrolment(childId: Types.ObjectId, enrolledAt: Date, input: LedgerEnrolment): Promise<void> {
+  await appendAudit({
+    key: `ledger.enrolled:${String(childId)}:${enrolledAt.getTime()}`,
+    actor: { kind: input.by.kind, id: input.by.id },
+    action: 'ledger.enrolled',
+    childId,
+    reason: input.reason,
+    at: enrolledAt,
+    details: { source: input.source, ...input.place, actorRole: input.by.role },
+  });
+}
+
 function toObjectId(childId: string | Types.ObjectId): Types.ObjectId {
   if (typeof childId !== 'string') return childId;
   if (!Types.ObjectId.isValid(childId)) throw new LedgerNotFoundError(`no child file ${childId}`);
@@ -169,14 +182,7 @@ export function createLedgerRepository(deps: { children: Pick<ChildRepository, '
               $push: { history: { at: now, event: 'ledger_enrolled', note: input.source } },
             },
           ).exec();
-          await appendAudit({
-            actor: { kind: input.by.kind, id: input.by.id },
-            action: 'ledger.enrolled',
-            childId: child._id,
-            reason: input.reason,
-            at: now,
-            details: { source: input.source, ...input.place, actorRole: input.by.role },
-          });
+          await auditEnrolment(child._id, now, input);
           return {
             childId: String(child._id),
             fileCreated: created,
@@ -189,6 +195,10 @@ export function createLedgerRepository(deps: { children: Pick<ChildRepository, '
         const onOtherLedger =
           child.ledger.place.districtCode !== input.place.districtCode ||
           child.ledger.place.streetCode !== input.place.streetCode;
+        // The same enrolment again (a retried activity after a crash between the write and its audit): the audit of
+        // the enrolment is recorded if it is missing; its key makes it once.
+        if (child.ledger.source === input.source && child.ledger.enrolledBy?.userId === input.by.id)
+          await auditEnrolment(child._id, new Date(child.ledger.enrolledAt), input);
         if (Object.keys(set).length === 0) {
           return {
             childId: String(child._id),
