@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
-import { fileSmokeReport, freeLauncherPorts, gitStatus, launch, stopLaunched as stop } from '../helpers/launcher';
+import {
+  fileSmokeReport,
+  freeLauncherPorts,
+  gitStatus,
+  launch,
+  stopLaunched as stop,
+  type Launched,
+} from '../helpers/launcher';
 
 jest.setTimeout(300_000); // runs npm start itself: set-up, web build and every server
 
@@ -25,14 +32,19 @@ async function portOpen(port: number): Promise<boolean> {
 
 describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-start-'));
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  // A launch still running when an assertion failed is stopped too: its servers would outlive the test otherwise.
+  let current: Launched | undefined;
+  afterAll(async () => {
+    if (current) await stop(current.child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('runs the whole system, restarts a crashed worker and API, takes a smoke report the Temporal UI shows, stops cleanly on SIGINT, keeps the data for the next start, and leaves git status unchanged', async () => {
     // npm start never modifies tracked files (issue #15): whatever the checkout held before, it holds after.
     const before = gitStatus();
     const ports = await freeLauncherPorts();
     const base = `http://127.0.0.1:${ports.api}`;
-    const first = launch(dataDir, ports);
+    const first = (current = launch(dataDir, ports));
     await first.ready;
     expect(first.output()).toContain(`${base}/`);
     expect(first.output()).toContain(`http://127.0.0.1:${ports.ui}`);
@@ -103,7 +115,7 @@ describe('npm start', () => {
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports)) expect(await portOpen(port)).toBe(false);
 
-    const second = launch(dataDir, ports);
+    const second = (current = launch(dataDir, ports));
     await second.ready;
     try {
       // The report is there: recorded before the stop, or (if the stop came first) by the durable intake resuming.
