@@ -59,7 +59,7 @@ import {
   type EscalationRecord,
   type FiledReport,
   type Finding,
-  type ReferralRule,
+  type AgencyTaskInput,
   type GradingSentBack,
   type GradingUnderReview,
   type NextStep,
@@ -483,40 +483,54 @@ export class CaseRun {
       ...(viaFallback ? { viaFallback: { phase: viaFallback, alerted: false } } : {}),
     });
     this.audit({ type: 'task_opened', at: createdAt, clause: rule.clause, details: { taskId, kind, agencyId } });
-    await startChild(agencyTaskWorkflow, {
-      workflowId: taskId,
-      // Tasks outlive a continue-as-new of the case; they report back by signal to the case's workflow id.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          taskId,
-          ownerWorkflowId: state.caseId,
-          reportToOwner: true,
-          kind,
-          agencyId,
-          collaboratingAgencyIds: opts.collaborators ?? [],
-          concerns: opts.concerns ?? [],
-          ...(opts.benefits?.length ? { benefits: opts.benefits } : {}),
-          ...(opts.gradingUnderReview ? { gradingUnderReview: opts.gradingUnderReview } : {}),
-          ...(opts.sentBack ? { sentBack: opts.sentBack } : {}),
-          ...responsesForConcerns(pack, kind, opts.concerns ?? []),
-          createdAt,
-          rule,
-          ladder: pack.escalationLadders[rule.ladder],
-          pack: state.pack,
-          ...this.referralRule(),
-        },
-      ],
+    await this.startTaskWorkflow({
+      taskId,
+      reportToOwner: true,
+      kind,
+      agencyId,
+      collaboratingAgencyIds: opts.collaborators ?? [],
+      concerns: opts.concerns ?? [],
+      ...(opts.benefits?.length ? { benefits: opts.benefits } : {}),
+      ...(opts.gradingUnderReview ? { gradingUnderReview: opts.gradingUnderReview } : {}),
+      ...(opts.sentBack ? { sentBack: opts.sentBack } : {}),
+      ...responsesForConcerns(pack, kind, opts.concerns ?? []),
+      createdAt,
+      rule,
     });
     return taskId;
   }
 
-  /** From pack 1.3.0: a task's exhausted ladder counts towards the procuratorate referral (FT 三(三)2(4)). */
-  private referralRule(): { referral?: ReferralRule } {
-    const rule = this.pack.accountability?.procuratorateReferral;
-    return rule
-      ? { referral: { exhaustedLadders: rule.exhaustedLadders, period: rule.period, clause: rule.clause } }
-      : {};
+  /**
+   * Starts the agency-task workflow of a task this case opened, with what every such task carries: the case as its
+   * owner, the escalation ladder of its rule and the pinned pack, and (from pack 1.3.0) the procuratorate referral rule
+   * its exhausted ladder counts towards (FT 三(三)2(4)). Tasks outlive a continue-as-new of the case; those that report
+   * back do so by signal to the case's workflow id.
+   */
+  private async startTaskWorkflow(
+    input: Omit<AgencyTaskInput, 'ownerWorkflowId' | 'ladder' | 'pack' | 'referral'>,
+  ): Promise<void> {
+    const referral = this.pack.accountability?.procuratorateReferral;
+    await startChild(agencyTaskWorkflow, {
+      workflowId: input.taskId,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          ...input,
+          ownerWorkflowId: this.state.caseId,
+          ladder: this.pack.escalationLadders[input.rule.ladder],
+          pack: this.state.pack,
+          ...(referral
+            ? {
+                referral: {
+                  exhaustedLadders: referral.exhaustedLadders,
+                  period: referral.period,
+                  clause: referral.clause,
+                },
+              }
+            : {}),
+        },
+      ],
+    });
   }
 
   /**
@@ -553,35 +567,25 @@ export class CaseRun {
       clause: rule.clause,
       details: { reportId: finding.reportId, againstUnitId: finding.againstUnitId, superiorAgencyId: agencyId, taskId },
     });
-    await startChild(agencyTaskWorkflow, {
-      workflowId: taskId,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          taskId,
-          ownerWorkflowId: state.caseId,
-          reportToOwner: false,
-          kind: LATE_REPORT_FOLLOW_UP,
-          agencyId,
-          collaboratingAgencyIds: [],
-          concerns: [],
-          createdAt,
-          rule: taskRule,
-          ladder: pack.escalationLadders[taskRule.ladder],
-          pack: state.pack,
-          subject: {
-            kind: 'late_report',
-            caseId: state.caseId,
-            reportId: finding.reportId,
-            againstUnitId: finding.againstUnitId,
-            discoveredAt: finding.discoveredAt,
-            reportedAt: finding.reportedAt,
-            deadline: finding.deadline,
-            clause: finding.clause,
-          },
-          ...this.referralRule(),
-        },
-      ],
+    await this.startTaskWorkflow({
+      taskId,
+      reportToOwner: false,
+      kind: LATE_REPORT_FOLLOW_UP,
+      agencyId,
+      collaboratingAgencyIds: [],
+      concerns: [],
+      createdAt,
+      rule: taskRule,
+      subject: {
+        kind: 'late_report',
+        caseId: state.caseId,
+        reportId: finding.reportId,
+        againstUnitId: finding.againstUnitId,
+        discoveredAt: finding.discoveredAt,
+        reportedAt: finding.reportedAt,
+        deadline: finding.deadline,
+        clause: finding.clause,
+      },
     });
   }
 
