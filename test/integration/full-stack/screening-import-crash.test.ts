@@ -5,17 +5,14 @@
  * exactly once: 198 children enrolled on the ledger once each (one enrolment in the audit log per child), 2 reports,
  * each row's outcome written once.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { AuditEventModel } from '../../../models/audit-event';
 import { ChildModel } from '../../../models/child';
 import { ReportModel } from '../../../models/report';
 import { ScreeningImportModel, ScreeningRowModel } from '../../../models/screening';
-import { projectRoot } from '../../../scripts/services/tools';
 import { screeningFile, screeningRows } from '../../fixtures/screening';
+import { startDoomedWorker } from './doomed-worker';
 import { CHANGNING, eventually, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(600_000); // a worker start, a crash, a missed heartbeat (30 s) and 200 rows on a loaded machine
@@ -28,43 +25,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function workerEnv(marker: string): NodeJS.ProcessEnv {
-  const c = stack.config;
-  return {
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: c.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-    MONGODB_URI: c.MONGODB_URI,
-    SMTP_URL: c.SMTP_URL,
-    PUBLIC_URL: c.PUBLIC_URL,
-    PAYLOAD_KEYS: Object.entries(c.PAYLOAD_KEYS)
-      .map(([id, key]) => `${id}:${key}`)
-      .join(','),
-    PAYLOAD_KEY_ID: c.PAYLOAD_KEY_ID,
-    CHILD_DATA_KEY: c.CHILD_DATA_KEY,
-    AUTH_TOKEN_SECRET: c.AUTH_TOKEN_SECRET,
-    CRASH_MARKER: marker,
-    CRASH_AFTER_ROWS: '50',
-  };
-}
-
 describe('a worker killed half-way through a screening import', () => {
   it('after another worker takes over the import finishes with every row exactly once', async () => {
-    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-import-crash-')), 'crashed');
-    const child = spawn(
-      path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
-      [path.join(projectRoot, 'test', 'integration', 'fixtures', 'crash-mid-import-worker.ts')],
-      { cwd: projectRoot, env: workerEnv(marker), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(signal === 'SIGKILL' || code === 137 ? 'killed' : `exit ${code}`)),
-    );
+    const worker = startDoomedWorker(stack, 'crash-mid-import-worker.ts', { CRASH_AFTER_ROWS: '50' });
 
     const token = await stack.login(CHANGNING.reporter);
     const rows = screeningRows(200, { reporting: [17, 143] });
@@ -76,16 +39,9 @@ describe('a worker killed half-way through a screening import', () => {
     expect(res.status).toBe(202);
     const importId = res.body.importId as string;
 
-    const ended = await Promise.race([
-      exited,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`worker never crashed:\n${output}`)), 300_000),
-      ),
-    ]);
-    child.stdout!.destroy();
-    child.stderr!.destroy();
+    const ended = await worker.ended(300_000);
     expect(ended).toBe('killed');
-    expect(fs.readFileSync(marker, 'utf8')).toMatch(/^killed after \d+ rows/);
+    expect(fs.readFileSync(worker.marker, 'utf8')).toMatch(/^killed after \d+ rows/);
     const doneAtCrash = await ScreeningRowModel.countDocuments({ importId, outcome: { $ne: 'pending' } });
     expect(doneAtCrash).toBeGreaterThanOrEqual(50);
     expect(doneAtCrash).toBeLessThan(200);

@@ -5,14 +5,11 @@
  * exactly once, or twice under one Message-ID, never zero (at-least-once; before the fix the record went
  * 'unconfirmed' and the email was never sent).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { NotificationModel } from '../../../models/notification';
-import { projectRoot } from '../../../scripts/services/tools';
+import { startDoomedWorker } from './doomed-worker';
 import { CHANGNING, eventually, mailTo, reportBody, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(300_000);
@@ -25,44 +22,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The stack's configuration as the environment a worker process reads. */
-function workerEnv(marker: string): NodeJS.ProcessEnv {
-  const c = stack.config;
-  return {
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: c.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
-    MONGODB_URI: c.MONGODB_URI,
-    SMTP_URL: c.SMTP_URL,
-    PUBLIC_URL: c.PUBLIC_URL,
-    PAYLOAD_KEYS: Object.entries(c.PAYLOAD_KEYS)
-      .map(([id, key]) => `${id}:${key}`)
-      .join(','),
-    PAYLOAD_KEY_ID: c.PAYLOAD_KEY_ID,
-    CHILD_DATA_KEY: c.CHILD_DATA_KEY,
-    AUTH_TOKEN_SECRET: c.AUTH_TOKEN_SECRET,
-    CRASH_MARKER: marker,
-  };
-}
-
 describe('a worker killed between claiming a send and handing it to the relay', () => {
   it('the email is still delivered after another worker takes over: once, or twice with the same Message-ID, never zero', async () => {
-    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-crash-')), 'crashed');
-    const child = spawn(
-      path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
-      [path.join(projectRoot, 'test', 'integration', 'fixtures', 'crash-on-send-worker.ts')],
-      { cwd: projectRoot, env: workerEnv(marker), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     // tsx runs the worker in a node child of its own and passes on how it ended: killed by SIGKILL (exit 137).
-    const exited = new Promise<string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(signal === 'SIGKILL' || code === 137 ? 'killed' : `exit ${code}`)),
-    );
+    const worker = startDoomedWorker(stack, 'crash-on-send-worker.ts');
 
     const reporter = await stack.login(CHANGNING.reporter);
     const filed = await request(stack.app)
@@ -73,16 +36,9 @@ describe('a worker killed between claiming a send and handing it to the relay', 
     expect(filed.status).toBe(202);
 
     // The doomed worker takes the report through intake and case to the police task, claims its email and dies.
-    const ended = await Promise.race([
-      exited,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`worker never crashed:\n${output}`)), 150_000),
-      ),
-    ]);
-    child.stdout!.destroy();
-    child.stderr!.destroy();
+    const ended = await worker.ended(150_000);
     expect(ended).toBe('killed');
-    expect(fs.existsSync(marker)).toBe(true);
+    expect(fs.existsSync(worker.marker)).toBe(true);
     const claimed = await NotificationModel.findOne({
       channel: 'email',
       kind: 'task_created',
