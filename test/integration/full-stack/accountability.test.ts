@@ -6,12 +6,12 @@
  * referred to the district procuratorate, which lists the referral and records its outcome (FT 三(三)2(4)).
  */
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { AgencyModel } from '../../../models/agency';
 import { ReportModel } from '../../../models/report';
 import { getPolicyPack } from '../../../policies';
 import type { agencyTaskWorkflow } from '../../../workflows/agency-task.workflow';
 import { CHANGNING, eventually, mailTo, reportBody, startFullStack, type FullStack } from './harness';
+import { apiSteps, taskPath } from './api-steps';
 
 jest.setTimeout(180_000); // several workflow hops through a worker with the real activities on a loaded machine
 
@@ -26,9 +26,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = () => request(stack.app);
-const get = (token: string, path: string) => api().get(path).set('authorization', `Bearer ${token}`).expect(200);
-const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
+const { api, get } = apiSteps(() => stack);
 
 async function accept(token: string, taskId: string): Promise<void> {
   await api()

@@ -5,11 +5,8 @@
  * benefits the assessment decided reach the street office as a benefit application, each granted or refused with a
  * reason (item 4).
  */
-import { randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { ReportModel } from '../../../models/report';
-import { caseStatusQuery } from '../../../workflows/definitions';
 import { CHANGNING, eventually, reportBody, startFullStack, type FullStack } from './harness';
+import { apiSteps, taskPath } from './api-steps';
 
 jest.setTimeout(180_000); // the chain through a worker with the real activities: several workflow hops per test
 
@@ -23,49 +20,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = () => request(stack.app);
-const get = (token: string, path: string) => api().get(path).set('authorization', `Bearer ${token}`).expect(200);
-
-async function taskIn(token: string, caseId: string, kind: string): Promise<string> {
-  return eventually(async () => {
-    const inbox = await get(token, '/api/v1/tasks');
-    const task = inbox.body.items.find((t: { caseId: string; kind: string }) => t.caseId === caseId && t.kind === kind);
-    if (!task) throw new Error(`no ${kind} task in this inbox yet`);
-    return task.taskId as string;
-  });
-}
-
-const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
-
-async function acceptAndComplete(token: string, taskId: string, outcome: object): Promise<void> {
-  await api()
-    .post(`${taskPath(taskId)}/accept`)
-    .set('authorization', `Bearer ${token}`)
-    .send({})
-    .expect(200);
-  await api()
-    .post(`${taskPath(taskId)}/complete`)
-    .set('authorization', `Bearer ${token}`)
-    .send({ outcome })
-    .expect(200);
-}
-
-async function fileReport(concerns: string[]): Promise<string> {
-  const reporter = await stack.login(CHANGNING.reporter);
-  const filed = await api()
-    .post('/api/v1/reports')
-    .set('authorization', `Bearer ${reporter}`)
-    .set('idempotency-key', randomUUID())
-    .send({ ...reportBody(), concerns })
-    .expect(202);
-  return eventually(async () => {
-    const found = await ReportModel.findOne({ receiptNumber: filed.body.receipt }).lean();
-    if (!found?.caseWorkflowId) throw new Error('report not recorded yet');
-    return found.caseWorkflowId;
-  });
-}
-
-const liveCase = (caseId: string) => stack.client.workflow.getHandle(caseId).query(caseStatusQuery);
+const { api, get, taskIn, acceptAndComplete, liveCase, fileReport: fileAs } = apiSteps(() => stack);
+const fileReport = async (concerns: string[]): Promise<string> =>
+  (await fileAs(await stack.login(CHANGNING.reporter), { ...reportBody(), concerns })).caseId;
 
 describe('closing the chain through the API (issue #17)', () => {
   it('a protective placement starts the placement and its services; arrangements without their grounds are refused', async () => {

@@ -7,11 +7,8 @@
  *   the placement decision `new_guardian` under that judgment is accepted, opening the follow-up.
  * Ten sign-ins in all (the login route allows 10 a minute from one address).
  */
-import { randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { ReportModel } from '../../../models/report';
-import { caseStatusQuery } from '../../../workflows/definitions';
 import { CHANGNING, FENGTAI_POLICE, eventually, reportBody, startFullStack, type FullStack } from './harness';
+import { apiSteps, taskPath } from './api-steps';
 
 jest.setTimeout(300_000); // two cases through a worker with the real activities: a dozen workflow hops each, every one awaited
 
@@ -33,44 +30,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = () => request(stack.app);
-const get = (token: string, path: string) => api().get(path).set('authorization', `Bearer ${token}`).expect(200);
-const post = (token: string, path: string, body: object) =>
-  api().post(path).set('authorization', `Bearer ${token}`).send(body);
-const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
-const liveCase = (caseId: string) => stack.client.workflow.getHandle(caseId).query(caseStatusQuery);
+const { get, post, liveCase, fileReport, acceptAndComplete, taskIn: anyTaskIn } = apiSteps(() => stack);
 
 /** The open task of `kind` on the case in this account's inbox, once it is there (optionally not one of `except`). */
-async function taskIn(token: string, caseId: string, kind: string, except: string[] = []): Promise<string> {
-  return eventually(async () => {
-    const inbox = await get(token, '/api/v1/tasks?status=open');
-    const task = inbox.body.items.find(
-      (t: { caseId: string; kind: string; taskId: string }) =>
-        t.caseId === caseId && t.kind === kind && !except.includes(t.taskId),
-    );
-    if (!task) throw new Error(`no ${kind} task in this inbox yet`);
-    return task.taskId as string;
-  });
-}
-
-async function acceptAndComplete(token: string, taskId: string, outcome: object): Promise<void> {
-  await post(token, `${taskPath(taskId)}/accept`, {}).expect(200);
-  await post(token, `${taskPath(taskId)}/complete`, { outcome }).expect(200);
-}
-
-async function fileReport(token: string, body: object): Promise<{ caseId: string; childId: string }> {
-  const filed = await api()
-    .post('/api/v1/reports')
-    .set('authorization', `Bearer ${token}`)
-    .set('idempotency-key', randomUUID())
-    .send(body)
-    .expect(202);
-  return eventually(async () => {
-    const found = await ReportModel.findOne({ receiptNumber: filed.body.receipt }).lean();
-    if (!found?.caseWorkflowId) throw new Error('report not recorded yet');
-    return { caseId: found.caseWorkflowId, childId: String(found.childId) };
-  });
-}
+const taskIn = (token: string, caseId: string, kind: string, except: string[] = []) =>
+  anyTaskIn(token, caseId, kind, { open: true, except });
 
 describe('the protection committee reviews the grading through the API (issue #17 item 5, FT 三(三)4)', () => {
   it('sends the grading to the committee office; sent back, the social workers see why; the committee’s changed grade carries the case', async () => {

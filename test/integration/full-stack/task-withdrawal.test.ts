@@ -5,12 +5,10 @@
  * the other agencies' searches are withdrawn with the reason `guardian_found` in their own inbox and task view, the
  * case goes on to the return assessment, and its closure no longer waits on them.
  */
-import { randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { ReportModel } from '../../../models/report';
 import { caseStatusQuery } from '../../../workflows/definitions';
 import { placementStatusQuery } from '../../../workflows/intervention.definitions';
 import { CHANGNING, eventually, reportBody, startFullStack, type FullStack } from './harness';
+import { apiSteps, taskPath } from './api-steps';
 
 jest.setTimeout(240_000); // several workflow hops through a worker with the real activities on a loaded machine
 
@@ -34,49 +32,18 @@ interface TaskSummary {
   withdrawalReason?: string;
 }
 
-const api = () => request(stack.app);
-const get = (token: string, path: string) => api().get(path).set('authorization', `Bearer ${token}`).expect(200);
-const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
+const { api, get, taskIn, acceptAndComplete, fileReport } = apiSteps(() => stack);
 
 async function inbox(token: string, query = ''): Promise<TaskSummary[]> {
   return (await get(token, `/api/v1/tasks${query}`)).body.items as TaskSummary[];
 }
 
-async function openTaskIn(token: string, caseId: string, kind: string): Promise<string> {
-  return eventually(async () => {
-    const task = (await inbox(token, '?status=open')).find((t) => t.caseId === caseId && t.kind === kind);
-    if (!task) throw new Error(`no open ${kind} task in this inbox yet`);
-    return task.taskId;
-  });
-}
-
-async function acceptAndComplete(token: string, taskId: string, outcome: object): Promise<void> {
-  await api()
-    .post(`${taskPath(taskId)}/accept`)
-    .set('authorization', `Bearer ${token}`)
-    .send({})
-    .expect(200);
-  await api()
-    .post(`${taskPath(taskId)}/complete`)
-    .set('authorization', `Bearer ${token}`)
-    .send({ outcome })
-    .expect(200);
-}
+const openTaskIn = (token: string, caseId: string, kind: string) => taskIn(token, caseId, kind, { open: true });
 
 describe('withdrawing moot tasks through the API (issue #17 item 2)', () => {
   it("withdraws the other agencies' guardian searches with the reason guardian_found once one search finds the guardian", async () => {
     const reporter = await stack.login(CHANGNING.reporter);
-    const filed = await api()
-      .post('/api/v1/reports')
-      .set('authorization', `Bearer ${reporter}`)
-      .set('idempotency-key', randomUUID())
-      .send({ ...reportBody(), concerns: ['domestic_violence'] })
-      .expect(202);
-    const caseId = await eventually(async () => {
-      const found = await ReportModel.findOne({ receiptNumber: filed.body.receipt }).lean();
-      if (!found?.caseWorkflowId) throw new Error('report not recorded yet');
-      return found.caseWorkflowId;
-    });
+    const { caseId } = await fileReport(reporter, { ...reportBody(), concerns: ['domestic_violence'] });
 
     // The police take the child into a protective placement (CN 四(三): short-term temporary guardianship).
     const police = await stack.login(CHANGNING.police);
