@@ -19,9 +19,12 @@ import { ScreeningImportModel } from '../models/screening';
 import { screeningFile, screeningRows } from '../test/fixtures/screening';
 import { BenchStack } from './stack';
 import { PoliceTaskTap } from './police-task-tap';
+import { Profile, printProfile } from './profile';
 
 const SIZES = (process.env.SCREENING_BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const SCHOOL = 'school@changning.demo.childsafe.local';
+/** BENCH_PROFILE=1: every activity and every MongoDB command timed, printed after each size (bench/profile.ts). */
+const profile = process.env.BENCH_PROFILE ? new Profile() : undefined;
 
 const PlainRow = mongoose.model(
   'BenchScreeningPlainRow',
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stack = await BenchStack.start();
   try {
-    const side = await stack.startChildSafe(new PoliceTaskTap(600_000));
+    const side = await stack.startChildSafe(new PoliceTaskTap(600_000), profile);
     const login = await json(
       await fetch(`${side.baseUrl}/api/v1/auth/login`, {
         method: 'POST',
@@ -91,6 +94,10 @@ async function main(): Promise<void> {
         `${(size / plainSeconds).toFixed(0)} rows/s; ratio ${(seconds / plainSeconds).toFixed(0)}×`;
       process.stdout.write(`${line}\n`);
       results.push(line);
+      if (profile) {
+        printProfile((l = '') => process.stdout.write(`${l}\n`), profile);
+        for (const samples of [profile.activities, profile.mongo, profile.workflow]) samples.clear();
+      }
     }
     if (results.length >= 2) {
       const perRow = results.map((l) => Number(/([\d.]+) ms\/row/.exec(l)![1]));

@@ -100,10 +100,33 @@ const childSchema = new Schema(
 
 // The street ledger (台账): children of a district's street, highest risk first.
 childSchema.index({ districtCode: 1, 'residence.streetCode': 1, riskLevel: 1 });
-// The ledger list of a street (GET /ledger?…): ledger.place.districtCode + streetCode, sorted by the next visit due.
-childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.place.streetCode': 1, 'ledger.nextVisitDue': 1 });
-// A committee's ledger and its visit compliance (GET /ledger?committee=…, the dashboard's per-committee counts).
-childSchema.index({ 'ledger.place.committeeCode': 1, 'ledger.nextVisitDue': 1 });
+// The ledger's indexes serve MongoDB (production). FerretDB v1 on SQLite uses none of them for a query (it reads the
+// whole collection and filters in its own process: bench/README.md, "Ledger at scale"); it only maintains them.
+// Each ends with the list's sort (ledger.nextVisitDue, then _id), so MongoDB returns a page in index order without a
+// blocking sort and stops after skip + limit; the list's other conditions (ledger exists, not merged, not sealed,
+// category, left-behind, risk) are checked on the documents the index range yields.
+//
+// A street's ledger list (listLedger, street reach: ledger.place.districtCode + streetCode, sorted by the next visit,
+// also with overdue=true as a range on ledger.nextVisitDue) and its count; the street dashboard's compliance
+// (ledgerCompliance, street reach: the $match of each of its four aggregations, the overdue one as a range).
+childSchema.index({
+  'ledger.place.districtCode': 1,
+  'ledger.place.streetCode': 1,
+  'ledger.nextVisitDue': 1,
+  _id: 1,
+});
+// A committee's ledger list (listLedger, committee reach: district + street + committee, sorted by the next visit) and
+// its count; a street list filtered by committee (committeeCode filter) uses the street index above.
+childSchema.index({
+  'ledger.place.districtCode': 1,
+  'ledger.place.streetCode': 1,
+  'ledger.place.committeeCode': 1,
+  'ledger.nextVisitDue': 1,
+  _id: 1,
+});
+// The district's ledger list (listLedger, district reach, any filters) and the district dashboard's compliance per
+// committee, by street and by category (ledgerCompliance, district reach; overdue as a range on ledger.nextVisitDue).
+childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.nextVisitDue': 1, _id: 1 });
 
 export type ChildRecord = InferSchemaType<typeof childSchema> & { _id: Types.ObjectId };
 export type ChildHistoryEntry = ChildRecord['history'][number];

@@ -338,9 +338,10 @@ export async function transferLedgerEntry(
 /** The ledger entry of a child (null: no file, or not on a ledger). The caller checks the reader's scope. */
 export async function getLedgerChild(childId: string): Promise<ChildRecord | null> {
   if (!Types.ObjectId.isValid(childId)) return null;
-  return ChildModel.findOne({ _id: new Types.ObjectId(childId), ledger: { $exists: true } })
-    .lean<ChildRecord>()
-    .exec();
+  // By _id alone, the ledger checked here: FerretDB v1 hands a filter of `_id` alone to SQLite, and reads and filters
+  // the whole collection itself for any other (bench/README.md, "Ledger at scale").
+  const child = await ChildModel.findById(new Types.ObjectId(childId)).lean<ChildRecord>().exec();
+  return child?.ledger ? child : null;
 }
 
 /**
@@ -459,17 +460,18 @@ export async function listLedger(
   now: Date,
 ): Promise<{ items: ChildRecord[]; total: number }> {
   const filter = ledgerListFilter(reach, filters, now);
-  const [items, total] = await Promise.all([
-    ChildModel.find(filter)
-      .select({ history: 0, 'ledger.visits': 0, 'ledger.transfers': 0, idNumberSealed: 0 })
-      .sort({ 'ledger.nextVisitDue': 1, _id: 1 })
-      .skip((page.page - 1) * page.limit)
-      .limit(page.limit)
-      .lean<ChildRecord[]>()
-      .exec(),
-    ChildModel.countDocuments(filter).exec(),
-  ]);
-  return { items, total };
+  const skip = (page.page - 1) * page.limit;
+  const items = await ChildModel.find(filter)
+    .select({ history: 0, 'ledger.visits': 0, 'ledger.transfers': 0, idNumberSealed: 0 })
+    .sort({ 'ledger.nextVisitDue': 1, _id: 1 })
+    .skip(skip)
+    .limit(page.limit)
+    .lean<ChildRecord[]>()
+    .exec();
+  // A page that is not full is the last one, so the total is known without counting: one pass over the collection
+  // instead of two for a committee's or a small street's ledger (on FerretDB v1 each query reads the whole collection).
+  if (items.length < page.limit && (items.length > 0 || skip === 0)) return { items, total: skip + items.length };
+  return { items, total: await ChildModel.countDocuments(filter).exec() };
 }
 
 export interface LedgerCompliance {
@@ -483,20 +485,27 @@ type Counted = { _id: string | null; n: number };
 
 /**
  * Visit compliance per committee and the ledger's counts by category and street, within reach (the coordinator
- * dashboard, issue #18 item 4). $match/$group/$unwind only (FerretDB v1: no $facet, no $lookup); each $match is
- * served by the ledger.place indexes (models/child.ts).
+ * dashboard, issue #18 item 4). $match/$group/$unwind only (FerretDB v1: no $facet, no $lookup); on MongoDB each $match
+ * is served by the ledger.place indexes (models/child.ts).
  */
 export async function ledgerCompliance(reach: LedgerReach, now: Date): Promise<LedgerCompliance> {
   const match = { ...ledgerReachFilter(reach), ledger: { $exists: true }, mergedInto: null };
-  const byKey = (key: string, extra: Record<string, unknown> = {}) =>
+  // Three aggregations, not four: the children per committee and per street come from one grouping by both (a
+  // committee lies in one street), summed here. On FerretDB v1 each aggregation reads the whole collection.
+  const [places, overdue, categories] = await Promise.all([
+    ChildModel.aggregate<{ _id: { street?: string | null; committee?: string | null }; n: number }>([
+      { $match: match },
+      {
+        $group: {
+          _id: { street: '$ledger.place.streetCode', committee: '$ledger.place.committeeCode' },
+          n: { $sum: 1 },
+        },
+      },
+    ]).exec(),
     ChildModel.aggregate<Counted>([
-      { $match: { ...match, ...extra } },
-      { $group: { _id: `$${key}`, n: { $sum: 1 } } },
-    ]).exec();
-  const [total, overdue, streets, categories] = await Promise.all([
-    byKey('ledger.place.committeeCode'),
-    byKey('ledger.place.committeeCode', { 'ledger.nextVisitDue': { $lt: now } }),
-    byKey('ledger.place.streetCode'),
+      { $match: { ...match, 'ledger.nextVisitDue': { $lt: now } } },
+      { $group: { _id: '$ledger.place.committeeCode', n: { $sum: 1 } } },
+    ]).exec(),
     ChildModel.aggregate<Counted>([
       { $match: match },
       { $project: { categories: 1 } },
@@ -504,12 +513,23 @@ export async function ledgerCompliance(reach: LedgerReach, now: Date): Promise<L
       { $group: { _id: '$categories', n: { $sum: 1 } } },
     ]).exec(),
   ]);
+  const sum = (into: Map<string, number>, key: string, n: number) => into.set(key, (into.get(key) ?? 0) + n);
+  const perCommittee = new Map<string, number>();
+  const perStreet = new Map<string, number>();
+  for (const p of places) {
+    sum(perCommittee, p._id.committee ?? '', p.n);
+    sum(perStreet, p._id.street ?? '', p.n);
+  }
   const overdueOf = new Map(overdue.map((o) => [o._id ?? '', o.n]));
   const sorted = <T extends { children: number }>(rows: T[], key: (r: T) => string) =>
     rows.sort((a, b) => b.children - a.children || key(a).localeCompare(key(b)));
   return {
     committees: sorted(
-      total.map((t) => ({ committeeCode: t._id ?? '', children: t.n, overdue: overdueOf.get(t._id ?? '') ?? 0 })),
+      [...perCommittee].map(([committeeCode, n]) => ({
+        committeeCode,
+        children: n,
+        overdue: overdueOf.get(committeeCode) ?? 0,
+      })),
       (r) => r.committeeCode,
     ),
     byCategory: sorted(
@@ -517,7 +537,7 @@ export async function ledgerCompliance(reach: LedgerReach, now: Date): Promise<L
       (r) => r.code,
     ),
     byStreet: sorted(
-      streets.map((s) => ({ streetCode: s._id ?? '', children: s.n })),
+      [...perStreet].map(([streetCode, n]) => ({ streetCode, children: n })),
       (r) => r.streetCode,
     ),
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditEventModel, ChildModel, createChildRepository, ensureIndexes } from '../../models';
 import {
   createLedgerRepository,
+  getLedgerChild,
   ledgerCompliance,
   ledgerReachOf,
   listLedger,
@@ -180,6 +181,14 @@ describe('the street ledger on the child file', () => {
     expect((await listLedger(committee, { riskLevel: 'high' }, page, now)).total).toBe(1);
     const overdue = await listLedger(committee, { overdue: true }, page, now);
     expect(overdue.items.map((c) => String(c._id))).toEqual([a.childId]);
+    // The total is the same whether the page is full (counted), the last one (known from the page) or past the end.
+    const pages = await Promise.all([1, 2, 3].map((n) => listLedger(committee, {}, { page: n, limit: 1 }, now)));
+    expect(pages.map((p) => [p.items.length, p.total])).toEqual([
+      [1, 2],
+      [1, 2],
+      [0, 2],
+    ]);
+    expect(new Set(pages.flatMap((p) => p.items.map((c) => String(c._id)))).size).toBe(2);
     // An agency that is neither a committee nor a street office reaches no ledger.
     const police = ledgerReachOf(
       scopeOf({
@@ -191,6 +200,19 @@ describe('the street ledger on the child file', () => {
       { level: 'district', jurisdiction: { districtCode: '310105' } },
     );
     expect((await listLedger(police, {}, page, now)).total).toBe(0);
+  });
+
+  it("reads one child's ledger entry by id, and nothing for a file not on a ledger or a malformed id", async () => {
+    const on = await ledger.enrolOnLedger(enrolment(idNumber('31010520130101003')));
+    const off = await children.findOrCreateChildFile({
+      idNumber: idNumber('31010520130201004'),
+      name: '小明',
+      districtCode: '310105',
+    });
+    expect(String((await getLedgerChild(on.childId))?._id)).toBe(on.childId);
+    expect((await getLedgerChild(on.childId))?.ledger?.place.committeeCode).toBe('huayang.1');
+    expect(await getLedgerChild(String(off.child._id))).toBeNull();
+    expect(await getLedgerChild('not-an-id')).toBeNull();
   });
 
   it('counts visit compliance per committee, and children by category and street, within reach', async () => {
