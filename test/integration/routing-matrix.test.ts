@@ -168,7 +168,10 @@ describe('routing by the place of discovery over the real directory', () => {
             const open = status.openTasks.find((t) => t.kind === 'police_response');
             if (!open) throw new Error(`no police task yet for ${report.childId}`);
             return open;
-          }, 180_000);
+            // About 90 reports' intake, case and task workflows run side by side on one in-process worker: under a
+            // loaded machine (load 20+) the last cases took over 180 s. The claim is the routing and the pack's
+            // 30-minute dispatch deadline (asserted below), not speed; the test's own limit is 600 s.
+          }, 420_000);
           expect({ reporter: report.reporter, agencyId: task.agencyId }).toEqual({
             reporter: report.reporter,
             agencyId: report.station,
