@@ -9,10 +9,16 @@ import { Types } from 'mongoose';
 import { responsibleAgencies } from '../models/agency-directory';
 import { appendAudit } from '../models/audit-repository';
 import { ChildModel, type ChildRecord } from '../models/child';
+import { childrenAwaitingMonitoring, openCaseOfChild, setMonitoringPending } from '../models/ledger-repository';
 import { withProjectionLock } from '../models/projection-lock';
 import { newestPackOfDistrict, type LedgerVisitProfile } from '../policies/visits';
 import { ledgerMonitoringWorkflow } from '../workflows/ledger-monitoring.workflow';
-import { ledgerCaseClosedSignal, ledgerCaseOpenedSignal, ledgerWorkflowId } from '../workflows/ledger.definitions';
+import {
+  ledgerCaseClosedSignal,
+  ledgerCaseOpenedSignal,
+  ledgerChangedSignal,
+  ledgerWorkflowId,
+} from '../workflows/ledger.definitions';
 import type { LedgerMonitoringInput, LedgerVisitReport } from '../workflows/ledger.definitions';
 
 export interface LedgerProfile extends LedgerVisitProfile {
@@ -235,4 +241,56 @@ export async function startLedgerMonitoring(
     ],
   });
   return { workflowId, runId: handle.firstExecutionRunId };
+}
+
+/**
+ * Tells the child's monitoring workflow that the ledger facts changed (a correction, a transfer), starting it when it
+ * does not run yet (an enrolment whose start did not reach Temporal): it recomputes the next visit.
+ */
+export async function tellLedgerChanged(
+  client: Client,
+  taskQueue: string,
+  child: { childId: string; districtCode: string; openCaseId?: string },
+): Promise<void> {
+  const pack = newestPackOfDistrict(child.districtCode);
+  if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
+  await client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
+    workflowId: ledgerWorkflowId(child.childId),
+    taskQueue,
+    args: [
+      {
+        childId: child.childId,
+        pack,
+        since: new Date().toISOString(),
+        ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
+      },
+    ],
+    signal: ledgerChangedSignal,
+    signalArgs: [],
+  });
+}
+
+/**
+ * The safety net behind an enrolment or a change whose call to Temporal failed (or whose API stopped in between):
+ * every child marked `ledger.monitoringPending` gets its workflow started or told, then the mark is cleared. Run by
+ * the reconciler every minute; idempotent (a running workflow is only signalled).
+ */
+export async function resumePendingLedgerMonitoring(
+  client: Client,
+  taskQueue: string,
+  limit = 200,
+): Promise<{ resumed: number; failed: number }> {
+  const pending = await childrenAwaitingMonitoring(limit);
+  let failed = 0;
+  for (const child of pending) {
+    try {
+      const openCaseId = await openCaseOfChild(child.childId);
+      await tellLedgerChanged(client, taskQueue, { ...child, ...(openCaseId ? { openCaseId } : {}) });
+      await setMonitoringPending(child.childId, false);
+    } catch {
+      // Kept marked: the next pass tries again; one child's failure does not hold up the others.
+      failed += 1;
+    }
+  }
+  return { resumed: pending.length - failed, failed };
 }

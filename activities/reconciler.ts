@@ -12,6 +12,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { listPolicyPacks, loadPolicyPack } from '../policies';
 import { deadlineFrom } from '../workflows/clocks';
 import { policyPackSearchAttribute } from '../workflows/definitions';
+import { resumePendingLedgerMonitoring } from './ledger';
 import type { Notifier } from './notifications';
 
 export const ATTENTION_REASONS = ['workflow_failed', 'workflow_task_failing', 'no_first_response'] as const;
@@ -65,6 +66,8 @@ function districtOfPack(info: Pick<WorkflowExecutionInfo, 'typedSearchAttributes
 
 export function createReconcilerActivities(deps: {
   client: Client;
+  /** The worker's task queue: ledger monitoring whose start or change did not reach Temporal is resumed on it. */
+  taskQueue?: string;
   store: AttentionStore;
   notifier: Notifier;
   now?: () => Date;
@@ -147,6 +150,8 @@ export function createReconcilerActivities(deps: {
         await store.flag(attention, at);
         flagged.push(attention);
       }
+      // The ledger's safety net (issue #18): enrolments and changes whose call to Temporal failed are made now.
+      if (deps.taskQueue) await resumePendingLedgerMonitoring(client, deps.taskQueue);
       return flagged;
     },
   };

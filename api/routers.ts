@@ -30,6 +30,7 @@ import { createDetentionNoticeRouter } from './routes/detention-notices';
 import { createExportRouter } from './routes/exports';
 import { createIndicatorRouter } from './routes/indicators';
 import { createInterventionRouter } from './routes/interventions';
+import { createLedgerRouter } from './routes/ledger';
 import { createNotificationRouter } from './routes/notifications';
 import { createPolicyRouter } from './routes/policies';
 import { createReportRouter } from './routes/reports';
@@ -93,6 +94,14 @@ export function createRouters({
       audit,
     }),
     '/children': createChildRouter({ children, authenticate, audit }),
+    '/ledger': createLedgerRouter({
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      authenticate,
+      audit,
+      children,
+      identity: createIdentityCrypto(deriveIdentityKeys(Buffer.from(config.CHILD_DATA_KEY, 'base64'))),
+    }),
     '/agencies': createAgencyRouter({ authenticate }),
     '/accounts': createAccountRouter({ users, authenticate, audit }),
     '/policies': createPolicyRouter({ authenticate }),

@@ -180,3 +180,52 @@ export const complianceView = z.object({
   ),
 });
 export type ComplianceView = z.infer<typeof complianceView>;
+
+/** What the enrolment answers: the child's one file, and whether its monitoring workflow runs yet. */
+export const enrolResult = z.object({
+  childId: z.string(),
+  /** A new child file was opened (false: the child already had one, from a case or a screening). */
+  fileCreated: z.boolean(),
+  /** Put on the ledger by this request (false: already on this ledger; its facts were updated). */
+  enrolled: z.boolean(),
+  /** 'pending': Temporal could not be reached; the enrolment is kept and the start is retried (the reconciler). */
+  monitoring: z.enum(['started', 'pending']),
+  version: z.number(),
+});
+export type EnrolResult = z.infer<typeof enrolResult>;
+
+/** PATCH /ledger/children/:childId: the facts to change, and the `version` the caller read (409 when stale). */
+export const ledgerPatchBody = z.strictObject({
+  version: z.number().int().min(1),
+  categories: enrolBody.shape.categories.unwrap().optional(),
+  leftBehind: z.boolean().optional(),
+  multipleDifficulty: z.boolean().optional(),
+  riskLevel: z.enum(RISK_LEVELS).optional(),
+  guardians: enrolBody.shape.guardians,
+  arrangement: arrangementBody.optional(),
+  school: nameField(120).optional(),
+  benefits: enrolBody.shape.benefits,
+});
+export type LedgerPatchBody = z.input<typeof ledgerPatchBody>;
+
+export const ledgerChildParams = z.strictObject({ childId: z.string().regex(/^[a-f0-9]{24}$/, 'must be a child id') });
+
+/** What recording a visit answers: the visit's id, the next visit, and the report a new concern opened. */
+export const visitResult = z.object({
+  visitId: z.string(),
+  visitNo: z.number(),
+  nextVisitDue: z.string().nullable(),
+  /** The arrangement was found inadequate: the committee's task to put it right (its id). */
+  committeeTaskIds: z.array(z.string()),
+  report: z.object({ receipt: z.string(), status: z.string() }).nullable(),
+});
+export type VisitResult = z.infer<typeof visitResult>;
+
+export const transferResult = z.object({
+  childId: z.string(),
+  changed: z.boolean(),
+  districtCode: z.string(),
+  streetCode: z.string(),
+  streetName: z.object({ zh: z.string(), en: z.string() }).nullable(),
+  committeeCode: z.string().nullable(),
+});

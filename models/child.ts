@@ -127,6 +127,9 @@ childSchema.index({
 // The district's ledger list (listLedger, district reach, any filters) and the district dashboard's compliance per
 // committee, by street and by category (ledgerCompliance, district reach; overdue as a range on ledger.nextVisitDue).
 childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.nextVisitDue': 1, _id: 1 });
+// The reconciler's sweep of ledger children whose monitoring workflow still has to be started or told
+// ({ 'ledger.monitoringPending': true }; the field is absent on every other file).
+childSchema.index({ 'ledger.monitoringPending': 1 });
 
 export type ChildRecord = InferSchemaType<typeof childSchema> & { _id: Types.ObjectId };
 export type ChildHistoryEntry = ChildRecord['history'][number];

@@ -6,6 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { appendAudit } from './audit-repository';
+import { CaseModel } from './case';
 import { ChildModel, type ChildRecord } from './child';
 import type { ChildIdentity, ChildRepository } from './child-repository';
 import type { RiskLevel } from './common';
@@ -438,8 +439,17 @@ export interface LedgerFilters {
 }
 
 export function ledgerListFilter(reach: LedgerReach, filters: LedgerFilters, now: Date): Record<string, unknown> {
+  const within = ledgerReachFilter(reach);
+  // A filter may narrow the reach, never widen it: a street or committee outside the reach matches nothing.
+  const outside = (path: string, value: string | undefined) =>
+    value !== undefined && typeof within[path] === 'string' && within[path] !== value;
+  if (
+    outside('ledger.place.streetCode', filters.streetCode) ||
+    outside('ledger.place.committeeCode', filters.committeeCode)
+  )
+    return { _id: { $in: [] } };
   return {
-    ...ledgerReachFilter(reach),
+    ...within,
     ledger: { $exists: true },
     mergedInto: null,
     'flags.recordSealed': { $ne: true },
@@ -472,6 +482,37 @@ export async function listLedger(
   // instead of two for a committee's or a small street's ledger (on FerretDB v1 each query reads the whole collection).
   if (items.length < page.limit && (items.length > 0 || skip === 0)) return { items, total: skip + items.length };
   return { items, total: await ChildModel.countDocuments(filter).exec() };
+}
+
+/**
+ * Marks that the child's monitoring workflow still has to be started or told of a change (set before the call to
+ * Temporal, cleared after it succeeded), so an enrolment or change whose call did not reach Temporal is retried by the
+ * reconciler, never lost. The version is not bumped: it is not a fact of the ledger.
+ */
+export async function setMonitoringPending(childId: string | Types.ObjectId, pending: boolean): Promise<void> {
+  await ChildModel.updateOne(
+    { _id: toObjectId(childId), ledger: { $exists: true } },
+    pending ? { $set: { 'ledger.monitoringPending': true } } : { $unset: { 'ledger.monitoringPending': '' } },
+  ).exec();
+}
+
+/** Children whose monitoring workflow still has to be started or told (oldest change first), at most `limit`. */
+export async function childrenAwaitingMonitoring(limit: number): Promise<{ childId: string; districtCode: string }[]> {
+  const found = await ChildModel.find({ 'ledger.monitoringPending': true }, { 'ledger.place': 1 })
+    .sort({ _id: 1 })
+    .limit(limit)
+    .lean<ChildRecord[]>()
+    .exec();
+  return found.map((c) => ({ childId: String(c._id), districtCode: c.ledger!.place.districtCode }));
+}
+
+/** The child's case still open (not closed), if any: its visits run first (the monitoring workflow waits). */
+export async function openCaseOfChild(childId: string | Types.ObjectId): Promise<string | undefined> {
+  const open = await CaseModel.findOne({ childId: toObjectId(childId), stage: { $ne: 'closed' } }, { workflowId: 1 })
+    .sort({ openedAt: -1 })
+    .lean<{ workflowId: string }>()
+    .exec();
+  return open?.workflowId;
 }
 
 export interface LedgerCompliance {

@@ -94,6 +94,11 @@ export const ledgerSchema = new Schema(
     missedVisits: { type: Number, required: true, default: 0 },
     visits: { type: [visitRecordSchema], default: [] },
     transfers: { type: [transferSchema], default: [] },
+    /**
+     * The monitoring workflow has not been started or told of the last change yet (Temporal could not be reached, or
+     * the API stopped in between): the reconciler starts or signals it and clears this (activities/ledger.ts).
+     */
+    monitoringPending: Boolean,
     /** Bumped on every change: an update names the version it read (lost-update guard without transactions). */
     version: { type: Number, required: true, default: 1 },
   },

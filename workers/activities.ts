@@ -51,7 +51,12 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
     }),
     ...createProjectionActivities({ cases: createMongoProjectionStore() }),
     ...createNotificationActivities({ notifier }),
-    ...createReconcilerActivities({ client, store: createMongoAttentionStore(), notifier }),
+    ...createReconcilerActivities({
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      store: createMongoAttentionStore(),
+      notifier,
+    }),
     ...createDetentionActivities({ children: createMongoDetentionChildStore({ children }) }),
     ...createLedgerActivities({ client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     ...createAccountabilityActivities({
