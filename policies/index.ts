@@ -5,14 +5,6 @@
  */
 import { z } from 'zod';
 import { policyPackSchema, type PolicyPack } from './schema';
-import cnChangning100 from './packs/cn-changning/1.0.0.json';
-import cnChangning110 from './packs/cn-changning/1.1.0.json';
-import cnChangning120 from './packs/cn-changning/1.2.0.json';
-import cnChangning130 from './packs/cn-changning/1.3.0.json';
-import ftFengtai100 from './packs/ft-fengtai/1.0.0.json';
-import ftFengtai110 from './packs/ft-fengtai/1.1.0.json';
-import ftFengtai120 from './packs/ft-fengtai/1.2.0.json';
-import ftFengtai130 from './packs/ft-fengtai/1.3.0.json';
 
 export type { PolicyPack } from './schema';
 
@@ -136,34 +128,66 @@ export function createPolicyRegistry(packs: readonly unknown[] = []): PolicyRegi
   return registry;
 }
 
+/** A pack file shipped with ChildSafe, read and validated only when first asked for. */
+export interface BundledPolicyPack {
+  id: string;
+  version: string;
+  load: () => unknown;
+}
+
 /**
  * Every version of every pack shipped with ChildSafe, one immutable file each: packs/<id>/<version>.json. A released
  * version file is never edited: changing a rule means a new file with a higher version, listed here beside the old
  * ones, so a case pinned to an old version still loads it (and keeps its rules) while new cases take the newest.
+ *
+ * Loaded lazily, one file at a time, because the workflow sandbox evaluates this module once per workflow (the SDK's
+ * reusable V8 context keeps a module cache per workflow): reading all of them at module load cost every workflow, at
+ * its first task and again at every replay after eviction, the validation of every pack and a copy of each in memory,
+ * where it needs only the one it pinned (bench/README.md, "Timer storms").
  */
-export const BUNDLED_POLICY_PACKS: readonly unknown[] = [
-  cnChangning100,
-  cnChangning110,
-  cnChangning120,
-  cnChangning130,
-  ftFengtai100,
-  ftFengtai110,
-  ftFengtai120,
-  ftFengtai130,
+/* eslint-disable @typescript-eslint/no-require-imports -- a static require, bundled, evaluated on first use */
+export const BUNDLED_POLICY_PACKS: readonly BundledPolicyPack[] = [
+  { id: 'cn-changning', version: '1.0.0', load: () => require('./packs/cn-changning/1.0.0.json') },
+  { id: 'cn-changning', version: '1.1.0', load: () => require('./packs/cn-changning/1.1.0.json') },
+  { id: 'cn-changning', version: '1.2.0', load: () => require('./packs/cn-changning/1.2.0.json') },
+  { id: 'cn-changning', version: '1.3.0', load: () => require('./packs/cn-changning/1.3.0.json') },
+  { id: 'ft-fengtai', version: '1.0.0', load: () => require('./packs/ft-fengtai/1.0.0.json') },
+  { id: 'ft-fengtai', version: '1.1.0', load: () => require('./packs/ft-fengtai/1.1.0.json') },
+  { id: 'ft-fengtai', version: '1.2.0', load: () => require('./packs/ft-fengtai/1.2.0.json') },
+  { id: 'ft-fengtai', version: '1.3.0', load: () => require('./packs/ft-fengtai/1.3.0.json') },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
-const defaultRegistry = createPolicyRegistry(BUNDLED_POLICY_PACKS);
+const defaultRegistry = createPolicyRegistry();
+const loaded = new Set<BundledPolicyPack>();
+
+/** Registers the bundled files `which` selects that are not yet registered; a file must hold the pack it is listed as. */
+function ensureBundled(which: (entry: BundledPolicyPack) => boolean): void {
+  for (const entry of BUNDLED_POLICY_PACKS) {
+    if (loaded.has(entry) || !which(entry)) continue;
+    const pack = defaultRegistry.register(entry.load());
+    if (pack.id !== entry.id || pack.version !== entry.version)
+      throw new PolicyPackError(entry.id, [`file listed as ${entry.version} holds ${pack.id} ${pack.version}`]);
+    loaded.add(entry);
+  }
+}
 
 /** The newest bundled version of a pack (for starting a new case). */
 export function loadPolicyPack(id: string): PolicyPack {
+  const newest = BUNDLED_POLICY_PACKS.filter((p) => p.id === id).sort((a, b) =>
+    compareVersions(b.version, a.version),
+  )[0];
+  if (newest) ensureBundled((entry) => entry === newest);
   return defaultRegistry.latest(id);
 }
 
 /** The bundled pack pinned by id and version (for a running case). */
 export function getPolicyPack(id: string, version: string): PolicyPack {
+  ensureBundled((entry) => entry.id === id && entry.version === version);
   return defaultRegistry.get(id, version);
 }
 
 export function listPolicyPacks(): PolicyPackSummary[] {
+  ensureBundled(() => true);
   return defaultRegistry.list();
 }
