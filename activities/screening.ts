@@ -14,11 +14,12 @@ import type { IdentityCrypto } from '../models/identity-crypto';
 import {
   completeScreeningImport,
   findScreeningImport,
-  recordScreeningOutcome,
+  recordScreeningOutcomes,
   recordScreeningProgress,
   screeningRowsBetween,
   type ScreeningImportRecord,
   type ScreeningRowRecord,
+  type StoredScreeningRow,
 } from '../models/screening-repository';
 import { getPolicyPack } from '../policies';
 import { intakeWorkflow } from '../workflows/intake.workflow';
@@ -57,7 +58,15 @@ export interface ScreeningLedgerEntry {
 export interface ScreeningLedger {
   /** Idempotent per `screening.key`: the same row again changes nothing and answers the same child. */
   enrolFromScreening(entry: ScreeningLedgerEntry): Promise<{ childId: string; outcome: 'enrolled' | 'updated' }>;
+  /**
+   * The same ledger for the rows of one chunk, their children's files looked up in one query first (instead of one
+   * look-up per row, each of which reads the whole children collection on FerretDB v1).
+   */
+  forRows(idNumbers: string[]): Promise<Pick<ScreeningLedger, 'enrolFromScreening'>>;
 }
+
+/** A row's outcome, to be written with the chunk's others (recordScreeningOutcomes). */
+type RowOutcome = Parameters<typeof recordScreeningOutcomes>[0][number];
 
 /** Rows of a chunk written at the same time. */
 const ROW_LANES = 8;
@@ -130,9 +139,13 @@ export function createScreeningActivities(deps: {
 }) {
   const now = deps.now ?? (() => new Date());
 
-  async function importRow(record: ScreeningImportRecord, row: ScreeningRowRecord): Promise<ScreeningRowRecord> {
-    if (row.outcome !== 'pending') return row;
-    const idNumber = deps.identity.decrypt(row.idNumberSealed);
+  /** Does the row's work (idempotent) and answers its outcome; the chunk writes the outcomes together. */
+  async function importRow(
+    record: ScreeningImportRecord,
+    row: StoredScreeningRow,
+    idNumber: string,
+    ledger: Pick<ScreeningLedger, 'enrolFromScreening'>,
+  ): Promise<RowOutcome> {
     if (row.reports) {
       const input = screeningIntakeInput(record, row, idNumber);
       try {
@@ -147,14 +160,9 @@ export function createScreeningActivities(deps: {
         // Started by an earlier attempt of this chunk: the same report, nothing more to do.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
-      return recordScreeningOutcome(
-        record._id,
-        row.seq,
-        { outcome: 'reported', receipt: input.submission.receipt },
-        now(),
-      );
+      return { rowId: row._id, seq: row.seq, outcome: 'reported', receipt: input.submission.receipt };
     }
-    const { childId, outcome } = await deps.ledger.enrolFromScreening({
+    const { childId, outcome } = await ledger.enrolFromScreening({
       idNumber,
       name: row.name,
       ...(row.sex ? { sex: row.sex as 'male' | 'female' } : {}),
@@ -198,27 +206,42 @@ export function createScreeningActivities(deps: {
       workflowId: screeningImportWorkflowId(record._id),
       at: now(),
     });
-    return recordScreeningOutcome(record._id, row.seq, { outcome, childId }, now());
+    return { rowId: row._id, seq: row.seq, outcome, childId };
   }
 
   return {
-    /** Rows [from, to) of the import, each once; heartbeats per row so a dead worker's chunk is retried soon. */
+    /**
+     * Rows [from, to) of the import, each once; heartbeats per row so a dead worker's chunk is retried soon. The
+     * children of the chunk's ledger rows are looked up in one query, and the outcomes of the rows it did are written
+     * together at its end: a chunk cut short by a crash does its pending rows again on retry, and each row's work is
+     * idempotent (the ledger's enrolment, the intake's workflow id), so every row still happens once.
+     */
     async importScreeningChunk({ importId, from, to }: ScreeningChunk): Promise<ScreeningCounts> {
       const record = await findScreeningImport(importId);
       if (!record) throw new Error(`screening import ${importId} is missing`);
       const counts: ScreeningCounts = { enrolled: 0, updated: 0, reported: 0 };
       const rows = await screeningRowsBetween(importId, from, to);
+      const pending: { row: StoredScreeningRow; idNumber: string }[] = [];
+      for (const row of rows) {
+        if (row.outcome === 'pending') pending.push({ row, idNumber: deps.identity.decrypt(row.idNumberSealed) });
+        else counts[row.outcome] += 1;
+      }
+      const ledger = await deps.ledger.forRows(pending.filter((p) => !p.row.reports).map((p) => p.idNumber));
       // The rows of a file are distinct children (validation refuses an ID number twice), so they are written side by
       // side: the time is the database's round trips, not the CPU.
+      const outcomes: RowOutcome[] = [];
       let next = 0;
       const lane = async () => {
-        while (next < rows.length) {
-          const done = await importRow(record, rows[next++]!);
-          if (done.outcome !== 'pending') counts[done.outcome] += 1;
+        while (next < pending.length) {
+          const { row, idNumber } = pending[next++]!;
+          const done = await importRow(record, row, idNumber, ledger);
+          outcomes.push(done);
+          counts[done.outcome] += 1;
           heartbeat(done.seq);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(ROW_LANES, rows.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(ROW_LANES, pending.length) }, lane));
+      await recordScreeningOutcomes(outcomes, now());
       await recordScreeningProgress(importId, to);
       return counts;
     },

@@ -59,6 +59,14 @@ export class MissingIdentityError extends Error {
   override readonly name = 'MissingIdentityError';
 }
 
+/**
+ * What one look-up of many identities found (ChildRepository.lookUpChildFiles): per identity its file, null when it
+ * had none at the time of the look-up, undefined when it was not looked up.
+ */
+export interface ChildFileLookup {
+  get(identity: ChildIdentity): ChildRecord | null | undefined;
+}
+
 export function createChildRepository(deps: { identityKeys: IdentityKeys }) {
   const crypto = createIdentityCrypto(deps.identityKeys);
 
@@ -80,9 +88,15 @@ export function createChildRepository(deps: { identityKeys: IdentityKeys }) {
      * The one file for this child, created on first sight. Concurrent calls with the same ID number return the same
      * file; `created` is true for exactly one of them. A provisional file that was merged resolves to its target.
      */
-    async findOrCreateChildFile(identity: ChildIdentity): Promise<{ child: ChildRecord; created: boolean }> {
+    async findOrCreateChildFile(
+      identity: ChildIdentity,
+      /** An earlier look-up of this identity (lookUpChildFiles): its answer replaces the look-up here. */
+      known?: ChildFileLookup,
+    ): Promise<{ child: ChildRecord; created: boolean }> {
       const identityKey = identityKeyOf(identity);
-      const existing = await ChildModel.findOne({ identityKey }).lean<ChildRecord>().exec();
+      const looked = known?.get(identity);
+      const existing =
+        looked === undefined ? await ChildModel.findOne({ identityKey }).lean<ChildRecord>().exec() : looked;
       if (existing) return { child: await followMerge(existing), created: false };
       const now = new Date();
       // An insert, not an upsert: FerretDB v1 drops empty arrays and nulls from an upserted document. The unique
@@ -109,6 +123,24 @@ export function createChildRepository(deps: { identityKeys: IdentityKeys }) {
         if (!child) throw error;
         return { child: await followMerge(child), created: false };
       }
+    },
+
+    /**
+     * The files of many identities in one query: FerretDB v1 filters every query but one by `_id` alone by reading the
+     * whole collection, so a look-up per identity reads it once per child. A merged provisional file resolves to its
+     * target. A file opened after the look-up is still found by findOrCreateChildFile (its insert meets the unique
+     * index and reads the file).
+     */
+    async lookUpChildFiles(identities: ChildIdentity[]): Promise<ChildFileLookup> {
+      const keys = [...new Set(identities.map(identityKeyOf))];
+      const found = keys.length
+        ? await ChildModel.find({ identityKey: { $in: keys } })
+            .lean<ChildRecord[]>()
+            .exec()
+        : [];
+      const files = new Map<string, ChildRecord | null>(keys.map((k) => [k, null]));
+      for (const child of found) files.set(child.identityKey, await followMerge(child));
+      return { get: (identity) => files.get(identityKeyOf(identity)) };
     },
 
     async getChild(childId: Types.ObjectId): Promise<ChildRecord | null> {

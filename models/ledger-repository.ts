@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import { appendAudit } from './audit-repository';
 import { CaseModel } from './case';
 import { ChildModel, type ChildRecord } from './child';
-import type { ChildIdentity, ChildRepository } from './child-repository';
+import type { ChildFileLookup, ChildIdentity, ChildRepository } from './child-repository';
 import type { RiskLevel } from './common';
 import type { LedgerSource } from './ledger';
 import { withProjectionLock } from './projection-lock';
@@ -146,14 +146,22 @@ function toObjectId(childId: string | Types.ObjectId): Types.ObjectId {
   return new Types.ObjectId(childId);
 }
 
-export function createLedgerRepository(deps: { children: Pick<ChildRepository, 'findOrCreateChildFile'> }) {
+export function createLedgerRepository(deps: {
+  children: Pick<ChildRepository, 'findOrCreateChildFile' | 'lookUpChildFiles'>;
+}) {
   return {
+    /** The files of many children in one query, for enrolOnLedger's `known` (a screening import's chunk). */
+    lookUpFiles(identities: ChildIdentity[]): Promise<ChildFileLookup> {
+      return deps.children.lookUpChildFiles(identities);
+    },
+
     /**
      * Puts a child on a street's ledger (or updates the facts of a child already on one). Idempotent by child: the
      * same enrolment twice changes nothing the second time; concurrent enrolments of one child enrol it once.
+     * `known`: what an earlier look-up of many children (lookUpFiles) found for this one, instead of a look-up here.
      */
-    async enrolOnLedger(input: LedgerEnrolment): Promise<LedgerEnrolResult> {
-      const { child: found, created } = await deps.children.findOrCreateChildFile(input.identity);
+    async enrolOnLedger(input: LedgerEnrolment, known?: ChildFileLookup): Promise<LedgerEnrolResult> {
+      const { child: found, created } = await deps.children.findOrCreateChildFile(input.identity, known);
       return withProjectionLock(lockKey(found._id), async () => {
         const child = await readChild(found._id);
         const now = new Date();

@@ -3,6 +3,7 @@
  * id is unique (the same file from the same school is one import), rows are unique by (import, position), and a row's
  * outcome is written only while it is still pending, so a retried chunk keeps the first answer.
  */
+import type { Types } from 'mongoose';
 import type { ScreeningOutcome } from '../contracts/screening';
 import { CaseModel } from './case';
 import { isDuplicateKeyError } from './common';
@@ -15,6 +16,8 @@ import {
 } from './screening';
 
 export type { ScreeningImportRecord, ScreeningRowRecord };
+/** A row as read from the store, with its `_id`. */
+export type StoredScreeningRow = ScreeningRowRecord & { _id: Types.ObjectId };
 export type NewScreeningImport = Omit<ScreeningImportRecord, 'processed' | 'counts' | 'finishedAt' | 'stage'>;
 export type NewScreeningRow = Omit<ScreeningRowRecord, 'outcome' | 'childId' | 'receipt' | 'processedAt'>;
 
@@ -65,31 +68,41 @@ export async function screeningImportsOf(agencyCode: string, limit = 20): Promis
 }
 
 /** The rows of positions [from, to), in order. */
-export async function screeningRowsBetween(importId: string, from: number, to: number): Promise<ScreeningRowRecord[]> {
+export async function screeningRowsBetween(importId: string, from: number, to: number): Promise<StoredScreeningRow[]> {
   return ScreeningRowModel.find({ importId, seq: { $gte: from, $lt: to } })
     .sort({ seq: 1 })
-    .lean<ScreeningRowRecord[]>()
+    .lean<StoredScreeningRow[]>()
     .exec();
 }
 
 /**
- * A row's outcome, written once: a second write (a retried chunk) leaves the first. Answers the outcome as stored
- * (only the outcome fields and `seq` when this call wrote it).
+ * The outcomes of a chunk's rows, in one round trip. Each row is addressed by its `_id` alone, the one filter FerretDB
+ * v1 hands to SQLite instead of reading the whole collection of rows (every import's) itself. The chunk writes only
+ * rows it read as pending and a row's outcome is the same whenever it is done (the same child, the same receipt), so
+ * a second write of a row (two attempts of one chunk at once) writes what the first wrote.
  */
-export async function recordScreeningOutcome(
-  importId: string,
-  seq: number,
-  outcome: { outcome: Exclude<ScreeningOutcome, 'pending'>; childId?: string; receipt?: string },
+export async function recordScreeningOutcomes(
+  outcomes: {
+    rowId: Types.ObjectId;
+    seq: number;
+    outcome: Exclude<ScreeningOutcome, 'pending'>;
+    childId?: string;
+    receipt?: string;
+  }[],
   at: Date,
-): Promise<ScreeningRowRecord> {
-  const written = await ScreeningRowModel.updateOne(
-    { importId, seq, outcome: 'pending' },
-    { $set: { ...outcome, processedAt: at } },
-  ).exec();
-  if (written.modifiedCount === 1) return { seq, ...outcome } as ScreeningRowRecord;
-  const row = await ScreeningRowModel.findOne({ importId, seq }).lean<ScreeningRowRecord>().exec();
-  if (!row) throw new Error(`screening row ${importId}/${seq} is missing`);
-  return row;
+): Promise<void> {
+  if (!outcomes.length) return;
+  await ScreeningRowModel.bulkWrite(
+    outcomes.map(({ rowId, outcome, childId, receipt }) => ({
+      updateOne: {
+        filter: { _id: rowId },
+        update: {
+          $set: { outcome, processedAt: at, ...(childId ? { childId } : {}), ...(receipt ? { receipt } : {}) },
+        },
+      },
+    })),
+    { ordered: false },
+  );
 }
 
 /** Progress: rows up to `processed` are done (chunks run in order, so it only grows). */

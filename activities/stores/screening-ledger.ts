@@ -6,33 +6,43 @@
  */
 import type { ScreeningLedger, ScreeningLedgerEntry } from '../screening';
 
+interface Identity {
+  idNumber: string;
+  name: string;
+  sex?: 'male' | 'female';
+  dateOfBirth?: Date;
+  districtCode: string;
+  residence?: { districtCode: string; streetCode?: string; committeeCode?: string; address?: string };
+  school?: { name?: string; agencyCode?: string };
+}
+
+/** The answer of a look-up of many children, handed back to enrolOnLedger (models/child-repository.ts). */
+type FileLookup = Awaited<ReturnType<LedgerEnrolPort['lookUpFiles']>>;
+
 /** The part of the ledger repository (models/ledger-repository.ts) the import uses. */
 export interface LedgerEnrolPort {
-  enrolOnLedger(input: {
-    identity: {
-      idNumber: string;
-      name: string;
-      sex?: 'male' | 'female';
-      dateOfBirth?: Date;
-      districtCode: string;
-      residence?: { districtCode: string; streetCode?: string; committeeCode?: string; address?: string };
+  /** The child files of many identities in one query. */
+  lookUpFiles(identities: Identity[]): Promise<{ get(identity: Identity): unknown }>;
+  enrolOnLedger(
+    input: {
+      identity: Identity;
+      place: { districtCode: string; streetCode: string; committeeCode?: string };
+      source: 'screening';
+      by: { kind: 'workflow'; id: string; role: string; agencyCode?: string };
+      reason?: string;
+      categories?: string[];
+      leftBehind?: boolean;
+      riskLevel?: 'low' | 'medium' | 'high';
       school?: { name?: string; agencyCode?: string };
-    };
-    place: { districtCode: string; streetCode: string; committeeCode?: string };
-    source: 'screening';
-    by: { kind: 'workflow'; id: string; role: string; agencyCode?: string };
-    reason?: string;
-    categories?: string[];
-    leftBehind?: boolean;
-    riskLevel?: 'low' | 'medium' | 'high';
-    school?: { name?: string; agencyCode?: string };
-    guardians?: {
-      name: string;
-      relation: 'mother' | 'father' | 'grandparent' | 'relative' | 'entrusted_adult' | 'institution' | 'other';
-      phone?: string;
-    }[];
-    arrangement?: { caregiverName: string; relation: string; phone?: string; since?: Date };
-  }): Promise<{
+      guardians?: {
+        name: string;
+        relation: 'mother' | 'father' | 'grandparent' | 'relative' | 'entrusted_adult' | 'institution' | 'other';
+        phone?: string;
+      }[];
+      arrangement?: { caregiverName: string; relation: string; phone?: string; since?: Date };
+    },
+    known?: FileLookup,
+  ): Promise<{
     childId: string;
     enrolled: boolean;
     child: { ledger?: { enrolledBy?: { userId?: string } | null } | null };
@@ -41,8 +51,15 @@ export interface LedgerEnrolPort {
 
 type Relation = NonNullable<Parameters<LedgerEnrolPort['enrolOnLedger']>[0]['guardians']>[number]['relation'];
 
-export function createScreeningLedger(ledger: LedgerEnrolPort): ScreeningLedger {
+/** Only the look-up key of an entry's identity (the ID number) counts for the look-up. */
+const lookUpIdentity = (idNumber: string): Identity => ({ idNumber, name: '', districtCode: '' });
+
+export function createScreeningLedger(ledger: LedgerEnrolPort, known?: FileLookup): ScreeningLedger {
   return {
+    async forRows(idNumbers: string[]) {
+      return createScreeningLedger(ledger, await ledger.lookUpFiles(idNumbers.map(lookUpIdentity)));
+    },
+
     async enrolFromScreening(e: ScreeningLedgerEntry) {
       const place = {
         districtCode: e.districtCode,
@@ -50,37 +67,40 @@ export function createScreeningLedger(ledger: LedgerEnrolPort): ScreeningLedger 
         ...(e.committeeCode ? { committeeCode: e.committeeCode } : {}),
       };
       const school = { name: e.school.name, agencyCode: e.school.agencyCode };
-      const result = await ledger.enrolOnLedger({
-        identity: {
-          idNumber: e.idNumber,
-          name: e.name,
-          ...(e.sex ? { sex: e.sex } : {}),
-          dateOfBirth: new Date(`${e.dateOfBirth}T00:00:00Z`),
-          districtCode: e.districtCode,
-          residence: { ...place, ...(e.address ? { address: e.address } : {}) },
+      const result = await ledger.enrolOnLedger(
+        {
+          identity: {
+            idNumber: e.idNumber,
+            name: e.name,
+            ...(e.sex ? { sex: e.sex } : {}),
+            dateOfBirth: new Date(`${e.dateOfBirth}T00:00:00Z`),
+            districtCode: e.districtCode,
+            residence: { ...place, ...(e.address ? { address: e.address } : {}) },
+            school,
+          },
+          place,
+          source: 'screening',
+          by: { kind: 'workflow', id: e.workflowId, role: 'system', agencyCode: e.by.agencyCode },
+          reason: `screening import ${e.screening.importId} row ${e.screening.row} (score ${e.screening.score})`,
+          // A screening adds what it found; it does not take away categories a case decided.
+          ...(e.categories.length ? { categories: e.categories } : {}),
+          leftBehind: e.leftBehind,
+          riskLevel: e.risk,
           school,
+          ...(e.guardian ? { guardians: [{ ...e.guardian, relation: e.guardian.relation as Relation }] } : {}),
+          ...(e.caregiver
+            ? {
+                arrangement: {
+                  caregiverName: e.caregiver.name,
+                  relation: e.caregiver.relation ?? '其他',
+                  ...(e.caregiver.phone ? { phone: e.caregiver.phone } : {}),
+                  ...(e.caregiver.since ? { since: new Date(`${e.caregiver.since}T00:00:00Z`) } : {}),
+                },
+              }
+            : {}),
         },
-        place,
-        source: 'screening',
-        by: { kind: 'workflow', id: e.workflowId, role: 'system', agencyCode: e.by.agencyCode },
-        reason: `screening import ${e.screening.importId} row ${e.screening.row} (score ${e.screening.score})`,
-        // A screening adds what it found; it does not take away categories a case decided.
-        ...(e.categories.length ? { categories: e.categories } : {}),
-        leftBehind: e.leftBehind,
-        riskLevel: e.risk,
-        school,
-        ...(e.guardian ? { guardians: [{ ...e.guardian, relation: e.guardian.relation as Relation }] } : {}),
-        ...(e.caregiver
-          ? {
-              arrangement: {
-                caregiverName: e.caregiver.name,
-                relation: e.caregiver.relation ?? '其他',
-                ...(e.caregiver.phone ? { phone: e.caregiver.phone } : {}),
-                ...(e.caregiver.since ? { since: new Date(`${e.caregiver.since}T00:00:00Z`) } : {}),
-              },
-            }
-          : {}),
-      });
+        known,
+      );
       const enrolledHere = result.enrolled || result.child.ledger?.enrolledBy?.userId === e.workflowId;
       return { childId: result.childId, outcome: enrolledHere ? 'enrolled' : 'updated' };
     },

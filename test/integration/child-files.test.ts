@@ -114,6 +114,50 @@ describe('one file per child (一人一档案)', () => {
     ).toBe(1);
   });
 
+  it('looks many children up in one query, and a file opened after the look-up is found, not doubled', async () => {
+    const [known, unknown, late, merged] = [
+      '310105201101010015',
+      '310105201101010023',
+      '310105201101010031',
+      '31010520110101004X',
+    ];
+    const existing = (await children.findOrCreateChildFile(identity(known))).child;
+    const target = (await children.findOrCreateChildFile(identity(merged))).child;
+    const provisional = (await children.findOrCreateChildFile(identity(undefined, 'CN-P-lookup'))).child;
+    await children.mergeProvisionalChild({
+      provisionalId: provisional._id,
+      targetId: target._id,
+      actor: system,
+      reason: 'same child',
+    });
+
+    const lookup = await children.lookUpChildFiles([
+      identity(known),
+      identity(unknown),
+      identity(late),
+      identity(undefined, 'CN-P-lookup'),
+    ]);
+    expect(String(lookup.get(identity(known))?._id)).toBe(String(existing._id));
+    expect(lookup.get(identity(unknown))).toBeNull();
+    expect(lookup.get(identity(merged))).toBeUndefined(); // not looked up
+    expect(String(lookup.get(identity(undefined, 'CN-P-lookup'))?._id)).toBe(String(target._id));
+
+    // Another writer opens a file after the look-up: the look-up's "none" meets the unique index and finds it.
+    const opened = (await children.findOrCreateChildFile(identity(late))).child;
+    const again = await children.findOrCreateChildFile(identity(late), lookup);
+    expect(again.created).toBe(false);
+    expect(String(again.child._id)).toBe(String(opened._id));
+    const created = await children.findOrCreateChildFile(identity(unknown), lookup);
+    expect(created.created).toBe(true);
+    const found = await children.findOrCreateChildFile(identity(known), lookup);
+    expect(found.created).toBe(false);
+    expect(String(found.child._id)).toBe(String(existing._id));
+    for (const idNumber of [known, unknown, late])
+      expect(
+        await ChildModel.countDocuments({ identityKey: (await children.findChildByIdNumber(idNumber))?.identityKey }),
+      ).toBe(1);
+  });
+
   it('refuses a child with neither an ID number nor a provisional key', async () => {
     await expect(children.findOrCreateChildFile(identity())).rejects.toBeInstanceOf(MissingIdentityError);
   });
