@@ -90,7 +90,7 @@ export interface LedgerRouterDependencies {
   taskQueue: string;
   authenticate: RequestHandler;
   audit: AuditSink;
-  children: Pick<ChildRepository, 'findOrCreateChildFile' | 'findChildByIdNumber'>;
+  children: Pick<ChildRepository, 'findOrCreateChildFile' | 'lookUpChildFiles' | 'findChildByIdNumber'>;
   identity: Pick<IdentityCrypto, 'decrypt'>;
   now?: () => Date;
 }
