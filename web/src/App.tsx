@@ -9,6 +9,9 @@ import { PrintSummaryPage } from './pages/case/PrintSummary';
 import { Dashboard } from './pages/Dashboard';
 import { DetentionNoticePage } from './pages/DetentionNotice';
 import { Inbox } from './pages/Inbox';
+import { LedgerChildPage } from './pages/ledger/LedgerChild';
+import { LedgerEnrolPage } from './pages/ledger/LedgerEnrol';
+import { LedgerListPage } from './pages/ledger/LedgerList';
 import { LoginPage } from './pages/Login';
 import { MyReports } from './pages/MyReports';
 import { NotificationsPage } from './pages/Notifications';
@@ -91,6 +94,10 @@ export function App() {
   else if (path === '/referrals') page = <Referrals />;
   else if (path === '/detention-notices/new') page = <DetentionNoticePage />;
   else if (path === '/screening') page = <ScreeningPage />;
+  else if (path === '/ledger') page = <LedgerListPage />;
+  else if (path === '/ledger/enrol') page = <LedgerEnrolPage />;
+  else if ((params = matchPath('/ledger/children/:childId', path)))
+    page = <LedgerChildPage key={params.childId} childId={params.childId!} />;
   else page = <Message text={t('app.notFound')} />;
 
   return <Layout user={user}>{page}</Layout>;

@@ -8,6 +8,7 @@ import type { LoginResponse, User } from '../../../contracts/auth';
 import type { CaseFilters, CaseSummary, CaseView, SummaryPurpose } from '../../../contracts/cases';
 import type { ListOf } from '../../../contracts/common';
 import type { Indicators } from '../../../contracts/indicators';
+import type { ComplianceView, EnrolBody, LedgerChildView, LedgerRow, VisitBody } from '../../../contracts/ledger';
 import type {
   ClosureBody,
   ExtensionBody,
@@ -38,6 +39,37 @@ import type { ScreeningImportDetail, ScreeningImportView } from '../../../contra
 import type { ReferralView, TaskSummary, TaskView } from '../../../contracts/tasks';
 
 export const API_BASE = '/api/v1';
+
+/** The ledger list's filters (GET /ledger/children, contracts/ledger.ts ledgerListQuery). */
+export interface LedgerFilters {
+  street?: string;
+  committee?: string;
+  category?: string;
+  leftBehind?: 'true' | 'false';
+  risk?: string;
+  overdue?: 'true';
+  page?: number;
+}
+
+/** A recorded visit; with a new concern, the report it filed (its receipt, as POST /reports answers). */
+export interface LedgerVisitResult {
+  report?: ReportReceipt | null;
+  receipt?: string;
+  [key: string]: unknown;
+}
+
+/** The body of POST /ledger/children/:childId/transfer (contracts/ledger.ts transferBody). */
+export interface LedgerTransferBody {
+  districtCode: string;
+  streetCode: string;
+  committeeCode?: string;
+  reason: string;
+}
+
+/** The facts PATCH /ledger/children/:childId changes, with the version the editor read. */
+export type LedgerFactsPatch = Partial<
+  Pick<EnrolBody, 'categories' | 'leftBehind' | 'riskLevel' | 'guardians' | 'arrangement' | 'benefits'>
+> & { school?: string; version: number };
 
 /** The body of POST /detention-notices (CN 三(四)). */
 export interface DetentionNoticeBody {
@@ -269,6 +301,26 @@ export const api = {
       command(caseId, `placements/${encodeURIComponent(placementId)}/extension`, body),
     policeCertificate: (caseId: string, placementId: string, body: PoliceCertificateBody) =>
       command(caseId, `placements/${encodeURIComponent(placementId)}/police-certificate`, body),
+  },
+
+  /** The street ledger (台账, /ledger): list, enrolment, a child's page, visits, transfers, compliance. */
+  ledger: {
+    list: (filters: LedgerFilters) =>
+      request<{ items: LedgerRow[]; total: number; page: number }>('GET', `/ledger/children${query({ ...filters })}`),
+    child: (childId: string) => request<LedgerChildView>('GET', `/ledger/children/${encodeURIComponent(childId)}`),
+    enrol: (body: EnrolBody) => request<{ childId: string }>('POST', '/ledger/children', { body }),
+    update: (childId: string, body: LedgerFactsPatch) =>
+      request<LedgerChildView>('PATCH', `/ledger/children/${encodeURIComponent(childId)}`, { body }),
+    visit: (childId: string, body: VisitBody, idempotencyKey: string) =>
+      request<LedgerVisitResult>('POST', `/ledger/children/${encodeURIComponent(childId)}/visits`, {
+        body,
+        headers: { 'Idempotency-Key': idempotencyKey },
+      }),
+    transfer: (childId: string, body: LedgerTransferBody) =>
+      request<unknown>('POST', `/ledger/children/${encodeURIComponent(childId)}/transfer`, { body }),
+    compliance: () => request<ComplianceView>('GET', '/ledger/compliance'),
+    /** The export's address: a plain link, so the browser downloads it with the session cookie. */
+    exportHref: (filters: LedgerFilters) => `${API_BASE}/ledger/export.xlsx${query({ ...filters, page: undefined })}`,
   },
 
   indicators: (districtCode?: string) => request<Indicators>('GET', `/indicators${query({ districtCode })}`),

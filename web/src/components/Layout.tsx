@@ -11,6 +11,7 @@ import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import { isAgencyRole, isCoordinatorRole } from '../../../contracts/roles';
 import { useAgencyType } from '../pages/case/forms/facts';
+import { useLedgerReach } from '../pages/ledger/reach';
 
 /** CN 三(四): the police (办案机关) and the executing organs (prison, drug rehabilitation) file detention notices. */
 const DETENTION_FILERS = ['police_station', 'police_substation', 'prison', 'drug_rehabilitation_centre'];
@@ -43,6 +44,21 @@ function ScreeningLink({ user }: { user: User }) {
     <li>
       <Link href="/screening" aria-current={path === '/screening' ? 'page' : undefined}>
         {t('nav.screening')}
+      </Link>
+    </li>
+  );
+}
+
+/** The street ledger (台账): committees' child welfare supervisors, street offices and coordinators (issue #18). */
+function LedgerLink({ user }: { user: User }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const reach = useLedgerReach(user);
+  if (!reach || reach.kind === 'none') return null;
+  return (
+    <li>
+      <Link href="/ledger" aria-current={path === '/ledger' ? 'page' : undefined}>
+        {t('nav.ledger')}
       </Link>
     </li>
   );
@@ -142,6 +158,7 @@ export function Layout({ user, children }: { user?: User; children: ReactNode })
                 ))}
                 <DetentionNoticeLink user={user} />
                 <ScreeningLink user={user} />
+                <LedgerLink user={user} />
                 {user.role !== 'administrator' ? (
                   <li>
                     <NotificationsLink />

@@ -2,6 +2,8 @@
  * Every string the web app shows, in Simplified Chinese (the default) and English. English must have every key
  * Chinese has: the type below makes a missing translation a compile error. `{name}` marks a value filled in at use.
  */
+import { LEDGER_EN, LEDGER_ZH } from './ledger-messages';
+
 const zh = {
   'app.name': '儿童保护转介系统',
   'app.skip': '跳到主要内容',
@@ -759,6 +761,7 @@ const zh = {
   'notif.kind.ledger_visit_missed': '台账走访逾期',
   'notif.missedNotice':
     '漏送通知督办：承办单位未收到这项任务的通知，法定期限已在计算。请立即通知该单位，必要时另行安排办理。',
+  ...LEDGER_ZH,
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1530,6 +1533,7 @@ const en: Record<MessageKey, string> = {
   'notif.kind.ledger_visit_missed': 'Ledger visit overdue',
   'notif.missedNotice':
     'Missed notice escalated: the agency was never told of this task while its legal deadline runs. Tell them now, and arrange the work another way if needed.',
+  ...LEDGER_EN,
 };
 
 export const MESSAGES = { zh, en } as const;

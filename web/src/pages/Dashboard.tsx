@@ -16,6 +16,7 @@ import { useLoad, useNow } from '../hooks';
 import { useI18n, type MessageKey } from '../i18n';
 import { formatSpan } from '../format';
 import { Link } from '../router';
+import { LedgerCompliancePanel } from './ledger/Compliance';
 import { useUser } from '../session';
 
 const POLL_MS = 30_000;
@@ -186,6 +187,8 @@ export function Dashboard() {
           </ul>
         </section>
       ) : null}
+
+      <LedgerCompliancePanel />
 
       <Loaded state={indicators}>
         {(data) => (
