@@ -47,6 +47,7 @@ export const LEDGER_ZH = {
   'ledger.enrol.child': '儿童',
   'ledger.enrol.idNumber': '身份证号',
   'ledger.enrol.idNumberHint': '18 位，用于确认同一儿童只有一份档案',
+  'ledger.enrol.idInvalid': '身份证号不正确：应为 18 位，含有效出生日期，最后一位校验码符合 GB 11643。请核对。',
   'ledger.enrol.name': '姓名',
   'ledger.enrol.sex': '性别',
   'ledger.enrol.dateOfBirth': '出生日期',
@@ -224,6 +225,8 @@ export const LEDGER_EN: Record<keyof typeof LEDGER_ZH, string> = {
   'ledger.enrol.child': 'Child',
   'ledger.enrol.idNumber': 'Identity number',
   'ledger.enrol.idNumberHint': '18 characters; it keeps one file per child',
+  'ledger.enrol.idInvalid':
+    'This identity number is not valid: 18 characters, a real date of birth, and a GB 11643 check character. Please check it.',
   'ledger.enrol.name': 'Name',
   'ledger.enrol.sex': 'Sex',
   'ledger.enrol.dateOfBirth': 'Date of birth',

@@ -17,7 +17,7 @@ import { Link } from '../../router';
 import { useUser } from '../../session';
 import { FactsFields, factsBody, factsLabels, type FactsDraft } from './FactsFields';
 import { canTransfer, directoryOf, useLedgerReach } from './reach';
-import { VisitForm } from './VisitForm';
+import { VisitForm, VisitRecorded } from './VisitForm';
 
 export function LedgerChildPage({ childId }: { childId: string }) {
   const { t } = useI18n();
@@ -26,6 +26,8 @@ export function LedgerChildPage({ childId }: { childId: string }) {
   const view = useLoad(() => api.ledger.child(childId), [childId]);
   const policies = useLoad(() => api.policies(), []);
   const [transferred, setTransferred] = useState<string>();
+  // Kept here, not in the form: a new concern opens a case, and the form then gives way to the case's visits.
+  const [recorded, setRecorded] = useState<{ receipt: string | undefined }>();
   const pack =
     policies.status === 'ready'
       ? policies.data.find((p) => p.district.code === user.jurisdiction.districtCode)
@@ -44,8 +46,16 @@ export function LedgerChildPage({ childId }: { childId: string }) {
           {(child) => (
             <>
               <ChildFacts child={child} />
+              {recorded ? <VisitRecorded receipt={recorded.receipt} /> : null}
               {child.status === 'monitoring' ? (
-                <VisitForm childId={childId} concernTypes={pack?.concernTypes ?? []} onRecorded={view.reload} />
+                <VisitForm
+                  childId={childId}
+                  concernTypes={pack?.concernTypes ?? []}
+                  onRecorded={(receipt) => {
+                    setRecorded({ receipt });
+                    view.reload();
+                  }}
+                />
               ) : null}
               <EditFacts
                 key={child.version}
@@ -294,9 +304,10 @@ function EditFacts({
       const before = factsBody(initial);
       // Only what changed is sent: an unchanged arrangement keeps what the page does not show (the parents' phone).
       const patch: Record<string, unknown> = {};
+      // A fact can be changed, not blanked: the API keeps what an empty field would have erased.
       for (const k of Object.keys(now) as Array<keyof typeof now>)
-        if (JSON.stringify(now[k]) !== JSON.stringify(before[k])) patch[k] = now[k] ?? null;
-      if (draft.school.trim() !== initial.school.trim()) patch.school = draft.school.trim() || null;
+        if (now[k] !== undefined && JSON.stringify(now[k]) !== JSON.stringify(before[k])) patch[k] = now[k];
+      if (draft.school.trim() && draft.school.trim() !== initial.school.trim()) patch.school = draft.school.trim();
       await api.ledger.update(child.childId, { ...patch, version: child.version });
       setOpen(false);
       onSaved();

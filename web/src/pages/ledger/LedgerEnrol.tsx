@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { SEXES } from '../../../../contracts/enums';
+import { residentIdProblem } from '../../../../contracts/text';
 import { ApiError, api } from '../../api/client';
 import { ErrorSummary, Field, FieldGroup, type FieldErrors } from '../../components/form';
 import { CommitteePicker, StreetPicker } from '../../components/PlacePicker';
@@ -75,6 +76,7 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
     e.preventDefault();
     const local: FieldErrors = {};
     if (!child.idNumber.trim()) local['child.idNumber'] = t('form.required');
+    else if (residentIdProblem(child.idNumber.trim())) local['child.idNumber'] = t('ledger.enrol.idInvalid');
     if (!child.name.trim()) local['child.name'] = t('form.required');
     if (!child.sex) local['child.sex'] = t('form.required');
     if (!streetCode) local['place.streetCode'] = t('form.required');
@@ -90,7 +92,7 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
       const body = factsBody(facts);
       const res = await api.ledger.enrol({
         child: {
-          idNumber: child.idNumber.trim(),
+          idNumber: child.idNumber.trim().toUpperCase(),
           name: child.name.trim(),
           sex: child.sex as (typeof SEXES)[number],
           dateOfBirth: child.dateOfBirth || undefined,

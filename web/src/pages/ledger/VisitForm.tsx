@@ -4,7 +4,7 @@
  * FT 三(二)2), the needs as taps, and a new concern, which files a mandatory report (CN 四(一), FT 三(二)4): its
  * receipt number is shown once the API has it.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ConcernType } from '../../../../contracts/policies';
 import { ApiError, api, newIdempotencyKey } from '../../api/client';
 import { ErrorSummary, Field, FieldGroup, type FieldErrors } from '../../components/form';
@@ -85,7 +85,8 @@ export function VisitForm({
 }: {
   childId: string;
   concernTypes: ConcernType[];
-  onRecorded: () => void;
+  /** Called with the receipt of the report a new concern filed, if it did. */
+  onRecorded: (receipt: string | undefined) => void;
 }) {
   const { t, pick } = useI18n();
   const [draft, setDraft] = useState<VisitDraft>(empty);
@@ -93,7 +94,6 @@ export function VisitForm({
   const [formError, setFormError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<{ receipt?: string }>();
   // One key per visit being written, so a retry after a lost answer is the same visit.
   const [key, setKey] = useState(newIdempotencyKey);
   const set = (patch: Partial<VisitDraft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -147,10 +147,9 @@ export function VisitForm({
         key,
       );
       const receipt = res.report?.receipt ?? (typeof res.receipt === 'string' ? res.receipt : undefined);
-      setDone({ receipt });
       setDraft(empty());
       setKey(newIdempotencyKey());
-      onRecorded();
+      onRecorded(receipt);
     } catch (err) {
       if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
       else setFormError(err instanceof ApiError ? t('form.serverRejected', { message: err.message }) : String(err));
@@ -163,19 +162,6 @@ export function VisitForm({
   return (
     <section className="panel" aria-labelledby="visit-h">
       <h2 id="visit-h">{t('ledger.visit.title')}</h2>
-      {done ? (
-        <div className="notice notice--ok" role="status" data-testid="visit-saved">
-          <p>{t('ledger.visit.saved')}</p>
-          {done.receipt ? (
-            <p>
-              {t('ledger.visit.reported')}
-              <strong className="receipt__number" data-testid="visit-receipt">
-                {done.receipt}
-              </strong>
-            </p>
-          ) : null}
-        </div>
-      ) : null}
       <form onSubmit={(e) => void submit(e)} noValidate>
         <ErrorSummary errors={errors} labels={labels} version={attempt} formError={formError} />
         <Field path="visitedAt" label={t('ledger.visit.visitedAt')} required error={errors.visitedAt}>
@@ -287,5 +273,26 @@ export function VisitForm({
         </button>
       </form>
     </section>
+  );
+}
+
+/** What the last visit recorded on this page came to: saved, and the report's receipt when it filed one. */
+export function VisitRecorded({ receipt }: { receipt: string | undefined }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDivElement>(null);
+  // The visitor's thumb is at the bottom of the form: bring the result (and the receipt number) into view.
+  useEffect(() => ref.current?.focus(), [receipt]);
+  return (
+    <div className="notice notice--ok" role="status" tabIndex={-1} ref={ref} data-testid="visit-saved">
+      <p>{t('ledger.visit.saved')}</p>
+      {receipt ? (
+        <p>
+          {t('ledger.visit.reported')}
+          <strong className="receipt__number" data-testid="visit-receipt">
+            {receipt}
+          </strong>
+        </p>
+      ) : null}
+    </div>
   );
 }
