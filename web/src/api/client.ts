@@ -8,7 +8,16 @@ import type { LoginResponse, User } from '../../../contracts/auth';
 import type { CaseFilters, CaseSummary, CaseView, SummaryPurpose } from '../../../contracts/cases';
 import type { ListOf } from '../../../contracts/common';
 import type { Indicators } from '../../../contracts/indicators';
-import type { ComplianceView, EnrolBody, LedgerChildView, LedgerRow, VisitBody } from '../../../contracts/ledger';
+import type {
+  ComplianceView,
+  EnrolBody,
+  EnrolResult,
+  LedgerChildView,
+  LedgerPatchBody,
+  LedgerRow,
+  VisitBody,
+  VisitResult,
+} from '../../../contracts/ledger';
 import type {
   ClosureBody,
   ExtensionBody,
@@ -51,13 +60,6 @@ export interface LedgerFilters {
   page?: number;
 }
 
-/** A recorded visit; with a new concern, the report it filed (its receipt, as POST /reports answers). */
-export interface LedgerVisitResult {
-  report?: ReportReceipt | null;
-  receipt?: string;
-  [key: string]: unknown;
-}
-
 /** The body of POST /ledger/children/:childId/transfer (contracts/ledger.ts transferBody). */
 export interface LedgerTransferBody {
   districtCode: string;
@@ -65,11 +67,6 @@ export interface LedgerTransferBody {
   committeeCode?: string;
   reason: string;
 }
-
-/** The facts PATCH /ledger/children/:childId changes, with the version the editor read. */
-export type LedgerFactsPatch = Partial<
-  Pick<EnrolBody, 'categories' | 'leftBehind' | 'riskLevel' | 'guardians' | 'arrangement' | 'benefits'>
-> & { school?: string; version: number };
 
 /** The body of POST /detention-notices (CN 三(四)). */
 export interface DetentionNoticeBody {
@@ -308,11 +305,11 @@ export const api = {
     list: (filters: LedgerFilters) =>
       request<{ items: LedgerRow[]; total: number; page: number }>('GET', `/ledger/children${query({ ...filters })}`),
     child: (childId: string) => request<LedgerChildView>('GET', `/ledger/children/${encodeURIComponent(childId)}`),
-    enrol: (body: EnrolBody) => request<{ childId: string }>('POST', '/ledger/children', { body }),
-    update: (childId: string, body: LedgerFactsPatch) =>
+    enrol: (body: EnrolBody) => request<EnrolResult>('POST', '/ledger/children', { body }),
+    update: (childId: string, body: LedgerPatchBody) =>
       request<LedgerChildView>('PATCH', `/ledger/children/${encodeURIComponent(childId)}`, { body }),
     visit: (childId: string, body: VisitBody, idempotencyKey: string) =>
-      request<LedgerVisitResult>('POST', `/ledger/children/${encodeURIComponent(childId)}/visits`, {
+      request<VisitResult>('POST', `/ledger/children/${encodeURIComponent(childId)}/visits`, {
         body,
         headers: { 'Idempotency-Key': idempotencyKey },
       }),

@@ -34,7 +34,7 @@ function ComplianceBody({ data }: { data: ComplianceView }) {
     <>
       <h3>{t('ledger.compliance.committees')}</h3>
       <div className="table-wrap">
-        <table className="table" data-testid="ledger-compliance-committees">
+        <table className="table table--wrap" data-testid="ledger-compliance-committees">
           <thead>
             <tr>
               <th scope="col">{t('ledger.compliance.colCommittee')}</th>

@@ -146,7 +146,7 @@ export function VisitForm({
         },
         key,
       );
-      const receipt = res.report?.receipt ?? (typeof res.receipt === 'string' ? res.receipt : undefined);
+      const receipt = res.report?.receipt;
       setDraft(empty());
       setKey(newIdempotencyKey());
       onRecorded(receipt);
