@@ -42,6 +42,7 @@ let leftBehindChildId: string;
 /** A second child, on the committee's neighbour's ledger, whose visit fell due yesterday. */
 let overdueChildId: string;
 let streetPage: Page;
+const overdueIdNumber = randomIdNumber();
 
 async function signIn(email: string, home: string): Promise<Page> {
   const context = await browser.newContext({ ...PHONE, acceptDownloads: true });
@@ -245,7 +246,7 @@ describe('the street ledger on a phone', () => {
       .post('/api/v1/ledger/children')
       .set('Authorization', `Bearer ${token}`)
       .send({
-        child: { idNumber: randomIdNumber(), name: '张小花', sex: 'female' },
+        child: { idNumber: overdueIdNumber, name: '张小花', sex: 'female' },
         place: { streetCode: 'huayang', committeeCode: 'huayang.2' },
         categories: ['family_poverty'],
         riskLevel: 'medium',
@@ -332,10 +333,25 @@ describe('the street ledger on a phone', () => {
     expect(widest).toBeLessThanOrEqual(390);
   });
 
-  test('the street coordinator transfers a child to another street: it leaves the street’s ledger', async () => {
+  test('the street coordinator edits a child’s facts and transfers her to another street: she leaves the street’s ledger and cannot be enrolled twice', async () => {
     const street = streetPage;
     await street.getByTestId('ledger-row').filter({ hasText: '张小花' }).getByRole('link', { name: '张小花' }).click();
     await street.getByRole('heading', { name: '转移到其他街道或区' }).waitFor();
+
+    // The facts are edited in place: risk up to high, a second category.
+    await street.getByRole('button', { name: '修改基本情况' }).click();
+    await street.getByLabel('风险等级').selectOption('high');
+    await street.getByLabel('因自身残疾导致康复、照料、护理和社会融入等困难的儿童').check();
+    await street.getByRole('button', { name: '保存修改' }).click();
+    await street.getByRole('heading', { name: '修改基本情况', level: 2 }).waitFor({ state: 'detached' });
+    await screenshot(street, 'ledger-edited-phone');
+    const facts = street.getByTestId('ledger-facts');
+    await facts.getByText(/因自身残疾导致康复、照料、护理和社会融入等困难的儿童/).waitFor();
+    await expect(facts.textContent()).resolves.toContain('因家庭贫困导致生活、就医、就学等困难的儿童');
+    await expect(facts.locator('.risk').textContent()).resolves.toBe('高');
+    const edited = await ChildModel.findById(overdueChildId).lean();
+    expect(edited?.ledger?.version).toBeGreaterThan(1);
+
     await street.getByLabel('转入街道（乡镇）', { exact: true }).selectOption({ label: '江苏路街道' });
     await street.getByLabel(/^转移原因/).fill('随父母搬到江苏路');
     await street.getByRole('button', { name: '转移', exact: true }).click();
@@ -352,5 +368,18 @@ describe('the street ledger on a phone', () => {
     await expect(street.getByTestId('ledger-row').allTextContents()).resolves.toEqual([
       expect.stringContaining('李小明'),
     ]);
+
+    // One child, one file: enrolling her again on Huayang Road is refused beside the identity number.
+    await street.getByRole('link', { name: '登记入台账' }).click();
+    await street.getByLabel(/^身份证号/).fill(overdueIdNumber);
+    await street.getByLabel(/^姓名/).first().fill('张小花');
+    await street.getByRole('radio', { name: '女' }).check();
+    await street.getByRole('button', { name: '登记', exact: true }).click();
+    await street
+      .locator('#f-child-idNumber-error')
+      .getByText(/已在其他街道（乡镇）的台账上/)
+      .waitFor();
+    await expectFitsPhone(street);
+    expect((await ChildModel.findById(overdueChildId).lean())?.ledger?.place.streetCode).toBe('jiangsu');
   });
 });

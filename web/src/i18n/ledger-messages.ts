@@ -78,6 +78,8 @@ export const LEDGER_ZH = {
   'ledger.enrol.submit': '登记',
   'ledger.enrol.submitting': '正在登记…',
   'ledger.enrol.noPlace': '您的账户没有可登记的街道，请联系管理员。',
+  'ledger.enrol.onOtherLedger':
+    '该儿童已在其他街道（乡镇）的台账上。一人一档案，不重复登记：请联系该街道将儿童转移到本街道。',
 
   'ledger.child.back': '返回台账',
   'ledger.child.facts': '基本情况',
@@ -148,6 +150,7 @@ export const LEDGER_ZH = {
   'ledger.visit.choose': '请选择“是”或“否”',
   'ledger.visit.chooseConcern': '请至少选择一项发现的情况',
   'ledger.visit.describe': '请写下看到、听到的情况',
+  'ledger.visit.caseOpen': '此儿童的案件正在办理中，走访由案件负责，台账暂不记录走访。',
 
   'ledger.edit.title': '修改基本情况',
   'ledger.edit.open': '修改基本情况',
@@ -258,6 +261,8 @@ export const LEDGER_EN: Record<keyof typeof LEDGER_ZH, string> = {
   'ledger.enrol.submit': 'Enrol',
   'ledger.enrol.submitting': 'Enrolling…',
   'ledger.enrol.noPlace': 'Your account has no street to enrol children on; ask the administrator.',
+  'ledger.enrol.onOtherLedger':
+    "This child is on another street's ledger. One child, one file: ask that street to transfer the child to yours.",
 
   'ledger.child.back': 'Back to the ledger',
   'ledger.child.facts': 'Facts',
@@ -328,6 +333,8 @@ export const LEDGER_EN: Record<keyof typeof LEDGER_ZH, string> = {
   'ledger.visit.choose': 'Choose yes or no',
   'ledger.visit.chooseConcern': 'Choose at least one finding',
   'ledger.visit.describe': 'Write what you saw and heard',
+  'ledger.visit.caseOpen':
+    "A case is open for this child: the case's visits apply, and the ledger records none meanwhile.",
 
   'ledger.edit.title': 'Edit the facts',
   'ledger.edit.open': 'Edit the facts',

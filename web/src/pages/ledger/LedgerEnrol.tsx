@@ -104,7 +104,10 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
       });
       navigate(`/ledger/children/${encodeURIComponent(res.childId)}`);
     } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
+      // One child, one file: a child on another street's ledger is moved there by a transfer, not enrolled twice.
+      if (err instanceof ApiError && err.status === 409)
+        setErrors({ 'child.idNumber': t('ledger.enrol.onOtherLedger') });
+      else if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
       else setFormError(err instanceof ApiError ? t('form.serverRejected', { message: err.message }) : String(err));
       setAttempt((n) => n + 1);
     } finally {

@@ -151,7 +151,8 @@ export function VisitForm({
       setKey(newIdempotencyKey());
       onRecorded(receipt);
     } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
+      if (err instanceof ApiError && err.status === 409) setFormError(t('ledger.visit.caseOpen'));
+      else if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
       else setFormError(err instanceof ApiError ? t('form.serverRejected', { message: err.message }) : String(err));
       setAttempt((n) => n + 1);
     } finally {
