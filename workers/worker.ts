@@ -26,11 +26,15 @@ export interface WorkerSizing {
 }
 
 /**
- * Memory one cached ChildSafe workflow holds, measured (issue #13: about 4 MB each with the policy pack in input and
- * state; bench/README.md has the soak's own figure). Deliberately pessimistic: an evicted workflow only costs a replay
- * when it next wakes, a heap overrun kills the worker.
+ * Memory one cached ChildSafe workflow holds, measured: 5.5–5.7 MiB of RSS a cached workflow in the soak and the timer
+ * storm (bench/README.md, "Timer storms"), almost all of it the workflow's own evaluation of the bundled modules (the
+ * SDK's reusable context keeps a module cache per workflow: zod and the contracts' schemas), not its state. At 4 MiB the
+ * cache filled the heap (268 workflows on 1,536 MiB: RSS 1.9 GiB), the worker spent its time collecting garbage, and
+ * 1,000 tasks could not even finish their first workflow tasks in 4 minutes; at 6 MiB (170 workflows) they did, and
+ * their deadlines escalated. Deliberately pessimistic: an evicted workflow only costs a replay when it next wakes, a
+ * heap overrun kills the worker.
  */
-export const CACHED_WORKFLOW_MIB = 4;
+export const CACHED_WORKFLOW_MIB = 6;
 /** Heap kept back for everything that is not the workflow cache: activities, the SDK, connections, buffers. */
 export const HEAP_RESERVE_MIB = 512;
 

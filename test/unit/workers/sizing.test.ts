@@ -16,7 +16,9 @@ describe('worker sizing from the heap', () => {
     expect(workerSizing(256, {})).toMatchObject({ maxCachedWorkflows: 10, workflowThreadPoolSize: 1 });
     expect(workerSizing(1024, {}).workflowThreadPoolSize).toBe(1);
     expect(workerSizing(4096, { WORKER_MAX_CACHED_WORKFLOWS: '300' }).maxCachedWorkflows).toBe(300);
-    expect(workerSizing(4096, { WORKER_MAX_CACHED_WORKFLOWS: 'lots' }).maxCachedWorkflows).toBe(896);
+    expect(workerSizing(4096, { WORKER_MAX_CACHED_WORKFLOWS: 'lots' }).maxCachedWorkflows).toBe(
+      Math.floor((4096 - HEAP_RESERVE_MIB) / CACHED_WORKFLOW_MIB),
+    );
     expect(workerSizing(65536, {}).workflowThreadPoolSize).toBe(4);
   });
 });
