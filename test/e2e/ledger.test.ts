@@ -210,6 +210,14 @@ describe('the street ledger on a phone', () => {
     }, 60_000);
     expect(task.agencyCode).toBe(COMMITTEE_AGENCY);
     await expectFitsPhone(committee);
+    // The task leads back to the child's ledger page, where the arrangement is marked inadequate.
+    await committee.getByTestId('task-list').getByRole('link', { name: '留守儿童监护安排督促整改' }).click();
+    await committee.getByRole('link', { name: '查看儿童的台账' }).click();
+    await committee.getByRole('heading', { name: '李小明' }).waitFor();
+    await committee
+      .getByTestId('arrangement-adequate')
+      .getByText(/照护安排不妥当/)
+      .waitFor();
   });
 
   test('a visit with a new concern files a report: its receipt is shown and the police station has its task', async () => {

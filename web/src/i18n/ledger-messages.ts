@@ -5,6 +5,7 @@
  */
 export const LEDGER_ZH = {
   'nav.ledger': '台账',
+  'task.ledgerLink': '查看儿童的台账',
 
   'ledger.title': '困境儿童和留守儿童台账',
   'ledger.intro': '一人一档案，动态管理，定期走访（长宁区文件五(一)，丰台区文件三(一)1、三(二)2）。',
@@ -185,6 +186,7 @@ export const LEDGER_ZH = {
 
 export const LEDGER_EN: Record<keyof typeof LEDGER_ZH, string> = {
   'nav.ledger': 'Ledger',
+  'task.ledgerLink': "Open the child's ledger page",
 
   'ledger.title': 'Ledger of children in difficulty and left-behind children',
   'ledger.intro':

@@ -90,6 +90,12 @@ function TaskBody({
         {task.caseId.startsWith('case-') ? (
           <Link href={`/cases/${encodeURIComponent(task.caseId)}`}>{t('task.caseLink')}</Link>
         ) : null}
+        {/* A ledger task (an inadequate care arrangement) belongs to the child's monitoring workflow, ledger-<childId>. */}
+        {task.caseId.startsWith('ledger-') ? (
+          <Link href={`/ledger/children/${encodeURIComponent(task.caseId.slice('ledger-'.length))}`}>
+            {t('task.ledgerLink')}
+          </Link>
+        ) : null}
       </p>
       {task.status === 'withdrawn' && task.withdrawalReason ? (
         <p className="notice" role="note" id="task-withdrawn">
