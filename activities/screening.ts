@@ -14,7 +14,7 @@ import type { IdentityCrypto } from '../models/identity-crypto';
 import {
   completeScreeningImport,
   findScreeningImport,
-  recordScreeningOutcomes,
+  recordScreeningOutcome,
   recordScreeningProgress,
   screeningRowsBetween,
   type ScreeningImportRecord,
@@ -65,8 +65,8 @@ export interface ScreeningLedger {
   forRows(idNumbers: string[]): Promise<Pick<ScreeningLedger, 'enrolFromScreening'>>;
 }
 
-/** A row's outcome, to be written with the chunk's others (recordScreeningOutcomes). */
-type RowOutcome = Parameters<typeof recordScreeningOutcomes>[0][number];
+/** A row's outcome. */
+type RowOutcome = Parameters<typeof recordScreeningOutcome>[1];
 
 /** Rows of a chunk written at the same time. */
 const ROW_LANES = 8;
@@ -139,7 +139,7 @@ export function createScreeningActivities(deps: {
 }) {
   const now = deps.now ?? (() => new Date());
 
-  /** Does the row's work (idempotent) and answers its outcome; the chunk writes the outcomes together. */
+  /** Does the row's work (idempotent), then writes its outcome. */
   async function importRow(
     record: ScreeningImportRecord,
     row: StoredScreeningRow,
@@ -160,7 +160,9 @@ export function createScreeningActivities(deps: {
         // Started by an earlier attempt of this chunk: the same report, nothing more to do.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
-      return { rowId: row._id, seq: row.seq, outcome: 'reported', receipt: input.submission.receipt };
+      const reported: RowOutcome = { outcome: 'reported', receipt: input.submission.receipt };
+      await recordScreeningOutcome(row._id, reported, now());
+      return reported;
     }
     const { childId, outcome } = await ledger.enrolFromScreening({
       idNumber,
@@ -206,15 +208,16 @@ export function createScreeningActivities(deps: {
       workflowId: screeningImportWorkflowId(record._id),
       at: now(),
     });
-    return { rowId: row._id, seq: row.seq, outcome, childId };
+    await recordScreeningOutcome(row._id, { outcome, childId }, now());
+    return { outcome, childId };
   }
 
   return {
     /**
      * Rows [from, to) of the import, each once; heartbeats per row so a dead worker's chunk is retried soon. The
-     * children of the chunk's ledger rows are looked up in one query, and the outcomes of the rows it did are written
-     * together at its end: a chunk cut short by a crash does its pending rows again on retry, and each row's work is
-     * idempotent (the ledger's enrolment, the intake's workflow id), so every row still happens once.
+     * children of the chunk's ledger rows are looked up in one query (not one scan of the children per row); each
+     * row's outcome is written when the row is done. A chunk cut short by a crash does its pending rows again on
+     * retry, and each row's work is idempotent (the ledger's enrolment, the intake's workflow id).
      */
     async importScreeningChunk({ importId, from, to }: ScreeningChunk): Promise<ScreeningCounts> {
       const record = await findScreeningImport(importId);
@@ -229,19 +232,16 @@ export function createScreeningActivities(deps: {
       const ledger = await deps.ledger.forRows(pending.filter((p) => !p.row.reports).map((p) => p.idNumber));
       // The rows of a file are distinct children (validation refuses an ID number twice), so they are written side by
       // side: the time is the database's round trips, not the CPU.
-      const outcomes: RowOutcome[] = [];
       let next = 0;
       const lane = async () => {
         while (next < pending.length) {
           const { row, idNumber } = pending[next++]!;
           const done = await importRow(record, row, idNumber, ledger);
-          outcomes.push(done);
           counts[done.outcome] += 1;
-          heartbeat(done.seq);
+          heartbeat(row.seq);
         }
       };
       await Promise.all(Array.from({ length: Math.min(ROW_LANES, pending.length) }, lane));
-      await recordScreeningOutcomes(outcomes, now());
       await recordScreeningProgress(importId, to);
       return counts;
     },

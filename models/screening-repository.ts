@@ -76,33 +76,19 @@ export async function screeningRowsBetween(importId: string, from: number, to: n
 }
 
 /**
- * The outcomes of a chunk's rows, in one round trip. Each row is addressed by its `_id` alone, the one filter FerretDB
- * v1 hands to SQLite instead of reading the whole collection of rows (every import's) itself. The chunk writes only
- * rows it read as pending and a row's outcome is the same whenever it is done (the same child, the same receipt), so
- * a second write of a row (two attempts of one chunk at once) writes what the first wrote.
+ * A row's outcome, addressed by the row's `_id` alone: the one filter FerretDB v1 hands to SQLite, instead of reading
+ * the whole collection of rows (every import's) itself. One update command per row, not one command of many
+ * statements: FerretDB v1 keeps each statement's query open until the whole command ends, so a command of a chunk's
+ * 100 statements takes all 100 of its SQLite connections and then waits for one more, for ever (bench/README.md,
+ * "Ledger at scale"). The chunk writes only rows it read as pending, and a row's outcome is the same whenever it is
+ * done (the same child, the same receipt), so two attempts of one chunk at once write the same outcome.
  */
-export async function recordScreeningOutcomes(
-  outcomes: {
-    rowId: Types.ObjectId;
-    seq: number;
-    outcome: Exclude<ScreeningOutcome, 'pending'>;
-    childId?: string;
-    receipt?: string;
-  }[],
+export async function recordScreeningOutcome(
+  rowId: Types.ObjectId,
+  outcome: { outcome: Exclude<ScreeningOutcome, 'pending'>; childId?: string; receipt?: string },
   at: Date,
 ): Promise<void> {
-  if (!outcomes.length) return;
-  await ScreeningRowModel.bulkWrite(
-    outcomes.map(({ rowId, outcome, childId, receipt }) => ({
-      updateOne: {
-        filter: { _id: rowId },
-        update: {
-          $set: { outcome, processedAt: at, ...(childId ? { childId } : {}), ...(receipt ? { receipt } : {}) },
-        },
-      },
-    })),
-    { ordered: false },
-  );
+  await ScreeningRowModel.updateOne({ _id: rowId }, { $set: { ...outcome, processedAt: at } }).exec();
 }
 
 /** Progress: rows up to `processed` are done (chunks run in order, so it only grows). */
