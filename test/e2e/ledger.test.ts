@@ -389,5 +389,12 @@ describe('the street ledger on a phone', () => {
       .waitFor();
     await expectFitsPhone(street);
     expect((await ChildModel.findById(overdueChildId).lean())?.ledger?.place.streetCode).toBe('jiangsu');
+
+    // English alongside: the same ledger in English.
+    await street.getByRole('button', { name: 'English' }).click();
+    await street.getByRole('link', { name: 'Back to the ledger' }).click();
+    await street.getByRole('heading', { name: 'Ledger of children in difficulty and left-behind children' }).waitFor();
+    await street.getByTestId('ledger-count').getByText('Children: 1').waitFor();
+    await expectFitsPhone(street);
   });
 });

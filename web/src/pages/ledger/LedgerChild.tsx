@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { LedgerChildView } from '../../../../contracts/ledger';
+import type { ConcernType } from '../../../../contracts/policies';
 import { ApiError, api } from '../../api/client';
 import { ErrorSummary, Field, type FieldErrors } from '../../components/form';
 import { CommitteePicker, StreetPicker } from '../../components/PlacePicker';
@@ -45,7 +46,7 @@ export function LedgerChildPage({ childId }: { childId: string }) {
         <Loaded state={view}>
           {(child) => (
             <>
-              <ChildFacts child={child} />
+              <ChildFacts child={child} benefitTypes={pack?.benefitTypes ?? []} />
               {recorded ? <VisitRecorded receipt={recorded.receipt} /> : null}
               {child.status === 'monitoring' ? (
                 <VisitForm
@@ -74,8 +75,13 @@ export function LedgerChildPage({ childId }: { childId: string }) {
   );
 }
 
-function ChildFacts({ child }: { child: LedgerChildView }) {
+function ChildFacts({ child, benefitTypes }: { child: LedgerChildView; benefitTypes: ConcernType[] }) {
   const { t, pick, formatDate, formatDateTime } = useI18n();
+  // Benefits by the pack's names (the API keeps the codes); a code the pack no longer has is shown as it is.
+  const benefitName = (code: string) => {
+    const found = benefitTypes.find((b) => b.code === code);
+    return found ? pick(found.label) : code;
+  };
   const place = [
     child.streetName ? pick(child.streetName) : null,
     child.committeeName ? pick(child.committeeName) : null,
@@ -133,7 +139,7 @@ function ChildFacts({ child }: { child: LedgerChildView }) {
           {child.benefits.length > 0 ? (
             <div className="kv__row">
               <dt>{t('ledger.child.benefits')}</dt>
-              <dd>{child.benefits.join('、')}</dd>
+              <dd>{child.benefits.map(benefitName).join('、')}</dd>
             </div>
           ) : null}
           <div className="kv__row">
@@ -212,7 +218,7 @@ function ChildFacts({ child }: { child: LedgerChildView }) {
           <p className="muted">{t('ledger.child.noVisits')}</p>
         ) : (
           <ul className="plain" data-testid="ledger-visits">
-            {[...child.visits].reverse().map((v, i) => (
+            {child.visits.map((v, i) => (
               <li key={`${v.visitedAt}-${i}`}>
                 <strong>{formatDateTime(v.visitedAt)}</strong>：
                 {[
