@@ -5,7 +5,8 @@
  *   intake workflow started with an id derived from the import and the row (a retry finds the same intake, the same
  *   receipt), which records the report and routes it to the child's case, whose police task follows like any other;
  * - any other row enrols or updates the child on the street's ledger (the ledger's own idempotent write).
- * The row's outcome is written once (models/screening-repository.ts), so a retry reports what the first run did.
+ * A row's outcome is written when the row is done; a retried chunk skips the rows it finds done and reports their
+ * stored outcome (models/screening-repository.ts).
  */
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';

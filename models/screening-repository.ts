@@ -1,7 +1,7 @@
 /**
  * Screening imports and their rows (models/screening.ts). Writes are idempotent without transactions: the import's
- * id is unique (the same file from the same school is one import), rows are unique by (import, position), and a row's
- * outcome is written only while it is still pending, so a retried chunk keeps the first answer.
+ * id is unique (the same file from the same school is one import), rows are unique by (import, position), and a
+ * retried chunk does only the rows still pending, each of whose outcome is the same whenever it is done.
  */
 import type { Types } from 'mongoose';
 import type { ScreeningOutcome } from '../contracts/screening';
