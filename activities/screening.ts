@@ -10,6 +10,8 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { openCaseOfChild } from '../models/ledger-repository';
+import { startLedgerMonitoring } from './ledger';
 import { intakeKey } from '../api/intake/receipts';
 import type { IdentityCrypto } from '../models/identity-crypto';
 import {
@@ -17,6 +19,7 @@ import {
   findScreeningImport,
   recordScreeningOutcome,
   recordScreeningProgress,
+  screeningLedgerChildren,
   screeningRowsBetween,
   type ScreeningImportRecord,
   type ScreeningRowRecord,
@@ -247,7 +250,31 @@ export function createScreeningActivities(deps: {
       return counts;
     },
 
+    /**
+     * Starts the monitoring workflow of every child the import put on a ledger (issue #18 item 3: a ledger child is
+     * visited), then marks the import completed. One workflow per child (USE_EXISTING: a retry of this activity, or
+     * a child already monitored, finds the running one), so a retried completion starts nothing twice. Done here
+     * rather than row by row so the children's first schedules do not compete with the import's own writes.
+     */
     async completeScreeningImport({ importId, counts }: { importId: string; counts: ScreeningCounts }): Promise<void> {
+      const record = await findScreeningImport(importId);
+      if (record && record.stage !== 'completed') {
+        const children = await screeningLedgerChildren(importId);
+        let next = 0;
+        const lane = async () => {
+          while (next < children.length) {
+            const childId = children[next++]!;
+            const openCaseId = await openCaseOfChild(childId);
+            await startLedgerMonitoring(deps.client, deps.taskQueue, {
+              childId,
+              districtCode: record.districtCode,
+              ...(openCaseId ? { openCaseId } : {}),
+            });
+            heartbeat(next);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(ROW_LANES, children.length) }, lane));
+      }
       await completeScreeningImport(importId, counts, now());
     },
   };

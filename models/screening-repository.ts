@@ -96,6 +96,18 @@ export async function recordScreeningProgress(importId: string, processed: numbe
   await ScreeningImportModel.updateOne({ _id: importId }, { $max: { processed } }).exec();
 }
 
+/** The children the import put on (or updated on) a ledger, by row order. */
+export async function screeningLedgerChildren(importId: string): Promise<string[]> {
+  const rows = await ScreeningRowModel.find(
+    { importId, outcome: { $in: ['enrolled', 'updated'] } },
+    { childId: 1, seq: 1 },
+  )
+    .sort({ seq: 1 })
+    .lean<{ childId?: string }[]>()
+    .exec();
+  return [...new Set(rows.flatMap((r) => (r.childId ? [r.childId] : [])))];
+}
+
 export async function completeScreeningImport(
   importId: string,
   counts: { enrolled: number; updated: number; reported: number },

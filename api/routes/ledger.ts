@@ -469,13 +469,6 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         .digest('hex')
         .slice(0, 32);
 
-      // A new concern is a report like any other (CN 四(一)): the same durable receipt path as POST /reports, keyed
-      // by the visit, so a retried visit is one report.
-      let report: { receipt: string; status: string } | null = null;
-      if (body.newConcern && body.concern && pack) {
-        report = await fileConcern(actor, child, pack, body, visitId, at, req.requestId);
-      }
-
       const visit: LedgerVisitReport = {
         visitId,
         visitedAt: new Date(body.visitedAt).toISOString(),
@@ -515,6 +508,14 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
           throw validationError([{ field: 'visitedAt', message: rejection.message }]);
         throw err;
       }
+      // A new concern is a report like any other (CN 四(一)): the same durable receipt path as POST /reports, keyed
+      // by the visit, so a retried visit is one report. Filed after the visit is recorded: the case it opens pauses
+      // the ledger's visits, and a retry of this visit is still answered (the workflow remembers its id).
+      let report: { receipt: string; status: string } | null = null;
+      if (body.newConcern && body.concern && pack) {
+        report = await fileConcern(actor, child, pack, body, visitId, at, req.requestId);
+      }
+
       return {
         visitId,
         visitNo: view.visitNo - 1,

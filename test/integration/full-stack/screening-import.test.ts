@@ -11,6 +11,7 @@ import { ReportModel } from '../../../models/report';
 import { TaskModel } from '../../../models/task';
 import { ScreeningImportModel, ScreeningRowModel } from '../../../models/screening';
 import { screeningRows, screeningFile } from '../../fixtures/screening';
+import { ledgerMonitoringQuery, ledgerWorkflowId } from '../../../workflows/ledger.definitions';
 import { CHANGNING, eventually, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(240_000); // 200 rows through the whole stack on a loaded machine
@@ -130,6 +131,17 @@ describe('school screening import', () => {
         arrangement: { caregiverName: fixed[0]!.caregiverName },
       },
     });
+    // Every child the screening put on the ledger is visited from now on: its monitoring workflow runs (one per
+    // child) and has set the first visit; none is left waiting for its start.
+    const monitored = await eventually(async () => {
+      const view = await stack.client.workflow
+        .getHandle(ledgerWorkflowId(String(leftBehind!._id)))
+        .query(ledgerMonitoringQuery);
+      expect(view.dueAt).toBeTruthy();
+      return view;
+    });
+    expect(monitored.status).toBe('monitoring');
+    expect(await ChildModel.countDocuments({ 'ledger.monitoringPending': true })).toBe(0);
   });
 
   it('the same file again changes nothing', async () => {
