@@ -10,9 +10,10 @@ import { Workbook } from 'exceljs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { AuditEventModel } from '../../models/audit-event';
+import { committeeAgencyCode } from '../../models/seed/directory';
 import { hoursFromNow, projectCase } from '../helpers/projections';
 import { CHANGNING, startFullStack, type FullStack } from '../integration/full-stack/harness';
-import { PHONE, ensureWebBuilt, launchBrowser, listen, screenshot } from './browser';
+import { PHONE, ensureWebBuilt, expectFitsPhone, launchBrowser, listen, screenshot } from './browser';
 
 jest.setTimeout(90_000); // a browser and the API on a loaded machine
 
@@ -40,6 +41,19 @@ beforeAll(async () => {
     pack,
     stage: 'emergency_response',
     nextDeadline: hoursFromNow(2),
+    // A late report by a committee with a long name: a row in the per-unit (accountability) table.
+    findings: [
+      {
+        kind: 'late_report',
+        againstUnitId: committeeAgencyCode('cn', 'huayang', '2'),
+        reportId: `report-${new Types.ObjectId().toHexString()}`,
+        discoveredAt: hoursFromNow(-30),
+        reportedAt: hoursFromNow(-2),
+        deadline: hoursFromNow(-29),
+        clause: '四(一)',
+        recordedAt: hoursFromNow(-2),
+      },
+    ],
   });
   server = await listen(stack.app);
   browser = await launchBrowser();
@@ -52,7 +66,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('the dashboard export', () => {
+describe('the dashboard on a phone and its export', () => {
   it('downloads the filtered case list as a workbook with the same rows, and prints without the buttons', async () => {
     context = await browser.newContext({ ...PHONE, acceptDownloads: true });
     const page = await context.newPage();
@@ -64,7 +78,15 @@ describe('the dashboard export', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(`${server.url}/dashboard`);
 
-    await page.getByLabel('阶段').selectOption('assessment');
+    // The whole dashboard fits the phone: the case list (cards on a phone), the per-unit table, the ledger panel.
+    await page.getByRole('heading', { name: '案件列表（2）' }).waitFor();
+    const units = page.getByTestId('reporting-units');
+    await units.getByRole('rowheader', { name: '华阳路街道第二居民区（演示）' }).waitFor();
+    await page.getByTestId('ledger-compliance').waitFor();
+    await screenshot(page, 'dashboard-phone');
+    await expectFitsPhone(page);
+
+    await page.getByRole('combobox', { name: /^阶段/ }).selectOption('assessment');
     const rows = page.locator('section[aria-labelledby="cases-h"] tbody tr');
     await page.getByRole('heading', { name: '案件列表（1）' }).waitFor();
     const shown = (await rows.locator('th').allTextContents()).map((s) => s.trim());

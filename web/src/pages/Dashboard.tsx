@@ -218,7 +218,7 @@ export function Dashboard() {
                 <p>{t('dash.noCases')}</p>
               ) : (
                 <div className="table-wrap">
-                  <table className="table">
+                  <table className="table table--cards" data-testid="case-list">
                     <thead>
                       <tr>
                         <th scope="col">{t('dash.caseNumber')}</th>
@@ -243,12 +243,12 @@ export function Dashboard() {
                               </>
                             ) : null}
                           </th>
-                          <td>{t(`stage.${c.stage}` as MessageKey)}</td>
-                          <td>
+                          <td data-label={t('dash.stage')}>{t(`stage.${c.stage}` as MessageKey)}</td>
+                          <td data-label={t('dash.risk')}>
                             <span className={`risk risk--${c.risk}`}>{t(`risk.${c.risk}` as MessageKey)}</span>
                           </td>
-                          <td>{streetName(c.streetCode)}</td>
-                          <td>
+                          <td data-label={t('dash.street')}>{streetName(c.streetCode)}</td>
+                          <td data-label={t('dash.openTasks')}>
                             {c.openTasks}
                             {c.overdueTasks > 0 ? (
                               <>
@@ -259,7 +259,9 @@ export function Dashboard() {
                               </>
                             ) : null}
                           </td>
-                          <td>{c.nextDeadline ? <Countdown deadline={c.nextDeadline} now={now} /> : '—'}</td>
+                          <td data-label={t('dash.nextDeadline')}>
+                            {c.nextDeadline ? <Countdown deadline={c.nextDeadline} now={now} /> : '—'}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -341,7 +343,7 @@ function IndicatorPanels({ data, now, packId }: { data: Indicators; now: number;
             <p className="muted">{t('dash.noData')}</p>
           ) : (
             <div className="table-wrap">
-              <table className="table" data-testid="reporting-units">
+              <table className="table table--wrap" data-testid="reporting-units">
                 <thead>
                   <tr>
                     <th scope="col">{t('dash.unit')}</th>
