@@ -96,7 +96,13 @@ export const ledgerRow = z.object({
 });
 export type LedgerRow = z.infer<typeof ledgerRow>;
 
-export const ledgerList = z.object({ items: z.array(ledgerRow), total: z.number(), page: z.number() });
+export const ledgerList = z.object({
+  items: z.array(ledgerRow),
+  total: z.number(),
+  /** Of `total`, the children whose next visit is past due (every page, the same filters): the overdue filter's count. */
+  overdueTotal: z.number(),
+  page: z.number(),
+});
 
 export const visitBody = z.strictObject({
   visitedAt: z.iso.datetime({ offset: true }),

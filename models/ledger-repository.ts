@@ -470,13 +470,16 @@ export function ledgerListFilter(reach: LedgerReach, filters: LedgerFilters, now
   };
 }
 
-/** One page of the ledger within reach, the most overdue visit first. */
+/**
+ * One page of the ledger within reach, the most overdue visit first; `total` counts the children the filters match,
+ * `overdue` those of them whose next visit is past due at `now` (what the overdue filter would list), all pages.
+ */
 export async function listLedger(
   reach: LedgerReach,
   filters: LedgerFilters,
   page: { page: number; limit: number },
   now: Date,
-): Promise<{ items: ChildRecord[]; total: number }> {
+): Promise<{ items: ChildRecord[]; total: number; overdue: number }> {
   const filter = ledgerListFilter(reach, filters, now);
   const skip = (page.page - 1) * page.limit;
   const items = await ChildModel.find(filter)
@@ -488,8 +491,18 @@ export async function listLedger(
     .exec();
   // A page that is not full is the last one, so the total is known without counting: one pass over the collection
   // instead of two for a committee's or a small street's ledger (on FerretDB v1 each query reads the whole collection).
-  if (items.length < page.limit && (items.length > 0 || skip === 0)) return { items, total: skip + items.length };
-  return { items, total: await ChildModel.countDocuments(filter).exec() };
+  // The same for the overdue ones when this one page is the whole list, or when the list is the overdue ones.
+  const whole = skip === 0 && items.length < page.limit;
+  const total =
+    items.length < page.limit && (items.length > 0 || skip === 0)
+      ? skip + items.length
+      : await ChildModel.countDocuments(filter).exec();
+  const overdue = filters.overdue
+    ? total
+    : whole
+      ? items.filter((c) => c.ledger?.nextVisitDue != null && new Date(c.ledger.nextVisitDue) < now).length
+      : await ChildModel.countDocuments(ledgerListFilter(reach, { ...filters, overdue: true }, now)).exec();
+  return { items, total, overdue };
 }
 
 /**

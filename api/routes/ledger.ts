@@ -322,7 +322,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
     async ({ actor, query }) => {
       const reach = await reachOf(actor);
       const at = now();
-      const { items, total } = await listLedger(
+      const { items, total, overdue } = await listLedger(
         reach,
         {
           ...(query.street ? { streetCode: query.street } : {}),
@@ -336,7 +336,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         at,
       );
       const names = await ledgerNames(items.map((c) => c.ledger!.place.districtCode));
-      return { items: items.map((c) => ledgerRowOf(c, names, at)), total, page: query.page };
+      return { items: items.map((c) => ledgerRowOf(c, names, at)), total, overdueTotal: overdue, page: query.page };
     },
   );
 

@@ -271,6 +271,8 @@ describe('the street ledger on a phone', () => {
     streetPage = street;
     await street.getByRole('link', { name: '台账', exact: true }).click();
     await street.getByTestId('ledger-count').getByText('共 2 名儿童').waitFor();
+    // The overdue visits of the whole list within reach and filters, not of the page: 张小花's.
+    await expect(street.getByTestId('ledger-count-overdue').textContent()).resolves.toContain('其中走访逾期 1 名');
 
     await street.getByLabel('只看走访逾期').check();
     await street

@@ -181,12 +181,17 @@ describe('the street ledger on the child file', () => {
     expect((await listLedger(committee, { riskLevel: 'high' }, page, now)).total).toBe(1);
     const overdue = await listLedger(committee, { overdue: true }, page, now);
     expect(overdue.items.map((c) => String(c._id))).toEqual([a.childId]);
+    expect(overdue.overdue).toBe(1);
+    // The overdue count covers every page: known from the page when it is the whole list, counted otherwise.
+    expect((await listLedger(committee, {}, page, now)).overdue).toBe(1);
+    expect((await listLedger(committee, { riskLevel: 'high' }, page, now)).overdue).toBe(1);
+    expect((await listLedger(committee, { leftBehind: true }, page, now)).overdue).toBe(0);
     // The total is the same whether the page is full (counted), the last one (known from the page) or past the end.
     const pages = await Promise.all([1, 2, 3].map((n) => listLedger(committee, {}, { page: n, limit: 1 }, now)));
-    expect(pages.map((p) => [p.items.length, p.total])).toEqual([
-      [1, 2],
-      [1, 2],
-      [0, 2],
+    expect(pages.map((p) => [p.items.length, p.total, p.overdue])).toEqual([
+      [1, 2, 1],
+      [1, 2, 1],
+      [0, 2, 1],
     ]);
     expect(new Set(pages.flatMap((p) => p.items.map((c) => String(c._id)))).size).toBe(2);
     // An agency that is neither a committee nor a street office reaches no ledger.

@@ -303,7 +303,10 @@ export const api = {
   /** The street ledger (台账, /ledger): list, enrolment, a child's page, visits, transfers, compliance. */
   ledger: {
     list: (filters: LedgerFilters) =>
-      request<{ items: LedgerRow[]; total: number; page: number }>('GET', `/ledger/children${query({ ...filters })}`),
+      request<{ items: LedgerRow[]; total: number; overdueTotal: number; page: number }>(
+        'GET',
+        `/ledger/children${query({ ...filters })}`,
+      ),
     child: (childId: string) => request<LedgerChildView>('GET', `/ledger/children/${encodeURIComponent(childId)}`),
     enrol: (body: EnrolBody) => request<EnrolResult>('POST', '/ledger/children', { body }),
     update: (childId: string, body: LedgerPatchBody) =>

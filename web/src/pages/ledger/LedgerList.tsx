@@ -165,15 +165,17 @@ function LedgerList({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> }
       </section>
       <section aria-labelledby="ledger-list-h">
         <Loaded state={list}>
-          {({ items, total, page }) => {
+          {({ items, total, overdueTotal, page }) => {
             const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-            const overdue = items.filter((r) => r.overdue).length;
             return (
               <>
                 <h2 id="ledger-list-h" data-testid="ledger-count">
                   {t('ledger.count', { n: total })}
-                  {overdue > 0 ? (
-                    <span className="muted small"> · {t('ledger.countOverdue', { n: overdue })}</span>
+                  {overdueTotal > 0 ? (
+                    <span className="muted small" data-testid="ledger-count-overdue">
+                      {' '}
+                      · {t('ledger.countOverdue', { n: overdueTotal })}
+                    </span>
                   ) : null}
                 </h2>
                 {items.length === 0 ? (
