@@ -483,6 +483,20 @@ describe('Temporal unreachable', () => {
       const childId = res.body.childId as string;
       expect((await ChildModel.findById(childId).lean())?.ledger?.monitoringPending).toBe(true);
       await expect(stack.client.workflow.getHandle(ledgerWorkflowId(childId)).describe()).rejects.toThrow();
+      // A visit runs through the workflow: 503 naming no internals, and nothing written.
+      const visit = await request(app)
+        .post(`/api/v1/ledger/children/${childId}/visits`)
+        .set('authorization', `Bearer ${tokens[COMMITTEE]}`)
+        .send({
+          visitedAt: new Date().toISOString(),
+          childPresent: true,
+          guardianPresent: true,
+          arrangementAdequate: true,
+          newConcern: false,
+        });
+      expect(visit.status).toBe(503);
+      expect(visit.body).toMatchObject({ error: 'DEPENDENCY_UNAVAILABLE' });
+      expect((await ChildModel.findById(childId).lean())?.ledger?.visits).toEqual([]);
 
       // The reconciler's pass (the same function it runs every minute) on the reachable Temporal.
       const swept = await resumePendingLedgerMonitoring(stack.client, stack.config.TEMPORAL_TASK_QUEUE);
