@@ -131,12 +131,15 @@ describe('the street ledger on a phone', () => {
     await screenshot(committee, 'ledger-enrol-error-phone');
     await expectFitsPhone(committee);
 
-    // The API's 400 lands beside its field too: a caregiver's phone that is not one.
+    // The API's 400 lands beside its field too, in Chinese with the API's English alongside: a caregiver's phone
+    // that is not one.
     await committee.getByLabel(/^身份证号/).fill(idNumber);
     await committee.getByLabel('照护人电话').fill('请打村委会');
     await committee.getByRole('button', { name: '登记', exact: true }).click();
     await committee.locator('#f-arrangement-phone-error').waitFor();
-    await expect(committee.locator('#f-arrangement-phone-error').textContent()).resolves.toMatch(/phone|电话/);
+    await expect(committee.locator('#f-arrangement-phone-error').textContent()).resolves.toContain(
+      '请填写有效的电话号码（must be a phone number）',
+    );
     expect(await idError.count()).toBe(0);
     expect(await ChildModel.countDocuments()).toBe(0);
 

@@ -7,6 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import type { LedgerChildView } from '../../../../contracts/ledger';
 import type { ConcernType } from '../../../../contracts/policies';
+import { fieldErrorsInWords } from '../../components/field-words';
 import { ApiError, api } from '../../api/client';
 import { ErrorSummary, Field, type FieldErrors } from '../../components/form';
 import { CommitteePicker, StreetPicker } from '../../components/PlacePicker';
@@ -292,7 +293,7 @@ function EditFacts({
   categoryTypes: Parameters<typeof FactsFields>[0]['categoryTypes'];
   onSaved: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [open, setOpen] = useState(false);
   const [initial] = useState(() => draftOf(child));
   const [draft, setDraft] = useState<FactsDraft>(initial);
@@ -321,7 +322,8 @@ function EditFacts({
       if (err instanceof ApiError && err.status === 409) {
         setFormError(t('ledger.edit.stale'));
         onSaved();
-      } else if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
+      } else if (err instanceof ApiError && Object.keys(err.fields).length > 0)
+        setErrors(fieldErrorsInWords(err.fields, locale));
       else setFormError(err instanceof ApiError ? t('form.serverRejected', { message: err.message }) : String(err));
       setAttempt((n) => n + 1);
     } finally {
@@ -365,7 +367,7 @@ function TransferForm({
   districtCode: string;
   onDone: (to: string) => void;
 }) {
-  const { t, pick } = useI18n();
+  const { t, locale, pick } = useI18n();
   const policies = useLoad(() => api.policies(), []);
   const [districtCode, setDistrictCode] = useState(home);
   const directory = useLoad(() => directoryOf(districtCode), [districtCode]);
@@ -409,7 +411,8 @@ function TransferForm({
       const committee = agencies.find((a) => a.level === 'committee' && a.jurisdiction.committeeCode === committeeCode);
       onDone([street ? pick(street.name) : '', committee ? pick(committee.name) : ''].filter(Boolean).join(' · '));
     } catch (err) {
-      if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
+      if (err instanceof ApiError && Object.keys(err.fields).length > 0)
+        setErrors(fieldErrorsInWords(err.fields, locale));
       else setFormError(err);
       setAttempt((n) => n + 1);
     } finally {

@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { SEXES } from '../../../../contracts/enums';
 import { residentIdProblem } from '../../../../contracts/text';
+import { fieldErrorsInWords } from '../../components/field-words';
 import { ApiError, api } from '../../api/client';
 import { ErrorSummary, Field, FieldGroup, type FieldErrors } from '../../components/form';
 import { CommitteePicker, StreetPicker } from '../../components/PlacePicker';
@@ -45,7 +46,7 @@ interface ChildDraft {
 }
 
 function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> }) {
-  const { t, pick } = useI18n();
+  const { t, locale, pick } = useI18n();
   const directory = useLoad(() => directoryOf(reach.districtCode), [reach.districtCode]);
   const policies = useLoad(() => api.policies(), []);
   const [child, setChild] = useState<ChildDraft>({ idNumber: '', name: '', sex: '', dateOfBirth: '' });
@@ -107,7 +108,8 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
       // One child, one file: a child on another street's ledger is moved there by a transfer, not enrolled twice.
       if (err instanceof ApiError && err.status === 409)
         setErrors({ 'child.idNumber': t('ledger.enrol.onOtherLedger') });
-      else if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
+      else if (err instanceof ApiError && Object.keys(err.fields).length > 0)
+        setErrors(fieldErrorsInWords(err.fields, locale));
       else setFormError(err instanceof ApiError ? t('form.serverRejected', { message: err.message }) : String(err));
       setAttempt((n) => n + 1);
     } finally {

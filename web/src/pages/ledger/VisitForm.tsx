@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ConcernType } from '../../../../contracts/policies';
+import { fieldErrorsInWords } from '../../components/field-words';
 import { ApiError, api, newIdempotencyKey } from '../../api/client';
 import { ErrorSummary, Field, FieldGroup, type FieldErrors } from '../../components/form';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -88,7 +89,7 @@ export function VisitForm({
   /** Called with the receipt of the report a new concern filed, if it did. */
   onRecorded: (receipt: string | undefined) => void;
 }) {
-  const { t, pick } = useI18n();
+  const { t, locale, pick } = useI18n();
   const [draft, setDraft] = useState<VisitDraft>(empty);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string>();
@@ -152,7 +153,8 @@ export function VisitForm({
       onRecorded(receipt);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) setFormError(t('ledger.visit.caseOpen'));
-      else if (err instanceof ApiError && Object.keys(err.fields).length > 0) setErrors({ ...err.fields });
+      else if (err instanceof ApiError && Object.keys(err.fields).length > 0)
+        setErrors(fieldErrorsInWords(err.fields, locale));
       else setFormError(err instanceof ApiError ? t('form.serverRejected', { message: err.message }) : String(err));
       setAttempt((n) => n + 1);
     } finally {
