@@ -261,6 +261,7 @@ describe('the street ledger on a phone', () => {
         place: { streetCode: 'huayang', committeeCode: 'huayang.2' },
         categories: ['family_poverty'],
         riskLevel: 'medium',
+        guardians: [{ name: '张大海', relation: 'father', status: 'working_away' }],
       })
       .expect((res) => expect([200, 201]).toContain(res.status));
     overdueChildId = enrolled.body.childId as string;
@@ -348,9 +349,10 @@ describe('the street ledger on a phone', () => {
     await street.getByTestId('ledger-row').filter({ hasText: '张小花' }).getByRole('link', { name: '张小花' }).click();
     await street.getByRole('heading', { name: '转移到其他街道或区' }).waitFor();
 
-    // The facts are edited in place: risk up to high, a second category.
+    // The facts are edited in place: risk up to high, a second category, her only guardian removed (an empty list).
     await street.getByRole('button', { name: '修改基本情况' }).click();
     await street.getByLabel('风险等级').selectOption('high');
+    await street.getByRole('button', { name: '删除此监护人' }).click();
     await street.getByLabel('因自身残疾导致康复、照料、护理和社会融入等困难的儿童').check();
     await street.getByRole('button', { name: '保存修改' }).click();
     await street.getByRole('heading', { name: '修改基本情况', level: 2 }).waitFor({ state: 'detached' });
@@ -361,6 +363,8 @@ describe('the street ledger on a phone', () => {
     await expect(facts.locator('.risk').textContent()).resolves.toBe('高');
     const edited = await ChildModel.findById(overdueChildId).lean();
     expect(edited?.ledger?.version).toBeGreaterThan(1);
+    expect(edited?.guardians).toEqual([]);
+    await expect(facts.textContent()).resolves.not.toContain('张大海');
 
     await street.getByLabel('转入街道（乡镇）', { exact: true }).selectOption({ label: '江苏路街道' });
     await street.getByLabel(/^转移原因/).fill('随父母搬到江苏路');

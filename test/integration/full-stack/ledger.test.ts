@@ -253,9 +253,15 @@ describe('the ledger list and the child page', () => {
     });
     expect(high.status).toBe(200);
     expect(high.body).toMatchObject({ riskLevel: 'high', version: 2 });
+    expect(high.body.guardians).toMatchObject([{ name: '李大山' }]); // not sent, kept
     expect(high.body.categories.map((c: { code: string }) => c.code)).toEqual(['disability', 'family_poverty']);
     const stale = await as(COMMITTEE).patch(`/children/${ids.a}`, { version: 1, leftBehind: false });
     expect(stale.status).toBe(409);
+    // An explicit empty list removes the guardians (a correction without the field kept them, above).
+    const none = await as(COMMITTEE).patch(`/children/${ids.a}`, { version: 2, guardians: [] });
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ guardians: [], version: 3 });
+    expect((await ChildModel.findById(ids.a).lean())?.guardians).toEqual([]);
     expect((await ChildModel.findById(ids.a).lean())?.flags?.leftBehind).toBe(true);
     // The workflow was told (ledgerChanged) and chose the interval for the child as it is now.
     const pack = getPolicyPack('cn-changning', '1.3.0');
