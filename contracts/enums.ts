@@ -83,6 +83,34 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const SEXES = ['male', 'female', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
 
+/** Who a guardian is to the child (the child's file, the ledger's guardians). */
+export const GUARDIAN_RELATIONS = [
+  'mother',
+  'father',
+  'grandparent',
+  'relative',
+  'entrusted_adult',
+  'institution',
+  'other',
+] as const;
+
+/** Why a guardian can or cannot act (CN 三(四), FT 二(一)2, 二(二)). */
+export const GUARDIAN_STATUSES = [
+  'able',
+  'unknown',
+  'cannot_be_found',
+  'working_away',
+  'unable',
+  'imprisoned',
+  'drug_rehabilitation',
+  'seriously_ill',
+  'severely_disabled',
+  'deceased',
+  'detained',
+  'under_community_correction',
+  'guardianship_revoked',
+] as const;
+
 // ── Cases ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Where a case stands (workflows/case.workflow.ts); also the CaseStage search attribute. */

@@ -3,7 +3,7 @@
  * page, visits recorded on a phone, transfers (/api/v1/ledger). One contract for the API and the web app.
  */
 import { z } from 'zod';
-import { RISK_LEVELS, SEXES } from './enums';
+import { GUARDIAN_RELATIONS, GUARDIAN_STATUSES, RISK_LEVELS, SEXES } from './enums';
 import { birthDatesAgree, childDateOfBirthField, nameField, residentIdField } from './text-fields';
 
 const code = z.string().trim().min(1).max(64);
@@ -51,9 +51,9 @@ export const enrolBody = z.strictObject({
     .array(
       z.strictObject({
         name: nameField(60),
-        relation: z.enum(['mother', 'father', 'grandparent', 'relative', 'entrusted_adult', 'institution', 'other']),
+        relation: z.enum(GUARDIAN_RELATIONS),
         phone: phone.optional(),
-        status: z.enum(['able', 'unknown', 'working_away', 'unable', 'deceased']).optional(),
+        status: z.enum(GUARDIAN_STATUSES).optional(),
       }),
     )
     .max(6)

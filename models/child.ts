@@ -5,36 +5,13 @@
  */
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { placeSchema, RISK_LEVELS } from './common';
+import { GUARDIAN_RELATIONS, GUARDIAN_STATUSES } from '../contracts/enums';
 import { ledgerSchema } from './ledger';
 
 export const SEXES = ['female', 'male', 'unknown'] as const;
 
-export const GUARDIAN_RELATIONS = [
-  'mother',
-  'father',
-  'grandparent',
-  'relative',
-  'entrusted_adult',
-  'institution',
-  'other',
-] as const;
-
-/** Why a guardian can or cannot act (CN 三(四), FT 二(一)2, 二(二)). */
-export const GUARDIAN_STATUSES = [
-  'able',
-  'unknown',
-  'cannot_be_found',
-  'working_away',
-  'unable',
-  'imprisoned',
-  'drug_rehabilitation',
-  'seriously_ill',
-  'severely_disabled',
-  'deceased',
-  'detained',
-  'under_community_correction',
-  'guardianship_revoked',
-] as const;
+/** One list each for the models, the API's contracts and the web app (contracts/enums.ts). */
+export { GUARDIAN_RELATIONS, GUARDIAN_STATUSES };
 
 const guardianSchema = new Schema(
   {

@@ -4,6 +4,7 @@
  * on a ledger, has the screening's facts updated. The import's workflow id is the enrolling actor, so a chunk retried
  * after a crash still answers 'enrolled' for a child this import enrolled.
  */
+import type { GUARDIAN_RELATIONS } from '../../contracts/enums';
 import type { ScreeningLedger, ScreeningLedgerEntry } from '../screening';
 
 interface Identity {
@@ -36,7 +37,7 @@ export interface LedgerEnrolPort {
       school?: { name?: string; agencyCode?: string };
       guardians?: {
         name: string;
-        relation: 'mother' | 'father' | 'grandparent' | 'relative' | 'entrusted_adult' | 'institution' | 'other';
+        relation: (typeof GUARDIAN_RELATIONS)[number];
         phone?: string;
       }[];
       arrangement?: { caregiverName: string; relation: string; phone?: string; since?: Date };

@@ -4,20 +4,9 @@
  * dotted path: "arrangement.caregiverName", "guardians.0.phone") right below it.
  */
 import type { ConcernType } from '../../../../contracts/policies';
-import { RISK_LEVELS } from '../../../../contracts/enums';
+import { GUARDIAN_RELATIONS, GUARDIAN_STATUSES, RISK_LEVELS } from '../../../../contracts/enums';
 import { Field, FieldGroup, fieldId, type FieldErrors } from '../../components/form';
 import { useI18n, type MessageKey } from '../../i18n';
-
-export const GUARDIAN_RELATIONS = [
-  'mother',
-  'father',
-  'grandparent',
-  'relative',
-  'entrusted_adult',
-  'institution',
-  'other',
-] as const;
-export const GUARDIAN_STATUSES = ['able', 'unknown', 'working_away', 'unable', 'deceased'] as const;
 
 export interface GuardianDraft {
   name: string;
