@@ -33,5 +33,6 @@ describe("the API's field errors in words", () => {
   test('an unknown message still says the field is wrong in Chinese; in English the message as it came', () => {
     expect(fieldWords('something odd', 'zh')).toBe('填写有误（something odd）');
     expect(fieldWords('must be a phone number', 'en')).toBe('must be a phone number');
+    expect(fieldWords('不在本区政策的类别中', 'zh')).toBe('不在本区政策的类别中');
   });
 });

@@ -27,7 +27,8 @@ const OTHER = '填写有误';
 
 /** One API message in words: its kind's Chinese with the API's English alongside, or the English as it came. */
 export function fieldWords(message: string, locale: Locale): string {
-  if (locale !== 'zh') return message;
+  // A message already in Chinese (the API's own words for a rule) is shown as it came.
+  if (locale !== 'zh' || /\p{Script=Han}/u.test(message)) return message;
   const zh = KINDS.find((k) => k.test.test(message))?.zh ?? OTHER;
   return `${zh}（${message}）`;
 }

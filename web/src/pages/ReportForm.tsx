@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, api, newIdempotencyKey } from '../api/client';
 import type { PolicySummary } from '../../../contracts/policies';
 import type { ReportReceipt } from '../../../contracts/reports';
+import { fieldErrorsInWords } from '../components/field-words';
 import { ErrorSummary, Field, FieldGroup, fieldId, type FieldErrors } from '../components/form';
 import { Loaded } from '../components/status';
 import { toLocalInput } from '../format';
@@ -76,7 +77,7 @@ function emptyDraft(policyPackId: string, streetCode?: string): ReportDraft {
 }
 
 function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
-  const { t, pick } = useI18n();
+  const { t, pick, locale } = useI18n();
   const user = useUser();
   const initialPolicy = policies.find((p) => p.district.code === user.jurisdiction.districtCode) ?? policies[0]!;
   const [draft, setDraft] = useState<ReportDraft>(() => emptyDraft(initialPolicy.id, user.jurisdiction.streetCode));
@@ -145,7 +146,7 @@ function ReportFormBody({ policies }: { policies: PolicySummary[] }) {
         setFormError(err.isNetwork ? t('app.networkError') : t('form.serverRejected', { message: err.message }));
       } else if (err instanceof ApiError) {
         idempotencyKey.current = undefined;
-        setErrors(err.fields);
+        setErrors(fieldErrorsInWords(err.fields, locale));
         setFormError(
           Object.keys(err.fields).length > 0 ? undefined : t('form.serverRejected', { message: err.message }),
         );
