@@ -76,10 +76,14 @@ export interface NotificationDeliveryDependencies {
   publicUrl: string;
   /** How long a claimed send may be in flight before it counts as interrupted; longer than any SMTP timeout. */
   inFlightLimitMs?: number;
+  /** The waits between tries to record a send the server accepted (see `recordSent`). */
+  recordRetryDelaysMs?: readonly number[];
   now?: () => Date;
 }
 
 export const DEFAULT_IN_FLIGHT_LIMIT_MS = 45_000;
+/** About 15 s in all: well inside the in-flight limit, so a live attempt records before anyone may resend. */
+export const DEFAULT_RECORD_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 4_000, 4_000] as const;
 
 interface SmtpError {
   responseCode?: number;
@@ -97,6 +101,7 @@ type EmailOutcome = 'sent' | 'resent' | 'already_sent' | 'in_progress' | 'tempor
 export function createNotificationDelivery(deps: NotificationDeliveryDependencies) {
   const now = deps.now ?? (() => new Date());
   const inFlightLimitMs = deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS;
+  const recordRetryDelaysMs = deps.recordRetryDelaysMs ?? DEFAULT_RECORD_RETRY_DELAYS_MS;
   const messageIdDomain = new URL(deps.publicUrl).hostname || 'childsafe.local';
   const messageIdFor = (key: string) =>
     `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}.notification@${messageIdDomain}>`;
@@ -162,8 +167,27 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       await deps.notifications.release(idempotencyKey, describe(smtp));
       return 'temporary';
     }
-    await deps.notifications.markSent(idempotencyKey, messageId, now());
+    await recordSent(idempotencyKey, messageId);
     return resend ? 'resent' : 'sent';
+  }
+
+  /**
+   * The server said "250": the message is out. Recording that must outlast a store's passing refusal (FerretDB on
+   * SQLite answers "database is locked" under load), because a record left 'sending' is resent by the next attempt
+   * once `inFlightLimitMs` has passed — a duplicate of a message already delivered. Measured in a 200-task timer storm
+   * on a quiet machine before this: 8 of 200 escalation emails went out twice, 43–50 s apart, each after an
+   * SQLITE_BUSY. Tries again after each delay, then gives up (the at-least-once path above).
+   */
+  async function recordSent(idempotencyKey: string, messageId: string): Promise<void> {
+    for (const delay of [...recordRetryDelaysMs, null]) {
+      try {
+        await deps.notifications.markSent(idempotencyKey, messageId, now());
+        return;
+      } catch (err) {
+        if (delay === null) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   return {

@@ -167,21 +167,24 @@ describe('notification delivery', () => {
     const event = taskCreated();
     const repository = createNotificationRepository();
     let recordingFails = true;
-    // The database write after the server's "250 accepted" fails once, as when the worker loses the database then.
+    let recordTries = 0;
+    // The database writes after the server's "250 accepted" fail, every try, as when the worker loses the database.
     const flaky: NotificationRepository = {
       ...repository,
       markSent: async (...args) => {
         if (recordingFails) {
-          recordingFails = false;
+          recordTries += 1;
           throw Object.assign(new Error('connection lost'), { name: 'MongoNetworkError' });
         }
         return repository.markSent(...args);
       },
     };
     let now = new Date();
-    const deliver = delivery(smtp.url, { notifications: flaky, now: () => now });
+    const deliver = delivery(smtp.url, { notifications: flaky, now: () => now, recordRetryDelaysMs: [0, 0] });
 
     await expect(deliver.deliver(event)).rejects.toThrow('connection lost');
+    expect(recordTries).toBe(3);
+    recordingFails = false;
     expect(readSinkMessages(smtp.dir)).toHaveLength(1);
 
     // Retried at once: the first send might still be in flight, so wait and retry later.
@@ -203,6 +206,37 @@ describe('notification delivery', () => {
       status: 'sent',
       attempts: 2,
       messageId: mails[0]!.messageId,
+    });
+  });
+
+  it('records a send the server accepted through the store’s passing refusals, so no later attempt sends it again', async () => {
+    const smtp = await sink();
+    const event = taskCreated();
+    const repository = createNotificationRepository();
+    let refusals = 2;
+    // FerretDB on SQLite under a timer storm: "database is locked" (SQLITE_BUSY) on the write after the "250".
+    const busy: NotificationRepository = {
+      ...repository,
+      markSent: async (...args) => {
+        if (refusals > 0) {
+          refusals -= 1;
+          throw Object.assign(new Error('database is locked (5) (SQLITE_BUSY)'), { name: 'MongoServerError' });
+        }
+        return repository.markSent(...args);
+      },
+    };
+    let now = new Date();
+    const deliver = delivery(smtp.url, { notifications: busy, now: () => now, recordRetryDelaysMs: [10, 10, 10] });
+
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 1, emailsResent: 0 });
+    expect(refusals).toBe(0);
+    // A later attempt (the activity retried for another reason), long past the in-flight limit: nothing sent again.
+    now = new Date(now.getTime() + 2 * DEFAULT_IN_FLIGHT_LIMIT_MS);
+    expect(await deliver.deliver(event)).toMatchObject({ emailsSent: 0, emailsAlreadySent: 1, emailsResent: 0 });
+    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+    expect(await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean()).toMatchObject({
+      status: 'sent',
+      attempts: 1,
     });
   });
 
