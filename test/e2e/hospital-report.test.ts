@@ -64,6 +64,9 @@ describe('a hospital report routed by the street where the child is', () => {
     const street = doctor.getByLabel('发现地街道（乡镇）', { exact: true });
     expect(await street.inputValue()).toBe('');
     await doctor.getByLabel('发现地街道（乡镇） 搜索').fill('华阳');
+    // The directory arrives after the form: read the choices once the street is among them (a fresh-clone CI read
+    // them before it had, and saw "not sure" alone).
+    await street.locator('option', { hasText: '华阳路街道' }).waitFor({ state: 'attached' });
     expect(await street.locator('option').allTextContents()).toEqual([
       '不清楚（由区公安分局值班室接收）',
       '华阳路街道',
