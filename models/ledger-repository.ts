@@ -363,6 +363,12 @@ export type LedgerReach =
   | { kind: 'committee'; districtCode: string; streetCode: string; committeeCode: string }
   | { kind: 'none' };
 
+/** The agencies that keep a ledger: a police station sits at the street level too, and keeps none. */
+const LEDGER_KEEPERS = {
+  committee: ['residents_committee', 'villagers_committee'],
+  street_township: ['street_office'],
+};
+
 /**
  * The reach of a scope; an agency scope reaches the ledger only through its agency's place in the directory (a
  * committee: its committee; a street office: its street), which the caller looks up.
@@ -370,6 +376,7 @@ export type LedgerReach =
 export function ledgerReachOf(
   scope: Scope,
   agency?: {
+    type: string;
     level: string;
     jurisdiction?: { districtCode: string; streetCode?: string | null; committeeCode?: string | null } | null;
   } | null,
@@ -382,14 +389,14 @@ export function ledgerReachOf(
     case 'agency': {
       const j = agency?.jurisdiction;
       if (!j?.streetCode) return { kind: 'none' };
-      if (agency?.level === 'committee' && j.committeeCode)
+      if (agency?.level === 'committee' && LEDGER_KEEPERS.committee.includes(agency.type) && j.committeeCode)
         return {
           kind: 'committee',
           districtCode: j.districtCode,
           streetCode: j.streetCode,
           committeeCode: j.committeeCode,
         };
-      if (agency?.level === 'street_township')
+      if (agency?.level === 'street_township' && LEDGER_KEEPERS.street_township.includes(agency.type))
         return { kind: 'street', districtCode: j.districtCode, streetCode: j.streetCode };
       return { kind: 'none' };
     }

@@ -81,7 +81,6 @@ import {
 
 /** Who keeps the ledger: committee and street office staff (agency accounts), street and district coordinators. */
 const LEDGER_ROLES = ['agency_staff', 'agency_supervisor', 'street_coordinator', 'district_coordinator'] as const;
-const LEDGER_AGENCY_TYPES = new Set(['street_office', 'residents_committee', 'villagers_committee']);
 /** The most rows one export carries (the whole ledger of a street is a few thousand children). */
 export const LEDGER_EXPORT_LIMIT = 20_000;
 
@@ -101,8 +100,7 @@ const notFound = () => new AppError(ErrorCode.NotFound, 'No such child on your l
 async function reachOf(actor: Actor): Promise<Exclude<LedgerReach, { kind: 'none' }>> {
   const scope = scopeOf(actor);
   const agency = scope.kind === 'agency' ? await findAgency(actor.agencyCode) : null;
-  // Only the street office and the committees keep a ledger: a police station sits at the street level too.
-  const reach = ledgerReachOf(scope, agency && LEDGER_AGENCY_TYPES.has(agency.type) ? agency : null);
+  const reach = ledgerReachOf(scope, agency);
   if (reach.kind === 'none')
     throw new AppError(
       ErrorCode.Forbidden,

@@ -150,6 +150,7 @@ describe('the street ledger on the child file', () => {
         jurisdiction: { districtCode: '310105' },
       }),
       {
+        type: 'residents_committee',
         level: 'committee',
         jurisdiction: { districtCode: '310105', streetCode: 'huayang', committeeCode: 'huayang.2' },
       },
@@ -202,7 +203,11 @@ describe('the street ledger on the child file', () => {
         agencyCode: 'cn.police.huayang',
         jurisdiction: { districtCode: '310105' },
       }),
-      { level: 'district', jurisdiction: { districtCode: '310105' } },
+      {
+        type: 'police_station',
+        level: 'street_township',
+        jurisdiction: { districtCode: '310105', streetCode: 'huayang' },
+      },
     );
     expect((await listLedger(police, {}, page, now)).total).toBe(0);
   });

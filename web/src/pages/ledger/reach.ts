@@ -25,14 +25,14 @@ export function reachOf(user: User, agencies: DirectoryAgency[] | undefined): Le
   const agency = agencies.find((a) => a.code === user.agencyCode);
   const j = agency?.jurisdiction;
   if (!agency || !j?.streetCode) return { kind: 'none' };
-  if (agency.level === 'committee' && j.committeeCode)
+  if (agency.level === 'committee' && agency.type.endsWith('_committee') && j.committeeCode)
     return {
       kind: 'committee',
       districtCode: j.districtCode,
       streetCode: j.streetCode,
       committeeCode: j.committeeCode,
     };
-  if (agency.level === 'street_township')
+  if (agency.level === 'street_township' && agency.type === 'street_office')
     return { kind: 'street', districtCode: j.districtCode, streetCode: j.streetCode };
   return { kind: 'none' };
 }
