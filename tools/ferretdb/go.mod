@@ -67,3 +67,6 @@ require (
 	modernc.org/strutil v1.2.0 // indirect
 	modernc.org/token v1.1.0 // indirect
 )
+
+// ChildSafe patches FerretDB (tools/ferretdb/patches): scripts/setup.mjs copies the pristine module there and applies them.
+replace github.com/FerretDB/FerretDB v1.24.2 => ../cache/ferretdb-v1.24.2-childsafe

@@ -1,6 +1,14 @@
 // Command ferretdb runs an embedded FerretDB v1 (SQLite backend) on loopback, as the development and test stand-in
 // for MongoDB. It exists because `go install` of FerretDB itself panics at start (its build has no version file);
 // importing the library from our own module avoids that.
+//
+// FerretDB is built with our patches (patches/*.patch, applied by scripts/setup.mjs to a copy of the module in
+// tools/cache, which go.mod's replace points at). sqlite-pushdown.patch makes the SQLite backend search its indexes:
+// upstream v1 hands SQLite only a filter of `_id` alone, in a form its own `_id` index does not serve, so every other
+// query read and decoded the whole collection in FerretDB (measured in bench/README.md, "The embedded store at
+// scale"). The patch pushes equality, $eq, $in, $and and $or on plain field paths down as conditions written the way
+// the indexes are built, keeping every document that could match (the handler filters the results again as before).
+// To change a patch: copy the pristine module, edit, and write `diff -ruN a b` (paths a/… and b/…, no timestamps).
 package main
 
 import (
