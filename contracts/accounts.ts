@@ -19,7 +19,7 @@ export const accountIdParams = z.strictObject({
 export const createAccountBody = z.strictObject({
   email: z.email().max(254),
   displayName: z.string().trim().min(1, 'give the person’s name').max(100),
-  role: roleSchema,
+  role: roleSchema(),
   agencyCode,
 });
 export type CreateAccountBody = z.infer<typeof createAccountBody>;
@@ -27,7 +27,7 @@ export type CreateAccountBody = z.infer<typeof createAccountBody>;
 export const updateAccountBody = z
   .strictObject({
     displayName: z.string().trim().min(1, 'give the person’s name').max(100).optional(),
-    role: roleSchema.optional(),
+    role: roleSchema().optional(),
     agencyCode: agencyCode.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'change at least one of displayName, role, agencyCode' });
@@ -37,7 +37,7 @@ export const accountView = z.object({
   id: z.string(),
   email: z.string(),
   displayName: z.string(),
-  role: roleSchema,
+  role: roleSchema(),
   agency: z.object({ code: z.string(), name: bilingual }),
   jurisdiction: z.object({ districtCode: z.string(), streetCode: z.string().optional() }),
   active: z.boolean(),

@@ -11,7 +11,7 @@ export const userView = z.object({
   id: z.string(),
   email: z.string(),
   displayName: z.string(),
-  role: roleSchema,
+  role: roleSchema(),
   agencyCode: z.string(),
   jurisdiction: z.object({ districtCode: z.string(), streetCode: z.string().optional() }),
 });

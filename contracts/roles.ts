@@ -4,6 +4,7 @@
  * One definition for the API, the models and the web app.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 
 export const ROLES = [
   /** School, kindergarten, hospital, residents'/villagers' committee, social-work, rescue or welfare institution
@@ -25,8 +26,8 @@ export const ROLES = [
   'administrator',
 ] as const;
 
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
+export const roleSchema = lazySchema(() => z.enum(ROLES));
+export type Role = z.infer<ReturnType<typeof roleSchema>>;
 
 /** Every role except the ones that never work on cases: convenient for routes open to all case workers. */
 export const CASE_WORKER_ROLES = [

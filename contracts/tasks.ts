@@ -174,7 +174,7 @@ export const taskInboxQuery = z.strictObject({
 });
 
 export const noBody = z.strictObject({}).optional();
-export const completeTaskBody = z.strictObject({ outcome: taskOutcomeSchema });
+export const completeTaskBody = z.strictObject({ outcome: taskOutcomeSchema() });
 export const declineTaskBody = z.strictObject({
   reason: z.string().trim().min(1).max(2000),
   redirectToAgencyId: z

@@ -36,7 +36,7 @@ function issuePath(path: readonly PropertyKey[]): string {
 
 /** Validates an untrusted object as a policy pack; throws PolicyPackError naming every bad field path. */
 export function loadPolicyPackFromObject(obj: unknown): PolicyPack {
-  const parsed = policyPackSchema.safeParse(obj);
+  const parsed = policyPackSchema().safeParse(obj);
   if (parsed.success) return deepFreeze(parsed.data);
   const id = typeof obj === 'object' && obj !== null && 'id' in obj ? String(obj.id) : '(unnamed)';
   throw new PolicyPackError(

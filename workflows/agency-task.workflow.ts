@@ -63,7 +63,7 @@ export function validateOutcome(state: TaskState, candidate: unknown): TaskOutco
       `a ${state.kind} task takes a ${state.kind} outcome, not ${String(kind)}`,
       TaskRejection.OutcomeKindMismatch,
     );
-  const parsed = taskOutcomeSchema.safeParse(candidate);
+  const parsed = taskOutcomeSchema().safeParse(candidate);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     reject(`invalid ${state.kind} outcome: ${issues}`, TaskRejection.InvalidOutcome);

@@ -9,6 +9,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
+import { lazySchema } from '../contracts/lazy-schema';
 import type { Classification } from '../policies/classification';
 import type { BenefitResult } from '../policies/benefits';
 import type { EscalationRung, EscalationTarget, PolicyPack, TaskKindRule } from '../policies/schema';
@@ -79,8 +80,10 @@ export { CaseFailure, TaskRejection } from './failures';
 // ── Shared value types ────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Who acts on a task: a user of an agency. The API fills it from the authenticated session. */
-export const actorSchema = z.object({ userId: z.string().min(1), agencyId: z.string().min(1) }).strict();
-export type Actor = z.infer<typeof actorSchema>;
+export const actorSchema = lazySchema(() =>
+  z.object({ userId: z.string().min(1), agencyId: z.string().min(1) }).strict(),
+);
+export type Actor = z.infer<ReturnType<typeof actorSchema>>;
 
 /** The pack a case was pinned to, by id and version: workflows read its rules from the bundled file (workflows/packs.ts). */
 export interface PackRef {

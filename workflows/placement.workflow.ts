@@ -307,7 +307,7 @@ export class Placement {
         InterventionRejection.WrongAgency,
       );
     }
-    const parsed = placementDecisionSchema.safeParse(decision);
+    const parsed = placementDecisionSchema().safeParse(decision);
     if (!parsed.success) {
       reject(
         `invalid decision: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
@@ -330,7 +330,7 @@ export class Placement {
 
   recordDecision({ actor, decision, reason }: RecordPlacementDecisionCommand): PlacementState {
     const { state } = this;
-    state.decision = { ...placementDecisionSchema.parse(decision), decidedBy: actor, decidedAt: nowIso(), reason };
+    state.decision = { ...placementDecisionSchema().parse(decision), decidedBy: actor, decidedAt: nowIso(), reason };
     state.status = 'ended';
     state.endedAt = state.decision.decidedAt;
     this.changed = true;

@@ -197,7 +197,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
         summary,
         roles,
         request: { params: caseParams, body },
-        response: { status: 200, description: 'Recorded by the case workflow', schema: accepted },
+        response: { status: 200, description: 'Recorded by the case workflow', schema: accepted() },
         errors: [ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.IllegalTransition, ErrorCode.DependencyUnavailable],
       },
       async ({ actor, params, body: parsed, req }) => {
@@ -227,7 +227,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'legal-steps',
     'Record a rung of the legal ladder against the guardian (CN 四(四)3)',
-    legalStepBody,
+    legalStepBody(),
     // Every role that works for an agency passes the gate, so that the agency check below refuses (and audits) a
     // school's or hospital's attempt to sanction a guardian like anyone else's (CN 四(四)3).
     [...CASE_WORKER_ROLES, 'mandated_reporter'],
@@ -244,7 +244,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'guardian-refusals',
     'Record that the guardian refuses their duties (starts the 6-month neglect clock, CN 四(四)3)',
-    guardianRefusalBody,
+    guardianRefusalBody(),
     CASE_WORKER_ROLES,
     async (actor, caseId, b) => {
       await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
@@ -256,7 +256,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'guardian-resumptions',
     'Record that the guardian resumed their duties (stops the neglect clock)',
-    guardianResumedBody,
+    guardianResumedBody(),
     CASE_WORKER_ROLES,
     async (actor, caseId, b) => {
       await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
@@ -268,7 +268,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'revocation-grounds',
     'Record a ground for revoking guardianship; opens the petition task at once (CN 四(四)3)',
-    revocationGroundBody,
+    revocationGroundBody(),
     CASE_WORKER_ROLES,
     async (actor, caseId, b) => {
       await evidence(caseId, [['evidenceRef', b.evidenceRef]]);
@@ -280,7 +280,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'services',
     'Open service tasks during placement (CN 四(四))',
-    servicesBody,
+    servicesBody(),
     CASE_WORKER_ROLES,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(requestServicesUpdate, { args: [{ actor: workflowActor(actor), ...b }] }),
@@ -288,7 +288,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'closure',
     'Approve closing the case, with the reason (coordinators only)',
-    closureBody,
+    closureBody(),
     COORDINATORS,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(approveClosureUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
@@ -296,7 +296,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   caseCommand(
     'reopen',
     'Reopen a closed case, with the reason (coordinators only; the same case workflow carries on)',
-    reopenBody,
+    reopenBody(),
     COORDINATORS,
     (actor, caseId, b) =>
       caseHandle(caseId).executeUpdate(reopenCaseUpdate, { args: [{ approver: coordinator(actor), ...b }] }),
@@ -312,8 +312,8 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
         'Audited as child_file.sealed or child_file.unsealed. Once sealed, every other role is answered as if the ' +
         "child's file did not exist; the district's court and procuratorate still open it as a sealed record.",
       roles: ['court_staff'],
-      request: { params: caseParams, body: recordSealBody },
-      response: { status: 200, description: 'The seal is recorded on the child’s file', schema: accepted },
+      request: { params: caseParams, body: recordSealBody() },
+      response: { status: 200, description: 'The seal is recorded on the child’s file', schema: accepted() },
       errors: [ErrorCode.NotFound, ErrorCode.DependencyUnavailable],
     },
     async ({ actor, params, body, req }) => {
@@ -350,7 +350,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
         summary,
         roles,
         request: { params: placementParams, body },
-        response: { status: 200, description: 'Recorded by the placement workflow', schema: accepted },
+        response: { status: 200, description: 'Recorded by the placement workflow', schema: accepted() },
         errors: [ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.IllegalTransition, ErrorCode.DependencyUnavailable],
       },
       ({ actor, params, body: parsed, req }) => {
@@ -366,7 +366,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   placementCommand(
     'decision',
     'Record the decision a placement cap requires (CN 四(三))',
-    placementDecisionBody,
+    placementDecisionBody(),
     CASE_WORKER_ROLES,
     (actor, placementId, b) =>
       deps.temporal.workflow.getHandle(placementId).executeUpdate(recordPlacementDecisionUpdate, {
@@ -376,7 +376,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   placementCommand(
     'extension',
     'Approve extending a placement past its cap, with the reason ("in principle", CN 四(三); coordinators only)',
-    extensionBody,
+    extensionBody(),
     COORDINATORS,
     (actor, placementId, b) =>
       deps.temporal.workflow
@@ -386,7 +386,7 @@ export function createInterventionRouter(deps: InterventionRouterDependencies): 
   placementCommand(
     'police-certificate',
     "Record the police's written certificate that the guardian search failed (CN 四(三))",
-    policeCertificateBody,
+    policeCertificateBody(),
     CASE_WORKER_ROLES,
     (actor, placementId, b) =>
       deps.temporal.workflow

@@ -140,7 +140,7 @@ async function submit(t: TaskSummary, shot: string, fill: () => Promise<void>): 
   await page.getByRole('button', { name: '提交办理结果并办结' }).click();
   await page.getByText('任务已办结。').waitFor();
   const sent = completed.get(t.taskId);
-  const parsed = taskOutcomeSchema.safeParse(sent);
+  const parsed = taskOutcomeSchema().safeParse(sent);
   expect(parsed.error?.issues).toBeUndefined();
   return sent;
 }

@@ -45,7 +45,7 @@ beforeAll(async () => {
 const d = (duration: string, en: string, zh: string) => ({ duration, clause: 'FT 三(三)4', label: { en, zh } });
 
 /** The test pack with the committee's review as Fengtai 1.3.0 has it (agency type, clause, quote). */
-const REVIEWING_PACK: PolicyPack = policyPackSchema.parse({
+const REVIEWING_PACK: PolicyPack = policyPackSchema().parse({
   ...testPolicyPackSource,
   id: 'test-district-review',
   taskKinds: {

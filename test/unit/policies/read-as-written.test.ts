@@ -214,7 +214,7 @@ describe('issue #16: the policies read as written', () => {
 
     it('FT 三(一)1: the joint assessment records the actual amounts, and 择高 says which option paid more and by how much', () => {
       // The contract the assessment form and the workflow share takes the amounts (refused on the main of issue #16).
-      const parsed = jointAssessmentOutcomeSchema.parse({
+      const parsed = jointAssessmentOutcomeSchema().parse({
         kind: 'joint_assessment',
         ageYears: 10,
         facts: [living, ...extreme],
@@ -251,7 +251,7 @@ describe('issue #16: the policies read as written', () => {
         expect.objectContaining({ code: 'extreme_poverty_support', basis: 'pack_order' }),
       ]);
       expect(() =>
-        jointAssessmentOutcomeSchema.parse({ ...parsed, benefitAmounts: { child_living_guarantee: -5 } }),
+        jointAssessmentOutcomeSchema().parse({ ...parsed, benefitAmounts: { child_living_guarantee: -5 } }),
       ).toThrow();
       // The joint assessment task shows the assessor the benefits to price, with the pack's standard amounts.
       expect(
