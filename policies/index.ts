@@ -77,6 +77,12 @@ export interface PolicyPackSummary {
 export interface PolicyRegistry {
   /** Validates and registers a pack; re-registering the same id+version with different rules is refused. */
   register(pack: unknown): PolicyPack;
+  /**
+   * Registers a pack that is already the schema's parsed form, without validating it again: only for the bundled
+   * packs' parsed files (policies/packs-parsed/), which test/unit/policies/parsed-packs.test.ts proves are exactly
+   * the parse of the released files. Frozen like a validated pack; the same refusal of changed rules.
+   */
+  registerParsed(pack: PolicyPack): PolicyPack;
   /** The pack pinned by id and version; throws UnknownPolicyPackError. */
   get(id: string, version: string): PolicyPack;
   /** The newest version of a pack, for new cases; throws UnknownPolicyPackError. */
@@ -90,7 +96,10 @@ export function createPolicyRegistry(packs: readonly unknown[] = []): PolicyRegi
 
   const registry: PolicyRegistry = {
     register(raw) {
-      const pack = loadPolicyPackFromObject(raw);
+      return registry.registerParsed(loadPolicyPackFromObject(raw));
+    },
+    registerParsed(parsed) {
+      const pack = deepFreeze(parsed);
       const versions = byId.get(pack.id) ?? new Map<string, PolicyPack>();
       const existing = versions.get(pack.version);
       if (existing) {
@@ -128,11 +137,12 @@ export function createPolicyRegistry(packs: readonly unknown[] = []): PolicyRegi
   return registry;
 }
 
-/** A pack file shipped with ChildSafe, read and validated only when first asked for. */
+/** A pack file shipped with ChildSafe, read only when first asked for. */
 export interface BundledPolicyPack {
   id: string;
   version: string;
-  load: () => unknown;
+  /** The released file's parsed form (policies/packs-parsed/<id>/<version>.json), not validated again. */
+  load: () => PolicyPack;
 }
 
 /**
@@ -144,17 +154,24 @@ export interface BundledPolicyPack {
  * reusable V8 context keeps a module cache per workflow): reading all of them at module load cost every workflow, at
  * its first task and again at every replay after eviction, the validation of every pack and a copy of each in memory,
  * where it needs only the one it pinned (bench/README.md, "Timer storms").
+ *
+ * What is loaded is the file's parsed form, packs-parsed/<id>/<version>.json: exactly what the schema makes of the
+ * released file (`npx tsx scripts/parse-packs.ts` writes them; test/unit/policies/parsed-packs.test.ts fails when one
+ * is missing or differs in any value or key order). Validating the 30–50 KB file with the zod schema was, with building
+ * that schema, a large part of every start and replay of a workflow that resolves its pack (issue #19). The parse cannot
+ * simply be skipped on the released file: it reorders keys (cn-changning 1.1.0 on), and key order is what the workflows
+ * iterate and what `isBundled` compares.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- a static require, bundled, evaluated on first use */
 export const BUNDLED_POLICY_PACKS: readonly BundledPolicyPack[] = [
-  { id: 'cn-changning', version: '1.0.0', load: () => require('./packs/cn-changning/1.0.0.json') },
-  { id: 'cn-changning', version: '1.1.0', load: () => require('./packs/cn-changning/1.1.0.json') },
-  { id: 'cn-changning', version: '1.2.0', load: () => require('./packs/cn-changning/1.2.0.json') },
-  { id: 'cn-changning', version: '1.3.0', load: () => require('./packs/cn-changning/1.3.0.json') },
-  { id: 'ft-fengtai', version: '1.0.0', load: () => require('./packs/ft-fengtai/1.0.0.json') },
-  { id: 'ft-fengtai', version: '1.1.0', load: () => require('./packs/ft-fengtai/1.1.0.json') },
-  { id: 'ft-fengtai', version: '1.2.0', load: () => require('./packs/ft-fengtai/1.2.0.json') },
-  { id: 'ft-fengtai', version: '1.3.0', load: () => require('./packs/ft-fengtai/1.3.0.json') },
+  { id: 'cn-changning', version: '1.0.0', load: () => require('./packs-parsed/cn-changning/1.0.0.json') },
+  { id: 'cn-changning', version: '1.1.0', load: () => require('./packs-parsed/cn-changning/1.1.0.json') },
+  { id: 'cn-changning', version: '1.2.0', load: () => require('./packs-parsed/cn-changning/1.2.0.json') },
+  { id: 'cn-changning', version: '1.3.0', load: () => require('./packs-parsed/cn-changning/1.3.0.json') },
+  { id: 'ft-fengtai', version: '1.0.0', load: () => require('./packs-parsed/ft-fengtai/1.0.0.json') },
+  { id: 'ft-fengtai', version: '1.1.0', load: () => require('./packs-parsed/ft-fengtai/1.1.0.json') },
+  { id: 'ft-fengtai', version: '1.2.0', load: () => require('./packs-parsed/ft-fengtai/1.2.0.json') },
+  { id: 'ft-fengtai', version: '1.3.0', load: () => require('./packs-parsed/ft-fengtai/1.3.0.json') },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -165,7 +182,7 @@ const loaded = new Set<BundledPolicyPack>();
 function ensureBundled(which: (entry: BundledPolicyPack) => boolean): void {
   for (const entry of BUNDLED_POLICY_PACKS) {
     if (loaded.has(entry) || !which(entry)) continue;
-    const pack = defaultRegistry.register(entry.load());
+    const pack = defaultRegistry.registerParsed(entry.load());
     if (pack.id !== entry.id || pack.version !== entry.version)
       throw new PolicyPackError(entry.id, [`file listed as ${entry.version} holds ${pack.id} ${pack.version}`]);
     loaded.add(entry);

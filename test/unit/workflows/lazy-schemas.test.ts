@@ -75,6 +75,14 @@ describe('schemas of the workflow sandbox are built lazily', () => {
     expect(schema.safeParse({ kind: 'urgent_placement' }).success).toBe(false);
   });
 
+  it('resolving a bundled pack builds no zod schema: the sandbox reads its parsed form', () => {
+    const { calls, loaded } = loadCountingZodCalls(['../../../policies/index']);
+    const policies = loaded['../../../policies/index']! as typeof import('../../../policies');
+    expect(policies.getPolicyPack('cn-changning', '1.1.0').version).toBe('1.1.0');
+    expect(policies.loadPolicyPack('ft-fengtai').id).toBe('ft-fengtai');
+    expect(calls).toEqual([]);
+  });
+
   it('lazySchema builds on the first call only and returns the same schema after', () => {
     let builds = 0;
     const schema = lazySchema(() => ({ built: ++builds }));
