@@ -1,7 +1,8 @@
 /**
- * Loading and pinning district policy packs. A pack is validated by the zod schema when it loads; a case pins the
- * pack id and version it started under, and the registry keeps every version it has seen, so a case started under
- * an old version keeps the old rules after a new version is registered.
+ * Loading and pinning district policy packs. A pack is validated by the zod schema when it loads (a bundled pack was
+ * validated when its parsed form was written, see BUNDLED_POLICY_PACKS); a case pins the pack id and version it
+ * started under, and the registry keeps every version it has seen, so a case started under an old version keeps the
+ * old rules after a new version is registered.
  */
 import { z } from 'zod';
 import { policyPackSchema, type PolicyPack } from './schema';

@@ -1,8 +1,9 @@
 /**
  * Packs by reference (issues #13, #19): a workflow receives its district pack as `{ id, version }` and reads the rules
  * from the immutable versioned files bundled with the workflow code (policies/packs/<id>/<version>.json, listed in
- * policies/index.ts), instead of carrying the whole pack (about 45 KB of JSON) in its input, its history and at every
- * continue-as-new. A released version file is never edited, so a pinned case replays against the same bytes.
+ * policies/index.ts, which bundles their parsed form from policies/packs-parsed/), instead of carrying the whole pack
+ * (about 45 KB of JSON) in its input, its history and at every continue-as-new. A released version file is never
+ * edited, so a pinned case replays against the same bytes.
  *
  * Inputs recorded before this change carry the whole pack: it is used as it came, so those histories replay unchanged.
  */
