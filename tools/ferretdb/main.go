@@ -7,7 +7,10 @@
 // upstream v1 hands SQLite only a filter of `_id` alone, in a form its own `_id` index does not serve, so every other
 // query read and decoded the whole collection in FerretDB (measured in bench/README.md, "The embedded store at
 // scale"). The patch pushes equality, $eq, $in, $and and $or on plain field paths down as conditions written the way
-// the indexes are built, keeping every document that could match (the handler filters the results again as before).
+// the indexes are built, keeping every document that could match (the handler filters the results again as before);
+// lets SQLite sort when its order is provably MongoDB's for the documents at hand, so a page stops after skip +
+// limit; and lets SQLite count for countDocuments when the whole filter translates exactly (README.md, "What we
+// learned about FerretDB v1").
 // To change a patch: copy the pristine module, edit, and write `diff -ruN a b` (paths a/… and b/…, no timestamps).
 package main
 
