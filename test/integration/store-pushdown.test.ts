@@ -215,7 +215,7 @@ describe('sorted pages and counts equal what the store computes itself', () => {
     for (const sort of sorts) {
       for (const filter of pageFilters) {
         for (const { skip, limit } of pages) {
-          const pipeline: Document[] = [{ $match: filter }, { $sort: sort }, { $skip: skip }];
+          const pipeline: mongoose.mongo.Document[] = [{ $match: filter }, { $sort: sort }, { $skip: skip }];
           if (limit) pipeline.push({ $limit: limit });
           const expected = (await c.aggregate(pipeline).toArray()).map((d) => String(d._id));
           const got = (await c.find(filter).sort(sort).skip(skip).limit(limit).toArray()).map((d) => String(d._id));
