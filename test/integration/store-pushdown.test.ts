@@ -320,7 +320,7 @@ describe('the pushdown uses the indexes', () => {
     const onFerretDb = text.includes('detail=');
     if (onFerretDb) {
       expect(text).toMatch(new RegExp(`USING INDEX \\w+${indexSuffix.replace(/\./g, '\\.')}\\b`));
-      expect(text).not.toMatch(/detail=SCAN/);
+      expect(text).not.toMatch(/detail=SCAN shapes_/); // never the collection's table (json_each's rows may be)
     } else {
       expect(text).toMatch(/IXSCAN|IDHACK|EXPRESS_IXSCAN/);
     }
@@ -328,7 +328,7 @@ describe('the pushdown uses the indexes', () => {
 
   it('a filter with nothing to push down still scans (the test above can tell the difference)', async () => {
     const text = await plan({ n: { $gt: 0 } });
-    if (text.includes('detail=')) expect(text).toMatch(/detail=SCAN/);
+    if (text.includes('detail=')) expect(text).toMatch(/detail=SCAN shapes_/);
     else expect(text).toMatch(/COLLSCAN/);
   });
 });
