@@ -26,6 +26,8 @@ export interface LedgerProfile extends LedgerVisitProfile {
   committeeAgencyId?: string;
   streetOfficeId?: string;
   districtCode: string;
+  /** The newest pack of the ledger's district: the workflow switches to it when the child moved district. */
+  pack?: { id: string; version: string };
 }
 
 async function readChild(childId: string): Promise<ChildRecord | null> {
@@ -46,12 +48,14 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
         ...(place.committeeCode ? { committeeCode: place.committeeCode } : {}),
       });
       const committee = agencies.residents_committee ?? agencies.villagers_committee;
+      const pack = newestPackOfDistrict(place.districtCode);
       return {
         riskLevel: child.riskLevel,
         leftBehind: child.flags?.leftBehind ?? false,
         categories: child.categories,
         multipleDifficulty: child.flags?.multipleDifficulty ?? false,
         districtCode: place.districtCode,
+        ...(pack ? { pack } : {}),
         ...(committee ? { committeeAgencyId: committee } : {}),
         ...(agencies.street_office ? { streetOfficeId: agencies.street_office } : {}),
       };

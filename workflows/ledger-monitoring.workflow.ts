@@ -12,17 +12,18 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { LedgerActivities } from '../activities/ledger';
+import type { LedgerActivities, LedgerProfile } from '../activities/ledger';
 import { addDuration } from '../policies/duration';
 import { ledgerVisitRule } from '../policies/visits';
 import { agencyTaskWorkflow } from './agency-task.workflow';
 import { msUntil } from './clocks';
-import { taskWorkflowId } from './definitions';
+import { taskWorkflowId, type PackRef } from './definitions';
 import {
   LedgerRejection,
   ledgerCaseClosedSignal,
@@ -36,7 +37,7 @@ import {
   type LedgerMonitoringView,
   type LedgerVisitReport,
 } from './ledger.definitions';
-import { resolvePack } from './packs';
+import { packRefOf, resolvePack } from './packs';
 import type { PolicyPack } from '../policies/schema';
 import { sendNotice } from './proxies';
 
@@ -51,6 +52,8 @@ export const ARRANGEMENT_TASK_KIND = 'guardianship_arrangement' as const;
 /** Continue as new well before the history grows large (a visit cycle is about a dozen events). */
 const HISTORY_EVENT_LIMIT = 1_000;
 const REMEMBERED_VISITS = 50;
+/** Patch: a child transferred to another district is visited under that district's pack from then on (issue #18). */
+export const TRANSFER_PACK_PATCH = 'ledger-transfer-pack';
 
 function reject(message: string, type: string): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -70,13 +73,16 @@ function freshState(since: string): LedgerMonitoringState {
 
 /** One run of a child's monitoring: its state (carried across continue-as-new) and its named steps. */
 class LedgerMonitoring {
-  readonly pack: PolicyPack;
+  /** The district pack the visits run under: the input's, until a transfer to another district (`adoptDistrictPack`). */
+  pinned: PackRef;
+  pack: PolicyPack;
   readonly workflowId: string;
   readonly state: LedgerMonitoringState;
   /** Visits received by the update, recorded by the main loop. */
   readonly pending: LedgerVisitReport[] = [];
 
   constructor(private readonly input: LedgerMonitoringInput) {
+    this.pinned = input.pack;
     this.pack = resolvePack(input.pack);
     this.workflowId = ledgerWorkflowId(input.childId);
     this.state = input.carried ?? {
@@ -89,6 +95,7 @@ class LedgerMonitoring {
     const { state } = this;
     return {
       childId: this.input.childId,
+      pack: packRefOf(this.pinned),
       status: state.ended ? 'ended' : state.openCaseId ? 'case_open' : 'monitoring',
       visitNo: state.visitNo,
       ...(state.dueAt ? { dueAt: state.dueAt } : {}),
@@ -145,6 +152,7 @@ class LedgerMonitoring {
     const { state } = this;
     const profile = await readLedgerProfile(this.input.childId);
     if (!profile) return false;
+    this.adoptDistrictPack(profile);
     const chosen = ledgerVisitRule(this.pack, profile);
     state.interval = {
       duration: chosen.rule.duration,
@@ -156,6 +164,26 @@ class LedgerMonitoring {
     state.profileChanged = false;
     await this.writeSchedule();
     return true;
+  }
+
+  /**
+   * The child was transferred to another district (its ledger place, read by the profile activity, is no longer the
+   * pack's district): from now on its visits follow the new district's pack, which the activity resolved (recorded in
+   * history, so a replay takes the same one). The new street has not been told of an overdue visit yet: the visit may
+   * escalate again, there. A transfer within the district changes nothing here. Behind a patch: runs recorded before
+   * it, and profiles read before the activity named the pack, keep their pack.
+   */
+  private adoptDistrictPack(profile: LedgerProfile): void {
+    if (!profile.pack || profile.districtCode === this.pack.district.code) return;
+    if (!patched(TRANSFER_PACK_PATCH)) return;
+    this.pinned = { id: profile.pack.id, version: profile.pack.version };
+    this.pack = resolvePack(this.pinned);
+    this.state.districtMoves = (this.state.districtMoves ?? 0) + 1;
+    if (this.state.escalated) {
+      // Counted again if it is still missed under the new district's rules (then the new street is told).
+      this.state.escalated = false;
+      this.state.missedVisits -= 1;
+    }
   }
 
   private async writeSchedule(): Promise<void> {
@@ -209,7 +237,7 @@ class LedgerMonitoring {
           createdAt: visit.visitedAt,
           rule,
           ladder: this.pack.escalationLadders[rule.ladder] ?? [],
-          pack: { id: this.input.pack.id, version: this.input.pack.version },
+          pack: packRefOf(this.pinned),
         },
       ],
     });
@@ -225,7 +253,8 @@ class LedgerMonitoring {
     if (!profile?.streetOfficeId) return;
     await sendNotice({
       workflowId: this.workflowId,
-      logicalKey: `missed-visit:${state.visitNo}:${state.anchorAt}`,
+      // After a move to another district the new street is told under its own key (the old street's was sent).
+      logicalKey: `missed-visit:${state.visitNo}:${state.anchorAt}${state.districtMoves ? `:moved-${state.districtMoves}` : ''}`,
       event: {
         type: 'ledger_visit_missed',
         ledgerId: this.workflowId,
@@ -282,7 +311,7 @@ export async function ledgerMonitoringWorkflow(input: LedgerMonitoringInput): Pr
     ) {
       await condition(allHandlersFinished);
       if (run.pending.length === 0)
-        await continueAsNew<typeof ledgerMonitoringWorkflow>({ ...input, carried: run.state });
+        await continueAsNew<typeof ledgerMonitoringWorkflow>({ ...input, pack: run.pinned, carried: run.state });
     }
   }
   run.state.ended = true;

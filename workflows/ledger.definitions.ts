@@ -11,7 +11,10 @@ export function ledgerWorkflowId(childId: string): string {
 
 export interface LedgerMonitoringInput {
   childId: string;
-  /** The district's newest pack when monitoring began; a continued run keeps it. */
+  /**
+   * The district's newest pack when monitoring began; a continued run keeps it, or the pack of the district the child
+   * was transferred to (patch `ledger-transfer-pack`).
+   */
   pack: PackRef;
   /** When monitoring began (enrolment, or a case's closing): the first visit counts from here. */
   since: string;
@@ -57,12 +60,16 @@ export interface LedgerMonitoringState {
   recordedVisitIds: string[];
   /** Committee tasks opened for inadequate arrangements (the task sequence). */
   committeeTasks: number;
+  /** Transfers to another district so far (patch `ledger-transfer-pack`): each switched the pack. */
+  districtMoves?: number;
   /** The child left the ledger (its file no longer holds one): the workflow ends. */
   ended?: boolean;
 }
 
 export interface LedgerMonitoringView {
   childId: string;
+  /** The pack the visits run under now (the child's district's). */
+  pack: PackRef;
   status: 'monitoring' | 'case_open' | 'ended';
   visitNo: number;
   dueAt?: string;
@@ -85,5 +92,8 @@ export const ledgerMonitoringQuery = defineQuery<LedgerMonitoringView>('ledgerMo
 export const ledgerCaseOpenedSignal = defineSignal<[{ caseId: string }]>('ledgerCaseOpened');
 /** The child's case closed: the child returns to the ledger's visits (CN 五(一)). */
 export const ledgerCaseClosedSignal = defineSignal<[{ caseId: string; closedAt: string }]>('ledgerCaseClosed');
-/** The ledger facts changed (risk, categories, left-behind, multiple difficulty, a transfer): recompute. */
+/**
+ * The ledger facts changed (risk, categories, left-behind, multiple difficulty, a transfer): recompute. A transfer to
+ * another district also switches the pack (read with the profile).
+ */
 export const ledgerChangedSignal = defineSignal<[]>('ledgerChanged');

@@ -44,6 +44,7 @@ import {
 } from '../../workflows/definitions';
 import type { intakeWorkflow } from '../../workflows/intake.workflow';
 import { ledgerCaseClosedSignal, ledgerWorkflowId } from '../../workflows/ledger.definitions';
+import { newestPackOfDistrict } from '../../policies/visits';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 
@@ -68,14 +69,20 @@ export interface Recorded {
   };
 }
 
-/** A ledger child's facts for the fakes: the committee and street office of the test directory. */
+/**
+ * A ledger child's facts for the fakes: the committee and street office of the test directory, and (as the real
+ * activity reads it) the newest pack of the ledger's district.
+ */
 export function ledgerProfile(over: Partial<LedgerProfile> = {}): LedgerProfile {
+  const districtCode = over.districtCode ?? '110106';
+  const pack = newestPackOfDistrict(districtCode);
   return {
     riskLevel: 'low',
     leftBehind: false,
     categories: [],
     multipleDifficulty: false,
-    districtCode: '110106',
+    districtCode,
+    ...(pack ? { pack } : {}),
     committeeAgencyId: testAgencies.residents_committee,
     streetOfficeId: testAgencies.street_office,
     ...over,

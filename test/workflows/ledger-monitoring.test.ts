@@ -11,6 +11,8 @@ import { addDuration } from '../../policies/duration';
 import { taskStatusQuery } from '../../workflows/definitions';
 import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
+import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ledgerMonitoringWorkflow } from '../../workflows/ledger-monitoring.workflow';
 import {
   LedgerRejection,
@@ -49,6 +51,7 @@ async function startMonitoring(
   taskQueue: string,
   recorded: Recorded,
   profile: Parameters<typeof ledgerProfile>[0],
+  input: { pack?: { id: string; version: string }; historyEventLimit?: number } = {},
 ) {
   const childId = `child-${randomUUID()}`;
   recorded.ledger.profiles.set(childId, ledgerProfile(profile));
@@ -56,7 +59,7 @@ async function startMonitoring(
   const handle = await env.client.workflow.start(ledgerMonitoringWorkflow, {
     workflowId: ledgerWorkflowId(childId),
     taskQueue,
-    args: [{ childId, pack: LEDGER_TEST_PACK, since }],
+    args: [{ childId, since, ...input, pack: input.pack ?? LEDGER_TEST_PACK }],
   });
   const first = await eventually(async () => {
     const view = await handle.query(ledgerMonitoringQuery);
@@ -310,6 +313,176 @@ describe('ledger monitoring: periodic visits', () => {
       expect(view.interval).toMatchObject({ duration: 'P90D', basis: 'risk' });
       expect((await handle.describe()).runId).toBe(first.runId);
       expect(recorded.ledger.schedules.filter((s) => s.childId === childId)).toHaveLength(1);
+    });
+  });
+});
+
+/** The child's ledger place as the profile activity reads it after a transfer (another street's agencies). */
+const CHANGNING = { districtCode: '310105', pack: { id: 'cn-changning', version: '1.3.0' } };
+const FENGTAI_STREET = { committeeAgencyId: 'agency-committee-ft-2', streetOfficeId: 'agency-street-ft-2' };
+
+async function patchMarkers(env: TestWorkflowEnvironment, handle: WorkflowHandle, runId?: string): Promise<number> {
+  const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+  return (history.events ?? []).filter(
+    (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED,
+  ).length;
+}
+
+async function rescheduled(handle: WorkflowHandle, done: (v: Awaited<ReturnType<typeof query>>) => boolean) {
+  return eventually(async () => {
+    const v = await query(handle);
+    if (!done(v)) throw new Error(`not rescheduled yet: ${JSON.stringify(v)}`);
+    return v;
+  });
+}
+const query = (handle: WorkflowHandle) => handle.query(ledgerMonitoringQuery);
+
+describe('ledger monitoring: a child transferred to another district (issue #18)', () => {
+  // The two districts' 1.3.0 packs give the same durations (P7D … P90D); they differ in the clause cited for a child
+  // whose guardianship is missing or improper (CN 一 in Changning, FT 二(一)2 in Fengtai), which the interval, the
+  // ledger and the street's notice carry: that is how these tests tell which pack a visit is computed under.
+  const cnGuardianship = loadPolicyPack('cn-changning').visitIntervals.categories!.guardianship_failure!;
+  const ftGuardianship = pack.visitIntervals.categories!.guardianship_failure!;
+
+  it("is visited under the new district's pack from the transfer: due from the last visit, escalated to the new street", async () => {
+    expect(cnGuardianship.clause).not.toBe(ftGuardianship.clause);
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const child = await startMonitoring(
+        env,
+        taskQueue,
+        recorded,
+        { ...CHANGNING, categories: ['guardianship_failure'] },
+        { pack: CHANGNING.pack },
+      );
+      expect(child.first).toMatchObject({
+        pack: CHANGNING.pack,
+        interval: { duration: cnGuardianship.duration, clause: 'CN 一', basis: 'category' },
+      });
+      await env.sleep(10 * DAY);
+      const first = await visit(env);
+      await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [first] });
+      const cnDue = addDuration(new Date(first.visitedAt), cnGuardianship.duration).toISOString();
+      await rescheduled(child.handle, (v) => v.dueAt === cnDue);
+      // The Changning visit is missed: the Changning street is told, under the Changning clause.
+      await sleepPast(env, cnDue);
+      await eventually(async () => expect(missedFor(recorded, child.childId)).toHaveLength(1));
+      expect(missedFor(recorded, child.childId)[0].event).toMatchObject({
+        streetOfficeId: testAgencies.street_office,
+        clause: 'CN 一',
+      });
+      expect(await patchMarkers(env, child.handle)).toBe(0);
+
+      // The family moves to Fengtai; the ledger transfers the child (the profile now reads the new place).
+      recorded.ledger.profiles.set(
+        child.childId,
+        ledgerProfile({ categories: ['guardianship_failure'], ...FENGTAI_STREET }),
+      );
+      await child.handle.signal(ledgerChangedSignal);
+      const moved = await rescheduled(child.handle, (v) => v.pack.id === 'ft-fengtai' && v.missedVisits === 1);
+      expect(moved).toMatchObject({
+        pack: { id: 'ft-fengtai', version: '1.3.0' },
+        // From the last visit, by the Fengtai rule.
+        dueAt: addDuration(new Date(first.visitedAt), ftGuardianship.duration).toISOString(),
+        interval: {
+          duration: ftGuardianship.duration,
+          clause: ftGuardianship.clause,
+          category: 'guardianship_failure',
+        },
+        visitNo: 2,
+      });
+      // Still overdue under the Fengtai rule: the Fengtai street is told now, once, citing the Fengtai clause.
+      await eventually(async () => expect(missedFor(recorded, child.childId)).toHaveLength(2));
+      expect(missedFor(recorded, child.childId)[1].event).toMatchObject({
+        streetOfficeId: FENGTAI_STREET.streetOfficeId,
+        visitNo: 2,
+        clause: ftGuardianship.clause,
+      });
+      expect(await query(child.handle)).toMatchObject({ escalated: true, missedVisits: 1 });
+      expect(recorded.ledger.schedules.filter((s) => s.childId === child.childId).at(-1)).toMatchObject({
+        clause: ftGuardianship.clause,
+        missedVisits: 1,
+      });
+
+      // The next visit, and the one after it, run under Fengtai's pack: its interval, its committee task.
+      const second = await visit(env, { arrangementAdequate: false, needs: ['监护安排需整改'] });
+      const after = await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [second] });
+      const ftDue = addDuration(new Date(second.visitedAt), ftGuardianship.duration).toISOString();
+      await rescheduled(child.handle, (v) => v.dueAt === ftDue && v.interval?.clause === ftGuardianship.clause);
+      const task = await eventually(() =>
+        env.client.workflow.getHandle(after.committeeTaskIds[0]).query(taskStatusQuery),
+      );
+      expect(task).toMatchObject({
+        agencyId: FENGTAI_STREET.committeeAgencyId,
+        collaboratingAgencyIds: [FENGTAI_STREET.streetOfficeId],
+      });
+      await sleepPast(env, ftDue);
+      await eventually(async () => expect(missedFor(recorded, child.childId)).toHaveLength(3));
+      expect(missedFor(recorded, child.childId)[2].event).toMatchObject({
+        streetOfficeId: FENGTAI_STREET.streetOfficeId,
+        visitNo: 3,
+        clause: ftGuardianship.clause,
+      });
+      expect(await patchMarkers(env, child.handle)).toBe(1);
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-district-transfer');
+    });
+  });
+
+  it('keeps the new pack across continue-as-new; a transfer within the district changes no pack', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      // Within Fengtai, to another street: the pack stays, no patch marker is written.
+      const local = await startMonitoring(env, taskQueue, recorded, { categories: ['guardianship_failure'] });
+      recorded.ledger.profiles.set(
+        local.childId,
+        ledgerProfile({ categories: ['guardianship_failure'], ...FENGTAI_STREET }),
+      );
+      await local.handle.signal(ledgerChangedSignal);
+      await eventually(async () =>
+        expect(recorded.ledger.schedules.filter((s) => s.childId === local.childId)).toHaveLength(2),
+      );
+      expect(await query(local.handle)).toMatchObject({
+        pack: LEDGER_TEST_PACK,
+        dueAt: local.first.dueAt,
+        interval: local.first.interval,
+      });
+      expect(await patchMarkers(env, local.handle)).toBe(0);
+
+      // Changning to Fengtai, then past the history limit: the continued run starts on Fengtai's pack.
+      const child = await startMonitoring(
+        env,
+        taskQueue,
+        recorded,
+        { ...CHANGNING, riskLevel: 'medium', categories: ['guardianship_failure'] },
+        { pack: CHANGNING.pack, historyEventLimit: 40 },
+      );
+      const firstRun = (await child.handle.describe()).runId;
+      recorded.ledger.profiles.set(
+        child.childId,
+        ledgerProfile({ riskLevel: 'medium', categories: ['guardianship_failure'], ...FENGTAI_STREET }),
+      );
+      for (let i = 0; i < 8; i += 1) {
+        await child.handle.signal(ledgerChangedSignal);
+        await eventually(async () =>
+          expect(recorded.ledger.schedules.filter((s) => s.childId === child.childId).length).toBeGreaterThan(i + 1),
+        );
+      }
+      const secondRun = await eventually(async () => {
+        const runId = (await child.handle.describe()).runId;
+        expect(runId).not.toBe(firstRun);
+        return runId;
+      });
+      const carried = await rescheduled(child.handle, (v) => v.dueAt !== undefined);
+      expect(carried).toMatchObject({
+        pack: { id: 'ft-fengtai', version: '1.3.0' },
+        interval: { clause: ftGuardianship.clause },
+        dueAt: addDuration(new Date(child.since), ftGuardianship.duration).toISOString(),
+      });
+      expect(await patchMarkers(env, child.handle, firstRun)).toBe(1);
+      // The continued run needed no switch: its input already named Fengtai's pack.
+      await child.handle.signal(ledgerChangedSignal);
+      await eventually(async () =>
+        expect(recorded.ledger.schedules.filter((s) => s.childId === child.childId).length).toBeGreaterThan(9),
+      );
+      expect(await patchMarkers(env, child.handle, secondRun)).toBe(0);
     });
   });
 });
