@@ -20,7 +20,7 @@ import { ChildModel } from '../../../models/child';
 import { ReportModel } from '../../../models/report';
 import { TaskModel } from '../../../models/task';
 import { getPolicyPack } from '../../../policies';
-import { ledgerVisitRule } from '../../../policies/visits';
+import { ledgerVisitRule, newestPackOfDistrict } from '../../../policies/visits';
 import { freePort } from '../../../scripts/services/ports';
 import { ledgerMonitoringQuery, ledgerWorkflowId } from '../../../workflows/ledger.definitions';
 import { CHANGNING, eventually, randomIdNumber, startFullStack, type FullStack } from './harness';
@@ -409,6 +409,8 @@ describe('transfer, compliance and export', () => {
       );
       expect(signals.length).toBeGreaterThanOrEqual(1);
     });
+    // Within the district: the pack stays the district's (the workflow tests cover this path step by step).
+    expect((await monitoring(ids.b!)).pack).toEqual(newestPackOfDistrict('310105'));
     const bad = await as(CHANGNING.coordinator).post(`/children/${ids.b}/transfer`, {
       districtCode: '310105',
       streetCode: 'atlantis',
@@ -466,6 +468,54 @@ describe('transfer, compliance and export', () => {
     expect(await AuditEventModel.countDocuments({ action: 'ledger.export' })).toBe(1);
     const street = await as(STREET).get('/export.xlsx').buffer(true).expect(200);
     expect(street.status).toBe(200);
+  });
+});
+
+describe('transfer to another district', () => {
+  it("the child moved from Changning to Fengtai is visited under Fengtai's pack, on the Fengtai street's ledger", async () => {
+    // Missing or improper guardianship: both packs give 21 days (the shortest here), citing their own clause.
+    const res = await as(COMMITTEE).post('/children', enrolment({ categories: ['guardianship_failure'] }));
+    expect(res.status).toBe(201);
+    const childId = res.body.childId as string;
+    const before = await eventually(async () => {
+      const v = await monitoring(childId);
+      expect(v.dueAt).toBeTruthy();
+      return v;
+    });
+    const cn = getPolicyPack(before.pack.id, before.pack.version);
+    const ft = newestPackOfDistrict('110106')!;
+    const ftRule = getPolicyPack(ft.id, ft.version).visitIntervals.categories!.guardianship_failure!;
+    expect(before).toMatchObject({
+      pack: newestPackOfDistrict('310105'),
+      interval: { clause: cn.visitIntervals.categories!.guardianship_failure!.clause, basis: 'category' },
+    });
+    expect(before.interval!.clause).not.toBe(ftRule.clause);
+
+    const moved = await as(CHANGNING.coordinator).post(`/children/${childId}/transfer`, {
+      districtCode: '110106',
+      streetCode: 'youanmen',
+      reason: '随父母迁居丰台区右安门',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ changed: true, districtCode: '110106', streetName: { zh: '右安门街道' } });
+
+    const after = await eventually(async () => {
+      const v = await monitoring(childId);
+      expect(v.pack).toEqual(ft);
+      expect(v.interval?.clause).toBe(ftRule.clause);
+      return v;
+    });
+    // Still counted from enrolment (no visit yet), by Fengtai's interval.
+    expect(after).toMatchObject({ status: 'monitoring', visitNo: 1, interval: { duration: ftRule.duration } });
+    expect(after.dueAt).toBe(before.dueAt);
+    await eventually(async () => {
+      const file = await ChildModel.findById(childId).lean();
+      expect(file?.ledger?.visitInterval).toEqual({ duration: ftRule.duration, clause: ftRule.clause });
+    });
+    // The Fengtai coordinator now keeps the child; Changning's no longer sees it.
+    const page = await as(FENGTAI).get(`/children/${childId}`);
+    expect(page.status).toBe(200);
+    expect((await as(CHANGNING.coordinator).get(`/children/${childId}`)).status).toBe(404);
   });
 });
 
