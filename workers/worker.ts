@@ -26,15 +26,16 @@ export interface WorkerSizing {
 }
 
 /**
- * Memory one cached ChildSafe workflow holds, measured: 5.5–5.7 MiB of RSS a cached workflow in the soak and the timer
- * storm (bench/README.md, "Timer storms"), almost all of it the workflow's own evaluation of the bundled modules (the
- * SDK's reusable context keeps a module cache per workflow: zod and the contracts' schemas), not its state. At 4 MiB the
- * cache filled the heap (268 workflows on 1,536 MiB: RSS 1.9 GiB), the worker spent its time collecting garbage, and
- * 1,000 tasks could not even finish their first workflow tasks in 4 minutes; at 6 MiB (170 workflows) they did, and
- * their deadlines escalated. Deliberately pessimistic: an evicted workflow only costs a replay when it next wakes, a
- * heap overrun kills the worker.
+ * Memory one cached ChildSafe workflow holds, measured (bench/README.md, "Timer storms"). Until issue #19's lazy
+ * schemas it was 5.5–6.0 MiB of RSS a cached workflow, almost all of it the workflow's own evaluation of the bundled
+ * modules building every zod schema (the SDK's reusable context keeps a module cache per workflow), and at 4 MiB the
+ * cache filled the heap and the worker stalled. Since the sandbox builds a schema only on first use and reads its pack
+ * pre-parsed: 0.8–0.9 MiB a cached police task waiting on its deadline (1,000-task storm, 178 and 341 cached, RSS
+ * 435 → 582 and 397 → 703 MiB). A workflow that validates an outcome builds the outcome schemas on top, about 2 MiB
+ * more (measured in-process, bench/README.md); 3 MiB covers that with room. Deliberately pessimistic: an evicted
+ * workflow only costs a replay when it next wakes, a heap overrun kills the worker.
  */
-export const CACHED_WORKFLOW_MIB = 6;
+export const CACHED_WORKFLOW_MIB = 3;
 /** Heap kept back for everything that is not the workflow cache: activities, the SDK, connections, buffers. */
 export const HEAP_RESERVE_MIB = 512;
 
