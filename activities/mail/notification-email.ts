@@ -108,8 +108,9 @@ function lines(
       return {
         zhSubject: '台账儿童定期走访逾期',
         enSubject: 'Ledger visit overdue',
-        zh: '本街道台账上一名儿童的定期走访已超过应走访日期，仍未记录走访情况（丰台 三(一)1“定期走访困境儿童和留守儿童”）。请登录 ChildSafe 打开台账，筛选“走访逾期”，督促居（村）委会儿童主任尽快走访。',
-        en: 'A periodic visit to a child on your street\'s ledger has passed its due date without a recorded visit (FT 三(一)1, "visit children in difficulty and left-behind children regularly"). Please sign in to ChildSafe, open the ledger, filter by "visit overdue" and have the committee\'s child welfare supervisor visit soon.',
+        // The interval's clause is the child's district pack's (below, "政策依据"): none is written into the text.
+        zh: '本街道台账上一名儿童的定期走访已超过应走访日期，仍未记录走访情况。请登录 ChildSafe 打开台账，筛选“走访逾期”，督促居（村）委会儿童主任尽快走访。',
+        en: 'A periodic visit to a child on your street\'s ledger has passed its due date without a recorded visit. Please sign in to ChildSafe, open the ledger, filter by "visit overdue" and have the committee\'s child welfare supervisor visit soon.',
       };
     case 'delivery_failed':
       return {

@@ -1,0 +1,28 @@
+/**
+ * The missed-visit email cites the clause of the child's district pack the notice carries (a child transferred to
+ * another district is visited, and escalated, under that district's rules: issue #18), never a fixed district's.
+ */
+import { renderNotificationEmail } from '../../../activities/mail/notification-email';
+
+const missed = (policyClause: string) =>
+  renderNotificationEmail(
+    {
+      idempotencyKey: 'ledger-child-1:missed-visit:2:2026-01-01T00:00:00.000Z',
+      kind: 'ledger_visit_missed',
+      recipients: [{ email: 'street@example.test' }],
+      dueAt: '2026-02-01T00:00:00.000Z',
+      policyClause,
+    },
+    { publicUrl: 'http://127.0.0.1:3000' },
+  );
+
+describe('ledger missed-visit email', () => {
+  it.each(['CN 一', 'FT 二(一)2', 'FT 三(一)1'])('cites the pack clause it carries (%s), and no other', (clause) => {
+    const { subject, text } = missed(clause);
+    expect(subject).toContain('台账儿童定期走访逾期');
+    expect(text).toContain(`政策依据：${clause}`);
+    expect(text).toContain(`Policy basis: ${clause}`);
+    const cited = [...text.matchAll(/(CN|FT) [一二三四五六七八九十]+(?:\([一二三四五六七八九十0-9]+\)|[0-9]+)*/g)].map((m) => m[0]);
+    expect(new Set(cited)).toEqual(new Set([clause]));
+  });
+});
