@@ -515,13 +515,18 @@ export async function listLedger(
 /**
  * Marks that the child's monitoring workflow still has to be started or told of a change (set before the call to
  * Temporal, cleared after it succeeded), so an enrolment or change whose call did not reach Temporal is retried by the
- * reconciler, never lost. The version is not bumped: it is not a fact of the ledger.
+ * reconciler, never lost. The version is not bumped: it is not a fact of the ledger. Under the child's lock, like the
+ * workflow's schedule writes (activities/ledger.ts): FerretDB v1 writes the whole document back, so a clearing that
+ * raced the schedule a transfer's signal wrote could restore the old interval, or the schedule restore the mark.
  */
 export async function setMonitoringPending(childId: string | Types.ObjectId, pending: boolean): Promise<void> {
-  await ChildModel.updateOne(
-    { _id: toObjectId(childId), ledger: { $exists: true } },
-    pending ? { $set: { 'ledger.monitoringPending': true } } : { $unset: { 'ledger.monitoringPending': '' } },
-  ).exec();
+  const _id = toObjectId(childId);
+  await withProjectionLock(lockKey(_id), () =>
+    ChildModel.updateOne(
+      { _id, ledger: { $exists: true } },
+      pending ? { $set: { 'ledger.monitoringPending': true } } : { $unset: { 'ledger.monitoringPending': '' } },
+    ).exec(),
+  );
 }
 
 /** Children whose monitoring workflow still has to be started or told (oldest change first), at most `limit`. */
