@@ -22,7 +22,9 @@ describe('ledger missed-visit email', () => {
     expect(subject).toContain('台账儿童定期走访逾期');
     expect(text).toContain(`政策依据：${clause}`);
     expect(text).toContain(`Policy basis: ${clause}`);
-    const cited = [...text.matchAll(/(CN|FT) [一二三四五六七八九十]+(?:\([一二三四五六七八九十0-9]+\)|[0-9]+)*/g)].map((m) => m[0]);
+    const cited = [...text.matchAll(/(CN|FT) [一二三四五六七八九十]+(?:\([一二三四五六七八九十0-9]+\)|[0-9]+)*/g)].map(
+      (m) => m[0],
+    );
     expect(new Set(cited)).toEqual(new Set([clause]));
   });
 });
