@@ -42,6 +42,8 @@ let leftBehindChildId: string;
 /** A second child, on the committee's neighbour's ledger, whose visit fell due yesterday. */
 let overdueChildId: string;
 let streetPage: Page;
+/** The street coordinator's API session (the file signs each account in once). */
+let streetToken: string;
 const overdueIdNumber = randomIdNumber();
 
 async function signIn(email: string, home: string): Promise<Page> {
@@ -253,6 +255,7 @@ describe('the street ledger on a phone', () => {
     // A second child, enrolled by the street on the second committee's ledger, whose visit fell due yesterday: the
     // monitoring workflow's own timers are proven by the time-skipping tests; here the overdue state is the fixture.
     const token = await stack.login(STREET);
+    streetToken = token;
     const enrolled = await request(stack.app)
       .post('/api/v1/ledger/children')
       .set('Authorization', `Bearer ${token}`)
@@ -402,5 +405,49 @@ describe('the street ledger on a phone', () => {
     await street.getByRole('heading', { name: 'Ledger of children in difficulty and left-behind children' }).waitFor();
     await street.getByTestId('ledger-count').getByText('Children: 1').waitFor();
     await expectFitsPhone(street);
+  });
+
+  test('the street coordinator transfers a child to Fengtai: the Fengtai coordinator sees her visits under Fengtai’s rules', async () => {
+    // Missing or improper guardianship: 21 days in both districts' packs, each citing its own clause (CN 一 / FT 二(一)2).
+    const enrolled = await request(stack.app)
+      .post('/api/v1/ledger/children')
+      .set('Authorization', `Bearer ${streetToken}`)
+      .send({
+        child: { idNumber: randomIdNumber(), name: '王小雨', sex: 'female' },
+        place: { streetCode: 'huayang', committeeCode: 'huayang.2' },
+        categories: ['guardianship_failure'],
+        riskLevel: 'low',
+        guardians: [{ name: '王大川', relation: 'father', status: 'unknown' }],
+      })
+      .expect(201);
+    const childId = enrolled.body.childId as string;
+    await nextVisitWritten(childId);
+
+    const street = streetPage;
+    await street.getByRole('button', { name: '中文' }).click();
+    await street.goto(`${server.url}/ledger/children/${childId}`);
+    await street.getByTestId('ledger-visit-clause').getByText('依据：CN 一').waitFor();
+    await street.getByLabel('转入区', { exact: true }).selectOption({ label: '丰台区' });
+    await street.getByLabel('转入街道（乡镇）', { exact: true }).selectOption({ label: '右安门街道' });
+    await street.getByLabel(/^转移原因/).fill('随父亲迁居丰台区右安门');
+    await street.getByRole('button', { name: '转移', exact: true }).click();
+    await street.getByTestId('transfer-done').getByText('已转移到 右安门街道。').waitFor();
+    await expectFitsPhone(street);
+
+    // The monitoring workflow switched to Fengtai's pack and wrote the next visit under it.
+    await eventually(async () => {
+      const file = await ChildModel.findById(childId).lean();
+      expect(file?.ledger?.visitInterval?.clause).toBe('FT 二(一)2');
+    }, 90_000);
+    const fengtai = await signIn('civil-affairs@fengtai.demo.childsafe.local', '/dashboard');
+    await fengtai.getByRole('link', { name: '台账', exact: true }).click();
+    await fengtai.getByTestId('ledger-row').filter({ hasText: '王小雨' }).getByRole('link', { name: '王小雨' }).click();
+    await fengtai.getByTestId('ledger-visit-clause').getByText('依据：FT 二(一)2').waitFor();
+    await fengtai
+      .getByTestId('ledger-transfers')
+      .getByText(/右安门/)
+      .waitFor();
+    await screenshot(fengtai, 'ledger-transferred-district-phone');
+    await expectFitsPhone(fengtai);
   });
 });
