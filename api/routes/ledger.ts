@@ -198,7 +198,9 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
   }
 
   async function childView(child: ChildRecord) {
-    const names = await ledgerNames([child.ledger!.place.districtCode]);
+    // A transfer from another district names that district's street and committee too (names, never codes).
+    const transferred = (child.ledger!.transfers ?? []).flatMap((t) => [t.from.districtCode, t.to.districtCode]);
+    const names = await ledgerNames([child.ledger!.place.districtCode, ...transferred]);
     return ledgerChildViewOf(child, names, now());
   }
 

@@ -443,10 +443,11 @@ describe('the street ledger on a phone', () => {
     await fengtai.getByRole('link', { name: '台账', exact: true }).click();
     await fengtai.getByTestId('ledger-row').filter({ hasText: '王小雨' }).getByRole('link', { name: '王小雨' }).click();
     await fengtai.getByTestId('ledger-visit-clause').getByText('依据：FT 二(一)2').waitFor();
-    await fengtai
-      .getByTestId('ledger-transfers')
-      .getByText(/右安门/)
-      .waitFor();
+    // The transfer names both streets, the Changning one too (names, never codes).
+    const transfers = fengtai.getByTestId('ledger-transfers');
+    await transfers.getByText(/右安门街道/).waitFor();
+    await expect(transfers.textContent()).resolves.toContain('华阳路街道');
+    await expect(transfers.textContent()).resolves.not.toContain('huayang');
     await screenshot(fengtai, 'ledger-transferred-district-phone');
     await expectFitsPhone(fengtai);
   });
