@@ -16,7 +16,7 @@ import { connectTestDatabase } from '../helpers/mongo';
 type Document = { _id: string | mongoose.mongo.ObjectId; [field: string]: unknown };
 type Filter<T> = mongoose.mongo.Filter<T>;
 type Collection<T extends mongoose.mongo.Document> = mongoose.mongo.Collection<T>;
-const { ObjectId } = mongoose.mongo;
+const { ObjectId, Double, Long } = mongoose.mongo;
 
 jest.setTimeout(60_000); // the real FerretDB: a few hundred round trips on a busy 2-core machine
 
@@ -45,6 +45,14 @@ const documents: Document[] = [
   { _id: 'nested-array-deep', a: [{ c: [{ d: 'v' }] }] },
   { _id: 'nested-mixed-array', a: [1, { b: 'v' }] },
   { _id: 'nested-scalar', a: 'v' },
+  { _id: 'num-int', num: 7 },
+  { _id: 'num-double', num: new Double(7) },
+  { _id: 'num-long', num: Long.fromNumber(7) },
+  { _id: 'num-fraction', num: 7.5 },
+  { _id: 'num-zero', num: 0 },
+  { _id: 'num-negative-zero', num: new Double(-0) },
+  { _id: 'num-array', num: [8, 17] },
+  { _id: 'num-text', num: '7' },
   { _id: 'oid', o: oid },
   { _id: 'oid-hex', o: oid.toHexString() },
   { _id: 'oid-array', o: [oid] },
@@ -91,6 +99,14 @@ const filters: Filter<Document>[] = [
   { 'ledger.street': { $in: ['s1', 's2'] }, status: 'open', 'ledger.due': { $lt: 4 } },
   { 'ledger.street': 's1', $or: [{ status: 'open' }, { 'ledger.committee': 'c2' }] },
   { nowhere: 'v' },
+  { num: 7 },
+  { num: new Double(7) },
+  { num: Long.fromNumber(7) },
+  { num: 0 },
+  { num: 17 },
+  { num: { $in: [0, 7, 8] } },
+  { num: 7.5 },
+  { num: '7' },
 ];
 
 /** The same filter, in a form the store cannot push down: FerretDB filters every document itself. */
