@@ -77,8 +77,8 @@ const childSchema = new Schema(
 
 // The street ledger (台账): children of a district's street, highest risk first.
 childSchema.index({ districtCode: 1, 'residence.streetCode': 1, riskLevel: 1 });
-// The ledger's indexes serve MongoDB (production). FerretDB v1 on SQLite uses none of them for a query (it reads the
-// whole collection and filters in its own process: bench/README.md, "Ledger at scale"); it only maintains them.
+// The ledger's indexes serve MongoDB (production) and the embedded store: our FerretDB patch hands their equalities to
+// SQLite as index searches (README.md, "What we learned about FerretDB v1"; bench/README.md, "Ledger at scale").
 // Each ends with the list's sort (ledger.nextVisitDue, then _id), so MongoDB returns a page in index order without a
 // blocking sort and stops after skip + limit; the list's other conditions (ledger exists, not merged, not sealed,
 // category, left-behind, risk) are checked on the documents the index range yields.

@@ -347,8 +347,8 @@ export async function transferLedgerEntry(
 /** The ledger entry of a child (null: no file, or not on a ledger). The caller checks the reader's scope. */
 export async function getLedgerChild(childId: string): Promise<ChildRecord | null> {
   if (!Types.ObjectId.isValid(childId)) return null;
-  // By _id alone, the ledger checked here: FerretDB v1 hands a filter of `_id` alone to SQLite, and reads and filters
-  // the whole collection itself for any other (bench/README.md, "Ledger at scale").
+  // By _id alone, the ledger checked here: one search of the _id index on any store (`ledger: { $exists: true }`
+  // beside it is not an index condition).
   const child = await ChildModel.findById(new Types.ObjectId(childId)).lean<ChildRecord>().exec();
   return child?.ledger ? child : null;
 }
@@ -496,8 +496,8 @@ export async function listLedger(
     .limit(page.limit)
     .lean<ChildRecord[]>()
     .exec();
-  // A page that is not full is the last one, so the total is known without counting: one pass over the collection
-  // instead of two for a committee's or a small street's ledger (on FerretDB v1 each query reads the whole collection).
+  // A page that is not full is the last one, so the total is known without counting: one query instead of two for a
+  // committee's or a small street's ledger.
   // The same for the overdue ones when this one page is the whole list, or when the list is the overdue ones.
   const whole = skip === 0 && items.length < page.limit;
   const total =
