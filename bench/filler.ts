@@ -34,6 +34,9 @@ export function caseDoc(i: number, street: string) {
     agencyCodes: [`cn.police.${street}`, `cn.street.${street}`],
     openTaskIds: [`${workflowId}/task-1-police_response`],
     clocks: [{ id: 'assessment', label: '评估', clause: 'CN 四(三)', startedAt: at(-60), firesAt: at(60 * 24 * 3) }],
+    // What models/projection-repository.ts clockSummary derives from the clocks on every projection write.
+    clockPending: true,
+    nextClockAt: at(60 * 24 * 3),
     projectionVersion: 3,
   };
 }

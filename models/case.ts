@@ -41,6 +41,9 @@ const caseSchema = new Schema(
     clocks: { type: [clockSchema], default: undefined },
     /** EscalationRecord[] and Finding[] as the case workflow keeps them (workflows/definitions.ts). */
     escalations: { type: [Schema.Types.Mixed], default: undefined },
+    /** Whether `clocks` holds any, and the soonest one's instant (models/projection-repository.ts clockSummary). */
+    clockPending: Boolean,
+    nextClockAt: Date,
     findings: { type: [Schema.Types.Mixed], default: undefined },
     nextStep: String,
     /** At least two difficulty categories (FT 三(一)4(2)): priority. From the pack's rules over the assessed facts. */
@@ -76,6 +79,9 @@ caseSchema.index({ 'jurisdiction.districtCode': 1, 'attention.since': 1 });
 caseSchema.index({ 'jurisdiction.districtCode': 1, multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 });
 // The same list for an agency role (scope filter `agencyCodes: <its code>`), in the same page order.
 caseSchema.index({ agencyCodes: 1, multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 });
+// The dashboard's clocks ending soon (api/read-models/indicators.ts clocksEndingSoon): the district's cases with a
+// pending clock, soonest first.
+caseSchema.index({ 'jurisdiction.districtCode': 1, clockPending: 1, nextClockAt: 1 });
 // A child's cases, newest first.
 caseSchema.index({ childId: 1, openedAt: -1 });
 

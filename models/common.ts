@@ -24,3 +24,8 @@ export { CASE_RISK_LEVELS as RISK_LEVELS, type CaseRiskLevel as RiskLevel } from
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 11000;
 }
+
+/** UTC calendar day of an instant, `YYYY-MM-DD`: the bucket the dashboard's week of escalations is read by. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}

@@ -10,7 +10,7 @@ import type { TaskWithdrawalReason } from '../contracts/enums';
 import type { Types } from 'mongoose';
 import type { AgencyType, EscalationTarget } from '../policies/schema';
 import { CaseModel, type CaseRecord } from './case';
-import { isDuplicateKeyError, type RiskLevel } from './common';
+import { isDuplicateKeyError, utcDay, type RiskLevel } from './common';
 import { withProjectionLock } from './projection-lock';
 import { TaskModel, type TaskRecord, type ProjectedTaskStatus } from './task';
 
@@ -94,6 +94,30 @@ async function versioned(
   });
 }
 
+/**
+ * Top-level copies of what the dashboard asks about the case's clocks (api/read-models/indicators.ts
+ * clocksEndingSoon): whether any clock is pending (an equality the embedded store hands to SQLite) and the soonest
+ * one's instant (a sort key of one type), instead of a range inside the `clocks` array, which the store could only
+ * answer by decoding every case of the district. Derived here, from the clocks the same write carries, so no writer
+ * can forget them.
+ */
+export function clockSummary(clocks: CaseProjectionFields['clocks']): { clockPending?: boolean; nextClockAt?: Date } {
+  if (!clocks) return {};
+  if (clocks.length === 0) return { clockPending: false };
+  return { clockPending: true, nextClockAt: new Date(Math.min(...clocks.map((c) => new Date(c.firesAt).getTime()))) };
+}
+
+/**
+ * The UTC day of the task's latest escalation (api/read-models/indicators.ts escalationsThisWeek): every task escalated
+ * in the last 7 days has its latest escalation in one of the last 8 days, so the dashboard selects those tasks by an
+ * equality on this field (`$in` of 8 days, served by an index) before unwinding their escalations, instead of
+ * unwinding every task of the district.
+ */
+export function lastEscalationDay(escalations: TaskProjectionFields['escalations']): { lastEscalationDay?: string } {
+  if (!escalations?.length) return {};
+  return { lastEscalationDay: utcDay(new Date(Math.max(...escalations.map((e) => new Date(e.at).getTime())))) };
+}
+
 export function upsertCaseProjection(
   workflowId: string,
   version: number,
@@ -102,7 +126,7 @@ export function upsertCaseProjection(
   return versioned(`case:${workflowId}`, version, () =>
     CaseModel.updateOne(
       { workflowId, projectionVersion: { $lt: version } },
-      { $set: { ...fields, projectionVersion: version } },
+      { $set: { ...fields, ...clockSummary(fields.clocks), projectionVersion: version } },
       { upsert: true },
     ).exec(),
   );
@@ -116,7 +140,7 @@ export function upsertTaskProjection(
   return versioned(`task:${taskId}`, version, () =>
     TaskModel.updateOne(
       { taskId, projectionVersion: { $lt: version } },
-      { $set: { ...fields, projectionVersion: version } },
+      { $set: { ...fields, ...lastEscalationDay(fields.escalations), projectionVersion: version } },
       { upsert: true },
     ).exec(),
   );

@@ -69,6 +69,8 @@ const taskSchema = new Schema(
     acceptedAt: Date,
     completedAt: Date,
     escalations: { type: [escalationSchema], default: undefined },
+    /** UTC day (YYYY-MM-DD) of the latest escalation (models/projection-repository.ts lastEscalationDay). */
+    lastEscalationDay: String,
     outcome: { code: String, note: String },
     /**
      * Accountability tasks (issue #17 item 6): the late report a superior follows up, or the exhausted ladders that
@@ -87,6 +89,9 @@ taskSchema.index({ agencyCode: 1, status: 1, completeDueAt: 1 });
 taskSchema.index({ collaboratingAgencyCodes: 1, status: 1, completeDueAt: 1 });
 // A person's own tasks, soonest due first.
 taskSchema.index({ assignee: 1, status: 1, completeDueAt: 1 });
+// The dashboard's escalations this week (api/read-models/indicators.ts): tasks whose latest escalation fell on one of
+// the last 8 days (`lastEscalationDay: { $in }`), of the district's agencies.
+taskSchema.index({ lastEscalationDay: 1, agencyCode: 1 });
 // The tasks of one case in order.
 taskSchema.index({ caseWorkflowId: 1, createdAt: 1 });
 

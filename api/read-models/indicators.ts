@@ -7,6 +7,7 @@ import { AgencyModel, type AgencyRecord } from '../../models/agency';
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { NotificationModel } from '../../models/notification';
 import { ReportModel } from '../../models/report';
+import { utcDay } from '../../models/common';
 import { TaskModel, type TaskRecord } from '../../models/task';
 import { overdueTaskFilter } from './tasks';
 
@@ -15,6 +16,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** How many recent tasks a median is taken over. */
 const MEDIAN_SAMPLE = 1_000;
+/** How many clocks ending soon the dashboard lists, and how many cases a page of their search reads. */
+const SOON_LIMIT = 20;
+const SOON_PAGE = 50;
 
 type Bilingual = { zh: string; en: string };
 
@@ -159,27 +163,27 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
       { $match: { ...inDistrict, nextDeadline: { $lt: now } } },
       { $group: { _id: '$jurisdiction.streetCode', count: { $sum: 1 } } },
     ]).exec(),
+    // Only the tasks whose latest escalation fell on one of the last 8 UTC days can hold one of this week's: an
+    // equality the store answers from an index (models/task.ts), instead of unwinding every task of the district.
     TaskModel.aggregate<{ n: number }>([
-      { $match: districtTasks },
+      { $match: { lastEscalationDay: { $in: daysBack(now, 7) }, ...districtTasks } },
       { $unwind: '$escalations' },
       { $match: { 'escalations.at': { $gte: new Date(now.getTime() - 7 * DAY) } } },
       { $count: 'n' },
     ]).exec(),
-    // A find, not $unwind: FerretDB v1's $unwind drops every field but _id and the unwound one.
-    CaseModel.find({ ...inDistrict, 'clocks.firesAt': { $gte: now, $lte: soonUntil } }, { workflowId: 1, clocks: 1 })
-      .limit(200)
-      .lean<Pick<CaseRecord, 'workflowId' | 'clocks'>[]>()
-      .exec(),
-    TaskModel.find(
-      { ...districtTasks, kind: 'police_response', acceptedAt: { $ne: null } },
-      { acceptedAt: 1, openedAt: 1, createdAt: 1 },
-    )
+    clocksEndingSoon(inDistrict, now, soonUntil),
+    // The most recent acceptances: sorted by `acceptedAt` descending, tasks never accepted (no `acceptedAt`) come
+    // after every accepted one, so the first MEDIAN_SAMPLE rows with `acceptedAt` are exactly the sample
+    // `acceptedAt: { $ne: null }` would select. Without that condition the filter is equalities only, which the
+    // embedded store hands to SQLite with the sort, and it decodes one sample instead of the district's tasks.
+    TaskModel.find({ ...districtTasks, kind: 'police_response' }, { acceptedAt: 1, openedAt: 1, createdAt: 1 })
       .sort({ acceptedAt: -1 })
       .limit(MEDIAN_SAMPLE)
       .lean<Pick<TaskRecord, 'acceptedAt' | 'openedAt' | 'createdAt'>[]>()
       .exec(),
+    // The same for completed assessments (a completed task without `completedAt` sorts after the others).
     TaskModel.find(
-      { ...districtTasks, kind: 'joint_assessment', status: 'completed', completedAt: { $ne: null } },
+      { ...districtTasks, kind: 'joint_assessment', status: 'completed' },
       { caseWorkflowId: 1, completedAt: 1, openedAt: 1 },
     )
       .sort({ completedAt: -1 })
@@ -247,19 +251,59 @@ export async function computeIndicators(districtCode: string, now: Date, soonHou
     escalationsThisWeek: escalations[0]?.n ?? 0,
     missedNoticesThisWeek: missedNotices[0]?.n ?? 0,
     perReportingUnit: units,
-    clocksEndingSoon: soon
-      .flatMap((c) =>
-        (c.clocks ?? [])
-          .filter((clock) => clock.firesAt >= now && clock.firesAt <= soonUntil)
-          .map((clock) => ({
-            caseId: c.workflowId,
-            clockId: clock.id,
-            label: clock.label ?? clock.id,
-            clause: clock.clause ?? '',
-            firesAt: new Date(clock.firesAt).toISOString(),
-          })),
-      )
-      .sort((a, b) => Date.parse(a.firesAt) - Date.parse(b.firesAt))
-      .slice(0, 20),
+    clocksEndingSoon: soon,
   };
+}
+
+/** The UTC days from `days` days before `now` to `now`'s day, inclusive (models/projection-repository.ts utcDay). */
+function daysBack(now: Date, days: number): string[] {
+  return Array.from({ length: days + 1 }, (_, i) => utcDay(new Date(now.getTime() - i * DAY)));
+}
+
+type ClockEndingSoon = Indicators['clocksEndingSoon'][number];
+
+/**
+ * The SOON_LIMIT clocks of the district's cases firing between now and `until`, soonest first. Reads the cases with a
+ * pending clock in the order of their soonest clock (`nextClockAt`, models/projection-repository.ts clockSummary: an
+ * equality and a sort the embedded store hands to SQLite), a page at a time, and stops when the next case's soonest
+ * clock is past `until` or past the last of SOON_LIMIT clocks already found: every clock of a case fires at or after
+ * its `nextClockAt`, so no later case can hold a sooner one. Was a range inside the `clocks` array, which made the
+ * store decode every case of the district.
+ */
+async function clocksEndingSoon(
+  inDistrict: Record<string, unknown>,
+  now: Date,
+  until: Date,
+): Promise<ClockEndingSoon[]> {
+  const found: (ClockEndingSoon & { at: number })[] = [];
+  for (let skip = 0; ; skip += SOON_PAGE) {
+    const page = await CaseModel.find(
+      { ...inDistrict, clockPending: true },
+      { workflowId: 1, clocks: 1, nextClockAt: 1 },
+    )
+      .sort({ nextClockAt: 1, _id: 1 })
+      .skip(skip)
+      .limit(SOON_PAGE)
+      .lean<Pick<CaseRecord, 'workflowId' | 'clocks' | 'nextClockAt'>[]>()
+      .exec();
+    for (const c of page) {
+      const first = c.nextClockAt ? new Date(c.nextClockAt).getTime() : 0;
+      const bound = found.length >= SOON_LIMIT ? found[SOON_LIMIT - 1]!.at : until.getTime();
+      if (first > bound) return found.slice(0, SOON_LIMIT).map(({ at: _at, ...clock }) => clock);
+      for (const clock of c.clocks ?? []) {
+        const at = new Date(clock.firesAt).getTime();
+        if (at < now.getTime() || at > until.getTime()) continue;
+        found.push({
+          caseId: c.workflowId,
+          clockId: clock.id,
+          label: clock.label ?? clock.id,
+          clause: clock.clause ?? '',
+          firesAt: new Date(at).toISOString(),
+          at,
+        });
+      }
+      found.sort((a, b) => a.at - b.at);
+    }
+    if (page.length < SOON_PAGE) return found.slice(0, SOON_LIMIT).map(({ at: _at, ...clock }) => clock);
+  }
 }
