@@ -70,7 +70,6 @@ export function createRouters({
       temporal,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       authenticate,
-      audit,
       rateLimits,
       logger,
       ...(reportRateLimit ? { reportRateLimit } : {}),

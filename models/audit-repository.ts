@@ -21,23 +21,46 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+const auditDocument = (entry: AuditEntry) => ({
+  eventKey: entry.key ?? randomUUID(),
+  actor: entry.actor,
+  action: entry.action,
+  childId: entry.childId,
+  caseWorkflowId: entry.caseWorkflowId,
+  reason: entry.reason,
+  at: entry.at ?? new Date(),
+  details: entry.details,
+});
+
 /** Records an event once per key; `recorded: false` means a retry found it already there. */
 export async function appendAudit(entry: AuditEntry): Promise<{ recorded: boolean }> {
   try {
-    await AuditEventModel.create({
-      eventKey: entry.key ?? randomUUID(),
-      actor: entry.actor,
-      action: entry.action,
-      childId: entry.childId,
-      caseWorkflowId: entry.caseWorkflowId,
-      reason: entry.reason,
-      at: entry.at ?? new Date(),
-      details: entry.details,
-    });
+    await AuditEventModel.create(auditDocument(entry));
     return { recorded: true };
   } catch (error) {
     if (isDuplicateKeyError(error)) return { recorded: false };
     throw error;
+  }
+}
+
+/**
+ * Records several events in one insert (one write behind the store's writer instead of one per event), each once per
+ * key: an event a retry finds already there is skipped, the others are still written (unordered insert).
+ */
+export async function appendAuditMany(entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (entries.length === 1) {
+    await appendAudit(entries[0]!);
+    return;
+  }
+  try {
+    await AuditEventModel.insertMany(entries.map(auditDocument), { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+    const onlyDuplicates =
+      isDuplicateKeyError(error) ||
+      (Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000));
+    if (!onlyDuplicates) throw error;
   }
 }
 

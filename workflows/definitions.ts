@@ -524,6 +524,11 @@ export interface ReportSubmission {
   receivedAt: string;
   leftBehind: boolean;
   narrative?: string;
+  /**
+   * Who filed it, for the 'report.filed' audit record the intake's first activity writes (set by the API; absent in
+   * intakes started before, whose API wrote that record itself): the filer's role and the request id, no personal data.
+   */
+  filed?: { actorRole: string; requestId: string };
 }
 
 export interface ReportedChild {

@@ -5,7 +5,7 @@
  */
 import { Types } from 'mongoose';
 import type { ChildRepository } from '../../models/child-repository';
-import { appendAudit } from '../../models/audit-repository';
+import { appendAuditMany } from '../../models/audit-repository';
 import { saveReport } from '../../models/report-repository';
 import { UserModel } from '../../models/user';
 import { REPORTING_UNIT_TYPES } from '../../models/report';
@@ -58,17 +58,35 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
         childId: child._id,
         caseWorkflowId: caseWorkflowId(String(child._id)),
       });
-      // Every write to a child's file is audited: this report opened the file or was added to it. Once per report.
-      await appendAudit({
-        key: `${submission.idempotencyKey}:child-file`,
-        actor: submission.reporter.staffId
-          ? { kind: 'user', id: submission.reporter.staffId }
-          : { kind: 'system', id: 'intake' },
-        action: created ? 'child_file.created_by_report' : 'child_file.report_added',
-        childId: child._id,
-        caseWorkflowId: caseWorkflowId(String(child._id)),
-        reason: `mandatory report ${submission.receipt}`,
-      });
+      // Every write to a child's file is audited: this report opened the file or was added to it. Once per report
+      // (keys from the idempotency key). The filing itself ('report.filed', who filed in which role, by which request)
+      // is recorded here too, from the fields the API put into the durable intake input, so the 202 waits for no
+      // audit write of its own; both in one insert. Intakes started before the API passed `filed` wrote it there.
+      const actor = submission.reporter.staffId
+        ? ({ kind: 'user', id: submission.reporter.staffId } as const)
+        : ({ kind: 'system', id: 'intake' } as const);
+      await appendAuditMany([
+        ...(submission.filed
+          ? [
+              {
+                key: `${submission.idempotencyKey}:filed`,
+                actor,
+                action: 'report.filed',
+                reason: `receipt ${submission.receipt}`,
+                at: new Date(submission.receivedAt),
+                details: { actorRole: submission.filed.actorRole, requestId: submission.filed.requestId },
+              },
+            ]
+          : []),
+        {
+          key: `${submission.idempotencyKey}:child-file`,
+          actor,
+          action: created ? 'child_file.created_by_report' : 'child_file.report_added',
+          childId: child._id,
+          caseWorkflowId: caseWorkflowId(String(child._id)),
+          reason: `mandatory report ${submission.receipt}`,
+        },
+      ]);
       return { reportId: String(report._id), childId: String(child._id), receipt: report.receiptNumber };
     },
   };

@@ -1,8 +1,9 @@
 /**
  * Mandatory reports (强制报告, CN 四(一), FT 三(二)4). Filing validates, authorises and starts the intake workflow
  * with an id derived from the filer and the Idempotency-Key: once Temporal has accepted the start the report is
- * durable (in encrypted history) and the answer is 202 with the receipt. The API writes nothing itself; if Temporal or
- * the directory cannot be reached the answer is 503 and nothing was written.
+ * durable (in encrypted history) and the answer is 202 with the receipt. The API writes nothing itself (the filing's
+ * audit record is written by the intake's first activity, from who filed it as carried in the intake input); if
+ * Temporal or the directory cannot be reached the answer is 503 and nothing was written.
  */
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -17,7 +18,6 @@ import { loadPolicyPack, UnknownPolicyPackError } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
 import { intakeWorkflow } from '../../workflows/intake.workflow';
 import { intakeWorkflowId, type IntakeInput, type ReportSubmission } from '../../workflows/definitions';
-import type { AuditSink } from '../auth/audit';
 import { createApiRouter } from '../http/api-router';
 import { rateLimit, type RateLimitStore } from '../http/rate-limit';
 import { intakeKey, requestFingerprint, requireIdempotencyKey, startIdempotently } from '../intake/receipts';
@@ -39,7 +39,6 @@ export interface ReportRouterDependencies {
   temporal: Client;
   taskQueue: string;
   authenticate: RequestHandler;
-  audit: AuditSink;
   rateLimits: RateLimitStore;
   logger: Logger;
   reportRateLimit?: { limit: number; windowSeconds: number };
@@ -112,8 +111,10 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
     store: deps.rateLimits,
     logger: deps.logger,
     name: 'report',
-    // Keyed on the signed-in filer (it runs after authentication); never refuses a report for a store error of ours.
-    onStoreError: 'allow',
+    // Keyed on the signed-in filer (it runs after authentication). Decided at once: the 202 waits for no counter write,
+    // the shared counter is updated behind it and its last-seen count feeds the next decision (api/http/rate-limit.ts
+    // says what that guarantees); never refuses a report for a store error of ours.
+    decide: 'at-once',
     ...(deps.reportRateLimit ?? { limit: 120, windowSeconds: 60 }),
   });
 
@@ -184,6 +185,9 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         leftBehind: body.child.leftBehind ?? false,
         narrative: body.account,
         place: { ...incident, address: body.place.address },
+        // The intake's first activity writes the 'report.filed' audit record from this (once per report, keyed on the
+        // idempotency key), so it is as durable as the start and the 202 waits for no audit write.
+        filed: { actorRole: actor.role, requestId: req.requestId },
       };
       const input: IntakeInput = {
         submission,
@@ -201,13 +205,6 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         taskQueue: deps.taskQueue,
         args: [input],
         fingerprint: requestFingerprint(body),
-      });
-      await deps.audit.record({
-        actorId: actor.userId,
-        actorRole: actor.role,
-        action: 'report.filed',
-        reason: `receipt ${receipt}`,
-        requestId: req.requestId,
       });
       res.setHeader('Location', `/api/v1/reports/${receipt}`);
       return { receipt, status: 'received' as const, statusLabel: REPORT_STATUS_LABELS.received };

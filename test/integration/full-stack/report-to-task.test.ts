@@ -160,6 +160,18 @@ describe('a mandatory report on the real stack', () => {
     await eventually(async () => {
       expect(await CaseModel.countDocuments({ workflowId: caseId })).toBe(1);
     });
+    // The filing is audited by the intake's first activity (not before the 202): once for the 20 posts, with who filed
+    // it in which role and by which of the requests.
+    const filed = await eventually(async () => {
+      const found = await AuditEventModel.find({ action: 'report.filed', reason: `receipt ${receipt}` }).lean();
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    });
+    expect(filed).toMatchObject({
+      actor: { kind: 'user' },
+      details: { actorRole: 'mandated_reporter', requestId: expect.any(String) },
+    });
+    expect(answers.map((a) => a.headers['x-request-id'])).toContain((filed.details as { requestId: string }).requestId);
     const police = await stack.login(CHANGNING.police);
     const taskId = await eventually(async () => {
       const inbox = await api().get('/api/v1/tasks').set('authorization', `Bearer ${police}`).expect(200);
