@@ -62,8 +62,9 @@ export function createAuthRouter(deps: AuthRouterDependencies): Router {
     store: deps.rateLimits,
     logger: deps.logger,
     name: 'login',
-    // Anonymous: while the counter store is down, sign-in is refused rather than left unlimited.
-    onStoreError: 'refuse',
+    // Anonymous: judged by the shared count, exact across processes; while the counter store is down, sign-in is
+    // refused rather than left unlimited.
+    decide: 'after-store',
     ...(deps.loginRateLimit ?? { limit: 10, windowSeconds: 60 }),
   });
 
@@ -111,7 +112,7 @@ export function createAuthRouter(deps: AuthRouterDependencies): Router {
     store: deps.rateLimits,
     logger: deps.logger,
     name: 'password-reset',
-    onStoreError: 'refuse',
+    decide: 'after-store',
     ...(deps.loginRateLimit ?? { limit: 10, windowSeconds: 60 }),
   });
 

@@ -1,4 +1,4 @@
-/** The MongoDB fixed-window rate limiter on the real store. */
+/** The fixed-window rate limiter on the real store (MongoDB API over FerretDB): both ways of deciding. */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import pino from 'pino';
@@ -27,61 +27,59 @@ function limitedApp(
   store: RateLimitStore,
   now: () => Date,
   limit = 3,
-  onStoreError: 'refuse' | 'allow' = 'allow',
+  decide: 'after-store' | 'at-once' = 'at-once',
   signedInAs?: string,
+  name = `t-${randomUUID()}`,
 ) {
   const app = express();
+  const limiter = rateLimit({ store, logger: pino({ level: 'silent' }), name, limit, windowSeconds: 60, now, decide });
   app.use(requestId);
   app.use((req, _res, next) => {
     if (signedInAs)
       req.actor = { userId: signedInAs, role: 'mandated_reporter', agencyCode: 'x', jurisdiction: {} } as never;
     next();
   });
-  app.post(
-    '/reports',
-    rateLimit({
-      store,
-      logger: pino({ level: 'silent' }),
-      name: `t-${randomUUID()}`,
-      limit,
-      windowSeconds: 60,
-      now,
-      onStoreError,
-    }),
-    (_req, res) => {
-      res.status(202).json({ accepted: true });
-    },
-  );
+  app.post('/reports', limiter, (_req, res) => {
+    res.status(202).json({ accepted: true });
+  });
   app.use(errorHandler(pino({ level: 'silent' })));
-  return app;
+  return Object.assign(app, { limiter });
 }
 
 describe('rate limiting', () => {
-  it('lets `limit` requests through in a window, then answers 429 with the seconds until the next window', async () => {
-    let now = new Date('2026-11-23T08:00:15Z');
-    const app = limitedApp(createMongoRateLimitStore(), () => now);
-    const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await request(app).post('/reports')).status);
-    expect(statuses).toEqual([202, 202, 202, 429]);
-    const refused = await request(app).post('/reports');
-    expect(refused.headers['retry-after']).toBe('45');
-    expect(refused.body).toMatchObject({ error: 'RATE_LIMITED', details: { retryAfterSeconds: 45 } });
+  it.each(['after-store', 'at-once'] as const)(
+    '%s: lets `limit` requests through in a window, then answers 429 with the seconds until the next window',
+    async (decide) => {
+      let now = new Date('2026-11-23T08:00:15Z');
+      const app = limitedApp(createMongoRateLimitStore(), () => now, 3, decide);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await request(app).post('/reports')).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      const refused = await request(app).post('/reports');
+      expect(refused.headers['retry-after']).toBe('45');
+      expect(refused.body).toMatchObject({ error: 'RATE_LIMITED', details: { retryAfterSeconds: 45 } });
 
-    now = new Date('2026-11-23T08:01:00Z');
-    expect((await request(app).post('/reports')).status).toBe(202);
-  });
+      now = new Date('2026-11-23T08:01:00Z');
+      expect((await request(app).post('/reports')).status).toBe(202);
+      await app.limiter.settled();
+    },
+  );
 
   const down: RateLimitStore = {
     hit: async () => Promise.reject(Object.assign(new Error('down'), { name: 'MongoNetworkError' })),
   };
 
-  it('fails open for signed-in filing when the counter store is down, so a report is never refused for that', async () => {
-    const app = limitedApp(down, () => new Date(), 1, 'allow', 'user-1');
-    for (let i = 0; i < 3; i++) expect((await request(app).post('/reports')).status).toBe(202);
+  it('at once (signed-in filing): never refuses for a store error; with the counter store down the process still counts', async () => {
+    const app = limitedApp(down, () => new Date('2026-11-23T08:00:15Z'), 2, 'at-once', 'user-1');
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request(app).post('/reports')).status);
+    // No 503: the store error refuses nothing; the third is past this process's own count of the limit.
+    expect(statuses).toEqual([202, 202, 429]);
+    await app.limiter.settled();
   });
 
-  it('fails closed (503) for an anonymous route when the counter store is down', async () => {
-    const app = limitedApp(down, () => new Date(), 1, 'refuse');
+  it('after the store (anonymous routes): fails closed (503) when the counter store is down', async () => {
+    const app = limitedApp(down, () => new Date(), 1, 'after-store');
     const res = await request(app).post('/reports');
     expect(res.status).toBe(503);
     expect(res.body.error).toBe('DEPENDENCY_UNAVAILABLE');
@@ -90,10 +88,48 @@ describe('rate limiting', () => {
   it('keys a signed-in client on the user, whatever address it comes from', async () => {
     const now = () => new Date('2026-11-23T08:00:15Z');
     const store = createMongoRateLimitStore();
-    const alice = limitedApp(store, now, 2, 'allow', `alice-${randomUUID()}`);
+    const alice = limitedApp(store, now, 2, 'at-once', `alice-${randomUUID()}`);
     expect((await request(alice).post('/reports')).status).toBe(202);
     expect((await request(alice).post('/reports')).status).toBe(202);
     expect((await request(alice).post('/reports')).status).toBe(429);
+    await alice.limiter.settled();
+  });
+
+  it('at once: admits exactly `limit` of a burst in one process before the store has answered, and stores every hit', async () => {
+    const now = () => new Date('2026-11-23T08:00:15Z');
+    const user = `burst-${randomUUID()}`;
+    const name = `t-${randomUUID()}`;
+    const app = limitedApp(createMongoRateLimitStore(), now, 5, 'at-once', user, name);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => request(app).post('/reports')));
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(5);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(7);
+    await app.limiter.settled();
+    const stored = await RateLimitWindowModel.findById(`${name}:user:${user}:${Date.parse('2026-11-23T08:00:00Z')}`);
+    expect(stored?.count).toBe(12);
+  });
+
+  it('at once: a client alternating between two API processes is stopped once the shared count reaches the limit, past it by one request (one per other process)', async () => {
+    const now = () => new Date('2026-11-23T08:00:15Z');
+    const user = `two-${randomUUID()}`;
+    const name = `t-${randomUUID()}`;
+    const store = createMongoRateLimitStore();
+    // Two processes: two limiters with their own memory, one shared counter.
+    const processes = [
+      limitedApp(store, now, 4, 'at-once', user, name),
+      limitedApp(store, now, 4, 'at-once', user, name),
+    ];
+    const statuses = [];
+    for (let i = 0; i < 8; i++) {
+      const app = processes[i % 2]!;
+      statuses.push((await request(app).post('/reports')).status);
+      // The client's next request comes after this one's counter write landed (the store answered this process).
+      await app.limiter.settled();
+    }
+    // Each process learns the other's hits from its own write's answer, one request late: 5 of 8 through for a
+    // limit of 4, then every request refused by both.
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
+    const stored = await RateLimitWindowModel.findById(`${name}:user:${user}:${Date.parse('2026-11-23T08:00:00Z')}`);
+    expect(stored?.count).toBe(8);
   });
 });
 
