@@ -6,3 +6,4 @@ export * from './detention';
 export * from './ledger';
 export * from './accountability';
 export * from './screening';
+export * from './indicators';

@@ -29,6 +29,8 @@ export const indicatorsView = z.object({
   clocksEndingSoon: z.array(
     z.object({ caseId: z.string(), clockId: z.string(), label: z.string(), clause: z.string(), firesAt: z.string() }),
   ),
+  asOf: z.string().describe("The instant the indicators were computed for (the district's snapshot), ISO 8601"),
+  stale: z.boolean().describe('The snapshot is older than twice its interval plus one computation: out of date'),
 });
 
 export const indicatorQuery = z.strictObject({

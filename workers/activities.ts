@@ -25,6 +25,7 @@ import { createMongoAttentionStore } from '../activities/stores/attention-store'
 import { createScreeningActivities } from '../activities/screening';
 import { createScreeningLedger } from '../activities/stores/screening-ledger';
 import { createIdentityCrypto } from '../models/identity-crypto';
+import { createIndicatorActivities } from '../activities/indicators';
 import { createLedgerRepository } from '../models/ledger-repository';
 
 export interface WorkerActivityDependencies {
@@ -64,6 +65,7 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       directory: { superiorOf: superiorAgency, procuratorateFor },
     }),
+    ...createIndicatorActivities(),
     ...createScreeningActivities({
       client,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

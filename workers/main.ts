@@ -10,6 +10,7 @@ import { openDatabase } from '../common/db';
 import { createTemporalClient } from '../common/temporal';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
+import { ensureIndicatorSnapshots } from './indicator-snapshots';
 import { createChildSafeWorker, workerSizing } from './worker';
 
 async function main(): Promise<void> {
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const worker = await createChildSafeWorker({ config, connection, client: temporal.client, transport });
   // The safety net behind every receipt: every minute, cases that failed, are stuck or have no first response.
   await ensureReconcilerSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  // Each district's dashboard summary, recomputed every minute (api/read-models/indicators.ts says why).
+  await ensureIndicatorSnapshots(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...workerSizing() }, 'worker running');
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
   await worker.run();

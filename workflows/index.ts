@@ -8,3 +8,4 @@ export { reconcilerWorkflow } from './reconciler.workflow';
 export { oversightWorkflow } from './oversight.workflow';
 export { ledgerMonitoringWorkflow } from './ledger-monitoring.workflow';
 export { screeningImportWorkflow } from './screening-import.workflow';
+export { indicatorSnapshotWorkflow } from './indicator-snapshot.workflow';

@@ -7,6 +7,7 @@ import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temp
 import type {
   AccountabilityActivities,
   DetentionActivities,
+  IndicatorActivities,
   IntakeActivities,
   LedgerActivities,
   NotificationActivities,
@@ -47,6 +48,15 @@ export const { superiorOf, reportLadderExhausted } = proxyActivities<Accountabil
 /** Issue #18: a closing case returns the child to the ledger's monitoring; retried until it is done. */
 export const { returnToLedgerMonitoring } = proxyActivities<LedgerActivities>({
   startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
+});
+
+/**
+ * The district dashboard's snapshot (issue #19): a computation over the district's records, minutes at 100,000 cases
+ * on the embedded store; retried until the database is back (the dashboard shows the last snapshot's time meanwhile).
+ */
+export const { refreshIndicatorSnapshot } = proxyActivities<IndicatorActivities>({
+  startToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '1 minute' },
 });
 

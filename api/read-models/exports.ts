@@ -101,6 +101,7 @@ export function indicatorSheet(data: Indicators, districtName: Bilingual | undef
   const add = (indicator: Bilingual, item: string, value: number | null) =>
     rows.push({ indicator: both(indicator), item, value: value ?? '' });
   add({ zh: '区', en: 'District' }, districtName ? both(districtName) : data.districtCode, null);
+  add({ zh: '统计于', en: 'As of' }, data.asOf, null);
   for (const [stage, n] of Object.entries(data.casesByStage))
     add({ zh: '各阶段案件数', en: 'Cases by stage' }, named('stage', stage), n ?? 0);
   for (const a of data.overdueByAgency)

@@ -1,9 +1,22 @@
 /**
- * The district's indicators (CN 五(一), FT 三(四)3: the district sets indicators and assesses agencies), computed
- * over the projection with only the aggregation stages both MongoDB and FerretDB v1 run ($match, $group with $sum,
- * $sort, $unwind, $count); medians and the clocks ending soon are computed here over bounded fetches.
+ * The district's indicators (CN 五(一), FT 三(四)3: the district sets indicators and assesses agencies).
+ *
+ * The dashboard reads them from the district's summary document (`readIndicators`): one document by `_id`, written
+ * every minute by a durable Temporal workflow per district (workflows/indicator-snapshot.workflow.ts, activity
+ * `refreshIndicatorSnapshot` below). Why a snapshot and not counters kept by the projection writes: most of these
+ * numbers depend on the clock, not only on the records — overdue tasks and cases, the week's escalations and missed
+ * notices, clocks ending soon, medians over recent samples — and a counter cannot follow a deadline passing without a
+ * write; a snapshot recomputes all of them with the same code at one instant, exact as of `asOf`, which the page
+ * shows ("统计于 HH:MM"). Its freshness is bounded by the workflow's interval (plus one computation); an older one is
+ * marked `stale`. The lists a coordinator must act on now stay live queries elsewhere (the cases needing attention,
+ * the case list with its overdue filter, the inbox).
+ *
+ * The computation runs over the projection with only the aggregation stages both MongoDB and FerretDB v1 run
+ * ($match, $group with $sum, $sort, $unwind, $count); medians and the clocks ending soon are computed here over bounded
+ * fetches, each query shaped so the embedded store can hand its filter and sort to SQLite.
  */
 import { AgencyModel, type AgencyRecord } from '../../models/agency';
+import { loadIndicatorSnapshot, saveIndicatorSnapshot } from '../../models/indicator-snapshot';
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { NotificationModel } from '../../models/notification';
 import { ReportModel } from '../../models/report';
@@ -113,6 +126,44 @@ type Counted = { _id: string | null; count: number };
 
 const toRecord = (rows: Counted[]) =>
   Object.fromEntries(rows.filter((r) => r._id !== null && r._id !== undefined).map((r) => [String(r._id), r.count]));
+
+/** What the dashboard shows: the indicators, the instant they were computed for, and whether that is too old. */
+export type IndicatorsAsOf = Indicators & { asOf: string; stale: boolean };
+
+/** How long past its interval a snapshot may be before it is out of date: one computation's time limit (2 minutes). */
+const STALE_GRACE_MS = 2 * MINUTE;
+
+/**
+ * The district's indicators as the dashboard reads them: its snapshot, one document by `_id`, out of date (`stale`)
+ * when older than twice the snapshot workflow's interval plus one computation. Before the district's first snapshot
+ * (a worker starts the snapshot workflows when it starts: workers/indicator-snapshots.ts) they are computed now.
+ */
+export async function readIndicators(districtCode: string, now: Date): Promise<IndicatorsAsOf> {
+  const snapshot = await loadIndicatorSnapshot<Indicators>(districtCode);
+  if (!snapshot) return { ...(await computeIndicators(districtCode, now)), asOf: now.toISOString(), stale: false };
+  const age = now.getTime() - snapshot.asOf.getTime();
+  return {
+    ...snapshot.indicators,
+    asOf: snapshot.asOf.toISOString(),
+    stale: age > 2 * snapshot.everySeconds * 1000 + STALE_GRACE_MS,
+  };
+}
+
+/**
+ * Computes the district's indicators as of now and stores them as its snapshot (the snapshot workflow's activity).
+ * Idempotent: a retry computes a newer snapshot, and an older one never replaces a newer (saveIndicatorSnapshot).
+ */
+export async function refreshIndicatorSnapshot(
+  districtCode: string,
+  everySeconds: number,
+  now = new Date(),
+): Promise<{ asOf: string; computeMs: number; written: boolean }> {
+  const started = Date.now();
+  const indicators = await computeIndicators(districtCode, now);
+  const computeMs = Date.now() - started;
+  const written = await saveIndicatorSnapshot({ districtCode, asOf: now, everySeconds, computeMs, indicators });
+  return { asOf: now.toISOString(), computeMs, written };
+}
 
 export async function computeIndicators(districtCode: string, now: Date, soonHours = 7 * 24): Promise<Indicators> {
   const agencies = await AgencyModel.find(

@@ -14,7 +14,7 @@ import { scopeOf } from '../auth/scope';
 import { createApiRouter } from '../http/api-router';
 import { caseFiltersOf, caseListFilter, listCases, overdueTasksByCase } from '../read-models/cases';
 import { caseSheet, CONTENT_TYPE, indicatorSheet, writeSheet, type Sheet } from '../read-models/exports';
-import { computeIndicators } from '../read-models/indicators';
+import { readIndicators } from '../read-models/indicators';
 
 export interface ExportRouterDependencies {
   authenticate: RequestHandler;
@@ -97,7 +97,8 @@ export function createExportRouter(deps: ExportRouterDependencies): Router {
         throw new AppError(ErrorCode.Forbidden, 'Indicators of another district are not yours to see');
       }
       const at = now();
-      const data = await computeIndicators(districtCode, at);
+      // What the dashboard shows: the district's snapshot, its instant in the sheet.
+      const data = await readIndicators(districtCode, at);
       const district = listPolicyPacks().find((p) => p.district.code === districtCode)?.district.name;
       await deps.audit.record({
         actorId: actor.userId,

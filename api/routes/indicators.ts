@@ -3,7 +3,7 @@ import type { RequestHandler, Router } from 'express';
 import { AppError, ErrorCode } from '../../common/errors';
 import { indicatorQuery, indicatorsView } from '../../contracts/indicators';
 import { createApiRouter } from '../http/api-router';
-import { computeIndicators } from '../read-models/indicators';
+import { readIndicators } from '../read-models/indicators';
 
 const INDICATOR_ROLES = ['district_coordinator', 'street_coordinator', 'procuratorate_staff', 'administrator'] as const;
 
@@ -16,7 +16,9 @@ export function createIndicatorRouter(deps: { authenticate: RequestHandler; now?
       method: 'get',
       path: '/',
       summary: "My district's indicators",
-      description: 'Another district answers 403: each district assesses its own agencies.',
+      description:
+        "Another district answers 403: each district assesses its own agencies. Read from the district's snapshot " +
+        '(recomputed every minute), `asOf` its instant and `stale` when it is out of date.',
       roles: INDICATOR_ROLES,
       request: { query: indicatorQuery },
       response: { status: 200, description: 'Indicators', schema: indicatorsView },
@@ -26,7 +28,7 @@ export function createIndicatorRouter(deps: { authenticate: RequestHandler; now?
       if (districtCode !== actor.jurisdiction.districtCode) {
         throw new AppError(ErrorCode.Forbidden, 'Indicators of another district are not yours to see');
       }
-      return computeIndicators(districtCode, now());
+      return readIndicators(districtCode, now());
     },
   );
 

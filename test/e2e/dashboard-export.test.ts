@@ -9,7 +9,9 @@ import { Types } from 'mongoose';
 import { Workbook } from 'exceljs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { refreshIndicatorSnapshot } from '../../api/read-models/indicators';
 import { AuditEventModel } from '../../models/audit-event';
+import { loadIndicatorSnapshot } from '../../models/indicator-snapshot';
 import { committeeAgencyCode } from '../../models/seed/directory';
 import { hoursFromNow, projectCase } from '../helpers/projections';
 import { CHANGNING, startFullStack, type FullStack } from '../integration/full-stack/harness';
@@ -55,6 +57,8 @@ beforeAll(async () => {
       },
     ],
   });
+  // The district's dashboard snapshot, as its workflow's activity writes it every minute (the worker is off here).
+  await refreshIndicatorSnapshot('310105', 60);
   server = await listen(stack.app);
   browser = await launchBrowser();
 }, 90_000);
@@ -83,6 +87,12 @@ describe('the dashboard on a phone and its export', () => {
     const units = page.getByTestId('reporting-units');
     await units.getByRole('rowheader', { name: '华阳路街道第二居民区（演示）' }).waitFor();
     await page.getByTestId('ledger-compliance').waitFor();
+    // The indicators are the district's snapshot, and the page says when it was taken, in Chinese.
+    const snapshot = await loadIndicatorSnapshot('310105');
+    const asOf = page.getByTestId('indicators-as-of');
+    expect(await asOf.locator('time').getAttribute('datetime')).toBe(snapshot!.asOf.toISOString());
+    expect(await asOf.textContent()).toMatch(/^统计于 /);
+    expect(await asOf.textContent()).not.toContain('过时');
     await screenshot(page, 'dashboard-phone');
     await expectFitsPhone(page);
 

@@ -7,7 +7,8 @@
  * `acceptedAt: { $ne: null }` still takes only accepted tasks. Fixtures go through the real projection activities.
  */
 import { Types } from 'mongoose';
-import { computeIndicators } from '../../api/read-models/indicators';
+import { computeIndicators, readIndicators } from '../../api/read-models/indicators';
+import { saveIndicatorSnapshot } from '../../models/indicator-snapshot';
 import { ensureIndexes } from '../../models';
 import { CaseModel } from '../../models/case';
 import { seedDirectory } from '../../models/seed/directory';
@@ -155,5 +156,33 @@ describe('the dashboard reads what it read before, through pushable queries', ()
     }
     // The escalated tasks above were never accepted either: 6 unaccepted, 3 accepted in the district.
     expect((await computeIndicators(CN, new Date(now))).medianMinutesToPoliceAck).toBe(12);
+  });
+});
+
+describe('the dashboard reads the district snapshot', () => {
+  it('computes now before the first snapshot, then answers the snapshot, out of date past twice its interval', async () => {
+    const at = new Date(now);
+    const before = await readIndicators(CN, at);
+    expect(before).toEqual({ ...(await computeIndicators(CN, at)), asOf: at.toISOString(), stale: false });
+
+    const minutesAgo = (m: number) => new Date(now - m * 60_000);
+    const snapshot = (asOf: Date, escalationsThisWeek: number) => ({
+      districtCode: CN,
+      asOf,
+      everySeconds: 30,
+      indicators: { ...before, escalationsThisWeek },
+    });
+    // Interval 30 s: out of date after 2 × 30 s + 2 minutes (one computation's limit) = 3 minutes.
+    expect(await saveIndicatorSnapshot(snapshot(minutesAgo(4), 41))).toBe(true);
+    expect(await readIndicators(CN, at)).toMatchObject({ escalationsThisWeek: 41, stale: true });
+    expect(await saveIndicatorSnapshot(snapshot(minutesAgo(2.5), 42))).toBe(true);
+    expect(await readIndicators(CN, at)).toMatchObject({
+      escalationsThisWeek: 42,
+      asOf: minutesAgo(2.5).toISOString(),
+      stale: false,
+    });
+    // An older snapshot (a late retry) never replaces a newer one.
+    expect(await saveIndicatorSnapshot(snapshot(minutesAgo(3), 43))).toBe(false);
+    expect((await readIndicators(CN, at)).escalationsThisWeek).toBe(42);
   });
 });

@@ -287,6 +287,11 @@ function IndicatorPanels({ data, now, packId }: { data: Indicators; now: number;
   }));
   return (
     <>
+      {/* The indicators are the district's snapshot (recomputed every minute): say when, and when it is too old. */}
+      <p className="muted small" data-testid="indicators-as-of">
+        <time dateTime={data.asOf}>{t('dash.asOf', { time: formatDateTime(data.asOf) })}</time>
+        {data.stale ? <strong> {t('dash.asOfStale')}</strong> : null}
+      </p>
       <div className="stats">
         <Stat label={t('dash.escalationsWeek')} value={String(data.escalationsThisWeek)} />
         <Stat label={t('dash.missedNoticesWeek')} value={String(data.missedNoticesThisWeek)} />

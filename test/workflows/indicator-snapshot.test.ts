@@ -1,0 +1,97 @@
+/**
+ * The district dashboard's snapshot workflow (issue #19) on the time-skipping server: it refreshes the district's
+ * snapshot at once, then again each `everySeconds` after the last refresh and not before (the bound on how old the
+ * dashboard's "统计于" can be), and continues-as-new after its rounds, carrying its input, without a refresh lost or
+ * doubled. The activity is the real factory over a recording fake of the computation.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import { createIndicatorActivities } from '../../activities/indicators';
+import {
+  indicatorSnapshotWorkflowId,
+  type indicatorSnapshotWorkflow,
+} from '../../workflows/indicator-snapshot.workflow';
+import { listPolicyPacks } from '../../policies';
+import { ensureIndicatorSnapshots } from '../../workers/indicator-snapshots';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import { eventually } from '../helpers/eventually';
+import { createHarness, type Harness } from './harness';
+
+jest.setTimeout(60_000); // a time-skipping server and a worker of its own, on a loaded machine
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+describe('the snapshot workflow of a district', () => {
+  it('refreshes at once, then every interval after the last refresh, and continues-as-new after its rounds', async () => {
+    const env = await createTimeSkippingEnv();
+    try {
+      const taskQueue = `q-${randomUUID()}`;
+      const refreshes: { districtCode: string; everySeconds: number }[] = [];
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: h.bundle,
+        activities: createIndicatorActivities({
+          refresh: async (districtCode, everySeconds) => {
+            refreshes.push({ districtCode, everySeconds });
+            return { asOf: new Date().toISOString(), computeMs: 1, written: true };
+          },
+        }),
+      });
+      await worker.runUntil(async () => {
+        const workflowId = indicatorSnapshotWorkflowId('310105');
+        const handle = await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [{ districtCode: '310105', everySeconds: 60, rounds: 2 }],
+        });
+        await eventually(async () => expect(refreshes).toHaveLength(1));
+        // Not before the interval has passed since the last refresh...
+        await env.sleep(59_000);
+        expect(refreshes).toHaveLength(1);
+        // ...and once it has.
+        await env.sleep(2_000);
+        await eventually(async () => expect(refreshes).toHaveLength(2));
+        // After its 2 rounds the run continues as new with the same input: the next refresh is the new run's first.
+        await env.sleep(60_000);
+        await eventually(async () => expect(refreshes).toHaveLength(3));
+        const first = await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
+        expect(first.status.name).toBe('CONTINUED_AS_NEW');
+        const current = await env.client.workflow.getHandle(workflowId).describe();
+        expect(current.status.name).toBe('RUNNING');
+        expect(current.runId).not.toBe(handle.firstExecutionRunId);
+        expect(refreshes.map((r) => [r.districtCode, r.everySeconds])).toEqual([
+          ['310105', 60],
+          ['310105', 60],
+          ['310105', 60],
+        ]);
+        await env.client.workflow.getHandle(workflowId).terminate('test over');
+      });
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it("is started for every pack's district by each worker's start, and a second start keeps the running one", async () => {
+    const env = await createTimeSkippingEnv();
+    try {
+      const taskQueue = `q-${randomUUID()}`;
+      const districts = [...new Set(listPolicyPacks().map((p) => p.district.code))].sort();
+      expect(districts).toEqual(['110106', '310105']);
+      const ids = await ensureIndicatorSnapshots(env.client, { taskQueue });
+      expect(ids.sort()).toEqual(districts.map(indicatorSnapshotWorkflowId));
+      const runs = await Promise.all(ids.map(async (id) => (await env.client.workflow.getHandle(id).describe()).runId));
+      await ensureIndicatorSnapshots(env.client, { taskQueue });
+      for (const [i, id] of ids.entries()) {
+        const described = await env.client.workflow.getHandle(id).describe();
+        expect(described.runId).toBe(runs[i]);
+        expect(described.status.name).toBe('RUNNING');
+      }
+    } finally {
+      await env.teardown();
+    }
+  });
+});
