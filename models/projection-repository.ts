@@ -101,7 +101,10 @@ async function versioned(
  * answer by decoding every case of the district. Derived here, from the clocks the same write carries, so no writer
  * can forget them.
  */
-export function clockSummary(clocks: CaseProjectionFields['clocks']): { clockPending?: boolean; nextClockAt?: Date } {
+export function clockSummary(clocks: readonly { firesAt: Date | string }[] | undefined): {
+  clockPending?: boolean;
+  nextClockAt?: Date;
+} {
   if (!clocks) return {};
   if (clocks.length === 0) return { clockPending: false };
   return { clockPending: true, nextClockAt: new Date(Math.min(...clocks.map((c) => new Date(c.firesAt).getTime()))) };
@@ -113,7 +116,9 @@ export function clockSummary(clocks: CaseProjectionFields['clocks']): { clockPen
  * equality on this field (`$in` of 8 days, served by an index) before unwinding their escalations, instead of
  * unwinding every task of the district.
  */
-export function lastEscalationDay(escalations: TaskProjectionFields['escalations']): { lastEscalationDay?: string } {
+export function lastEscalationDay(escalations: readonly { at: Date | string }[] | undefined): {
+  lastEscalationDay?: string;
+} {
   if (!escalations?.length) return {};
   return { lastEscalationDay: utcDay(new Date(Math.max(...escalations.map((e) => new Date(e.at).getTime())))) };
 }

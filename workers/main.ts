@@ -10,6 +10,7 @@ import { openDatabase } from '../common/db';
 import { createTemporalClient } from '../common/temporal';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
+import { runMigrations } from '../models/migrations';
 import { ensureIndicatorSnapshots } from './indicator-snapshots';
 import { createChildSafeWorker, workerSizing } from './worker';
 
@@ -17,6 +18,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'childsafe-worker' });
   const db = openDatabase(config.MONGODB_URI, logger);
+  // Records written by an older version get the fields today's read models ask for, before any new work arrives.
+  const migrated = await runMigrations();
+  if (migrated.length) logger.info({ migrations: migrated }, 'data migrations applied');
   await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, logger);
   const temporal = createTemporalClient(config);
   const transport = createMailTransport(config.SMTP_URL);
