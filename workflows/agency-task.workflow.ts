@@ -42,7 +42,13 @@ import {
   type TaskState,
   type TaskWithdrawalReason,
 } from './definitions';
-import { projectTask, reportLadderExhausted, sendNotice } from './proxies';
+import { projectTask, projectTaskLocally, reportLadderExhausted, sendNotice } from './proxies';
+
+/**
+ * A new task's first projection runs as a local activity (issue #19): the agency's inbox lists it one round trip
+ * sooner. Tasks opened before the patch replay with the scheduled activity.
+ */
+export const FIRST_PROJECTION_LOCAL_PATCH = 'task-first-projection-local';
 
 /** A task whose pack has the procuratorate referral reports its exhausted ladder to its agency's oversight (issue #17). */
 export const LADDER_EXHAUSTED_PATCH = 'ladder-exhausted-oversight';
@@ -260,12 +266,12 @@ export class AgencyTask {
   // ── Steps of the main loop ───────────────────────────────────────────────────────────────────────────────────────
 
   /** Writes the read model and the audit entries gathered since the last projection. */
-  async project(): Promise<void> {
+  async project(locally = false): Promise<void> {
     const { state, input } = this;
     state.projectionVersion += 1;
     const events = this.pendingAudit;
     this.pendingAudit = [];
-    await projectTask({
+    await (locally ? projectTaskLocally : projectTask)({
       taskId: state.taskId,
       version: state.projectionVersion,
       fields: {
@@ -301,7 +307,7 @@ export class AgencyTask {
   async open(): Promise<void> {
     const { state } = this;
     this.audit('task_created', { kind: state.kind, agencyId: state.agencyId }, this.input.rule.clause);
-    await this.project();
+    await this.project(patched(FIRST_PROJECTION_LOCAL_PATCH));
     await this.send('assigned', {
       type: 'task_assigned',
       taskId: state.taskId,

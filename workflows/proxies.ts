@@ -3,7 +3,7 @@
  * non-retryable failure types taken from the catalogue (failures.ts). Activity types and call order are unchanged by
  * where a proxy is declared, so this module changes no workflow's commands.
  */
-import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type {
   AccountabilityActivities,
   DetentionActivities,
@@ -22,6 +22,16 @@ export const { projectCase, projectTask, recordGuardianDesignation } = proxyActi
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.projection] },
 });
 
+/**
+ * A task's first projection as a local activity (issue #19): run by the worker that runs the workflow task and
+ * recorded as a marker, so the police inbox gets the task without a round trip through the task queue and a second
+ * workflow task. Same timeout and retries as the scheduled one.
+ */
+export const { projectTask: projectTaskLocally } = proxyLocalActivities<ProjectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.projection] },
+});
+
 const { notify } = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE.notify] },
@@ -32,6 +42,17 @@ export const { recordReport, routeReportToCase } = proxyActivities<IntakeActivit
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.records] },
 });
+
+/**
+ * The intake's two activities as local activities (issue #19): both run inside the intake's first workflow task, so
+ * a report reaches its case in one workflow task instead of three, with no task-queue round trips. Same timeout and
+ * retries (a bad record still fails at once); each call is recorded in history as a marker.
+ */
+export const { recordReport: recordReportLocally, routeReportToCase: routeReportToCaseLocally } =
+  proxyLocalActivities<IntakeActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.records] },
+  });
 
 /** MongoDB briefly down: keep retrying, the notice must not be lost; a bad record fails at once. */
 export const { recordDetainedPersonsChildren } = proxyActivities<DetentionActivities>({

@@ -33,6 +33,11 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
         reporter: { unitId: 'clinic-4', unitType: 'hospital' },
       });
       const { reportId } = await fileReport(env, taskQueue, report);
+      // An intake whose activities ran locally (INTAKE_LOCAL_ACTIVITIES_PATCH), for the replay test.
+      await maybeRecordHistory(
+        env.client.workflow.getHandle(intakeWorkflowId(report.idempotencyKey)),
+        'intake-local-activities',
+      );
 
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);

@@ -4,7 +4,7 @@
  * for good does not fail the task that sends it.
  */
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from './harness';
@@ -78,7 +78,10 @@ describe('non-retryable failure types on the activity proxies', () => {
       },
     );
     expect(failure).toBeInstanceOf(WorkflowFailedError);
-    const cause = (failure as WorkflowFailedError).cause?.cause;
+    // The intake runs its activities locally (INTAKE_LOCAL_ACTIVITIES_PATCH): the workflow fails with the activity's
+    // own failure (a scheduled activity's would come wrapped in an ActivityFailure).
+    const failed = (failure as WorkflowFailedError).cause;
+    const cause = failed instanceof ActivityFailure ? failed.cause : failed;
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe(RecordFailure.MissingIdentity);
     expect(attempts).toBe(1);

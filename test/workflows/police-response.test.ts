@@ -82,6 +82,8 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
         `${testPolicyPack.id}@${testPolicyPack.version}`,
       );
       await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-accepted-in-time');
+      // The same task's history as recorded after the first projection ran locally (FIRST_PROJECTION_LOCAL_PATCH).
+      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-first-projection-local');
     });
   });
 
