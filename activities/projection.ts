@@ -116,6 +116,8 @@ export interface CaseProjectionStore {
   upsertCaseProjection(workflowId: string, version: number, fields: CaseProjectionFields): Promise<void>;
   upsertTaskProjection(taskId: string, version: number, fields: TaskProjectionFields): Promise<void>;
   appendAudit(event: AuditEvent): Promise<void>;
+  /** Several at once, each once per key (one write to the store instead of one per event); else one by one. */
+  appendAudits?(events: AuditEvent[]): Promise<void>;
   /** Idempotent per judgment: the old guardians marked revoked, the designated one added, a history entry. */
   recordGuardianDesignation(designation: GuardianDesignation): Promise<void>;
 }
@@ -136,14 +138,18 @@ export interface TaskSnapshot {
 }
 
 export function createProjectionActivities({ cases }: { cases: CaseProjectionStore }) {
+  const appendAll = async (events: AuditEvent[]) => {
+    if (cases.appendAudits) await cases.appendAudits(events);
+    else for (const event of events) await cases.appendAudit(event);
+  };
   return {
     async projectCase(snapshot: CaseSnapshot): Promise<void> {
       // Audit first: if the projection write fails the retry appends nothing twice (unique key), then upserts.
-      for (const event of snapshot.audit) await cases.appendAudit(event);
+      await appendAll(snapshot.audit);
       await cases.upsertCaseProjection(snapshot.workflowId, snapshot.version, snapshot.fields);
     },
     async projectTask(snapshot: TaskSnapshot): Promise<void> {
-      for (const event of snapshot.audit) await cases.appendAudit(event);
+      await appendAll(snapshot.audit);
       await cases.upsertTaskProjection(snapshot.taskId, snapshot.version, snapshot.fields);
     },
     /** The child's file records the guardian the court designated (一人一档案, CN 五(一)). */

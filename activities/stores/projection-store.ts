@@ -3,7 +3,7 @@
  * version changes nothing) and the audit log (once per key).
  */
 import { Types } from 'mongoose';
-import { appendAudit } from '../../models/audit-repository';
+import { appendAudit, appendAuditMany, type AuditEntry } from '../../models/audit-repository';
 import { recordCourtDesignatedGuardian } from '../../models/child-repository';
 import { ensureCaseNumber } from '../../models/case-number';
 import { recordChildDecisions, type ChildDecisions } from '../../models/child-decisions';
@@ -73,6 +73,16 @@ async function numberCase(workflowId: string, f: CaseProjectionFields): Promise<
   }
 }
 
+const auditEntry = (event: AuditEvent): AuditEntry => ({
+  key: event.key,
+  actor: { kind: 'workflow', id: event.workflowId },
+  action: event.type,
+  caseWorkflowId: event.workflowId.startsWith('case-') ? event.workflowId : undefined,
+  at: new Date(event.at),
+  ...(event.clause ? { reason: event.clause } : {}),
+  details: event.details,
+});
+
 export function createMongoProjectionStore(): CaseProjectionStore {
   return {
     async recordGuardianDesignation(d) {
@@ -139,15 +149,10 @@ export function createMongoProjectionStore(): CaseProjectionStore {
       });
     },
     async appendAudit(event: AuditEvent): Promise<void> {
-      await appendAudit({
-        key: event.key,
-        actor: { kind: 'workflow', id: event.workflowId },
-        action: event.type,
-        caseWorkflowId: event.workflowId.startsWith('case-') ? event.workflowId : undefined,
-        at: new Date(event.at),
-        ...(event.clause ? { reason: event.clause } : {}),
-        details: event.details,
-      });
+      await appendAudit(auditEntry(event));
+    },
+    async appendAudits(events: AuditEvent[]): Promise<void> {
+      await appendAuditMany(events.map(auditEntry));
     },
   };
 }

@@ -15,6 +15,7 @@ import {
   saveReport,
   type ReportInput,
 } from '../../models';
+import { appendAuditMany } from '../../models/audit-repository';
 import { connectTestDatabase } from '../helpers/mongo';
 
 jest.setTimeout(60_000); // the real FerretDB: index builds and writes take seconds on a busy 2-core machine
@@ -286,6 +287,17 @@ describe('the audit log', () => {
     expect(await appendAudit(entry)).toEqual({ recorded: true });
     expect(await appendAudit(entry)).toEqual({ recorded: false });
     expect(await AuditEventModel.countDocuments({ eventKey: entry.key })).toBe(1);
+  });
+
+  it('records a batch in one insert, each event once per key: a retried batch adds only the events not yet there', async () => {
+    const at = new Date('2026-11-30T10:00:00Z');
+    const event = (n: number) => ({ key: `wf-batch:${n}`, actor: system, action: `batch.e${n}`, at });
+    await appendAuditMany([event(1), event(2)]);
+    // A retry after a partial write: 1 and 2 are there, 3 is new.
+    await appendAuditMany([event(1), event(2), event(3)]);
+    await appendAuditMany([event(1), event(2), event(3)]);
+    const stored = await AuditEventModel.find({ eventKey: /^wf-batch:/ }).lean();
+    expect(stored.map((e) => e.eventKey).sort()).toEqual(['wf-batch:1', 'wf-batch:2', 'wf-batch:3']);
   });
 
   it('refuses updates and deletes', async () => {
