@@ -4,7 +4,8 @@
  * the directory seeded; then, level by level, filler documents added to `cases`, `tasks` and `notifications` (other
  * streets' and agencies' records of the same district, so every measured query returns the same rows at every level)
  * and the read models' real functions timed: the police station's inbox, a street's and the district's case list, the
- * dashboard indicators, a case page's look-ups, and the intake path's look-ups by a unique business key.
+ * dashboard (the page's read of the district's snapshot, and the indicators' computation the snapshot runs), a case
+ * page's look-ups, and the intake path's look-ups by a unique business key.
  *
  *   npx tsx bench/store-scale.ts                         # levels 0, 10,000 and 100,000 filler documents per collection
  *   STORE_SCALE_LEVELS=0,1000 STORE_SCALE_REPEAT=5 npx tsx bench/store-scale.ts
@@ -24,7 +25,7 @@ import { seedDirectory } from '../models/seed/directory';
 import { scopeOf } from '../models/scope';
 import { caseListFilter, listCases, tasksOfCase } from '../api/read-models/cases';
 import { listAgencyTasks, loadTask } from '../api/read-models/tasks';
-import { computeIndicators } from '../api/read-models/indicators';
+import { computeIndicators, readIndicators, refreshIndicatorSnapshot } from '../api/read-models/indicators';
 import type { Actor } from '../models/actor';
 import { DISTRICT, caseDoc, insertFiller, notificationDoc, taskDoc } from './filler';
 
@@ -63,6 +64,9 @@ const QUERIES: { name: string; run: () => Promise<unknown> }[] = [
     name: 'case list: district coordinator, page 1',
     run: () => listCases(caseListFilter(scopeOf(districtCoordinator), {}, now), { page: 1, limit: 50 }),
   },
+  // What the coordinator's page reads since the summary documents (issue #19): the district's snapshot by `_id`.
+  { name: 'dashboard: the page (district snapshot)', run: () => readIndicators(DISTRICT, now) },
+  // The snapshot's computation, which the snapshot workflow runs every minute off the page's path.
   { name: 'dashboard: district indicators', run: () => computeIndicators(DISTRICT, now) },
   { name: 'case page: the case by workflowId', run: () => CaseModel.findOne({ workflowId: ownCase }).lean().exec() },
   { name: "case page: the case's tasks", run: () => tasksOfCase(ownCase) },
@@ -149,6 +153,8 @@ async function main(): Promise<void> {
       const total = await TaskModel.estimatedDocumentCount();
       console.log(`level ${level}: ${total} tasks (filler in ${Math.round(performance.now() - started) / 1000} s)`);
       const timings: Record<string, { meanMs: number; runs: number }> = {};
+      // The district's snapshot at this level, as the snapshot workflow's activity writes it.
+      await refreshIndicatorSnapshot(DISTRICT, 60, new Date());
       for (const query of QUERIES) {
         timings[query.name] = await time(query.run);
         const { meanMs, runs } = timings[query.name]!;
