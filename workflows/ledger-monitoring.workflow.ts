@@ -54,6 +54,8 @@ const HISTORY_EVENT_LIMIT = 1_000;
 const REMEMBERED_VISITS = 50;
 /** Patch: a child transferred to another district is visited under that district's pack from then on (issue #18). */
 export const TRANSFER_PACK_PATCH = 'ledger-transfer-pack';
+/** Patch: a child moved to another street of the district while its visit was overdue: the new street is told too. */
+export const STREET_MOVE_NOTICE_PATCH = 'ledger-street-move-notice';
 
 function reject(message: string, type: string): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -153,6 +155,7 @@ class LedgerMonitoring {
     const profile = await readLedgerProfile(this.input.childId);
     if (!profile) return false;
     this.adoptDistrictPack(profile);
+    this.followStreetMove(profile);
     const chosen = ledgerVisitRule(this.pack, profile);
     state.interval = {
       duration: chosen.rule.duration,
@@ -184,6 +187,22 @@ class LedgerMonitoring {
       this.state.escalated = false;
       this.state.missedVisits -= 1;
     }
+  }
+
+  /**
+   * The child moved to another street of the district while its visit was overdue and the old street had been told:
+   * the new street keeps the child's file now and must know too, so the visit may escalate again, there, if it is
+   * still missed by the interval as recomputed. A move to another district is `adoptDistrictPack`'s. Only a street
+   * told by this code is compared (`toldStreetId`); runs recorded before the patch take no new step.
+   */
+  private followStreetMove(profile: LedgerProfile): void {
+    const { state } = this;
+    if (!state.escalated || !state.toldStreetId || !profile.streetOfficeId) return;
+    if (profile.streetOfficeId === state.toldStreetId) return;
+    if (!patched(STREET_MOVE_NOTICE_PATCH)) return;
+    state.escalated = false;
+    state.missedVisits -= 1;
+    state.streetMoves = (state.streetMoves ?? 0) + 1;
   }
 
   private async writeSchedule(): Promise<void> {
@@ -251,10 +270,11 @@ class LedgerMonitoring {
     state.missedVisits += 1;
     await this.writeSchedule();
     if (!profile?.streetOfficeId) return;
+    state.toldStreetId = profile.streetOfficeId;
     await sendNotice({
       workflowId: this.workflowId,
-      // After a move to another district the new street is told under its own key (the old street's was sent).
-      logicalKey: `missed-visit:${state.visitNo}:${state.anchorAt}${state.districtMoves ? `:moved-${state.districtMoves}` : ''}`,
+      // After a move to another district or street the new street is told under its own key (the old one's was sent).
+      logicalKey: `missed-visit:${state.visitNo}:${state.anchorAt}${state.districtMoves ? `:moved-${state.districtMoves}` : ''}${state.streetMoves ? `:street-${state.streetMoves}` : ''}`,
       event: {
         type: 'ledger_visit_missed',
         ledgerId: this.workflowId,

@@ -62,6 +62,10 @@ export interface LedgerMonitoringState {
   committeeTasks: number;
   /** Transfers to another district so far (patch `ledger-transfer-pack`): each switched the pack. */
   districtMoves?: number;
+  /** The street told of the overdue visit (set when it is told), to see a move to another street. */
+  toldStreetId?: string;
+  /** Moves to another street of the district while a visit was overdue (patch `ledger-street-move-notice`). */
+  streetMoves?: number;
   /** The child left the ledger (its file no longer holds one): the workflow ends. */
   ended?: boolean;
 }

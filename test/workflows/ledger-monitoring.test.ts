@@ -427,6 +427,46 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
     });
   });
 
+  it('tells the new street of an overdue visit when the child moves to another street of the district', async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const child = await startMonitoring(env, taskQueue, recorded, { categories: ['guardianship_failure'] });
+      await sleepPast(env, child.first.dueAt!);
+      await eventually(async () => expect(missedFor(recorded, child.childId)).toHaveLength(1));
+      expect(missedFor(recorded, child.childId)[0].event).toMatchObject({
+        streetOfficeId: testAgencies.street_office,
+        visitNo: 1,
+      });
+      expect(await patchMarkers(env, child.handle)).toBe(0);
+
+      // The family moves to another Fengtai street; the ledger transfers the child there.
+      recorded.ledger.profiles.set(
+        child.childId,
+        ledgerProfile({ categories: ['guardianship_failure'], ...FENGTAI_STREET }),
+      );
+      await child.handle.signal(ledgerChangedSignal);
+      // Still overdue: the new street is told of the same visit, once; it is still one missed visit.
+      await eventually(async () => expect(missedFor(recorded, child.childId)).toHaveLength(2));
+      const [told, toldAgain] = missedFor(recorded, child.childId);
+      expect(toldAgain.event).toMatchObject({
+        streetOfficeId: FENGTAI_STREET.streetOfficeId,
+        visitNo: 1,
+        dueAt: child.first.dueAt,
+        clause: ftGuardianship.clause,
+      });
+      expect(toldAgain.idempotencyKey).not.toBe(told.idempotencyKey);
+      expect(await query(child.handle)).toMatchObject({ pack: LEDGER_TEST_PACK, escalated: true, missedVisits: 1 });
+      expect(await patchMarkers(env, child.handle)).toBe(1);
+
+      // Another change of the child's facts, no move: nobody is told again.
+      await child.handle.signal(ledgerChangedSignal);
+      await eventually(async () =>
+        expect(recorded.ledger.schedules.filter((s) => s.childId === child.childId).length).toBeGreaterThanOrEqual(5),
+      );
+      expect(missedFor(recorded, child.childId)).toHaveLength(2);
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-street-transfer');
+    });
+  });
+
   it('keeps the new pack across continue-as-new; a transfer within the district changes no pack', async () => {
     await withWorker(h, async ({ env, taskQueue, recorded }) => {
       // Within Fengtai, to another street: the pack stays, no patch marker is written.
