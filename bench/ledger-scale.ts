@@ -1,7 +1,8 @@
 /**
  * The street ledger's list and the coordinator dashboard's visit compliance at district scale (issue #18
  * "Performance", item 3): the read model's own functions (models/ledger-repository.ts `listLedger`,
- * `ledgerCompliance`, `getLedgerChild`) timed on FerretDB v1 (SQLite, as `npm start`/`npm test` run it) with 1,000 and
+ * `ledgerCompliance`, `getLedgerChild`; the panel's read of the district snapshot, `readLedgerCompliance`, and the
+ * snapshot's computation of the ledger cells, `ledgerCells`) timed on FerretDB v1 (SQLite, as `npm start`/`npm test` run it) with 1,000 and
  * then 10,000 children on the district's ledgers (`LEDGER_SCALE=100k`: 1,000 and 100,000). Not a test; CI never runs
  * it. Method and results: bench/README.md, "Ledger at scale".
  *
@@ -22,9 +23,12 @@ import mongoose from 'mongoose';
 import { startFerretDb } from '../scripts/services/ferretdb';
 import { ensureIndexes } from '../models';
 import { ChildModel } from '../models/child';
+import { saveIndicatorSnapshot } from '../models/indicator-snapshot';
 import {
   getLedgerChild,
+  ledgerCells,
   ledgerCompliance,
+  readLedgerCompliance,
   ledgerListFilter,
   listLedger,
   type LedgerReach,
@@ -147,6 +151,11 @@ const QUERIES: { name: string; run: () => Promise<unknown> }[] = [
   },
   { name: 'dashboard: compliance, street', run: () => ledgerCompliance(street, now) },
   { name: 'dashboard: compliance, district', run: () => ledgerCompliance(district, now) },
+  // What the panel reads since the district snapshot (issue #18): the snapshot by `_id`, summed for the reach.
+  { name: 'dashboard page: compliance, street (snapshot)', run: () => readLedgerCompliance(street, now) },
+  { name: 'dashboard page: compliance, district (snapshot)', run: () => readLedgerCompliance(district, now) },
+  // The snapshot's ledger part, computed every minute by the district's snapshot workflow off the page's path.
+  { name: 'snapshot: the ledger cells (computation)', run: () => ledgerCells(DISTRICT, now) },
   { name: "ledger page: one child's entry", run: () => getLedgerChild(oneChildId) },
 ];
 
@@ -217,6 +226,15 @@ async function main(): Promise<void> {
       console.log(`level ${level}: ${count} children (fill ${Math.round(performance.now() - started) / 1000} s)`);
       const loadBefore = load();
       const timings: Record<string, Timing> = {};
+      // The district's snapshot at this level, as the snapshot workflow's activity writes it (its ledger cells).
+      const cells = await ledgerCells(DISTRICT, now);
+      await saveIndicatorSnapshot({
+        districtCode: DISTRICT,
+        asOf: new Date(),
+        everySeconds: 60,
+        indicators: {},
+        ledger: cells,
+      });
       for (const query of QUERIES) {
         timings[query.name] = await time(query.run);
         const t = timings[query.name]!;

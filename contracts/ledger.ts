@@ -184,6 +184,10 @@ export const complianceView = z.object({
       children: z.number(),
     }),
   ),
+  asOf: z
+    .string()
+    .optional()
+    .describe("The instant the figures were counted for (the district's snapshot, every minute), ISO 8601"),
 });
 export type ComplianceView = z.infer<typeof complianceView>;
 

@@ -6,6 +6,7 @@
  */
 import { Schema, model } from 'mongoose';
 import { isDuplicateKeyError } from './common';
+import type { LedgerCell } from './ledger-repository';
 
 const indicatorSnapshotSchema = new Schema(
   {
@@ -18,6 +19,8 @@ const indicatorSnapshotSchema = new Schema(
     computeMs: Number,
     /** api/read-models/indicators.ts Indicators, as computed. */
     indicators: { type: Schema.Types.Mixed, required: true },
+    /** The district's ledger by street × committee at `asOf` (models/ledger-repository.ts LedgerCell, issue #18). */
+    ledger: { type: [Schema.Types.Mixed], default: undefined },
   },
   // minimize: false keeps empty objects (a district with no case has `casesByStage: {}`).
   { collection: 'indicator_snapshots', versionKey: false, minimize: false },
@@ -31,6 +34,7 @@ export interface IndicatorSnapshot<T> {
   everySeconds: number;
   computeMs?: number;
   indicators: T;
+  ledger?: LedgerCell[];
 }
 
 /**
@@ -48,6 +52,7 @@ export async function saveIndicatorSnapshot<T>(snapshot: IndicatorSnapshot<T>): 
           everySeconds: snapshot.everySeconds,
           computeMs: snapshot.computeMs,
           indicators: snapshot.indicators,
+          ...(snapshot.ledger ? { ledger: snapshot.ledger } : {}),
         },
       },
       { upsert: true },
@@ -62,7 +67,7 @@ export async function saveIndicatorSnapshot<T>(snapshot: IndicatorSnapshot<T>): 
 /** The district's snapshot, one document by `_id`; null before the district's first. */
 export async function loadIndicatorSnapshot<T>(districtCode: string): Promise<IndicatorSnapshot<T> | null> {
   const doc = await IndicatorSnapshotModel.findById(districtCode)
-    .lean<{ _id: string; asOf: Date; everySeconds: number; computeMs?: number; indicators: T }>()
+    .lean<{ _id: string; asOf: Date; everySeconds: number; computeMs?: number; indicators: T; ledger?: LedgerCell[] }>()
     .exec();
   if (!doc) return null;
   return {
@@ -71,5 +76,6 @@ export async function loadIndicatorSnapshot<T>(districtCode: string): Promise<In
     everySeconds: doc.everySeconds,
     ...(doc.computeMs !== undefined ? { computeMs: doc.computeMs } : {}),
     indicators: doc.indicators,
+    ...(doc.ledger ? { ledger: doc.ledger } : {}),
   };
 }

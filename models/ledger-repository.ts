@@ -10,6 +10,7 @@ import { CaseModel } from './case';
 import { ChildModel, type ChildRecord } from './child';
 import type { ChildFileLookup, ChildIdentity, ChildRepository } from './child-repository';
 import type { RiskLevel } from './common';
+import { loadIndicatorSnapshot } from './indicator-snapshot';
 import type { LedgerSource } from './ledger';
 import { withProjectionLock } from './projection-lock';
 import type { Scope } from './scope';
@@ -607,4 +608,102 @@ export async function ledgerCompliance(reach: LedgerReach, now: Date): Promise<L
       (r) => r.streetCode,
     ),
   };
+}
+
+/**
+ * One street × committee of a district's ledger at an instant: its children, those whose visit is past due, and its
+ * children per category. Every reach's compliance is a sum of cells (complianceFromCells), so the district's snapshot
+ * (models/indicator-snapshot.ts, written every minute by workflows/indicator-snapshot.workflow.ts) holds the cells
+ * once and the dashboard of a district, a street or a committee reads one document by `_id` (issue #18: the
+ * dashboard's cost independent of the number of children). The cells are computed in one read of the district's
+ * ledger (the fields they need only), instead of the live panel's four aggregations, one of which unwinds the
+ * categories in the embedded store's own process.
+ */
+export interface LedgerCell {
+  streetCode: string;
+  committeeCode: string;
+  children: number;
+  overdue: number;
+  categories: Record<string, number>;
+}
+
+export async function ledgerCells(districtCode: string, now: Date): Promise<LedgerCell[]> {
+  const rows = await ChildModel.find(
+    { ...ledgerReachFilter({ kind: 'district', districtCode }), ledger: { $exists: true }, mergedInto: null },
+    { 'ledger.place': 1, 'ledger.nextVisitDue': 1, categories: 1 },
+  )
+    .lean<Pick<ChildRecord, 'ledger' | 'categories'>[]>()
+    .exec();
+  const cells = new Map<string, LedgerCell>();
+  for (const row of rows) {
+    // As the live panel groups them: a missing street or committee is the empty code.
+    const streetCode = row.ledger?.place?.streetCode ?? '';
+    const committeeCode = row.ledger?.place?.committeeCode ?? '';
+    const key = JSON.stringify([streetCode, committeeCode]);
+    const cell = cells.get(key) ?? { streetCode, committeeCode, children: 0, overdue: 0, categories: {} };
+    cell.children += 1;
+    const due = row.ledger?.nextVisitDue;
+    if (due && new Date(due).getTime() < now.getTime()) cell.overdue += 1;
+    for (const code of row.categories ?? []) cell.categories[code] = (cell.categories[code] ?? 0) + 1;
+    cells.set(key, cell);
+  }
+  return [...cells.values()];
+}
+
+/** A reach's compliance from its district's cells: what ledgerCompliance counts, at the cells' instant. */
+export function complianceFromCells(cells: readonly LedgerCell[], reach: LedgerReach): LedgerCompliance {
+  const within = cells.filter((c) =>
+    reach.kind === 'district'
+      ? true
+      : reach.kind === 'street'
+        ? c.streetCode === reach.streetCode
+        : reach.kind === 'committee'
+          ? c.streetCode === reach.streetCode && c.committeeCode === reach.committeeCode
+          : false,
+  );
+  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+  const perCommittee = new Map<string, number>();
+  const overdueOf = new Map<string, number>();
+  const perStreet = new Map<string, number>();
+  const perCategory = new Map<string, number>();
+  for (const c of within) {
+    add(perCommittee, c.committeeCode, c.children);
+    add(overdueOf, c.committeeCode, c.overdue);
+    add(perStreet, c.streetCode, c.children);
+    for (const [code, n] of Object.entries(c.categories)) add(perCategory, code, n);
+  }
+  const sorted = <T extends { children: number }>(rows: T[], key: (r: T) => string) =>
+    rows.sort((a, b) => b.children - a.children || key(a).localeCompare(key(b)));
+  return {
+    committees: sorted(
+      [...perCommittee].map(([committeeCode, children]) => ({
+        committeeCode,
+        children,
+        overdue: overdueOf.get(committeeCode) ?? 0,
+      })),
+      (r) => r.committeeCode,
+    ),
+    byCategory: sorted(
+      [...perCategory].map(([code, children]) => ({ code, children })),
+      (r) => r.code,
+    ),
+    byStreet: sorted(
+      [...perStreet].map(([streetCode, children]) => ({ streetCode, children })),
+      (r) => r.streetCode,
+    ),
+  };
+}
+
+/**
+ * The compliance panel as the dashboard reads it: from the district's snapshot (one document by `_id`) with its
+ * instant; before the district's first snapshot, counted now.
+ */
+export async function readLedgerCompliance(
+  reach: LedgerReach,
+  now: Date,
+): Promise<{ data: LedgerCompliance; asOf: Date }> {
+  if (reach.kind === 'none') return { data: await ledgerCompliance(reach, now), asOf: now };
+  const snapshot = await loadIndicatorSnapshot<unknown>(reach.districtCode);
+  if (snapshot?.ledger) return { data: complianceFromCells(snapshot.ledger, reach), asOf: snapshot.asOf };
+  return { data: await ledgerCompliance(reach, now), asOf: now };
 }

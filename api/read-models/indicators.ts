@@ -17,6 +17,7 @@
  */
 import { AgencyModel, type AgencyRecord } from '../../models/agency';
 import { loadIndicatorSnapshot, saveIndicatorSnapshot } from '../../models/indicator-snapshot';
+import { ledgerCells } from '../../models/ledger-repository';
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { NotificationModel } from '../../models/notification';
 import { ReportModel } from '../../models/report';
@@ -160,8 +161,10 @@ export async function refreshIndicatorSnapshot(
 ): Promise<{ asOf: string; computeMs: number; written: boolean }> {
   const started = Date.now();
   const indicators = await computeIndicators(districtCode, now);
+  // The ledger's street × committee cells at the same instant: the visit-compliance panel of every reach (issue #18).
+  const ledger = await ledgerCells(districtCode, now);
   const computeMs = Date.now() - started;
-  const written = await saveIndicatorSnapshot({ districtCode, asOf: now, everySeconds, computeMs, indicators });
+  const written = await saveIndicatorSnapshot({ districtCode, asOf: now, everySeconds, computeMs, indicators, ledger });
   return { asOf: now.toISOString(), computeMs, written };
 }
 

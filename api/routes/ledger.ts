@@ -41,7 +41,7 @@ import {
   createLedgerRepository,
   getLedgerChild,
   LedgerConflictError,
-  ledgerCompliance,
+  readLedgerCompliance,
   ledgerReachOf,
   listLedger,
   openCaseOfChild,
@@ -655,8 +655,12 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
     },
     async ({ actor }) => {
       const reach = await reachOf(actor);
-      const data = await ledgerCompliance(reach, now());
-      return complianceViewOf(data, reach.districtCode, await ledgerNames([reach.districtCode]));
+      // The district's snapshot (one document by _id, recomputed every minute), counted now before its first.
+      const { data, asOf } = await readLedgerCompliance(reach, now());
+      return {
+        ...complianceViewOf(data, reach.districtCode, await ledgerNames([reach.districtCode])),
+        asOf: asOf.toISOString(),
+      };
     },
   );
 

@@ -13,6 +13,7 @@ import { Workbook } from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { refreshIndicatorSnapshot } from '../../api/read-models/indicators';
 import { ChildModel } from '../../models/child';
 import { ReportModel } from '../../models/report';
 import { TaskModel } from '../../models/task';
@@ -323,9 +324,14 @@ describe('the street ledger on a phone', () => {
   });
 
   test('the district coordinator sees visit compliance per committee and the counts on the dashboard', async () => {
+    // The panel reads the district's snapshot, as the snapshot workflow's activity writes it every minute.
+    const { asOf } = await refreshIndicatorSnapshot('310105', 60);
     const district = await signIn(CHANGNING.coordinator, '/dashboard');
     const panel = district.getByTestId('ledger-compliance');
     await panel.getByRole('heading', { name: '台账走访情况' }).waitFor();
+    const when = panel.getByTestId('ledger-compliance-as-of');
+    expect(await when.locator('time').getAttribute('datetime')).toBe(asOf);
+    expect(await when.textContent()).toMatch(/^统计于 /);
     const rows = panel.getByTestId('ledger-compliance-committees').locator('tbody tr');
     await rows.first().waitFor();
     const table: string[][] = [];

@@ -3,13 +3,18 @@ import { AuditEventModel, ChildModel, createChildRepository, ensureIndexes } fro
 import {
   createLedgerRepository,
   getLedgerChild,
+  complianceFromCells,
+  ledgerCells,
   ledgerCompliance,
   ledgerReachOf,
+  readLedgerCompliance,
+  type LedgerReach,
   listLedger,
   transferLedgerEntry,
   updateLedgerEntry,
   type LedgerEnrolment,
 } from '../../models/ledger-repository';
+import { saveIndicatorSnapshot } from '../../models/indicator-snapshot';
 import { scopeOf } from '../../models/scope';
 import { connectTestDatabase } from '../helpers/mongo';
 
@@ -261,5 +266,61 @@ describe('the street ledger on the child file', () => {
       { code: 'disability', children: 1 },
     ]);
     expect(counts.byStreet).toEqual([{ streetCode: 'changxin', children: 3 }]);
+  });
+});
+
+describe("the compliance panel from the district's snapshot (issue #18)", () => {
+  it('sums the street × committee cells to what the live counts give, for the district, each street and committee', async () => {
+    // Beside the children of the tests above: another street, two committees, mixed categories, one past due, and a
+    // child with no committee.
+    const place = (committeeCode?: string) => ({
+      districtCode: '310105',
+      streetCode: 'xinhua',
+      ...(committeeCode ? { committeeCode } : {}),
+    });
+    const late = await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520100101001'), { place: place('xinhua.1'), categories: ['disability', 'orphan'] }),
+    );
+    await ledger.enrolOnLedger(
+      enrolment(idNumber('31010520100201002'), { place: place('xinhua.2'), categories: ['family_poverty'] }),
+    );
+    await ledger.enrolOnLedger(enrolment(idNumber('31010520100301003'), { place: place(), categories: [] }));
+    await ChildModel.updateOne(
+      { _id: late.child._id },
+      { $set: { 'ledger.nextVisitDue': new Date('2026-02-01') } },
+    ).exec();
+    const now = new Date('2026-06-01');
+    const cells = await ledgerCells('310105', now);
+    const reaches: LedgerReach[] = [
+      { kind: 'district', districtCode: '310105' },
+      { kind: 'street', districtCode: '310105', streetCode: 'xinhua' },
+      { kind: 'street', districtCode: '310105', streetCode: 'changxin' },
+      { kind: 'street', districtCode: '310105', streetCode: 'huayang' },
+      { kind: 'committee', districtCode: '310105', streetCode: 'xinhua', committeeCode: 'xinhua.1' },
+      { kind: 'committee', districtCode: '310105', streetCode: 'changxin', committeeCode: 'changxin.1' },
+    ];
+    for (const reach of reaches) {
+      expect({ reach, counts: complianceFromCells(cells, reach) }).toEqual({
+        reach,
+        counts: await ledgerCompliance(reach, now),
+      });
+    }
+    expect(complianceFromCells(cells, reaches[1]!).committees).toEqual([
+      { committeeCode: '', children: 1, overdue: 0 },
+      { committeeCode: 'xinhua.1', children: 1, overdue: 1 },
+      { committeeCode: 'xinhua.2', children: 1, overdue: 0 },
+    ]);
+
+    // Before the district's first snapshot the panel is counted now; then it is the snapshot's, with its instant.
+    expect(await readLedgerCompliance(reaches[0]!, now)).toEqual({
+      data: await ledgerCompliance(reaches[0]!, now),
+      asOf: now,
+    });
+    const asOf = new Date('2026-05-31T12:00:00Z');
+    await saveIndicatorSnapshot({ districtCode: '310105', asOf, everySeconds: 60, indicators: {}, ledger: cells });
+    await ledger.enrolOnLedger(enrolment(idNumber('31010520100401004'), { place: place('xinhua.2') }));
+    const read = await readLedgerCompliance(reaches[1]!, now);
+    expect(read).toEqual({ data: complianceFromCells(cells, reaches[1]!), asOf });
+    expect(read.data.byStreet).toEqual([{ streetCode: 'xinhua', children: 3 }]); // the new child: next snapshot
   });
 });

@@ -28,10 +28,15 @@ export function LedgerCompliancePanel() {
 }
 
 function ComplianceBody({ data }: { data: ComplianceView }) {
-  const { t, pick } = useI18n();
+  const { t, pick, formatDateTime } = useI18n();
   if (data.committees.length === 0 && data.byStreet.length === 0) return <p>{t('ledger.compliance.empty')}</p>;
   return (
     <>
+      {data.asOf ? (
+        <p className="muted small" data-testid="ledger-compliance-as-of">
+          <time dateTime={data.asOf}>{t('dash.asOf', { time: formatDateTime(data.asOf) })}</time>
+        </p>
+      ) : null}
       <h3>{t('ledger.compliance.committees')}</h3>
       <div className="table-wrap">
         <table className="table table--wrap" data-testid="ledger-compliance-committees">
