@@ -43,6 +43,9 @@ function overrides(): Partial<WorkerOptions> {
   set('maxConcurrentWorkflowTaskPolls', 'STORM_WORKFLOW_POLLERS');
   set('maxConcurrentActivityTaskPolls', 'STORM_ACTIVITY_POLLERS');
   set('workflowThreadPoolSize', 'STORM_THREADS');
+  if (process.env.STORM_STICKY_TIMEOUT)
+    o.stickyQueueScheduleToStartTimeout = process.env
+      .STORM_STICKY_TIMEOUT as WorkerOptions['stickyQueueScheduleToStartTimeout'];
   if (process.env.STORM_REUSE_V8 === '0') o.reuseV8Context = false;
   if (process.env.STORM_REUSE_V8 === '1') o.reuseV8Context = true;
   return o;
@@ -157,6 +160,8 @@ async function main(): Promise<void> {
         heapUsedMiB: Math.round(m.heapUsed / 1024 / 1024),
         heapLimitMiB: Math.round(heapLimitMiB),
         cached: status.numCachedWorkflows,
+        // CPU ms of this whole process (the workflow threads, the SDK's core, garbage collection) since it started.
+        cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
         sizing,
         ...counts,
         per10s: Array.from(per10s, (n) => n ?? 0),

@@ -80,6 +80,9 @@ interface Sample {
   per10s: number[];
   started: number;
   mails?: number;
+  /** CPU ms of the worker process and of the Temporal server since they started. */
+  cpuMs: number;
+  serverCpuMs?: number;
 }
 
 /** The instant `iso` before `at` (the packs' accept and visit durations here are fixed: minutes, days). */
@@ -88,6 +91,18 @@ function before(at: Date, iso: string): Date {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const CLOCK_TICKS_PER_S = 100; // Linux's USER_HZ, what /proc/<pid>/stat counts in
+/** CPU ms (user + system) a process has used, from /proc (Linux only; undefined elsewhere or once it has exited). */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S; // utime, stime
+  } catch {
+    return undefined;
+  }
+}
 
 function taskInput(i: number, runId: string, dueAt: Date): AgencyTaskInput {
   const rule = PACK.taskKinds.police_response!;
@@ -122,10 +137,15 @@ function ledgerInput(i: number, runId: string, dueAt: Date, now: Date): LedgerMo
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg().map((l) => Number(l.toFixed(1)));
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-storm-'));
   const logDir = path.join(workDir, 'logs');
   const stops: (() => Promise<unknown>)[] = [];
-  const temporal = await startTemporalDevServer({ logDir, headless: true });
+  // STORM_TEMPORAL_CONFIG: the dev server's dynamic config for an experiment, as JSON ({"key": value, …}).
+  const dynamicConfig = process.env.STORM_TEMPORAL_CONFIG
+    ? (JSON.parse(process.env.STORM_TEMPORAL_CONFIG) as Record<string, unknown>)
+    : undefined;
+  const temporal = await startTemporalDevServer({ logDir, headless: true, dynamicConfig });
   stops.push(() => temporal.stop());
   const workerEnv: Record<string, string> = {};
   const mailDir = path.join(workDir, 'mail');
@@ -183,11 +203,16 @@ async function main(): Promise<void> {
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
       if (!line.startsWith('{')) continue;
-      const sample: Sample = { ...(JSON.parse(line) as Omit<Sample, 'started'>), started, mails: mailsSent() };
+      const sample: Sample = {
+        ...(JSON.parse(line) as Omit<Sample, 'started'>),
+        started,
+        mails: mailsSent(),
+        serverCpuMs: processCpuMs(temporal.process.pid),
+      };
       samples.push(sample);
       const t = ((sample.at - dueAt.getTime()) / 1000).toFixed(0);
       process.stdout.write(
-        `t${Number(t) >= 0 ? '+' : ''}${t}s  started ${started}  rss ${sample.rssMiB} MiB  cached ${sample.cached}  assigned ${sample.assigned}  schedules ${sample.schedules}  escalated ${sample.escalations + sample.missedVisits}${ACTIVITIES === 'real' ? `  mails ${sample.mails}` : ''}\n`,
+        `t${Number(t) >= 0 ? '+' : ''}${t}s  started ${started}  rss ${sample.rssMiB} MiB  cached ${sample.cached}  cpu worker ${(sample.cpuMs / 1000).toFixed(0)} s server ${((sample.serverCpuMs ?? 0) / 1000).toFixed(0)} s  load ${os.loadavg()[0]!.toFixed(1)}  assigned ${sample.assigned}  schedules ${sample.schedules}  escalated ${sample.escalations + sample.missedVisits}${ACTIVITIES === 'real' ? `  mails ${sample.mails}` : ''}\n`,
       );
     }
   });
@@ -264,6 +289,18 @@ async function main(): Promise<void> {
   let cumulative = 0;
   const curve = per10s.map((n, i) => ({ from: i * 10, sent: n, total: (cumulative += n) }));
   const allEscalatedAfterMs = reached ? reached.at - dueAt.getTime() : null;
+  // CPU spent by the worker and by the Temporal server from the deadline to the end of the storm (all escalated, or
+  // the last sample), against the wall-clock time: on 2 cores at most 2 s of CPU a second in all.
+  const atDeadline = samples.find((s) => s.at >= dueAt.getTime());
+  const stormEnd = reached ?? last;
+  const cpuDuringStorm =
+    atDeadline && stormEnd && stormEnd.at > atDeadline.at
+      ? {
+          wallS: Math.round((stormEnd.at - atDeadline.at) / 1000),
+          workerS: Math.round((stormEnd.cpuMs - atDeadline.cpuMs) / 1000),
+          serverS: Math.round(((stormEnd.serverCpuMs ?? 0) - (atDeadline.serverCpuMs ?? 0)) / 1000),
+        }
+      : null;
   const verdict = {
     kind: KIND,
     activities: ACTIVITIES,
@@ -275,6 +312,7 @@ async function main(): Promise<void> {
     historyBeforeDeadline: beforeDeadline,
     historyAfter: afterDeadline ?? null,
     heapMiB: HEAP_MIB,
+    temporalDynamicConfig: dynamicConfig ?? null,
     sizing: samples[0]?.sizing ?? null,
     maxRssMiB: Math.max(...samples.map((s) => s.rssMiB)),
     maxCached: Math.max(...samples.map((s) => s.cached)),
@@ -284,7 +322,9 @@ async function main(): Promise<void> {
     allEscalatedWithinSeconds: allEscalatedAfterMs === null ? null : Math.round(allEscalatedAfterMs / 1000),
     goalMet: allEscalatedAfterMs !== null && allEscalatedAfterMs <= GOAL_MS,
     peakPer10s: Math.max(0, ...per10s),
+    cpuDuringStorm,
     workerDied,
+    loadAtStart,
     load: os.loadavg().map((l) => Number(l.toFixed(1))),
   };
   process.stdout.write('\nseconds after deadline   sent   total\n');
@@ -304,10 +344,15 @@ async function main(): Promise<void> {
 }
 
 /** A workflow's history: events and protobuf-encoded bytes (no codec here). */
-async function history(client: Client, workflowId: string): Promise<{ events: number; bytes: number }> {
+async function history(
+  client: Client,
+  workflowId: string,
+): Promise<{ events: number; bytes: number; workflowTaskTimeouts: number }> {
   const h = await client.workflow.getHandle(workflowId).fetchHistory();
+  const timedOut = proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT;
   return {
     events: h.events?.length ?? 0,
+    workflowTaskTimeouts: (h.events ?? []).filter((e) => e.eventType === timedOut).length,
     bytes: proto.api.history.v1.History.encode(proto.api.history.v1.History.fromObject(h)).finish().length,
   };
 }

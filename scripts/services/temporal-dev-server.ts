@@ -25,6 +25,8 @@ export async function startTemporalDevServer(options: {
   namespace?: string;
   /** The Web UI decodes payloads through this endpoint (ChildSafe's /api/v1/codec), for signed-in users. */
   codecEndpoint?: string;
+  /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. for benchmarks' experiments. */
+  dynamicConfig?: Record<string, unknown>;
 }): Promise<TemporalDevServer> {
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
@@ -47,6 +49,8 @@ export async function startTemporalDevServer(options: {
   if (uiPort !== undefined && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   for (const [name, type] of Object.entries(CHILDSAFE_SEARCH_ATTRIBUTES))
     args.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const proc = startProcess('temporal', temporalCliPath(), args, { logDir: options.logDir });
   try {
     await Promise.race([
