@@ -43,9 +43,6 @@ function overrides(): Partial<WorkerOptions> {
   set('maxConcurrentWorkflowTaskPolls', 'STORM_WORKFLOW_POLLERS');
   set('maxConcurrentActivityTaskPolls', 'STORM_ACTIVITY_POLLERS');
   set('workflowThreadPoolSize', 'STORM_THREADS');
-  if (process.env.STORM_STICKY_TIMEOUT)
-    o.stickyQueueScheduleToStartTimeout = process.env
-      .STORM_STICKY_TIMEOUT as WorkerOptions['stickyQueueScheduleToStartTimeout'];
   if (process.env.STORM_REUSE_V8 === '0') o.reuseV8Context = false;
   if (process.env.STORM_REUSE_V8 === '1') o.reuseV8Context = true;
   return o;

@@ -12,7 +12,8 @@
  * says what each runs; `real` also starts FerretDB and the SMTP sink), STORM_HEAP_MIB the worker's heap (1536),
  * STORM_CONCURRENCY starts in flight (32), STORM_LEAD_SECONDS from the first start to the deadline (default: 60 s plus
  * 200 ms per workflow, so that on this machine the starts and their first workflow tasks are done before it), STORM_MAX_MINUTES how long to
- * wait after the deadline (20). Worker settings for experiments: WORKER_MAX_CACHED_WORKFLOWS, STORM_WORKFLOW_TASKS,
+ * wait after the deadline (20), STORM_TEMPORAL_CONFIG the dev server's dynamic config as JSON (experiments). Worker
+ * settings: WORKER_MAX_CACHED_WORKFLOWS and WORKER_STICKY_QUEUE_TIMEOUT (workers/worker.ts), STORM_WORKFLOW_TASKS,
  * STORM_ACTIVITY_TASKS, STORM_WORKFLOW_POLLERS, STORM_ACTIVITY_POLLERS, STORM_THREADS, STORM_REUSE_V8=0|1.
  *
  * The workflows are started directly, not through the API's intake:

@@ -23,6 +23,11 @@ export interface WorkerSizing {
   /** Threads, each with its own V8 isolate, that run workflow code; the cache is shared out among them. */
   workflowThreadPoolSize: number;
   maxConcurrentWorkflowTaskExecutions: number;
+  /**
+   * How long a workflow task may wait on this worker's sticky queue before the server times it out and hands it to
+   * the shared queue (where a worker must replay the whole history). Unset: the SDK's 10 s. See `workerSizing`.
+   */
+  stickyQueueScheduleToStartTimeout?: `${number}s` | `${number}m`;
 }
 
 /**
@@ -44,6 +49,20 @@ export const HEAP_RESERVE_MIB = 512;
  * --max-old-space-size or the system), instead of the SDK's default of 600 workflows per GB, which at 4 MB per
  * ChildSafe workflow is more than twice the heap: the worker died of heap exhaustion at about 1,800 open workflows.
  * WORKER_MAX_CACHED_WORKFLOWS overrides the cache size.
+ *
+ * Sizing for deadline storms (bench/README.md "Timer storms", issues #19 and #18: 10,000 deadlines in one minute).
+ * When many deadlines fall due together every one of their workflow tasks queues on the worker's sticky queue at once;
+ * a workflow not in the cache costs a full replay (~50 ms of CPU against ~3 ms for a cached one), and a task that
+ * waits on the sticky queue longer than its schedule-to-start timeout (10 s by default) is timed out by the server
+ * and moved to the shared queue, where it is replayed too. A worker that must absorb a storm of N workflows is
+ * therefore given
+ *  - WORKER_MAX_CACHED_WORKFLOWS ≥ N (every workflow that can fall due together stays cached), and a heap of
+ *    HEAP_RESERVE_MIB + N × the memory a cached workflow holds (measured 0.7–0.8 MiB a waiting police task or ledger
+ *    child, up to CACHED_WORKFLOW_MIB for one that validated an outcome; 10,000: `--max-old-space-size=12288`);
+ *  - WORKER_STICKY_QUEUE_TIMEOUT longer than the storm takes to drain (e.g. `10m`). The price: the workflow tasks
+ *    already queued for a worker that crashes wait up to that long before another worker takes them (a worker that
+ *    stops normally hands them over at once, and the server sends new tasks to the shared queue once the worker has
+ *    stopped polling). Unset, the SDK's 10 s: right for `npm start`, `npm test` and a worker without storms.
  */
 export function workerSizing(
   heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
@@ -55,10 +74,14 @@ export function workerSizing(
     Number.isInteger(fromEnv) && fromEnv >= 2 ? fromEnv : Math.max(Math.floor(budget / CACHED_WORKFLOW_MIB), 10);
   // One isolate per 4 GB of heap, at most 4: more isolates only add their own fixed cost on a small heap.
   const workflowThreadPoolSize = Math.min(Math.max(Math.floor(heapLimitMiB / 4096), 1), 4);
+  const sticky = env.WORKER_STICKY_QUEUE_TIMEOUT?.trim();
   return {
     maxCachedWorkflows,
     workflowThreadPoolSize,
     maxConcurrentWorkflowTaskExecutions: Math.min(40, maxCachedWorkflows),
+    ...(sticky && /^[1-9]\d*[sm]$/.test(sticky)
+      ? { stickyQueueScheduleToStartTimeout: sticky as `${number}s` | `${number}m` }
+      : {}),
   };
 }
 

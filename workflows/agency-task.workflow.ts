@@ -52,6 +52,14 @@ export const FIRST_PROJECTION_LOCAL_PATCH = 'task-first-projection-local';
 
 /** A task whose pack has the procuratorate referral reports its exhausted ladder to its agency's oversight (issue #17). */
 export const LADDER_EXHAUSTED_PATCH = 'ladder-exhausted-oversight';
+/**
+ * Issue #19 (timer storms): a missed deadline whose first rung is due at once (PT0S) is projected once, with the rung's
+ * escalation, instead of once for the miss and once for the rung; and a rung's notice and its projection are scheduled
+ * together instead of one after the other. The same activities with the same inputs but the second projection, in
+ * fewer workflow tasks: each escalation costs the server and the worker about half the round trips. Tasks recorded
+ * before it replay the old order.
+ */
+export const ESCALATION_ONE_STEP_PATCH = 'escalation-one-step';
 
 function reject(message: string, type: TaskRejection): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -334,7 +342,10 @@ export class AgencyTask {
   async enforce(phase: TaskPhase, deadline: Deadline, dueAt: string, done: () => boolean): Promise<void> {
     if (await this.waitUntil(done, new Date(dueAt))) return;
     this.audit('deadline_missed', { phase, deadline: dueAt }, deadline.clause);
-    await this.project();
+    const first = this.input.ladder[0];
+    const firstRungNow = !!first && msUntil(addDuration(new Date(dueAt), first.after)) === 0;
+    // The first rung's escalation projects the miss with it (its audit entry is gathered until the next projection).
+    if (!(firstRungNow && this.oneStepEscalation())) await this.project();
     for (const [index, rung] of this.input.ladder.entries()) {
       const rungDue = addDuration(new Date(dueAt), rung.after);
       this.state.clocks = [
@@ -396,18 +407,24 @@ export class AgencyTask {
     };
     state.escalations.push(record);
     this.audit('task_escalated', { phase, rung: record.rung, notify: target }, deadline.clause);
-    await this.send(`escalate:${phase}:${record.rung}`, {
-      type: 'task_escalated',
-      taskId: state.taskId,
-      kind: state.kind,
-      agencyId: state.agencyId,
-      phase,
-      rung: record.rung,
-      target,
-      clause: deadline.clause,
-      deadline: dueAt,
-    });
-    await this.project();
+    const notice = () =>
+      this.send(`escalate:${phase}:${record.rung}`, {
+        type: 'task_escalated',
+        taskId: state.taskId,
+        kind: state.kind,
+        agencyId: state.agencyId,
+        phase,
+        rung: record.rung,
+        target,
+        clause: deadline.clause,
+        deadline: dueAt,
+      });
+    if (this.oneStepEscalation()) {
+      await Promise.all([notice(), this.project()]);
+    } else {
+      await notice();
+      await this.project();
+    }
     if (this.input.reportToOwner) await this.signalOwner((h) => h.signal(taskEscalatedSignal, record));
   }
 
@@ -433,6 +450,13 @@ export class AgencyTask {
     if (input.reportToOwner && acceptedAt)
       await this.signalOwner((h) => h.signal(taskAcceptedSignal, { taskId: state.taskId, acceptedAt }));
     await this.enforce('complete', input.rule.complete, state.completeBy, () => isClosed(state));
+  }
+
+  /** ESCALATION_ONE_STEP_PATCH, asked once per run at its first missed deadline and kept (the same answer after). */
+  private oneStep?: boolean;
+  private oneStepEscalation(): boolean {
+    this.oneStep ??= patched(ESCALATION_ONE_STEP_PATCH);
+    return this.oneStep;
   }
 
   /** The closed task's last projection and its result, reported to the owner. */

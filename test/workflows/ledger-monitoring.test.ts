@@ -13,7 +13,12 @@ import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { ledgerMonitoringWorkflow } from '../../workflows/ledger-monitoring.workflow';
+import {
+  MISSED_VISIT_ONE_STEP_PATCH,
+  STREET_MOVE_NOTICE_PATCH,
+  TRANSFER_PACK_PATCH,
+  ledgerMonitoringWorkflow,
+} from '../../workflows/ledger-monitoring.workflow';
 import {
   LedgerRejection,
   ledgerChangedSignal,
@@ -162,6 +167,8 @@ describe('ledger monitoring: periodic visits', () => {
         clause: 'FT 三(一)1',
       });
       expect(await child.handle.query(ledgerMonitoringQuery)).toMatchObject({ escalated: true, missedVisits: 1 });
+      // Issue #18: the schedule write and the notice went out together (the one-step path, marked once).
+      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_ONE_STEP_PATCH)).toBe(1);
       // Months more without a visit: still one escalation for this visit (the list shows it overdue meanwhile).
       await env.sleep(60 * DAY);
       expect(missedFor(recorded, child.childId)).toHaveLength(1);
@@ -321,10 +328,24 @@ describe('ledger monitoring: periodic visits', () => {
 const CHANGNING = { districtCode: '310105', pack: { id: 'cn-changning', version: '1.3.0' } };
 const FENGTAI_STREET = { committeeAgencyId: 'agency-committee-ft-2', streetOfficeId: 'agency-street-ft-2' };
 
-async function patchMarkers(env: TestWorkflowEnvironment, handle: WorkflowHandle, runId?: string): Promise<number> {
+/** Markers of one patch in a run's history (the patch's id is in the marker's details). */
+async function patchMarkers(
+  env: TestWorkflowEnvironment,
+  handle: WorkflowHandle,
+  runId?: string,
+  patchId: string = TRANSFER_PACK_PATCH,
+): Promise<number> {
   const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
   return (history.events ?? []).filter(
-    (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED,
+    (e) =>
+      e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED &&
+      Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((d) =>
+        (d.payloads ?? []).some((p) =>
+          Buffer.from(p.data ?? [])
+            .toString('utf8')
+            .includes(`"${patchId}"`),
+        ),
+      ),
   ).length;
 }
 
@@ -436,7 +457,7 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
         streetOfficeId: testAgencies.street_office,
         visitNo: 1,
       });
-      expect(await patchMarkers(env, child.handle)).toBe(0);
+      expect(await patchMarkers(env, child.handle, undefined, STREET_MOVE_NOTICE_PATCH)).toBe(0);
 
       // The family moves to another Fengtai street; the ledger transfers the child there.
       recorded.ledger.profiles.set(
@@ -455,7 +476,7 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
       });
       expect(toldAgain.idempotencyKey).not.toBe(told.idempotencyKey);
       expect(await query(child.handle)).toMatchObject({ pack: LEDGER_TEST_PACK, escalated: true, missedVisits: 1 });
-      expect(await patchMarkers(env, child.handle)).toBe(1);
+      expect(await patchMarkers(env, child.handle, undefined, STREET_MOVE_NOTICE_PATCH)).toBe(1);
 
       // Another change of the child's facts, no move: nobody is told again.
       await child.handle.signal(ledgerChangedSignal);

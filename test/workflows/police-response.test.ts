@@ -136,6 +136,12 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       );
       // The case learns of each step too, for the coordinators' status view.
       await eventually(async () => expect((await caseStatus(env, childId)).state.escalations).toHaveLength(4));
+      // Issue #19: the missed deadline is projected together with its immediate first rung (one projection after the
+      // task's first, not one for the miss and one for the rung), its audit entry carried with the rung's.
+      const projections = recorded.taskProjections.filter((p) => p.taskId === taskId);
+      expect(projections.find((p) => p.fields.escalations.length > 0)?.version).toBe(2);
+      const taskAudit = recorded.audit.filter((a) => a.workflowId === taskId).map((a) => a.type);
+      expect(taskAudit.slice(0, 3)).toEqual(['task_created', 'deadline_missed', 'task_escalated']);
 
       // Accepting late stops the accept ladder; the task goes on to its completion deadline.
       expect((await accept(env, taskId, police)).escalations).toHaveLength(4);

@@ -21,4 +21,14 @@ describe('worker sizing from the heap', () => {
     );
     expect(workerSizing(65536, {}).workflowThreadPoolSize).toBe(4);
   });
+
+  it("leaves the sticky queue timeout to the SDK unless WORKER_STICKY_QUEUE_TIMEOUT sets a storm's drain time", () => {
+    expect(workerSizing(4096, {})).not.toHaveProperty('stickyQueueScheduleToStartTimeout');
+    expect(workerSizing(4096, { WORKER_STICKY_QUEUE_TIMEOUT: '10m' }).stickyQueueScheduleToStartTimeout).toBe('10m');
+    expect(workerSizing(4096, { WORKER_STICKY_QUEUE_TIMEOUT: '90s' }).stickyQueueScheduleToStartTimeout).toBe('90s');
+    for (const bad of ['', '0s', 'ten minutes', '10', '-5m', '5h'])
+      expect(workerSizing(4096, { WORKER_STICKY_QUEUE_TIMEOUT: bad })).not.toHaveProperty(
+        'stickyQueueScheduleToStartTimeout',
+      );
+  });
 });
