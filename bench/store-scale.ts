@@ -87,10 +87,10 @@ const QUERIES: { name: string; run: () => Promise<unknown> }[] = [
 ];
 
 /**
- * Mean of up to REPEAT runs after an unrecorded one; a slow query (the first run over a second) is run until
+ * Mean (and p95, for the fast queries) of up to REPEAT runs after an unrecorded one; a slow query (the first run over a second) is run until
  * TIME_BUDGET_MS is spent instead, at least once, so the 100,000 level finishes in minutes, not hours.
  */
-async function time(run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number }> {
+async function time(run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number; p95Ms?: number }> {
   const first = performance.now();
   await run();
   const firstMs = performance.now() - first;
@@ -105,13 +105,16 @@ async function time(run: () => Promise<unknown>): Promise<{ meanMs: number; runs
     }
     return { meanMs: Math.round(samples.reduce((a, b) => a + b, 0) / samples.length), runs: samples.length };
   }
-  let total = 0;
+  const samples: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const started = performance.now();
     await run();
-    total += performance.now() - started;
+    samples.push(performance.now() - started);
   }
-  return { meanMs: Math.round((total / REPEAT) * 10) / 10, runs: REPEAT };
+  const total = samples.reduce((a, b) => a + b, 0);
+  // Nearest-rank p95 (issue #19's read goal is a p95); with 10 runs it is the slowest but one.
+  const p95 = [...samples].sort((a, b) => a - b)[Math.max(0, Math.ceil(0.95 * samples.length) - 1)]!;
+  return { meanMs: Math.round((total / REPEAT) * 10) / 10, runs: REPEAT, p95Ms: Math.round(p95 * 10) / 10 };
 }
 
 async function explain(collection: string, filter: Record<string, unknown>): Promise<unknown> {
@@ -130,8 +133,11 @@ async function main(): Promise<void> {
     : await startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir: path.join(workDir, 'logs') });
   const storeName = external ? 'the store at STORE_SCALE_MONGO_URI' : 'FerretDB v1 (SQLite)';
   const load = () => os.loadavg().map((l) => Math.round(l * 10) / 10);
-  const results: { level: number; loadAverage: number[]; timings: Record<string, { meanMs: number; runs: number }> }[] =
-    [];
+  const results: {
+    level: number;
+    loadAverage: number[];
+    timings: Record<string, { meanMs: number; runs: number; p95Ms?: number }>;
+  }[] = [];
   const explained: Record<string, unknown> = {};
   try {
     await mongoose.connect(`${ferret.uri}store_scale`, { serverSelectionTimeoutMS: 10_000 });
@@ -152,13 +158,14 @@ async function main(): Promise<void> {
       inserted = Math.max(inserted, level);
       const total = await TaskModel.estimatedDocumentCount();
       console.log(`level ${level}: ${total} tasks (filler in ${Math.round(performance.now() - started) / 1000} s)`);
-      const timings: Record<string, { meanMs: number; runs: number }> = {};
+      const timings: Record<string, { meanMs: number; runs: number; p95Ms?: number }> = {};
       // The district's snapshot at this level, as the snapshot workflow's activity writes it.
       await refreshIndicatorSnapshot(DISTRICT, 60, new Date());
       for (const query of QUERIES) {
         timings[query.name] = await time(query.run);
-        const { meanMs, runs } = timings[query.name]!;
-        console.log(`  ${query.name.padEnd(48)} ${String(meanMs).padStart(9)} ms (${runs} runs)`);
+        const { meanMs, runs, p95Ms } = timings[query.name]!;
+        const p95 = p95Ms === undefined ? '' : `, p95 ${p95Ms} ms`;
+        console.log(`  ${query.name.padEnd(48)} ${String(meanMs).padStart(9)} ms (${runs} runs${p95})`);
       }
       results.push({ level, loadAverage: load(), timings });
     }

@@ -30,7 +30,11 @@ export const indicatorsView = z.object({
     z.object({ caseId: z.string(), clockId: z.string(), label: z.string(), clause: z.string(), firesAt: z.string() }),
   ),
   asOf: z.string().describe("The instant the indicators were computed for (the district's snapshot), ISO 8601"),
-  stale: z.boolean().describe('The snapshot is older than twice its interval plus one computation: out of date'),
+  stale: z
+    .boolean()
+    .describe(
+      'The snapshot is older than twice a round of its workflow (interval + computation) plus 2 minutes: out of date',
+    ),
 });
 
 export const indicatorQuery = z.strictObject({

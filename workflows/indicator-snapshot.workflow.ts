@@ -5,7 +5,7 @@
  * ROUNDS rounds (or when Temporal suggests it) so the history stays short. A durable timer rather than a Schedule: one
  * run per district at a time, never piled up behind a slow computation (the next round starts `everySeconds` after the
  * last one finished), and the workflow's history shows every refresh. The dashboard reads the snapshot by `_id` and
- * shows its time; a snapshot older than twice the interval plus one computation is shown as out of date.
+ * shows its time; a snapshot older than twice a round (interval + computation) plus 2 minutes is shown as out of date.
  */
 import { continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
 import { refreshIndicatorSnapshot } from './proxies';

@@ -131,12 +131,13 @@ const toRecord = (rows: Counted[]) =>
 /** What the dashboard shows: the indicators, the instant they were computed for, and whether that is too old. */
 export type IndicatorsAsOf = Indicators & { asOf: string; stale: boolean };
 
-/** How long past its interval a snapshot may be before it is out of date: one computation's time limit (2 minutes). */
+/** Slack on top of the snapshot's expected age before it is called out of date. */
 const STALE_GRACE_MS = 2 * MINUTE;
 
 /**
  * The district's indicators as the dashboard reads them: its snapshot, one document by `_id`, out of date (`stale`)
- * when older than twice the snapshot workflow's interval plus one computation. Before the district's first snapshot
+ * when older than twice a round of its workflow (the interval plus the computation, which grows with the district:
+ * the next snapshot's instant is when its computation starts) plus STALE_GRACE_MS. Before the district's first snapshot
  * (a worker starts the snapshot workflows when it starts: workers/indicator-snapshots.ts) they are computed now.
  */
 export async function readIndicators(districtCode: string, now: Date): Promise<IndicatorsAsOf> {
@@ -146,7 +147,7 @@ export async function readIndicators(districtCode: string, now: Date): Promise<I
   return {
     ...snapshot.indicators,
     asOf: snapshot.asOf.toISOString(),
-    stale: age > 2 * snapshot.everySeconds * 1000 + STALE_GRACE_MS,
+    stale: age > 2 * (snapshot.everySeconds * 1000 + (snapshot.computeMs ?? 0)) + STALE_GRACE_MS,
   };
 }
 

@@ -160,7 +160,7 @@ describe('the dashboard reads what it read before, through pushable queries', ()
 });
 
 describe('the dashboard reads the district snapshot', () => {
-  it('computes now before the first snapshot, then answers the snapshot, out of date past twice its interval', async () => {
+  it('computes now before the first snapshot, then answers the snapshot, out of date past twice a round', async () => {
     const at = new Date(now);
     const before = await readIndicators(CN, at);
     expect(before).toEqual({ ...(await computeIndicators(CN, at)), asOf: at.toISOString(), stale: false });
