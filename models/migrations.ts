@@ -5,7 +5,7 @@
  * the record itself, so running it twice changes nothing. No transactions (the embedded FerretDB has none): a record
  * is updated on its own, conditioned on still lacking the field, so a projection write racing with a step wins.
  *
- * Run by the worker (workers/main.ts) before it starts polling, so by every `npm start` and every deployment.
+ * Run by the worker (workers/main.ts) once the database is reachable, so at every `npm start` and every deployment.
  */
 import { Schema, model } from 'mongoose';
 import { CaseModel, type CaseRecord } from './case';

@@ -18,9 +18,17 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'childsafe-worker' });
   const db = openDatabase(config.MONGODB_URI, logger);
-  // Records written by an older version get the fields today's read models ask for, before any new work arrives.
-  const migrated = await runMigrations();
-  if (migrated.length) logger.info({ migrations: migrated }, 'data migrations applied');
+  // Records written by an older version get the fields today's read models ask for, once the database is reachable
+  // (the worker does not wait for it: its activities retry until it is). A failed step is logged and run again at the
+  // next start; every step is idempotent.
+  const migrations = db.ready
+    .then(() => runMigrations())
+    .then(
+      (ran) => {
+        if (ran.length) logger.info({ migrations: ran }, 'data migrations applied');
+      },
+      (err: unknown) => logger.error({ err: (err as Error).name }, 'data migrations failed; run again at next start'),
+    );
   await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, logger);
   const temporal = createTemporalClient(config);
   const transport = createMailTransport(config.SMTP_URL);
@@ -33,6 +41,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...workerSizing() }, 'worker running');
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
   await worker.run();
+  await migrations;
   transport.close();
   await Promise.allSettled([db.close(), connection.close(), temporal.connection.close()]);
   logger.info('worker stopped');
