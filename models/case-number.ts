@@ -27,6 +27,22 @@ export function formatCaseNumber(prefix: string, year: number, seq: number): str
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
 }
 
+/**
+ * Takes the next number of the district's year. The case's first projection writes it with the case (a first write
+ * that turns out stale leaves a gap, never a duplicate); ensureCaseNumber numbers a case that has none.
+ */
+export async function allocateCaseNumber(district: { code: string; name: string }, openedAt: Date): Promise<string> {
+  const year = new Date(openedAt.getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
+  const counter = await CaseNumberCounterModel.findOneAndUpdate(
+    { _id: `${district.code}:${year}` },
+    { $inc: { seq: 1 } },
+    { upsert: true, new: true },
+  )
+    .lean<{ seq: number }>()
+    .exec();
+  return formatCaseNumber(districtPrefix(district.name), year, counter!.seq);
+}
+
 /** The case's number, allocating it on first call; the same number on every later call. */
 export async function ensureCaseNumber(
   workflowId: string,
@@ -38,15 +54,7 @@ export async function ensureCaseNumber(
   return withProjectionLock(`case-number:${workflowId}`, async () => {
     const again = await CaseModel.findOne({ workflowId }, { caseNumber: 1 }).lean<{ caseNumber?: string }>().exec();
     if (again?.caseNumber) return again.caseNumber;
-    const year = new Date(openedAt.getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
-    const counter = await CaseNumberCounterModel.findOneAndUpdate(
-      { _id: `${district.code}:${year}` },
-      { $inc: { seq: 1 } },
-      { upsert: true, new: true },
-    )
-      .lean<{ seq: number }>()
-      .exec();
-    const caseNumber = formatCaseNumber(districtPrefix(district.name), year, counter!.seq);
+    const caseNumber = await allocateCaseNumber(district, openedAt);
     await CaseModel.updateOne({ workflowId, caseNumber: { $exists: false } }, { $set: { caseNumber } }).exec();
     return caseNumber;
   });

@@ -4,7 +4,8 @@
  * read model backwards. No transactions: the filter `{ key, projectionVersion: { $lt: version } }` matches only an
  * older document; when none matches, the upsert tries to insert and the unique key refuses it (11000) if a document
  * with that key already exists at an equal or newer version. Writes to one key are serialised by a lock document
- * because FerretDB v1 does not apply a filter and its update atomically (see projection-lock.ts).
+ * because FerretDB v1 does not apply a filter and its update atomically (see projection-lock.ts); a first version
+ * (1) is a plain insert and needs none (see `versioned`).
  */
 import type { TaskWithdrawalReason } from '../contracts/enums';
 import type { Types } from 'mongoose';
@@ -74,22 +75,42 @@ export class ProjectionVersionError extends Error {
   override readonly name = 'ProjectionVersionError';
 }
 
-/** Runs one versioned upsert; a duplicate key means a document at an equal or newer version exists. */
+/**
+ * Runs one versioned write. Version 1, a workflow's first projection, is first tried as a plain insert: the unique
+ * key makes it atomic on MongoDB and FerretDB alike, so it needs no lock; only if a document exists already does it
+ * take the locked path. Later versions are conditional upserts under the key's lock. A
+ * duplicate key there means either a document at an equal or newer version exists, or (FerretDB runs the update as a
+ * query, then an insert) the first version's unlocked insert landed in between: the update is tried once more, and
+ * only a second duplicate is stale.
+ */
 async function versioned(
   lockKey: string,
   version: number,
   write: () => Promise<{ matchedCount: number; upsertedCount: number }>,
+  insertFirst: () => Promise<unknown>,
 ): Promise<ProjectionWrite> {
   if (!Number.isSafeInteger(version) || version < 1) {
     throw new ProjectionVersionError(`projection version must be a positive integer, got ${version}`);
   }
-  return withProjectionLock(lockKey, async () => {
+  if (version === 1) {
     try {
-      const result = await write();
-      return result.matchedCount > 0 || result.upsertedCount > 0 ? 'applied' : 'stale';
+      await insertFirst();
+      return 'applied';
     } catch (error) {
-      if (isDuplicateKeyError(error)) return 'stale';
-      throw error;
+      // A document exists: a retry's, or one another writer made before the first projection (the reconciler's
+      // attention flag creates a case at version 0): the locked conditional write below decides.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+  return withProjectionLock(lockKey, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await write();
+        return result.matchedCount > 0 || result.upsertedCount > 0 ? 'applied' : 'stale';
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        if (attempt >= 2) return 'stale';
+      }
     }
   });
 }
@@ -128,12 +149,14 @@ export function upsertCaseProjection(
   version: number,
   fields: CaseProjectionFields,
 ): Promise<ProjectionWrite> {
-  return versioned(`case:${workflowId}`, version, () =>
-    CaseModel.updateOne(
-      { workflowId, projectionVersion: { $lt: version } },
-      { $set: { ...fields, ...clockSummary(fields.clocks), projectionVersion: version } },
-      { upsert: true },
-    ).exec(),
+  const set = { ...fields, ...clockSummary(fields.clocks), projectionVersion: version };
+  return versioned(
+    `case:${workflowId}`,
+    version,
+    () =>
+      CaseModel.updateOne({ workflowId, projectionVersion: { $lt: version } }, { $set: set }, { upsert: true }).exec(),
+    // Cast, defaults and timestamps as the upsert would apply them; no validation, as the upsert runs none.
+    () => new CaseModel({ workflowId, ...set }).save({ validateBeforeSave: false }),
   );
 }
 
@@ -142,12 +165,12 @@ export function upsertTaskProjection(
   version: number,
   fields: TaskProjectionFields,
 ): Promise<ProjectionWrite> {
-  return versioned(`task:${taskId}`, version, () =>
-    TaskModel.updateOne(
-      { taskId, projectionVersion: { $lt: version } },
-      { $set: { ...fields, ...lastEscalationDay(fields.escalations), projectionVersion: version } },
-      { upsert: true },
-    ).exec(),
+  const set = { ...fields, ...lastEscalationDay(fields.escalations), projectionVersion: version };
+  return versioned(
+    `task:${taskId}`,
+    version,
+    () => TaskModel.updateOne({ taskId, projectionVersion: { $lt: version } }, { $set: set }, { upsert: true }).exec(),
+    () => new TaskModel({ taskId, ...set }).save({ validateBeforeSave: false }),
   );
 }
 

@@ -41,15 +41,14 @@ export function createMongoAttentionStore(): AttentionStore {
 
     async flag({ caseId, districtCode, reason }, at) {
       // The projection's writer holds the same lock: FerretDB v1 does not make concurrent updates of a document atomic.
+      // A case's first projection is an unlocked insert (projection-repository.ts): the place and stage are set only
+      // if this write creates the document, so a projection that landed first keeps its own.
       await withProjectionLock(`case:${caseId}`, async () => {
-        const exists = await CaseModel.exists({ workflowId: caseId }).exec();
         await CaseModel.updateOne(
           { workflowId: caseId },
           {
-            $set: {
-              attention: { reason, since: at },
-              ...(exists ? {} : { jurisdiction: { districtCode }, stage: 'awaiting_report' }),
-            },
+            $set: { attention: { reason, since: at } },
+            $setOnInsert: { jurisdiction: { districtCode }, stage: 'awaiting_report' },
           },
           { upsert: true },
         ).exec();

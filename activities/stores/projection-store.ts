@@ -5,7 +5,7 @@
 import { Types } from 'mongoose';
 import { appendAudit, appendAuditMany, type AuditEntry } from '../../models/audit-repository';
 import { recordCourtDesignatedGuardian } from '../../models/child-repository';
-import { ensureCaseNumber } from '../../models/case-number';
+import { allocateCaseNumber, ensureCaseNumber } from '../../models/case-number';
 import { recordChildDecisions, type ChildDecisions } from '../../models/child-decisions';
 import { getPolicyPack } from '../../policies';
 import { upsertCaseProjection, upsertTaskProjection } from '../../models/projection-repository';
@@ -56,21 +56,27 @@ function childDecisions(d: DecidedByRules): ChildDecisions {
 /** Cases this process has seen numbered: their later projections skip the look-up. */
 const numbered = new Set<string>();
 
+function districtOf(f: CaseProjectionFields): { code: string; name: string } | undefined {
+  const code = f.jurisdiction?.districtCode;
+  if (!code) return undefined;
+  try {
+    return { code, name: getPolicyPack(f.pack.id, f.pack.version).district.name.zh };
+  } catch {
+    return { code, name: code };
+  }
+}
+
+function markNumbered(workflowId: string): void {
+  if (numbered.size >= 50_000) numbered.clear();
+  numbered.add(workflowId);
+}
+
 /** Gives the case its readable number (长宁-2026-000123) once it knows its district; once per case. */
 async function numberCase(workflowId: string, f: CaseProjectionFields): Promise<void> {
-  if (numbered.has(workflowId) || !f.jurisdiction?.districtCode) return;
-  let district: { code: string; name: string };
-  try {
-    const pack = getPolicyPack(f.pack.id, f.pack.version);
-    district = { code: f.jurisdiction.districtCode, name: pack.district.name.zh };
-  } catch {
-    district = { code: f.jurisdiction.districtCode, name: f.jurisdiction.districtCode };
-  }
+  const district = districtOf(f);
+  if (numbered.has(workflowId) || !district) return;
   const number = await ensureCaseNumber(workflowId, district, new Date(f.openedAt ?? Date.now()));
-  if (number) {
-    if (numbered.size >= 50_000) numbered.clear();
-    numbered.add(workflowId);
-  }
+  if (number) markNumbered(workflowId);
 }
 
 const auditEntry = (event: AuditEvent): AuditEntry => ({
@@ -89,7 +95,11 @@ export function createMongoProjectionStore(): CaseProjectionStore {
       await recordCourtDesignatedGuardian(d);
     },
     async upsertCaseProjection(workflowId: string, version: number, f: CaseProjectionFields): Promise<void> {
-      await upsertCaseProjection(workflowId, version, {
+      // The first projection carries the case's number, so numbering costs no look-ups, lock or second write.
+      const district = version === 1 ? districtOf(f) : undefined;
+      const caseNumber = district ? await allocateCaseNumber(district, new Date(f.openedAt ?? Date.now())) : undefined;
+      const written = await upsertCaseProjection(workflowId, version, {
+        ...(caseNumber ? { caseNumber } : {}),
         childId: objectIdOrUndefined(f.childId),
         ...(f.jurisdiction ? { jurisdiction: f.jurisdiction } : {}),
         stage: f.stage,
@@ -116,7 +126,8 @@ export function createMongoProjectionStore(): CaseProjectionStore {
       });
       // What the rules decided goes to the child's file too, versioned like the case (an older write changes nothing).
       if (f.decided) await recordChildDecisions(f.childId, version, childDecisions(f.decided));
-      await numberCase(workflowId, f);
+      if (caseNumber && written === 'applied') markNumbered(workflowId);
+      else await numberCase(workflowId, f);
     },
     async upsertTaskProjection(taskId: string, version: number, f: TaskProjectionFields): Promise<void> {
       await upsertTaskProjection(taskId, version, {

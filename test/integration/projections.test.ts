@@ -64,6 +64,28 @@ describe('versioned case projection', () => {
     expect(await CaseModel.countDocuments({ workflowId: 'case-2' })).toBe(1);
   });
 
+  it('applies the first version onto a case another writer created before it at version 0, once', async () => {
+    // The reconciler's attention flag creates a case that has no projection yet (activities/stores/attention-store.ts).
+    await CaseModel.create({ workflowId: 'case-3', stage: 'awaiting_report' });
+    expect(await upsertCaseProjection('case-3', 1, { stage: 'reported', openTaskCount: 1 })).toBe('applied');
+    expect(await upsertCaseProjection('case-3', 1, { stage: 'replayed' })).toBe('stale');
+    expect(await getCaseProjection('case-3')).toMatchObject({ stage: 'reported', projectionVersion: 1 });
+  });
+
+  it('keeps the newer version when a first version (an unlocked insert) races the next one', async () => {
+    for (let i = 0; i < 6; i++) {
+      const id = `case-race-${i}`;
+      const writes = [
+        upsertCaseProjection(id, 1, { stage: 'first', openTaskCount: 1 }),
+        upsertCaseProjection(id, 2, { stage: 'second', openTaskCount: 2 }),
+      ];
+      if (i % 2) writes.reverse();
+      expect((await Promise.all(writes)).filter((w) => w === 'applied').length).toBeGreaterThanOrEqual(1);
+      expect(await getCaseProjection(id)).toMatchObject({ stage: 'second', projectionVersion: 2 });
+      expect(await CaseModel.countDocuments({ workflowId: id })).toBe(1);
+    }
+  });
+
   it('refuses a version that is not a positive integer', async () => {
     await expect(upsertCaseProjection('case-1', 0, {})).rejects.toBeInstanceOf(ProjectionVersionError);
     await expect(upsertCaseProjection('case-1', 1.5, {})).rejects.toBeInstanceOf(ProjectionVersionError);
