@@ -71,7 +71,7 @@ import {
   type TaskResult,
 } from './definitions';
 import { isBundled, isWholePack, packRefOf, resolvePack } from './packs';
-import { projectCase, returnToLedgerMonitoring, sendNotice, superiorOf } from './proxies';
+import { projectCase, projectCaseLocally, returnToLedgerMonitoring, sendNotice, superiorOf } from './proxies';
 
 /** The patch that sends a late report to the reporting unit's superior with a follow-up task (issue #17 item 6). */
 export const LATE_REPORT_SUPERIOR_PATCH = 'late-report-superior';
@@ -1025,7 +1025,7 @@ export class CaseRun {
     const events = this.pendingAudit;
     this.pendingAudit = [];
     this.upsertSearchAttributes(status.nextDeadline);
-    await projectCase({
+    await (patched(CASE_PROJECTION_LOCAL_PATCH) ? projectCaseLocally : projectCase)({
       workflowId: state.caseId,
       version,
       fields: {
@@ -1139,6 +1139,12 @@ export class CaseRun {
     return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > this.historyEventLimit;
   }
 }
+
+/**
+ * The case's projection runs as a local activity (issue #19): one workflow task fewer per pass and no task-queue
+ * round trip. Histories recorded before replay with the scheduled activity.
+ */
+export const CASE_PROJECTION_LOCAL_PATCH = 'case-projection-local';
 
 /** Issue #18: a closing case returns the child to the ledger's monitoring (CaseRun.returnToLedger). */
 export const LEDGER_RETURN_PATCH = 'ledger-return-on-close';

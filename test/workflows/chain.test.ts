@@ -84,6 +84,8 @@ describe('outcomes that open their action (issue #17 item 1)', () => {
       expect(s.openTasks.map((t) => t.kind)).toEqual(expect.arrayContaining(['joint_assessment', 'risk_grading']));
       expect(s.openTasks.some((t) => t.kind === 'guardian_search')).toBe(false);
       await maybeRecordHistory(caseHandle(env, childId), 'case-protective-placement');
+      // The same case as recorded once its projections ran locally (CASE_PROJECTION_LOCAL_PATCH).
+      await maybeRecordHistory(caseHandle(env, childId), 'case-projection-local');
     });
   });
 
