@@ -75,11 +75,9 @@ describe('versioned case projection', () => {
   it('keeps the newer version when a first version (an unlocked insert) races the next one', async () => {
     for (let i = 0; i < 6; i++) {
       const id = `case-race-${i}`;
-      const writes = [
-        upsertCaseProjection(id, 1, { stage: 'first', openTaskCount: 1 }),
-        upsertCaseProjection(id, 2, { stage: 'second', openTaskCount: 2 }),
-      ];
-      if (i % 2) writes.reverse();
+      const first = () => upsertCaseProjection(id, 1, { stage: 'first', openTaskCount: 1 });
+      const second = () => upsertCaseProjection(id, 2, { stage: 'second', openTaskCount: 2 });
+      const writes = i % 2 ? [second(), first()] : [first(), second()];
       expect((await Promise.all(writes)).filter((w) => w === 'applied').length).toBeGreaterThanOrEqual(1);
       expect(await getCaseProjection(id)).toMatchObject({ stage: 'second', projectionVersion: 2 });
       expect(await CaseModel.countDocuments({ workflowId: id })).toBe(1);
