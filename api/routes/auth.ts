@@ -50,7 +50,8 @@ export interface AuthRouterDependencies {
   audit: AuditSink;
   rateLimits: RateLimitStore;
   /** Sign-in attempts per client address per window; default 10 a minute. */
-  loginRateLimit?: { limit: number; windowSeconds: number };
+  /** Sign-in's limit; `now` fixes the limiter's clock (tests, so a request never falls into the next window). */
+  loginRateLimit?: { limit: number; windowSeconds: number; now?: () => Date };
 }
 
 export function createAuthRouter(deps: AuthRouterDependencies): Router {

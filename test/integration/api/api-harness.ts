@@ -14,7 +14,7 @@ import { testConfig } from '../../unit/api/test-config';
 
 export function createTestApi(
   options: {
-    loginRateLimit?: { limit: number; windowSeconds: number };
+    loginRateLimit?: { limit: number; windowSeconds: number; now?: () => Date };
     config?: Record<string, string>;
     /** More routers under /api/v1, built with the harness's authentication. */
     extraRouters?: (authenticate: RequestHandler) => Record<string, Router>;

@@ -134,6 +134,8 @@ describe('rate limiting', () => {
 });
 
 describe('rate-limit buckets and proxies (sign-in through createApp)', () => {
+  // A fixed clock: on the real one a run crossing a minute boundary started a new window half-way (seen once).
+  const now = () => new Date('2026-11-23T08:00:30Z');
   const login = (app: Express, forwardedFor: string) =>
     request(app)
       .post('/api/v1/auth/login')
@@ -141,7 +143,7 @@ describe('rate-limit buckets and proxies (sign-in through createApp)', () => {
       .send({ email: `nobody-${randomUUID()}@example.test`, password: 'wrong' });
 
   it('ignores a spoofed X-Forwarded-For from an address that is not a configured proxy: same bucket', async () => {
-    const { app } = createTestApi({ loginRateLimit: { limit: 2, windowSeconds: 60 } });
+    const { app } = createTestApi({ loginRateLimit: { limit: 2, windowSeconds: 60, now } });
     const statuses = [];
     for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
       statuses.push((await login(app, spoofed)).status);
@@ -150,7 +152,7 @@ describe('rate-limit buckets and proxies (sign-in through createApp)', () => {
 
   it('believes X-Forwarded-For from a proxy listed in TRUSTED_PROXIES: one bucket per client behind it', async () => {
     const { app } = createTestApi({
-      loginRateLimit: { limit: 2, windowSeconds: 60 },
+      loginRateLimit: { limit: 2, windowSeconds: 60, now },
       config: { TRUSTED_PROXIES: '127.0.0.1, ::1, ::ffff:127.0.0.1' },
     });
     const statuses = [];
