@@ -8,7 +8,7 @@ import type { ComplianceView, LedgerChildView, LedgerRow } from '../../contracts
 import { listAgencies } from '../../models/agency-directory';
 import type { ChildRecord } from '../../models/child';
 import type { LedgerCompliance } from '../../models/ledger-repository';
-import { getPolicyPack } from '../../policies';
+import { getPolicyPack, listPolicyPacks } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
 import { newestPackOfDistrict } from '../../policies/visits';
 import { MESSAGES } from '../../web/src/i18n/messages';
@@ -56,11 +56,32 @@ export async function ledgerNames(districtCodes: Iterable<string>): Promise<Ledg
   return {
     street: (d, s) => streets.get(`${d}/${s}`) ?? null,
     committee: (d, s, c) => (c ? (committees.get(`${d}/${s}/${c}`) ?? { zh: c, en: c }) : null),
-    category: (d, code) => {
-      const rule = packs.get(d)?.categories.find((c) => c.code === code);
-      return { code, zh: rule?.label.zh ?? code, en: rule?.label.en ?? code };
-    },
+    category: (d, code) => categoryName(packs.has(d) ? packs.get(d) : ledgerPackOf(d), code),
   };
+}
+
+/**
+ * A category's name in the district's pack; a code that pack does not know (a child transferred from another
+ * district keeps the categories its old district recorded until a worker corrects them) is named from the pack of the
+ * district that has it, with that district's name, so the new street reads what the old one meant, never a code.
+ */
+export function categoryName(pack: PolicyPack | undefined, code: string): { code: string; zh: string; en: string } {
+  const own = pack?.categories.find((c) => c.code === code);
+  if (own) return { code, zh: own.label.zh, en: own.label.en };
+  const districts = [...new Set(listPolicyPacks().map((p) => p.district.code))].filter(
+    (d) => d !== pack?.district.code,
+  );
+  for (const district of districts) {
+    const other = ledgerPackOf(district);
+    const rule = other?.categories.find((c) => c.code === code);
+    if (other && rule)
+      return {
+        code,
+        zh: `${rule.label.zh}（${other.district.name.zh}类别）`,
+        en: `${rule.label.en} (${other.district.name.en} category)`,
+      };
+  }
+  return { code, zh: code, en: code };
 }
 
 const iso = (at: Date | string | null | undefined) => (at ? new Date(at).toISOString() : null);

@@ -5,7 +5,14 @@
 import { Types } from 'mongoose';
 import type { ChildRecord } from '../../../models/child';
 import { ledgerListFilter, type LedgerReach } from '../../../models/ledger-repository';
-import { complianceViewOf, ledgerRowOf, ledgerSheet, type LedgerNames } from '../../../api/read-models/ledger';
+import {
+  categoryName,
+  complianceViewOf,
+  ledgerPackOf,
+  ledgerRowOf,
+  ledgerSheet,
+  type LedgerNames,
+} from '../../../api/read-models/ledger';
 
 const now = new Date('2026-11-30T04:00:00Z');
 
@@ -43,6 +50,34 @@ function child(ledger: Partial<NonNullable<ChildRecord['ledger']>> = {}, extra: 
     },
   } as unknown as ChildRecord;
 }
+
+describe("a category's name", () => {
+  const changning = ledgerPackOf('310105')!;
+  const fengtai = ledgerPackOf('110106')!;
+
+  it("is the district pack's label for its own codes", () => {
+    const own = changning.categories.find((c) => c.code === 'disability')!;
+    expect(categoryName(changning, 'disability')).toEqual({ code: 'disability', zh: own.label.zh, en: own.label.en });
+  });
+
+  it("names a code only another district's pack has (a child transferred in) by that pack, with its district", () => {
+    expect(fengtai.categories.some((c) => c.code === 'disability')).toBe(false);
+    const there = changning.categories.find((c) => c.code === 'disability')!;
+    expect(categoryName(fengtai, 'disability')).toEqual({
+      code: 'disability',
+      zh: `${there.label.zh}（长宁区类别）`,
+      en: `${there.label.en} (Changning District category)`,
+    });
+  });
+
+  it('shows a code no pack knows as it is', () => {
+    expect(categoryName(fengtai, 'no-such-category')).toEqual({
+      code: 'no-such-category',
+      zh: 'no-such-category',
+      en: 'no-such-category',
+    });
+  });
+});
 
 describe('a ledger row', () => {
   it('is overdue only while monitored and past its next visit', () => {
