@@ -11,7 +11,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { refreshIndicatorSnapshot } from '../../api/read-models/indicators';
 import { AuditEventModel } from '../../models/audit-event';
-import { loadIndicatorSnapshot } from '../../models/indicator-snapshot';
+import { IndicatorSnapshotModel, loadIndicatorSnapshot } from '../../models/indicator-snapshot';
 import { committeeAgencyCode } from '../../models/seed/directory';
 import { hoursFromNow, projectCase } from '../helpers/projections';
 import { CHANGNING, startFullStack, type FullStack } from '../integration/full-stack/harness';
@@ -133,5 +133,17 @@ describe('the dashboard on a phone and its export', () => {
     expect(await rows.first().isVisible()).toBe(true);
     await screenshot(page, 'dashboard-print-phone');
     expect(errors).toEqual([]);
+  });
+
+  it('says so when the snapshot is out of date (its workflow stopped), still showing its time', async () => {
+    // Ten minutes old with a 60 s interval: past twice a round plus 2 minutes.
+    const old = new Date(Date.now() - 10 * 60_000);
+    await IndicatorSnapshotModel.updateOne({ _id: '310105' }, { $set: { asOf: old, computeMs: 100 } }).exec();
+    const page = await context!.newPage();
+    await page.goto(`${server.url}/dashboard`);
+    const asOf = page.getByTestId('indicators-as-of');
+    await asOf.getByText('（统计可能已过时）').waitFor();
+    expect(await asOf.locator('time').getAttribute('datetime')).toBe(old.toISOString());
+    expect(await asOf.textContent()).toMatch(/^统计于 /);
   });
 });
