@@ -75,6 +75,49 @@ describe('the snapshot workflow of a district', () => {
     }
   });
 
+  it('rests at least as long as its last computation took, when that outgrows the interval', async () => {
+    const env = await createTimeSkippingEnv();
+    try {
+      const taskQueue = `q-${randomUUID()}`;
+      const took = [150_000, 1];
+      let refreshes = 0;
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: h.bundle,
+        activities: createIndicatorActivities({
+          refresh: async () => {
+            refreshes += 1;
+            return { asOf: new Date().toISOString(), computeMs: took[refreshes - 1] ?? 1, written: true };
+          },
+        }),
+      });
+      await worker.runUntil(async () => {
+        const workflowId = indicatorSnapshotWorkflowId('110106');
+        await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [{ districtCode: '110106', everySeconds: 60, rounds: 5 }],
+        });
+        await eventually(async () => expect(refreshes).toBe(1));
+        // The first refresh took 150 s: no second one after the 60 s interval...
+        await env.sleep(61_000);
+        expect(refreshes).toBe(1);
+        await env.sleep(88_000);
+        expect(refreshes).toBe(1);
+        // ...but once 150 s have passed.
+        await env.sleep(2_000);
+        await eventually(async () => expect(refreshes).toBe(2));
+        // The second took 1 ms: the interval again.
+        await env.sleep(61_000);
+        await eventually(async () => expect(refreshes).toBe(3));
+        await env.client.workflow.getHandle(workflowId).terminate('test over');
+      });
+    } finally {
+      await env.teardown();
+    }
+  });
+
   it("is started for every pack's district by each worker's start, and a second start keeps the running one", async () => {
     const env = await createTimeSkippingEnv();
     try {
