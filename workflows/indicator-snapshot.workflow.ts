@@ -1,10 +1,11 @@
 /**
  * One district's dashboard snapshot (issue #19), id `indicators-<districtCode>`, started by every worker at its start
  * (workers/indicator-snapshots.ts; an existing run is kept). A timer loop: compute the district's indicators and store
- * them as its summary document (activity refreshIndicatorSnapshot), sleep `everySeconds` (or as long as the computation took, if longer), again; continue-as-new every
- * ROUNDS rounds (or when Temporal suggests it) so the history stays short. A durable timer rather than a Schedule: one
- * run per district at a time, never piled up behind a slow computation (the next round starts `everySeconds` after the
- * last one finished), and the workflow's history shows every refresh. The dashboard reads the snapshot by `_id` and
+ * them as its summary document (activity refreshIndicatorSnapshot), sleep `everySeconds` (or as long as the
+ * computation took, if longer), again; continue-as-new every ROUNDS rounds (or when Temporal suggests it) so the
+ * history stays short. A durable timer rather than a Schedule: one run per district at a time, never piled up behind a
+ * slow computation (the next round starts at least `everySeconds` after the last one finished), and the workflow's
+ * history shows every refresh. The dashboard reads the snapshot by `_id` and
  * shows its time; a snapshot older than twice a round (interval + computation) plus 2 minutes is shown as out of date.
  */
 import { continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
