@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { ENCRYPTED_ENCODING } from '../../common/codec';
 import { eventually } from '../helpers/eventually';
 import { fileSmokeReport, freeLauncherPorts, launch, stopLaunched, type Launched } from '../helpers/launcher';
 import { DESKTOP, ensureWebBuilt, launchBrowser, screenshot } from './browser';
@@ -78,9 +79,21 @@ describe('decoding a case in the Temporal UI, as the README says', () => {
       await dialog.waitFor({ state: 'hidden' });
       return ui;
     };
-    /** README step 4: the case's workflow page; resolves with the status of the UI's first decode request. */
+    /**
+     * Whether a decode request carries ChildSafe's ciphertext. The UI also sends payloads the SDK writes unencrypted
+     * (a local activity's marker metadata: its id, type and times), which the codec hands back as they are.
+     */
+    const carriesCiphertext = (body: string | null): boolean => {
+      const sent = JSON.parse(body ?? '{}') as { payloads?: { metadata?: Record<string, string> }[] };
+      return (sent.payloads ?? []).some(
+        (p) => Buffer.from(p.metadata?.encoding ?? '', 'base64').toString('utf8') === ENCRYPTED_ENCODING,
+      );
+    };
+    /** README step 4: the case's workflow page; resolves with the status of the UI's first decode of ciphertext. */
     const openCase = async (ui: Page): Promise<number> => {
-      const decoded = ui.waitForResponse((r) => r.url().startsWith(`${codecEndpoint}/decode`));
+      const decoded = ui.waitForResponse(
+        (r) => r.url().startsWith(`${codecEndpoint}/decode`) && carriesCiphertext(r.request().postData()),
+      );
       await ui.goto(`${temporalUi}/namespaces/default/workflows/${encodeURIComponent(caseId)}`);
       return (await decoded).status();
     };
