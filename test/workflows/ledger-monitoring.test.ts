@@ -179,7 +179,7 @@ describe('ledger monitoring: periodic visits', () => {
         visitNo: 3,
         escalated: false,
       });
-      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit');
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit-one-step');
     });
   });
 

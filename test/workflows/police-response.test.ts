@@ -145,7 +145,7 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
 
       // Accepting late stops the accept ladder; the task goes on to its completion deadline.
       expect((await accept(env, taskId, police)).escalations).toHaveLength(4);
-      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-escalated');
+      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-escalated-one-step');
     });
   });
 
