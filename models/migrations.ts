@@ -7,10 +7,10 @@
  *
  * Run by the worker (workers/main.ts) once the database is reachable, so at every `npm start` and every deployment.
  */
-import { Schema, model } from 'mongoose';
-import { CaseModel, type CaseRecord } from './case';
+import { Schema, model, type Model, type Types } from 'mongoose';
+import { CaseModel } from './case';
 import { clockSummary, lastEscalationDay } from './projection-repository';
-import { TaskModel, type TaskRecord } from './task';
+import { TaskModel } from './task';
 
 const migrationSchema = new Schema(
   { _id: { type: String, required: true }, completedAt: { type: Date, required: true }, updated: Number },
@@ -24,83 +24,65 @@ interface Migration {
   run(): Promise<number>;
 }
 
-/** Reads the matching records a page at a time by `_id`, so a large collection is never held in memory at once. */
-async function eachPage<T extends { _id: unknown }>(
-  page: (after: unknown) => Promise<T[]>,
-  apply: (records: T[]) => Promise<number>,
-): Promise<number> {
-  let after: unknown;
-  let updated = 0;
-  for (;;) {
-    const records = await page(after);
-    if (records.length === 0) return updated;
-    updated += await apply(records);
-    after = records[records.length - 1]!._id;
-  }
-}
-
 const PAGE = 500;
+
+/**
+ * A step that gives every record lacking the derived field `missing` (and holding its source, `source`) the fields
+ * `derive` computes from that source, a page at a time by `_id`. Each record is updated on its own, conditioned on
+ * still lacking the field, so a projection write that got there first is never overwritten.
+ */
+function deriveMissing<Source extends string, Value>(
+  model: Model<any>, // eslint-disable-line @typescript-eslint/no-explicit-any -- a step works on any collection
+  spec: { source: Source; sourceFilter: object; missing: string; derive: (value: Value) => object },
+): () => Promise<number> {
+  return async () => {
+    let after: Types.ObjectId | undefined;
+    let updated = 0;
+    for (;;) {
+      const records = await model
+        .find({ ...spec.sourceFilter, [spec.missing]: { $exists: false }, ...(after ? { _id: { $gt: after } } : {}) })
+        .select({ [spec.source]: 1 })
+        .sort({ _id: 1 })
+        .limit(PAGE)
+        .lean<({ _id: Types.ObjectId } & Record<Source, Value>)[]>()
+        .exec();
+      if (records.length === 0) return updated;
+      for (const record of records) {
+        const r = await model
+          .updateOne(
+            { _id: record._id, [spec.missing]: { $exists: false } },
+            { $set: spec.derive(record[spec.source]) },
+          )
+          .exec();
+        updated += r.modifiedCount;
+      }
+      after = records[records.length - 1]!._id;
+    }
+  };
+}
 
 export const MIGRATIONS: readonly Migration[] = [
   {
     // 21a0544: the dashboard reads a case's pending clocks through `clockPending` and `nextClockAt`, which every case
     // projection write now derives from `clocks` (models/projection-repository.ts clockSummary).
     name: '2026-11-30-case-clock-summary',
-    run: () =>
-      eachPage(
-        (after) =>
-          CaseModel.find({
-            clocks: { $exists: true },
-            clockPending: { $exists: false },
-            ...(after ? { _id: { $gt: after } } : {}),
-          })
-            .select({ clocks: 1 })
-            .sort({ _id: 1 })
-            .limit(PAGE)
-            .lean<{ _id: CaseRecord['_id']; clocks: { id: string; firesAt: Date }[] }[]>()
-            .exec(),
-        async (cases) => {
-          let n = 0;
-          for (const c of cases) {
-            const r = await CaseModel.updateOne(
-              { _id: c._id, clockPending: { $exists: false } },
-              { $set: clockSummary(c.clocks) },
-            ).exec();
-            n += r.modifiedCount;
-          }
-          return n;
-        },
-      ),
+    run: deriveMissing(CaseModel, {
+      source: 'clocks',
+      sourceFilter: { clocks: { $exists: true } },
+      missing: 'clockPending',
+      derive: (clocks: { firesAt: Date }[]) => clockSummary(clocks),
+    }),
   },
   {
     // 21a0544: the dashboard's escalations of the week select tasks by `lastEscalationDay`, which every task
     // projection write now derives from `escalations` (models/projection-repository.ts lastEscalationDay).
     name: '2026-11-30-task-last-escalation-day',
-    run: () =>
-      eachPage(
-        (after) =>
-          TaskModel.find({
-            'escalations.0': { $exists: true },
-            lastEscalationDay: { $exists: false },
-            ...(after ? { _id: { $gt: after } } : {}),
-          })
-            .select({ escalations: 1 })
-            .sort({ _id: 1 })
-            .limit(PAGE)
-            .lean<{ _id: TaskRecord['_id']; escalations: { at: Date }[] }[]>()
-            .exec(),
-        async (tasks) => {
-          let n = 0;
-          for (const t of tasks) {
-            const r = await TaskModel.updateOne(
-              { _id: t._id, lastEscalationDay: { $exists: false } },
-              { $set: lastEscalationDay(t.escalations) },
-            ).exec();
-            n += r.modifiedCount;
-          }
-          return n;
-        },
-      ),
+    run: deriveMissing(TaskModel, {
+      source: 'escalations',
+      sourceFilter: { 'escalations.0': { $exists: true } },
+      missing: 'lastEscalationDay',
+      derive: (escalations: { at: Date }[]) => lastEscalationDay(escalations),
+    }),
   },
 ];
 
