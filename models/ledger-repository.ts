@@ -585,26 +585,42 @@ export async function ledgerCompliance(reach: LedgerReach, now: Date): Promise<L
       { $group: { _id: '$categories', n: { $sum: 1 } } },
     ]).exec(),
   ]);
-  const perCommittee = new Map(committees.map((c) => [c._id ?? '', c.n]));
-  const perStreet = new Map(streets.map((c) => [c._id ?? '', c.n]));
-  const overdueOf = new Map(overdue.map((o) => [o._id ?? '', o.n]));
+  const counts = (rows: Counted[]) => new Map(rows.map((c) => [c._id ?? '', c.n]));
+  return complianceOfCounts({
+    perCommittee: counts(committees),
+    overdueOf: counts(overdue),
+    perStreet: counts(streets),
+    perCategory: counts(categories),
+  });
+}
+
+/**
+ * The panel from its counts (code → children), largest first, ties by code: what the live count and the snapshot's
+ * cells both hand the dashboard.
+ */
+function complianceOfCounts(counts: {
+  perCommittee: Map<string, number>;
+  overdueOf: Map<string, number>;
+  perStreet: Map<string, number>;
+  perCategory: Map<string, number>;
+}): LedgerCompliance {
   const sorted = <T extends { children: number }>(rows: T[], key: (r: T) => string) =>
     rows.sort((a, b) => b.children - a.children || key(a).localeCompare(key(b)));
   return {
     committees: sorted(
-      [...perCommittee].map(([committeeCode, n]) => ({
+      [...counts.perCommittee].map(([committeeCode, children]) => ({
         committeeCode,
-        children: n,
-        overdue: overdueOf.get(committeeCode) ?? 0,
+        children,
+        overdue: counts.overdueOf.get(committeeCode) ?? 0,
       })),
       (r) => r.committeeCode,
     ),
     byCategory: sorted(
-      categories.map((c) => ({ code: c._id ?? '', children: c.n })),
+      [...counts.perCategory].map(([code, children]) => ({ code, children })),
       (r) => r.code,
     ),
     byStreet: sorted(
-      [...perStreet].map(([streetCode, n]) => ({ streetCode, children: n })),
+      [...counts.perStreet].map(([streetCode, children]) => ({ streetCode, children })),
       (r) => r.streetCode,
     ),
   };
@@ -672,26 +688,7 @@ export function complianceFromCells(cells: readonly LedgerCell[], reach: LedgerR
     add(perStreet, c.streetCode, c.children);
     for (const [code, n] of Object.entries(c.categories)) add(perCategory, code, n);
   }
-  const sorted = <T extends { children: number }>(rows: T[], key: (r: T) => string) =>
-    rows.sort((a, b) => b.children - a.children || key(a).localeCompare(key(b)));
-  return {
-    committees: sorted(
-      [...perCommittee].map(([committeeCode, children]) => ({
-        committeeCode,
-        children,
-        overdue: overdueOf.get(committeeCode) ?? 0,
-      })),
-      (r) => r.committeeCode,
-    ),
-    byCategory: sorted(
-      [...perCategory].map(([code, children]) => ({ code, children })),
-      (r) => r.code,
-    ),
-    byStreet: sorted(
-      [...perStreet].map(([streetCode, children]) => ({ streetCode, children })),
-      (r) => r.streetCode,
-    ),
-  };
+  return complianceOfCounts({ perCommittee, overdueOf, perStreet, perCategory });
 }
 
 /**
