@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createIndicatorActivities } from '../../activities/indicators';
 import {
   indicatorSnapshotWorkflowId,
@@ -24,98 +25,95 @@ beforeAll(async () => {
   h = await createHarness();
 });
 
+/**
+ * Runs `body` against a time-skipping server with a worker whose snapshot activity is the real factory over `refresh`
+ * (a recording fake of the computation).
+ */
+async function withSnapshotWorker(
+  refresh: NonNullable<NonNullable<Parameters<typeof createIndicatorActivities>[0]>['refresh']>,
+  body: (env: TestWorkflowEnvironment, taskQueue: string) => Promise<void>,
+): Promise<void> {
+  const env = await createTimeSkippingEnv();
+  try {
+    const taskQueue = `q-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: h.bundle,
+      activities: createIndicatorActivities({ refresh }),
+    });
+    await worker.runUntil(() => body(env, taskQueue));
+  } finally {
+    await env.teardown();
+  }
+}
+
 describe('the snapshot workflow of a district', () => {
   it('refreshes at once, then every interval after the last refresh, and continues-as-new after its rounds', async () => {
-    const env = await createTimeSkippingEnv();
-    try {
-      const taskQueue = `q-${randomUUID()}`;
-      const refreshes: { districtCode: string; everySeconds: number }[] = [];
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
+    const refreshes: { districtCode: string; everySeconds: number }[] = [];
+    const refresh = async (districtCode: string, everySeconds: number) => {
+      refreshes.push({ districtCode, everySeconds });
+      return { asOf: new Date().toISOString(), computeMs: 1, written: true };
+    };
+    await withSnapshotWorker(refresh, async (env, taskQueue) => {
+      const workflowId = indicatorSnapshotWorkflowId('310105');
+      const handle = await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
+        workflowId,
         taskQueue,
-        workflowBundle: h.bundle,
-        activities: createIndicatorActivities({
-          refresh: async (districtCode, everySeconds) => {
-            refreshes.push({ districtCode, everySeconds });
-            return { asOf: new Date().toISOString(), computeMs: 1, written: true };
-          },
-        }),
+        args: [{ districtCode: '310105', everySeconds: 60, rounds: 2 }],
       });
-      await worker.runUntil(async () => {
-        const workflowId = indicatorSnapshotWorkflowId('310105');
-        const handle = await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [{ districtCode: '310105', everySeconds: 60, rounds: 2 }],
-        });
-        await eventually(async () => expect(refreshes).toHaveLength(1));
-        // Not before the interval has passed since the last refresh...
-        await env.sleep(59_000);
-        expect(refreshes).toHaveLength(1);
-        // ...and once it has.
-        await env.sleep(2_000);
-        await eventually(async () => expect(refreshes).toHaveLength(2));
-        // After its 2 rounds the run continues as new with the same input: the next refresh is the new run's first.
-        await env.sleep(60_000);
-        await eventually(async () => expect(refreshes).toHaveLength(3));
-        const first = await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
-        expect(first.status.name).toBe('CONTINUED_AS_NEW');
-        const current = await env.client.workflow.getHandle(workflowId).describe();
-        expect(current.status.name).toBe('RUNNING');
-        expect(current.runId).not.toBe(handle.firstExecutionRunId);
-        expect(refreshes.map((r) => [r.districtCode, r.everySeconds])).toEqual([
-          ['310105', 60],
-          ['310105', 60],
-          ['310105', 60],
-        ]);
-        await env.client.workflow.getHandle(workflowId).terminate('test over');
-      });
-    } finally {
-      await env.teardown();
-    }
+      await eventually(async () => expect(refreshes).toHaveLength(1));
+      // Not before the interval has passed since the last refresh...
+      await env.sleep(59_000);
+      expect(refreshes).toHaveLength(1);
+      // ...and once it has.
+      await env.sleep(2_000);
+      await eventually(async () => expect(refreshes).toHaveLength(2));
+      // After its 2 rounds the run continues as new with the same input: the next refresh is the new run's first.
+      await env.sleep(60_000);
+      await eventually(async () => expect(refreshes).toHaveLength(3));
+      const first = await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      const current = await env.client.workflow.getHandle(workflowId).describe();
+      expect(current.status.name).toBe('RUNNING');
+      expect(current.runId).not.toBe(handle.firstExecutionRunId);
+      expect(refreshes.map((r) => [r.districtCode, r.everySeconds])).toEqual([
+        ['310105', 60],
+        ['310105', 60],
+        ['310105', 60],
+      ]);
+      await env.client.workflow.getHandle(workflowId).terminate('test over');
+    });
   });
 
   it('rests at least as long as its last computation took, when that outgrows the interval', async () => {
-    const env = await createTimeSkippingEnv();
-    try {
-      const taskQueue = `q-${randomUUID()}`;
-      const took = [150_000, 1];
-      let refreshes = 0;
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
+    const took = [150_000, 1];
+    let refreshes = 0;
+    const refresh = async () => {
+      refreshes += 1;
+      return { asOf: new Date().toISOString(), computeMs: took[refreshes - 1] ?? 1, written: true };
+    };
+    await withSnapshotWorker(refresh, async (env, taskQueue) => {
+      const workflowId = indicatorSnapshotWorkflowId('110106');
+      await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
+        workflowId,
         taskQueue,
-        workflowBundle: h.bundle,
-        activities: createIndicatorActivities({
-          refresh: async () => {
-            refreshes += 1;
-            return { asOf: new Date().toISOString(), computeMs: took[refreshes - 1] ?? 1, written: true };
-          },
-        }),
+        args: [{ districtCode: '110106', everySeconds: 60, rounds: 5 }],
       });
-      await worker.runUntil(async () => {
-        const workflowId = indicatorSnapshotWorkflowId('110106');
-        await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [{ districtCode: '110106', everySeconds: 60, rounds: 5 }],
-        });
-        await eventually(async () => expect(refreshes).toBe(1));
-        // The first refresh took 150 s: no second one after the 60 s interval...
-        await env.sleep(61_000);
-        expect(refreshes).toBe(1);
-        await env.sleep(88_000);
-        expect(refreshes).toBe(1);
-        // ...but once 150 s have passed.
-        await env.sleep(2_000);
-        await eventually(async () => expect(refreshes).toBe(2));
-        // The second took 1 ms: the interval again.
-        await env.sleep(61_000);
-        await eventually(async () => expect(refreshes).toBe(3));
-        await env.client.workflow.getHandle(workflowId).terminate('test over');
-      });
-    } finally {
-      await env.teardown();
-    }
+      await eventually(async () => expect(refreshes).toBe(1));
+      // The first refresh took 150 s: no second one after the 60 s interval...
+      await env.sleep(61_000);
+      expect(refreshes).toBe(1);
+      await env.sleep(88_000);
+      expect(refreshes).toBe(1);
+      // ...but once 150 s have passed.
+      await env.sleep(2_000);
+      await eventually(async () => expect(refreshes).toBe(2));
+      // The second took 1 ms: the interval again.
+      await env.sleep(61_000);
+      await eventually(async () => expect(refreshes).toBe(3));
+      await env.client.workflow.getHandle(workflowId).terminate('test over');
+    });
   });
 
   it("is started for every pack's district by each worker's start, and a second start keeps the running one", async () => {
