@@ -1,7 +1,7 @@
 /** Appending to and reading the audit log. */
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { isDuplicateKeyError } from './common';
+import { isDuplicateKeyError, isOnlyDuplicateKeyErrors } from './common';
 import { AuditEventModel, type AuditEventRecord, type ACTOR_KINDS } from './audit-event';
 
 export interface AuditActor {
@@ -56,11 +56,7 @@ export async function appendAuditMany(entries: AuditEntry[]): Promise<void> {
   try {
     await AuditEventModel.insertMany(entries.map(auditDocument), { ordered: false });
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-    const onlyDuplicates =
-      isDuplicateKeyError(error) ||
-      (Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000));
-    if (!onlyDuplicates) throw error;
+    if (!isOnlyDuplicateKeyErrors(error)) throw error;
   }
 }
 

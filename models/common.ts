@@ -25,6 +25,18 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 11000;
 }
 
+/**
+ * Whether an unordered insertMany failed only because some documents were already there (every write error a
+ * duplicate key): the rest were written, so a retried batch that meets its earlier attempt's documents succeeds.
+ */
+export function isOnlyDuplicateKeyErrors(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+  return (
+    isDuplicateKeyError(error) ||
+    (Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000))
+  );
+}
+
 /** UTC calendar day of an instant, `YYYY-MM-DD`: the bucket the dashboard's week of escalations is read by. */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);

@@ -6,7 +6,7 @@
 import type { Types } from 'mongoose';
 import type { ScreeningOutcome } from '../contracts/screening';
 import { CaseModel } from './case';
-import { isDuplicateKeyError } from './common';
+import { isDuplicateKeyError, isOnlyDuplicateKeyErrors } from './common';
 import { ReportModel } from './report';
 import {
   ScreeningImportModel,
@@ -46,11 +46,7 @@ export async function stageScreeningRows(rows: NewScreeningRow[]): Promise<void>
     try {
       await ScreeningRowModel.insertMany(rows.slice(i, i + 1000), { ordered: false });
     } catch (err) {
-      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-      const onlyDuplicates =
-        isDuplicateKeyError(err) ||
-        (Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000));
-      if (!onlyDuplicates) throw err;
+      if (!isOnlyDuplicateKeyErrors(err)) throw err;
     }
   }
 }
