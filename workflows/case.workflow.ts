@@ -199,7 +199,13 @@ export function pendingClocks(state: CaseState): Clock[] {
   return [...state.clocks, ...interventionClocks(state), ...taskClocks];
 }
 
-export function caseStatus(state: CaseState): CaseStatus {
+/**
+ * What the case answers to a status query or projects. With `placementFirst` given (the query), the stage is derived
+ * from the tasks being returned beside it: a task opened since the last projection is never shown under the stage
+ * before it.
+ */
+export function caseStatus(raw: CaseState, placementFirst?: boolean): CaseStatus {
+  const state = placementFirst === undefined ? raw : { ...raw, stage: deriveStage(raw, placementFirst) };
   const clocks = pendingClocks(state);
   const legal = state.intervention ? { nextLegalStep: nextLegalStep(state.intervention.legalSteps) } : {};
   return {
@@ -326,6 +332,11 @@ export class CaseRun {
   private readonly historyEventLimit: number;
   private pendingAudit: AuditEntry[] = [];
   private upserted = '';
+  /**
+   * Whether PLACEMENT_STAGE_PATCH holds for this run, as its last projection found it (a query may not ask). Until
+   * this run's first projection the query answers the stage the state carries.
+   */
+  placementFirst: boolean | undefined;
   /** What this run last projected of the rules' decisions and the intervention (JSON), to send only changes. */
   private projected: { decided?: string; intervention?: string } = {};
 
@@ -1018,7 +1029,8 @@ export class CaseRun {
   async project(): Promise<void> {
     await this.alertFallbacks();
     const { state } = this;
-    state.stage = deriveStage(state, patched(PLACEMENT_STAGE_PATCH));
+    this.placementFirst = patched(PLACEMENT_STAGE_PATCH);
+    state.stage = deriveStage(state, this.placementFirst);
     state.projectionVersion += 1;
     const version = state.projectionVersion;
     const status = caseStatus(state);
@@ -1167,7 +1179,7 @@ function nextRunInput(input: CaseWorkflowInput): CaseWorkflowInput {
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
   assertPackRunsCases(resolvePack(input.pack));
   const run = new CaseRun(input);
-  setHandler(caseStatusQuery, () => caseStatus(run.state));
+  setHandler(caseStatusQuery, () => caseStatus(run.state, run.placementFirst));
   setHandler(reportFiledSignal, (report) => run.recordReport(report));
   setHandler(taskAcceptedSignal, (accepted) => run.recordTaskAccepted(accepted));
   setHandler(taskEscalatedSignal, (record) => run.recordTaskEscalated(record));
