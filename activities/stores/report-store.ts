@@ -72,6 +72,7 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
                 key: `${submission.idempotencyKey}:filed`,
                 actor,
                 action: 'report.filed',
+                childId: child._id,
                 reason: `receipt ${submission.receipt}`,
                 at: new Date(submission.receivedAt),
                 details: { actorRole: submission.filed.actorRole, requestId: submission.filed.requestId },

@@ -571,6 +571,8 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         receivedAt: at.toISOString(),
         leftBehind: child.flags?.leftBehind ?? false,
         narrative: `走访发现（台账走访 ${visitId.slice(0, 8)}）：${body.concern!.account}`,
+        // As for any report: the intake's first activity writes 'report.filed' from this, once, durable with the start.
+        filed: { actorRole: actor.role, requestId },
       },
       pack: { id: pack.id, version: pack.version },
       agencies: routing.agencies,
@@ -584,14 +586,6 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       taskQueue: deps.taskQueue,
       args: [input],
       fingerprint: requestFingerprint({ childId: String(child._id), visitId, concern: body.concern }),
-    });
-    await deps.audit.record({
-      actorId: actor.userId,
-      actorRole: actor.role,
-      action: 'report.filed',
-      childId: String(child._id),
-      reason: `receipt ${receipt} (ledger visit)`,
-      requestId,
     });
     return { receipt, status: 'received' };
   }

@@ -364,6 +364,18 @@ describe('visits', () => {
     expect(again.body.report.receipt).toBe(res.body.report.receipt);
     expect(await ReportModel.countDocuments({ childId: report.childId })).toBe(1);
     expect((await ChildModel.findById(ids.a).lean())?.ledger?.visits).toHaveLength(2);
+    // The filing is audited once for both posts, by the intake (durable with the start), naming the child and the filer.
+    const filed = await AuditEventModel.find({
+      action: 'report.filed',
+      reason: `receipt ${report.receiptNumber}`,
+    }).lean();
+    expect(filed).toEqual([
+      expect.objectContaining({
+        childId: report.childId,
+        actor: expect.objectContaining({ kind: 'user' }),
+        details: expect.objectContaining({ actorRole: 'agency_staff', requestId: expect.any(String) }),
+      }),
+    ]);
     // The case is open now: its visits run, a new ledger visit is 409.
     await eventually(async () => expect((await monitoring(ids.a!)).status).toBe('case_open'));
     const during = await as(COMMITTEE).post(`/children/${ids.a}/visits`, {
