@@ -77,7 +77,19 @@ caseSchema.index({ 'jurisdiction.districtCode': 1, 'attention.since': 1 });
 // coordinator's default view: the district's cases in page order (multiple difficulty first, then soonest deadline,
 // then workflow id).
 caseSchema.index({ 'jurisdiction.districtCode': 1, multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 });
-// The same list for an agency role (scope filter `agencyCodes: <its code>`), in the same page order.
+// The same list for a street coordinator (scope filter: district + street), in the same page order. On the embedded
+// store SQLite walks this index's values for a page (equalities, then the sort keys in their directions) and counts
+// the street from it (tools/ferretdb/patches/sqlite-pushdown.patch, pushdown_kinds.go).
+caseSchema.index({
+  'jurisdiction.districtCode': 1,
+  'jurisdiction.streetCode': 1,
+  multipleDifficulty: -1,
+  nextDeadline: 1,
+  workflowId: 1,
+});
+// The same list for an agency role (scope filter `agencyCodes: <its code>`), in the same page order. The codes are
+// an array: on the embedded store this list is sorted by checking the documents (an array is not walked), on
+// MongoDB a multikey index serves it.
 caseSchema.index({ agencyCodes: 1, multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 });
 // The dashboard's clocks ending soon (api/read-models/indicators.ts clocksEndingSoon): the district's cases with a
 // pending clock, soonest first.

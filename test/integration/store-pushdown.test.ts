@@ -9,7 +9,12 @@
  * 2. It uses the indexes: `explain` of an equality on an indexed field, a nested one and `_id` names the index
  *    (FerretDB: SQLite's plan; MongoDB, when MONGODB_URI names one: an IXSCAN).
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import mongoose from 'mongoose';
+import { startFerretDb, type FerretDb } from '../../scripts/services/ferretdb';
 import { connectTestDatabase } from '../helpers/mongo';
 
 /** Documents whose `_id` is a string or an ObjectId (the driver's default type says ObjectId only). */
@@ -335,7 +340,9 @@ describe('the pushdown uses the indexes', () => {
     const text = await plan(filter);
     const onFerretDb = text.includes('detail=');
     if (onFerretDb) {
-      expect(text).toMatch(new RegExp(`USING INDEX \\w+${indexSuffix.replace(/\./g, '\\.')}\\b`));
+      // FerretDB's index on the fields' JSON text, or ours on their values next to it (`…_cs_values`, used when the
+      // store's record shows one kind of value and no array on the path)
+      expect(text).toMatch(new RegExp(`USING INDEX \\w+${indexSuffix.replace(/\./g, '\\.')}(_cs_values)?\\b`));
       expect(text).not.toMatch(/detail=SCAN shapes_/); // never the collection's table (json_each's rows may be)
     } else {
       expect(text).toMatch(/IXSCAN|IDHACK|EXPRESS_IXSCAN/);
@@ -346,5 +353,228 @@ describe('the pushdown uses the indexes', () => {
     const text = await plan({ n: { $gt: 0 } });
     if (text.includes('detail=')) expect(text).toMatch(/detail=SCAN shapes_/);
     else expect(text).toMatch(/COLLSCAN/);
+  });
+});
+
+/**
+ * The store's record of the kinds of value at indexed paths (sqlite-pushdown.patch, metadata/kinds.go): with it a
+ * sorted page walks an index on the values and a count of equalities reads only that index, with no look at the
+ * documents; every write that brings a new kind (a string into a date field, an array into a scalar field) must turn
+ * that off for the path, and every answer must stay the store's own.
+ */
+describe('the record of kinds: index walks, and what a write changes', () => {
+  const day = 86_400_000;
+  const base = Date.UTC(2026, 10, 1);
+  const rows: Document[] = Array.from({ length: 150 }, (_, i) => ({
+    _id: `w${String(i).padStart(3, '0')}`,
+    district: i % 5 === 0 ? 'd2' : 'd1',
+    street: ['s1', 's2', 's3'][i % 3],
+    ...(i % 3 === 2 ? {} : { md: i % 3 === 0 }),
+    due: i % 7 === 0 ? null : new Date(base + ((i * 37) % 40) * day), // many ties
+    wf: `wf-${String((i * 53) % 150).padStart(3, '0')}`,
+    closed: null,
+  }));
+  const listSort = { md: -1, due: 1, wf: 1 } as const;
+  let walk: Collection<Document>;
+
+  /** FerretDB's explain: whether it sorts in SQLite, and SQLite's plan as text. */
+  async function explained(filter: Filter<Document>, sort: Record<string, 1 | -1>) {
+    const e = (await walk.find(filter).sort(sort).limit(10).explain()) as Document;
+    const planner = e.queryPlanner as { kinds?: Record<string, string> };
+    return { sortPushdown: e.sortPushdown as boolean | undefined, plan: JSON.stringify(planner), kinds: planner.kinds };
+  }
+
+  /** Pages of a sorted find against the store's own $sort, and countDocuments against $count. */
+  async function expectSameAnswers(filter: Filter<Document>, sort: Record<string, 1 | -1>) {
+    for (const { skip, limit } of [
+      { skip: 0, limit: 10 },
+      { skip: 20, limit: 15 },
+      { skip: 0, limit: 0 },
+    ]) {
+      const pipeline: mongoose.mongo.Document[] = [{ $match: filter }, { $sort: sort }, { $skip: skip }];
+      if (limit) pipeline.push({ $limit: limit });
+      // with ties (a sort not ending in a unique field) neither store promises an order among them: the pages must
+      // then hold the same sort values in the same order, and the whole list the same documents
+      const unique = ['wf', '_id'].includes(Object.keys(sort).at(-1)!);
+      const shown = (docs: Document[]) =>
+        docs.map((d) => (unique ? String(d._id) : JSON.stringify(Object.keys(sort).map((k) => d[k] ?? null))));
+      const expected = shown(await walk.aggregate<Document>(pipeline).toArray());
+      const got = shown(await walk.find(filter).sort(sort).skip(skip).limit(limit).toArray());
+      expect({ filter, sort, skip, limit, got }).toEqual({ filter, sort, skip, limit, got: expected });
+      if (!unique && limit === 0) {
+        const all = ids(await walk.find(filter).sort(sort).toArray());
+        expect({ filter, sort, all }).toEqual({ filter, sort, all: ids(await walk.aggregate(pipeline).toArray()) });
+      }
+    }
+    const [counted] = await walk.aggregate<{ n: number }>([{ $match: filter }, { $count: 'n' }]).toArray();
+    expect({ filter, n: await walk.countDocuments(filter) }).toEqual({ filter, n: counted?.n ?? 0 });
+    const unpushedIds = ids(await walk.find(unpushed(filter)).toArray());
+    expect({ filter, ids: ids(await walk.find(filter).toArray()) }).toEqual({ filter, ids: unpushedIds });
+  }
+
+  const filtersToCheck: Filter<Document>[] = [
+    {},
+    { district: 'd1' },
+    { district: 'd1', street: 's2' },
+    { district: { $in: ['d1', 'd2'] }, street: { $eq: 's3' } },
+    { district: 'd1', md: true },
+    { district: 'd1', due: null },
+    { district: 'd1', due: { $lt: new Date(base + 10 * day) } },
+    { $and: [{ district: 'd2' }, { street: { $in: ['s1', 'nowhere', null] } }] },
+  ];
+  const sortsToCheck: Record<string, 1 | -1>[] = [
+    listSort,
+    { md: 1, due: -1, wf: -1 },
+    { due: 1 }, // ties (22 nulls, repeated dates)
+    { md: -1 }, // ties (three values)
+    { closed: 1, wf: 1 },
+    { _id: -1 },
+  ];
+  async function expectAllSame() {
+    for (const filter of filtersToCheck) for (const sort of sortsToCheck) await expectSameAnswers(filter, sort);
+  }
+
+  let onFerretDb = false;
+  beforeAll(async () => {
+    walk = mongoose.connection.db!.collection<Document>('walk');
+    await walk.createIndex({ district: 1, md: -1, due: 1, wf: 1 });
+    await walk.createIndex({ district: 1, street: 1, md: -1, due: 1, wf: 1 });
+    await walk.createIndex({ district: 1, closed: 1, wf: 1 });
+    await walk.insertMany(rows);
+    onFerretDb = (await explained({}, { due: 1 })).sortPushdown !== undefined;
+  });
+
+  it('a page in an index order walks the value index (no temporary sort), for a district and for a street', async () => {
+    if (!onFerretDb) return; // MongoDB walks its own indexes; the plan text below is SQLite's
+    const district = await explained({ district: 'd1' }, listSort);
+    expect(district.sortPushdown).toBe(true);
+    expect(district.plan).toMatch(/USING INDEX walk_\w+_district_1_md_-1_due_1_wf_1_cs_values \(<expr>=\?\)/);
+    expect(district.plan).not.toMatch(/TEMP B-TREE/);
+    const street = await explained({ district: 'd1', street: 's2' }, listSort);
+    expect(street.plan).toMatch(
+      /USING INDEX walk_\w+_district_1_street_1_md_-1_due_1_wf_1_cs_values \(<expr>=\? AND <expr>=\?\)/,
+    );
+    expect(street.plan).not.toMatch(/TEMP B-TREE/);
+    // the opposite direction of every key walks the same index backwards; only ties are sorted (by natural order)
+    const reverse = await explained({ district: 'd1' }, { md: 1, due: -1, wf: -1 });
+    expect(reverse.sortPushdown).toBe(true);
+    expect(reverse.plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it('sorted pages and counts equal the store’s own, before and after writes that bring new kinds', async () => {
+    await expectAllSame();
+
+    // a string into a date field: that sort is the store's own again, every answer unchanged
+    await walk.insertOne({ _id: 'x-string-due', district: 'd1', street: 's1', md: true, due: 'tomorrow', wf: 'wf-x1' });
+    if (onFerretDb) {
+      expect((await explained({ district: 'd1' }, listSort)).sortPushdown).toBe(false);
+      expect((await explained({ district: 'd1' }, { md: -1, wf: 1 })).sortPushdown).toBe(true);
+      expect((await explained({}, listSort)).kinds).toMatchObject({ due: 'null,string,date', md: 'null,bool' });
+    }
+    await expectAllSame();
+
+    // an array into a scalar field that filters (the district): equalities on it keep the array's documents
+    await walk.insertOne({ _id: 'x-array-district', district: ['d1', 'd2'], street: 's2', md: false, wf: 'wf-x2' });
+    await expectAllSame();
+    expect(ids(await walk.find({ district: 'd2', street: 's2' }).toArray())).toContain('x-array-district');
+
+    // an update that makes a sort key an array
+    await walk.updateOne({ _id: 'w004' }, { $set: { md: [true, false] } });
+    if (onFerretDb) expect((await explained({ district: 'd1' }, { md: -1, wf: 1 })).sortPushdown).toBe(false);
+    await expectAllSame();
+
+    // a date next to nulls: still one kind (and null), still sorted in SQLite, in MongoDB's order
+    await walk.updateMany({ street: 's3' }, { $set: { closed: new Date(base) } });
+    await walk.updateOne({ _id: 'w006' }, { $set: { closed: new Date(base - day) } });
+    if (onFerretDb) expect((await explained({ district: 'd1' }, { closed: 1, wf: 1 })).sortPushdown).toBe(true);
+    await expectAllSame();
+
+    // the record never shrinks: with the string gone it still names it (the sort falls back to checking the
+    // documents the filter keeps, as before the record existed: slower, never wrong)
+    await walk.deleteOne({ _id: 'x-string-due' });
+    if (onFerretDb) {
+      expect((await explained({}, listSort)).kinds).toMatchObject({
+        district: 'string,array',
+        due: 'null,string,date',
+      });
+    }
+    await expectAllSame();
+  });
+});
+
+/**
+ * The record on a FerretDB of this test's own, stopped and started on the same files: it survives a restart (it
+ * never shrinks, so a kind that is gone is still remembered), and a store written before the record existed (here:
+ * its table emptied and the value indexes dropped with the sqlite3 command-line tool while FerretDB is stopped) gets
+ * both back when FerretDB starts, from one scan of the documents.
+ */
+describe('the record survives a restart, and a store written before it gets one', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kinds-'));
+  const dbName = 'kinds';
+  let ferret: FerretDb | undefined;
+  let client: mongoose.mongo.MongoClient | undefined;
+
+  async function start() {
+    ferret = await startFerretDb({ dataDir: path.join(dir, 'data'), logDir: dir });
+    client = await mongoose.mongo.MongoClient.connect(ferret.uri, { serverSelectionTimeoutMS: 10_000 });
+    return client.db(dbName).collection<Document>('cases');
+  }
+  async function stop() {
+    await client?.close();
+    await ferret?.stop();
+    client = undefined;
+    ferret = undefined;
+  }
+  afterAll(async () => {
+    await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sort = { due: 1, _id: 1 } as const;
+  async function check(c: Collection<Document>) {
+    const e = (await c.find({ district: 'd1' }).sort(sort).limit(5).explain()) as Document;
+    const expected = (await c.aggregate([{ $match: { district: 'd1' } }, { $sort: sort }]).toArray()).map((d) => d._id);
+    const got = (await c.find({ district: 'd1' }).sort(sort).toArray()).map((d) => d._id);
+    expect(got).toEqual(expected);
+    expect(await c.countDocuments({ district: 'd1' })).toBe(expected.length);
+    const planner = e.queryPlanner as { kinds?: Record<string, string> };
+    return { sortPushdown: e.sortPushdown, plan: JSON.stringify(planner), due: planner.kinds?.due };
+  }
+
+  it('remembers a kind across a restart, and rebuilds a missing record and value index at start', async () => {
+    let c = await start();
+    await c.createIndex({ district: 1, due: 1, _id: 1 });
+    await c.insertMany(
+      Array.from({ length: 40 }, (_, i) => ({
+        _id: `c${String(i).padStart(2, '0')}`,
+        district: i % 4 ? 'd1' : 'd2',
+        due: i % 5 ? new Date(Date.UTC(2026, 0, 1 + ((i * 7) % 20))) : null,
+      })),
+    );
+    expect(await check(c)).toMatchObject({ sortPushdown: true, due: 'null,date' });
+    await c.insertOne({ _id: 'string-due', district: 'd1', due: 'soon' });
+    await c.deleteOne({ _id: 'string-due' });
+    // the record keeps the string (the sort falls back to the check of the documents, which finds none left)
+    expect(await check(c)).toMatchObject({ sortPushdown: true, due: 'null,string,date' });
+
+    await stop();
+    c = await start();
+    expect((await check(c)).due).toBe('null,string,date'); // remembered across the restart
+
+    await stop();
+    const file = path.join(dir, 'data', `${dbName}.sqlite`);
+    const sql = (q: string) => execFileSync('sqlite3', [file, q], { encoding: 'utf8' });
+    const valueIndexes = sql(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_cs_values'`)
+      .split('\n')
+      .filter(Boolean);
+    expect(valueIndexes.length).toBeGreaterThanOrEqual(2); // _id's and the compound one's
+    sql(`DELETE FROM _ferretdb_childsafe_kinds; ${valueIndexes.map((n) => `DROP INDEX "${n}";`).join(' ')}`);
+    expect(sql(`SELECT count(*) FROM sqlite_master WHERE name LIKE '%_cs_values'`).trim()).toBe('0');
+
+    c = await start();
+    const rebuilt = await check(c); // the record from the documents as they are now: dates and nulls only
+    expect(rebuilt).toMatchObject({ sortPushdown: true, due: 'null,date' });
+    expect(rebuilt.plan).toMatch(/_district_1_due_1__id_1_cs_values/);
+    expect(rebuilt.plan).not.toMatch(/TEMP B-TREE/);
   });
 });

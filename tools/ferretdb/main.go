@@ -9,8 +9,10 @@
 // scale"). The patch pushes equality, $eq, $in, $and and $or on plain field paths down as conditions written the way
 // the indexes are built, keeping every document that could match (the handler filters the results again as before);
 // lets SQLite sort when its order is provably MongoDB's for the documents at hand, so a page stops after skip +
-// limit; and lets SQLite count for countDocuments when the whole filter translates exactly (README.md, "What we
-// learned about FerretDB v1").
+// limit; and lets SQLite count for countDocuments when the whole filter translates exactly. It keeps, with every
+// write, a record of the kinds of value at each indexed path and an index on those paths' values next to each index,
+// so that a sort or an equality on a path of one kind walks that index without reading the documents, and a count of
+// such equalities reads only the index (README.md, "What we learned about FerretDB v1").
 // To change a patch: copy the pristine module, edit, and write `diff -ruN a b` (paths a/… and b/…, no timestamps).
 package main
 
