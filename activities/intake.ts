@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { caseWorkflow } from '../workflows/case.workflow';
+import { filedReportOf, type ReportRouting } from '../workflows/intake.workflow';
 import {
   caseStageSearchAttribute,
   caseWorkflowId,
@@ -13,6 +14,7 @@ import {
   type CaseJurisdiction,
   type FallbackAgencies,
   type FiledReport,
+  type IntakeResult,
   type PinnedPack,
   type ReportSubmission,
   type ResponsibleAgencies,
@@ -25,6 +27,11 @@ export interface RecordedReport {
   childId: string;
   /** Shown to the reporter as proof of reporting (CN 四(一): who reported what, when). */
   receipt: string;
+  /**
+   * This call opened the child's file (absent for a file that existed, and from stores and intakes recorded before
+   * the field): no ledger workflow can run for a child whose file did not exist, so routing need not tell one.
+   */
+  childFileOpened?: true;
 }
 
 /** Implemented over MongoDB in models/; idempotent on `submission.idempotencyKey` (the same report returns the same ids). */
@@ -41,6 +48,8 @@ export interface RouteReportInput {
   fallbackAgencies?: FallbackAgencies;
   /** Recorded only when this report opens the case. */
   jurisdiction?: CaseJurisdiction;
+  /** The report opened the child's file (RecordedReport.childFileOpened): there is no ledger workflow to tell. */
+  childFileOpened?: true;
 }
 
 export function createIntakeActivities({
@@ -52,48 +61,78 @@ export function createIntakeActivities({
   client: Client;
   taskQueue: string;
 }) {
+  /**
+   * Joins the child's open case (signal-with-start signals a running workflow of that id) or starts one; the case
+   * dedupes by report id, so a retry is harmless. Start args and search attributes apply only to a new case.
+   */
+  async function routeReportToCase({
+    report,
+    pack,
+    agencies,
+    ongoingAgencies,
+    fallbackAgencies,
+    jurisdiction,
+    childFileOpened,
+  }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
+    const workflowId = caseWorkflowId(report.childId);
+    await client.workflow.signalWithStart(caseWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [
+        {
+          caseId: workflowId,
+          childId: report.childId,
+          pack,
+          agencies,
+          ...(ongoingAgencies ? { ongoingAgencies } : {}),
+          ...(fallbackAgencies ? { fallbackAgencies } : {}),
+          ...(jurisdiction ? { jurisdiction } : {}),
+        },
+      ],
+      signal: reportFiledSignal,
+      signalArgs: [report],
+      typedSearchAttributes: [
+        { key: caseStageSearchAttribute, value: 'awaiting_report' },
+        { key: policyPackSearchAttribute, value: `${pack.id}@${pack.version}` },
+      ],
+    });
+    // Issue #18: a child on the ledger is now visited by its case (never both); closing returns it to the ledger. A
+    // ledger workflow's id is derived from the child's file id, so a file this report opened has none: no signal
+    // (issue #19: one Temporal round trip, answered 'not found', fewer per report).
+    if (!childFileOpened) await tellLedgerCaseOpened(client, report.childId, workflowId);
+    return { caseWorkflowId: workflowId };
+  }
+
   return {
     async recordReport(submission: ReportSubmission): Promise<RecordedReport> {
       return reports.recordReport(submission);
     },
 
+    routeReportToCase,
+
     /**
-     * Joins the child's open case (signal-with-start signals a running workflow of that id) or starts one; the case
-     * dedupes by report id, so a retry is harmless. Start args and search attributes apply only to a new case.
+     * Both steps of an intake in one activity (issue #19: the intake's one local activity): records the report and
+     * the child's file, then routes the report to the case. Each step is idempotent, so a retry of the whole is too.
      */
-    async routeReportToCase({
-      report,
-      pack,
-      agencies,
-      ongoingAgencies,
-      fallbackAgencies,
-      jurisdiction,
-    }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
-      const workflowId = caseWorkflowId(report.childId);
-      await client.workflow.signalWithStart(caseWorkflow, {
-        workflowId,
-        taskQueue,
-        args: [
-          {
-            caseId: workflowId,
-            childId: report.childId,
-            pack,
-            agencies,
-            ...(ongoingAgencies ? { ongoingAgencies } : {}),
-            ...(fallbackAgencies ? { fallbackAgencies } : {}),
-            ...(jurisdiction ? { jurisdiction } : {}),
-          },
-        ],
-        signal: reportFiledSignal,
-        signalArgs: [report],
-        typedSearchAttributes: [
-          { key: caseStageSearchAttribute, value: 'awaiting_report' },
-          { key: policyPackSearchAttribute, value: `${pack.id}@${pack.version}` },
-        ],
+    async fileReport({
+      submission,
+      routing,
+    }: {
+      submission: ReportSubmission;
+      routing: ReportRouting;
+    }): Promise<IntakeResult> {
+      const recorded = await reports.recordReport(submission);
+      const { caseWorkflowId: routedTo } = await routeReportToCase({
+        report: filedReportOf(submission, recorded),
+        ...routing,
+        ...(recorded.childFileOpened ? { childFileOpened: true as const } : {}),
       });
-      // Issue #18: a child on the ledger is now visited by its case (never both); closing returns it to the ledger.
-      await tellLedgerCaseOpened(client, report.childId, workflowId);
-      return { caseWorkflowId: workflowId };
+      return {
+        reportId: recorded.reportId,
+        childId: recorded.childId,
+        receipt: recorded.receipt,
+        caseWorkflowId: routedTo,
+      };
     },
   };
 }

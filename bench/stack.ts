@@ -228,8 +228,9 @@ export class BenchStack {
 }
 
 /**
- * The real activities, with recordReport and projectTask telling `tap` what they did once their own work has
- * returned (the tap only reads ids and a kind; it changes neither the arguments nor the results).
+ * The real activities, with recordReport (or fileReport, the intake's one local activity since issue #19's
+ * INTAKE_ONE_LOCAL_ACTIVITY_PATCH) and projectTask telling `tap` what they did once their own work has returned (the
+ * tap only reads ids and a kind; it changes neither the arguments nor the results).
  */
 function withTap(activities: WorkerActivities, tap: ActivityTap): WorkerActivities {
   return {
@@ -238,6 +239,11 @@ function withTap(activities: WorkerActivities, tap: ActivityTap): WorkerActiviti
       const recorded = await activities.recordReport(submission);
       tap.reportRecorded(recorded.receipt, caseWorkflowId(recorded.childId));
       return recorded;
+    },
+    async fileReport(input) {
+      const filed = await activities.fileReport(input);
+      tap.reportRecorded(filed.receipt, filed.caseWorkflowId);
+      return filed;
     },
     async projectTask(snapshot) {
       await activities.projectTask(snapshot);

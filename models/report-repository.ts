@@ -27,14 +27,12 @@ export interface ReportInput {
 export async function saveReport(input: ReportInput): Promise<{ report: ReportRecord; created: boolean }> {
   let report: ReportRecord | null;
   let created = false;
+  // Insert first (issue #19: a look-up before every insert was one FerretDB read per report, and a receipt is new but
+  // on a retry): the unique index on the receipt number turns a retry's insert into a duplicate key, and the stored
+  // report is read then.
   try {
-    const existing = await ReportModel.findOne({ receiptNumber: input.receiptNumber }).lean<ReportRecord>().exec();
-    if (existing) {
-      report = existing;
-    } else {
-      report = (await ReportModel.create(input)).toObject<ReportRecord>();
-      created = true;
-    }
+    report = (await ReportModel.create(input)).toObject<ReportRecord>();
+    created = true;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
     report = await ReportModel.findOne({ receiptNumber: input.receiptNumber }).lean<ReportRecord>().exec();

@@ -3,27 +3,30 @@
  * report's idempotency key), so a report submitted twice is one intake; once Temporal accepted the start the report
  * is durable. It persists the report and the child's file, then routes the report to the child's case.
  *
- * Both steps run as local activities (INTAKE_LOCAL_ACTIVITIES_PATCH, issue #19): in the intake's first workflow task,
- * without task-queue round trips. Intakes started before the patch replay with their scheduled activities.
+ * Both steps run in ONE local activity, `fileReport` (INTAKE_ONE_LOCAL_ACTIVITY_PATCH, issue #19): one workflow task
+ * with one activation fewer than two local activities. Intakes started before replay as they were recorded: two
+ * local activities (INTAKE_LOCAL_ACTIVITIES_PATCH), or before that two scheduled activities.
  */
 import { patched } from '@temporalio/workflow';
-import type { FiledReport, IntakeInput, IntakeResult } from './definitions';
-import { recordReport, recordReportLocally, routeReportToCase, routeReportToCaseLocally } from './proxies';
+import type { RecordedReport, RouteReportInput } from '../activities/intake';
+import type { FiledReport, IntakeInput, IntakeResult, ReportSubmission } from './definitions';
+import {
+  fileReportLocally,
+  recordReport,
+  recordReportLocally,
+  routeReportToCase,
+  routeReportToCaseLocally,
+} from './proxies';
 
 /** The intake's activities run as local activities. */
 export const INTAKE_LOCAL_ACTIVITIES_PATCH = 'intake-local-activities';
 
-export async function intakeWorkflow({
-  submission,
-  pack,
-  agencies,
-  ongoingAgencies,
-  fallbackAgencies,
-  caseJurisdiction,
-}: IntakeInput): Promise<IntakeResult> {
-  const local = patched(INTAKE_LOCAL_ACTIVITIES_PATCH);
-  const recorded = await (local ? recordReportLocally : recordReport)(submission);
-  const report: FiledReport = {
+/** The intake's two steps run as one local activity (fileReport). */
+export const INTAKE_ONE_LOCAL_ACTIVITY_PATCH = 'intake-one-local-activity';
+
+/** The report as the case receives it: the submission with the ids its recording gave it. */
+export function filedReportOf(submission: ReportSubmission, recorded: RecordedReport): FiledReport {
+  return {
     reportId: recorded.reportId,
     childId: recorded.childId,
     reporter: submission.reporter,
@@ -33,6 +36,19 @@ export async function intakeWorkflow({
     reportedAt: submission.receivedAt,
     leftBehind: submission.leftBehind,
   };
+}
+
+/** Where the report goes, but for the report itself (known once it is recorded). */
+export type ReportRouting = Omit<RouteReportInput, 'report' | 'childFileOpened'>;
+
+export async function intakeWorkflow({
+  submission,
+  pack,
+  agencies,
+  ongoingAgencies,
+  fallbackAgencies,
+  caseJurisdiction,
+}: IntakeInput): Promise<IntakeResult> {
   const { districtCode, streetCode, committeeCode } = submission.place;
   // Intakes started before routing had two places carry only the place of discovery.
   const jurisdiction = caseJurisdiction ?? {
@@ -40,13 +56,22 @@ export async function intakeWorkflow({
     ...(streetCode ? { streetCode } : {}),
     ...(committeeCode ? { committeeCode } : {}),
   };
-  const { caseWorkflowId } = await (local ? routeReportToCaseLocally : routeReportToCase)({
-    report,
+  const routing: ReportRouting = {
     pack,
     agencies,
     jurisdiction,
     ...(ongoingAgencies ? { ongoingAgencies } : {}),
     ...(fallbackAgencies ? { fallbackAgencies } : {}),
+  };
+  if (patched(INTAKE_ONE_LOCAL_ACTIVITY_PATCH)) return fileReportLocally({ submission, routing });
+
+  const local = patched(INTAKE_LOCAL_ACTIVITIES_PATCH);
+  const recorded = await (local ? recordReportLocally : recordReport)(submission);
+  const { caseWorkflowId } = await (local ? routeReportToCaseLocally : routeReportToCase)({
+    report: filedReportOf(submission, recorded),
+    ...routing,
+    // Recorded results before the field have none: routing then tells the ledger as it did.
+    ...(recorded.childFileOpened ? { childFileOpened: true as const } : {}),
   });
-  return { ...recorded, caseWorkflowId };
+  return { reportId: recorded.reportId, childId: recorded.childId, receipt: recorded.receipt, caseWorkflowId };
 }

@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import type { ChildRepository } from '../../models/child-repository';
 import { appendAuditMany } from '../../models/audit-repository';
 import { saveReport } from '../../models/report-repository';
+import { SHARED_STAMP_AGE_MS, StampedCache } from '../../models/cache-stamps';
 import { UserModel } from '../../models/user';
 import { REPORTING_UNIT_TYPES } from '../../models/report';
 import { caseWorkflowId, type ReportSubmission } from '../../workflows/definitions';
@@ -17,6 +18,31 @@ export const UNKNOWN_CHILD_NAME = '姓名不详 (name unknown)';
 
 type UnitType = (typeof REPORTING_UNIT_TYPES)[number];
 const isUnitType = (t: string): t is UnitType => (REPORTING_UNIT_TYPES as readonly string[]).includes(t);
+
+type StaffContact = { displayName?: string; email?: string };
+
+/**
+ * The filer's name and address as the report records them, cached per process and stamped like the accounts
+ * (models/cache-stamps.ts): a filer's look-up by `_id` per report was one FerretDB read on every intake (issue #19); a
+ * renamed account is seen once its write has stamped `users` (within SHARED_STAMP_AGE_MS).
+ */
+const staffContacts = new StampedCache<StaffContact | null>('users');
+
+function staffContact(staffId: string): Promise<StaffContact | null> {
+  return staffContacts.get(
+    staffId,
+    async () => {
+      const user = await UserModel.findById(staffId).select({ displayName: 1, email: 1 }).lean().exec();
+      return user
+        ? Object.freeze({
+            ...(user.displayName ? { displayName: user.displayName } : {}),
+            ...(user.email ? { email: user.email } : {}),
+          })
+        : null;
+    },
+    SHARED_STAMP_AGE_MS,
+  );
+}
 
 export function createMongoReportStore(deps: { children: ChildRepository }): ReportStore {
   return {
@@ -35,7 +61,7 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
       });
       const staff =
         submission.reporter.staffId && Types.ObjectId.isValid(submission.reporter.staffId)
-          ? await UserModel.findById(submission.reporter.staffId).select({ displayName: 1, email: 1 }).lean().exec()
+          ? await staffContact(submission.reporter.staffId)
           : null;
       const { report } = await saveReport({
         receiptNumber: submission.receipt,
@@ -88,7 +114,12 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
           reason: `mandatory report ${submission.receipt}`,
         },
       ]);
-      return { reportId: String(report._id), childId: String(child._id), receipt: report.receiptNumber };
+      return {
+        reportId: String(report._id),
+        childId: String(child._id),
+        receipt: report.receiptNumber,
+        ...(created ? { childFileOpened: true as const } : {}),
+      };
     },
   };
 }

@@ -16,6 +16,9 @@ import {
   type ReportInput,
 } from '../../models';
 import { appendAuditMany } from '../../models/audit-repository';
+import { UserModel } from '../../models/user';
+import { createMongoReportStore } from '../../activities/stores/report-store';
+import type { ReportSubmission } from '../../workflows/definitions';
 import { connectTestDatabase } from '../helpers/mongo';
 
 jest.setTimeout(60_000); // the real FerretDB: index builds and writes take seconds on a busy 2-core machine
@@ -183,6 +186,60 @@ describe('saving reports', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => saveReport(input)));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await ReportModel.countDocuments({ receiptNumber: input.receiptNumber })).toBe(1);
+  });
+});
+
+describe("the intake's report store (recordReport)", () => {
+  const store = createMongoReportStore({ children });
+  let filings = 0;
+  const submission = (idNumber: string, staffId: string): ReportSubmission => {
+    filings += 1;
+    return {
+      idempotencyKey: `store-test-${filings}`,
+      receipt: `CS-TEST-STOR-${String(filings).padStart(4, '0')}`,
+      child: { name: '小红', idNumber },
+      reporter: { unitId: 'cn.school', unitType: 'school', staffId, unitName: '长宁区演示小学' },
+      place: { districtCode: '310105', streetCode: 'huayang' },
+      concerns: ['living_alone'],
+      discoveredAt: '2026-11-20T08:00:00.000Z',
+      receivedAt: '2026-11-20T08:40:00.000Z',
+      leftBehind: false,
+      narrative: '学生连续三天独自在家。',
+      filed: { actorRole: 'mandated_reporter', requestId: `req-${filings}` },
+    };
+  };
+
+  it("says when its report opened the child's file, records the filer's name, and is idempotent", async () => {
+    const staff = await UserModel.create({
+      email: `store-test-${randomBytes(4).toString('hex')}@example.test`,
+      displayName: '赵老师',
+      role: 'mandated_reporter',
+      agencyCode: 'cn.school',
+      jurisdiction: { districtCode: '310105' },
+      passwordHash: 'not-a-real-hash',
+    });
+    const first = submission('310105201203041234', String(staff._id));
+    const opened = await store.recordReport(first);
+    expect(opened.childFileOpened).toBe(true);
+    // A retry of the same submission: the same report and file, and the file is no longer new.
+    const retried = await store.recordReport(first);
+    expect(retried).toEqual({ reportId: opened.reportId, childId: opened.childId, receipt: opened.receipt });
+    // Another report about the same child joins the file.
+    const second = await store.recordReport(submission('310105201203041234', String(staff._id)));
+    expect(second.childId).toBe(opened.childId);
+    expect(second.childFileOpened).toBeUndefined();
+
+    const saved = await ReportModel.findById(opened.reportId).lean();
+    expect(saved?.reporter).toMatchObject({ name: '赵老师', email: staff.email });
+    expect(await ReportModel.countDocuments({ receiptNumber: first.receipt })).toBe(1);
+    expect((await ChildModel.findById(opened.childId).lean())?.reportIds).toHaveLength(2);
+    expect(await AuditEventModel.countDocuments({ eventKey: `${first.idempotencyKey}:filed` })).toBe(1);
+
+    // A renamed filer is named by the next report (the write stamps the accounts, the cached name is dropped).
+    await UserModel.updateOne({ _id: staff._id }, { $set: { displayName: '赵主任' } });
+    const renamed = await store.recordReport(submission('310105201107084568', String(staff._id)));
+    expect(renamed.childFileOpened).toBe(true);
+    expect((await ReportModel.findById(renamed.reportId).lean())?.reporter?.name).toBe('赵主任');
   });
 });
 

@@ -33,10 +33,11 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
         reporter: { unitId: 'clinic-4', unitType: 'hospital' },
       });
       const { reportId } = await fileReport(env, taskQueue, report);
-      // An intake whose activities ran locally (INTAKE_LOCAL_ACTIVITIES_PATCH), for the replay test.
+      // An intake whose two steps ran as one local activity (INTAKE_ONE_LOCAL_ACTIVITY_PATCH), for the replay test.
+      // (intake-local-activities.json, recorded before, keeps the two local activities' path replaying.)
       await maybeRecordHistory(
         env.client.workflow.getHandle(intakeWorkflowId(report.idempotencyKey)),
-        'intake-local-activities',
+        'intake-one-local-activity',
       );
 
       const status = await eventually(async () => {

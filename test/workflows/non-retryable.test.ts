@@ -59,7 +59,8 @@ describe('non-retryable failure types on the activity proxies', () => {
     let attempts = 0;
     const failure = await withActivities(
       () => ({
-        async recordReport() {
+        // The intake's one local activity (INTAKE_ONE_LOCAL_ACTIVITY_PATCH): its recording step fails.
+        async fileReport() {
           attempts += 1;
           throw new MissingIdentityError('a child without an ID number needs a provisionalKey');
         },
@@ -78,7 +79,7 @@ describe('non-retryable failure types on the activity proxies', () => {
       },
     );
     expect(failure).toBeInstanceOf(WorkflowFailedError);
-    // The intake runs its activities locally (INTAKE_LOCAL_ACTIVITIES_PATCH): the workflow fails with the activity's
+    // The intake runs its activity locally (INTAKE_ONE_LOCAL_ACTIVITY_PATCH): the workflow fails with the activity's
     // own failure (a scheduled activity's would come wrapped in an ActivityFailure).
     const failed = (failure as WorkflowFailedError).cause;
     const cause = failed instanceof ActivityFailure ? failed.cause : failed;
@@ -91,14 +92,12 @@ describe('non-retryable failure types on the activity proxies', () => {
     let attempts = 0;
     const result = await withActivities(
       (base) => ({
-        async recordReport(s) {
+        // The intake's one local activity: its recording fails twice, then records; the case is not under test here.
+        async fileReport({ submission: s }) {
           attempts += 1;
           if (attempts < 3) throw new MongoNetworkError('connection refused');
-          return base.recordReport(s);
-        },
-        // The case is not under test here.
-        async routeReportToCase({ report }) {
-          return { caseWorkflowId: `case-${report.childId}` };
+          const recorded = await base.recordReport(s);
+          return { ...recorded, caseWorkflowId: `case-${recorded.childId}` };
         },
       }),
       async (env, taskQueue) => {
