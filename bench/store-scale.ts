@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/store-scale.ts                         # levels 0, 10,000 and 100,000 filler documents per collection
  *   STORE_SCALE_LEVELS=0,1000 STORE_SCALE_REPEAT=5 npx tsx bench/store-scale.ts
+ *   STORE_SCALE_LEVELS=0,10000,100000 STORE_SCALE_ONLY='case list' npx tsx bench/store-scale.ts   # those queries only
  *
  * STORE_SCALE_MONGO_URI=mongodb://…/ measures a store started elsewhere (e.g. FerretDB on PostgreSQL) instead.
  * Prints a table (mean ms of STORE_SCALE_REPEAT runs, default 10, after one unrecorded run) and FerretDB's `explain`
@@ -54,7 +55,7 @@ const districtCoordinator = actor('district_coordinator', { districtCode: DISTRI
 const ownCase = `case-${STREET}-${String(7).padStart(7, '0')}`;
 
 /** The hot queries, each as the API issues it (the read models' own functions). */
-const QUERIES: { name: string; run: () => Promise<unknown> }[] = [
+const ALL_QUERIES: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'inbox: police station, open tasks', run: () => listAgencyTasks(STATION, { closed: false, limit: 100 }) },
   {
     name: 'case list: street coordinator, page 1',
@@ -85,6 +86,8 @@ const QUERIES: { name: string; run: () => Promise<unknown> }[] = [
   },
   { name: 'by _id (for comparison)', run: () => CaseModel.findById(new mongoose.Types.ObjectId()).lean().exec() },
 ];
+/** STORE_SCALE_ONLY=<text>: only the queries whose name contains it (e.g. `case list`, to reach 100,000 in minutes). */
+const QUERIES = ALL_QUERIES.filter((q) => q.name.includes(process.env.STORE_SCALE_ONLY ?? ''));
 
 /**
  * Mean (and p95, for the fast queries) of up to REPEAT runs after an unrecorded one; a slow query (the first run over a second) is run until
@@ -122,6 +125,17 @@ async function explain(collection: string, filter: Record<string, unknown>): Pro
   const result = await db.command({ explain: { find: collection, filter }, verbosity: 'queryPlanner' });
   const { filterPushdown, sortPushdown, limitPushdown } = result as Record<string, unknown>;
   return { filterPushdown, sortPushdown, limitPushdown };
+}
+
+/** The case list's page query as listCases sends it: whether SQLite sorts, and SQLite's plan (FerretDB's explain). */
+async function explainPage(filter: Record<string, unknown>): Promise<unknown> {
+  const db = mongoose.connection.db!;
+  const result = await db.command({
+    explain: { find: 'cases', filter, sort: { multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 }, limit: 50 },
+    verbosity: 'queryPlanner',
+  });
+  const { filterPushdown, sortPushdown, queryPlanner } = result as Record<string, unknown>;
+  return { filterPushdown, sortPushdown, plan: (queryPlanner as { Plan?: unknown } | undefined)?.Plan };
 }
 
 async function main(): Promise<void> {
@@ -172,6 +186,8 @@ async function main(): Promise<void> {
     explained.inbox = await explain('tasks', { agencyCode: STATION, status: { $nin: ['completed'] } });
     explained.byWorkflowId = await explain('cases', { workflowId: ownCase });
     explained.byId = await explain('cases', { _id: new mongoose.Types.ObjectId() });
+    explained.caseListDistrict = await explainPage(caseListFilter(scopeOf(districtCoordinator), {}, now));
+    explained.caseListStreet = await explainPage(caseListFilter(scopeOf(streetCoordinator), {}, now));
   } finally {
     if (external) await mongoose.connection.dropDatabase().catch(() => undefined);
     await mongoose.disconnect().catch(() => undefined);
