@@ -104,6 +104,17 @@ childSchema.index({
 // The district's ledger list (listLedger, district reach, any filters) and the district dashboard's compliance per
 // committee, by street and by category (ledgerCompliance, district reach; overdue as a range on ledger.nextVisitDue).
 childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.nextVisitDue': 1, _id: 1 });
+// A street's ledger counts (listLedger, street reach: the total and the overdue ones): the street's equalities, then
+// the list's own conditions (mergedInto: null, flags.recordSealed $ne true) and the overdue range on
+// ledger.nextVisitDue. On the embedded store SQLite counts them by seeking this index alone (every condition is a
+// seek there: tools/ferretdb/patches/sqlite-pushdown.patch, pushdown_kinds.go); on MongoDB the count scans its keys.
+childSchema.index({
+  'ledger.place.districtCode': 1,
+  'ledger.place.streetCode': 1,
+  mergedInto: 1,
+  'flags.recordSealed': 1,
+  'ledger.nextVisitDue': 1,
+});
 // The reconciler's sweep of ledger children whose monitoring workflow still has to be started or told
 // ({ 'ledger.monitoringPending': true }; the field is absent on every other file).
 childSchema.index({ 'ledger.monitoringPending': 1 });
