@@ -10,6 +10,7 @@
 import mongoose from 'mongoose';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { Context } from '@temporalio/activity';
 
 type Samples = Map<string, number[]>;
 
@@ -47,6 +48,8 @@ export class Profile {
   readonly activities: Samples = new Map();
   readonly mongo: Samples = new Map();
   readonly workflow: Samples = new Map();
+  /** Wall-clock start and end (Date.now(), the clock history events are stamped with) of each local activity, by workflow id. */
+  private readonly localCalls = new Map<string, { name: string; start: number; end: number }[]>();
 
   /** Times every activity function (a wrapper with the same arguments and result). */
   wrapActivities<T extends object>(activities: T): T {
@@ -58,10 +61,18 @@ export class Profile {
       }
       wrapped[name] = async (...args: unknown[]) => {
         const started = performance.now();
+        const startedAt = Date.now();
         try {
           return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         } finally {
           add(this.activities, name, performance.now() - started);
+          const info = Context.current().info;
+          const workflowId = info.workflowExecution?.workflowId;
+          if (info.isLocal && workflowId) {
+            const calls = this.localCalls.get(workflowId) ?? [];
+            calls.push({ name, start: startedAt, end: Date.now() });
+            this.localCalls.set(workflowId, calls);
+          }
         }
       };
     }
@@ -101,14 +112,31 @@ export class Profile {
       }
       const type = id.startsWith('intake-') ? 'intake' : id.includes('/task-') ? 'task' : 'case';
       const byId = new Map<number, temporal.api.history.v1.IHistoryEvent>();
+      // Workflow tasks are counted per workflow: the first goes to the shared task queue, later ones to the worker's
+      // sticky queue (while the workflow stays cached), so their waits are shown apart (the first two of each).
+      let workflowTasks = 0;
+      const nth = () => (workflowTasks <= 2 ? ` #${workflowTasks}` : ' #3+');
       for (const e of history.events ?? []) {
         byId.set(Number(e.eventId), e);
         if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
           const scheduled = byId.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId));
+          workflowTasks += 1;
           add(this.workflow, `${type}: workflow task queue wait`, ms(e.eventTime) - ms(scheduled?.eventTime));
+          add(this.workflow, `${type}: workflow task${nth()} queue wait`, ms(e.eventTime) - ms(scheduled?.eventTime));
         } else if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
           const started = byId.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId));
+          // The local activities run inside this workflow task (timed in this process): how long after the task
+          // started the first one began, and how long after the last one ended the task was completed.
+          const from = ms(started?.eventTime);
+          const to = ms(e.eventTime);
+          const inside = (this.localCalls.get(id) ?? []).filter((c) => c.start >= from - 5 && c.end <= to + 5);
+          if (inside.length) {
+            const label = `${type}: workflow task${nth()} [${inside.map((c) => c.name).join(', ')}]`;
+            add(this.workflow, `${label} started → local activity`, inside[0]!.start - from);
+            add(this.workflow, `${label} local activity → completed`, to - inside.at(-1)!.end);
+          }
           add(this.workflow, `${type}: workflow task run`, ms(e.eventTime) - ms(started?.eventTime));
+          add(this.workflow, `${type}: workflow task${nth()} run`, ms(e.eventTime) - ms(started?.eventTime));
         } else if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
           const a = e.activityTaskCompletedEventAttributes;
           const scheduled = byId.get(Number(a?.scheduledEventId));

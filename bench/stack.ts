@@ -74,7 +74,14 @@ export class BenchStack {
     const logDir = path.join(workDir, 'logs');
     const mailDir = path.join(workDir, 'mail');
     const results = await Promise.allSettled([
-      startTemporalDevServer({ logDir, headless: true }),
+      // BENCH_TEMPORAL_CONFIG: the dev server's dynamic config for an experiment, as JSON ({"key": value, …}).
+      startTemporalDevServer({
+        logDir,
+        headless: true,
+        ...(process.env.BENCH_TEMPORAL_CONFIG
+          ? { dynamicConfig: JSON.parse(process.env.BENCH_TEMPORAL_CONFIG) as Record<string, unknown> }
+          : {}),
+      }),
       startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir }),
       startSmtpSink({ dir: mailDir }),
     ] as const);
