@@ -3,8 +3,9 @@
  * recipient, each exactly once however often the activity is retried.
  *
  * How "exactly once" is kept for email. Each (event, recipient) has a record under a unique idempotency key, and a
- * send goes pending → sending (an atomic claim, stamped with the time) → sent. The Message-ID is derived from the key,
- * so even a resend would carry the same id. On a retry:
+ * send goes pending → sending (an atomic claim, stamped with the time) → sent; the first attempt creates the record
+ * already 'sending' in the same write (`ensureClaimed`: its insert is its claim, and only the inserting attempt holds
+ * it). The Message-ID is derived from the key, so even a resend would carry the same id. On a retry:
  *  - sent: nothing is sent again.
  *  - pending (a temporary failure released it): sent now.
  *  - sending, claimed less than `inFlightLimitMs` ago: another attempt may still be talking to the server, so this
@@ -71,7 +72,10 @@ export interface DeliveryReport {
 
 export interface NotificationDeliveryDependencies {
   transport: Pick<Transporter, 'sendMail'>;
-  notifications: Pick<NotificationRepository, 'ensure' | 'claim' | 'reclaim' | 'markSent' | 'release' | 'markFailed'>;
+  notifications: Pick<
+    NotificationRepository,
+    'ensure' | 'ensureClaimed' | 'claim' | 'reclaim' | 'markSent' | 'release' | 'markFailed'
+  >;
   mailFrom: string;
   publicUrl: string;
   /** How long a claimed send may be in flight before it counts as interrupted; longer than any SMTP timeout. */
@@ -112,39 +116,46 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
     email: ReturnType<typeof renderNotificationEmail>,
   ): Promise<EmailOutcome> {
     const idempotencyKey = `${event.idempotencyKey}:email:${recipient.email.toLowerCase()}`;
-    const record = await deps.notifications.ensure({
-      idempotencyKey,
-      eventKey: event.idempotencyKey,
-      recipient,
-      channel: 'email',
-      kind: event.kind,
-      status: 'pending',
-      subject: email.subject,
-      links: email.links,
-      taskId: event.taskId,
-      caseId: event.caseId,
-      dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
-      ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
-    });
+    // A new record is created already claimed by this attempt (one write: no 'pending' step in between).
+    const { record, claimed } = await deps.notifications.ensureClaimed(
+      {
+        idempotencyKey,
+        eventKey: event.idempotencyKey,
+        recipient,
+        channel: 'email',
+        kind: event.kind,
+        status: 'pending',
+        subject: email.subject,
+        links: email.links,
+        taskId: event.taskId,
+        caseId: event.caseId,
+        dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
+        ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
+      },
+      now(),
+    );
     let resend = false;
-    switch (record.status) {
-      case 'sent':
-        return 'already_sent';
-      case 'failed':
-        return 'permanent';
-      case 'sending':
-      case 'unconfirmed': {
-        const claimedAt = record.claimedAt ?? null;
-        const age = now().getTime() - (claimedAt?.getTime() ?? 0);
-        if (record.status === 'sending' && age < inFlightLimitMs) return 'in_progress';
-        // Interrupted: claim it again from exactly that claim (one caller wins), then send again below.
-        if (!(await deps.notifications.reclaim(idempotencyKey, record.status, claimedAt, now()))) return 'in_progress';
-        resend = true;
-        break;
+    if (!claimed) {
+      switch (record.status) {
+        case 'sent':
+          return 'already_sent';
+        case 'failed':
+          return 'permanent';
+        case 'sending':
+        case 'unconfirmed': {
+          const claimedAt = record.claimedAt ?? null;
+          const age = now().getTime() - (claimedAt?.getTime() ?? 0);
+          if (record.status === 'sending' && age < inFlightLimitMs) return 'in_progress';
+          // Interrupted: claim it again from exactly that claim (one caller wins), then send again below.
+          if (!(await deps.notifications.reclaim(idempotencyKey, record.status, claimedAt, now())))
+            return 'in_progress';
+          resend = true;
+          break;
+        }
+        case 'pending':
+          if (!(await deps.notifications.claim(idempotencyKey, now()))) return 'in_progress';
+          break;
       }
-      case 'pending':
-        if (!(await deps.notifications.claim(idempotencyKey, now()))) return 'in_progress';
-        break;
     }
 
     const messageId = messageIdFor(idempotencyKey);

@@ -5,6 +5,7 @@
  * which never resent; activities/notification-delivery.ts explains the states); inbox documents are the in-app inbox, 'sent' when
  * stored, and carry `readAt` once their recipient has read them. Neither ever holds a child's name.
  */
+import { randomUUID } from 'node:crypto';
 import { Schema, isValidObjectId, model, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { isDuplicateKeyError } from './common';
 
@@ -42,6 +43,8 @@ const notificationSchema = new Schema(
     lastError: String,
     /** When the current send was claimed; a claim older than the in-flight limit was interrupted. */
     claimedAt: Date,
+    /** Set once, by the attempt whose insert created the record already claimed (ensureClaimed): how it knows. */
+    claimToken: String,
     sentAt: Date,
     messageId: String,
     subject: { type: String, required: true },
@@ -103,6 +106,29 @@ export function createNotificationRepository(notifications: Model<Notification> 
     },
 
     findByKey: byKey,
+
+    /**
+     * An email's record, created already claimed ('sending', one attempt, claimed `at`) when there is none yet:
+     * `claimed` is true for exactly the caller whose insert created it, which sends without a separate claim (issue
+     * #19: one write fewer per email). A record that was there is returned as it is, for the usual states.
+     */
+    async ensureClaimed(record: NewNotification, at: Date): Promise<{ record: NotificationRecord; claimed: boolean }> {
+      const claimToken = randomUUID();
+      try {
+        const found = await notifications
+          .findOneAndUpdate(
+            { idempotencyKey: record.idempotencyKey },
+            { $setOnInsert: { ...record, status: 'sending', claimedAt: at, attempts: 1, claimToken } },
+            { upsert: true, new: true },
+          )
+          .lean<NotificationRecord>();
+        return { record: found!, claimed: found!.claimToken === claimToken };
+      } catch (err) {
+        // Two attempts created it at the same moment; the other one won (and holds the claim).
+        if (!isDuplicateKeyError(err)) throw err;
+        return { record: (await byKey(record.idempotencyKey))!, claimed: false };
+      }
+    },
 
     /** pending → sending, atomically: true for exactly one caller. */
     async claim(idempotencyKey: string, at: Date): Promise<boolean> {

@@ -141,6 +141,42 @@ describe('notification delivery', () => {
     expect(readSinkMessages(smtp.dir)).toHaveLength(1);
   });
 
+  it('claims a new email with the write that creates its record, and of concurrent attempts exactly one sends', async () => {
+    const smtp = await sink();
+    const event = taskCreated();
+    const repository = createNotificationRepository();
+    let separateClaims = 0;
+    const counting: NotificationRepository = {
+      ...repository,
+      claim: async (...args) => {
+        separateClaims += 1;
+        return repository.claim(...args);
+      },
+    };
+    const deliver = delivery(smtp.url, { notifications: counting });
+    // Three attempts at once (an activity retried while the first still runs): one creates the record, claimed.
+    const outcomes = await Promise.allSettled([deliver.deliver(event), deliver.deliver(event), deliver.deliver(event)]);
+    const sent = outcomes.filter((o) => o.status === 'fulfilled' && o.value.emailsSent === 1);
+    expect(sent).toHaveLength(1);
+    // The others found it being sent (retryable, in progress) or already sent.
+    const others = outcomes
+      .filter((x) => x !== sent[0])
+      .map((o) =>
+        o.status === 'rejected'
+          ? (o.reason as ApplicationFailure).type
+          : o.value.emailsAlreadySent === 1 && o.value.emailsSent === 0
+            ? 'already sent'
+            : 'sent again',
+      );
+    expect(others.filter((o) => o !== NotificationFailure.InProgress && o !== 'already sent')).toEqual([]);
+    expect(separateClaims).toBe(0);
+    expect(readSinkMessages(smtp.dir)).toHaveLength(1);
+    expect(await NotificationModel.findOne({ eventKey: event.idempotencyKey, channel: 'email' }).lean()).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+    });
+  });
+
   it('sends each recipient one email of their own', async () => {
     const smtp = await sink();
     const event = taskCreated({
