@@ -78,7 +78,12 @@ describe('a late report goes to the reporting unit’s superior (CN 四(一))', 
       const status = await caseStatus(env, childId);
       expect(status.state.tasks.map((t) => t.taskId)).not.toContain(taskId);
 
-      const task = await eventually(() => taskStatus(env, taskId));
+      // The task answers from its start ('created'); the superior is notified in its next step.
+      const task = await eventually(async () => {
+        const t = await taskStatus(env, taskId);
+        expect(t.status).toBe('notified');
+        return t;
+      });
       expect(task).toMatchObject({ kind: 'late_report_follow_up', agencyId: testAgencies.health, status: 'notified' });
       expect(task.subject).toEqual({
         kind: 'late_report',
