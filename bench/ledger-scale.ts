@@ -249,6 +249,12 @@ async function main(): Promise<void> {
     }
     const filter = ledgerListFilter(street, {}, now);
     explained.list = await explain({ find: 'children', filter, sort: { 'ledger.nextVisitDue': 1, _id: 1 }, limit: 50 });
+    explained.committeeList = await explain({
+      find: 'children',
+      filter: ledgerListFilter(committee, {}, now),
+      sort: { 'ledger.nextVisitDue': 1, _id: 1 },
+      limit: 50,
+    });
     explained.compliance = await explain({
       aggregate: 'children',
       pipeline: [

@@ -115,6 +115,16 @@ childSchema.index({
   'flags.recordSealed': 1,
   'ledger.nextVisitDue': 1,
 });
+// The same for a committee's ledger counts (listLedger, committee reach): without it the embedded store's SQLite may
+// count a committee on the street's index above, reading every child of the street.
+childSchema.index({
+  'ledger.place.districtCode': 1,
+  'ledger.place.streetCode': 1,
+  'ledger.place.committeeCode': 1,
+  mergedInto: 1,
+  'flags.recordSealed': 1,
+  'ledger.nextVisitDue': 1,
+});
 // The reconciler's sweep of ledger children whose monitoring workflow still has to be started or told
 // ({ 'ledger.monitoringPending': true }; the field is absent on every other file).
 childSchema.index({ 'ledger.monitoringPending': 1 });
