@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
-import { NOTIFICATION_KINDS, type NotificationRepository } from '../models/notification';
+import { NOTIFICATION_KINDS, type NewNotification, type NotificationRepository } from '../models/notification';
 import { NotificationFailure } from '../workflows/failures';
 import { renderNotificationEmail } from './mail/notification-email';
 
@@ -110,6 +110,27 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
   const messageIdFor = (key: string) =>
     `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}.notification@${messageIdDomain}>`;
 
+  /** A notification's record for one recipient on one channel: what the inbox shows and the email's state. */
+  function recordOf(
+    event: NotificationEvent,
+    recipient: NotificationEvent['recipients'][number],
+    email: ReturnType<typeof renderNotificationEmail>,
+    on: Pick<NewNotification, 'idempotencyKey' | 'channel' | 'status'>,
+  ): NewNotification {
+    return {
+      ...on,
+      eventKey: event.idempotencyKey,
+      recipient,
+      kind: event.kind,
+      subject: email.subject,
+      links: email.links,
+      taskId: event.taskId,
+      caseId: event.caseId,
+      dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
+      ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
+    };
+  }
+
   async function sendEmail(
     event: NotificationEvent,
     recipient: NotificationEvent['recipients'][number],
@@ -118,20 +139,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
     const idempotencyKey = `${event.idempotencyKey}:email:${recipient.email.toLowerCase()}`;
     // A new record is created already claimed by this attempt (one write: no 'pending' step in between).
     const { record, claimed } = await deps.notifications.ensureClaimed(
-      {
-        idempotencyKey,
-        eventKey: event.idempotencyKey,
-        recipient,
-        channel: 'email',
-        kind: event.kind,
-        status: 'pending',
-        subject: email.subject,
-        links: email.links,
-        taskId: event.taskId,
-        caseId: event.caseId,
-        dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
-        ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
-      },
+      recordOf(event, recipient, email, { idempotencyKey, channel: 'email', status: 'pending' }),
       now(),
     );
     let resend = false;
@@ -217,20 +225,13 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       // The inbox first: it needs no mail server, so a person with an account always sees the notification.
       const withAccounts = event.recipients.filter((r) => r.userId);
       for (const recipient of withAccounts) {
-        await deps.notifications.ensure({
-          idempotencyKey: `${event.idempotencyKey}:inbox:${recipient.userId}`,
-          eventKey: event.idempotencyKey,
-          recipient,
-          channel: 'inbox',
-          kind: event.kind,
-          status: 'sent',
-          subject: email.subject,
-          links: email.links,
-          taskId: event.taskId,
-          caseId: event.caseId,
-          dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
-          ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
-        });
+        await deps.notifications.ensure(
+          recordOf(event, recipient, email, {
+            idempotencyKey: `${event.idempotencyKey}:inbox:${recipient.userId}`,
+            channel: 'inbox',
+            status: 'sent',
+          }),
+        );
       }
 
       const outcomes: { email: string; outcome: EmailOutcome }[] = [];
