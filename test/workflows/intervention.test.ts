@@ -450,7 +450,7 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
       expect(escortStatus.openTasks.find((t) => t.taskId === escortTask)).toMatchObject({
         agencyId: testAgencies.civil_affairs,
       });
-      await completeOpenTasks(env, childId, [
+      const inPlacement = [
         'joint_assessment',
         'risk_grading',
         'guardian_search',
@@ -459,7 +459,15 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         'psychological_support',
         'medical_care',
         'legal_aid',
-      ]);
+      ];
+      // The case opens these one after another; complete them only once all are open (a loaded CI run once took the
+      // list while the last three were still opening, and they stayed open).
+      await eventually(async () =>
+        expect((await caseStatus(env, childId)).openTasks.map((t) => t.kind)).toEqual(
+          expect.arrayContaining(inPlacement),
+        ),
+      );
+      await completeOpenTasks(env, childId, inPlacement);
       await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('escort'));
       const early = caseHandle(env, childId).executeUpdate(approveClosureUpdate, {
         args: [{ approver: coordinator, reason: 'child returned to registration place' }],
