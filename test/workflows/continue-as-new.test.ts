@@ -110,7 +110,8 @@ describe('a long-lived case', () => {
       });
       const versions = recorded.caseProjections.map((p) => p.version);
       expect(versions).toEqual([...versions].sort((a, b) => a - b));
-      expect(new Set(versions).size).toBe(versions.length);
+      // Never down; a version may come twice (the projection is a local activity, run at least once: a workflow task
+      // retried on a loaded machine projects its version again, as a CI run saw), and the store keeps it once.
       await maybeRecordHistory(caseHandle(env, childId), 'case-continued-as-new');
     });
   });
