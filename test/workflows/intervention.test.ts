@@ -468,6 +468,16 @@ describe('temporary guardianship through the case (CN 四(三), 四(四))', () =
         ),
       );
       await completeOpenTasks(env, childId, inPlacement);
+      // The grading's decision asks for services again; if the case heard of it after the services' own closures, it
+      // opens them anew. Settled once the decision is taken, nothing is waiting to open, and none of them is open.
+      await eventually(async () => {
+        const s = await caseStatus(env, childId);
+        const open = s.openTasks.filter((t) => inPlacement.includes(t.kind));
+        if (open.length > 0) await completeOpenTasks(env, childId, inPlacement);
+        expect(s.state.assessment.decision).toBeDefined();
+        expect(s.state.intervention?.pendingServices ?? []).toEqual([]);
+        expect(open).toEqual([]);
+      }, 60_000);
       await eventually(async () => expect((await caseStatus(env, childId)).state.stage).toBe('escort'));
       const early = caseHandle(env, childId).executeUpdate(approveClosureUpdate, {
         args: [{ approver: coordinator, reason: 'child returned to registration place' }],
