@@ -48,6 +48,15 @@ async function withSnapshotWorker(
   }
 }
 
+/** Starts a district's snapshot workflow on the test's queue, refreshing every minute for `rounds` before continuing. */
+function startSnapshot(env: TestWorkflowEnvironment, taskQueue: string, districtCode: string, rounds: number) {
+  return env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
+    workflowId: indicatorSnapshotWorkflowId(districtCode),
+    taskQueue,
+    args: [{ districtCode, everySeconds: 60, rounds }],
+  });
+}
+
 describe('the snapshot workflow of a district', () => {
   it('refreshes at once, then every interval after the last refresh, and continues-as-new after its rounds', async () => {
     const refreshes: { districtCode: string; everySeconds: number }[] = [];
@@ -56,12 +65,8 @@ describe('the snapshot workflow of a district', () => {
       return { asOf: new Date().toISOString(), computeMs: 1, written: true };
     };
     await withSnapshotWorker(refresh, async (env, taskQueue) => {
-      const workflowId = indicatorSnapshotWorkflowId('310105');
-      const handle = await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
-        workflowId,
-        taskQueue,
-        args: [{ districtCode: '310105', everySeconds: 60, rounds: 2 }],
-      });
+      const handle = await startSnapshot(env, taskQueue, '310105', 2);
+      const { workflowId } = handle;
       await eventually(async () => expect(refreshes).toHaveLength(1));
       // Not before the interval has passed since the last refresh...
       await env.sleep(59_000);
@@ -94,12 +99,7 @@ describe('the snapshot workflow of a district', () => {
       return { asOf: new Date().toISOString(), computeMs: took[refreshes - 1] ?? 1, written: true };
     };
     await withSnapshotWorker(refresh, async (env, taskQueue) => {
-      const workflowId = indicatorSnapshotWorkflowId('110106');
-      await env.client.workflow.start<typeof indicatorSnapshotWorkflow>('indicatorSnapshotWorkflow', {
-        workflowId,
-        taskQueue,
-        args: [{ districtCode: '110106', everySeconds: 60, rounds: 5 }],
-      });
+      const { workflowId } = await startSnapshot(env, taskQueue, '110106', 5);
       await eventually(async () => expect(refreshes).toBe(1));
       // The first refresh took 150 s: no second one after the 60 s interval...
       await env.sleep(61_000);
