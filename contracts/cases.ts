@@ -308,6 +308,21 @@ export const caseIdParams = z.strictObject({
     .regex(/^[A-Za-z0-9._:-]+$/, 'must be a case id'),
 });
 
+/**
+ * The case list counts its total up to this many cases (GET /cases `totalCapped`): a district's count would otherwise
+ * grow with every case it ever had (issue #19). Beyond it the list says "1,000+ 件 / 1,000+ cases", never a number
+ * presented as exact that is not.
+ */
+export const CASE_LIST_COUNT_CAP = 1000;
+
+/** One page of the case list: `total` is exact unless `totalCapped`, which says more than `total` cases match. */
+export interface CaseListPage {
+  items: CaseSummary[];
+  total: number;
+  totalCapped?: boolean;
+  page: number;
+}
+
 export type CaseListQuery = z.input<typeof caseListQuery>;
 export type CaseSummary = z.infer<typeof caseSummary>;
 /**

@@ -1,4 +1,5 @@
 /** The case list over the projection: the caller's scope ANDed with the filters, and each case's overdue task count. */
+import { CASE_LIST_COUNT_CAP } from '../../contracts/cases';
 import { CaseModel, type CaseRecord } from '../../models/case';
 import { TaskModel, type TaskRecord } from '../../models/task';
 import { CASE_SCOPE_FIELDS } from '../../models/case-repository';
@@ -71,8 +72,18 @@ export function caseListFilter(scope: Scope, filters: CaseFilters, now: Date): R
   return { $and: conditions };
 }
 
-export async function listCases(filter: Record<string, unknown>, page: { page: number; limit: number }) {
-  const [items, total] = await Promise.all([
+/**
+ * One page of the case list and its total, counted up to `countCap` cases: the count stops after `countCap + 1`
+ * matches (countDocuments with a limit, which MongoDB stops early and the embedded store counts from the index with a
+ * LIMIT: tools/ferretdb/patches/sqlite-pushdown.patch), so it costs the same for a district of 1,000 cases and of
+ * 100,000. `totalCapped` says more than `total` (= `countCap`) cases match.
+ */
+export async function listCases(
+  filter: Record<string, unknown>,
+  page: { page: number; limit: number },
+  countCap: number = CASE_LIST_COUNT_CAP,
+): Promise<{ items: CaseRecord[]; total: number; totalCapped: boolean }> {
+  const [items, counted] = await Promise.all([
     CaseModel.find(filter)
       // FT 三(一)4(2) "重点关注": children in multiple difficulty first, then the soonest deadline.
       .sort({ multipleDifficulty: -1, nextDeadline: 1, workflowId: 1 })
@@ -80,9 +91,11 @@ export async function listCases(filter: Record<string, unknown>, page: { page: n
       .limit(page.limit)
       .lean<CaseRecord[]>()
       .exec(),
-    CaseModel.countDocuments(filter).exec(),
+    CaseModel.countDocuments(filter, { limit: countCap + 1 }).exec(),
   ]);
-  return { items, total };
+  return counted > countCap
+    ? { items, total: countCap, totalCapped: true }
+    : { items, total: counted, totalCapped: false };
 }
 
 /** Overdue open tasks per case, for one page of cases. */

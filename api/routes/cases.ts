@@ -16,7 +16,14 @@ import type { Actor } from '../auth/actor';
 import type { AuditSink } from '../auth/audit';
 import { CASE_WORKER_ROLES } from '../auth/roles';
 import { scopeOf } from '../auth/scope';
-import { caseIdParams, caseListQuery, caseSummary, caseSummaryQuery, caseView } from '../../contracts/cases';
+import {
+  CASE_LIST_COUNT_CAP,
+  caseIdParams,
+  caseListQuery,
+  caseSummary,
+  caseSummaryQuery,
+  caseView,
+} from '../../contracts/cases';
 import { createApiRouter } from '../http/api-router';
 import { caseFiltersOf, caseListFilter, listCases, overdueTasksByCase, tasksOfCase } from '../read-models/cases';
 import { buildCockpit, tasksOfState } from '../read-models/cockpit';
@@ -87,13 +94,20 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       response: {
         status: 200,
         description: 'One page of cases',
-        schema: z.object({ items: z.array(caseSummary), total: z.number().int(), page: z.number().int() }),
+        schema: z.object({
+          items: z.array(caseSummary),
+          total: z.number().int(),
+          totalCapped: z
+            .boolean()
+            .describe(`true: more than \`total\` cases match (the count stops at ${CASE_LIST_COUNT_CAP})`),
+          page: z.number().int(),
+        }),
       },
     },
     async ({ actor, query }) => {
       const at = now();
       const filter = caseListFilter(scopeOf(actor), caseFiltersOf(query), at);
-      const { items, total } = await listCases(filter, { page: query.page, limit: query.limit });
+      const { items, total, totalCapped } = await listCases(filter, { page: query.page, limit: query.limit });
       const [overdue, streets] = await Promise.all([
         overdueTasksByCase(
           items.map((c) => c.workflowId),
@@ -104,6 +118,7 @@ export function createCaseRouter(deps: CaseRouterDependencies): Router {
       return {
         items: items.map((c) => summaryOf(c, overdue.get(c.workflowId) ?? 0, streets)),
         total,
+        totalCapped,
         page: query.page,
       };
     },

@@ -57,11 +57,12 @@ export function createExportRouter(deps: ExportRouterDependencies): Router {
     async ({ actor, query, req, res }) => {
       const at = now();
       const filter = caseListFilter(scopeOf(actor), caseFiltersOf(query), at);
-      const { items, total } = await listCases(filter, { page: 1, limit: CASE_EXPORT_LIMIT });
-      if (total > CASE_EXPORT_LIMIT) {
+      // Counted up to the limit: more than that is refused, whatever the number.
+      const { items, totalCapped } = await listCases(filter, { page: 1, limit: CASE_EXPORT_LIMIT }, CASE_EXPORT_LIMIT);
+      if (totalCapped) {
         throw new AppError(
           ErrorCode.ValidationFailed,
-          `The filters select ${total} cases; an export carries at most ${CASE_EXPORT_LIMIT}: narrow the filters`,
+          `The filters select more than ${CASE_EXPORT_LIMIT} cases; an export carries at most ${CASE_EXPORT_LIMIT}: narrow the filters`,
           { fields: [{ field: 'query', message: `at most ${CASE_EXPORT_LIMIT} cases per export` }] },
         );
       }

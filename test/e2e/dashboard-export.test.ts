@@ -10,7 +10,9 @@ import { Workbook } from 'exceljs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { refreshIndicatorSnapshot } from '../../api/read-models/indicators';
+import { CASE_LIST_COUNT_CAP } from '../../contracts/cases';
 import { AuditEventModel } from '../../models/audit-event';
+import { CaseModel } from '../../models/case';
 import { IndicatorSnapshotModel, loadIndicatorSnapshot } from '../../models/indicator-snapshot';
 import { committeeAgencyCode } from '../../models/seed/directory';
 import { hoursFromNow, projectCase } from '../helpers/projections';
@@ -133,6 +135,31 @@ describe('the dashboard on a phone and its export', () => {
     expect(await rows.first().isVisible()).toBe(true);
     await screenshot(page, 'dashboard-print-phone');
     expect(errors).toEqual([]);
+  });
+
+  it('says "1,000+ 件" when the district has more cases than the list counts, and the exact number once filtered', async () => {
+    // A thousand more cases in the district's projection (copies of one, closed): the list's count stops at the cap.
+    const { _id, ...one } = (await CaseModel.collection.findOne({ workflowId: responding }))!;
+    expect(_id).toBeDefined();
+    await CaseModel.collection.insertMany(
+      Array.from({ length: CASE_LIST_COUNT_CAP }, (_, i) => ({
+        ...one,
+        workflowId: `${responding}-more-${i}`,
+        caseNumber: `长宁-2026-9${String(i).padStart(5, '0')}`,
+        stage: 'closed',
+      })),
+    );
+    const page = await context!.newPage();
+    await page.goto(`${server.url}/dashboard`);
+    await page.getByRole('heading', { name: '案件列表（1,000+ 件）' }).waitFor();
+    expect(await page.getByTestId('case-count-capped').textContent()).toBe(
+      '案件超过 1,000 件，只统计到 1,000 件；可用上方筛选缩小范围。',
+    );
+    await screenshot(page, 'dashboard-capped-count-phone');
+    // Narrowed below the cap, the number is exact again and the note goes.
+    await page.getByRole('combobox', { name: /^阶段/ }).selectOption('assessment');
+    await page.getByRole('heading', { name: '案件列表（1）' }).waitFor();
+    expect(await page.getByTestId('case-count-capped').count()).toBe(0);
   });
 
   it('says so when the snapshot is out of date (its workflow stopped), still showing its time', async () => {

@@ -137,6 +137,13 @@ describe('the pushdown never changes an answer', () => {
     const expected = ids(await collection.find(unpushed(filter)).toArray());
     expect(ids(await collection.find(filter).toArray())).toEqual(expected);
     expect(await collection.countDocuments(filter)).toBe(expected.length);
+    // a count that stops at a limit ($match, $limit, $group: the case list's capped total)
+    for (const limit of [1, 2]) {
+      expect({ limit, n: await collection.countDocuments(filter, { limit }) }).toEqual({
+        limit,
+        n: Math.min(expected.length, limit),
+      });
+    }
     expect(ids(await collection.aggregate([{ $match: filter }, { $sort: { _id: 1 } }]).toArray())).toEqual(expected);
   });
 
@@ -415,6 +422,14 @@ describe('the record of kinds: index walks, and what a write changes', () => {
   async function expectSameMatches(filter: Filter<Document>) {
     const [counted] = await walk.aggregate<{ n: number }>([{ $match: filter }, { $count: 'n' }]).toArray();
     expect({ filter, n: await walk.countDocuments(filter) }).toEqual({ filter, n: counted?.n ?? 0 });
+    // the count that stops at a limit (counted from the value index with a LIMIT where the filter allows it)
+    for (const limit of [1, 10]) {
+      expect({ filter, limit, n: await walk.countDocuments(filter, { limit }) }).toEqual({
+        filter,
+        limit,
+        n: Math.min(counted?.n ?? 0, limit),
+      });
+    }
     const unpushedIds = ids(await walk.find(unpushed(filter)).toArray());
     expect({ filter, ids: ids(await walk.find(filter).toArray()) }).toEqual({ filter, ids: unpushedIds });
   }

@@ -16,6 +16,7 @@ import { createAuthenticate } from '../../../api/auth/authenticate';
 import type { Role } from '../../../api/auth/roles';
 import { createTokenService } from '../../../api/auth/tokens';
 import { createCaseRouter } from '../../../api/routes/cases';
+import { listCases } from '../../../api/read-models/cases';
 import { createChildRouter } from '../../../api/routes/children';
 import { ensureIndexes } from '../../../models';
 import { appendAudit } from '../../../models/audit-repository';
@@ -284,7 +285,16 @@ describe('the case list', () => {
     expect(await list('districtCode=110106')).toEqual([]);
     const page = await as('civilAffairs', request(app).get('/api/v1/cases?page=2&limit=1'));
     expect(ids(page.body)).toEqual([caseOf('0002')]);
-    expect(page.body).toMatchObject({ total: 2, page: 2 });
+    expect(page.body).toMatchObject({ total: 2, totalCapped: false, page: 2 });
+  });
+
+  it('counts the total up to a cap and says when more cases match, never a capped number as exact', async () => {
+    const district = { 'jurisdiction.districtCode': CN };
+    const page = { page: 1, limit: 1 };
+    expect(await listCases(district, page, 1)).toMatchObject({ total: 1, totalCapped: true });
+    expect(await listCases(district, page, 2)).toMatchObject({ total: 2, totalCapped: false });
+    expect(await listCases(district, page, 3)).toMatchObject({ total: 2, totalCapped: false });
+    expect((await listCases(district, page, 1)).items).toHaveLength(1);
   });
 
   it('names every bad filter in one 400', async () => {

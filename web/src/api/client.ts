@@ -5,7 +5,7 @@
  */
 import type { Account, CreateAccountBody, PasswordResetIssued, UpdateAccountBody } from '../../../contracts/accounts';
 import type { LoginResponse, User } from '../../../contracts/auth';
-import type { CaseFilters, CaseSummary, CaseView, SummaryPurpose } from '../../../contracts/cases';
+import type { CaseFilters, CaseListPage, CaseView, SummaryPurpose } from '../../../contracts/cases';
 import type { ListOf } from '../../../contracts/common';
 import type { Indicators } from '../../../contracts/indicators';
 import type {
@@ -274,7 +274,7 @@ export const api = {
   declineTask: (taskId: string, reason: string) =>
     request<{ task: TaskSummary }>('POST', `/tasks/${encodeURIComponent(taskId)}/decline`, { body: { reason } }),
 
-  cases: (filters: CaseFilters = {}) => request<ListOf<CaseSummary>>('GET', `/cases${query({ ...filters })}`),
+  cases: (filters: CaseFilters = {}) => request<CaseListPage>('GET', `/cases${query({ ...filters })}`),
   case: (caseId: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(caseId)}`),
   /** The case for its printed summary (coordinators; the print is audited with its purpose). */
   caseSummary: (caseId: string, purpose: SummaryPurpose) =>

@@ -206,14 +206,21 @@ export function Dashboard() {
 
       <section aria-labelledby="cases-h" className="panel">
         <Loaded state={cases}>
-          {({ items, total }) => (
+          {({ items, total, totalCapped }) => (
             <>
               <h2 id="cases-h">
-                {t('dash.caseList', { n: total ?? items.length })}{' '}
+                {totalCapped
+                  ? t('dash.caseListCapped', { n: total.toLocaleString('en-US') })
+                  : t('dash.caseList', { n: total })}{' '}
                 {cases.status === 'ready' && cases.refreshing ? (
                   <span className="muted small">{t('dash.refreshing')}</span>
                 ) : null}
               </h2>
+              {totalCapped ? (
+                <p className="muted small" data-testid="case-count-capped">
+                  {t('dash.caseListCappedNote', { n: total.toLocaleString('en-US') })}
+                </p>
+              ) : null}
               {items.length === 0 ? (
                 <p>{t('dash.noCases')}</p>
               ) : (
