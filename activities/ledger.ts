@@ -201,6 +201,28 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
       });
       return { workflowId, enrolled };
     },
+
+    /**
+     * Issue #18: tells the child's monitoring workflow that the case is open, from the case itself once its projection
+     * is written (so an enrolment that reads no open case must have written the ledger entry before this read, and
+     * is found here). A child whose file holds a ledger entry gets its workflow signalled, or started paused on the
+     * case (signal-with-start: the enrolment's own start may not have reached Temporal yet); a child not on a ledger
+     * has none to tell, and an enrolment after this read finds the case's projection.
+     */
+    async tellLedgerOfOpenCase(input: { childId: string; caseId: string }): Promise<{ told: boolean }> {
+      const child = await readChild(input.childId);
+      const place = child?.ledger?.place;
+      const pack = place && newestPackOfDistrict(place.districtCode);
+      if (!child || child.mergedInto || !pack) return { told: false };
+      await deps.client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
+        workflowId: ledgerWorkflowId(input.childId),
+        taskQueue: deps.taskQueue,
+        args: [{ childId: input.childId, pack, since: new Date().toISOString(), openCaseId: input.caseId }],
+        signal: ledgerCaseOpenedSignal,
+        signalArgs: [{ caseId: input.caseId }],
+      });
+      return { told: true };
+    },
   };
 }
 

@@ -71,7 +71,14 @@ import {
   type TaskResult,
 } from './definitions';
 import { isBundled, isWholePack, packRefOf, resolvePack } from './packs';
-import { projectCase, projectCaseLocally, returnToLedgerMonitoring, sendNotice, superiorOf } from './proxies';
+import {
+  projectCase,
+  projectCaseLocally,
+  returnToLedgerMonitoring,
+  sendNotice,
+  superiorOf,
+  tellLedgerOfOpenCase,
+} from './proxies';
 
 /** The patch that sends a late report to the reporting unit's superior with a follow-up task (issue #17 item 6). */
 export const LATE_REPORT_SUPERIOR_PATCH = 'late-report-superior';
@@ -1126,6 +1133,20 @@ export class CaseRun {
     await this.returnToLedger();
     await this.routeNewReports();
     await this.project();
+    await this.tellLedgerOfOpenCase();
+  }
+
+  /**
+   * Issue #18: the child's ledger monitoring learns of the open case from the case itself, once per opening, after
+   * the projection is written: an enrolment reads the projection for an open case, so one that read none wrote its
+   * ledger entry before this pass looks and is told here (the activity starts its workflow paused on the case when
+   * the enrolment's start has not reached Temporal yet). Patched: runs recorded before replay without it.
+   */
+  private async tellLedgerOfOpenCase(): Promise<void> {
+    if (this.state.ledgerToldOpen || isCaseClosed(this.state)) return;
+    if (!patched(LEDGER_TOLD_OPEN_PATCH)) return;
+    await tellLedgerOfOpenCase({ childId: this.state.childId, caseId: this.state.caseId });
+    this.state.ledgerToldOpen = true;
   }
 
   /**
@@ -1145,6 +1166,8 @@ export class CaseRun {
       ...(place ? { place } : {}),
     });
     this.state.ledgerReturnedFor = closure.at;
+    // A reopening (a new report, a coordinator's) tells the ledger again.
+    delete this.state.ledgerToldOpen;
   }
 
   shouldContinueAsNew(): boolean {
@@ -1160,6 +1183,9 @@ export const CASE_PROJECTION_LOCAL_PATCH = 'case-projection-local';
 
 /** Issue #18: a closing case returns the child to the ledger's monitoring (CaseRun.returnToLedger). */
 export const LEDGER_RETURN_PATCH = 'ledger-return-on-close';
+
+/** Issue #18: the open case tells the child's ledger monitoring itself (CaseRun.tellLedgerOfOpenCase). */
+export const LEDGER_TOLD_OPEN_PATCH = 'ledger-told-case-open';
 
 /** Continue-as-new passes the pack by reference (see nextRunInput). */
 export const PACK_BY_REFERENCE_PATCH = 'pack-by-reference';

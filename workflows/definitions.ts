@@ -413,6 +413,12 @@ export interface CaseState {
   jurisdiction?: CaseJurisdiction;
   /** Issue #18: the closure (its time) for which the child was returned to the ledger's monitoring. */
   ledgerReturnedFor?: string;
+  /**
+   * Issue #18 (patch `ledger-told-case-open`): the child's ledger monitoring was told that this case is open (or the
+   * child was on no ledger when the case looked, after its projection); cleared when a closure returns the child to
+   * the ledger, so a reopened case tells it again.
+   */
+  ledgerToldOpen?: boolean;
   /** FT 三(二)4: missing children the police did not find at once; the search goes on as its own task (issue #17). */
   childSearches?: ChildSearchRecord[];
   /** CN 五(一) 及时办理: the benefits the assessment decided, applied for at the street office / civil affairs. */

@@ -78,6 +78,15 @@ export const { returnToLedgerMonitoring } = proxyActivities<LedgerActivities>({
 });
 
 /**
+ * Issue #18: a case tells the child's ledger monitoring that it is open, right after its projection, in the same
+ * workflow task (a local activity: one read of the child's file, and a signal only for a child on a ledger).
+ */
+export const { tellLedgerOfOpenCase } = proxyLocalActivities<LedgerActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
+});
+
+/**
  * The district dashboard's snapshot (issues #19, #18): a computation over the district's records, about 2 minutes at
  * 100,000 cases on the loaded embedded store (bench/README.md), so a generous limit; retried until the database is
  * back (the dashboard shows the last snapshot's time meanwhile, and says when it is out of date).

@@ -43,7 +43,7 @@ import {
   type TaskState,
 } from '../../workflows/definitions';
 import type { intakeWorkflow } from '../../workflows/intake.workflow';
-import { ledgerCaseClosedSignal, ledgerWorkflowId } from '../../workflows/ledger.definitions';
+import { ledgerCaseClosedSignal, ledgerCaseOpenedSignal, ledgerWorkflowId } from '../../workflows/ledger.definitions';
 import { newestPackOfDistrict } from '../../policies/visits';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
@@ -66,6 +66,8 @@ export interface Recorded {
     visits: Parameters<LedgerActivities['recordLedgerVisit']>[0][];
     caseOpen: Parameters<LedgerActivities['setLedgerCaseOpen']>[0][];
     returns: Parameters<LedgerActivities['returnToLedgerMonitoring']>[0][];
+    /** The case's word to the ledger that it is open (issue #18), with whether the child was on a ledger. */
+    told: (Parameters<LedgerActivities['tellLedgerOfOpenCase']>[0] & { onLedger: boolean })[];
   };
 }
 
@@ -113,7 +115,7 @@ export function createFakes(
     notifications: [],
     reports: new Map(),
     guardianDesignations: [],
-    ledger: { profiles: new Map(), schedules: [], visits: [], caseOpen: [], returns: [] },
+    ledger: { profiles: new Map(), schedules: [], visits: [], caseOpen: [], returns: [], told: [] },
   };
   const auditKeys = new Set<string>();
   const notificationKeys = new Set<string>();
@@ -201,6 +203,27 @@ export function createFakes(
       });
       return { workflowId, enrolled: false };
     },
+    // As the real activity: only a child on a ledger (here: with facts in the map) has a monitoring workflow to tell.
+    async tellLedgerOfOpenCase(input) {
+      const onLedger = recorded.ledger.profiles.has(input.childId);
+      recorded.ledger.told.push({ ...input, onLedger });
+      if (!onLedger) return { told: false };
+      await env.client.workflow.signalWithStart('ledgerMonitoringWorkflow', {
+        workflowId: ledgerWorkflowId(input.childId),
+        taskQueue,
+        args: [
+          {
+            childId: input.childId,
+            pack: LEDGER_TEST_PACK,
+            since: new Date(await env.currentTimeMs()).toISOString(),
+            openCaseId: input.caseId,
+          },
+        ],
+        signal: ledgerCaseOpenedSignal,
+        signalArgs: [{ caseId: input.caseId }],
+      });
+      return { told: true };
+    },
   };
   return { activities, recorded };
 }
@@ -241,12 +264,18 @@ export interface TestContext {
  * server per test, not per file: a workflow left running by an earlier test keeps a timer or task outstanding, and
  * the time-skipping server then will not skip time for the next test's sleeps.
  */
-export async function withWorker<T>({ bundle }: Harness, fn: (ctx: TestContext) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  { bundle }: Harness,
+  fn: (ctx: TestContext) => Promise<T>,
+  /** Replaces some fakes for one test, e.g. to force an ordering between a workflow's activity and the test. */
+  override?: (fakes: Activities, ctx: TestContext) => Partial<Activities>,
+): Promise<T> {
   const env = await createTimeSkippingEnv();
   try {
     await registerSearchAttributes(env);
     const taskQueue = `q-${randomUUID()}`;
-    const { activities, recorded } = createFakes(env, taskQueue);
+    const { activities: fakes, recorded } = createFakes(env, taskQueue);
+    const activities = { ...fakes, ...override?.(fakes, { env, taskQueue, recorded }) };
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
