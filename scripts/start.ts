@@ -17,13 +17,12 @@ import { startFerretDb } from './services/ferretdb';
 import { startSmtpSink } from './services/smtp-sink';
 import { startProcess, tail, type ManagedProcess } from './services/child-process';
 import { freePort, waitForPort } from './services/ports';
-import { projectRoot } from './services/tools';
+import { projectRoot, typescriptCommand } from './services/tools';
 import { ensurePrivateDir, PRIVATE_DIR_MODE } from './services/private-files';
 import { DEMO_ACCOUNTS_BANNER } from './demo-accounts';
 
 const dataDir = path.resolve(process.env.CHILDSAFE_DATA_DIR ?? path.join(projectRoot, 'data'));
 const logDir = path.join(dataDir, 'logs');
-const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
 
 /** Secrets generated once for this machine's data; production passes its own through the environment. */
 function localSecrets(): Record<string, string> {
@@ -118,7 +117,7 @@ async function main(): Promise<void> {
       env.MAIL_SINK_DIR = sink.dir;
     }
     say('初始化数据 Seeding the agency directory and demo accounts…');
-    await runToEnd('seed', [tsx, path.join(projectRoot, 'scripts', 'seed.ts')], env);
+    await runToEnd('seed', typescriptCommand(path.join(projectRoot, 'scripts', 'seed.ts')), env);
 
     // The worker and the API are supervised: one that exits for any reason (a crash, the heap exhausted, killed) is
     // started again with backoff and the exit is reported here with the end of its log; only Ctrl-C stops the stack.
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
       ['worker', path.join(projectRoot, 'workers', 'main.ts')],
       ['api', path.join(projectRoot, 'api', 'main.ts')],
     ] as const) {
-      const supervised = supervise(name, [tsx, entry], env, () => stopping);
+      const supervised = supervise(name, typescriptCommand(entry), env, () => stopping);
       stoppers.push({ name, stop: supervised.stop });
     }
     await waitForPort(apiPort, 60_000);

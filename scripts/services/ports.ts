@@ -15,10 +15,19 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on host:port, or rejects after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+/**
+ * Resolves once something accepts TCP connections on host:port, or rejects after `timeoutMs`, or as soon as `signal`
+ * aborts (the server it waits for has exited: no need to keep knocking).
+ */
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  host = '127.0.0.1',
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ port, host });
       socket.once('connect', () => {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 export const projectRoot = path.resolve(__dirname, '..', '..');
 const toolsBin = path.join(projectRoot, 'tools', 'bin');
@@ -39,4 +40,14 @@ export function temporalTestServerPath(): string {
 
 export function ferretDbPath(): string {
   return existing(process.env.FERRETDB_PATH ?? path.join(toolsBin, 'ferretdb'), 'FerretDB', SETUP_HINT);
+}
+
+/**
+ * The command that runs a TypeScript entry point (scripts/start.ts, the worker, the API, the seed) as a process of its
+ * own: Node with tsx's loader, in that one process. Not the `tsx` command: that runs the program in a second process
+ * and, when a relayed Ctrl-C or SIGTERM is not confirmed by it within 30 ms (easily missed on a loaded machine), kills it
+ * with SIGKILL, before it has stopped the servers it started.
+ */
+export function typescriptCommand(entry: string): [string, ...string[]] {
+  return [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href, entry];
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { freePort } from '../../scripts/services/ports';
-import { projectRoot } from '../../scripts/services/tools';
+import { projectRoot, typescriptCommand } from '../../scripts/services/tools';
 import path from 'node:path';
 
 export interface LauncherPorts {
@@ -48,7 +48,9 @@ export function launch(dataDir: string, ports: LauncherPorts, readyTimeoutMs = 2
     FERRETDB_PORT: String(ports.ferret),
     SMTP_PORT: String(ports.smtp),
   });
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  // As `npm start` runs it (package.json): Node with tsx's loader, so Ctrl-C reaches the launcher itself.
+  const [node, ...args] = typescriptCommand(path.join(projectRoot, 'scripts', 'start.ts'));
+  const child = spawn(node, args, {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
