@@ -162,6 +162,11 @@ export const ledgerChildView = ledgerRow.extend({
   ),
   transfers: z.array(z.object({ at: z.string(), from: z.string(), to: z.string(), reason: z.string() })),
   version: z.number(),
+  /**
+   * The child's case still open, if any (its visits run, the ledger's wait): its readable number (null until its
+   * first projection gave it one) and its stage.
+   */
+  openCase: z.object({ caseNumber: z.string().nullable(), stage: z.string() }).nullable(),
 });
 export type LedgerChildView = z.infer<typeof ledgerChildView>;
 

@@ -540,13 +540,26 @@ export async function childrenAwaitingMonitoring(limit: number): Promise<{ child
   return found.map((c) => ({ childId: String(c._id), districtCode: c.ledger!.place.districtCode }));
 }
 
+/** The child's newest case still open (not closed) in the projection, with the fields asked for. */
+function findOpenCase<T>(childId: string | Types.ObjectId, fields: Record<string, 1>) {
+  return CaseModel.findOne({ childId: toObjectId(childId), stage: { $ne: 'closed' } }, fields)
+    .sort({ openedAt: -1 })
+    .lean<T>()
+    .exec();
+}
+
 /** The child's case still open (not closed), if any: its visits run first (the monitoring workflow waits). */
 export async function openCaseOfChild(childId: string | Types.ObjectId): Promise<string | undefined> {
-  const open = await CaseModel.findOne({ childId: toObjectId(childId), stage: { $ne: 'closed' } }, { workflowId: 1 })
-    .sort({ openedAt: -1 })
-    .lean<{ workflowId: string }>()
-    .exec();
+  const open = await findOpenCase<{ workflowId: string }>(childId, { workflowId: 1 });
   return open?.workflowId;
+}
+
+/** The child's open case as its ledger page names it: its readable number (from its first projection) and stage. */
+export async function openCaseSummaryOfChild(
+  childId: string | Types.ObjectId,
+): Promise<{ caseNumber: string | null; stage: string } | null> {
+  const open = await findOpenCase<{ caseNumber?: string; stage?: string }>(childId, { caseNumber: 1, stage: 1 });
+  return open ? { caseNumber: open.caseNumber ?? null, stage: open.stage ?? 'awaiting_report' } : null;
 }
 
 export interface LedgerCompliance {

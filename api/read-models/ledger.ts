@@ -117,7 +117,12 @@ const placeText = (p: { districtCode: string; streetCode: string; committeeCode?
 };
 
 /** The child's ledger page: the row, the family and arrangement, the schedule, the visits and the moves. */
-export function ledgerChildViewOf(child: ChildRecord, names: LedgerNames, now: Date): LedgerChildView {
+export function ledgerChildViewOf(
+  child: ChildRecord,
+  names: LedgerNames,
+  now: Date,
+  openCase: LedgerChildView['openCase'] = null,
+): LedgerChildView {
   const ledger = child.ledger!;
   const a = ledger.arrangement;
   return {
@@ -162,6 +167,7 @@ export function ledgerChildViewOf(child: ChildRecord, names: LedgerNames, now: D
       reason: t.reason,
     })),
     version: ledger.version,
+    openCase,
   };
 }
 

@@ -45,6 +45,7 @@ import {
   ledgerReachOf,
   listLedger,
   openCaseOfChild,
+  openCaseSummaryOfChild,
   setMonitoringPending,
   transferLedgerEntry,
   updateLedgerEntry,
@@ -200,8 +201,11 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
   async function childView(child: ChildRecord) {
     // A transfer from another district names that district's street and committee too (names, never codes).
     const transferred = (child.ledger!.transfers ?? []).flatMap((t) => [t.from.districtCode, t.to.districtCode]);
-    const names = await ledgerNames([child.ledger!.place.districtCode, ...transferred]);
-    return ledgerChildViewOf(child, names, now());
+    const [names, openCase] = await Promise.all([
+      ledgerNames([child.ledger!.place.districtCode, ...transferred]),
+      openCaseSummaryOfChild(child._id),
+    ]);
+    return ledgerChildViewOf(child, names, now(), openCase);
   }
 
   async function recordRead(actor: Actor, req: Parameters<RequestHandler>[0], childId: string, via: string) {

@@ -6,7 +6,9 @@
  * arrangement inadequate (the committee's task is in the inbox) and a visit with a new concern (the report's receipt
  * is shown; the police station has its task); the street coordinator filters the ledger (overdue, category), exports
  * it (the XLSX parsed) and transfers a child to another street (it leaves the street's ledger); the district
- * coordinator reads the visit-compliance panel on the dashboard. The tests share one stack and run in order.
+ * coordinator reads the visit-compliance panel on the dashboard; the committee enrols a child whose case a school's
+ * report opened and sees the case by its number and stage instead of a ledger visit (issue #18: the case tells the
+ * child's monitoring itself). The tests share one stack and run in order.
  */
 import fs from 'node:fs';
 import { Workbook } from 'exceljs';
@@ -14,13 +16,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import { refreshIndicatorSnapshot } from '../../api/read-models/indicators';
+import { CaseModel } from '../../models/case';
 import { ChildModel } from '../../models/child';
 import { ReportModel } from '../../models/report';
 import { TaskModel } from '../../models/task';
+import { MESSAGES } from '../../web/src/i18n/messages';
+import { apiSteps } from '../integration/full-stack/api-steps';
 import {
   CHANGNING,
   eventually,
   randomIdNumber,
+  reportBody,
   startFullStack,
   type FullStack,
 } from '../integration/full-stack/harness';
@@ -46,6 +52,7 @@ let streetPage: Page;
 /** The street coordinator's API session (the file signs each account in once). */
 let streetToken: string;
 const overdueIdNumber = randomIdNumber();
+const steps = apiSteps(() => stack);
 
 async function signIn(email: string, home: string): Promise<Page> {
   const context = await browser.newContext({ ...PHONE, acceptDownloads: true });
@@ -456,5 +463,60 @@ describe('the street ledger on a phone', () => {
     await expect(transfers.textContent()).resolves.not.toContain('huayang');
     await screenshot(fengtai, 'ledger-transferred-district-phone');
     await expectFitsPhone(fengtai);
+  });
+
+  test('the committee’s 儿童主任 enrols a child whose case a school’s report opened: the ledger shows the case by its number and stage, and no ledger visit', async () => {
+    // A school reports a child the system did not know: the report opens the child's file and a case.
+    const school = await stack.login(CHANGNING.reporter);
+    const idNumber = randomIdNumber();
+    const { caseId, childId } = await steps.fileReport(school, reportBody({ idNumber, name: '赵小兰' }));
+
+    await committee.goto(`${server.url}/ledger`);
+    await committee.getByRole('link', { name: '登记入台账' }).click();
+    await committee.getByRole('heading', { name: '登记入台账' }).waitFor();
+    await committee.getByLabel(/^身份证号/).fill(idNumber);
+    await committee.getByLabel(/^姓名/).first().fill('赵小兰');
+    await committee.getByRole('radio', { name: '女' }).check();
+    await committee.getByLabel(/^留守儿童（/).check();
+    await committee.getByRole('button', { name: '登记', exact: true }).click();
+    await committee.waitForURL(/\/ledger\/children\/[^/]+$/);
+    // The same file the report opened (one child, one file).
+    expect(decodeURIComponent(new URL(committee.url()).pathname.split('/').pop()!)).toBe(childId);
+
+    // The child's monitoring learns of the case (the case tells it, issue #18): paused, its visits the case's.
+    const openCase = await eventually(async () => {
+      const file = await ChildModel.findById(childId).lean();
+      const projected = await CaseModel.findOne({ workflowId: caseId }).lean();
+      if (file?.ledger?.status !== 'case_open' || !projected?.caseNumber) throw new Error('not paused on the case yet');
+      expect(file.ledger.nextVisitDue ?? null).toBeNull();
+      return projected;
+    }, 90_000);
+    const stage = (MESSAGES.zh as Record<string, string>)[`stage.${openCase.stage}`]!;
+    await committee.reload();
+    await committee.getByRole('heading', { name: '赵小兰' }).waitFor();
+    const facts = committee.getByTestId('ledger-facts');
+    await facts.getByText('案件办理中（由案件走访）').waitFor();
+    await expect(facts.getByTestId('ledger-open-case').textContent()).resolves.toBe(
+      `${openCase.caseNumber}（${stage}）`,
+    );
+    await expect(committee.getByTestId('ledger-next-visit').textContent()).resolves.toContain('暂无走访安排');
+    // No visit form: the case's visits are recorded on the case.
+    expect(await committee.getByRole('heading', { name: '记录走访' }).count()).toBe(0);
+    await screenshot(committee, 'ledger-child-open-case-phone');
+    await expectFitsPhone(committee);
+
+    // English alongside.
+    await committee.getByRole('button', { name: 'English' }).click();
+    await expect(facts.getByTestId('ledger-open-case').textContent()).resolves.toBe(
+      `${openCase.caseNumber} (${(MESSAGES.en as Record<string, string>)[`stage.${openCase.stage}`]})`,
+    );
+    await committee.getByRole('button', { name: '中文' }).click();
+
+    // The list marks the child's open case instead of a visit due.
+    await committee.getByRole('link', { name: '返回台账' }).click();
+    const row = committee.getByTestId('ledger-row').filter({ hasText: '赵小兰' });
+    await row.getByText('案件办理中').waitFor();
+    await expect(row.getByTestId('ledger-next-visit').textContent()).resolves.toContain('暂无走访安排');
+    await expectFitsPhone(committee);
   });
 });

@@ -16,6 +16,7 @@ import { createRouters } from '../../../api/routers';
 import { resumePendingLedgerMonitoring } from '../../../activities/ledger';
 import { createTemporalClient } from '../../../common/temporal';
 import { AuditEventModel } from '../../../models/audit-event';
+import { CaseModel } from '../../../models/case';
 import { ChildModel } from '../../../models/child';
 import { ReportModel } from '../../../models/report';
 import { TaskModel } from '../../../models/task';
@@ -23,7 +24,7 @@ import { getPolicyPack } from '../../../policies';
 import { ledgerVisitRule, newestPackOfDistrict } from '../../../policies/visits';
 import { freePort } from '../../../scripts/services/ports';
 import { ledgerMonitoringQuery, ledgerWorkflowId } from '../../../workflows/ledger.definitions';
-import { CHANGNING, eventually, randomIdNumber, startFullStack, type FullStack } from './harness';
+import { CHANGNING, eventually, randomIdNumber, reportBody, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(240_000); // the whole stack, several workflows per test, on a loaded machine
 
@@ -63,7 +64,7 @@ const idNumbers: Record<string, string> = {};
 
 beforeAll(async () => {
   stack = await startFullStack();
-  for (const who of [COMMITTEE, STREET, CHANGNING.coordinator, CHANGNING.police, FENGTAI])
+  for (const who of [COMMITTEE, STREET, CHANGNING.coordinator, CHANGNING.police, CHANGNING.reporter, FENGTAI])
     tokens[who] = await stack.login(who);
 });
 afterAll(async () => {
@@ -384,6 +385,15 @@ describe('visits', () => {
       concern: undefined,
     });
     expect(during.status).toBe(409);
+    // The child's ledger page names the open case by its readable number and stage (never its workflow id).
+    const projected = await eventually(async () => {
+      const found = await CaseModel.findOne({ workflowId: report.caseWorkflowId }).lean();
+      if (!found?.caseNumber) throw new Error('no case number yet');
+      return found;
+    });
+    const page = await as(COMMITTEE).get(`/children/${ids.a}`).expect(200);
+    expect(page.body.openCase).toEqual({ caseNumber: projected.caseNumber, stage: projected.stage });
+    expect(page.body.openCase.caseNumber).toMatch(/^长宁-\d{4}-\d{6}$/);
   });
 });
 
@@ -574,5 +584,60 @@ describe('Temporal unreachable', () => {
     } finally {
       await down.connection.close();
     }
+  });
+
+  it("a report opens a case while the enrolment's start is pending: the case starts the child's monitoring paused on it", async () => {
+    // Issue #18: the enrolment wrote the ledger entry but its start did not reach Temporal (kept pending); a report
+    // then opens the child's case. The intake's signal finds no workflow; the case, once projected, starts it.
+    const config = { ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
+    const down = createTemporalClient(config);
+    const body = enrolment({}, { name: '吴小南' });
+    let childId: string;
+    try {
+      const app = createApp({
+        config,
+        logger: pino({ level: 'silent' }),
+        readiness: { temporal: async () => false, database: async () => true },
+        routers: createRouters({ config, logger: pino({ level: 'silent' }), temporal: down.client }),
+      });
+      const res = await request(app)
+        .post('/api/v1/ledger/children')
+        .set('authorization', `Bearer ${tokens[COMMITTEE]}`)
+        .send(body);
+      expect(res.body).toMatchObject({ enrolled: true, monitoring: 'pending' });
+      childId = res.body.childId as string;
+    } finally {
+      await down.connection.close();
+    }
+    const filed = await api()
+      .post('/api/v1/reports')
+      .set('authorization', `Bearer ${tokens[CHANGNING.reporter]}`)
+      .set('idempotency-key', randomUUID())
+      .send(reportBody({ idNumber: body.child.idNumber as string, name: '吴小南' }))
+      .expect(202);
+    const report = await eventually(async () => {
+      const found = await ReportModel.findOne({ receiptNumber: filed.body.receipt }).lean();
+      if (!found?.caseWorkflowId) throw new Error('report not recorded yet');
+      return found;
+    });
+    expect(String(report.childId)).toBe(childId);
+    // No reconciler pass yet: the monitoring runs because the case started it, paused on the case.
+    expect((await ChildModel.findById(childId).lean())?.ledger?.monitoringPending).toBe(true);
+    await eventually(
+      async () =>
+        expect(await monitoring(childId)).toMatchObject({ status: 'case_open', openCaseId: report.caseWorkflowId }),
+      90_000, // the case's first pass runs after the intake's on a loaded machine
+    );
+    await eventually(async () => {
+      const file = await ChildModel.findById(childId).lean();
+      expect(file?.ledger?.status).toBe('case_open');
+      expect(file?.ledger?.nextVisitDue ?? null).toBeNull();
+    });
+    // The reconciler's later pass finds the same workflow and leaves it paused.
+    expect(await resumePendingLedgerMonitoring(stack.client, stack.config.TEMPORAL_TASK_QUEUE)).toEqual({
+      resumed: 1,
+      failed: 0,
+    });
+    await eventually(async () => expect((await monitoring(childId)).status).toBe('case_open'));
   });
 });

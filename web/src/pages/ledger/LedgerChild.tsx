@@ -137,6 +137,17 @@ function ChildFacts({ child, benefitTypes }: { child: LedgerChildView; benefitTy
             <dt>{t('ledger.child.status')}</dt>
             <dd>{t(`ledger.child.status.${child.status}` as MessageKey)}</dd>
           </div>
+          {child.openCase ? (
+            <div className="kv__row">
+              <dt>{t('ledger.child.openCase')}</dt>
+              <dd data-testid="ledger-open-case">
+                {t('ledger.child.openCase.value', {
+                  number: child.openCase.caseNumber ?? t('ledger.child.openCase.noNumber'),
+                  stage: t(`stage.${child.openCase.stage}` as MessageKey),
+                })}
+              </dd>
+            </div>
+          ) : null}
           {child.benefits.length > 0 ? (
             <div className="kv__row">
               <dt>{t('ledger.child.benefits')}</dt>
