@@ -11,13 +11,16 @@
  *    not written to the store; see bench/README.md "Timer storms").
  *
  * Every 5 s it prints one JSON line: RSS, the SDK's count of cached workflows, the activity counts, and the
- * escalations (task_escalated, ledger_visit_missed) sent per 10 s since the deadline (STORM_DUE_AT, ms since epoch).
+ * escalations (task_escalated, ledger_visit_missed) sent per 10 s since the deadline (STORM_DUE_AT, ms since epoch, or
+ * a line on stdin when the driver sets the deadline after a first setup phase), with how many distinct workflows
+ * were escalated. With STORM_METRICS_PORT the SDK's core exports Prometheus metrics there, and each line also carries
+ * the sticky cache's hits, misses and forced evictions.
  */
 import v8 from 'node:v8';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createNotificationActivities, createProjectionActivities } from '../activities';
 import type { LedgerActivities } from '../activities/ledger';
 import type { NotificationRequest } from '../activities/notifications';
@@ -51,18 +54,33 @@ function overrides(): Partial<WorkerOptions> {
 async function main(): Promise<void> {
   const address = process.env.STORM_TEMPORAL_ADDRESS!;
   const taskQueue = process.env.STORM_TASK_QUEUE!;
-  const dueAt = Number(process.env.STORM_DUE_AT);
+  let dueAt = Number(process.env.STORM_DUE_AT ?? Number.NaN);
+  // The driver may set the deadline later (after the background children's setup): one line on stdin.
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (line: string) => {
+    const value = Number(line.trim());
+    if (Number.isFinite(value) && value > 0) dueAt = value;
+  });
+  const metricsPort = optionalInt('STORM_METRICS_PORT');
+  if (metricsPort)
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } },
+    });
   const real = process.env.STORM_ACTIVITIES === 'real';
   const counts = { assigned: 0, escalations: 0, missedVisits: 0, projections: 0, schedules: 0, profileReads: 0 };
   /** Escalations and missed-visit notices sent, by 10 s after the deadline (index 0: before it, or within 10 s). */
   const per10s: number[] = [];
+  /** Workflows escalated at least once: a notice counted twice for one workflow would show as escalations > this. */
+  const escalatedWorkflows = new Set<string>();
   const counted = (request: NotificationRequest) => {
     const { type } = request.event;
     if (type === 'task_assigned') counts.assigned += 1;
     if (type === 'task_escalated' || type === 'ledger_visit_missed') {
       if (type === 'task_escalated') counts.escalations += 1;
       else counts.missedVisits += 1;
-      const bucket = Math.max(Math.floor((Date.now() - dueAt) / 10_000), 0);
+      escalatedWorkflows.add(request.workflowId);
+      const bucket = Number.isFinite(dueAt) ? Math.max(Math.floor((Date.now() - dueAt) / 10_000), 0) : 0;
       per10s[bucket] = (per10s[bucket] ?? 0) + 1;
     }
   };
@@ -147,7 +165,28 @@ async function main(): Promise<void> {
     ...sizing,
   });
   const heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+  /** The sticky cache's counters from the core's Prometheus exporter (summed over label sets), if it runs. */
+  const cacheMetrics = async (): Promise<Record<string, number> | undefined> => {
+    if (!metricsPort) return undefined;
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const sum = (name: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+          .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      return {
+        cacheHits: sum('temporal_sticky_cache_hit'),
+        cacheMisses: sum('temporal_sticky_cache_miss'),
+        forcedEvictions: sum('temporal_sticky_cache_total_forced_eviction'),
+      };
+    } catch {
+      return undefined;
+    }
+  };
+  let lastCache: Record<string, number> | undefined;
   const report = () => {
+    void cacheMetrics().then((c) => (lastCache = c ?? lastCache));
     const m = process.memoryUsage();
     const status = worker.getStatus();
     process.stdout.write(
@@ -161,6 +200,8 @@ async function main(): Promise<void> {
         cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
         sizing,
         ...counts,
+        escalatedWorkflows: escalatedWorkflows.size,
+        ...lastCache,
         per10s: Array.from(per10s, (n) => n ?? 0),
       })}\n`,
     );
@@ -172,6 +213,7 @@ async function main(): Promise<void> {
   report();
   await native.close();
   for (const close of closers.reverse()) await close();
+  process.stdin.destroy();
 }
 
 main().catch((err) => {

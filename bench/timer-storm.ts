@@ -8,7 +8,15 @@
  *   STORM_KIND=ledger BENCH_SCALE=100k npx tsx bench/timer-storm.ts   # 100,000 monitored, 10,000 of them due
  *
  * Knobs: STORM_N deadlines falling due (overrides the above), STORM_OPEN ledger workflows open in all (≥ STORM_N; the
- * others are due a visit interval later), STORM_ACTIVITIES `memory` (default) or `real` (bench/timer-storm-worker.ts
+ * others, the background, are due a visit interval later), STORM_TAIL background children started AFTER the due ones
+ * (default STORM_N + 1,000, so that a cache sized for the storm no longer holds the due ones at their deadline, as a
+ * worker would not after the 30 days they waited), STORM_SETUP_MINUTES stop starting the background children started
+ * BEFORE the due ones (the head) after this many minutes (then fewer than STORM_OPEN are open; the verdict says how
+ * many), STORM_DEADLINE_BY an ISO instant: the head stops growing when, at its recent setup rate, the due and tail
+ * children could no longer be set up before it (and the lead, without STORM_LEAD_SECONDS, is 60 s plus 1.2 times their
+ * setup at that rate), STORM_BACKLOG head children started but not yet scheduled at most (2,000: the head's starts keep pace with
+ * the worker, so that STORM_SETUP_MINUTES bounds the setup), STORM_STOP_BY an ISO instant at which the storm's wait ends whatever its state, STORM_TEMPORAL_DB `file` for
+ * the dev server on a SQLite file (WAL, as `npm start`; default in memory) whose size is sampled, STORM_ACTIVITIES `memory` (default) or `real` (bench/timer-storm-worker.ts
  * says what each runs; `real` also starts FerretDB and the SMTP sink), STORM_HEAP_MIB the worker's heap (1536),
  * STORM_CONCURRENCY starts in flight (32), STORM_LEAD_SECONDS from the first start to the deadline (default: 60 s plus
  * 200 ms per workflow, so that on this machine the starts and their first workflow tasks are done before it), STORM_MAX_MINUTES how long to
@@ -26,6 +34,11 @@
  *    deadline, so its first visit falls due then, unrecorded: a missed-visit notice to the street.
  * Escalations are counted by the worker when the notice activity has returned (in `real` mode: the email accepted by
  * the SMTP sink and the inbox entries written).
+ *
+ * With a head (STORM_OPEN > STORM_N + STORM_TAIL) the deadline is set after the head has settled: the head is started
+ * and waited for, then the deadline is STORM_LEAD_SECONDS (default 60 s plus 200 ms per due and tail workflow) from the
+ * first due start, and the due children and the tail are started. Every 5 s sample also has the load average, the
+ * Temporal server's RSS, its SQLite file's size (STORM_TEMPORAL_DB=file) and the worker's sticky cache counters.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,6 +57,7 @@ import { addDuration } from '../policies/duration';
 import { ledgerVisitRule } from '../policies/visits';
 import { startFerretDb } from '../scripts/services/ferretdb';
 import { startSmtpSink } from '../scripts/services/smtp-sink';
+import { freePort } from '../scripts/services/ports';
 import { startTemporalDevServer } from '../scripts/services/temporal-dev-server';
 import { projectRoot } from '../scripts/services/tools';
 import { caseWorkflowId, taskWorkflowId, type AgencyTaskInput } from '../workflows/definitions';
@@ -52,14 +66,25 @@ import { STORM_LEDGER_PROFILE } from './timer-storm-profile';
 
 const KIND = process.env.STORM_KIND === 'ledger' ? 'ledger' : 'task';
 const DUE = Number(process.env.STORM_N ?? (process.env.STORM_QUICK ? 1_000 : 10_000));
-const OPEN = Math.max(
-  Number(process.env.STORM_OPEN ?? (KIND === 'ledger' && process.env.BENCH_SCALE === '100k' ? 100_000 : DUE)),
-  DUE,
-);
+// Background children (due an interval later) exist only for the ledger.
+const OPEN =
+  KIND === 'ledger'
+    ? Math.max(Number(process.env.STORM_OPEN ?? (process.env.BENCH_SCALE === '100k' ? 100_000 : DUE)), DUE)
+    : DUE;
+const TAIL = Math.min(OPEN - DUE, Number(process.env.STORM_TAIL ?? DUE + 1_000));
+const HEAD = OPEN - DUE - TAIL;
+const SETUP_MS = Number(process.env.STORM_SETUP_MINUTES ?? Infinity) * 60_000;
+const BACKLOG = Number(process.env.STORM_BACKLOG ?? 2_000);
+const DEADLINE_BY = process.env.STORM_DEADLINE_BY ? Date.parse(process.env.STORM_DEADLINE_BY) : Infinity;
+const STOP_BY = process.env.STORM_STOP_BY ? Date.parse(process.env.STORM_STOP_BY) : Infinity;
+const TEMPORAL_DB = process.env.STORM_TEMPORAL_DB === 'file' ? 'file' : 'memory';
 const ACTIVITIES = process.env.STORM_ACTIVITIES === 'real' ? 'real' : 'memory';
 const HEAP_MIB = Number(process.env.STORM_HEAP_MIB ?? 1536);
 const CONCURRENCY = Number(process.env.STORM_CONCURRENCY ?? 32);
-const LEAD_MS = Number(process.env.STORM_LEAD_SECONDS ?? 60 + OPEN * 0.2) * 1000;
+const LEAD_MS = Number(process.env.STORM_LEAD_SECONDS ?? 60 + (DUE + TAIL) * 0.2) * 1000;
+/** With a head and no STORM_LEAD_SECONDS: the lead for the due and tail children at the head's setup rate (per s). */
+const leadAtRate = (perSecond: number) =>
+  process.env.STORM_LEAD_SECONDS ? LEAD_MS : (60 + (1.2 * (DUE + TAIL)) / perSecond) * 1000;
 const MAX_MINUTES = Number(process.env.STORM_MAX_MINUTES ?? 20);
 const GOAL_MS = 5 * 60_000;
 
@@ -80,10 +105,33 @@ interface Sample {
   profileReads: number;
   per10s: number[];
   started: number;
+  escalatedWorkflows?: number;
+  cacheHits?: number;
+  cacheMisses?: number;
+  forcedEvictions?: number;
   mails?: number;
+  /** 1-minute load average, the Temporal server's RSS and its SQLite file with its WAL (STORM_TEMPORAL_DB=file). */
+  load?: number;
+  serverRssMiB?: number;
+  dbMiB?: number;
   /** CPU ms of the worker process and of the Temporal server since they started. */
   cpuMs: number;
   serverCpuMs?: number;
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux only). */
+function processRssMiB(pid: number): number | undefined {
+  try {
+    const kib = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Math.round(Number(kib) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileMiB(...files: string[]): number {
+  const bytes = files.reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
+  return Math.round(bytes / 1024 / 102.4) / 10;
 }
 
 /** The instant `iso` before `at` (the packs' accept and visit durations here are fixed: minutes, days). */
@@ -128,9 +176,13 @@ function taskInput(i: number, runId: string, dueAt: Date): AgencyTaskInput {
   };
 }
 
+/** A 24-hex child id, as the child file's ObjectId would be. */
+function ledgerChildId(i: number, runId: string): string {
+  return `${runId}${i.toString(16).padStart(16, '0')}`;
+}
+
 function ledgerInput(i: number, runId: string, dueAt: Date, now: Date): LedgerMonitoringInput {
-  // A 24-hex child id, as the child file's ObjectId would be.
-  const childId = `${runId}${i.toString(16).padStart(16, '0')}`;
+  const childId = ledgerChildId(i, runId);
   const interval = ledgerVisitRule(PACK, STORM_LEDGER_PROFILE).rule.duration;
   // The first DUE children were enrolled one interval before the deadline; the rest now (due an interval later).
   const since = i < DUE ? before(dueAt, interval) : now;
@@ -146,7 +198,9 @@ async function main(): Promise<void> {
   const dynamicConfig = process.env.STORM_TEMPORAL_CONFIG
     ? (JSON.parse(process.env.STORM_TEMPORAL_CONFIG) as Record<string, unknown>)
     : undefined;
-  const temporal = await startTemporalDevServer({ logDir, headless: true, dynamicConfig });
+  const dbFile = TEMPORAL_DB === 'file' ? path.join(workDir, 'temporal.db') : undefined;
+  const temporal = await startTemporalDevServer({ logDir, headless: true, dynamicConfig, dbFile });
+  const dbMiB = () => (dbFile ? fileMiB(dbFile, `${dbFile}-wal`) : undefined);
   stops.push(() => temporal.stop());
   const workerEnv: Record<string, string> = {};
   const mailDir = path.join(workDir, 'mail');
@@ -176,7 +230,10 @@ async function main(): Promise<void> {
 
   const taskQueue = `storm-${randomUUID()}`;
   const firstStart = Date.now();
-  const dueAt = new Date(Math.ceil((firstStart + LEAD_MS) / 60_000) * 60_000); // on a whole minute
+  const deadlineFrom = (from: number, lead = LEAD_MS) => new Date(Math.ceil((from + lead) / 60_000) * 60_000); // on a minute
+  // Without a head the deadline is set now; with one, once the head has settled (NaN until then).
+  let dueAt = HEAD === 0 ? deadlineFrom(firstStart) : new Date(Number.NaN);
+  const metricsPort = await freePort();
   const samples: Sample[] = [];
   let started = 0;
   let workerDied = false;
@@ -191,9 +248,10 @@ async function main(): Promise<void> {
         NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB}`,
         STORM_TEMPORAL_ADDRESS: temporal.address,
         STORM_TASK_QUEUE: taskQueue,
-        STORM_DUE_AT: String(dueAt.getTime()),
+        STORM_METRICS_PORT: String(metricsPort),
+        ...(HEAD === 0 ? { STORM_DUE_AT: String(dueAt.getTime()) } : {}),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   let buffered = '';
@@ -209,11 +267,16 @@ async function main(): Promise<void> {
         started,
         mails: mailsSent(),
         serverCpuMs: processCpuMs(temporal.process.pid),
+        load: Number(os.loadavg()[0]!.toFixed(1)),
+        serverRssMiB: processRssMiB(temporal.process.pid),
+        dbMiB: dbMiB(),
       };
       samples.push(sample);
-      const t = ((sample.at - dueAt.getTime()) / 1000).toFixed(0);
+      const t = Number.isNaN(dueAt.getTime())
+        ? `setup ${((sample.at - firstStart) / 1000).toFixed(0)}s`
+        : `t${sample.at >= dueAt.getTime() ? '+' : ''}${((sample.at - dueAt.getTime()) / 1000).toFixed(0)}s`;
       process.stdout.write(
-        `t${Number(t) >= 0 ? '+' : ''}${t}s  started ${started}  rss ${sample.rssMiB} MiB  cached ${sample.cached}  cpu worker ${(sample.cpuMs / 1000).toFixed(0)} s server ${((sample.serverCpuMs ?? 0) / 1000).toFixed(0)} s  load ${os.loadavg()[0]!.toFixed(1)}  assigned ${sample.assigned}  schedules ${sample.schedules}  escalated ${sample.escalations + sample.missedVisits}${ACTIVITIES === 'real' ? `  mails ${sample.mails}` : ''}\n`,
+        `${new Date(sample.at).toISOString().slice(11, 19)} ${t}  started ${started}  rss ${sample.rssMiB} MiB heap ${sample.heapUsedMiB} MiB  cached ${sample.cached} evicted ${sample.forcedEvictions ?? '?'} hit ${sample.cacheHits ?? '?'} miss ${sample.cacheMisses ?? '?'}  server rss ${sample.serverRssMiB ?? '?'} MiB db ${sample.dbMiB ?? '-'} MiB  cpu worker ${(sample.cpuMs / 1000).toFixed(0)} s server ${((sample.serverCpuMs ?? 0) / 1000).toFixed(0)} s  load ${os.loadavg()[0]!.toFixed(1)}  assigned ${sample.assigned}  schedules ${sample.schedules}  escalated ${sample.escalations + sample.missedVisits}${ACTIVITIES === 'real' ? `  mails ${sample.mails}` : ''}\n`,
       );
     }
   });
@@ -234,11 +297,9 @@ async function main(): Promise<void> {
   const runId = randomUUID().replace(/-/g, '').slice(0, 8);
   const now = new Date();
   process.stdout.write(
-    `${KIND}: ${OPEN} workflows, ${DUE} due at ${dueAt.toISOString()} (${((dueAt.getTime() - Date.now()) / 1000).toFixed(0)} s from now), ${ACTIVITIES} activities, heap ${HEAP_MIB} MiB\n`,
+    `${KIND}: ${OPEN} workflows (head ${HEAD}, due ${DUE}, tail ${TAIL}), ${HEAD === 0 ? `due at ${dueAt.toISOString()} (${((dueAt.getTime() - Date.now()) / 1000).toFixed(0)} s from now)` : 'deadline set after the head'}, ${ACTIVITIES} activities, heap ${HEAP_MIB} MiB, Temporal ${TEMPORAL_DB}\n`,
   );
-  let next = 0;
-  const firstId =
-    KIND === 'task' ? taskInput(0, runId, dueAt).taskId : ledgerWorkflowId(ledgerInput(0, runId, dueAt, now).childId);
+  const firstId = KIND === 'task' ? taskInput(0, runId, dueAt).taskId : ledgerWorkflowId(ledgerChildId(0, runId));
   const startOne = async (i: number) => {
     if (KIND === 'task') {
       const input = taskInput(i, runId, dueAt);
@@ -253,18 +314,74 @@ async function main(): Promise<void> {
     }
     started += 1;
   };
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < OPEN && !workerDied) await startOne(next++);
-    }),
-  );
-  const startsDone = Date.now();
-  process.stdout.write(`started ${started} in ${((startsDone - firstStart) / 1000).toFixed(0)} s\n`);
-
+  /** Starts workflows `indexes` (32 in flight) until done, the worker dies or `until` (ms since epoch) passes. */
+  const behind = () => started - ((KIND === 'task' ? samples.at(-1)?.assigned : samples.at(-1)?.schedules) ?? 0);
+  /** Workflows set up (scheduled or assigned) per second over the last two minutes of samples (undefined: too early). */
+  const recentRate = () => {
+    const last = samples.at(-1);
+    const from = last && samples.find((x) => x.at >= last.at - 120_000);
+    if (!last || !from || last.at - from.at < 60_000) return undefined;
+    const done = (x: Sample) => (KIND === 'task' ? x.assigned : x.schedules);
+    return (done(last) - done(from)) / ((last.at - from.at) / 1000);
+  };
+  const headMayGrow = () => {
+    if (Date.now() >= firstStart + SETUP_MS) return false;
+    const rate = recentRate();
+    if (DEADLINE_BY === Infinity || !rate) return true;
+    return Date.now() + (behind() / rate) * 1000 + leadAtRate(rate) <= DEADLINE_BY;
+  };
+  const startAll = async (indexes: number[], mayGo = () => true, backlog = Infinity) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < indexes.length && !workerDied && mayGo()) {
+          if (behind() >= backlog) await sleep(1_000);
+          else await startOne(indexes[next++]!);
+        }
+      }),
+    );
+  };
+  const range = (from: number, to: number) => Array.from({ length: Math.max(to - from, 0) }, (_, k) => from + k);
   // Setup settles when every workflow has run its first workflow tasks (task: told its agency; ledger: scheduled).
-  const settled = (s: Sample | undefined) => !!s && (KIND === 'task' ? s.assigned : s.schedules) >= OPEN;
-  while (!workerDied && !settled(samples.at(-1)) && Date.now() < dueAt.getTime()) await sleep(1_000);
-  const settledAt = settled(samples.at(-1)) ? samples.at(-1)!.at : undefined;
+  const settled = (s: Sample | undefined) => !!s && (KIND === 'task' ? s.assigned : s.schedules) >= started;
+  const waitSettled = async (until: number) => {
+    while (!workerDied && !settled(samples.at(-1)) && Date.now() < until) await sleep(1_000);
+    return settled(samples.at(-1)) ? samples.at(-1)! : undefined;
+  };
+  // The head: background children started before the due ones (indexes after the tail's), then waited for.
+  let head: Record<string, unknown> | null = null;
+  if (HEAD > 0) {
+    await startAll(range(DUE + TAIL, OPEN), headMayGrow, BACKLOG);
+    const headStarted = started;
+    const headStartsS = (Date.now() - firstStart) / 1000;
+    process.stdout.write(`head: started ${headStarted} in ${headStartsS.toFixed(0)} s\n`);
+    const headSettled = await waitSettled(STOP_BY);
+    const settledS = ((headSettled?.at ?? Date.now()) - firstStart) / 1000;
+    const rateAtEnd = recentRate() ?? headStarted / settledS;
+    head = {
+      started: headStarted,
+      startSeconds: Math.round(headStartsS),
+      settledSeconds: Math.round(settledS),
+      settledPerSecond: Number((headStarted / settledS).toFixed(1)),
+      lastTwoMinutesPerSecond: Number(rateAtEnd.toFixed(1)),
+      sample: headSettled ?? samples.at(-1) ?? null,
+    };
+    process.stdout.write(`head: ${JSON.stringify({ ...head, sample: undefined })}\n`);
+    dueAt = deadlineFrom(Date.now(), leadAtRate(rateAtEnd));
+    worker.stdin!.write(`${dueAt.getTime()}\n`);
+    process.stdout.write(
+      `due at ${dueAt.toISOString()} (${((dueAt.getTime() - Date.now()) / 1000).toFixed(0)} s from now)\n`,
+    );
+  }
+  const dueFirstStart = Date.now();
+  await startAll(range(0, DUE));
+  await startAll(range(DUE, DUE + TAIL));
+  const startsDone = Date.now();
+  process.stdout.write(
+    `started ${started} in ${((startsDone - firstStart) / 1000).toFixed(0)} s (due and tail: ${((startsDone - dueFirstStart) / 1000).toFixed(0)} s)\n`,
+  );
+  const settledSample = await waitSettled(dueAt.getTime());
+  const settledAt = settledSample?.at;
   // The history a workflow carries to its deadline: what a replay after eviction re-runs.
   const beforeDeadline = await history(client, firstId);
   process.stdout.write(
@@ -272,7 +389,7 @@ async function main(): Promise<void> {
   );
 
   const escalated = (s: Sample | undefined) => (s ? s.escalations + s.missedVisits : 0);
-  const stopAt = dueAt.getTime() + MAX_MINUTES * 60_000;
+  const stopAt = Math.min(dueAt.getTime() + MAX_MINUTES * 60_000, STOP_BY);
   while (!workerDied && escalated(samples.at(-1)) < DUE && Date.now() < stopAt) await sleep(1_000);
   // One more sample so the last 10 s bucket is complete.
   await sleep(6_000);
@@ -305,10 +422,15 @@ async function main(): Promise<void> {
   const verdict = {
     kind: KIND,
     activities: ACTIVITIES,
-    open: OPEN,
+    temporalDb: TEMPORAL_DB,
+    open: started,
+    openAsked: OPEN,
     due: DUE,
+    tail: TAIL,
+    head,
     dueAt: dueAt.toISOString(),
     startSeconds: Math.round((startsDone - firstStart) / 1000),
+    dueAndTailStartSeconds: Math.round((startsDone - dueFirstStart) / 1000),
     settledSecondsBeforeDeadline: settledAt ? Math.round((dueAt.getTime() - settledAt) / 1000) : null,
     historyBeforeDeadline: beforeDeadline,
     historyAfter: afterDeadline ?? null,
@@ -318,7 +440,11 @@ async function main(): Promise<void> {
     maxRssMiB: Math.max(...samples.map((s) => s.rssMiB)),
     maxCached: Math.max(...samples.map((s) => s.cached)),
     rssAtDeadlineMiB: samples.find((s) => s.at >= dueAt.getTime())?.rssMiB ?? null,
+    atDeadline: atDeadline ? { ...atDeadline, per10s: undefined, sizing: undefined } : null,
+    maxServerRssMiB: Math.max(...samples.map((s) => s.serverRssMiB ?? 0)),
+    dbMiB: last?.dbMiB ?? null,
     escalated: escalated(last),
+    escalatedWorkflows: last?.escalatedWorkflows ?? null,
     mailsInSink: ACTIVITIES === 'real' ? mails : null,
     allEscalatedWithinSeconds: allEscalatedAfterMs === null ? null : Math.round(allEscalatedAfterMs / 1000),
     goalMet: allEscalatedAfterMs !== null && allEscalatedAfterMs <= GOAL_MS,
