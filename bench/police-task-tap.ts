@@ -12,7 +12,12 @@ import { performance } from 'node:perf_hooks';
 
 export interface ActivityTap {
   reportRecorded(receipt: string, caseWorkflowId: string): void;
-  taskProjected(caseWorkflowId: string, kind: string): void;
+  /**
+   * `atEpochMs`: when the worker saw the write acknowledged, as performance.timeOrigin + performance.now() in the
+   * worker's process (the epoch-based clock every process on the machine shares), when the tap comes from another
+   * process (bench/stack-process.ts); the message's way over IPC is then not counted. Without it: now.
+   */
+  taskProjected(caseWorkflowId: string, kind: string, atEpochMs?: number): void;
 }
 
 interface Waiter {
@@ -26,6 +31,8 @@ export class PoliceTaskTap implements ActivityTap {
   /** performance.now() when a case's police task was first projected. */
   private readonly policeTaskAt = new Map<string, number>();
   private readonly waiters = new Map<string, Waiter>();
+  /** ms from the worker's instant to the tap's arrival in this process, for taps from another process. */
+  readonly lags: number[] = [];
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -34,9 +41,14 @@ export class PoliceTaskTap implements ActivityTap {
     this.settle(receipt);
   }
 
-  taskProjected(caseWorkflowId: string, kind: string): void {
+  taskProjected(caseWorkflowId: string, kind: string, atEpochMs?: number): void {
     if (kind !== 'police_response' || this.policeTaskAt.has(caseWorkflowId)) return;
-    this.policeTaskAt.set(caseWorkflowId, performance.now());
+    const now = performance.now();
+    // Never later than its arrival here; the lag (IPC, plus any disagreement of the two processes' time origins) is
+    // kept so the run can show it is small.
+    const at = atEpochMs === undefined ? now : Math.min(now, atEpochMs - performance.timeOrigin);
+    if (atEpochMs !== undefined) this.lags.push(now - at);
+    this.policeTaskAt.set(caseWorkflowId, at);
     for (const [receipt, caseId] of this.caseOfReceipt) if (caseId === caseWorkflowId) this.settle(receipt);
   }
 

@@ -1,7 +1,9 @@
 /**
- * Where a report's time goes (issue #19 item 1), collected in the benchmark's own process when BENCH_PROFILE=1:
+ * Where a report's time goes (issue #19 item 1), collected when BENCH_PROFILE=1 in the process that runs each part
+ * (the worker's and the API's samples are sent to the benchmark's process and merged there, exportSamples and
+ * mergeSamples; with BENCH_TOPOLOGY=one-process they share the one process and its mongoose connection):
  * - every activity call of the ChildSafe worker, timed around the real activity (wrapActivities);
- * - every MongoDB command (API and worker share the one mongoose connection here), from the driver's command
+ * - every MongoDB command of the API's and the worker's mongoose connections, from the driver's command
  *   monitoring, by collection and command (watchMongo);
  * - every workflow task and activity of a sample of the reports' intake, case and police task workflows, from their
  *   histories: queue wait (scheduled → started) and run time (started → completed) (workflowProfile).
@@ -44,12 +46,34 @@ function rows(samples: Samples): ProfileRow[] {
     .sort((a, b) => b.totalMs - a.totalMs);
 }
 
+export interface ProfileSamples {
+  activities: [string, number[]][];
+  mongo: [string, number[]][];
+  localCalls: [string, { name: string; start: number; end: number }[]][];
+}
+
 export class Profile {
   readonly activities: Samples = new Map();
   readonly mongo: Samples = new Map();
   readonly workflow: Samples = new Map();
   /** Wall-clock start and end (Date.now(), the clock history events are stamped with) of each local activity, by workflow id. */
   private readonly localCalls = new Map<string, { name: string; start: number; end: number }[]>();
+
+  /** The samples taken in this process, as plain data (for another process's mergeSamples). */
+  exportSamples(): ProfileSamples {
+    return {
+      activities: [...this.activities.entries()],
+      mongo: [...this.mongo.entries()],
+      localCalls: [...this.localCalls.entries()],
+    };
+  }
+
+  /** Adds the samples another process took (exportSamples there). */
+  mergeSamples(data: ProfileSamples): void {
+    for (const [key, values] of data.activities) for (const v of values) add(this.activities, key, v);
+    for (const [key, values] of data.mongo) for (const v of values) add(this.mongo, key, v);
+    for (const [id, calls] of data.localCalls) this.localCalls.set(id, [...(this.localCalls.get(id) ?? []), ...calls]);
+  }
 
   /** Times every activity function (a wrapper with the same arguments and result). */
   wrapActivities<T extends object>(activities: T): T {

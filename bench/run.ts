@@ -425,9 +425,10 @@ async function main(): Promise<number> {
   const profile = process.env.BENCH_PROFILE === '1' ? new Profile() : undefined;
   try {
     say('Starting the workers and the API…');
-    const [bundle, childSafe] = await Promise.all([BenchStack.bundleBaseline(), stack.startChildSafe(tap, profile)]);
-    const baseline = await stack.startBaseline('baseline', bundle);
-    const codec = await stack.startBaseline('codec', bundle, childSafe.config);
+    const [childSafe, { baseline, codec }] = await Promise.all([
+      stack.startChildSafe(tap, profile),
+      stack.startBaselines(),
+    ]);
     const token = await login(childSafe.baseUrl, CHANGNING_REPORTER);
     if (SCALES[SCALE]) {
       say(`BENCH_SCALE=${SCALE}: adding ${SCALES[SCALE]} filler cases, police tasks and inbox notices…`);
@@ -481,9 +482,14 @@ async function main(): Promise<number> {
     say(
       `Measuring (baseline payload ${payloadBytes} bytes; a report's intake input is ${intakeBytes} bytes encrypted)…`,
     );
+    const cpuBefore = await stack.cpuMs();
     const measureStart = performance.now();
     const results = await measure(scenarios);
     const measureMs = performance.now() - measureStart;
+    const cpuAfter = await stack.cpuMs();
+    const cpuSeconds = Object.fromEntries(
+      Object.keys(cpuAfter).map((k) => [k, Math.round((cpuAfter[k]! - (cpuBefore[k] ?? 0)) / 100) / 10]),
+    );
     const ratios = [
       ratio(results, 'codec.start', 'baseline.start', 'the cost of the payload codec alone'),
       ratio(
@@ -509,8 +515,20 @@ async function main(): Promise<number> {
     say(
       `Projection check: ${projected} of ${cases.length} cases have their police task in the tasks collection${projectionOk ? '' : ' (MISMATCH)'}`,
     );
+    say(
+      `Topology: ${stack.topology === 'processes' ? 'API, ChildSafe worker and baseline workers each in a process of their own' : 'everything in the benchmark process (BENCH_TOPOLOGY=one-process)'}; ` +
+        `CPU s while measuring: ${Object.entries(cpuSeconds)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+    );
+    const lag = tap.lags.length ? summarize(tap.lags) : undefined;
+    if (lag)
+      say(
+        `Tap from the worker's process: arrived ${lag.p50.toFixed(2)} ms (p50), ${lag.max.toFixed(2)} ms (max) after the worker's instant, which is what "done" counts`,
+      );
 
     if (profile) {
+      await stack.collectProfiles(profile);
       const sample = cases.slice(0, 25);
       const intakes: string[] = [];
       for await (const w of childSafe.client.workflow.list({ query: "WorkflowType = 'intakeWorkflow'" })) {
@@ -543,6 +561,9 @@ async function main(): Promise<number> {
         baselinePayloadBytes: payloadBytes,
         intakeInputBytes: intakeBytes,
         measuringSeconds: Math.round(measureMs / 100) / 10,
+        topology: stack.topology,
+        cpuSecondsWhileMeasuring: cpuSeconds,
+        tapLagMs: lag ? { p50: lag.p50, max: lag.max } : null,
         scale: SCALE ? { name: SCALE, fillerPerCollection: SCALES[SCALE] } : null,
         totalSeconds: Math.round((performance.now() - runStart) / 100) / 10,
       },
