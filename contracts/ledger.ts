@@ -164,9 +164,11 @@ export const ledgerChildView = ledgerRow.extend({
   version: z.number(),
   /**
    * The child's case still open, if any (its visits run, the ledger's wait): its readable number (null until its
-   * first projection gave it one) and its stage.
+   * first projection gave it one) and its stage; its id only for a reader who may open the case's page.
    */
-  openCase: z.object({ caseNumber: z.string().nullable(), stage: z.string() }).nullable(),
+  openCase: z
+    .object({ caseNumber: z.string().nullable(), stage: z.string(), caseId: z.string().optional() })
+    .nullable(),
 });
 export type LedgerChildView = z.infer<typeof ledgerChildView>;
 

@@ -557,9 +557,15 @@ export async function openCaseOfChild(childId: string | Types.ObjectId): Promise
 /** The child's open case as its ledger page names it: its readable number (from its first projection) and stage. */
 export async function openCaseSummaryOfChild(
   childId: string | Types.ObjectId,
-): Promise<{ caseNumber: string | null; stage: string } | null> {
-  const open = await findOpenCase<{ caseNumber?: string; stage?: string }>(childId, { caseNumber: 1, stage: 1 });
-  return open ? { caseNumber: open.caseNumber ?? null, stage: open.stage ?? 'awaiting_report' } : null;
+): Promise<{ workflowId: string; caseNumber: string | null; stage: string } | null> {
+  const open = await findOpenCase<{ workflowId: string; caseNumber?: string; stage?: string }>(childId, {
+    workflowId: 1,
+    caseNumber: 1,
+    stage: 1,
+  });
+  return open
+    ? { workflowId: open.workflowId, caseNumber: open.caseNumber ?? null, stage: open.stage ?? 'awaiting_report' }
+    : null;
 }
 
 export interface LedgerCompliance {

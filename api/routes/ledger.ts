@@ -34,6 +34,7 @@ import {
 } from '../../contracts/ledger';
 import { startLedgerMonitoring, tellLedgerChanged } from '../../activities/ledger';
 import { committeeKnown, findAgency, streetKnown } from '../../models/agency-directory';
+import { findCaseInScope } from '../../models/case-repository';
 import type { ChildRecord } from '../../models/child';
 import type { ChildRepository } from '../../models/child-repository';
 import type { IdentityCrypto } from '../../models/identity-crypto';
@@ -65,6 +66,7 @@ import {
 } from '../../workflows/ledger.definitions';
 import { isDependencyDown } from '../dependency-errors';
 import type { Actor } from '../auth/actor';
+import { CASE_WORKER_ROLES } from '../auth/roles';
 import type { AuditSink } from '../auth/audit';
 import { scopeOf } from '../auth/scope';
 import { createApiRouter } from '../http/api-router';
@@ -198,12 +200,23 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
     return 'started';
   }
 
-  async function childView(child: ChildRecord) {
+  /** The child's open case for the page: named by number and stage; its id only when the reader may open it. */
+  async function openCaseFor(actor: Actor, child: ChildRecord) {
+    const open = await openCaseSummaryOfChild(child._id);
+    if (!open) return null;
+    const { workflowId, ...named } = open;
+    const readable =
+      (CASE_WORKER_ROLES as readonly string[]).includes(actor.role) &&
+      (await findCaseInScope(scopeOf(actor), workflowId)) !== null;
+    return readable ? { ...named, caseId: workflowId } : named;
+  }
+
+  async function childView(actor: Actor, child: ChildRecord) {
     // A transfer from another district names that district's street and committee too (names, never codes).
     const transferred = (child.ledger!.transfers ?? []).flatMap((t) => [t.from.districtCode, t.to.districtCode]);
     const [names, openCase] = await Promise.all([
       ledgerNames([child.ledger!.place.districtCode, ...transferred]),
-      openCaseSummaryOfChild(child._id),
+      openCaseFor(actor, child),
     ]);
     return ledgerChildViewOf(child, names, now(), openCase);
   }
@@ -358,7 +371,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
     async ({ actor, params, req }) => {
       const { child } = await reachableChild(actor, params.childId);
       await recordRead(actor, req, params.childId, 'ledger page');
-      return childView(child);
+      return childView(actor, child);
     },
   );
 
@@ -425,7 +438,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         );
       }
       await recordRead(actor, req, params.childId, 'ledger page (after a change)');
-      return childView(updated.child);
+      return childView(actor, updated.child);
     },
   );
 

@@ -496,9 +496,10 @@ describe('the street ledger on a phone', () => {
     await committee.getByRole('heading', { name: '赵小兰' }).waitFor();
     const facts = committee.getByTestId('ledger-facts');
     await facts.getByText('案件办理中（由案件走访）').waitFor();
-    await expect(facts.getByTestId('ledger-open-case').textContent()).resolves.toBe(
-      `${openCase.caseNumber}（${stage}）`,
-    );
+    const named = facts.getByTestId('ledger-open-case');
+    await expect(named.textContent()).resolves.toBe(`${openCase.caseNumber}（${stage}）`);
+    // The committee holds no task on the case: its number is not a link to a page it could not open.
+    expect(await named.getByRole('link').count()).toBe(0);
     await expect(committee.getByTestId('ledger-next-visit').textContent()).resolves.toContain('暂无走访安排');
     // No visit form: the case's visits are recorded on the case.
     expect(await committee.getByRole('heading', { name: '记录走访' }).count()).toBe(0);
@@ -507,7 +508,7 @@ describe('the street ledger on a phone', () => {
 
     // English alongside.
     await committee.getByRole('button', { name: 'English' }).click();
-    await expect(facts.getByTestId('ledger-open-case').textContent()).resolves.toBe(
+    await expect(named.textContent()).resolves.toBe(
       `${openCase.caseNumber} (${(MESSAGES.en as Record<string, string>)[`stage.${openCase.stage}`]})`,
     );
     await committee.getByRole('button', { name: '中文' }).click();
@@ -518,5 +519,14 @@ describe('the street ledger on a phone', () => {
     await row.getByText('案件办理中').waitFor();
     await expect(row.getByTestId('ledger-next-visit').textContent()).resolves.toContain('暂无走访安排');
     await expectFitsPhone(committee);
+
+    // The district coordinator goes from the child's ledger page to the case by its number.
+    const district = await signIn(CHANGNING.coordinator, '/dashboard');
+    await district.goto(`${server.url}/ledger/children/${encodeURIComponent(childId)}`);
+    await district.getByRole('heading', { name: '赵小兰' }).waitFor();
+    await district.getByTestId('ledger-open-case').getByRole('link', { name: openCase.caseNumber! }).click();
+    await district.getByRole('heading', { level: 1, name: `案件 ${openCase.caseNumber}` }).waitFor();
+    expect(new URL(district.url()).pathname).toBe(`/cases/${encodeURIComponent(caseId)}`);
+    await expectFitsPhone(district);
   });
 });

@@ -391,9 +391,16 @@ describe('visits', () => {
       if (!found?.caseNumber) throw new Error('no case number yet');
       return found;
     });
+    // The committee holds no task on the case: no id (it could not open the case's page); the coordinator may.
     const page = await as(COMMITTEE).get(`/children/${ids.a}`).expect(200);
     expect(page.body.openCase).toEqual({ caseNumber: projected.caseNumber, stage: projected.stage });
     expect(page.body.openCase.caseNumber).toMatch(/^长宁-\d{4}-\d{6}$/);
+    const coordinatorPage = await as(CHANGNING.coordinator).get(`/children/${ids.a}`).expect(200);
+    expect(coordinatorPage.body.openCase).toEqual({
+      caseNumber: projected.caseNumber,
+      stage: projected.stage,
+      caseId: report.caseWorkflowId,
+    });
   });
 });
 

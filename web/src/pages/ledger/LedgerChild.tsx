@@ -141,10 +141,15 @@ function ChildFacts({ child, benefitTypes }: { child: LedgerChildView; benefitTy
             <div className="kv__row">
               <dt>{t('ledger.child.openCase')}</dt>
               <dd data-testid="ledger-open-case">
-                {t('ledger.child.openCase.value', {
-                  number: child.openCase.caseNumber ?? t('ledger.child.openCase.noNumber'),
-                  stage: t(`stage.${child.openCase.stage}` as MessageKey),
-                })}
+                {child.openCase.caseId ? (
+                  // Only a reader who may open the case's page gets its id: the number links there.
+                  <Link href={`/cases/${encodeURIComponent(child.openCase.caseId)}`}>
+                    {child.openCase.caseNumber ?? t('ledger.child.openCase.noNumber')}
+                  </Link>
+                ) : (
+                  (child.openCase.caseNumber ?? t('ledger.child.openCase.noNumber'))
+                )}
+                {t('ledger.child.openCase.stage', { stage: t(`stage.${child.openCase.stage}` as MessageKey) })}
               </dd>
             </div>
           ) : null}
