@@ -1,13 +1,14 @@
 /**
- * The Temporal dev server's start (scripts/services/temporal-dev-server.ts) when a port it binds is taken: besides the
- * ports we give it, it binds others it picks itself, and another server starting on the machine can take one between
- * the pick and the bind. Such a start is tried again, with the ports we asked for; a port that stays taken still
- * fails, naming the cause. The taken port here is the Web UI's, the one we can hold from outside.
+ * Starting the embedded servers (scripts/services/listening-server.ts) when a port they bind is taken: another server
+ * starting on the machine can take a port between its pick and the bind. Such a start is tried again, keeping the
+ * ports we asked for; a port that stays taken fails, naming the cause, and is never mistaken for our server because
+ * something answers there.
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startFerretDb } from '../../scripts/services/ferretdb';
 import { startTemporalDevServer } from '../../scripts/services/temporal-dev-server';
 import { freePort, waitForPort } from '../../scripts/services/ports';
 import { eventually } from '../helpers/eventually';
@@ -25,7 +26,7 @@ function hold(port: number): Promise<net.Server> {
 const refusals = (logFile: string) =>
   fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('address already in use').length - 1 : 0;
 
-describe('the Temporal dev server start', () => {
+describe('starting the embedded servers', () => {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'childsafe-devserver-'));
   afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
@@ -59,6 +60,24 @@ describe('the Temporal dev server start', () => {
       expect(refusals(path.join(logDir, 'temporal.log'))).toBe(3);
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  });
+
+  it('never takes another server on the port for the one it started: the Temporal dev server and FerretDB refuse it', async () => {
+    const [temporalPort, ferretPort] = await Promise.all([freePort(), freePort()]);
+    const taken = await Promise.all([hold(temporalPort), hold(ferretPort)]);
+    try {
+      const logDir = path.join(workDir, 'not-ours');
+      await expect(startTemporalDevServer({ logDir, headless: true, port: temporalPort })).rejects.toThrow(
+        /address already in use/,
+      );
+      expect(refusals(path.join(logDir, 'temporal.log'))).toBe(3);
+      await expect(
+        startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir, port: ferretPort }),
+      ).rejects.toThrow(/address already in use/);
+      expect(refusals(path.join(logDir, 'ferretdb.log'))).toBe(3);
+    } finally {
+      await Promise.all(taken.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     }
   });
 });
