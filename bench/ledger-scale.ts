@@ -150,6 +150,17 @@ const ALL_QUERIES: { name: string; run: () => Promise<unknown> }[] = [
     name: 'list: district, category + left-behind',
     run: () => listLedger(district, { category: 'family_poverty', leftBehind: true }, page1, now),
   },
+  // The same list's page alone, without its two counts (`total`, `overdue`): where its time goes.
+  {
+    name: 'list: district, category + left-behind, page alone',
+    run: () =>
+      ChildModel.find(ledgerListFilter(district, { category: 'family_poverty', leftBehind: true }, now))
+        .select({ history: 0, 'ledger.visits': 0, 'ledger.transfers': 0, idNumberSealed: 0 })
+        .sort({ 'ledger.nextVisitDue': 1, _id: 1 })
+        .limit(page1.limit)
+        .lean()
+        .exec(),
+  },
   { name: 'dashboard: compliance, street', run: () => ledgerCompliance(street, now) },
   { name: 'dashboard: compliance, district', run: () => ledgerCompliance(district, now) },
   // What the panel reads since the district snapshot (issue #18): the snapshot by `_id`, summed for the reach.
@@ -257,6 +268,12 @@ async function main(): Promise<void> {
     explained.committeeList = await explain({
       find: 'children',
       filter: ledgerListFilter(committee, {}, now),
+      sort: { 'ledger.nextVisitDue': 1, _id: 1 },
+      limit: 50,
+    });
+    explained.categoryList = await explain({
+      find: 'children',
+      filter: ledgerListFilter(district, { category: 'family_poverty', leftBehind: true }, now),
       sort: { 'ledger.nextVisitDue': 1, _id: 1 },
       limit: 50,
     });
