@@ -549,16 +549,23 @@ describe('transfer to another district', () => {
 });
 
 describe('Temporal unreachable', () => {
-  it('the enrolment is kept with its monitoring pending; the reconciler starts the workflow once Temporal answers', async () => {
+  /** The API as it runs when Temporal does not answer: a client pointed at a port nothing listens on. */
+  async function temporalDown() {
     const config = { ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
     const down = createTemporalClient(config);
+    const app = createApp({
+      config,
+      logger: pino({ level: 'silent' }),
+      readiness: { temporal: async () => false, database: async () => true },
+      routers: createRouters({ config, logger: pino({ level: 'silent' }), temporal: down.client }),
+    });
+    return { app, connection: down.connection };
+  }
+
+  it('the enrolment is kept with its monitoring pending; the reconciler starts the workflow once Temporal answers', async () => {
+    const down = await temporalDown();
     try {
-      const app = createApp({
-        config,
-        logger: pino({ level: 'silent' }),
-        readiness: { temporal: async () => false, database: async () => true },
-        routers: createRouters({ config, logger: pino({ level: 'silent' }), temporal: down.client }),
-      });
+      const { app } = down;
       const res = await request(app)
         .post('/api/v1/ledger/children')
         .set('authorization', `Bearer ${tokens[COMMITTEE]}`)
@@ -596,17 +603,11 @@ describe('Temporal unreachable', () => {
   it("a report opens a case while the enrolment's start is pending: the case starts the child's monitoring paused on it", async () => {
     // Issue #18: the enrolment wrote the ledger entry but its start did not reach Temporal (kept pending); a report
     // then opens the child's case. The intake's signal finds no workflow; the case, once projected, starts it.
-    const config = { ...stack.config, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
-    const down = createTemporalClient(config);
+    const down = await temporalDown();
     const body = enrolment({}, { name: '吴小南' });
     let childId: string;
     try {
-      const app = createApp({
-        config,
-        logger: pino({ level: 'silent' }),
-        readiness: { temporal: async () => false, database: async () => true },
-        routers: createRouters({ config, logger: pino({ level: 'silent' }), temporal: down.client }),
-      });
+      const { app } = down;
       const res = await request(app)
         .post('/api/v1/ledger/children')
         .set('authorization', `Bearer ${tokens[COMMITTEE]}`)
