@@ -184,22 +184,18 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
             reason: 'case closed: the child returns to the ledger (CN 五(一))',
           });
       }
-      const workflowId = ledgerWorkflowId(input.childId);
-      await deps.client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
+      const start = monitoringStart(deps.taskQueue, {
+        childId: input.childId,
         // The district's current rules, not the closed case's pinned version (a pack outside the bundle is kept).
-        args: [
-          {
-            childId: input.childId,
-            pack: (input.place && newestPackOfDistrict(input.place.districtCode)) ?? input.pack,
-            since: input.closedAt,
-          },
-        ],
+        pack: (input.place && newestPackOfDistrict(input.place.districtCode)) ?? input.pack,
+        since: input.closedAt,
+      });
+      await deps.client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
+        ...start,
         signal: ledgerCaseClosedSignal,
         signalArgs: [{ caseId: input.caseId, closedAt: input.closedAt }],
       });
-      return { workflowId, enrolled };
+      return { workflowId: start.workflowId, enrolled };
     },
 
     /**
@@ -215,9 +211,12 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
       const pack = place && newestPackOfDistrict(place.districtCode);
       if (!child || child.mergedInto || !pack) return { told: false };
       await deps.client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
-        workflowId: ledgerWorkflowId(input.childId),
-        taskQueue: deps.taskQueue,
-        args: [{ childId: input.childId, pack, since: new Date().toISOString(), openCaseId: input.caseId }],
+        ...monitoringStart(deps.taskQueue, {
+          childId: input.childId,
+          pack,
+          since: new Date().toISOString(),
+          openCaseId: input.caseId,
+        }),
         signal: ledgerCaseOpenedSignal,
         signalArgs: [{ caseId: input.caseId }],
       });
@@ -281,19 +280,23 @@ export async function tellLedgerChanged(
   const pack = newestPackOfDistrict(child.districtCode);
   if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
   await client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
-    workflowId: ledgerWorkflowId(child.childId),
-    taskQueue,
-    args: [
-      {
-        childId: child.childId,
-        pack,
-        since: new Date().toISOString(),
-        ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
-      },
-    ],
+    ...monitoringStart(taskQueue, {
+      childId: child.childId,
+      pack,
+      since: new Date().toISOString(),
+      ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
+    }),
     signal: ledgerChangedSignal,
     signalArgs: [],
   });
+}
+
+/**
+ * The start half of a signal-with-start to the child's monitoring workflow (one per child): a closure, an opening or a
+ * change of facts reaches it, starting it with `input` when it does not run yet (the enrolment's start may not have).
+ */
+function monitoringStart(taskQueue: string, input: LedgerMonitoringInput) {
+  return { workflowId: ledgerWorkflowId(input.childId), taskQueue, args: [input] as [LedgerMonitoringInput] };
 }
 
 /**
