@@ -18,7 +18,10 @@ export async function startFerretDb(options: { dataDir: string; logDir: string; 
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const sqliteUrl = `file:${path.resolve(options.dataDir)}/`;
   // A given port is kept on a second attempt, a picked one picked anew (scripts/services/listening-server.ts).
-  const { process: proc, port } = await startListeningServer({
+  const {
+    process: proc,
+    started: { port },
+  } = await startListeningServer({
     name: 'ferretdb',
     what: 'FerretDB',
     command: ferretDbPath(),

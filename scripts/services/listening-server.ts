@@ -17,24 +17,31 @@ const ATTEMPTS = 3;
 /** Before the second attempt; doubled before the third. */
 const RETRY_DELAY_MS = 2_000;
 
-export interface ListeningServer {
-  process: ManagedProcess;
-  /** The port the started server holds. */
+/** What one attempt starts with: its arguments, the port it must hold, and whatever else the caller chose for it. */
+export interface ListeningAttempt {
+  args: string[];
   port: number;
 }
 
-export async function startListeningServer(options: {
+export interface ListeningServer<A extends ListeningAttempt> {
+  process: ManagedProcess;
+  /** The attempt that started: the port the server holds and what else was chosen for it. */
+  started: A;
+}
+
+export async function startListeningServer<A extends ListeningAttempt>(options: {
   name: string;
   what: string;
   command: string;
   logDir: string;
   timeoutMs: number;
   /** The arguments of one attempt and the port it must hold; called again for each attempt. */
-  attempt: () => Promise<{ args: string[]; port: number }>;
-}): Promise<ListeningServer> {
+  attempt: () => Promise<A>;
+}): Promise<ListeningServer<A>> {
   const logFile = path.join(options.logDir, `${options.name}.log`);
   for (let attempt = 1; ; attempt++) {
-    const { args, port } = await options.attempt();
+    const chosen = await options.attempt();
+    const { args, port } = chosen;
     const logFrom = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
     const proc = startProcess(options.name, options.command, args, { logDir: options.logDir });
     const exited = new AbortController();
@@ -45,7 +52,7 @@ export async function startListeningServer(options: {
           throw new Error(`exited with code ${code}`);
         }),
       ]);
-      return { process: proc, port };
+      return { process: proc, started: chosen };
     } catch (err) {
       exited.abort();
       await proc.stop();

@@ -62,9 +62,8 @@ export async function startTemporalDevServer(options: {
   dynamicConfig?: Record<string, unknown>;
 }): Promise<TemporalDevServer> {
   const namespace = options.namespace ?? 'default';
-  const chosen: { uiPort?: number } = {};
   // The ports given are kept on a second attempt, the others picked anew (scripts/services/listening-server.ts).
-  const started = await startListeningServer({
+  const { process: proc, started } = await startListeningServer({
     name: 'temporal',
     what: 'Temporal dev server',
     command: temporalCliPath(),
@@ -72,13 +71,11 @@ export async function startTemporalDevServer(options: {
     timeoutMs: 60_000,
     attempt: async () => {
       const port = options.port ?? (await freePort());
-      chosen.uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
-      return { port, args: devServerArgs({ ...options, namespace, port, uiPort: chosen.uiPort }) };
+      const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+      return { port, uiPort, args: devServerArgs({ ...options, namespace, port, uiPort }) };
     },
   });
-  const proc = started.process;
-  const { port } = started;
-  const { uiPort } = chosen;
+  const { port, uiPort } = started;
   return {
     address: `127.0.0.1:${port}`,
     uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
