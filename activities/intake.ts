@@ -20,18 +20,11 @@ import {
   type ResponsibleAgencies,
 } from '../workflows/definitions';
 
-import { tellLedgerCaseOpened } from './ledger';
-
 export interface RecordedReport {
   reportId: string;
   childId: string;
   /** Shown to the reporter as proof of reporting (CN 四(一): who reported what, when). */
   receipt: string;
-  /**
-   * This call opened the child's file (absent for a file that existed, and from stores and intakes recorded before
-   * the field): no ledger workflow can run for a child whose file did not exist, so routing need not tell one.
-   */
-  childFileOpened?: true;
 }
 
 /** Implemented over MongoDB in models/; idempotent on `submission.idempotencyKey` (the same report returns the same ids). */
@@ -48,8 +41,6 @@ export interface RouteReportInput {
   fallbackAgencies?: FallbackAgencies;
   /** Recorded only when this report opens the case. */
   jurisdiction?: CaseJurisdiction;
-  /** The report opened the child's file (RecordedReport.childFileOpened): there is no ledger workflow to tell. */
-  childFileOpened?: true;
 }
 
 export function createIntakeActivities({
@@ -72,7 +63,6 @@ export function createIntakeActivities({
     ongoingAgencies,
     fallbackAgencies,
     jurisdiction,
-    childFileOpened,
   }: RouteReportInput): Promise<{ caseWorkflowId: string }> {
     const workflowId = caseWorkflowId(report.childId);
     await client.workflow.signalWithStart(caseWorkflow, {
@@ -96,10 +86,10 @@ export function createIntakeActivities({
         { key: policyPackSearchAttribute, value: `${pack.id}@${pack.version}` },
       ],
     });
-    // Issue #18: a child on the ledger is now visited by its case (never both); closing returns it to the ledger. A
-    // ledger workflow's id is derived from the child's file id, so a file this report opened has none: no signal
-    // (issue #19: one Temporal round trip, answered 'not found', fewer per report).
-    if (!childFileOpened) await tellLedgerCaseOpened(client, report.childId, workflowId);
+    // A child on a ledger is visited by its case while it is open: the case tells the child's monitoring itself, once
+    // its first projection is written (tellLedgerOfOpenCase), which closes the window an enrolment could slip into
+    // between a routing's signal and that projection (issue #18); routing tells no ledger (issue #19: one Temporal
+    // round trip fewer per report about a known child).
     return { caseWorkflowId: workflowId };
   }
 
@@ -125,7 +115,6 @@ export function createIntakeActivities({
       const { caseWorkflowId: routedTo } = await routeReportToCase({
         report: filedReportOf(submission, recorded),
         ...routing,
-        ...(recorded.childFileOpened ? { childFileOpened: true as const } : {}),
       });
       return {
         reportId: recorded.reportId,

@@ -4,7 +4,6 @@
  * idempotent: the visit by its id, the schedule by its visit number, the notice by its key.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { responsibleAgencies } from '../models/agency-directory';
 import { appendAudit } from '../models/audit-repository';
@@ -226,18 +225,6 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
 }
 
 export type LedgerActivities = ReturnType<typeof createLedgerActivities>;
-
-/**
- * Tells the child's monitoring workflow, if one runs, that a case opened (the case's visits take over). A child not on
- * the ledger has none: nothing to tell.
- */
-export async function tellLedgerCaseOpened(client: Client, childId: string, caseId: string): Promise<void> {
-  try {
-    await client.workflow.getHandle(ledgerWorkflowId(childId)).signal(ledgerCaseOpenedSignal, { caseId });
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
-}
 
 /**
  * Starts the monitoring workflow of a child just put on a ledger (the enrol route, a screening import): one per child

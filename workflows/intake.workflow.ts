@@ -39,7 +39,7 @@ export function filedReportOf(submission: ReportSubmission, recorded: RecordedRe
 }
 
 /** Where the report goes, but for the report itself (known once it is recorded). */
-export type ReportRouting = Omit<RouteReportInput, 'report' | 'childFileOpened'>;
+export type ReportRouting = Omit<RouteReportInput, 'report'>;
 
 export async function intakeWorkflow({
   submission,
@@ -70,8 +70,6 @@ export async function intakeWorkflow({
   const { caseWorkflowId } = await (local ? routeReportToCaseLocally : routeReportToCase)({
     report: filedReportOf(submission, recorded),
     ...routing,
-    // Recorded results before the field have none: routing then tells the ledger as it did.
-    ...(recorded.childFileOpened ? { childFileOpened: true as const } : {}),
   });
   return { reportId: recorded.reportId, childId: recorded.childId, receipt: recorded.receipt, caseWorkflowId };
 }

@@ -118,7 +118,6 @@ export function createMongoReportStore(deps: { children: ChildRepository }): Rep
         reportId: String(report._id),
         childId: String(child._id),
         receipt: report.receiptNumber,
-        ...(created ? { childFileOpened: true as const } : {}),
       };
     },
   };

@@ -209,7 +209,7 @@ describe("the intake's report store (recordReport)", () => {
     };
   };
 
-  it("says when its report opened the child's file, records the filer's name, and is idempotent", async () => {
+  it("records the filer's name, and is idempotent", async () => {
     const staff = await UserModel.create({
       email: `store-test-${randomBytes(4).toString('hex')}@example.test`,
       displayName: '赵老师',
@@ -220,14 +220,12 @@ describe("the intake's report store (recordReport)", () => {
     });
     const first = submission('310105201203041234', String(staff._id));
     const opened = await store.recordReport(first);
-    expect(opened.childFileOpened).toBe(true);
-    // A retry of the same submission: the same report and file, and the file is no longer new.
+    // A retry of the same submission: the same report and file.
     const retried = await store.recordReport(first);
     expect(retried).toEqual({ reportId: opened.reportId, childId: opened.childId, receipt: opened.receipt });
     // Another report about the same child joins the file.
     const second = await store.recordReport(submission('310105201203041234', String(staff._id)));
     expect(second.childId).toBe(opened.childId);
-    expect(second.childFileOpened).toBeUndefined();
 
     const saved = await ReportModel.findById(opened.reportId).lean();
     expect(saved?.reporter).toMatchObject({ name: '赵老师', email: staff.email });
@@ -238,7 +236,6 @@ describe("the intake's report store (recordReport)", () => {
     // A renamed filer is named by the next report (the write stamps the accounts, the cached name is dropped).
     await UserModel.updateOne({ _id: staff._id }, { $set: { displayName: '赵主任' } });
     const renamed = await store.recordReport(submission('310105201107084568', String(staff._id)));
-    expect(renamed.childFileOpened).toBe(true);
     expect((await ReportModel.findById(renamed.reportId).lean())?.reporter?.name).toBe('赵主任');
   });
 });

@@ -2,13 +2,12 @@
  * Issue #18 item 3, the window found in session 8: a child's file opened by a report can be enrolled on a street's
  * ledger before the case's first projection is written. The enrolment (api/routes/ledger.ts) writes the ledger entry,
  * reads the projection for an open case (`openCaseOfChild`: none yet) and starts the monitoring workflow without
- * `openCaseId`; the intake told no ledger (the report had just opened the file, so none ran). Without a fix the
+ * `openCaseId`; the intake tells no ledger (the case does, after its projection). Without a fix the
  * monitoring then schedules its own visits and escalations beside the case's, and the case's closing does not return
  * the child from a case the ledger never knew of.
  *
  * The ordering is forced here, not left to timing: the enrolment runs inside the case's first projection activity,
- * before the projection is recorded (the fake store is what `openCaseOfChild` reads), and the intake's report store
- * says the report opened the child's file (as the real one does for a child it did not know).
+ * before the projection is recorded (the fake store is what `openCaseOfChild` reads).
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -48,7 +47,7 @@ function openCaseOf(recorded: Recorded, childId: string): string | undefined {
 
 /**
  * The fakes with the enrolment of `childId` run by `enrol` inside the case's first projection activity, before that
- * projection is recorded; and the child's file opened by its first report (the intake then tells no ledger).
+ * projection is recorded; the intake's routing is the real one (a real signal-with-start of the case).
  */
 function enrolBeforeFirstProjection(childId: string, enrol: (ctx: TestContext) => Promise<void>) {
   return (fakes: Activities, ctx: TestContext): Partial<Activities> => {
@@ -56,12 +55,7 @@ function enrolBeforeFirstProjection(childId: string, enrol: (ctx: TestContext) =
     const intake = createIntakeActivities({
       client: ctx.env.client,
       taskQueue: ctx.taskQueue,
-      reports: {
-        async recordReport(submission) {
-          const recorded = await fakes.recordReport(submission);
-          return recorded.childId === childId ? { ...recorded, childFileOpened: true as const } : recorded;
-        },
-      },
+      reports: { recordReport: fakes.recordReport },
     });
     return {
       ...intake,
