@@ -10,11 +10,17 @@
  * so nothing loaded before a write can be served after it. Reading the token is one look-up by `_id`, the one query
  * FerretDB v1 on SQLite answers without reading the whole collection (/work/shared/docs/embedded-store.md).
  *
- * How fresh each reader wants the token (`maxStampAgeMs`): authentication reads it anew on every request (so a
- * deactivation elsewhere stops the next request); the directory and the notifier's recipients accept a token read up
- * to a second ago, which in the API is the one the same request's authentication has just read. A write that the
- * models do not see (mongosh, a restore) is picked up when the stamp next changes or after `MAX_ENTRY_AGE_MS` at the
- * latest; a bump that fails after its write fails the write's caller, and the same bound applies.
+ * How fresh each reader wants the token (`maxStampAgeMs`): authentication accepts a token read that STARTED less than
+ * `AUTH_STAMP_AGE_MS` ago, and every write that changes an existing account (a deactivation, a demotion, a sign-out
+ * everywhere: all of them move the stamp) waits that long after its stamp is written before it returns. So once the
+ * write has returned, every process's next authentication reads a token read after the write, and refuses the
+ * account: the guarantee is "refused on its next request after the change is confirmed", and a request concurrent
+ * with the change may go either way, as it could with any read. What it buys (issue #19): a request rarely waits for
+ * the token, because a read is kept for that long and renewed in the background once half as old (a read of the one
+ * small document, off the request's path), instead of one awaited round trip per request. The directory and the
+ * notifier's recipients accept a token read up to `SHARED_STAMP_AGE_MS` ago, and nothing waits for them. A write that
+ * the models do not see (mongosh, a restore) is picked up when the stamp next changes or after `MAX_ENTRY_AGE_MS` at
+ * the latest; a bump that fails after its write fails the write's caller, and the same bound applies.
  */
 import { randomUUID } from 'node:crypto';
 import { Schema, model, type Query } from 'mongoose';
@@ -29,8 +35,15 @@ const STAMPS_ID = 'stamps';
 const UNSTAMPED = 'unstamped';
 /** The longest any entry is served, whatever the stamp says: the bound for writes the models do not see. */
 export const MAX_ENTRY_AGE_MS = 60_000;
-/** How stale a token the directory and notifier look-ups accept (authentication accepts none). */
+/** How stale a token the directory and notifier look-ups accept. */
 export const SHARED_STAMP_AGE_MS = 1_000;
+/**
+ * How long ago authentication's token read may have started, and how long a write changing an existing account waits
+ * after stamping before it returns (the two must be equal for the guarantee at the top of the file).
+ */
+export const AUTH_STAMP_AGE_MS = 200;
+/** A kept read this old is renewed in the background (the next reader still gets the kept one). */
+const RENEW_AFTER_MS = AUTH_STAMP_AGE_MS / 2;
 
 const stampSchema = new Schema(
   { _id: { type: String, required: true }, agencies: String, users: String },
@@ -38,23 +51,51 @@ const stampSchema = new Schema(
 );
 const CacheStampModel = model('CacheStamp', stampSchema);
 
-let lastRead: { startedAt: number; stamps: Promise<Stamps> } | undefined;
+interface StampRead {
+  startedAt: number;
+  stamps: Promise<Stamps>;
+}
+/** The newest read that has answered, and the read under way (if any); both forgotten on a local write. */
+let answered: { startedAt: number; stamps: Stamps } | undefined;
+let underWay: StampRead | undefined;
+/** Moves on every local write, so that a read started before it is not kept after it. */
+let generation = 0;
 
 async function readStamps(): Promise<Stamps> {
   const doc = await CacheStampModel.findById(STAMPS_ID).lean().exec();
   return { agencies: doc?.agencies ?? UNSTAMPED, users: doc?.users ?? UNSTAMPED };
 }
 
-/** The current tokens, from a read that started less than `maxAgeMs` ago (0: a read of its own). */
+function startRead(): StampRead {
+  const read: StampRead = { startedAt: performance.now(), stamps: readStamps() };
+  const startedIn = generation;
+  underWay = read;
+  read.stamps.then(
+    (stamps) => {
+      if (underWay === read) underWay = undefined;
+      if (startedIn === generation && (!answered || answered.startedAt < read.startedAt))
+        answered = { startedAt: read.startedAt, stamps };
+    },
+    () => {
+      if (underWay === read) underWay = undefined;
+    },
+  );
+  return read;
+}
+
+/**
+ * The current tokens, from a read that started less than `maxAgeMs` ago (0: a read of its own): the newest answered
+ * one if it is that young (renewed in the background once `RENEW_AFTER_MS` old), else the one under way if it is,
+ * else a new read.
+ */
 function currentStamps(maxAgeMs: number): Promise<Stamps> {
   const now = performance.now();
-  if (lastRead && now - lastRead.startedAt < maxAgeMs) return lastRead.stamps;
-  const read = { startedAt: now, stamps: readStamps() };
-  lastRead = read;
-  read.stamps.catch(() => {
-    if (lastRead === read) lastRead = undefined;
-  });
-  return read.stamps;
+  if (answered && now - answered.startedAt < maxAgeMs) {
+    if (!underWay && now - answered.startedAt >= RENEW_AFTER_MS) startRead().stamps.catch(() => undefined);
+    return Promise.resolve(answered.stamps);
+  }
+  if (underWay && now - underWay.startedAt < maxAgeMs) return underWay.stamps;
+  return startRead().stamps;
 }
 
 const caches = new Set<StampedCache<unknown>>();
@@ -98,12 +139,18 @@ export class StampedCache<T> {
 
 /** Forgets everything this process has cached of a collection and any token read before now. */
 function forgetLocally(collection: CachedCollection): void {
-  lastRead = undefined;
+  generation += 1;
+  answered = undefined;
+  underWay = undefined;
   for (const cache of caches) if (cache.collection === collection) cache.clear();
 }
 
-/** Sets a fresh token for the collection (creating the stamps document if need be), then forgets locally. */
-export async function bumpStamp(collection: CachedCollection): Promise<void> {
+/**
+ * Sets a fresh token for the collection (creating the stamps document if need be), then forgets locally; with
+ * `waitToSpread`, returns only `AUTH_STAMP_AGE_MS` after the token is written, when no process authenticates with a
+ * token read before it any more.
+ */
+export async function bumpStamp(collection: CachedCollection, { waitToSpread = false } = {}): Promise<void> {
   try {
     const update = { $set: { [collection]: randomUUID() } };
     try {
@@ -116,6 +163,7 @@ export async function bumpStamp(collection: CachedCollection): Promise<void> {
   } finally {
     forgetLocally(collection);
   }
+  if (waitToSpread) await new Promise((resolve) => setTimeout(resolve, AUTH_STAMP_AGE_MS));
 }
 
 const QUERY_WRITES = [
@@ -151,25 +199,36 @@ function changedNothing(result: unknown): boolean {
 
 /**
  * Makes every write through the schema's model stamp the collection. `uncachedFields`: fields no cache reads, whose
- * updates alone (e.g. a failed-login counter) need not throw every process's cache away.
+ * updates alone (e.g. a failed-login counter) need not throw every process's cache away. `changesWaitToSpread`: a
+ * write that changes or deletes an existing document returns only once every process's authentication sees it (the
+ * accounts: see the top of the file); a new document takes nothing away from anyone and does not wait.
  */
 export function stampOnWrite(
   schema: Schema,
   collection: CachedCollection,
-  uncachedFields: readonly string[] = [],
+  {
+    uncachedFields = [],
+    changesWaitToSpread = false,
+  }: { uncachedFields?: readonly string[]; changesWaitToSpread?: boolean } = {},
 ): void {
   const ignored = new Set([...uncachedFields, 'updatedAt', 'createdAt']);
-  schema.post('save', async () => bumpStamp(collection));
+  const change = { waitToSpread: changesWaitToSpread };
+  schema.pre('save', function () {
+    this.$locals.stampAsNew = this.isNew;
+  });
+  schema.post('save', async function () {
+    await bumpStamp(collection, this.$locals.stampAsNew === true ? {} : change);
+  });
   schema.post('insertMany', async () => bumpStamp(collection));
-  schema.post('bulkWrite', async () => bumpStamp(collection));
-  schema.post('deleteOne', { document: true, query: false }, async () => bumpStamp(collection));
-  schema.post('updateOne', { document: true, query: false }, async () => bumpStamp(collection));
+  schema.post('bulkWrite', async () => bumpStamp(collection, change));
+  schema.post('deleteOne', { document: true, query: false }, async () => bumpStamp(collection, change));
+  schema.post('updateOne', { document: true, query: false }, async () => bumpStamp(collection, change));
   for (const op of QUERY_WRITES) {
     schema.post(op, { document: false, query: true }, async function (this: Query<unknown, unknown>, result) {
       if (changedNothing(result)) return;
       const fields = op.startsWith('delete') || op === 'findOneAndDelete' ? ['*'] : updatedFields(this.getUpdate());
       if (fields.length > 0 && fields.every((f) => ignored.has(f))) return;
-      await bumpStamp(collection);
+      await bumpStamp(collection, change);
     });
   }
 }

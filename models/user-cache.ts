@@ -1,11 +1,11 @@
 /**
  * Accounts as authentication needs them, cached per process and stamped like the directory (models/cache-stamps.ts):
- * each request still reads the `users` stamp (one look-up by `_id`), so an account deactivated, demoted or signed out
- * anywhere is refused on its next request in every process; what it saves is the account's own look-up, and the same
- * fresh stamp serves the request's directory look-ups.
+ * each request checks the `users` stamp against a read started less than AUTH_STAMP_AGE_MS ago, and a change to an
+ * account returns only after that long, so an account deactivated, demoted or signed out anywhere is refused on its
+ * next request after the change, in every process; the same read serves the request's directory look-ups.
  */
 import type { UserRecord, UserRepository } from './user';
-import { StampedCache } from './cache-stamps';
+import { AUTH_STAMP_AGE_MS, StampedCache } from './cache-stamps';
 
 /** What authentication reads of an account (no password hash or reset code is kept in memory). */
 export type AuthAccount = Pick<UserRecord, '_id' | 'role' | 'agencyCode' | 'jurisdiction' | 'active' | 'tokenVersion'>;
@@ -25,7 +25,7 @@ export function cachedAccountLookup(users: Pick<UserRepository, 'findById'>): {
           const { _id, role, agencyCode, jurisdiction, active, tokenVersion } = user;
           return Object.freeze({ _id, role, agencyCode, jurisdiction: { ...jurisdiction }, active, tokenVersion });
         },
-        0,
+        AUTH_STAMP_AGE_MS,
       ),
   };
 }

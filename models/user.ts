@@ -47,8 +47,9 @@ const userSchema = new Schema(
 );
 
 // Authentication and the notifier cache accounts (models/user-cache.ts): every write through this model stamps them,
-// except one touching only the sign-in failure count and lock, which no cache reads (every sign-in writes them).
-stampOnWrite(userSchema, 'users', ['failedLogins', 'lockedUntil']);
+// except one touching only the sign-in failure count and lock, which no cache reads (every sign-in writes them). A change
+// to an existing account (deactivated, demoted, signed out) returns only once every process refuses what it took away.
+stampOnWrite(userSchema, 'users', { uncachedFields: ['failedLogins', 'lockedUntil'], changesWaitToSpread: true });
 
 // The notifier's recipients when its cache is cold (activities/stores/notifier.ts usersWith): an agency's accounts
 // by role (duty desk, supervisors).

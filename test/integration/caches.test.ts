@@ -1,12 +1,14 @@
 /**
  * The directory and account caches (models/cache-stamps.ts) on the real FerretDB: the directory is read once and
  * kept; any write through the models is seen at once in the same process; another process (here: a second copy of
- * the modules, with its own mongoose and connection) refuses a deactivated account on its next look-up and sees a
- * directory change within a second; a sign-in failure count leaves the caches alone.
+ * the modules, with its own mongoose and connection) refuses a deactivated account on its next look-up after the
+ * deactivation returned, though it reads the stamp only every AUTH_STAMP_AGE_MS/2 or so, and sees a directory change
+ * within a second; a sign-in failure count leaves the caches alone.
  */
 import mongoose from 'mongoose';
 import { createUserRepository, UserModel } from '../../models/user';
 import { AgencyModel, ensureIndexes } from '../../models';
+import { AUTH_STAMP_AGE_MS } from '../../models/cache-stamps';
 import {
   committeeKnown,
   defaultCommittee,
@@ -182,6 +184,29 @@ describe('the account cache', () => {
 
     await users.revokeTokens(id);
     expect(await there.findById(id)).toMatchObject({ tokenVersion: 1 });
+  });
+
+  it('reads the stamp for a stream of sign-ins no more than twice per AUTH_STAMP_AGE_MS, not once per request', async () => {
+    const user = await newAccount('cache.stream@changning.demo.childsafe.local');
+    const id = String(user._id);
+    const lookup = cachedAccountLookup(users);
+    await lookup.findById(id);
+    commands.length = 0;
+    const started = performance.now();
+    for (let i = 0; i < 40; i += 1) expect(await lookup.findById(id)).toMatchObject({ active: true });
+    const elapsed = performance.now() - started;
+    // A kept read serves every look-up for AUTH_STAMP_AGE_MS and is renewed in the background once half as old.
+    expect(counted('cachestamps.find')).toBeLessThanOrEqual(1 + Math.ceil(elapsed / (AUTH_STAMP_AGE_MS / 2)));
+    expect(counted('cachestamps.find')).toBeLessThan(40);
+    expect(counted('users.')).toBe(0);
+  });
+
+  it('returns from a change to an account only AUTH_STAMP_AGE_MS after stamping it', async () => {
+    const user = await newAccount('cache.spread@changning.demo.childsafe.local');
+    const changed = performance.now();
+    await users.revokeTokens(String(user._id));
+    // The wait is what lets every process keep a stamp read that long (the test above).
+    expect(performance.now() - changed).toBeGreaterThanOrEqual(AUTH_STAMP_AGE_MS);
   });
 
   it('keeps no password hash in memory', async () => {
