@@ -166,16 +166,17 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       };
       await acceptAndComplete(env, taskId, police, policeOutcome(now, { kind: 'handed_over', handover }));
 
+      // The assessment's two tasks open one after the other (the stage moves with the first): wait for both.
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);
         expect(s.state.stage).toBe('assessment');
+        expect(s.openTasks.map((t) => [t.kind, t.agencyId])).toEqual([
+          ['joint_assessment', testAgencies.street_office],
+          ['risk_grading', testAgencies.social_work],
+        ]);
         return s;
       });
       expect(status.state.handovers).toEqual([{ taskId, handover }]);
-      expect(status.openTasks.map((t) => [t.kind, t.agencyId])).toEqual([
-        ['joint_assessment', testAgencies.street_office],
-        ['risk_grading', testAgencies.social_work],
-      ]);
       await maybeRecordHistory(caseHandle(env, childId), 'case-handover-to-relative');
     });
   });
