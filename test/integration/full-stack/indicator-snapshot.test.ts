@@ -102,7 +102,8 @@ describe("the district's dashboard snapshot", () => {
     const accepted = {
       ...task,
       status: 'accepted' as const,
-      acceptedAt: hoursFromNow(-1.5),
+      // Half an hour after the task was created, whatever the time the steps in between took on a loaded machine.
+      acceptedAt: hoursFromNow(0.5, Date.parse(task.createdAt)),
       escalations: [
         escalation(police, 'police_response', {
           phase: 'accept',
