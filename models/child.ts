@@ -104,6 +104,21 @@ childSchema.index({
 // The district's ledger list (listLedger, district reach, any filters) and the district dashboard's compliance per
 // committee, by street and by category (ledgerCompliance, district reach; overdue as a range on ledger.nextVisitDue).
 childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.nextVisitDue': 1, _id: 1 });
+// The district's ledger list filtered by category (listLedger, district reach with the category filter, and the
+// left-behind one: ledgerListFilter's `categories: <code>`, sorted by the next visit) and its two counts (the total
+// and the overdue ones, a range on ledger.nextVisitDue). A multikey index on MongoDB; on the embedded store our FerretDB
+// patch keeps a side table of one row per category per child for it and walks that in this order, and counts its
+// entries (tools/ferretdb/patches/sqlite-pushdown.patch, metadata/elements.go): without it the list reads every
+// ledger child of the district (bench/README.md, "The district list by category at 100,000").
+childSchema.index({
+  'ledger.place.districtCode': 1,
+  categories: 1,
+  'flags.leftBehind': 1,
+  mergedInto: 1,
+  'flags.recordSealed': 1,
+  'ledger.nextVisitDue': 1,
+  _id: 1,
+});
 // A street's ledger counts (listLedger, street reach: the total and the overdue ones): the street's equalities, then
 // the list's own conditions (mergedInto: null, flags.recordSealed $ne true) and the overdue range on
 // ledger.nextVisitDue. On the embedded store SQLite counts them by seeking this index alone (every condition is a

@@ -349,7 +349,11 @@ describe('the pushdown uses the indexes', () => {
     if (onFerretDb) {
       // FerretDB's index on the fields' JSON text, or ours on their values next to it (`…_cs_values`, used when the
       // store's record shows one kind of value and no array on the path)
-      expect(text).toMatch(new RegExp(`USING INDEX \\w+${indexSuffix.replace(/\./g, '\\.')}(_cs_values)?\\b`));
+      expect(text).toMatch(
+        new RegExp(
+          `USING (COVERING )?INDEX \\w+${indexSuffix.replace(/\./g, '\\.')}(_cs_values|_cs_elements_keys)?\\b`,
+        ),
+      );
       expect(text).not.toMatch(/detail=SCAN shapes_/); // never the collection's table (json_each's rows may be)
     } else {
       expect(text).toMatch(/IXSCAN|IDHACK|EXPRESS_IXSCAN/);
@@ -540,6 +544,228 @@ describe('the record of kinds: index walks, and what a write changes', () => {
 });
 
 /**
+ * The multikey index on an array's strings (sqlite-pushdown.patch, metadata/elements.go and pushdown_elements.go): an
+ * index holding a top-level field that holds arrays (the ledger's `categories`) gets a side table of one row per
+ * string element per document, kept by SQLite triggers; a sorted page with an equality on one string walks it in
+ * index order, and a count of exact conditions counts its entries. Every answer must stay the store's own through the
+ * shapes that could fool it (a string field, mixed elements, an ObjectId next to its hex string, escapes, missing
+ * fields) and through every write that changes the array, deletes, index and collection drops.
+ */
+describe('the multikey index on an array of strings', () => {
+  const day = 86_400_000;
+  const base = Date.UTC(2026, 10, 1);
+  const oidTag = new ObjectId('65a1b2c3d4e5f6a7b8c9d0e2');
+  const tagSets: unknown[] = [
+    ['a', 'b'],
+    ['a'],
+    ['b', 'c', 'a'],
+    [],
+    'a', // a string, not an array: {tags: 'a'} matches it
+    ['c'],
+    [1, 'a', { x: 'a' }, null], // mixed kinds: only the string counts
+    [oidTag], // an ObjectId: its hex string must not match
+    [oidTag.toHexString(), 'say "v"', '华阳', 'a\\b'],
+    ['a', 'a'], // a string twice: one match, counted once
+    undefined, // missing
+    null,
+    [new Date(base), 'd'],
+    { a: 'a' }, // a document
+  ];
+  const rows: Document[] = Array.from({ length: 140 }, (_, i) => ({
+    _id: `e${String(i).padStart(3, '0')}`,
+    district: i % 5 === 0 ? 'd2' : 'd1',
+    ...(tagSets[i % tagSets.length] === undefined ? {} : { tags: tagSets[i % tagSets.length] }),
+    lb: i % 3 !== 0,
+    merged: i % 23 === 0 ? oidTag : null,
+    sealed: i % 19 === 0,
+    due: i % 8 === 0 ? null : new Date(base + ((i * 37) % 30) * day), // ties
+    wf: `wf-${String((i * 53) % 140).padStart(3, '0')}`,
+    risk: ['low', 'high'][i % 2],
+  }));
+  const listSort = { due: 1, wf: 1 } as const;
+  const index = { district: 1, tags: 1, lb: 1, merged: 1, sealed: 1, due: 1, wf: 1 } as const;
+  let tagged: Collection<Document>;
+  let onFerretDb = false;
+
+  /** FerretDB's explain of a sorted page: whether it sorts in SQLite, and SQLite's plan as text. */
+  async function explained(filter: Filter<Document>, sort: Record<string, 1 | -1> = listSort) {
+    const e = (await tagged.find(filter).sort(sort).limit(10).explain()) as Document;
+    return { sortPushdown: e.sortPushdown as boolean | undefined, plan: JSON.stringify(e.queryPlanner) };
+  }
+
+  const listOf = (tag: unknown, more: Filter<Document> = {}): Filter<Document> => ({
+    district: 'd1',
+    tags: tag,
+    lb: true,
+    merged: null,
+    sealed: { $ne: true },
+    ...more,
+  });
+  const filtersToCheck: Filter<Document>[] = [
+    listOf('a'),
+    listOf('b'),
+    listOf('a', { due: { $lt: new Date(base + 12 * day) } }),
+    listOf({ $eq: 'c' }),
+    listOf('a', { lb: false }),
+    listOf('a', { risk: 'high' }), // a field the index does not hold: the store checks it on the documents
+    { district: 'd1', tags: 'a' },
+    { tags: 'a' },
+    { tags: 'a', due: null },
+    { district: 'd2', tags: 'b', sealed: { $ne: true }, merged: null },
+    { tags: oidTag.toHexString() },
+    { tags: oidTag },
+    { tags: 'say "v"' },
+    { tags: '华阳' },
+    { tags: 'a\\b' },
+    { tags: 'd' },
+    { tags: 'nowhere' },
+    { tags: 'a', $and: [{ tags: 'b' }] },
+    { tags: { $in: ['a', 'c'] }, district: 'd1' },
+    { tags: null },
+    { 'tags.x': 'a' },
+  ];
+  const sortsToCheck: Record<string, 1 | -1>[] = [listSort, { due: -1, wf: -1 }, { wf: 1 }, { due: 1 }, {}];
+
+  async function expectAllSame() {
+    for (const filter of filtersToCheck) {
+      const [counted] = await tagged.aggregate<{ n: number }>([{ $match: filter }, { $count: 'n' }]).toArray();
+      const n = counted?.n ?? 0;
+      expect({ filter, n: await tagged.countDocuments(filter) }).toEqual({ filter, n });
+      expect({ filter, n: await tagged.countDocuments(filter, { limit: 3 }) }).toEqual({ filter, n: Math.min(n, 3) });
+      const all = ids(await tagged.find(unpushed(filter)).toArray());
+      expect({ filter, ids: ids(await tagged.find(filter).toArray()) }).toEqual({ filter, ids: all });
+      for (const sort of sortsToCheck) {
+        // ties (a sort not ending in wf) have no promised order: compare the sort values, and the whole set
+        const unique = Object.keys(sort).at(-1) === 'wf';
+        const shown = (docs: Document[]) =>
+          docs.map((d) => (unique ? String(d._id) : JSON.stringify(Object.keys(sort).map((k) => d[k] ?? null))));
+        for (const { skip, limit } of [
+          { skip: 3, limit: 5 },
+          { skip: 0, limit: 0 },
+        ]) {
+          const pipeline: mongoose.mongo.Document[] = [{ $match: filter }];
+          if (Object.keys(sort).length) pipeline.push({ $sort: sort });
+          pipeline.push({ $skip: skip });
+          if (limit) pipeline.push({ $limit: limit });
+          const expected = await tagged.aggregate<Document>(pipeline).toArray();
+          const got = await tagged.find(filter).sort(sort).skip(skip).limit(limit).toArray();
+          if (!Object.keys(sort).length) {
+            if (!limit) expect({ filter, all: ids(got) }).toEqual({ filter, all: ids(expected) });
+            continue; // no sort: no promised order, and a page of it is any page
+          }
+          expect({ filter, sort, skip, limit, got: shown(got) }).toEqual({
+            filter,
+            sort,
+            skip,
+            limit,
+            got: shown(expected),
+          });
+        }
+      }
+    }
+  }
+
+  /** Whether the list's page walks the side table's index with no temporary sort. */
+  async function walksElements(filter: Filter<Document> = listOf('a')) {
+    const { sortPushdown, plan } = await explained(filter);
+    return sortPushdown === true && /_cs_elements_keys/.test(plan) && !/TEMP B-TREE/.test(plan);
+  }
+
+  beforeAll(async () => {
+    tagged = mongoose.connection.db!.collection<Document>('tagged');
+    await tagged.createIndex(index);
+    await tagged.insertMany(rows);
+    onFerretDb = (await explained({}, { due: 1 })).sortPushdown !== undefined;
+  });
+
+  it('a page with an equality on one string walks the side table in index order, and the list’s fields seek it', async () => {
+    if (!onFerretDb) return; // MongoDB walks its own multikey index; the plan text below is SQLite's
+    const list = await explained(listOf('a'));
+    expect(list.sortPushdown).toBe(true);
+    // the district, the string, left-behind, merged, sealed: five equalities, then the sort's order
+    expect(list.plan).toMatch(
+      /SEARCH s USING (COVERING )?INDEX tagged_\w+_cs_elements_keys \(k0=\? AND k1=\? AND k2=\? AND k3=\? AND k4=\?\)/,
+    );
+    expect(list.plan).not.toMatch(/TEMP B-TREE/);
+    expect(list.plan).toMatch(/SEARCH c USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    // a sort the record does not allow on a field outside the index: the plan without the side table
+    expect((await explained(listOf('a'), { risk: 1 })).plan).not.toMatch(/_cs_elements/);
+  });
+
+  it('pages and counts equal the store’s own, through writes that change the array, deletes and drops', async () => {
+    await expectAllSame();
+
+    // writes that change the array: an element added, removed, the array replaced by a string, by nothing, by mixed
+    await tagged.updateOne({ _id: 'e001' }, { $push: { tags: 'z' } as never });
+    await tagged.updateOne({ _id: 'e002' }, { $pull: { tags: 'a' } as never });
+    await tagged.updateOne({ _id: 'e003' }, { $set: { tags: 'b' } });
+    await tagged.updateOne({ _id: 'e004' }, { $unset: { tags: '' } });
+    await tagged.updateOne({ _id: 'e006' }, { $set: { tags: [2, 'z', { y: 'a' }] } });
+    await tagged.updateMany({ district: 'd2' }, { $addToSet: { tags: 'a' } as never }).catch(() => undefined);
+    // a change of the other indexed fields moves the document within the index
+    await tagged.updateMany({ tags: 'c' }, { $set: { lb: true, due: new Date(base + 3 * day) } });
+    expect(ids(await tagged.find({ tags: 'z' }).toArray())).toEqual(['e001', 'e006']);
+    expect(ids(await tagged.find({ _id: { $in: ['e002', 'e004'] }, tags: 'a' }).toArray())).toEqual([]);
+    if (onFerretDb) expect(await walksElements()).toBe(true);
+    await expectAllSame();
+
+    // deletes and inserts
+    await tagged.deleteOne({ _id: 'e000' });
+    await tagged.deleteMany({ tags: 'b', district: 'd1' });
+    await tagged.insertOne({
+      _id: 'x-new',
+      district: 'd1',
+      tags: ['a', 'q'],
+      lb: true,
+      merged: null,
+      sealed: false,
+      wf: 'wf-x',
+    });
+    expect(ids(await tagged.find({ tags: 'q' }).toArray())).toEqual(['x-new']);
+    await expectAllSame();
+
+    // the index dropped: its side table with it (the plan without it), answers unchanged; created again: rebuilt
+    // from the documents as they are now
+    await tagged.dropIndex('district_1_tags_1_lb_1_merged_1_sealed_1_due_1_wf_1');
+    if (onFerretDb) expect((await explained(listOf('a'))).plan).not.toMatch(/_cs_elements/);
+    await expectAllSame();
+    await tagged.createIndex(index);
+    if (onFerretDb) expect(await walksElements()).toBe(true);
+    await expectAllSame();
+
+    // the collection dropped and made again under the same name, with other documents: nothing of the old side table
+    await tagged.drop();
+    await tagged.createIndex(index);
+    await tagged.insertMany(rows.filter((_, i) => i % 2 === 1).map((r) => ({ ...r, tags: ['b', 'e'] })));
+    expect(await tagged.countDocuments(listOf('a'))).toBe(0);
+    expect(await tagged.find(listOf('a')).sort(listSort).toArray()).toEqual([]);
+    if (onFerretDb) expect(await walksElements(listOf('b'))).toBe(true);
+    await expectAllSame();
+  }, 240_000); // four rounds of a few hundred queries against the real store, on a loaded 2-core machine
+
+  it('a collection whose field first holds strings gets its side table with the first array, filled', async () => {
+    const later = mongoose.connection.db!.collection<Document>('tagged_later');
+    await later.createIndex({ district: 1, tags: 1, due: 1 });
+    await later.insertMany([
+      { _id: 's1', district: 'd1', tags: 'a', due: new Date(base + day) },
+      { _id: 's2', district: 'd1', tags: 'b', due: new Date(base) },
+    ]);
+    const page = async () =>
+      (await later.find({ district: 'd1', tags: 'a' }).sort({ due: 1 }).toArray()).map((d) => d._id);
+    const plan = async () =>
+      JSON.stringify(
+        ((await later.find({ district: 'd1', tags: 'a' }).sort({ due: 1 }).explain()) as Document).queryPlanner,
+      );
+    if (onFerretDb) expect(await plan()).not.toMatch(/_cs_elements/); // strings only: the value index serves it
+    expect(await page()).toEqual(['s1']);
+    await later.insertOne({ _id: 's3', district: 'd1', tags: ['c', 'a'], due: new Date(base - day) });
+    if (onFerretDb) expect(await plan()).toMatch(/_cs_elements_keys/);
+    expect(await page()).toEqual(['s3', 's1']); // the string written before the array is in the side table
+    expect(await later.countDocuments({ district: 'd1', tags: 'a' })).toBe(2);
+  });
+});
+
+/**
  * The record on a FerretDB of this test's own, stopped and started on the same files: it survives a restart (it
  * never shrinks, so a kind that is gone is still remembered), and a store written before the record existed (here:
  * its table emptied and the value indexes dropped with the sqlite3 command-line tool while FerretDB is stopped) gets
@@ -613,5 +839,58 @@ describe('the record survives a restart, and a store written before it gets one'
     expect(rebuilt).toMatchObject({ sortPushdown: true, due: 'null,date' });
     expect(rebuilt.plan).toMatch(/_district_1_due_1__id_1_cs_values/);
     expect(rebuilt.plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('a store written before the multikey side tables gets them at start, filled and kept', async () => {
+    await start();
+    const tagged = client!.db(dbName).collection<Document>('tagged');
+    await tagged.createIndex({ district: 1, tags: 1, due: 1, _id: 1 });
+    await tagged.insertMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        _id: `t${String(i).padStart(2, '0')}`,
+        district: i % 3 ? 'd1' : 'd2',
+        tags: i % 4 ? ['a', `b${i % 2}`] : 'a',
+        due: new Date(Date.UTC(2026, 0, 1 + ((i * 7) % 20))),
+      })),
+    );
+    const filter = { district: 'd1', tags: 'b1' };
+    const tagSort = { due: 1, _id: 1 } as const;
+    const answers = async (t: Collection<Document>) => {
+      const expected = (await t.aggregate([{ $match: filter }, { $sort: tagSort }]).toArray()).map((d) => d._id);
+      expect((await t.find(filter).sort(tagSort).toArray()).map((d) => d._id)).toEqual(expected);
+      expect(await t.countDocuments(filter)).toBe(expected.length);
+      const e = (await t.find(filter).sort(tagSort).limit(5).explain()) as Document;
+      return { n: expected.length, plan: JSON.stringify(e.queryPlanner) };
+    };
+    const before = await answers(tagged);
+    expect(before.plan).toMatch(/_cs_elements_keys/);
+    expect(before.n).toBeGreaterThan(3);
+
+    await stop();
+    const file = path.join(dir, 'data', `${dbName}.sqlite`);
+    const sql = (q: string) => execFileSync('sqlite3', [file, q], { encoding: 'utf8' });
+    const names = (type: string) =>
+      sql(`SELECT name FROM sqlite_master WHERE type = '${type}' AND name LIKE '%_cs_elements%'`)
+        .split('\n')
+        .filter(Boolean);
+    expect(names('trigger')).toHaveLength(3); // after insert, update, delete
+    sql(
+      [...names('trigger').map((n) => `DROP TRIGGER "${n}";`), ...names('table').map((n) => `DROP TABLE "${n}";`)].join(
+        ' ',
+      ),
+    );
+    expect(names('table')).toEqual([]);
+
+    await start();
+    const again = client!.db(dbName).collection<Document>('tagged');
+    const rebuilt = await answers(again);
+    expect(rebuilt).toEqual(before); // the side table back, filled from the documents, and walked
+    // and kept by the triggers made again with it
+    await again.updateOne({ _id: 't02' }, { $set: { tags: ['b1'] } }); // joins the list
+    await again.updateOne({ _id: 't07' }, { $set: { tags: ['c'] } }); // leaves it
+    await again.deleteOne({ _id: 't05' }); // leaves it
+    const after = await answers(again);
+    expect(after.n).toBe(before.n - 1);
+    expect(after.plan).toMatch(/_cs_elements_keys/);
   });
 });
