@@ -12,7 +12,10 @@
 // limit; and lets SQLite count for countDocuments when the whole filter translates exactly. It keeps, with every
 // write, a record of the kinds of value at each indexed path and an index on those paths' values next to each index,
 // so that a sort or an equality on a path of one kind walks that index without reading the documents, and a count of
-// such equalities reads only the index (README.md, "What we learned about FerretDB v1").
+// such equalities reads only the index (README.md, "What we learned about FerretDB v1"). For an index over a top-level
+// field that holds arrays (a child's categories) it keeps a side table of the arrays' strings, maintained by SQLite
+// triggers in the writer's transaction, so that a sorted page or a count with an equality on one string walks that
+// instead of every document the other equalities keep (metadata/elements.go; bench/README.md, "Session 10").
 // To change a patch: copy the pristine module, edit, and write `diff -ruN a b` (paths a/… and b/…, no timestamps).
 package main
 
