@@ -842,6 +842,7 @@ describe('the record survives a restart, and a store written before it gets one'
   });
 
   it('a store written before the multikey side tables gets them at start, filled and kept', async () => {
+    await stop(); // the test above leaves its last FerretDB running on these files
     await start();
     const tagged = client!.db(dbName).collection<Document>('tagged');
     await tagged.createIndex({ district: 1, tags: 1, due: 1, _id: 1 });
