@@ -17,6 +17,7 @@ import {
   log,
   patched,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -344,6 +345,8 @@ export class CaseRun {
    * this run's first projection the query answers the stage the state carries.
    */
   placementFirst: boolean | undefined;
+  /** DECIDED_BEFORE_PROJECTION_PATCH, asked when the run starts. */
+  decidedBeforeProjection = false;
   /** What this run last projected of the rules' decisions and the intervention (JSON), to send only changes. */
   private projected: { decided?: string; intervention?: string } = {};
 
@@ -1144,7 +1147,8 @@ export class CaseRun {
    */
   private async tellLedgerOfOpenCase(): Promise<void> {
     if (this.state.ledgerToldOpen || isCaseClosed(this.state)) return;
-    if (!patched(LEDGER_TOLD_OPEN_PATCH)) return;
+    // Asked here only by runs recorded before DECIDED_BEFORE_PROJECTION_PATCH (it follows the projection).
+    if (!this.decidedBeforeProjection && !patched(LEDGER_TOLD_OPEN_PATCH)) return;
     await tellLedgerOfOpenCase({ childId: this.state.childId, caseId: this.state.caseId });
     this.state.ledgerToldOpen = true;
   }
@@ -1191,6 +1195,28 @@ export const LEDGER_TOLD_OPEN_PATCH = 'ledger-told-case-open';
 export const PACK_BY_REFERENCE_PATCH = 'pack-by-reference';
 
 /**
+ * A pass ends with the case's projection, a local activity, and nothing after it may depend on which workflow task it
+ * runs in. When a status query (the case page's live read) is answered while that activity finishes, the SDK completes
+ * the workflow task with the activity's marker and hands the result to the workflow in a fresh task; a replay from the
+ * start (after a worker restart, an eviction, or a rejected task) resolves the activity at its marker instead, one
+ * task earlier than it ran (the SDK's core pre-resolves local activities from the markers it peeks). What the original
+ * run did after the activity, the replay does one task earlier: with a shorter history, with the next task's signals
+ * not yet delivered, and without the patch markers the next task wrote. Seen: a report signalled while the case
+ * continued as new made the server reject that task (UnhandledCommand); the worker's replay reached continue-as-new
+ * before the report's signal was delivered, and the next run started without the report
+ * (test/workflows/continue-as-new.test.ts, about one run in 10 to 25 on a loaded machine). Since this patch:
+ * - the case continues as new only after a one-millisecond durable timer, so the decision is taken in a task started
+ *   by the timer's event, and a rejected attempt is retried with every signal that arrived in the same activation,
+ *   applied before the workflow resumes;
+ * - whether to continue is decided when the pass starts, on the history length of the task that woke it;
+ * - this patch is asked when the run starts, and the ledger's patch (tellLedgerOfOpenCase, which follows the
+ *   projection) is no longer asked: a `patched` first asked after the activity is unknown to a replay that resolved it
+ *   early, and would answer differently.
+ * Runs recorded without the marker replay the old way.
+ */
+export const DECIDED_BEFORE_PROJECTION_PATCH = 'decided-before-projection';
+
+/**
  * The next run's input: a whole bundled pack becomes its reference (the next run resolves the same file), so a case
  * started before packs travelled by reference stops carrying the pack at its next continue-as-new. Patched: histories
  * that continued as new with the whole pack replay as they were recorded.
@@ -1212,11 +1238,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   setHandler(taskClosedSignal, (result) => run.recordTaskClosed(result));
   run.intervention.registerHandlers();
 
+  // Asked once, when the run starts (see DECIDED_BEFORE_PROJECTION_PATCH for why not where it is used).
+  const settled = (run.decidedBeforeProjection = patched(DECIDED_BEFORE_PROJECTION_PATCH));
   // A carried state may hold work; the first pass also projects the stage of a fresh run.
   for (let first = true; ; first = false) {
     if (!first) await run.waitForWork();
+    // Decided on the task that woke this pass, before the pass's projection (see DECIDED_BEFORE_PROJECTION_PATCH).
+    const dueToContinue = settled && run.shouldContinueAsNew();
     await run.actOnWork();
-    if (run.shouldContinueAsNew()) {
+    if (settled ? dueToContinue : run.shouldContinueAsNew()) {
+      if (settled) await sleep(1);
       // Signal handlers are synchronous, but wait anyway so a future async handler cannot be cut off.
       await condition(allHandlersFinished);
       if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...nextRunInput(input), carried: run.state });

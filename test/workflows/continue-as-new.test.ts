@@ -113,6 +113,11 @@ describe('a long-lived case', () => {
       // Never down; a version may come twice (the projection is a local activity, run at least once: a workflow task
       // retried on a loaded machine projects its version again, as a CI run saw), and the store keeps it once.
       await maybeRecordHistory(caseHandle(env, childId), 'case-continued-as-new');
+      // The first run, to its continue-as-new (after the one-tick timer, DECIDED_BEFORE_PROJECTION_PATCH).
+      await maybeRecordHistory(
+        env.client.workflow.getHandle(workflowId, firstRunId),
+        'case-continued-as-new-first-run',
+      );
     });
   });
 });
