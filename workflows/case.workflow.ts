@@ -1239,15 +1239,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   run.intervention.registerHandlers();
 
   // Asked once, when the run starts (see DECIDED_BEFORE_PROJECTION_PATCH for why not where it is used).
-  const settled = (run.decidedBeforeProjection = patched(DECIDED_BEFORE_PROJECTION_PATCH));
+  run.decidedBeforeProjection = patched(DECIDED_BEFORE_PROJECTION_PATCH);
   // A carried state may hold work; the first pass also projects the stage of a fresh run.
   for (let first = true; ; first = false) {
     if (!first) await run.waitForWork();
     // Decided on the task that woke this pass, before the pass's projection (see DECIDED_BEFORE_PROJECTION_PATCH).
-    const dueToContinue = settled && run.shouldContinueAsNew();
+    const dueToContinue = run.decidedBeforeProjection && run.shouldContinueAsNew();
     await run.actOnWork();
-    if (settled ? dueToContinue : run.shouldContinueAsNew()) {
-      if (settled) await sleep(1);
+    if (run.decidedBeforeProjection ? dueToContinue : run.shouldContinueAsNew()) {
+      if (run.decidedBeforeProjection) await sleep(1);
       // Signal handlers are synchronous, but wait anyway so a future async handler cannot be cut off.
       await condition(allHandlersFinished);
       if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...nextRunInput(input), carried: run.state });
