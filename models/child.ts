@@ -109,7 +109,8 @@ childSchema.index({ 'ledger.place.districtCode': 1, 'ledger.nextVisitDue': 1, _i
 // and the overdue ones, a range on ledger.nextVisitDue). A multikey index on MongoDB; on the embedded store our FerretDB
 // patch keeps a side table of one row per category per child for it and walks that in this order, and counts its
 // entries (tools/ferretdb/patches/sqlite-pushdown.patch, metadata/elements.go): without it the list reads every
-// ledger child of the district (bench/README.md, "The district list by category at 100,000").
+// ledger child of the district (bench/README.md, "The district list by category at 100,000"). With the category alone
+// (left-behind not fixed) the store seeks district and category here and sorts that range (bench/README.md, "Session 11").
 childSchema.index({
   'ledger.place.districtCode': 1,
   categories: 1,
