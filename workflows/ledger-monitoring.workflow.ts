@@ -62,6 +62,15 @@ export const STREET_MOVE_NOTICE_PATCH = 'ledger-street-move-notice';
  * fewer per missed visit). Runs recorded before it replay the old order.
  */
 export const MISSED_VISIT_ONE_STEP_PATCH = 'ledger-missed-visit-one-step';
+/**
+ * Issue #18 (10k visits falling due together, their workflows no longer cached): a missed visit tells the street the
+ * schedule was set with (`state.streetOfficeId`) in the workflow task its timer starts, instead of reading the child's
+ * file first and telling it one workflow task later. A change of the child's facts since reaches the workflow as
+ * `ledgerChanged` (the API's signal, or the reconciler's within a minute: activities/ledger.ts); a street or district
+ * that changed after the street was told is told too (`followStreetMove`, `adoptDistrictPack`). Runs recorded before
+ * it, and schedules set before it (no street kept), read the file as before.
+ */
+export const MISSED_VISIT_KNOWN_STREET_PATCH = 'ledger-missed-visit-known-street';
 
 function reject(message: string, type: string): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -170,6 +179,7 @@ class LedgerMonitoring {
       ...(chosen.category ? { category: chosen.category } : {}),
     };
     state.dueAt = addDuration(new Date(state.lastVisitAt ?? state.anchorAt), chosen.rule.duration).toISOString();
+    state.streetOfficeId = profile.streetOfficeId;
     state.profileChanged = false;
     await this.writeSchedule();
     return true;
@@ -271,6 +281,13 @@ class LedgerMonitoring {
   /** The expected visit passed its due time unrecorded: the street is told, once per visit. */
   async escalateMissed(): Promise<void> {
     const { state } = this;
+    if (state.streetOfficeId && patched(MISSED_VISIT_KNOWN_STREET_PATCH)) {
+      state.escalated = true;
+      state.missedVisits += 1;
+      state.toldStreetId = state.streetOfficeId;
+      await Promise.all([this.writeSchedule(), this.noticeMissed(state.streetOfficeId)]);
+      return;
+    }
     const profile = await readLedgerProfile(this.input.childId);
     state.escalated = true;
     state.missedVisits += 1;

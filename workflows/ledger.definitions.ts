@@ -64,6 +64,11 @@ export interface LedgerMonitoringState {
   districtMoves?: number;
   /** The street told of the overdue visit (set when it is told), to see a move to another street. */
   toldStreetId?: string;
+  /**
+   * The child's street office as read when `dueAt` was set (patch `ledger-missed-visit-known-street`): a missed visit
+   * tells it without reading the file again. A change of street since then reaches the workflow as `ledgerChanged`.
+   */
+  streetOfficeId?: string;
   /** Moves to another street of the district while a visit was overdue (patch `ledger-street-move-notice`). */
   streetMoves?: number;
   /** The child left the ledger (its file no longer holds one): the workflow ends. */

@@ -14,6 +14,7 @@ import { startLedgerMonitoring } from '../../activities/ledger';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
+  MISSED_VISIT_KNOWN_STREET_PATCH,
   MISSED_VISIT_ONE_STEP_PATCH,
   STREET_MOVE_NOTICE_PATCH,
   TRANSFER_PACK_PATCH,
@@ -167,8 +168,13 @@ describe('ledger monitoring: periodic visits', () => {
         clause: 'FT 三(一)1',
       });
       expect(await child.handle.query(ledgerMonitoringQuery)).toMatchObject({ escalated: true, missedVisits: 1 });
-      // Issue #18: the schedule write and the notice went out together (the one-step path, marked once).
-      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_ONE_STEP_PATCH)).toBe(1);
+      // Issue #18: the schedule write and the notice went out together, to the street the schedule was set with, in
+      // the workflow task the timer started: the child's file was read for the two schedules, not for the notice.
+      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_KNOWN_STREET_PATCH)).toBe(1);
+      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_ONE_STEP_PATCH)).toBe(0);
+      expect(await activitiesScheduled(env, child.handle, 'readLedgerProfile')).toBe(2);
+      expect(await activitiesScheduled(env, child.handle, 'notify')).toBe(1);
+      expect(await tasksBetweenTimerAndNotice(env, child.handle)).toBe(1);
       // Months more without a visit: still one escalation for this visit (the list shows it overdue meanwhile).
       await env.sleep(60 * DAY);
       expect(missedFor(recorded, child.childId)).toHaveLength(1);
@@ -179,7 +185,7 @@ describe('ledger monitoring: periodic visits', () => {
         visitNo: 3,
         escalated: false,
       });
-      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit-one-step');
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit-known-street');
     });
   });
 
@@ -347,6 +353,27 @@ async function patchMarkers(
         ),
       ),
   ).length;
+}
+
+/** How many activities of the type the workflow (its current run) scheduled. */
+async function activitiesScheduled(
+  env: TestWorkflowEnvironment,
+  handle: WorkflowHandle,
+  type: string,
+): Promise<number> {
+  const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+  return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type)
+    .length;
+}
+
+/** Workflow tasks completed from the last timer firing to the notice's scheduling (1: the notice in the timer's task). */
+async function tasksBetweenTimerAndNotice(env: TestWorkflowEnvironment, handle: WorkflowHandle): Promise<number> {
+  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+  const { EventType } = temporal.api.enums.v1;
+  const notice = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify');
+  let fired = notice;
+  while (fired > 0 && events[fired].eventType !== EventType.EVENT_TYPE_TIMER_FIRED) fired -= 1;
+  return events.slice(fired, notice).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
 }
 
 async function rescheduled(handle: WorkflowHandle, done: (v: Awaited<ReturnType<typeof query>>) => boolean) {
