@@ -9,6 +9,7 @@
  *   npx tsx bench/replay-cost.ts                                   # police-task-escalated.json, 200 replays
  *   REPLAY_HISTORY=ledger-monitoring-missed-visit.json REPLAY_N=100 npx tsx bench/replay-cost.ts
  *   REPLAY_WORKFLOWS_PATH=/some/other/checkout/workflows npx tsx bench/replay-cost.ts   # before/after a change
+ *   REPLAY_BUNDLE_OUT=/tmp/bundle.js node --cpu-prof --import tsx bench/replay-cost.ts # profile, bundle kept to map it
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   const parsed = temporal.api.history.v1.History.fromObject(history);
   const bytes = temporal.api.history.v1.History.encode(parsed).finish().length;
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quiet });
+  // The bundle's code, to map a CPU profile's line numbers in it to the bundled modules (`/*** "./path":` markers).
+  if (process.env.REPLAY_BUNDLE_OUT) fs.writeFileSync(process.env.REPLAY_BUNDLE_OUT, bundle.code);
   const histories = Array.from({ length: N + 5 }, (_, i) => ({ workflowId: `${workflowId}-${i}`, history: parsed }));
   let done = 0;
   let failed = 0;

@@ -71,8 +71,12 @@ class RoleProcess {
 
   /** Forks the role (the same tsx loader as this process) and resolves once it says it is ready. */
   static start(role: Role, input: RoleInput, onMessage: (m: FromRole) => void = () => undefined) {
+    // BENCH_CPU_PROF_DIR: a V8 CPU profile of every part's process and its threads (the workflow thread too), written
+    // there when it stops (`node --cpu-prof` is not allowed in NODE_OPTIONS).
+    const profDir = process.env.BENCH_CPU_PROF_DIR;
     const child = fork(path.join(__dirname, 'stack-process.ts'), [], {
       env: { ...process.env, BENCH_ROLE: role, BENCH_ROLE_INPUT: JSON.stringify(input) },
+      ...(profDir ? { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profDir}/${role}`] } : {}),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let rp: RoleProcess | undefined;
