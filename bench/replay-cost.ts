@@ -17,6 +17,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { workflowBundleOptions } from '../workers/workflow-bundle';
 
 const N = Number(process.env.REPLAY_N ?? 200);
 const FILE = process.env.REPLAY_HISTORY ?? 'police-task-escalated.json';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   ) as { workflowId: string; history: Record<string, unknown> };
   const parsed = temporal.api.history.v1.History.fromObject(history);
   const bytes = temporal.api.history.v1.History.encode(parsed).finish().length;
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: quiet });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, ...workflowBundleOptions, logger: quiet });
   // The bundle's code, to map a CPU profile's line numbers in it to the bundled modules (`/*** "./path":` markers).
   if (process.env.REPLAY_BUNDLE_OUT) fs.writeFileSync(process.env.REPLAY_BUNDLE_OUT, bundle.code);
   const histories = Array.from({ length: N + 5 }, (_, i) => ({ workflowId: `${workflowId}-${i}`, history: parsed }));

@@ -46,6 +46,7 @@ import type { intakeWorkflow } from '../../workflows/intake.workflow';
 import { ledgerCaseClosedSignal, ledgerCaseOpenedSignal, ledgerWorkflowId } from '../../workflows/ledger.definitions';
 import { newestPackOfDistrict } from '../../policies/visits';
 import { createTimeSkippingEnv } from '../helpers/temporal';
+import { workflowBundleOptions } from '../../workers/workflow-bundle';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 
 export const workflowsPath = require.resolve('../../workflows');
@@ -247,7 +248,7 @@ export interface Harness {
 
 /** Built once per test file (bundling is the slow part). */
 export async function createHarness(): Promise<Harness> {
-  return { bundle: await bundleWorkflowCode({ workflowsPath, logger: quietLogger }) };
+  return { bundle: await bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger: quietLogger }) };
 }
 
 const noop = () => undefined;

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../workers/workflow-bundle';
 import { quietLogger, workflowsPath } from './harness';
 
 jest.setTimeout(60_000); // bundles the workflow code with webpack, then replays every recorded history
@@ -28,7 +29,7 @@ const recordings = readdirSync(dir)
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  bundle = await bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger: quietLogger });
 });
 
 describe('recorded histories', () => {

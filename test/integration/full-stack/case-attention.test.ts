@@ -22,6 +22,7 @@ import {
   type FiledReport,
 } from '../../../workflows/definitions';
 import { CHANGNING, eventually, startFullStack, type FullStack } from './harness';
+import { workflowBundlerOptions } from '../../../workers/workflow-bundle';
 
 jest.setTimeout(180_000);
 
@@ -58,6 +59,7 @@ describe('a case whose activity fails non-retryably', () => {
       connection,
       taskQueue,
       workflowsPath: require.resolve('../../../workflows'),
+      bundlerOptions: workflowBundlerOptions,
       dataConverter: createDataConverter(stack.config),
       activities: {
         ...activities,
