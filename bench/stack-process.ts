@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseConfig } from '../common/config';
+import { configureMongoose } from '../common/db';
 import type { ActivityTap } from './police-task-tap';
 import { Profile } from './profile';
 import { runApi, runBaselineWorkers, runChildSafeWorker, stopAll, type Stopper } from './roles';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   process.once('disconnect', () => void stop());
 
   if (role !== 'baseline-workers') {
+    configureMongoose();
     await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000, monitorCommands: Boolean(profile) });
     profile?.watchMongo();
     stoppers.push({ name: 'MongoDB connection', stop: () => mongoose.disconnect() });

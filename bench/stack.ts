@@ -21,6 +21,7 @@ import mongoose from 'mongoose';
 import { Client, Connection } from '@temporalio/client';
 import { seedDemoUsers } from '../api/auth/demo-users';
 import { parseConfig, type Config } from '../common/config';
+import { configureMongoose } from '../common/db';
 import { createDataConverter, createTemporalClient } from '../common/temporal';
 import { ensureIndexes } from '../models';
 import { seedDirectory } from '../models/seed/directory';
@@ -246,6 +247,7 @@ export class BenchStack {
     const oneProcess = this.topology === 'one-process';
     // This process's connection seeds the store and, afterwards, checks the projection (and, in one process, serves
     // the API and the worker too).
+    configureMongoose();
     await mongoose.connect(config.MONGODB_URI, {
       serverSelectionTimeoutMS: 10_000,
       monitorCommands: Boolean(profile) && oneProcess,

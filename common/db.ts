@@ -7,11 +7,20 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger';
 
+/** mongoose's process-wide settings, as every ChildSafe process runs them (openDatabase; the bench's processes). */
+export function configureMongoose(): void {
+  mongoose.set('bufferCommands', false);
+  // Otherwise every query's exec captures `new Error().stack`, only to decorate a "Query was already executed" error
+  // (a programming error) with it; under tsx's source maps that capture was about 2% of the worker's main thread
+  // (bench/README.md, "Session 12").
+  mongoose.set('skipOriginalStackTraces', true);
+}
+
 export function openDatabase(
   uri: string,
   logger: Logger,
 ): { connection: Connection; ready: Promise<void>; close(): Promise<void> } {
-  mongoose.set('bufferCommands', false);
+  configureMongoose();
   let closed = false;
   const ready = (async () => {
     for (let attempt = 1; !closed; attempt++) {
