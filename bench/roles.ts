@@ -18,7 +18,7 @@ import type { Config } from '../common/config';
 import { createMailTransport } from '../common/mail';
 import { createDataConverter, createTemporalClient } from '../common/temporal';
 import { createWorkerActivities, type WorkerActivities } from '../workers/activities';
-import { workflowBundlerOptions } from '../workers/workflow-bundle';
+import { workflowBundleOptions } from '../workers/workflow-bundle';
 import { caseWorkflowId } from '../workflows/definitions';
 import * as baselineActivities from './baseline/activities';
 import type { ActivityTap } from './police-task-tap';
@@ -63,7 +63,7 @@ export async function runChildSafeWorker(
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowsPath: require.resolve('../workflows'),
-      bundlerOptions: workflowBundlerOptions,
+      bundlerOptions: workflowBundleOptions,
       dataConverter: createDataConverter(config),
       activities: withTap(
         (profile?.wrapActivities.bind(profile) ?? ((a: WorkerActivities) => a))(

@@ -9,7 +9,7 @@ import v8 from 'node:v8';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createNotificationActivities, createProjectionActivities } from '../activities';
 import { workerSizing } from '../workers/worker';
-import { workflowBundlerOptions } from '../workers/workflow-bundle';
+import { workflowBundleOptions } from '../workers/workflow-bundle';
 
 async function main(): Promise<void> {
   const address = process.env.SOAK_TEMPORAL_ADDRESS!;
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     connection,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    bundlerOptions: workflowBundlerOptions,
+    bundlerOptions: workflowBundleOptions,
     activities: {
       ...createProjectionActivities({
         cases: {

@@ -28,7 +28,7 @@ import { createMailTransport } from '../common/mail';
 import { createWorkerActivities } from '../workers/activities';
 import { workerSizing } from '../workers/worker';
 import { STORM_LEDGER_PROFILE } from './timer-storm-profile';
-import { workflowBundlerOptions } from '../workers/workflow-bundle';
+import { workflowBundleOptions } from '../workers/workflow-bundle';
 
 function optionalInt(name: string): number | undefined {
   const value = Number(process.env[name]);
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     connection: native,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    bundlerOptions: workflowBundlerOptions,
+    bundlerOptions: workflowBundleOptions,
     activities,
     ...sizing,
   });

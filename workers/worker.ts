@@ -6,7 +6,7 @@ import type { Transporter } from 'nodemailer';
 import type { Config } from '../common/config';
 import { createDataConverter } from '../common/temporal';
 import { createWorkerActivities } from './activities';
-import { workflowBundlerOptions } from './workflow-bundle';
+import { workflowBundleOptions } from './workflow-bundle';
 
 export interface ChildSafeWorkerDependencies {
   config: Config;
@@ -98,7 +98,7 @@ export function createChildSafeWorker({
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    bundlerOptions: workflowBundlerOptions,
+    bundlerOptions: workflowBundleOptions,
     dataConverter: createDataConverter(config),
     activities: createWorkerActivities({ config, client, transport }),
     ...workerSizing(),

@@ -24,8 +24,8 @@ const lazyZod: WebpackConfigHook = (config) => ({
   },
 });
 
-/** For `Worker.create({ workflowsPath, bundlerOptions })`. */
-export const workflowBundlerOptions = { webpackConfigHook: lazyZod };
-
-/** For `bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger })`. */
+/**
+ * For `Worker.create({ workflowsPath, bundlerOptions: workflowBundleOptions })` and
+ * `bundleWorkflowCode({ workflowsPath, ...workflowBundleOptions, logger })`.
+ */
 export const workflowBundleOptions: Pick<BundleOptions, 'webpackConfigHook'> = { webpackConfigHook: lazyZod };

@@ -34,7 +34,7 @@ import { connectTestDatabase } from '../../helpers/mongo';
 import { hoursFromNow, projectCase, projectTask } from '../../helpers/projections';
 import { connectDevServer, devServerAddress } from '../../helpers/temporal';
 import { testConfig } from '../../unit/api/test-config';
-import { workflowBundlerOptions } from '../../../workers/workflow-bundle';
+import { workflowBundleOptions } from '../../../workers/workflow-bundle';
 
 jest.setTimeout(60_000); // routers on the real FerretDB and Temporal dev server: requests wait for workflows and their projections
 
@@ -124,7 +124,7 @@ beforeAll(async () => {
     connection: workerConnection,
     taskQueue,
     workflowsPath: require.resolve('../../../workflows'),
-    bundlerOptions: workflowBundlerOptions,
+    bundlerOptions: workflowBundleOptions,
     activities: { ...projection, ...notifications },
   });
   workerRun = worker.run();

@@ -22,7 +22,7 @@ import {
   type FiledReport,
 } from '../../../workflows/definitions';
 import { CHANGNING, eventually, startFullStack, type FullStack } from './harness';
-import { workflowBundlerOptions } from '../../../workers/workflow-bundle';
+import { workflowBundleOptions } from '../../../workers/workflow-bundle';
 
 jest.setTimeout(180_000);
 
@@ -59,7 +59,7 @@ describe('a case whose activity fails non-retryably', () => {
       connection,
       taskQueue,
       workflowsPath: require.resolve('../../../workflows'),
-      bundlerOptions: workflowBundlerOptions,
+      bundlerOptions: workflowBundleOptions,
       dataConverter: createDataConverter(stack.config),
       activities: {
         ...activities,
