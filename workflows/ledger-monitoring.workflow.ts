@@ -278,28 +278,26 @@ class LedgerMonitoring {
     });
   }
 
-  /** The expected visit passed its due time unrecorded: the street is told, once per visit. */
+  /**
+   * The expected visit passed its due time unrecorded: the street is told, once per visit. The street is the one the
+   * schedule read (patch `ledger-missed-visit-known-street`), else read now; runs recorded before the one-step patch
+   * write the schedule before the notice.
+   */
   async escalateMissed(): Promise<void> {
     const { state } = this;
-    if (state.streetOfficeId && patched(MISSED_VISIT_KNOWN_STREET_PATCH)) {
-      state.escalated = true;
-      state.missedVisits += 1;
-      state.toldStreetId = state.streetOfficeId;
-      await Promise.all([this.writeSchedule(), this.noticeMissed(state.streetOfficeId)]);
-      return;
-    }
-    const profile = await readLedgerProfile(this.input.childId);
+    const known = state.streetOfficeId && patched(MISSED_VISIT_KNOWN_STREET_PATCH) ? state.streetOfficeId : undefined;
+    const street = known ?? (await readLedgerProfile(this.input.childId))?.streetOfficeId;
     state.escalated = true;
     state.missedVisits += 1;
-    if (profile?.streetOfficeId && patched(MISSED_VISIT_ONE_STEP_PATCH)) {
-      state.toldStreetId = profile.streetOfficeId;
-      await Promise.all([this.writeSchedule(), this.noticeMissed(profile.streetOfficeId)]);
+    if (street && (known || patched(MISSED_VISIT_ONE_STEP_PATCH))) {
+      state.toldStreetId = street;
+      await Promise.all([this.writeSchedule(), this.noticeMissed(street)]);
       return;
     }
     await this.writeSchedule();
-    if (!profile?.streetOfficeId) return;
-    state.toldStreetId = profile.streetOfficeId;
-    await this.noticeMissed(profile.streetOfficeId);
+    if (!street) return;
+    state.toldStreetId = street;
+    await this.noticeMissed(street);
   }
 
   private async noticeMissed(streetOfficeId: string): Promise<void> {
