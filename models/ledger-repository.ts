@@ -478,14 +478,14 @@ export function ledgerListFilter(reach: LedgerReach, filters: LedgerFilters, now
   };
 }
 
-/**
- * One page of the ledger within reach, the most overdue visit first; `total` counts the children the filters match,
- * `overdue` those of them whose next visit is past due at `now` (what the overdue filter would list), all pages.
- */
 /** The ledger list's order (the most overdue visit first) and what a list item leaves out of the child's file. */
 export const LEDGER_LIST_ORDER = { 'ledger.nextVisitDue': 1, _id: 1 } as const;
 export const LEDGER_LIST_OMITS = { history: 0, 'ledger.visits': 0, 'ledger.transfers': 0, idNumberSealed: 0 } as const;
 
+/**
+ * One page of the ledger within reach, the most overdue visit first; `total` counts the children the filters match,
+ * `overdue` those of them whose next visit is past due at `now` (what the overdue filter would list), all pages.
+ */
 export async function listLedger(
   reach: LedgerReach,
   filters: LedgerFilters,
