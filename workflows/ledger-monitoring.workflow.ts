@@ -14,9 +14,12 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   workflowInfo,
+  type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { LedgerActivities, LedgerProfile } from '../activities/ledger';
 import { addDuration } from '../policies/duration';
@@ -39,13 +42,16 @@ import {
 } from './ledger.definitions';
 import { packRefOf, resolvePack } from './packs';
 import type { PolicyPack } from '../policies/schema';
-import { sendNotice } from './proxies';
+import { sendNotice, sendNoticeLocally } from './proxies';
 
+const ledgerActivityOptions: ActivityOptions & LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
+};
 const { readLedgerProfile, setLedgerSchedule, setLedgerCaseOpen, recordLedgerVisit } =
-  proxyActivities<LedgerActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { maximumInterval: '1 minute' },
-  });
+  proxyActivities<LedgerActivities>(ledgerActivityOptions);
+/** A missed visit's schedule write as a local activity (patch `ledger-missed-visit-local`): same timeout and retries. */
+const { setLedgerSchedule: setLedgerScheduleLocally } = proxyLocalActivities<LedgerActivities>(ledgerActivityOptions);
 
 /** The task kind a committee gets for an inadequate arrangement (pack 1.3.0 taskKinds). */
 export const ARRANGEMENT_TASK_KIND = 'guardianship_arrangement' as const;
@@ -71,6 +77,14 @@ export const MISSED_VISIT_ONE_STEP_PATCH = 'ledger-missed-visit-one-step';
  * it, and schedules set before it (no street kept), read the file as before.
  */
 export const MISSED_VISIT_KNOWN_STREET_PATCH = 'ledger-missed-visit-known-street';
+/**
+ * Issue #18 (10k visits falling due together): a missed visit told to the known street writes its schedule and sends
+ * the notice as local activities, run by the worker inside the workflow task its timer starts and recorded as markers:
+ * no activity task through the server and no second workflow task for their results. The same activities and inputs
+ * (the notifier is idempotent on workflow id + logical key, so a local activity run again after a crash tells the
+ * street once). Runs recorded before it schedule the two as activities.
+ */
+export const MISSED_VISIT_LOCAL_PATCH = 'ledger-missed-visit-local';
 
 function reject(message: string, type: string): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -221,8 +235,8 @@ class LedgerMonitoring {
     state.streetMoves = (state.streetMoves ?? 0) + 1;
   }
 
-  private async writeSchedule(): Promise<void> {
-    await setLedgerSchedule({
+  private async writeSchedule(locally = false): Promise<void> {
+    await (locally ? setLedgerScheduleLocally : setLedgerSchedule)({
       childId: this.input.childId,
       dueAt: this.state.dueAt!,
       duration: this.state.interval!.duration,
@@ -279,19 +293,23 @@ class LedgerMonitoring {
   }
 
   /**
-   * The expected visit passed its due time unrecorded: the street is told, once per visit. The street is the one the
-   * schedule read (patch `ledger-missed-visit-known-street`), else read now; runs recorded before the one-step patch
-   * write the schedule before the notice.
+   * The expected visit passed its due time unrecorded: the street is told, once per visit: the street the schedule
+   * read, with the schedule write and the notice as local activities (patch `ledger-missed-visit-local`). Runs
+   * recorded before it: the street the schedule read, as activities (patch `ledger-missed-visit-known-street`), else
+   * the street read now; before the one-step patch the schedule is written before the notice.
    */
   async escalateMissed(): Promise<void> {
     const { state } = this;
-    const known = state.streetOfficeId && patched(MISSED_VISIT_KNOWN_STREET_PATCH) ? state.streetOfficeId : undefined;
+    // One patch call on the new path: each call upserts a search attribute (a visibility write) on a first run.
+    const locally = !!state.streetOfficeId && patched(MISSED_VISIT_LOCAL_PATCH);
+    const known =
+      state.streetOfficeId && (locally || patched(MISSED_VISIT_KNOWN_STREET_PATCH)) ? state.streetOfficeId : undefined;
     const street = known ?? (await readLedgerProfile(this.input.childId))?.streetOfficeId;
     state.escalated = true;
     state.missedVisits += 1;
     if (street && (known || patched(MISSED_VISIT_ONE_STEP_PATCH))) {
       state.toldStreetId = street;
-      await Promise.all([this.writeSchedule(), this.noticeMissed(street)]);
+      await Promise.all([this.writeSchedule(locally), this.noticeMissed(street, locally)]);
       return;
     }
     await this.writeSchedule();
@@ -300,9 +318,9 @@ class LedgerMonitoring {
     await this.noticeMissed(street);
   }
 
-  private async noticeMissed(streetOfficeId: string): Promise<void> {
+  private async noticeMissed(streetOfficeId: string, locally = false): Promise<void> {
     const { state } = this;
-    await sendNotice({
+    await (locally ? sendNoticeLocally : sendNotice)({
       workflowId: this.workflowId,
       // After a move to another district or street the new street is told under its own key (the old one's was sent).
       logicalKey: `missed-visit:${state.visitNo}:${state.anchorAt}${state.districtMoves ? `:moved-${state.districtMoves}` : ''}${state.streetMoves ? `:street-${state.streetMoves}` : ''}`,

@@ -3,7 +3,15 @@
  * non-retryable failure types taken from the catalogue (failures.ts). Activity types and call order are unchanged by
  * where a proxy is declared, so this module changes no workflow's commands.
  */
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type {
   AccountabilityActivities,
   DetentionActivities,
@@ -33,10 +41,17 @@ export const { projectTask: projectTaskLocally, projectCase: projectCaseLocally 
     retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.projection] },
   });
 
-const { notify } = proxyActivities<NotificationActivities>({
+const notifyOptions: ActivityOptions & LocalActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE.notify] },
-});
+};
+const { notify } = proxyActivities<NotificationActivities>(notifyOptions);
+/**
+ * The notice as a local activity (issue #18, a storm of missed visits): run by the worker that runs the workflow task
+ * and recorded as a marker, with no activity task through the server. Same timeout and retries; the notifier is
+ * idempotent on workflow id + logical key, so a local activity run again after a crash notifies once.
+ */
+const { notify: notifyLocally } = proxyLocalActivities<NotificationActivities>(notifyOptions);
 
 /** MongoDB or Temporal briefly down: keep retrying, the report must not be lost; a bad record fails at once. */
 export const { recordReport, routeReportToCase } = proxyActivities<IntakeActivities>({
@@ -108,8 +123,20 @@ export function finalFailureType(err: unknown, types: readonly string[]): string
  * relay that refuses for good) is logged, ids only, and the workflow goes on; its deadlines still escalate.
  */
 export async function sendNotice(request: NotificationRequest): Promise<void> {
+  return deliverNotice(request, notify);
+}
+
+/** `sendNotice` as a local activity (`notifyLocally`): the same failure handling. */
+export async function sendNoticeLocally(request: NotificationRequest): Promise<void> {
+  return deliverNotice(request, notifyLocally);
+}
+
+async function deliverNotice(
+  request: NotificationRequest,
+  send: (request: NotificationRequest) => Promise<void>,
+): Promise<void> {
   try {
-    await notify(request);
+    await send(request);
   } catch (err) {
     const type = finalFailureType(err, NON_RETRYABLE.notify);
     if (!type) throw err;

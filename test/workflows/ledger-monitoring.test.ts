@@ -15,6 +15,7 @@ import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   MISSED_VISIT_KNOWN_STREET_PATCH,
+  MISSED_VISIT_LOCAL_PATCH,
   MISSED_VISIT_ONE_STEP_PATCH,
   STREET_MOVE_NOTICE_PATCH,
   TRANSFER_PACK_PATCH,
@@ -170,11 +171,17 @@ describe('ledger monitoring: periodic visits', () => {
       expect(await child.handle.query(ledgerMonitoringQuery)).toMatchObject({ escalated: true, missedVisits: 1 });
       // Issue #18: the schedule write and the notice went out together, to the street the schedule was set with, in
       // the workflow task the timer started: the child's file was read for the two schedules, not for the notice.
-      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_KNOWN_STREET_PATCH)).toBe(1);
-      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_ONE_STEP_PATCH)).toBe(0);
       expect(await activitiesScheduled(env, child.handle, 'readLedgerProfile')).toBe(2);
-      expect(await activitiesScheduled(env, child.handle, 'notify')).toBe(1);
       expect(await tasksBetweenTimerAndNotice(env, child.handle)).toBe(1);
+      // ... as local activities run in that task (no activity task through the server): the whole escalation is that
+      // one workflow task, behind one patch marker (each marker also upserts a search attribute on the server).
+      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_LOCAL_PATCH)).toBe(1);
+      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_KNOWN_STREET_PATCH)).toBe(0);
+      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_ONE_STEP_PATCH)).toBe(0);
+      expect(await activitiesScheduled(env, child.handle, 'notify')).toBe(0);
+      expect(await localActivities(env, child.handle, 'notify')).toBe(1);
+      expect(await localActivities(env, child.handle, 'setLedgerSchedule')).toBe(1);
+      expect(await tasksSinceTimer(env, child.handle)).toBe(1);
       // Months more without a visit: still one escalation for this visit (the list shows it overdue meanwhile).
       await env.sleep(60 * DAY);
       expect(missedFor(recorded, child.childId)).toHaveLength(1);
@@ -185,7 +192,7 @@ describe('ledger monitoring: periodic visits', () => {
         visitNo: 3,
         escalated: false,
       });
-      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit-known-street');
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit-local');
     });
   });
 
@@ -366,11 +373,38 @@ async function activitiesScheduled(
     .length;
 }
 
+/** The local activity markers of the type in the workflow's (current run's) history. */
+async function localActivities(env: TestWorkflowEnvironment, handle: WorkflowHandle, type: string): Promise<number> {
+  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+  return events.filter((e) => isLocalActivity(e, type)).length;
+}
+
+function isLocalActivity(e: temporal.api.history.v1.IHistoryEvent, type: string): boolean {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return false;
+  return (marker.details?.data?.payloads ?? []).some((p) =>
+    Buffer.from(p.data ?? [])
+      .toString('utf8')
+      .includes(`"activity_type":"${type}"`),
+  );
+}
+
+/** Workflow tasks completed since the last timer fired (1: everything the timer started ran in its own task). */
+async function tasksSinceTimer(env: TestWorkflowEnvironment, handle: WorkflowHandle): Promise<number> {
+  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+  const { EventType } = temporal.api.enums.v1;
+  let fired = events.length - 1;
+  while (fired > 0 && events[fired].eventType !== EventType.EVENT_TYPE_TIMER_FIRED) fired -= 1;
+  return events.slice(fired).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
+}
+
 /** Workflow tasks completed from the last timer firing to the notice's scheduling (1: the notice in the timer's task). */
 async function tasksBetweenTimerAndNotice(env: TestWorkflowEnvironment, handle: WorkflowHandle): Promise<number> {
   const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
   const { EventType } = temporal.api.enums.v1;
-  const notice = events.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify');
+  const notice = events.findIndex(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify' || isLocalActivity(e, 'notify'),
+  );
   let fired = notice;
   while (fired > 0 && events[fired].eventType !== EventType.EVENT_TYPE_TIMER_FIRED) fired -= 1;
   return events.slice(fired, notice).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
