@@ -50,8 +50,9 @@ const ledgerActivityOptions: ActivityOptions & LocalActivityOptions = {
 };
 const { readLedgerProfile, setLedgerSchedule, setLedgerCaseOpen, recordLedgerVisit } =
   proxyActivities<LedgerActivities>(ledgerActivityOptions);
-/** A missed visit's schedule write as a local activity (patch `ledger-missed-visit-local`): same timeout and retries. */
-const { setLedgerSchedule: setLedgerScheduleLocally } = proxyLocalActivities<LedgerActivities>(ledgerActivityOptions);
+/** The schedule's read and write as local activities (patches `ledger-schedule-local`, `ledger-missed-visit-local`). */
+const { readLedgerProfile: readLedgerProfileLocally, setLedgerSchedule: setLedgerScheduleLocally } =
+  proxyLocalActivities<LedgerActivities>(ledgerActivityOptions);
 
 /** The task kind a committee gets for an inadequate arrangement (pack 1.3.0 taskKinds). */
 export const ARRANGEMENT_TASK_KIND = 'guardianship_arrangement' as const;
@@ -85,6 +86,13 @@ export const MISSED_VISIT_KNOWN_STREET_PATCH = 'ledger-missed-visit-known-street
  * street once). Runs recorded before it schedule the two as activities.
  */
 export const MISSED_VISIT_LOCAL_PATCH = 'ledger-missed-visit-local';
+/**
+ * Issue #18 (100k monitored children; 10k visits falling due together): a schedule reads the child's file and writes
+ * the next visit as local activities, in one workflow task, instead of an activity task and a workflow task each.
+ * A child's setup is one workflow task, and a workflow that falls due has one task to replay instead of three. Same
+ * activities and inputs; runs recorded before it read and write as activities.
+ */
+export const SCHEDULE_LOCAL_PATCH = 'ledger-schedule-local';
 
 function reject(message: string, type: string): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -181,7 +189,8 @@ class LedgerMonitoring {
   /** Sets the next visit from the last one (or the anchor) by the pack's interval for the child as it is now. */
   async schedule(): Promise<boolean> {
     const { state } = this;
-    const profile = await readLedgerProfile(this.input.childId);
+    const locally = patched(SCHEDULE_LOCAL_PATCH);
+    const profile = await (locally ? readLedgerProfileLocally : readLedgerProfile)(this.input.childId);
     if (!profile) return false;
     this.adoptDistrictPack(profile);
     this.followStreetMove(profile);
@@ -195,7 +204,7 @@ class LedgerMonitoring {
     state.dueAt = addDuration(new Date(state.lastVisitAt ?? state.anchorAt), chosen.rule.duration).toISOString();
     state.streetOfficeId = profile.streetOfficeId;
     state.profileChanged = false;
-    await this.writeSchedule();
+    await this.writeSchedule(locally);
     return true;
   }
 
