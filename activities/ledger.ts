@@ -229,7 +229,9 @@ export type LedgerActivities = ReturnType<typeof createLedgerActivities>;
 /**
  * Starts the monitoring workflow of a child just put on a ledger (the enrol route, a screening import): one per child
  * (`USE_EXISTING`: enrolling again, or a retry, finds the running one), under the district's newest pack, paused from
- * the start when a case is open for the child (its visits run first).
+ * the start when a case is open for the child (its visits run first). `since`: the ledger's last visit
+ * (`ledger.lastVisitAt`, e.g. the paper ledger's 上次走访日期 given at enrolment; `ledgerLastVisitOf`), so the first
+ * visit is due from it; every caller passes it when the file has one, whichever path starts the workflow first.
  */
 export async function startLedgerMonitoring(
   client: Client,
@@ -257,12 +259,13 @@ export async function startLedgerMonitoring(
 
 /**
  * Tells the child's monitoring workflow that the ledger facts changed (a correction, a transfer), starting it when it
- * does not run yet (an enrolment whose start did not reach Temporal): it recomputes the next visit.
+ * does not run yet (an enrolment whose start did not reach Temporal): it recomputes the next visit. `since` as for
+ * startLedgerMonitoring (the ledger's last visit), for that start.
  */
 export async function tellLedgerChanged(
   client: Client,
   taskQueue: string,
-  child: { childId: string; districtCode: string; openCaseId?: string },
+  child: { childId: string; districtCode: string; openCaseId?: string; since?: Date },
 ): Promise<void> {
   const pack = newestPackOfDistrict(child.districtCode);
   if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
@@ -270,7 +273,8 @@ export async function tellLedgerChanged(
     ...monitoringStart(taskQueue, {
       childId: child.childId,
       pack,
-      since: new Date().toISOString(),
+      // Used only when this starts the workflow: from the ledger's last visit, as startLedgerMonitoring.
+      since: (child.since ?? new Date()).toISOString(),
       ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
     }),
     signal: ledgerChangedSignal,

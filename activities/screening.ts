@@ -10,7 +10,7 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { openCaseOfChild } from '../models/ledger-repository';
+import { ledgerLastVisitOf, openCaseOfChild } from '../models/ledger-repository';
 import { startLedgerMonitoring } from './ledger';
 import { intakeKey } from '../api/intake/receipts';
 import type { IdentityCrypto } from '../models/identity-crypto';
@@ -265,10 +265,13 @@ export function createScreeningActivities(deps: {
           while (next < children.length) {
             const childId = children[next++]!;
             const openCaseId = await openCaseOfChild(childId);
+            // A child already on a ledger keeps the schedule its last visit set (the workflow may not run yet).
+            const since = await ledgerLastVisitOf(childId);
             await startLedgerMonitoring(deps.client, deps.taskQueue, {
               childId,
               districtCode: record.districtCode,
               ...(openCaseId ? { openCaseId } : {}),
+              ...(since ? { since } : {}),
             });
             heartbeat(next);
           }

@@ -59,6 +59,17 @@ export const enrolBody = z.strictObject({
     .max(6)
     .optional(),
   arrangement: arrangementBody.optional(),
+  /**
+   * 上次走访日期: the last visit the street's paper ledger records for a child already on it. The first visit in
+   * ChildSafe is then due that day plus the child's interval (overdue at once if that has passed), not enrolment plus
+   * the interval. Not after today (Beijing time), not before the child's date of birth; ignored on a child already
+   * enrolled unless it is the date already recorded (409 otherwise: record a visit instead).
+   */
+  lastVisitedOn: day
+    .optional()
+    .describe(
+      "YYYY-MM-DD: the last visit on the street's paper ledger; the first visit is due that day plus the interval",
+    ),
 });
 export type EnrolBody = z.input<typeof enrolBody>;
 

@@ -61,6 +61,11 @@ export interface LedgerEnrolment extends LedgerFacts {
   by: LedgerActor;
   /** Why, in the audit log (e.g. "screening import 2026-11 row 17"). */
   reason?: string;
+  /**
+   * The last visit the street's paper ledger records (上次走访日期), kept as the ledger's `lastVisitAt` on a new
+   * enrolment only: the monitoring workflow counts the first visit from it. A child already enrolled keeps its own.
+   */
+  lastVisitedOn?: Date;
 }
 
 export interface LedgerEnrolResult {
@@ -137,7 +142,12 @@ async function auditEnrolment(childId: Types.ObjectId, enrolledAt: Date, input: 
     childId,
     reason: input.reason,
     at: enrolledAt,
-    details: { source: input.source, ...input.place, actorRole: input.by.role },
+    details: {
+      source: input.source,
+      ...input.place,
+      actorRole: input.by.role,
+      ...(input.lastVisitedOn ? { lastVisitedOn: input.lastVisitedOn.toISOString().slice(0, 10) } : {}),
+    },
   });
 }
 
@@ -183,6 +193,7 @@ export function createLedgerRepository(deps: {
                   enrolledBy: actorRef(input.by),
                   ...(input.arrangement ? { arrangement: input.arrangement } : {}),
                   ...(input.riskLevel ? { riskAtEnrolment: input.riskLevel } : {}),
+                  ...(input.lastVisitedOn ? { lastVisitAt: input.lastVisitedOn } : {}),
                   missedVisits: 0,
                   visits: [],
                   transfers: [],
@@ -352,6 +363,19 @@ export async function getLedgerChild(childId: string): Promise<ChildRecord | nul
   // beside it is not an index condition).
   const child = await ChildModel.findById(new Types.ObjectId(childId)).lean<ChildRecord>().exec();
   return child?.ledger ? child : null;
+}
+
+/** The children on a ledger among `childIds` (their names and places only), by id; unknown ids are left out. */
+export async function getLedgerChildren(childIds: readonly string[]): Promise<ChildRecord[]> {
+  const ids = childIds.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(id));
+  if (ids.length === 0) return [];
+  const found = await ChildModel.find(
+    { _id: { $in: ids } },
+    { name: 1, 'ledger.place': 1, mergedInto: 1, 'flags.recordSealed': 1 },
+  )
+    .lean<ChildRecord[]>()
+    .exec();
+  return found.filter((c) => c.ledger);
 }
 
 /**
@@ -535,13 +559,35 @@ export async function setMonitoringPending(childId: string | Types.ObjectId, pen
 }
 
 /** Children whose monitoring workflow still has to be started or told (oldest change first), at most `limit`. */
-export async function childrenAwaitingMonitoring(limit: number): Promise<{ childId: string; districtCode: string }[]> {
-  const found = await ChildModel.find({ 'ledger.monitoringPending': true }, { 'ledger.place': 1 })
+export async function childrenAwaitingMonitoring(
+  limit: number,
+): Promise<{ childId: string; districtCode: string; since?: Date }[]> {
+  const found = await ChildModel.find(
+    { 'ledger.monitoringPending': true },
+    { 'ledger.place': 1, 'ledger.lastVisitAt': 1 },
+  )
     .sort({ _id: 1 })
     .limit(limit)
     .lean<ChildRecord[]>()
     .exec();
-  return found.map((c) => ({ childId: String(c._id), districtCode: c.ledger!.place.districtCode }));
+  return found.map((c) => ({
+    childId: String(c._id),
+    districtCode: c.ledger!.place.districtCode,
+    ...(c.ledger!.lastVisitAt ? { since: new Date(c.ledger!.lastVisitAt) } : {}),
+  }));
+}
+
+/**
+ * Where a monitoring workflow started now counts the child's next visit from: the ledger's last visit (a visit
+ * recorded here, or the paper ledger's given at enrolment), else nothing (the start's own time). Every start of the
+ * workflow takes it (activities/ledger.ts), so none moves the schedule the enrolment set.
+ */
+export async function ledgerLastVisitOf(childId: string | Types.ObjectId): Promise<Date | undefined> {
+  if (typeof childId === 'string' && !Types.ObjectId.isValid(childId)) return undefined;
+  const found = await ChildModel.findById(toObjectId(childId), { 'ledger.lastVisitAt': 1 })
+    .lean<Pick<ChildRecord, 'ledger'>>()
+    .exec();
+  return found?.ledger?.lastVisitAt ? new Date(found.ledger.lastVisitAt) : undefined;
 }
 
 /** The child's newest case still open (not closed) in the projection, with the fields asked for. */

@@ -5,9 +5,11 @@
  * itself rather than as nothing.
  */
 import type { ComplianceView, LedgerChildView, LedgerRow } from '../../contracts/ledger';
-import { listAgencies } from '../../models/agency-directory';
+import { findAgency, listAgencies } from '../../models/agency-directory';
 import type { ChildRecord } from '../../models/child';
-import type { LedgerCompliance } from '../../models/ledger-repository';
+import { getLedgerChildren, ledgerReachOf, withinReach, type LedgerCompliance } from '../../models/ledger-repository';
+import type { Actor } from '../auth/actor';
+import { scopeOf } from '../auth/scope';
 import { getPolicyPack, listPolicyPacks } from '../../policies';
 import type { PolicyPack } from '../../policies/schema';
 import { newestPackOfDistrict } from '../../policies/visits';
@@ -26,6 +28,36 @@ export interface LedgerNames {
   street(districtCode: string, streetCode: string): Bilingual | null;
   committee(districtCode: string, streetCode: string, committeeCode: string | null | undefined): Bilingual | null;
   category(districtCode: string, code: string): { code: string; zh: string; en: string };
+}
+
+/** A child a ledger notice is about, as the inbox names it: the child's name and its ledger's street's. */
+export interface LedgerChildNamed {
+  name: string;
+  streetName: Bilingual | null;
+}
+
+/**
+ * The children of ledger notices (a missed visit) named for the reader: only those the reader's ledger holds now (a
+ * child since moved to another street, merged or sealed is not named; the notice still leads to the ledger), as the
+ * ledger list names them, unaudited like the list.
+ */
+export async function ledgerChildrenNamed(
+  actor: Actor,
+  childIds: readonly string[],
+): Promise<Map<string, LedgerChildNamed>> {
+  const scope = scopeOf(actor);
+  const reach = ledgerReachOf(scope, scope.kind === 'agency' ? await findAgency(actor.agencyCode) : null);
+  const named = new Map<string, LedgerChildNamed>();
+  if (reach.kind === 'none') return named;
+  const children = (await getLedgerChildren(childIds)).filter(
+    (c) => !c.mergedInto && !c.flags?.recordSealed && withinReach(reach, c),
+  );
+  const names = await ledgerNames(children.map((c) => c.ledger!.place.districtCode));
+  for (const c of children) {
+    const { districtCode, streetCode } = c.ledger!.place;
+    named.set(String(c._id), { name: c.name, streetName: names.street(districtCode, streetCode) });
+  }
+  return named;
 }
 
 /** Street and committee names of the districts, and each district's pack for the category names. */

@@ -18,6 +18,7 @@ import type { RequestHandler, Router } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, ErrorCode, validationError, type FieldError } from '../../common/errors';
+import { residentIdBirthDate } from '../../contracts/text';
 import {
   complianceView,
   enrolBody,
@@ -72,6 +73,7 @@ import { scopeOf } from '../auth/scope';
 import { createApiRouter } from '../http/api-router';
 import { intakeKey, requestFingerprint, startIdempotently } from '../intake/receipts';
 import { routeReport } from '../intake/routing';
+import { beijingToday } from '../screening/rows';
 import { CONTENT_TYPE, writeSheet } from '../read-models/exports';
 import {
   complianceViewOf,
@@ -164,6 +166,25 @@ async function placeWithin(
   return { districtCode, streetCode: given.streetCode, ...(committeeCode ? { committeeCode } : {}) };
 }
 
+/** A stored date as the day it names (YYYY-MM-DD), or undefined. */
+const dayOf = (at: Date | string | null | undefined) => (at ? new Date(at).toISOString().slice(0, 10) : undefined);
+
+/**
+ * The paper ledger's last visit (上次走访日期) must have happened: not after today in Beijing time (the districts' day)
+ * and not before the child was born (the date given, else the one in the ID number).
+ */
+function paperVisitProblems(
+  lastVisitedOn: string,
+  child: { idNumber: string; dateOfBirth?: string | undefined },
+  at: Date,
+): FieldError[] {
+  if (lastVisitedOn > beijingToday(at)) return [{ field: 'lastVisitedOn', message: 'lies in the future' }];
+  const born = child.dateOfBirth ?? residentIdBirthDate(child.idNumber);
+  if (born && lastVisitedOn < born)
+    return [{ field: 'lastVisitedOn', message: `lies before the child's date of birth (${born})` }];
+  return [];
+}
+
 /** The Temporal failure type of a rejected update (its ApplicationFailure), if any. */
 function rejectionOf(err: unknown): { type: string; message: string } | undefined {
   if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
@@ -240,7 +261,10 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       description:
         'One file per child: the same child enrolled again is the same file (200, facts updated). A child already on ' +
         "another street's ledger is 409: that street transfers it. Starts the child's visit monitoring; when Temporal " +
-        "cannot be reached the enrolment is kept and `monitoring` is 'pending' (started by the reconciler).",
+        "cannot be reached the enrolment is kept and `monitoring` is 'pending' (started by the reconciler). " +
+        "`lastVisitedOn` (上次走访日期, the street's paper ledger): the first visit is due that day plus the child's " +
+        'interval (at once overdue, and the street told, when that has passed); 400 when it is after today or before ' +
+        'the date of birth; 409 for a child already on this ledger whose recorded last visit is another day.',
       roles: LEDGER_ROLES,
       request: { body: enrolBody },
       response: { status: 201, description: 'Enrolled', schema: enrolResult },
@@ -251,6 +275,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       const pack = ledgerPackOf(reach.districtCode);
       if (!pack) throw new AppError(ErrorCode.Forbidden, 'Your district has no policy pack');
       const fields = unknownCodes(pack, body);
+      if (body.lastVisitedOn) fields.push(...paperVisitProblems(body.lastVisitedOn, body.child, now()));
       const place = await placeWithin(reach, body.place, fields);
       if (fields.length || !place) throw validationError(fields);
 
@@ -265,6 +290,16 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
           { field: 'child.idNumber' },
         );
       if (onOther(existing)) throw otherLedger();
+      // The schedule of a child already on this ledger counts from its own last visit: a paper date does not move it.
+      const movesSchedule = (c: ChildRecord | null) =>
+        body.lastVisitedOn !== undefined && !!c?.ledger && dayOf(c.ledger.lastVisitAt) !== body.lastVisitedOn;
+      const alreadyOnLedger = () =>
+        new AppError(
+          ErrorCode.Conflict,
+          'The child is already on this ledger: its visits count from the last one recorded here; record the visit on its ledger page instead',
+          { field: 'lastVisitedOn' },
+        );
+      if (movesSchedule(existing)) throw alreadyOnLedger();
 
       const facts: LedgerFacts = {
         categories: body.categories,
@@ -298,17 +333,21 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         source: reach.kind === 'committee' ? 'committee' : 'street',
         by: actorOf(actor),
         reason: 'enrolled on the ledger',
+        ...(body.lastVisitedOn ? { lastVisitedOn: new Date(`${body.lastVisitedOn}T00:00:00Z`) } : {}),
         ...facts,
       });
       // Another request put the child on another ledger in between: that one stands.
       if (result.onOtherLedger) throw otherLedger();
+      if (!result.enrolled && movesSchedule(result.child)) throw alreadyOnLedger();
 
       const openCaseId = await openCaseOfChild(result.childId);
+      const since = result.child.ledger?.lastVisitAt;
       const monitoring = await toMonitoring(result.childId, () =>
         startLedgerMonitoring(deps.temporal, deps.taskQueue, {
           childId: result.childId,
           districtCode: place.districtCode,
           ...(openCaseId ? { openCaseId } : {}),
+          ...(since ? { since: new Date(since) } : {}),
         }),
       );
       const answer = {
@@ -429,11 +468,13 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       }
       if (updated.changed) {
         const openCaseId = await openCaseOfChild(params.childId);
+        const since = updated.child.ledger!.lastVisitAt;
         await toMonitoring(params.childId, () =>
           tellLedgerChanged(deps.temporal, deps.taskQueue, {
             childId: params.childId,
             districtCode: updated.child.ledger!.place.districtCode,
             ...(openCaseId ? { openCaseId } : {}),
+            ...(since ? { since: new Date(since) } : {}),
           }),
         );
       }
@@ -507,10 +548,12 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           // Monitoring not started yet (an enrolment while Temporal was down): start it, then record.
           const openCaseId = await openCaseOfChild(params.childId);
+          const since = child.ledger!.lastVisitAt;
           await startLedgerMonitoring(deps.temporal, deps.taskQueue, {
             childId: params.childId,
             districtCode: place.districtCode,
             ...(openCaseId ? { openCaseId } : {}),
+            ...(since ? { since: new Date(since) } : {}),
           });
           await setMonitoringPending(params.childId, false);
           view = await record();
@@ -620,7 +663,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params, body }) => {
-      await reachableChild(actor, params.childId);
+      const { child } = await reachableChild(actor, params.childId);
       const fields: FieldError[] = [];
       if (!(await streetKnown(body.districtCode, body.streetCode)))
         fields.push({ field: 'streetCode', message: 'is not a street or township of that district' });
@@ -635,11 +678,13 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       const moved = await transferLedgerEntry(params.childId, to, actorOf(actor), body.reason);
       if (moved.changed) {
         const openCaseId = await openCaseOfChild(params.childId);
+        const since = child.ledger!.lastVisitAt;
         await toMonitoring(params.childId, () =>
           tellLedgerChanged(deps.temporal, deps.taskQueue, {
             childId: params.childId,
             districtCode: to.districtCode,
             ...(openCaseId ? { openCaseId } : {}),
+            ...(since ? { since: new Date(since) } : {}),
           }),
         );
       }
