@@ -52,6 +52,8 @@ export const notificationEventSchema = z.strictObject({
     .min(1),
   taskId: z.string().min(1).optional(),
   caseId: z.string().min(1).optional(),
+  /** The child file a ledger notice is about: its id only (the inbox names the child to a reader who may see it). */
+  childId: z.string().min(1).optional(),
   taskKind: z.string().min(1).optional(),
   taskLabel: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }).optional(),
   dueAt: z.iso.datetime({ offset: true }).optional(),
@@ -126,6 +128,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       links: email.links,
       taskId: event.taskId,
       caseId: event.caseId,
+      ...(event.childId ? { childId: event.childId } : {}),
       dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
       ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
     };

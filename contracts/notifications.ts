@@ -18,6 +18,11 @@ export const notificationView = z.object({
   link: z.string().nullable().describe('Where to act on it: the task, else the case'),
   taskId: z.string().optional(),
   caseId: z.string().optional(),
+  childId: z.string().optional().describe("A ledger notice: the child's file, whose ledger page is where to act"),
+  child: z
+    .object({ name: z.string(), streetName: z.object({ zh: z.string(), en: z.string() }).nullable() })
+    .optional()
+    .describe("A ledger notice: the child and its ledger's street by name, while the reader's ledger holds the child"),
   dueAt: z.iso.datetime().optional(),
   level: z
     .number()

@@ -51,6 +51,8 @@ const notificationSchema = new Schema(
     links: { type: [linkSchema], default: [] },
     taskId: String,
     caseId: String,
+    /** The child file a ledger notice is about (its id: the inbox reads the name when the reader may see it). */
+    childId: String,
     dueAt: Date,
     /** An escalation's level, counted from 1 as the task's ladder counts its rungs (workflows/agency-task.workflow.ts). */
     escalationLevel: Number,
@@ -78,6 +80,7 @@ export interface NewNotification {
   links: { rel: string; href: string }[];
   taskId?: string;
   caseId?: string;
+  childId?: string;
   dueAt?: Date;
   escalationLevel?: number;
 }

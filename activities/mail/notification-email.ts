@@ -9,7 +9,7 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-  links: { rel: 'task' | 'case' | 'inbox'; href: string }[];
+  links: { rel: 'task' | 'case' | 'ledger' | 'inbox'; href: string }[];
 }
 
 const zhDate = new Intl.DateTimeFormat('zh-CN', {
@@ -138,6 +138,8 @@ export function renderNotificationEmail(event: NotificationEvent, options: { pub
   const links: RenderedEmail['links'] = [];
   if (event.taskId) links.push({ rel: 'task', href: `${base}/tasks/${encodeURIComponent(event.taskId)}` });
   else if (event.caseId) links.push({ rel: 'case', href: `${base}/cases/${encodeURIComponent(event.caseId)}` });
+  else if (event.childId)
+    links.push({ rel: 'ledger', href: `${base}/ledger/children/${encodeURIComponent(event.childId)}` });
   else links.push({ rel: 'inbox', href: `${base}/inbox` });
   const link = links[0]!.href;
 

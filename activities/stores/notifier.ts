@@ -180,6 +180,8 @@ async function resolve(idempotencyKey: string, event: NotificationEvent): Promis
       return {
         idempotencyKey,
         kind: 'ledger_visit_missed',
+        // The inbox names the child (and its street) to a reader whose ledger holds it; the email links its page.
+        childId: event.childId,
         recipients: office
           ? unique([...(await agencyDesk(office)), ...(await coordinators('street_coordinator', office))])
           : [],

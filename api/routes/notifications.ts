@@ -4,13 +4,16 @@ import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors';
 import { notificationIdParams, notificationInboxQuery, notificationView } from '../../contracts/notifications';
 import { type NotificationRecord, type NotificationRepository } from '../../models/notification';
+import type { Actor } from '../auth/actor';
 import { ROLES } from '../auth/roles';
+import { ledgerChildrenNamed, type LedgerChildNamed } from '../read-models/ledger';
 import { noticeTiming, taskProgress, type TaskProgress } from '../read-models/notification-timing';
 import { createApiRouter } from '../http/api-router';
 
 function viewOf(
   entry: NotificationRecord,
   timing: { overdue: boolean; done: boolean },
+  child: LedgerChildNamed | undefined,
 ): z.input<typeof notificationView> {
   return {
     id: String(entry._id),
@@ -19,6 +22,8 @@ function viewOf(
     link: entry.links[0]?.href ?? null,
     ...(entry.taskId ? { taskId: entry.taskId } : {}),
     ...(entry.caseId ? { caseId: entry.caseId } : {}),
+    ...(entry.childId ? { childId: entry.childId } : {}),
+    ...(child ? { child } : {}),
     ...(entry.dueAt ? { dueAt: entry.dueAt.toISOString() } : {}),
     level: entry.kind === 'task_escalated' ? (entry.escalationLevel ?? null) : null,
     ...timing,
@@ -34,16 +39,29 @@ export interface NotificationRouterDependencies {
   now?: () => Date;
   /** The tasks the entries are about (when their steps were done); the task projection by default. */
   tasks?: (taskIds: readonly string[]) => Promise<Map<string, TaskProgress>>;
+  /** The children ledger notices are about, named for the reader (the ledger's reach); the child files by default. */
+  ledgerChildren?: (actor: Actor, childIds: readonly string[]) => Promise<Map<string, LedgerChildNamed>>;
 }
 
 export function createNotificationRouter(deps: NotificationRouterDependencies): Router {
   const api = createApiRouter({ tag: 'notifications', authenticate: deps.authenticate });
   const now = deps.now ?? (() => new Date());
   const tasks = deps.tasks ?? taskProgress;
-  const views = async (entries: NotificationRecord[]) => {
-    const progress = await tasks(entries.flatMap((e) => (e.taskId ? [e.taskId] : [])));
+  const ledgerChildren = deps.ledgerChildren ?? ledgerChildrenNamed;
+  const views = async (actor: Actor, entries: NotificationRecord[]) => {
+    const childIds = [...new Set(entries.flatMap((e) => (e.childId ? [e.childId] : [])))];
+    const [progress, children] = await Promise.all([
+      tasks(entries.flatMap((e) => (e.taskId ? [e.taskId] : []))),
+      childIds.length ? ledgerChildren(actor, childIds) : new Map<string, LedgerChildNamed>(),
+    ]);
     const at = now();
-    return entries.map((e) => viewOf(e, noticeTiming(e, e.taskId ? progress.get(e.taskId) : undefined, at)));
+    return entries.map((e) =>
+      viewOf(
+        e,
+        noticeTiming(e, e.taskId ? progress.get(e.taskId) : undefined, at),
+        e.childId ? children.get(e.childId) : undefined,
+      ),
+    );
   };
 
   api.route(
@@ -60,7 +78,7 @@ export function createNotificationRouter(deps: NotificationRouterDependencies): 
         limit: query.limit,
         unreadOnly: query.unread === 'true',
       });
-      return { items: await views(entries) };
+      return { items: await views(actor, entries) };
     },
   );
 
@@ -78,7 +96,7 @@ export function createNotificationRouter(deps: NotificationRouterDependencies): 
     async ({ actor, params }) => {
       const entry = await deps.notifications.markRead(params.id, actor.userId, now());
       if (!entry) throw new AppError(ErrorCode.NotFound, 'No such notification');
-      return (await views([entry]))[0]!;
+      return (await views(actor, [entry]))[0]!;
     },
   );
 
