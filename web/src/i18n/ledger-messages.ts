@@ -81,6 +81,12 @@ export const LEDGER_ZH = {
   'ledger.enrol.noPlace': '您的账户没有可登记的街道，请联系管理员。',
   'ledger.enrol.onOtherLedger':
     '该儿童已在其他街道（乡镇）的台账上。一人一档案，不重复登记：请联系该街道将儿童转移到本街道。',
+  'ledger.enrol.paperLedger': '纸质台账',
+  'ledger.enrol.lastVisitedOn': '上次走访日期（纸质台账，可不填）',
+  'ledger.enrol.lastVisitedOnHint':
+    '儿童已在纸质台账上的，填写纸质台账记录的最近一次走访日期：下次走访按此日期加走访周期计算，已过期的立即提醒街道。',
+  'ledger.enrol.alreadyOnLedger':
+    '该儿童已在本台账上，走访按本系统记录的上次走访计算，不能再用纸质台账日期改动：请在儿童的台账页记录走访。',
 
   'ledger.child.back': '返回台账',
   'ledger.child.facts': '基本情况',
@@ -268,6 +274,12 @@ export const LEDGER_EN: Record<keyof typeof LEDGER_ZH, string> = {
   'ledger.enrol.noPlace': 'Your account has no street to enrol children on; ask the administrator.',
   'ledger.enrol.onOtherLedger':
     "This child is on another street's ledger. One child, one file: ask that street to transfer the child to yours.",
+  'ledger.enrol.paperLedger': 'Paper ledger',
+  'ledger.enrol.lastVisitedOn': 'Last visit on the paper ledger (optional)',
+  'ledger.enrol.lastVisitedOnHint':
+    "For a child already on the street's paper ledger: the last visit it records. The next visit is due that day plus the visit interval; if that has passed, the street is told at once.",
+  'ledger.enrol.alreadyOnLedger':
+    'This child is already on this ledger: its visits count from the last visit recorded here, not a paper date. Record the visit on its ledger page.',
 
   'ledger.child.back': 'Back to the ledger',
   'ledger.child.facts': 'Facts',

@@ -1,7 +1,8 @@
 /**
  * The signed-in user's notifications, newest first: what each is (new task, reminder before a deadline, escalation
  * with its level, decision due, finding …), whether its deadline was missed (from the deadline and when the step was
- * done, as the API says, not from the clock alone), and marking one or all read. Opening one marks it read too.
+ * done, as the API says, not from the clock alone), and marking one or all read. Opening one marks it read too. A
+ * ledger notice (a missed visit) names the child and its street, as the API names them, and opens its ledger page.
  */
 import { useState } from 'react';
 import { api } from '../api/client';
@@ -11,10 +12,14 @@ import { useLoad, useNow } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 
-/** Where in the app a notification points: its task, else its case, else its link if it is on this site. */
+/**
+ * Where in the app a notification points: its task, else its case, else the child's ledger page, else its link if it
+ * is on this site.
+ */
 export function notificationPath(n: Notification): string | undefined {
   if (n.taskId) return `/tasks/${encodeURIComponent(n.taskId)}`;
   if (n.caseId) return `/cases/${encodeURIComponent(n.caseId)}`;
+  if (n.childId) return `/ledger/children/${encodeURIComponent(n.childId)}`;
   if (!n.link) return undefined;
   try {
     const url = new URL(n.link, window.location.origin);
@@ -25,7 +30,7 @@ export function notificationPath(n: Notification): string | undefined {
 }
 
 function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () => void }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, pick } = useI18n();
   const to = notificationPath(n);
   // Marking read is a courtesy: a failure must not stop the user from opening the task.
   const markRead = () => {
@@ -43,6 +48,12 @@ function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () =>
       ) : (
         n.subject
       )}
+      {n.child ? (
+        <p className="small" data-testid="notification-child">
+          {t('notif.ledgerChild', { child: n.child.name })}
+          {n.child.streetName ? <> · {t('notif.ledgerStreet', { street: pick(n.child.streetName) })}</> : null}
+        </p>
+      ) : null}
       {n.kind === 'delivery_failed' || n.kind === 'missed_notice' ? (
         <p className="badge badge--overdue" role="alert">
           {t(n.kind === 'missed_notice' ? 'notif.missedNotice' : 'notif.deliveryFailed')}

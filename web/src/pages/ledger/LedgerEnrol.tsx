@@ -1,7 +1,9 @@
 /**
  * 登记入台账 (issue #18 item 1): the committee's child welfare supervisor or the street office enrols a child without a
  * report (一人一档案: the identity number finds the one file), with categories, left-behind status, guardians and the
- * migrant parents' care arrangement (FT 三(一)4(1)). Every field the API refuses is named next to the field itself.
+ * migrant parents' care arrangement (FT 三(一)4(1)), and for a child already on the street's paper ledger the last
+ * visit recorded there (上次走访日期), from which the first visit here is due. Every field the API refuses is named
+ * next to the field itself.
  */
 import { useState, type FormEvent } from 'react';
 import { SEXES } from '../../../../contracts/enums';
@@ -38,6 +40,12 @@ export function LedgerEnrolPage() {
   );
 }
 
+/** The field a 409 names (details.field), if any. */
+function conflictField(err: ApiError): string | undefined {
+  const details = err.details as { field?: unknown } | undefined;
+  return typeof details?.field === 'string' ? details.field : undefined;
+}
+
 interface ChildDraft {
   idNumber: string;
   name: string;
@@ -51,6 +59,7 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
   const policies = useLoad(() => api.policies(), []);
   const [child, setChild] = useState<ChildDraft>({ idNumber: '', name: '', sex: '', dateOfBirth: '' });
   const [facts, setFacts] = useState<FactsDraft>(emptyFacts);
+  const [lastVisitedOn, setLastVisitedOn] = useState('');
   const [streetCode, setStreetCode] = useState<string | undefined>(
     reach.kind === 'district' ? undefined : reach.streetCode,
   );
@@ -70,6 +79,7 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
     'child.school': t('ledger.enrol.school'),
     'place.streetCode': t('ledger.street'),
     'place.committeeCode': t('ledger.committee'),
+    lastVisitedOn: t('ledger.enrol.lastVisitedOn'),
     ...factsLabels(t, facts),
   };
 
@@ -102,11 +112,15 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
         place: { streetCode: streetCode!, committeeCode },
         ...body,
         guardians: body.guardians.length > 0 ? body.guardians : undefined,
+        lastVisitedOn: lastVisitedOn || undefined,
       });
       navigate(`/ledger/children/${encodeURIComponent(res.childId)}`);
     } catch (err) {
       // One child, one file: a child on another street's ledger is moved there by a transfer, not enrolled twice.
-      if (err instanceof ApiError && err.status === 409)
+      // A paper date for a child already on this ledger would move its schedule: its visits are recorded here now.
+      if (err instanceof ApiError && err.status === 409 && conflictField(err) === 'lastVisitedOn')
+        setErrors({ lastVisitedOn: t('ledger.enrol.alreadyOnLedger') });
+      else if (err instanceof ApiError && err.status === 409)
         setErrors({ 'child.idNumber': t('ledger.enrol.onOtherLedger') });
       else if (err instanceof ApiError && Object.keys(err.fields).length > 0)
         setErrors(fieldErrorsInWords(err.fields, locale));
@@ -225,6 +239,20 @@ function EnrolForm({ reach }: { reach: Exclude<LedgerReach, { kind: 'none' }> })
               {errors['place.committeeCode'] && reach.kind === 'committee' ? (
                 <p className="field-error">{errors['place.committeeCode']}</p>
               ) : null}
+            </fieldset>
+
+            <fieldset className="section">
+              <legend>{t('ledger.enrol.paperLedger')}</legend>
+              <Field
+                path="lastVisitedOn"
+                label={t('ledger.enrol.lastVisitedOn')}
+                hint={t('ledger.enrol.lastVisitedOnHint')}
+                error={errors.lastVisitedOn}
+              >
+                {(p) => (
+                  <input {...p} type="date" value={lastVisitedOn} onChange={(e) => setLastVisitedOn(e.target.value)} />
+                )}
+              </Field>
             </fieldset>
 
             <fieldset className="section">
