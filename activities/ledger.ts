@@ -100,6 +100,14 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
       const _id = new Types.ObjectId(childId);
       await withProjectionLock(`child:${childId}`, async () => {
         const visitedAt = new Date(visit.visitedAt);
+        // The visit's judgement goes on the arrangement only when the file has one: a `$set` of the path alone would
+        // create an arrangement holding nothing but `adequate` (no caregiver), which the ledger page cannot show.
+        const file = await ChildModel.findById(_id, { 'ledger.arrangement.caregiverName': 1 })
+          .lean<Pick<ChildRecord, 'ledger'>>()
+          .exec();
+        const judged = file?.ledger?.arrangement?.caregiverName
+          ? { 'ledger.arrangement.adequate': visit.arrangementAdequate }
+          : {};
         await ChildModel.updateOne(
           { _id, 'ledger.visits.visitId': { $ne: visit.visitId } },
           {
@@ -118,7 +126,7 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
               },
               history: { at: visitedAt, event: 'ledger_visit', note: `visit ${input.visitNo}` },
             },
-            $set: { 'ledger.lastVisitAt': visitedAt, 'ledger.arrangement.adequate': visit.arrangementAdequate },
+            $set: { 'ledger.lastVisitAt': visitedAt, ...judged },
             $inc: { 'ledger.version': 1 },
           },
         ).exec();

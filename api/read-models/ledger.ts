@@ -166,16 +166,18 @@ export function ledgerChildViewOf(
       status: g.status,
       ...(g.phone ? { phone: g.phone } : {}),
     })),
-    arrangement: a
-      ? {
-          caregiverName: a.caregiverName,
-          relation: a.relation,
-          phone: a.phone ?? null,
-          since: iso(a.since),
-          parentsWorkplace: a.parentsWorkplace ?? null,
-          adequate: a.adequate ?? null,
-        }
-      : null,
+    // A visit before the fix in recordLedgerVisit wrote `adequate` alone into a file with no arrangement: none shown.
+    arrangement:
+      a?.caregiverName && a.relation
+        ? {
+            caregiverName: a.caregiverName,
+            relation: a.relation,
+            phone: a.phone ?? null,
+            since: iso(a.since),
+            parentsWorkplace: a.parentsWorkplace ?? null,
+            adequate: a.adequate ?? null,
+          }
+        : null,
     benefits: child.benefits ?? [],
     visitInterval:
       ledger.visitInterval?.duration && ledger.visitInterval.clause

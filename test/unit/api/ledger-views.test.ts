@@ -8,6 +8,7 @@ import { ledgerListFilter, type LedgerReach } from '../../../models/ledger-repos
 import {
   categoryName,
   complianceViewOf,
+  ledgerChildViewOf,
   ledgerPackOf,
   ledgerRowOf,
   ledgerSheet,
@@ -103,6 +104,21 @@ describe('a ledger row', () => {
       now,
     );
     expect(other.committeeName).toEqual({ zh: 'huayang.9', en: 'huayang.9' });
+  });
+});
+
+describe("a child's ledger page", () => {
+  it('shows no arrangement for a file whose arrangement holds only a visit’s judgement (no caregiver)', () => {
+    const stub = child({ arrangement: { adequate: true } } as Partial<NonNullable<ChildRecord['ledger']>>);
+    expect(ledgerChildViewOf(stub, names, now).arrangement).toBeNull();
+    const kept = child({
+      arrangement: { caregiverName: '王秀兰', relation: '祖母', adequate: false },
+    } as Partial<NonNullable<ChildRecord['ledger']>>);
+    expect(ledgerChildViewOf(kept, names, now).arrangement).toMatchObject({
+      caregiverName: '王秀兰',
+      relation: '祖母',
+      adequate: false,
+    });
   });
 });
 
