@@ -28,3 +28,26 @@ describe('ledger missed-visit email', () => {
     expect(new Set(cited)).toEqual(new Set([clause]));
   });
 });
+
+describe('ledger missed-visit email link', () => {
+  it("links the child's ledger page when the notice carries the child's file, else the inbox", () => {
+    const event = {
+      idempotencyKey: 'ledger-65f0c0ffee0000000000abcd:missed-visit:1:2026-01-01T00:00:00.000Z',
+      kind: 'ledger_visit_missed' as const,
+      recipients: [{ email: 'street@example.test' }],
+      dueAt: '2026-02-01T00:00:00.000Z',
+      policyClause: 'FT 三(二)2',
+    };
+    const withChild = renderNotificationEmail(
+      { ...event, childId: '65f0c0ffee0000000000abcd' },
+      { publicUrl: 'http://127.0.0.1:3000/' },
+    );
+    expect(withChild.links).toEqual([
+      { rel: 'ledger', href: 'http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd' },
+    ]);
+    expect(withChild.text).toContain('http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd');
+    expect(renderNotificationEmail(event, { publicUrl: 'http://127.0.0.1:3000' }).links).toEqual([
+      { rel: 'inbox', href: 'http://127.0.0.1:3000/inbox' },
+    ]);
+  });
+});
