@@ -16,6 +16,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   startChild,
   workflowInfo,
   type ActivityOptions,
@@ -50,7 +51,7 @@ const ledgerActivityOptions: ActivityOptions & LocalActivityOptions = {
 };
 const { readLedgerProfile, setLedgerSchedule, setLedgerCaseOpen, recordLedgerVisit } =
   proxyActivities<LedgerActivities>(ledgerActivityOptions);
-/** The schedule's read and write as local activities (patches `ledger-schedule-local`, `ledger-missed-visit-local`). */
+/** The schedule's read and write as local activities (a run under `LOCAL_ACTIVITIES_PATCH`). */
 const { readLedgerProfile: readLedgerProfileLocally, setLedgerSchedule: setLedgerScheduleLocally } =
   proxyLocalActivities<LedgerActivities>(ledgerActivityOptions);
 
@@ -79,20 +80,22 @@ export const MISSED_VISIT_ONE_STEP_PATCH = 'ledger-missed-visit-one-step';
  */
 export const MISSED_VISIT_KNOWN_STREET_PATCH = 'ledger-missed-visit-known-street';
 /**
- * Issue #18 (10k visits falling due together): a missed visit told to the known street writes its schedule and sends
- * the notice as local activities, run by the worker inside the workflow task its timer starts and recorded as markers:
- * no activity task through the server and no second workflow task for their results. The same activities and inputs
- * (the notifier is idempotent on workflow id + logical key, so a local activity run again after a crash tells the
- * street once). Runs recorded before it schedule the two as activities.
+ * Issue #18 (100k monitored children; 10k visits falling due together), asked once when a run starts: the run's
+ * schedules read the child's file and write the next visit, and a missed visit told to the known street writes its
+ * schedule and sends the notice, as **local activities**, run by the worker inside the workflow task and recorded as
+ * markers. A child's setup is one workflow task (not three, with two activity tasks), a visit falling due replays one
+ * task's history, and a missed visit is the one workflow task its timer starts. The same activities and inputs (the
+ * notifier is idempotent on workflow id + logical key, so a local activity run again after a crash tells the street
+ * once).
+ *
+ * README.md, "What we learned about local activities": a replay can resolve a local activity one task earlier than
+ * the run did, so nothing straight after one may depend on the task it lands in. Such a run therefore asks no patch
+ * after its start (every older patch of this file holds for it: `since`), decides whether a visit is due, and whether
+ * to continue as new, on the time and history length of the moment it last woke (`woke`: the run's first task or the
+ * end of a wait, before any local activity), and continues as new or ends only in a task a 1 ms timer starts. Runs
+ * started before it (no marker in their first task) keep the activities and the old loop, verbatim.
  */
-export const MISSED_VISIT_LOCAL_PATCH = 'ledger-missed-visit-local';
-/**
- * Issue #18 (100k monitored children; 10k visits falling due together): a schedule reads the child's file and writes
- * the next visit as local activities, in one workflow task, instead of an activity task and a workflow task each.
- * A child's setup is one workflow task, and a workflow that falls due has one task to replay instead of three. Same
- * activities and inputs; runs recorded before it read and write as activities.
- */
-export const SCHEDULE_LOCAL_PATCH = 'ledger-schedule-local';
+export const LOCAL_ACTIVITIES_PATCH = 'ledger-local-activities';
 
 function reject(message: string, type: string): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -119,6 +122,10 @@ class LedgerMonitoring {
   readonly state: LedgerMonitoringState;
   /** Visits received by the update, recorded by the main loop. */
   readonly pending: LedgerVisitReport[] = [];
+  /** This run uses local activities (`LOCAL_ACTIVITIES_PATCH`, asked in its first task). */
+  readonly local: boolean;
+  /** Workflow time and history when the run last woke: its first task, or the end of a wait (`wake`). */
+  woke = { at: 0, historyLength: 0, continueAsNewSuggested: false };
 
   constructor(private readonly input: LedgerMonitoringInput) {
     this.pinned = input.pack;
@@ -128,6 +135,34 @@ class LedgerMonitoring {
       ...freshState(input.since),
       ...(input.openCaseId ? { openCaseId: input.openCaseId } : {}),
     };
+    this.local = patched(LOCAL_ACTIVITIES_PATCH);
+    this.wake();
+  }
+
+  /** Notes the time and history of the task the run just woke in (called before any local activity of that task). */
+  wake(): void {
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    this.woke = { at: Date.now(), historyLength, continueAsNewSuggested };
+  }
+
+  /** Whether a patch older than `LOCAL_ACTIVITIES_PATCH` holds: always in a local run, which asks none after its start. */
+  private since(patchId: string): boolean {
+    return this.local || patched(patchId);
+  }
+
+  /** Whether the next visit is past due: at the moment the run woke, in a local run. */
+  private due(dueAt: string): boolean {
+    return this.local ? Date.parse(dueAt) <= this.woke.at : msUntil(dueAt) === 0;
+  }
+
+  /** How long to wait for the next visit: from the moment the run woke, in a local run. */
+  private untilDue(dueAt: string): number {
+    return this.local ? Math.max(1, Date.parse(dueAt) - this.woke.at) : msUntil(dueAt);
+  }
+
+  /** In a local run: whether to continue as new, decided on the history the run woke with. */
+  continueSuggested(limit: number): boolean {
+    return this.woke.continueAsNewSuggested || this.woke.historyLength > limit;
   }
 
   view(): LedgerMonitoringView {
@@ -189,7 +224,7 @@ class LedgerMonitoring {
   /** Sets the next visit from the last one (or the anchor) by the pack's interval for the child as it is now. */
   async schedule(): Promise<boolean> {
     const { state } = this;
-    const locally = patched(SCHEDULE_LOCAL_PATCH);
+    const locally = this.local;
     const profile = await (locally ? readLedgerProfileLocally : readLedgerProfile)(this.input.childId);
     if (!profile) return false;
     this.adoptDistrictPack(profile);
@@ -217,7 +252,7 @@ class LedgerMonitoring {
    */
   private adoptDistrictPack(profile: LedgerProfile): void {
     if (!profile.pack || profile.districtCode === this.pack.district.code) return;
-    if (!patched(TRANSFER_PACK_PATCH)) return;
+    if (!this.since(TRANSFER_PACK_PATCH)) return;
     this.pinned = { id: profile.pack.id, version: profile.pack.version };
     this.pack = resolvePack(this.pinned);
     this.state.districtMoves = (this.state.districtMoves ?? 0) + 1;
@@ -238,7 +273,7 @@ class LedgerMonitoring {
     const { state } = this;
     if (!state.escalated || !state.toldStreetId || !profile.streetOfficeId) return;
     if (profile.streetOfficeId === state.toldStreetId) return;
-    if (!patched(STREET_MOVE_NOTICE_PATCH)) return;
+    if (!this.since(STREET_MOVE_NOTICE_PATCH)) return;
     state.escalated = false;
     state.missedVisits -= 1;
     state.streetMoves = (state.streetMoves ?? 0) + 1;
@@ -303,20 +338,19 @@ class LedgerMonitoring {
 
   /**
    * The expected visit passed its due time unrecorded: the street is told, once per visit: the street the schedule
-   * read, with the schedule write and the notice as local activities (patch `ledger-missed-visit-local`). Runs
-   * recorded before it: the street the schedule read, as activities (patch `ledger-missed-visit-known-street`), else
-   * the street read now; before the one-step patch the schedule is written before the notice.
+   * read (patch `ledger-missed-visit-known-street`), else the street read now; in a local run the schedule write and
+   * the notice to the known street are local activities; before the one-step patch the schedule is written before the
+   * notice.
    */
   async escalateMissed(): Promise<void> {
     const { state } = this;
-    // One patch call on the new path: each call upserts a search attribute (a visibility write) on a first run.
-    const locally = !!state.streetOfficeId && patched(MISSED_VISIT_LOCAL_PATCH);
+    const locally = this.local && !!state.streetOfficeId;
     const known =
-      state.streetOfficeId && (locally || patched(MISSED_VISIT_KNOWN_STREET_PATCH)) ? state.streetOfficeId : undefined;
+      state.streetOfficeId && this.since(MISSED_VISIT_KNOWN_STREET_PATCH) ? state.streetOfficeId : undefined;
     const street = known ?? (await readLedgerProfile(this.input.childId))?.streetOfficeId;
     state.escalated = true;
     state.missedVisits += 1;
-    if (street && (known || patched(MISSED_VISIT_ONE_STEP_PATCH))) {
+    if (street && (known || this.since(MISSED_VISIT_ONE_STEP_PATCH))) {
       state.toldStreetId = street;
       await Promise.all([this.writeSchedule(locally), this.noticeMissed(street, locally)]);
       return;
@@ -354,15 +388,17 @@ class LedgerMonitoring {
     } else if (state.openCaseId) {
       await setLedgerCaseOpen({ childId: this.input.childId, caseId: state.openCaseId });
       await condition(() => !state.openCaseId || this.pending.length > 0);
+      this.wake();
     } else if (!state.dueAt || state.profileChanged) {
       if (!(await this.schedule())) return false;
-    } else if (msUntil(state.dueAt) === 0 && !state.escalated) {
+    } else if (this.due(state.dueAt) && !state.escalated) {
       await this.escalateMissed();
     } else {
       const due = state.dueAt;
       const wake = () => this.pending.length > 0 || state.profileChanged || !!state.openCaseId || state.dueAt !== due;
       if (state.escalated) await condition(wake);
-      else await condition(wake, msUntil(due));
+      else await condition(wake, this.untilDue(due));
+      this.wake();
     }
     return true;
   }
@@ -382,17 +418,24 @@ export async function ledgerMonitoringWorkflow(input: LedgerMonitoringInput): Pr
     validator: (visit) => run.validateVisit(visit),
   });
 
+  const limit = input.historyEventLimit ?? HISTORY_EVENT_LIMIT;
+  const carry = () =>
+    continueAsNew<typeof ledgerMonitoringWorkflow>({ ...input, pack: run.pinned, carried: run.state });
   while (await run.step()) {
-    if (
-      workflowInfo().continueAsNewSuggested ||
-      workflowInfo().historyLength > (input.historyEventLimit ?? HISTORY_EVENT_LIMIT)
-    ) {
+    if (run.local) {
+      if (!run.continueSuggested(limit)) continue;
+      // In a task of the run's own (a 1 ms timer), not straight after a local activity; a visit received meanwhile is
+      // recorded first (the loop goes on, and decides again when it next wakes).
+      await sleep(1);
+      run.wake();
+      if (run.pending.length === 0 && allHandlersFinished()) await carry();
+    } else if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit) {
       await condition(allHandlersFinished);
-      if (run.pending.length === 0)
-        await continueAsNew<typeof ledgerMonitoringWorkflow>({ ...input, pack: run.pinned, carried: run.state });
+      if (run.pending.length === 0) await carry();
     }
   }
   run.state.ended = true;
+  if (run.local) await sleep(1);
   await condition(allHandlersFinished);
   return run.view();
 }

@@ -13,10 +13,10 @@ import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import {
   MISSED_VISIT_KNOWN_STREET_PATCH,
-  MISSED_VISIT_LOCAL_PATCH,
-  SCHEDULE_LOCAL_PATCH,
+  LOCAL_ACTIVITIES_PATCH,
   MISSED_VISIT_ONE_STEP_PATCH,
   STREET_MOVE_NOTICE_PATCH,
   TRANSFER_PACK_PATCH,
@@ -175,8 +175,10 @@ describe('ledger monitoring: periodic visits', () => {
       expect(await localActivities(env, child.handle, 'readLedgerProfile')).toBe(2);
       expect(await tasksBetweenTimerAndNotice(env, child.handle)).toBe(1);
       // ... as local activities run in that task (no activity task through the server): the whole escalation is that
-      // one workflow task, behind one patch marker (each marker also upserts a search attribute on the server).
-      expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_LOCAL_PATCH)).toBe(1);
+      // one workflow task. One patch marker, in the run's first task; the older patches hold without being asked (a
+      // local run asks none after a local activity: README.md, "What we learned about local activities").
+      expect(await patchMarkers(env, child.handle, undefined, LOCAL_ACTIVITIES_PATCH)).toBe(1);
+      expect(await firstTaskMarks(env, child.handle, LOCAL_ACTIVITIES_PATCH)).toBe(true);
       expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_KNOWN_STREET_PATCH)).toBe(0);
       expect(await patchMarkers(env, child.handle, undefined, MISSED_VISIT_ONE_STEP_PATCH)).toBe(0);
       expect(await activitiesScheduled(env, child.handle, 'notify')).toBe(0);
@@ -184,7 +186,6 @@ describe('ledger monitoring: periodic visits', () => {
       expect(await tasksSinceTimer(env, child.handle)).toBe(1);
       // Each schedule (the first, the one after the visit) read the file and wrote the next visit as local activities,
       // in one workflow task each, so the history a missed visit replays is short; three writes in all, no activity.
-      expect(await patchMarkers(env, child.handle, undefined, SCHEDULE_LOCAL_PATCH)).toBe(1);
       expect(await localActivities(env, child.handle, 'setLedgerSchedule')).toBe(3);
       expect(await activitiesScheduled(env, child.handle, 'readLedgerProfile')).toBe(0);
       expect(await activitiesScheduled(env, child.handle, 'setLedgerSchedule')).toBe(0);
@@ -198,8 +199,74 @@ describe('ledger monitoring: periodic visits', () => {
         visitNo: 3,
         escalated: false,
       });
-      await maybeRecordHistory(child.handle, 'ledger-monitoring-missed-visit-local');
+      await maybeRecordHistory(child.handle, 'ledger-monitoring-local-activities');
     });
+  });
+
+  it('replays a run whose local activities were split by queries: schedules, a visit overdue at once, continue-as-new', async () => {
+    // A query answered while a local activity runs makes the SDK finish the task and hand the result over in a forced
+    // new task; a replay resolves it one task earlier (README.md, "What we learned about local activities"). Here every
+    // schedule read and write queries the workflow while it runs; every run's history must then replay.
+    const slow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await withWorker(
+      h,
+      async ({ env, taskQueue, recorded }) => {
+        const childId = `child-${randomUUID()}`;
+        recorded.ledger.profiles.set(childId, ledgerProfile({ riskLevel: 'medium' }));
+        // Last visited 45 days ago (a paper ledger): the P30D visit is overdue in the first task, right after the
+        // schedule's local activities.
+        const since = new Date((await env.currentTimeMs()) - 45 * DAY).toISOString();
+        const handle = await env.client.workflow.start(ledgerMonitoringWorkflow, {
+          workflowId: ledgerWorkflowId(childId),
+          taskQueue,
+          args: [{ childId, since, pack: LEDGER_TEST_PACK, historyEventLimit: 30 }],
+        });
+        await eventually(async () => expect(missedFor(recorded, childId)).toHaveLength(1));
+        for (let i = 0; i < 6; i += 1) {
+          await handle.signal(ledgerChangedSignal);
+          await eventually(async () =>
+            expect(recorded.ledger.schedules.filter((x) => x.childId === childId).length).toBeGreaterThan(i + 2),
+          );
+          // A second of workflow time: the 1 ms timer before a continue-as-new fires (the server's clock is locked).
+          await env.sleep(1_000);
+        }
+        // Told once, across the runs; every run replays, and queries did split tasks that ran local activities.
+        expect(missedFor(recorded, childId)).toHaveLength(1);
+        let runs = 0;
+        let forced = 0;
+        let runId: string | undefined = (await handle.describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+        while (runId) {
+          runs += 1;
+          const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+          await Worker.runReplayHistory({ workflowBundle: h.bundle, replayName: 'ledger-split' }, history);
+          forced += forcedTasks(history.events ?? []);
+          runId =
+            history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+        }
+        expect(runs).toBeGreaterThanOrEqual(2);
+        expect(forced).toBeGreaterThan(0);
+      },
+      (fakes, { env }) => {
+        const queried = async (childId: string) => {
+          // Asked while the activity runs, answered by the worker before the activity's result is in.
+          void env.client.workflow
+            .getHandle(ledgerWorkflowId(childId))
+            .query(ledgerMonitoringQuery)
+            .catch(() => undefined);
+          await slow(300);
+        };
+        return {
+          async readLedgerProfile(childId: string) {
+            await queried(childId);
+            return fakes.readLedgerProfile(childId);
+          },
+          async setLedgerSchedule(input: Parameters<typeof fakes.setLedgerSchedule>[0]) {
+            await queried(input.childId);
+            return fakes.setLedgerSchedule(input);
+          },
+        };
+      },
+    );
   });
 
   it('continues as new with its state, so a child can be monitored for years', async () => {
@@ -379,6 +446,32 @@ async function activitiesScheduled(
     .length;
 }
 
+/** Whether the run's first workflow task wrote the patch's marker (before anything else it did). */
+async function firstTaskMarks(env: TestWorkflowEnvironment, handle: WorkflowHandle, patchId: string): Promise<boolean> {
+  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
+  const { EventType } = temporal.api.enums.v1;
+  const completed = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  const marker = events[completed + 1]?.markerRecordedEventAttributes;
+  return (marker?.details?.['patch-data']?.payloads ?? []).some((p) =>
+    Buffer.from(p.data ?? [])
+      .toString('utf8')
+      .includes(`"${patchId}"`),
+  );
+}
+
+/**
+ * Workflow tasks the SDK completed with nothing and a new task forced (a workflow task completed, and the next
+ * scheduled at once): what a query answered while a local activity runs does (README.md).
+ */
+function forcedTasks(events: temporal.api.history.v1.IHistoryEvent[]): number {
+  const { EventType } = temporal.api.enums.v1;
+  return events.filter(
+    (e, i) =>
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
+      events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+  ).length;
+}
+
 /** The local activity markers of the type in the workflow's (current run's) history. */
 async function localActivities(env: TestWorkflowEnvironment, handle: WorkflowHandle, type: string): Promise<number> {
   const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
@@ -510,7 +603,9 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
         visitNo: 3,
         clause: ftGuardianship.clause,
       });
-      expect(await patchMarkers(env, child.handle)).toBe(1);
+      // The switch is the transfer patch's behaviour, which a local run takes without asking it (no marker).
+      expect(await patchMarkers(env, child.handle)).toBe(0);
+      expect(await patchMarkers(env, child.handle, undefined, LOCAL_ACTIVITIES_PATCH)).toBe(1);
       await maybeRecordHistory(child.handle, 'ledger-monitoring-district-transfer');
     });
   });
@@ -543,7 +638,8 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
       });
       expect(toldAgain.idempotencyKey).not.toBe(told.idempotencyKey);
       expect(await query(child.handle)).toMatchObject({ pack: LEDGER_TEST_PACK, escalated: true, missedVisits: 1 });
-      expect(await patchMarkers(env, child.handle, undefined, STREET_MOVE_NOTICE_PATCH)).toBe(1);
+      // The street-move patch's behaviour, taken by a local run without asking it (no marker).
+      expect(await patchMarkers(env, child.handle, undefined, STREET_MOVE_NOTICE_PATCH)).toBe(0);
 
       // Another change of the child's facts, no move: nobody is told again.
       await child.handle.signal(ledgerChangedSignal);
@@ -604,7 +700,9 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
         interval: { clause: ftGuardianship.clause },
         dueAt: addDuration(new Date(child.since), ftGuardianship.duration).toISOString(),
       });
-      expect(await patchMarkers(env, child.handle, firstRun)).toBe(1);
+      expect(await query(child.handle)).toMatchObject({ pack: { id: 'ft-fengtai' } });
+      expect(await patchMarkers(env, child.handle, firstRun, LOCAL_ACTIVITIES_PATCH)).toBe(1);
+      expect(await patchMarkers(env, child.handle, secondRun, LOCAL_ACTIVITIES_PATCH)).toBe(1);
       // The continued run needed no switch: its input already named Fengtai's pack.
       await child.handle.signal(ledgerChangedSignal);
       await eventually(async () =>
