@@ -8,12 +8,12 @@
  * visit there (child present, guardian present, arrangement adequate), and the child leaves the ledger's overdue
  * filter. The street's email is in the sink. The tests share one stack and run in order.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import type { Page } from 'playwright-core';
 import { ChildModel } from '../../models/child';
 import { readSinkMessages } from '../../scripts/services/smtp-sink';
-import { eventually, randomIdNumber, startFullStack, type FullStack } from '../integration/full-stack/harness';
-import { PHONE, ensureWebBuilt, expectFitsPhone, launchBrowser, listen, screenshot } from './browser';
+import { eventually, randomIdNumber } from '../integration/full-stack/harness';
+import { PHONE, expectFitsPhone, screenshot } from './browser';
+import { startJourney, type Journey } from './helpers/case-journey';
 
 jest.setTimeout(180_000); // each test drives the monitoring workflow and the notifier on a loaded machine
 
@@ -24,28 +24,11 @@ const DAY = 24 * 3600_000;
 /** The paper ledger's last visit, 45 days ago: past the 30-day interval of a medium-risk child. */
 const LAST_VISITED_ON = new Date(Date.now() - 45 * DAY).toISOString().slice(0, 10);
 
-let stack: FullStack;
-let server: { url: string; close(): Promise<void> };
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+let journey: Journey;
 let childId: string;
 
-async function signIn(email: string, home: string): Promise<Page> {
-  const context = await browser.newContext(PHONE);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
-  });
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${server.url}${home}`);
-  return page;
-}
+/** One phone per account (the journey's sign-in: the page's errors fail the test that made them). */
+const signIn = (email: string, home: string): Promise<Page> => journey.signIn(PHONE, email, home);
 
 /** Taps 是 or 否 of one of the visit form's yes/no questions. */
 async function answer(page: Page, question: RegExp, choice: '是' | '否'): Promise<void> {
@@ -54,27 +37,21 @@ async function answer(page: Page, question: RegExp, choice: '是' | '否'): Prom
 
 /** The ledger's overdue filter, read afresh: the rows it lists. */
 async function overdueRows(page: Page) {
-  await page.goto(`${server.url}/ledger?overdue=true`);
+  await page.goto(`${journey.url}/ledger?overdue=true`);
   await page.getByTestId('ledger-count').waitFor();
   return page.getByTestId('ledger-row');
 }
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  stack = await startFullStack();
-  server = await listen(stack.app);
-  browser = await launchBrowser();
+  journey = await startJourney();
 }, 120_000);
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(journey.consoleErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-  await stack?.stop();
+  await journey?.stop();
 });
 
 describe('a visit missed on the paper ledger, on a phone', () => {
@@ -145,7 +122,7 @@ describe('a visit missed on the paper ledger, on a phone', () => {
     await expectFitsPhone(street);
 
     await notice.getByRole('link').click();
-    await street.waitForURL(`${server.url}/ledger/children/${encodeURIComponent(childId)}`);
+    await street.waitForURL(`${journey.url}/ledger/children/${encodeURIComponent(childId)}`);
     await street.getByRole('heading', { name: CHILD }).waitFor();
     await expect(street.getByTestId('ledger-next-visit').textContent()).resolves.toContain('走访逾期');
 
@@ -163,7 +140,7 @@ describe('a visit missed on the paper ledger, on a phone', () => {
     await eventually(async () => {
       expect(await (await overdueRows(street)).filter({ hasText: CHILD }).count()).toBe(0);
     }, 90_000);
-    await street.goto(`${server.url}/ledger/children/${encodeURIComponent(childId)}`);
+    await street.goto(`${journey.url}/ledger/children/${encodeURIComponent(childId)}`);
     await street.getByRole('heading', { name: CHILD }).waitFor();
     await expect(street.getByTestId('ledger-next-visit').textContent()).resolves.not.toContain('走访逾期');
 
