@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import { responsibleAgencies } from '../models/agency-directory';
 import { appendAudit } from '../models/audit-repository';
 import { ChildModel, type ChildRecord } from '../models/child';
-import { childrenAwaitingMonitoring, openCaseOfChild, setMonitoringPending } from '../models/ledger-repository';
+import { childrenAwaitingMonitoring, monitoringStartOf, setMonitoringPending } from '../models/ledger-repository';
 import { withProjectionLock } from '../models/projection-lock';
 import { newestPackOfDistrict, type LedgerVisitProfile } from '../policies/visits';
 import { ledgerMonitoringWorkflow } from '../workflows/ledger-monitoring.workflow';
@@ -235,56 +235,57 @@ export function createLedgerActivities(deps: { client: Client; taskQueue: string
 export type LedgerActivities = ReturnType<typeof createLedgerActivities>;
 
 /**
- * Starts the monitoring workflow of a child just put on a ledger (the enrol route, a screening import): one per child
- * (`USE_EXISTING`: enrolling again, or a retry, finds the running one), under the district's newest pack, paused from
- * the start when a case is open for the child (its visits run first). `since`: the ledger's last visit
- * (`ledger.lastVisitAt`, e.g. the paper ledger's 上次走访日期 given at enrolment; `ledgerLastVisitOf`), so the first
- * visit is due from it; every caller passes it when the file has one, whichever path starts the workflow first.
+ * The input of a monitoring workflow started now for a child on a ledger, under the district's newest pack. The rule
+ * of every such start (the enrol route, a screening import, a change, the reconciler), whichever path starts the
+ * workflow first: the first visit counts from the ledger's last visit (`ledger.lastVisitAt`, e.g. the paper ledger's
+ * 上次走访日期 given at enrolment), else from now, and the workflow starts paused on the child's open case, if any (its
+ * visits run first). Read from the file and the case's projection here (monitoringStartOf), so a caller calls only
+ * after its write of the ledger entry.
+ */
+async function ledgerMonitoringInput(child: { childId: string; districtCode: string }): Promise<LedgerMonitoringInput> {
+  const pack = newestPackOfDistrict(child.districtCode);
+  if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
+  const { since, openCaseId } = await monitoringStartOf(child.childId);
+  return {
+    childId: child.childId,
+    pack,
+    since: (since ?? new Date()).toISOString(),
+    ...(openCaseId ? { openCaseId } : {}),
+  };
+}
+
+/**
+ * Starts the monitoring workflow of a child just put on a ledger (the enrol route, a screening import), as
+ * ledgerMonitoringInput says: one per child (`USE_EXISTING`: enrolling again, or a retry, finds the running one).
  */
 export async function startLedgerMonitoring(
   client: Client,
   taskQueue: string,
-  child: { childId: string; districtCode: string; openCaseId?: string; since?: Date },
+  child: { childId: string; districtCode: string },
 ): Promise<{ workflowId: string; runId: string }> {
-  const pack = newestPackOfDistrict(child.districtCode);
-  if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
+  const input = await ledgerMonitoringInput(child);
   const workflowId = ledgerWorkflowId(child.childId);
   const handle = await client.workflow.start(ledgerMonitoringWorkflow, {
     workflowId,
     taskQueue,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [
-      {
-        childId: child.childId,
-        pack,
-        since: (child.since ?? new Date()).toISOString(),
-        ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
-      },
-    ],
+    args: [input],
   });
   return { workflowId, runId: handle.firstExecutionRunId };
 }
 
 /**
- * Tells the child's monitoring workflow that the ledger facts changed (a correction, a transfer), starting it when it
- * does not run yet (an enrolment whose start did not reach Temporal): it recomputes the next visit. `since` as for
- * startLedgerMonitoring (the ledger's last visit), for that start.
+ * Tells the child's monitoring workflow that the ledger facts changed (a correction, a transfer), starting it as
+ * ledgerMonitoringInput says when it does not run yet (an enrolment whose start did not reach Temporal): it
+ * recomputes the next visit.
  */
 export async function tellLedgerChanged(
   client: Client,
   taskQueue: string,
-  child: { childId: string; districtCode: string; openCaseId?: string; since?: Date },
+  child: { childId: string; districtCode: string },
 ): Promise<void> {
-  const pack = newestPackOfDistrict(child.districtCode);
-  if (!pack) throw new Error(`no policy pack for district ${child.districtCode}`);
   await client.workflow.signalWithStart(ledgerMonitoringWorkflow, {
-    ...monitoringStart(taskQueue, {
-      childId: child.childId,
-      pack,
-      // Used only when this starts the workflow: from the ledger's last visit, as startLedgerMonitoring.
-      since: (child.since ?? new Date()).toISOString(),
-      ...(child.openCaseId ? { openCaseId: child.openCaseId } : {}),
-    }),
+    ...monitoringStart(taskQueue, await ledgerMonitoringInput(child)),
     signal: ledgerChangedSignal,
     signalArgs: [],
   });
@@ -312,8 +313,7 @@ export async function resumePendingLedgerMonitoring(
   let failed = 0;
   for (const child of pending) {
     try {
-      const openCaseId = await openCaseOfChild(child.childId);
-      await tellLedgerChanged(client, taskQueue, { ...child, ...(openCaseId ? { openCaseId } : {}) });
+      await tellLedgerChanged(client, taskQueue, child);
       await setMonitoringPending(child.childId, false);
     } catch {
       // Kept marked: the next pass tries again; one child's failure does not hold up the others.

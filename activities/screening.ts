@@ -10,7 +10,6 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ledgerLastVisitOf, openCaseOfChild } from '../models/ledger-repository';
 import { startLedgerMonitoring } from './ledger';
 import { intakeKey } from '../api/intake/receipts';
 import type { IdentityCrypto } from '../models/identity-crypto';
@@ -264,15 +263,7 @@ export function createScreeningActivities(deps: {
         const lane = async () => {
           while (next < children.length) {
             const childId = children[next++]!;
-            const openCaseId = await openCaseOfChild(childId);
-            // A child already on a ledger keeps the schedule its last visit set (the workflow may not run yet).
-            const since = await ledgerLastVisitOf(childId);
-            await startLedgerMonitoring(deps.client, deps.taskQueue, {
-              childId,
-              districtCode: record.districtCode,
-              ...(openCaseId ? { openCaseId } : {}),
-              ...(since ? { since } : {}),
-            });
+            await startLedgerMonitoring(deps.client, deps.taskQueue, { childId, districtCode: record.districtCode });
             heartbeat(next);
           }
         };

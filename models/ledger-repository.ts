@@ -578,16 +578,22 @@ export async function childrenAwaitingMonitoring(
 }
 
 /**
- * Where a monitoring workflow started now counts the child's next visit from: the ledger's last visit (a visit
- * recorded here, or the paper ledger's given at enrolment), else nothing (the start's own time). Every start of the
- * workflow takes it (activities/ledger.ts), so none moves the schedule the enrolment set.
+ * How a monitoring workflow started now for the child begins: `since`, the ledger's last visit (`ledger.lastVisitAt`:
+ * a visit recorded here, or the paper ledger's 上次走访日期 given at enrolment), so no start moves the schedule the
+ * enrolment set (none: the start's own time); `openCaseId`, the child's case still open (openCaseOfChild), on which it
+ * starts paused. Read by every start of the workflow (startLedgerMonitoring, tellLedgerChanged in
+ * activities/ledger.ts), after the caller's write of the ledger entry. An id that is no ObjectId names no file: nothing.
  */
-export async function ledgerLastVisitOf(childId: string | Types.ObjectId): Promise<Date | undefined> {
-  if (typeof childId === 'string' && !Types.ObjectId.isValid(childId)) return undefined;
-  const found = await ChildModel.findById(toObjectId(childId), { 'ledger.lastVisitAt': 1 })
-    .lean<Pick<ChildRecord, 'ledger'>>()
-    .exec();
-  return found?.ledger?.lastVisitAt ? new Date(found.ledger.lastVisitAt) : undefined;
+export async function monitoringStartOf(
+  childId: string | Types.ObjectId,
+): Promise<{ since?: Date; openCaseId?: string }> {
+  if (typeof childId === 'string' && !Types.ObjectId.isValid(childId)) return {};
+  const [file, openCaseId] = await Promise.all([
+    ChildModel.findById(toObjectId(childId), { 'ledger.lastVisitAt': 1 }).lean<Pick<ChildRecord, 'ledger'>>().exec(),
+    openCaseOfChild(childId),
+  ]);
+  const lastVisitAt = file?.ledger?.lastVisitAt;
+  return { ...(lastVisitAt ? { since: new Date(lastVisitAt) } : {}), ...(openCaseId ? { openCaseId } : {}) };
 }
 
 /** The child's newest case still open (not closed) in the projection, with the fields asked for. */

@@ -46,7 +46,6 @@ import {
   readLedgerCompliance,
   ledgerReachOf,
   listLedger,
-  openCaseOfChild,
   openCaseSummaryOfChild,
   setMonitoringPending,
   transferLedgerEntry,
@@ -340,14 +339,10 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       if (result.onOtherLedger) throw otherLedger();
       if (!result.enrolled && movesSchedule(result.child)) throw alreadyOnLedger();
 
-      const openCaseId = await openCaseOfChild(result.childId);
-      const since = result.child.ledger?.lastVisitAt;
       const monitoring = await toMonitoring(result.childId, () =>
         startLedgerMonitoring(deps.temporal, deps.taskQueue, {
           childId: result.childId,
           districtCode: place.districtCode,
-          ...(openCaseId ? { openCaseId } : {}),
-          ...(since ? { since: new Date(since) } : {}),
         }),
       );
       const answer = {
@@ -467,14 +462,10 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         throw err;
       }
       if (updated.changed) {
-        const openCaseId = await openCaseOfChild(params.childId);
-        const since = updated.child.ledger!.lastVisitAt;
         await toMonitoring(params.childId, () =>
           tellLedgerChanged(deps.temporal, deps.taskQueue, {
             childId: params.childId,
             districtCode: updated.child.ledger!.place.districtCode,
-            ...(openCaseId ? { openCaseId } : {}),
-            ...(since ? { since: new Date(since) } : {}),
           }),
         );
       }
@@ -547,13 +538,9 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
         } catch (err) {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           // Monitoring not started yet (an enrolment while Temporal was down): start it, then record.
-          const openCaseId = await openCaseOfChild(params.childId);
-          const since = child.ledger!.lastVisitAt;
           await startLedgerMonitoring(deps.temporal, deps.taskQueue, {
             childId: params.childId,
             districtCode: place.districtCode,
-            ...(openCaseId ? { openCaseId } : {}),
-            ...(since ? { since: new Date(since) } : {}),
           });
           await setMonitoringPending(params.childId, false);
           view = await record();
@@ -663,7 +650,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       errors: [ErrorCode.NotFound],
     },
     async ({ actor, params, body }) => {
-      const { child } = await reachableChild(actor, params.childId);
+      await reachableChild(actor, params.childId);
       const fields: FieldError[] = [];
       if (!(await streetKnown(body.districtCode, body.streetCode)))
         fields.push({ field: 'streetCode', message: 'is not a street or township of that district' });
@@ -677,15 +664,8 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       };
       const moved = await transferLedgerEntry(params.childId, to, actorOf(actor), body.reason);
       if (moved.changed) {
-        const openCaseId = await openCaseOfChild(params.childId);
-        const since = child.ledger!.lastVisitAt;
         await toMonitoring(params.childId, () =>
-          tellLedgerChanged(deps.temporal, deps.taskQueue, {
-            childId: params.childId,
-            districtCode: to.districtCode,
-            ...(openCaseId ? { openCaseId } : {}),
-            ...(since ? { since: new Date(since) } : {}),
-          }),
+          tellLedgerChanged(deps.temporal, deps.taskQueue, { childId: params.childId, districtCode: to.districtCode }),
         );
       }
       const names = await ledgerNames([to.districtCode]);
