@@ -559,22 +559,13 @@ export async function setMonitoringPending(childId: string | Types.ObjectId, pen
 }
 
 /** Children whose monitoring workflow still has to be started or told (oldest change first), at most `limit`. */
-export async function childrenAwaitingMonitoring(
-  limit: number,
-): Promise<{ childId: string; districtCode: string; since?: Date }[]> {
-  const found = await ChildModel.find(
-    { 'ledger.monitoringPending': true },
-    { 'ledger.place': 1, 'ledger.lastVisitAt': 1 },
-  )
+export async function childrenAwaitingMonitoring(limit: number): Promise<{ childId: string; districtCode: string }[]> {
+  const found = await ChildModel.find({ 'ledger.monitoringPending': true }, { 'ledger.place': 1 })
     .sort({ _id: 1 })
     .limit(limit)
     .lean<ChildRecord[]>()
     .exec();
-  return found.map((c) => ({
-    childId: String(c._id),
-    districtCode: c.ledger!.place.districtCode,
-    ...(c.ledger!.lastVisitAt ? { since: new Date(c.ledger!.lastVisitAt) } : {}),
-  }));
+  return found.map((c) => ({ childId: String(c._id), districtCode: c.ledger!.place.districtCode }));
 }
 
 /**
