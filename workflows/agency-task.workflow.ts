@@ -12,6 +12,7 @@ import {
   log,
   patched,
   setHandler,
+  sleep,
 } from '@temporalio/workflow';
 import type { NotificationEvent, AuditEvent } from '../activities';
 import { addDuration } from '../policies/duration';
@@ -42,7 +43,7 @@ import {
   type TaskState,
   type TaskWithdrawalReason,
 } from './definitions';
-import { projectTask, projectTaskLocally, reportLadderExhausted, sendNotice } from './proxies';
+import { projectTask, projectTaskLocally, reportLadderExhausted, sendNotice, sendNoticeLocally } from './proxies';
 
 /**
  * A new task's first projection runs as a local activity (issue #19): the agency's inbox lists it one round trip
@@ -60,6 +61,22 @@ export const LADDER_EXHAUSTED_PATCH = 'ladder-exhausted-oversight';
  * before it replay the old order.
  */
 export const ESCALATION_ONE_STEP_PATCH = 'escalation-one-step';
+
+/**
+ * Issue #19 (the police-task storm): every projection and notice of a task runs as a local activity, recorded as a
+ * marker: a task's creation (projected, the agency told) is one workflow task with no activity task, and an escalation
+ * is the one workflow task its timer starts (was that task, two activity tasks and a second workflow task). The same
+ * activities and inputs (the notifier is idempotent on workflow id + logical key, so a local activity run again after
+ * a crash notifies once); the oversight report of an exhausted ladder stays a scheduled activity.
+ *
+ * README.md, "What we learned about local activities": a replay can resolve a local activity one task earlier than
+ * the run did, so nothing straight after one may depend on the task it lands in. Such a run therefore asks this patch
+ * in its first task and no patch after (every older patch of this file holds for it: `since`), decides whether a
+ * deadline or rung is due, and stamps its records, with the time of the moment it last woke (`wokeAt`: the run's
+ * first task or the end of a wait, before any local activity), and ends only in a task a 1 ms timer starts. Tasks
+ * started before it (no marker in their first task) keep the scheduled activities and their order, verbatim.
+ */
+export const TASK_LOCAL_ACTIVITIES_PATCH = 'task-local-activities';
 
 function reject(message: string, type: TaskRejection): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -160,6 +177,10 @@ export class AgencyTask {
   /** Audit events since the last projection: every handler adds one, which tells the main loop to project. */
   private pendingAudit: AuditEvent[] = [];
   private auditSeq = 0;
+  /** This run uses local activities (`TASK_LOCAL_ACTIVITIES_PATCH`, asked in its first task). */
+  readonly local: boolean;
+  /** Workflow time when the run last woke: its first task, or the end of a wait (`wake`). */
+  private wokeAt = 0;
 
   constructor(private readonly input: AgencyTaskInput) {
     const createdAt = input.createdAt;
@@ -185,15 +206,43 @@ export class AgencyTask {
       clocks: [acceptClock, completeClock],
       projectionVersion: 0,
     };
+    this.local = patched(TASK_LOCAL_ACTIVITIES_PATCH);
+    this.wake();
   }
 
-  private audit(type: string, details: AuditEvent['details'], clause?: string): void {
+  /** Notes the time of the task the run just woke in (called before any local activity of that task). */
+  private wake(): void {
+    this.wokeAt = Date.now();
+  }
+
+  /** Whether a patch older than `TASK_LOCAL_ACTIVITIES_PATCH` holds: always in a local run, which asks none after its start. */
+  private since(patchId: string): boolean {
+    return this.local || patched(patchId);
+  }
+
+  /** Whether `at` has come: at the moment the run woke, in a local run. */
+  private due(at: Date): boolean {
+    return this.local ? at.getTime() <= this.wokeAt : msUntil(at) === 0;
+  }
+
+  /** How long to wait for `at`: from the moment the run woke, in a local run. */
+  private untilDue(at: Date): number {
+    return this.local ? Math.max(1, at.getTime() - this.wokeAt) : msUntil(at);
+  }
+
+  /** The time the main loop stamps its records with: the moment the run woke, in a local run. */
+  private stamp(): string {
+    return this.local ? new Date(this.wokeAt).toISOString() : nowIso();
+  }
+
+  /** `at`: the main loop passes `stamp()`; a command's handler records the time of its own activation. */
+  private audit(type: string, details: AuditEvent['details'], clause?: string, at = nowIso()): void {
     this.auditSeq += 1;
     this.pendingAudit.push({
       key: `${this.input.taskId}:audit:${this.auditSeq}`,
       workflowId: this.input.taskId,
       type,
-      at: nowIso(),
+      at,
       clause,
       details,
     });
@@ -308,14 +357,14 @@ export class AgencyTask {
   }
 
   private send(logicalKey: string, event: NotificationEvent): Promise<void> {
-    return sendNotice({ workflowId: this.input.taskId, logicalKey, event });
+    return (this.local ? sendNoticeLocally : sendNotice)({ workflowId: this.input.taskId, logicalKey, event });
   }
 
   /** Creation: recorded, projected, and the agency told (the accept and complete clocks already run). */
   async open(): Promise<void> {
     const { state } = this;
-    this.audit('task_created', { kind: state.kind, agencyId: state.agencyId }, this.input.rule.clause);
-    await this.project(patched(FIRST_PROJECTION_LOCAL_PATCH));
+    this.audit('task_created', { kind: state.kind, agencyId: state.agencyId }, this.input.rule.clause, this.stamp());
+    await this.project(this.since(FIRST_PROJECTION_LOCAL_PATCH));
     await this.send('assigned', {
       type: 'task_assigned',
       taskId: state.taskId,
@@ -331,21 +380,22 @@ export class AgencyTask {
   async waitUntil(done: () => boolean, until?: Date): Promise<boolean> {
     for (;;) {
       if (done()) return true;
-      if (until && msUntil(until) === 0) return false;
-      if (until) await condition(() => done() || this.dirty(), msUntil(until));
+      if (until && this.due(until)) return false;
+      if (until) await condition(() => done() || this.dirty(), this.untilDue(until));
       else await condition(() => done() || this.dirty());
-      if (this.dirty()) await this.project();
+      this.wake();
+      if (this.dirty()) await this.project(this.local);
     }
   }
 
   /** One deadline: wait for it, and if missed climb the ladder, one rung at a time from the missed deadline. */
   async enforce(phase: TaskPhase, deadline: Deadline, dueAt: string, done: () => boolean): Promise<void> {
     if (await this.waitUntil(done, new Date(dueAt))) return;
-    this.audit('deadline_missed', { phase, deadline: dueAt }, deadline.clause);
+    this.audit('deadline_missed', { phase, deadline: dueAt }, deadline.clause, this.stamp());
     const first = this.input.ladder[0];
-    const firstRungNow = !!first && msUntil(addDuration(new Date(dueAt), first.after)) === 0;
+    const firstRungNow = !!first && this.due(addDuration(new Date(dueAt), first.after));
     // The first rung's escalation projects the miss with it (its audit entry is gathered until the next projection).
-    if (!(firstRungNow && this.oneStepEscalation())) await this.project();
+    if (!(firstRungNow && this.oneStepEscalation())) await this.project(this.local);
     for (const [index, rung] of this.input.ladder.entries()) {
       const rungDue = addDuration(new Date(dueAt), rung.after);
       this.state.clocks = [
@@ -374,9 +424,9 @@ export class AgencyTask {
    */
   private async reportExhausted(phase: TaskPhase): Promise<void> {
     const { referral } = this.input;
-    if (!referral || this.input.ladder.length === 0 || !patched(LADDER_EXHAUSTED_PATCH)) return;
-    const at = nowIso();
-    this.audit('ladder_exhausted', { phase }, referral.clause);
+    if (!referral || this.input.ladder.length === 0 || !this.since(LADDER_EXHAUSTED_PATCH)) return;
+    const at = this.stamp();
+    this.audit('ladder_exhausted', { phase }, referral.clause, at);
     await reportLadderExhausted({
       exhaustion: { taskId: this.state.taskId, kind: this.state.kind, phase, agencyId: this.state.agencyId, at },
       rule: referral,
@@ -403,10 +453,10 @@ export class AgencyTask {
       clause: deadline.clause,
       deadline: dueAt,
       dueAt: rungDue.toISOString(),
-      at: nowIso(),
+      at: this.stamp(),
     };
     state.escalations.push(record);
-    this.audit('task_escalated', { phase, rung: record.rung, notify: target }, deadline.clause);
+    this.audit('task_escalated', { phase, rung: record.rung, notify: target }, deadline.clause, record.at);
     const notice = () =>
       this.send(`escalate:${phase}:${record.rung}`, {
         type: 'task_escalated',
@@ -420,7 +470,7 @@ export class AgencyTask {
         deadline: dueAt,
       });
     if (this.oneStepEscalation()) {
-      await Promise.all([notice(), this.project()]);
+      await Promise.all([notice(), this.project(this.local)]);
     } else {
       await notice();
       await this.project();
@@ -455,7 +505,7 @@ export class AgencyTask {
   /** ESCALATION_ONE_STEP_PATCH, asked once per run at its first missed deadline and kept (the same answer after). */
   private oneStep?: boolean;
   private oneStepEscalation(): boolean {
-    this.oneStep ??= patched(ESCALATION_ONE_STEP_PATCH);
+    this.oneStep ??= this.since(ESCALATION_ONE_STEP_PATCH);
     return this.oneStep;
   }
 
@@ -463,8 +513,8 @@ export class AgencyTask {
   async finish(): Promise<TaskResult> {
     const { state } = this;
     state.clocks = [];
-    await this.project();
-    const closedAt = state.closedAt ?? nowIso();
+    await this.project(this.local);
+    const closedAt = state.closedAt ?? this.stamp();
     const result: TaskResult =
       state.status === 'completed' && state.outcome
         ? { taskId: state.taskId, kind: state.kind, status: 'completed', outcome: state.outcome, closedAt }
@@ -479,6 +529,8 @@ export class AgencyTask {
               closedAt,
             };
     if (this.input.reportToOwner) await this.signalOwner((h) => h.signal(taskClosedSignal, result));
+    // A local run ends in a task of its own (a 1 ms timer), not straight after its last projection.
+    if (this.local) await sleep(1);
     return result;
   }
 }

@@ -11,7 +11,6 @@ import { addDuration } from '../../policies/duration';
 import { taskStatusQuery } from '../../workflows/definitions';
 import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
-import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import {
@@ -42,6 +41,15 @@ import {
   type Harness,
   type Recorded,
 } from './harness';
+import {
+  activitiesScheduled,
+  firstTaskMarks,
+  forcedTasks,
+  localActivities,
+  patchMarkers,
+  tasksBetweenTimerAndNotice,
+  tasksSinceTimer,
+} from './history-shape';
 import { coordinator, rejection, sleepPast, throughDecision } from './intervention.helpers';
 
 jest.setTimeout(90_000); // each test starts its own time-skipping server and worker and skips months of workflow time
@@ -414,101 +422,6 @@ describe('ledger monitoring: periodic visits', () => {
 const CHANGNING = { districtCode: '310105', pack: { id: 'cn-changning', version: '1.3.0' } };
 const FENGTAI_STREET = { committeeAgencyId: 'agency-committee-ft-2', streetOfficeId: 'agency-street-ft-2' };
 
-/** Markers of one patch in a run's history (the patch's id is in the marker's details). */
-async function patchMarkers(
-  env: TestWorkflowEnvironment,
-  handle: WorkflowHandle,
-  runId?: string,
-  patchId: string = TRANSFER_PACK_PATCH,
-): Promise<number> {
-  const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-  return (history.events ?? []).filter(
-    (e) =>
-      e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED &&
-      Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((d) =>
-        (d.payloads ?? []).some((p) =>
-          Buffer.from(p.data ?? [])
-            .toString('utf8')
-            .includes(`"${patchId}"`),
-        ),
-      ),
-  ).length;
-}
-
-/** How many activities of the type the workflow (its current run) scheduled. */
-async function activitiesScheduled(
-  env: TestWorkflowEnvironment,
-  handle: WorkflowHandle,
-  type: string,
-): Promise<number> {
-  const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
-  return (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type)
-    .length;
-}
-
-/** Whether the run's first workflow task wrote the patch's marker (before anything else it did). */
-async function firstTaskMarks(env: TestWorkflowEnvironment, handle: WorkflowHandle, patchId: string): Promise<boolean> {
-  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
-  const { EventType } = temporal.api.enums.v1;
-  const completed = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-  const marker = events[completed + 1]?.markerRecordedEventAttributes;
-  return (marker?.details?.['patch-data']?.payloads ?? []).some((p) =>
-    Buffer.from(p.data ?? [])
-      .toString('utf8')
-      .includes(`"${patchId}"`),
-  );
-}
-
-/**
- * Workflow tasks the SDK completed with nothing and a new task forced (a workflow task completed, and the next
- * scheduled at once): what a query answered while a local activity runs does (README.md).
- */
-function forcedTasks(events: temporal.api.history.v1.IHistoryEvent[]): number {
-  const { EventType } = temporal.api.enums.v1;
-  return events.filter(
-    (e, i) =>
-      e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
-      events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
-  ).length;
-}
-
-/** The local activity markers of the type in the workflow's (current run's) history. */
-async function localActivities(env: TestWorkflowEnvironment, handle: WorkflowHandle, type: string): Promise<number> {
-  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
-  return events.filter((e) => isLocalActivity(e, type)).length;
-}
-
-function isLocalActivity(e: temporal.api.history.v1.IHistoryEvent, type: string): boolean {
-  const marker = e.markerRecordedEventAttributes;
-  if (marker?.markerName !== 'core_local_activity') return false;
-  return (marker.details?.data?.payloads ?? []).some((p) =>
-    Buffer.from(p.data ?? [])
-      .toString('utf8')
-      .includes(`"activity_type":"${type}"`),
-  );
-}
-
-/** Workflow tasks completed since the last timer fired (1: everything the timer started ran in its own task). */
-async function tasksSinceTimer(env: TestWorkflowEnvironment, handle: WorkflowHandle): Promise<number> {
-  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
-  const { EventType } = temporal.api.enums.v1;
-  let fired = events.length - 1;
-  while (fired > 0 && events[fired].eventType !== EventType.EVENT_TYPE_TIMER_FIRED) fired -= 1;
-  return events.slice(fired).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
-}
-
-/** Workflow tasks completed from the last timer firing to the notice's scheduling (1: the notice in the timer's task). */
-async function tasksBetweenTimerAndNotice(env: TestWorkflowEnvironment, handle: WorkflowHandle): Promise<number> {
-  const events = (await env.client.workflow.getHandle(handle.workflowId).fetchHistory()).events ?? [];
-  const { EventType } = temporal.api.enums.v1;
-  const notice = events.findIndex(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify' || isLocalActivity(e, 'notify'),
-  );
-  let fired = notice;
-  while (fired > 0 && events[fired].eventType !== EventType.EVENT_TYPE_TIMER_FIRED) fired -= 1;
-  return events.slice(fired, notice).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length;
-}
-
 async function rescheduled(handle: WorkflowHandle, done: (v: Awaited<ReturnType<typeof query>>) => boolean) {
   return eventually(async () => {
     const v = await query(handle);
@@ -551,7 +464,7 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
         streetOfficeId: testAgencies.street_office,
         clause: 'CN 一',
       });
-      expect(await patchMarkers(env, child.handle)).toBe(0);
+      expect(await patchMarkers(env, child.handle, undefined, TRANSFER_PACK_PATCH)).toBe(0);
 
       // The family moves to Fengtai; the ledger transfers the child (the profile now reads the new place).
       recorded.ledger.profiles.set(
@@ -604,7 +517,7 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
         clause: ftGuardianship.clause,
       });
       // The switch is the transfer patch's behaviour, which a local run takes without asking it (no marker).
-      expect(await patchMarkers(env, child.handle)).toBe(0);
+      expect(await patchMarkers(env, child.handle, undefined, TRANSFER_PACK_PATCH)).toBe(0);
       expect(await patchMarkers(env, child.handle, undefined, LOCAL_ACTIVITIES_PATCH)).toBe(1);
       await maybeRecordHistory(child.handle, 'ledger-monitoring-district-transfer');
     });
@@ -668,7 +581,7 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
         dueAt: local.first.dueAt,
         interval: local.first.interval,
       });
-      expect(await patchMarkers(env, local.handle)).toBe(0);
+      expect(await patchMarkers(env, local.handle, undefined, TRANSFER_PACK_PATCH)).toBe(0);
 
       // Changning to Fengtai, then past the history limit: the continued run starts on Fengtai's pack.
       const child = await startMonitoring(
@@ -708,7 +621,7 @@ describe('ledger monitoring: a child transferred to another district (issue #18)
       await eventually(async () =>
         expect(recorded.ledger.schedules.filter((s) => s.childId === child.childId).length).toBeGreaterThan(9),
       );
-      expect(await patchMarkers(env, child.handle, secondRun)).toBe(0);
+      expect(await patchMarkers(env, child.handle, secondRun, TRANSFER_PACK_PATCH)).toBe(0);
     });
   });
 });

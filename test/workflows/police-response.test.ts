@@ -9,6 +9,11 @@ import {
   policyPackSearchAttribute,
   TaskRejection,
 } from '../../workflows/definitions';
+import {
+  ESCALATION_ONE_STEP_PATCH,
+  FIRST_PROJECTION_LOCAL_PATCH,
+  TASK_LOCAL_ACTIVITIES_PATCH,
+} from '../../workflows/agency-task.workflow';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
   accept,
@@ -29,6 +34,13 @@ import {
   withWorker,
   type Harness,
 } from './harness';
+import {
+  activitiesScheduled,
+  firstTaskMarks,
+  localActivities,
+  patchMarkers,
+  tasksBetweenTimerAndNotice,
+} from './history-shape';
 
 jest.setTimeout(60_000); // each test starts its own time-skipping Temporal server and worker and drives a case through workflow months
 
@@ -143,9 +155,23 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       const taskAudit = recorded.audit.filter((a) => a.workflowId === taskId).map((a) => a.type);
       expect(taskAudit.slice(0, 3)).toEqual(['task_created', 'deadline_missed', 'task_escalated']);
 
+      // Issue #19 (TASK_LOCAL_ACTIVITIES_PATCH): the task's projections and notices ran as local activities, none as
+      // an activity task; each escalation is the one workflow task its timer started; the patch is asked once, in
+      // the first task, and the older patches, which hold for such a run, not at all.
+      const handle = env.client.workflow.getHandle(taskId);
+      expect(await firstTaskMarks(env, handle, TASK_LOCAL_ACTIVITIES_PATCH)).toBe(true);
+      expect(await patchMarkers(env, handle, undefined, TASK_LOCAL_ACTIVITIES_PATCH)).toBe(1);
+      for (const older of [FIRST_PROJECTION_LOCAL_PATCH, ESCALATION_ONE_STEP_PATCH])
+        expect(await patchMarkers(env, handle, undefined, older)).toBe(0);
+      expect(await activitiesScheduled(env, handle, 'notify')).toBe(0);
+      expect(await activitiesScheduled(env, handle, 'projectTask')).toBe(0);
+      expect(await localActivities(env, handle, 'notify')).toBe(5);
+      expect(await localActivities(env, handle, 'projectTask')).toBe(5);
+      for (const rung of [1, 2, 3, 4]) expect(await tasksBetweenTimerAndNotice(env, handle, rung)).toBe(1);
+
       // Accepting late stops the accept ladder; the task goes on to its completion deadline.
       expect((await accept(env, taskId, police)).escalations).toHaveLength(4);
-      await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-escalated-one-step');
+      await maybeRecordHistory(handle, 'police-task-local-activities');
     });
   });
 
