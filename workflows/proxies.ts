@@ -111,10 +111,15 @@ export const { refreshIndicatorSnapshot } = proxyActivities<IndicatorActivities>
   retry: { maximumInterval: '1 minute' },
 });
 
-/** The failure type of a final activity failure, when it is one of `types`. */
+/**
+ * The failure type of a final activity failure, when it is one of `types`. A scheduled activity's failure reaches the
+ * workflow wrapped (an `ActivityFailure` whose cause is the `ApplicationFailure`); a local activity's, in SDK 1.24, as
+ * the `ApplicationFailure` itself (its marker holds no activity failure info): both are read.
+ */
 export function finalFailureType(err: unknown, types: readonly string[]): string | undefined {
-  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
-  const type = err.cause.type ?? undefined;
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  if (!(failure instanceof ApplicationFailure)) return undefined;
+  const type = failure.type ?? undefined;
   return type && types.includes(type) ? type : undefined;
 }
 

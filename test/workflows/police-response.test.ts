@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { addDuration } from '../../policies/duration';
 import {
   caseStageSearchAttribute,
@@ -8,11 +9,14 @@ import {
   declineTaskUpdate,
   policyPackSearchAttribute,
   TaskRejection,
+  taskStatusQuery,
+  taskWorkflowId,
 } from '../../workflows/definitions';
 import {
   ESCALATION_ONE_STEP_PATCH,
   FIRST_PROJECTION_LOCAL_PATCH,
   TASK_LOCAL_ACTIVITIES_PATCH,
+  agencyTaskWorkflow,
 } from '../../workflows/agency-task.workflow';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
@@ -37,6 +41,7 @@ import {
 import {
   activitiesScheduled,
   firstTaskMarks,
+  forcedTasks,
   localActivities,
   patchMarkers,
   tasksBetweenTimerAndNotice,
@@ -173,6 +178,99 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       expect((await accept(env, taskId, police)).escalations).toHaveLength(4);
       await maybeRecordHistory(handle, 'police-task-local-activities');
     });
+  });
+
+  it('replays a task whose local activities were split by queries: every rung of both ladders overdue in one task', async () => {
+    // A query answered while a local activity runs makes the SDK finish the task and hand the result over in a forced
+    // new task; a replay resolves it one task earlier (README.md, "What we learned about local activities"). Here every
+    // projection and notice queries the task while it runs, and the task is created a day late, so its acceptance
+    // deadline and four rungs are due in its first task, each right after the previous rung's local activities, and
+    // its completion deadline and four rungs in the task its late acceptance starts.
+    const slow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const calls = new Map<string, number>();
+    await withWorker(
+      h,
+      async ({ env, taskQueue, recorded }) => {
+        const rule = testPolicyPack.taskKinds.police_response;
+        const ladder = testPolicyPack.escalationLadders[rule.ladder];
+        const caseId = caseWorkflowId(`child-${randomUUID()}`);
+        const taskId = taskWorkflowId(caseId, 'police_response', 1);
+        const handle = await env.client.workflow.start(agencyTaskWorkflow, {
+          workflowId: taskId,
+          taskQueue,
+          args: [
+            {
+              taskId,
+              ownerWorkflowId: caseId,
+              reportToOwner: false,
+              kind: 'police_response',
+              agencyId: testAgencies.police_station,
+              collaboratingAgencyIds: [],
+              concerns: ['living_alone'],
+              createdAt: new Date((await env.currentTimeMs()) - 24 * 60 * minutes(1)).toISOString(),
+              rule,
+              ladder,
+              pack: { id: testPolicyPack.id, version: testPolicyPack.version },
+            },
+          ],
+        });
+        const escalations = async (n: number) =>
+          eventually(async () => {
+            const t = await taskStatus(env, taskId);
+            expect(t.escalations).toHaveLength(n);
+            return t;
+          });
+        await escalations(ladder.length);
+        // Accepted late: the completion deadline (12 hours) has passed too, so its whole ladder runs in the task the
+        // acceptance starts, rung after rung.
+        await accept(env, taskId, police);
+        const escalated = await escalations(2 * ladder.length);
+        expect(escalated.escalations.map((e) => `${e.phase}:${e.rung}`)).toEqual(
+          ['accept', 'complete'].flatMap((phase) => ladder.map((_, i) => `${phase}:${i + 1}`)),
+        );
+        await complete(
+          env,
+          taskId,
+          police,
+          policeOutcome(await env.currentTimeMs(), { kind: 'remains_with_guardian' }),
+        );
+        expect(await handle.result()).toMatchObject({ taskId, status: 'completed' });
+
+        // Every notice sent once (the notifier's own idempotency aside: the activity ran once per key).
+        const keys = [
+          'assigned',
+          ...['accept', 'complete'].flatMap((p) => ladder.map((_, i) => `escalate:${p}:${i + 1}`)),
+        ];
+        expect(Object.fromEntries(calls)).toEqual(Object.fromEntries(keys.map((k) => [`${taskId}:${k}`, 1])));
+        expect(recorded.taskProjections.filter((p) => p.taskId === taskId).at(-1)?.fields.status).toBe('completed');
+        // The history replays, and queries did split tasks that ran local activities.
+        const history = await handle.fetchHistory();
+        await Worker.runReplayHistory({ workflowBundle: h.bundle, replayName: 'task-split' }, history);
+        expect(forcedTasks(history.events ?? [])).toBeGreaterThan(0);
+      },
+      (fakes, { env }) => {
+        const queried = async (taskId: string) => {
+          // Asked while the activity runs, answered by the worker before the activity's result is in.
+          void env.client.workflow
+            .getHandle(taskId)
+            .query(taskStatusQuery)
+            .catch(() => undefined);
+          await slow(300);
+        };
+        return {
+          async projectTask(input: Parameters<typeof fakes.projectTask>[0]) {
+            await queried(input.taskId);
+            return fakes.projectTask(input);
+          },
+          async notify(request: Parameters<typeof fakes.notify>[0]) {
+            const key = `${request.workflowId}:${request.logicalKey}`;
+            calls.set(key, (calls.get(key) ?? 0) + 1);
+            await queried(request.workflowId);
+            return fakes.notify(request);
+          },
+        };
+      },
+    );
   });
 
   it('records the written handover and the child’s view when the police hand the child to a relative', async () => {
