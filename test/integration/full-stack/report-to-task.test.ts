@@ -12,6 +12,7 @@ import { AuditEventModel } from '../../../models/audit-event';
 import { CaseModel } from '../../../models/case';
 import { ReportModel } from '../../../models/report';
 import { CHANGNING, FENGTAI_POLICE, eventually, mailTo, reportBody, startFullStack, type FullStack } from './harness';
+import { isLocalActivity } from '../../workflows/history-shape';
 
 jest.setTimeout(120_000); // the whole chain through a worker with the real activities: several workflow hops and emails
 
@@ -47,6 +48,12 @@ async function noticesOf(workflowId: string): Promise<{ scheduled: number; compl
       scheduled.add(String(event.eventId));
     const done = event.activityTaskCompletedEventAttributes;
     if (done && scheduled.has(String(done.scheduledEventId))) completed += 1;
+    // A notice run as a local activity (a task's since `task-local-activities`) is recorded once it has returned: done
+    // unless its marker holds a failure.
+    if (isLocalActivity(event, 'notify')) {
+      scheduled.add(String(event.eventId));
+      if (!event.markerRecordedEventAttributes?.failure) completed += 1;
+    }
   }
   return { scheduled: scheduled.size, completed };
 }
