@@ -322,8 +322,11 @@ export class AgencyTask {
 
   // ── Steps of the main loop ───────────────────────────────────────────────────────────────────────────────────────
 
-  /** Writes the read model and the audit entries gathered since the last projection. */
-  async project(locally = false): Promise<void> {
+  /**
+   * Writes the read model and the audit entries gathered since the last projection: as a local activity in a local run
+   * (the choice made once, here); a task started before asks its first projection's own patch (`open`).
+   */
+  async project(locally = this.local): Promise<void> {
     const { state, input } = this;
     state.projectionVersion += 1;
     const events = this.pendingAudit;
@@ -384,7 +387,7 @@ export class AgencyTask {
       if (until) await condition(() => done() || this.dirty(), this.untilDue(until));
       else await condition(() => done() || this.dirty());
       this.wake();
-      if (this.dirty()) await this.project(this.local);
+      if (this.dirty()) await this.project();
     }
   }
 
@@ -395,7 +398,7 @@ export class AgencyTask {
     const first = this.input.ladder[0];
     const firstRungNow = !!first && this.due(addDuration(new Date(dueAt), first.after));
     // The first rung's escalation projects the miss with it (its audit entry is gathered until the next projection).
-    if (!(firstRungNow && this.oneStepEscalation())) await this.project(this.local);
+    if (!(firstRungNow && this.oneStepEscalation())) await this.project();
     for (const [index, rung] of this.input.ladder.entries()) {
       const rungDue = addDuration(new Date(dueAt), rung.after);
       this.state.clocks = [
@@ -470,7 +473,7 @@ export class AgencyTask {
         deadline: dueAt,
       });
     if (this.oneStepEscalation()) {
-      await Promise.all([notice(), this.project(this.local)]);
+      await Promise.all([notice(), this.project()]);
     } else {
       await notice();
       await this.project();
@@ -513,7 +516,7 @@ export class AgencyTask {
   async finish(): Promise<TaskResult> {
     const { state } = this;
     state.clocks = [];
-    await this.project(this.local);
+    await this.project();
     const closedAt = state.closedAt ?? this.stamp();
     const result: TaskResult =
       state.status === 'completed' && state.outcome
