@@ -153,7 +153,11 @@ describe('an escalated task in the web app (issue #19)', () => {
     );
     const listed = await section.locator('li').allInnerTexts();
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatch(/^第 1 级：通知 部门负责人（CN 四\(二\)），于 \d{4}/);
+    // Which task lapsed, and whose, by name (a case holds several tasks at once), then the rung.
+    const [which, told] = listed[0]!.split('\n');
+    expect(which).toContain('公安机关应急处置');
+    expect(which).toContain('华阳路派出所');
+    expect(told).toMatch(/^第 1 级：通知 部门负责人（CN 四\(二\)），于 \d{4}/);
     const caseText = await visibleText(coordinator);
     expectNoCodes(caseText, [task.taskId, caseId, task.agencyId]);
     await expectFitsPhone(coordinator);

@@ -86,7 +86,7 @@ export function OpenTasks() {
 }
 
 export function Escalations() {
-  const { t, formatDateTime } = useI18n();
+  const { t, pick, formatDateTime } = useI18n();
   const { view } = useCase();
   const escalations = view.status.escalations;
   if (escalations.length === 0) return null;
@@ -94,16 +94,27 @@ export function Escalations() {
     <section className="panel" aria-labelledby="esc-h">
       <h2 id="esc-h">{t('case.escalations')}</h2>
       <ul className="plain">
-        {escalations.map((e, i) => (
-          <li key={`${e.taskId ?? ''}-${e.phase}-${e.rung}-${i}`}>
-            {t('task.escalation', {
-              rung: e.rung,
-              notify: notifyLabel(e.notify, t),
-              clause: e.clause,
-              at: formatDateTime(e.at),
-            })}
-          </li>
-        ))}
+        {escalations.map((e, i) => {
+          // Which task lapsed, and whose: by name, from the cockpit's tasks (a case holds several at once).
+          const task = view.cockpit.tasks.find((tk) => tk.taskId === e.taskId);
+          return (
+            <li key={`${e.taskId ?? ''}-${e.phase}-${e.rung}-${i}`}>
+              {task ? (
+                <>
+                  <span>{pick(task.label) || task.kind}</span>{' '}
+                  <span className="muted small">{pick(task.agency.name)}</span>
+                  <br />
+                </>
+              ) : null}
+              {t('task.escalation', {
+                rung: e.rung,
+                notify: notifyLabel(e.notify, t),
+                clause: e.clause,
+                at: formatDateTime(e.at),
+              })}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
