@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   const counts = { assigned: 0, escalations: 0, missedVisits: 0, projections: 0, schedules: 0, profileReads: 0 };
   /** Escalations and missed-visit notices sent, by 10 s after the deadline (index 0: before it, or within 10 s). */
   const per10s: number[] = [];
+  /** Commands sent to the store (STORM_ACTIVITIES=real), by command name and collection. */
+  const storeCommands: Record<string, number> = {};
   /** Workflows escalated at least once: a notice counted twice for one workflow would show as escalations > this. */
   const escalatedWorkflows = new Set<string>();
   const counted = (request: NotificationRequest) => {
@@ -100,7 +102,13 @@ async function main(): Promise<void> {
   let activities: Record<string, (...args: never[]) => Promise<unknown>>;
   const closers: (() => Promise<unknown>)[] = [];
   if (real) {
-    await mongoose.connect(process.env.STORM_MONGODB_URI!, { serverSelectionTimeoutMS: 10_000 });
+    // Every command sent to the store, by name and collection: the storm's round trips per escalation (bench/README).
+    await mongoose.connect(process.env.STORM_MONGODB_URI!, { serverSelectionTimeoutMS: 10_000, monitorCommands: true });
+    mongoose.connection.getClient().on('commandStarted', (e) => {
+      const target = (e.command as Record<string, unknown>)[e.commandName];
+      const key = `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}`;
+      storeCommands[key] = (storeCommands[key] ?? 0) + 1;
+    });
     closers.push(() => mongoose.disconnect());
     const connection = await Connection.connect({ address });
     closers.push(() => connection.close());
@@ -203,6 +211,7 @@ async function main(): Promise<void> {
         sizing,
         ...counts,
         escalatedWorkflows: escalatedWorkflows.size,
+        storeCommands: { ...storeCommands },
         ...lastCache,
         per10s: Array.from(per10s, (n) => n ?? 0),
       })}\n`,

@@ -23,6 +23,8 @@
  * wait after the deadline (20), STORM_TEMPORAL_CONFIG the dev server's dynamic config as JSON (experiments). Worker
  * settings: WORKER_MAX_CACHED_WORKFLOWS and WORKER_STICKY_QUEUE_TIMEOUT (workers/worker.ts), STORM_WORKFLOW_TASKS,
  * STORM_ACTIVITY_TASKS, STORM_WORKFLOW_POLLERS, STORM_ACTIVITY_POLLERS, STORM_THREADS, STORM_REUSE_V8=0|1.
+ * STORM_WORKER_NODE_ARGS: Node options for the worker's process, space-separated, for those NODE_OPTIONS refuses
+ * (profiling: `--cpu-prof --cpu-prof-dir=DIR` writes one profile per thread when the worker exits at the end).
  *
  * The workflows are started directly, not through the API's intake:
  *  - task: `agencyTaskWorkflow` as a case starts a police task (Changning pack 1.3.0 by reference, its police_response
@@ -77,6 +79,7 @@ const SETUP_MS = Number(process.env.STORM_SETUP_MINUTES ?? Infinity) * 60_000;
 const BACKLOG = Number(process.env.STORM_BACKLOG ?? 2_000);
 const DEADLINE_BY = process.env.STORM_DEADLINE_BY ? Date.parse(process.env.STORM_DEADLINE_BY) : Infinity;
 const STOP_BY = process.env.STORM_STOP_BY ? Date.parse(process.env.STORM_STOP_BY) : Infinity;
+const WORKER_NODE_ARGS = (process.env.STORM_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const TEMPORAL_DB = process.env.STORM_TEMPORAL_DB === 'file' ? 'file' : 'memory';
 const ACTIVITIES = process.env.STORM_ACTIVITIES === 'real' ? 'real' : 'memory';
 const HEAP_MIB = Number(process.env.STORM_HEAP_MIB ?? 1536);
@@ -106,6 +109,8 @@ interface Sample {
   per10s: number[];
   started: number;
   escalatedWorkflows?: number;
+  /** Commands the worker sent to the store since it started, by name and collection (STORM_ACTIVITIES=real). */
+  storeCommands?: Record<string, number>;
   cacheHits?: number;
   cacheMisses?: number;
   forcedEvictions?: number;
@@ -117,6 +122,9 @@ interface Sample {
   /** CPU ms of the worker process and of the Temporal server since they started. */
   cpuMs: number;
   serverCpuMs?: number;
+  /** CPU ms of FerretDB (STORM_ACTIVITIES=real) and of this process (the starts, and the SMTP sink in `real`). */
+  storeCpuMs?: number;
+  benchCpuMs?: number;
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux only). */
@@ -204,11 +212,13 @@ async function main(): Promise<void> {
   stops.push(() => temporal.stop());
   const workerEnv: Record<string, string> = {};
   const mailDir = path.join(workDir, 'mail');
+  let storePid: number | undefined;
   if (ACTIVITIES === 'real') {
     const [ferret, sink] = await Promise.all([
       startFerretDb({ dataDir: path.join(workDir, 'ferretdb'), logDir }),
       startSmtpSink({ dir: mailDir }),
     ]);
+    storePid = ferret.process.pid;
     stops.push(
       () => ferret.stop(),
       () => sink.stop(),
@@ -238,8 +248,8 @@ async function main(): Promise<void> {
   let started = 0;
   let workerDied = false;
   const worker = spawn(
-    path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
-    [path.join(__dirname, 'timer-storm-worker.ts')],
+    process.execPath,
+    [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'timer-storm-worker.ts')],
     {
       cwd: projectRoot,
       env: {
@@ -267,6 +277,8 @@ async function main(): Promise<void> {
         started,
         mails: mailsSent(),
         serverCpuMs: processCpuMs(temporal.process.pid),
+        storeCpuMs: storePid ? processCpuMs(storePid) : undefined,
+        benchCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
         load: Number(os.loadavg()[0]!.toFixed(1)),
         serverRssMiB: processRssMiB(temporal.process.pid),
         dbMiB: dbMiB(),
@@ -276,7 +288,7 @@ async function main(): Promise<void> {
         ? `setup ${((sample.at - firstStart) / 1000).toFixed(0)}s`
         : `t${sample.at >= dueAt.getTime() ? '+' : ''}${((sample.at - dueAt.getTime()) / 1000).toFixed(0)}s`;
       process.stdout.write(
-        `${new Date(sample.at).toISOString().slice(11, 19)} ${t}  started ${started}  rss ${sample.rssMiB} MiB heap ${sample.heapUsedMiB} MiB  cached ${sample.cached} evicted ${sample.forcedEvictions ?? '?'} hit ${sample.cacheHits ?? '?'} miss ${sample.cacheMisses ?? '?'}  server rss ${sample.serverRssMiB ?? '?'} MiB db ${sample.dbMiB ?? '-'} MiB  cpu worker ${(sample.cpuMs / 1000).toFixed(0)} s server ${((sample.serverCpuMs ?? 0) / 1000).toFixed(0)} s  load ${os.loadavg()[0]!.toFixed(1)}  assigned ${sample.assigned}  schedules ${sample.schedules}  escalated ${sample.escalations + sample.missedVisits}${ACTIVITIES === 'real' ? `  mails ${sample.mails}` : ''}\n`,
+        `${new Date(sample.at).toISOString().slice(11, 19)} ${t}  started ${started}  rss ${sample.rssMiB} MiB heap ${sample.heapUsedMiB} MiB  cached ${sample.cached} evicted ${sample.forcedEvictions ?? '?'} hit ${sample.cacheHits ?? '?'} miss ${sample.cacheMisses ?? '?'}  server rss ${sample.serverRssMiB ?? '?'} MiB db ${sample.dbMiB ?? '-'} MiB  cpu worker ${(sample.cpuMs / 1000).toFixed(0)} s server ${((sample.serverCpuMs ?? 0) / 1000).toFixed(0)} s${sample.storeCpuMs === undefined ? '' : ` store ${(sample.storeCpuMs / 1000).toFixed(0)} s`}  load ${os.loadavg()[0]!.toFixed(1)}  assigned ${sample.assigned}  schedules ${sample.schedules}  escalated ${sample.escalations + sample.missedVisits}${ACTIVITIES === 'real' ? `  mails ${sample.mails}` : ''}\n`,
       );
     }
   });
@@ -417,7 +429,23 @@ async function main(): Promise<void> {
           wallS: Math.round((stormEnd.at - atDeadline.at) / 1000),
           workerS: Math.round((stormEnd.cpuMs - atDeadline.cpuMs) / 1000),
           serverS: Math.round(((stormEnd.serverCpuMs ?? 0) - (atDeadline.serverCpuMs ?? 0)) / 1000),
+          storeS: Math.round(((stormEnd.storeCpuMs ?? 0) - (atDeadline.storeCpuMs ?? 0)) / 1000),
+          benchS: Math.round(((stormEnd.benchCpuMs ?? 0) - (atDeadline.benchCpuMs ?? 0)) / 1000),
         }
+      : null;
+  // The store's commands per escalation from the deadline to the end of the storm, by name and collection.
+  const storePerEscalation =
+    atDeadline?.storeCommands && stormEnd?.storeCommands && escalated(stormEnd) > escalated(atDeadline)
+      ? Object.fromEntries(
+          Object.entries(stormEnd.storeCommands)
+            .map(([k, n]) => [
+              k,
+              (n - (atDeadline.storeCommands![k] ?? 0)) / (escalated(stormEnd) - escalated(atDeadline)),
+            ])
+            .filter(([, n]) => (n as number) > 0)
+            .sort((a, b) => (b[1] as number) - (a[1] as number))
+            .map(([k, n]) => [k, Number((n as number).toFixed(2))]),
+        )
       : null;
   const verdict = {
     kind: KIND,
@@ -440,7 +468,7 @@ async function main(): Promise<void> {
     maxRssMiB: Math.max(...samples.map((s) => s.rssMiB)),
     maxCached: Math.max(...samples.map((s) => s.cached)),
     rssAtDeadlineMiB: samples.find((s) => s.at >= dueAt.getTime())?.rssMiB ?? null,
-    atDeadline: atDeadline ? { ...atDeadline, per10s: undefined, sizing: undefined } : null,
+    atDeadline: atDeadline ? { ...atDeadline, per10s: undefined, sizing: undefined, storeCommands: undefined } : null,
     maxServerRssMiB: Math.max(...samples.map((s) => s.serverRssMiB ?? 0)),
     dbMiB: last?.dbMiB ?? null,
     escalated: escalated(last),
@@ -450,6 +478,7 @@ async function main(): Promise<void> {
     goalMet: allEscalatedAfterMs !== null && allEscalatedAfterMs <= GOAL_MS,
     peakPer10s: Math.max(0, ...per10s),
     cpuDuringStorm,
+    storePerEscalation,
     workerDied,
     loadAtStart,
     load: os.loadavg().map((l) => Number(l.toFixed(1))),
