@@ -5,10 +5,12 @@
  * visits and its closing returns the child to them.
  */
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadPolicyPack } from '../../policies';
 import { addDuration } from '../../policies/duration';
 import { taskStatusQuery } from '../../workflows/definitions';
+import { NotificationFailure } from '../../workflows/failures';
 import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -415,6 +417,59 @@ describe('ledger monitoring: periodic visits', () => {
       expect((await handle.describe()).runId).toBe(first.runId);
       expect(recorded.ledger.schedules.filter((s) => s.childId === childId)).toHaveLength(1);
     });
+  });
+});
+
+describe('ledger monitoring: a missed-visit notice refused for good', () => {
+  it('keeps monitoring the child: the notice is tried once, and the next visit still falls due and is noticed', async () => {
+    // The street's missed-visit notice is a local activity (LOCAL_ACTIVITIES_PATCH): SDK 1.24 hands its final failure
+    // to the workflow unwrapped, which `finalFailureType` (workflows/proxies.ts) must read, or the refusal fails the
+    // child's monitoring for good.
+    const tried: string[] = [];
+    await withWorker(
+      h,
+      async ({ env, taskQueue, recorded }) => {
+        const child = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
+        const running = async () => expect((await child.handle.describe()).status.name).toBe('RUNNING');
+
+        await sleepPast(env, child.first.dueAt!);
+        await eventually(async () => expect(tried).toHaveLength(1));
+        await eventually(async () =>
+          expect(await query(child.handle)).toMatchObject({ status: 'monitoring', escalated: true, missedVisits: 1 }),
+        );
+        await running();
+        // Refused for good (PermanentDeliveryFailure is final on the notify proxy): one attempt, a marker, no retry.
+        expect(await localActivities(env, child.handle, 'notify')).toBe(1);
+
+        // Still the child's monitoring: a visit is recorded, the next one falls due from it, and its miss is noticed.
+        const late = await visit(env);
+        expect(await child.handle.executeUpdate(recordLedgerVisitUpdate, { args: [late] })).toMatchObject({
+          visitNo: 2,
+          escalated: false,
+        });
+        const next = await rescheduled(child.handle, (v) => v.dueAt !== undefined && v.visitNo === 2);
+        expect(next.dueAt).toBe(addDuration(new Date(late.visitedAt), 'P30D').toISOString());
+        await sleepPast(env, next.dueAt!);
+        await eventually(async () => expect(tried).toHaveLength(2));
+        expect(tried).toEqual([`missed-visit:1:${child.since}`, `missed-visit:2:${child.since}`]);
+        await eventually(async () =>
+          expect(await query(child.handle)).toMatchObject({ status: 'monitoring', escalated: true, missedVisits: 2 }),
+        );
+        await running();
+        expect(recorded.ledger.schedules.filter((s) => s.childId === child.childId).at(-1)).toMatchObject({
+          missedVisits: 2,
+        });
+        expect(missedFor(recorded, child.childId)).toHaveLength(0);
+      },
+      (fakes) => ({
+        async notify(request) {
+          if (request.event.type !== 'ledger_visit_missed') return fakes.notify(request);
+          tried.push(request.logicalKey);
+          // Marked retryable by the thrower, as the task path's test does: only the proxy's list makes it final.
+          throw ApplicationFailure.retryable('550 5.1.1 mailbox unavailable', NotificationFailure.Permanent);
+        },
+      }),
+    );
   });
 });
 
