@@ -596,7 +596,7 @@ function findOpenCase<T>(childId: string | Types.ObjectId, fields: Record<string
 }
 
 /** The child's case still open (not closed), if any: its visits run first (the monitoring workflow waits). */
-export async function openCaseOfChild(childId: string | Types.ObjectId): Promise<string | undefined> {
+async function openCaseOfChild(childId: string | Types.ObjectId): Promise<string | undefined> {
   const open = await findOpenCase<{ workflowId: string }>(childId, { workflowId: 1 });
   return open?.workflowId;
 }
