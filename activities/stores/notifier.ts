@@ -269,7 +269,14 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
         // (stored before any email is tried). A relay that refuses everyone refuses the coordinators' email too;
         // that refusal is recorded on its email record and goes no further, so the task and the case go on and
         // their deadlines escalate as for any missed notice, and a task's notice escalates as a missed notice.
-        const agency = 'agencyId' in event ? await findAgency(event.agencyId) : null;
+        // A ledger notice names its street office, not an agency: its district's coordinators are told.
+        const agencyId =
+          'agencyId' in event
+            ? event.agencyId
+            : event.type === 'ledger_visit_missed'
+              ? event.streetOfficeId
+              : undefined;
+        const agency = agencyId ? await findAgency(agencyId) : null;
         const fallback = await coordinators('district_coordinator', agency);
         try {
           await deps.delivery.deliver({
@@ -278,6 +285,8 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
             recipients: fallback.length ? fallback : await allCoordinators(),
             ...(delivery.taskId ? { taskId: delivery.taskId } : {}),
             ...(delivery.caseId ? { caseId: delivery.caseId } : {}),
+            // A ledger notice's child, by id only, as its own notice carries it: the alert links its ledger page.
+            ...(delivery.childId ? { childId: delivery.childId } : {}),
             ...(delivery.taskKind ? { taskKind: delivery.taskKind } : {}),
             ...(delivery.taskLabel ? { taskLabel: delivery.taskLabel } : {}),
           });
