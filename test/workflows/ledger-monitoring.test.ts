@@ -13,6 +13,14 @@ import { taskStatusQuery } from '../../workflows/definitions';
 import { NotificationFailure } from '../../workflows/failures';
 import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
+import { renderNotificationEmail } from '../../activities/mail/notification-email';
+import { notificationEventSchema, type NotificationEvent as Delivery } from '../../activities/notification-delivery';
+import { createNotificationActivities } from '../../activities/notifications';
+import { createDirectoryNotifier } from '../../activities/stores/notifier';
+import { seedDemoUsers } from '../../api/auth/demo-users';
+import { seedDirectory } from '../../models/seed/directory';
+import { createUserRepository } from '../../models/user';
+import { connectTestDatabase } from '../helpers/mongo';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import {
@@ -469,6 +477,72 @@ describe('ledger monitoring: a missed-visit notice refused for good', () => {
           throw ApplicationFailure.retryable('550 5.1.1 mailbox unavailable', NotificationFailure.Permanent);
         },
       }),
+    );
+  });
+});
+
+describe('ledger monitoring: a missed-visit notice the relay refuses for good reaches a person', () => {
+  // The real directory notifier over the seeded directory and accounts; the relay answers 550 to the street's notice.
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    drop = await connectTestDatabase('ledger_refused');
+    await seedDirectory();
+    await seedDemoUsers(createUserRepository(), { environment: 'test' });
+  });
+  afterAll(() => drop());
+
+  it("tells the street's district coordinators which ledger child's notice was not delivered, ids only, and monitoring goes on", async () => {
+    const FENGTAI_COORDINATOR = 'civil-affairs@fengtai.demo.childsafe.local';
+    const CHANGNING_COORDINATOR = 'civil-affairs@changning.demo.childsafe.local';
+    const delivered: Delivery[] = [];
+    const refused: Delivery[] = [];
+    const notifier = createDirectoryNotifier({
+      delivery: {
+        async deliver(d: Delivery) {
+          if (d.kind === 'ledger_visit_missed') {
+            refused.push(d);
+            throw ApplicationFailure.nonRetryable('550 5.1.1 mailbox unavailable', NotificationFailure.Permanent);
+          }
+          delivered.push(d);
+          return { inboxEntries: 0, emailsSent: 0, emailsAlreadySent: 0, emailsResent: 0 };
+        },
+      },
+    });
+    await withWorker(
+      h,
+      async ({ env, taskQueue, recorded }) => {
+        const child = await startMonitoring(env, taskQueue, recorded, {
+          leftBehind: true,
+          streetOfficeId: 'ft.street.youanmen',
+          committeeAgencyId: 'ft.committee.youanmen.1',
+        });
+        await sleepPast(env, child.first.dueAt!);
+        const alert = await eventually(async () => {
+          const found = delivered.filter((d) => d.kind === 'delivery_failed');
+          expect(found).toHaveLength(1);
+          return found[0]!;
+        });
+        expect(refused).toHaveLength(1);
+        // To the coordinators of the street's district (not every district's), pointing at the child's ledger page.
+        const to = alert.recipients.map((r) => r.email);
+        expect(to).toContain(FENGTAI_COORDINATOR);
+        expect(to).not.toContain(CHANGNING_COORDINATOR);
+        expect(alert).toMatchObject({ kind: 'delivery_failed', childId: child.childId });
+        // Ids only: the strict delivery schema has no field a name could travel in, and the email links by id.
+        expect(() => notificationEventSchema.parse(alert)).not.toThrow();
+        expect(Object.keys(alert).sort()).toEqual(['childId', 'idempotencyKey', 'kind', 'recipients']);
+        const email = renderNotificationEmail(alert, { publicUrl: 'http://127.0.0.1:3000' });
+        expect(email.links).toEqual([
+          { rel: 'ledger', href: `http://127.0.0.1:3000/ledger/children/${encodeURIComponent(child.childId)}` },
+        ]);
+        expect(email.subject).toContain('通知未能送达');
+        // The child's monitoring goes on.
+        await eventually(async () =>
+          expect(await query(child.handle)).toMatchObject({ status: 'monitoring', escalated: true, missedVisits: 1 }),
+        );
+        expect((await child.handle.describe()).status.name).toBe('RUNNING');
+      },
+      () => createNotificationActivities({ notifier }),
     );
   });
 });
