@@ -12,6 +12,7 @@ import { useSession } from '../session';
 import { isAgencyRole, isCoordinatorRole } from '../../../contracts/roles';
 import { useAgencyType } from '../pages/case/forms/facts';
 import { useLedgerReach } from '../pages/ledger/reach';
+import { onNotificationsRead } from '../pages/Notifications';
 
 /** CN 三(四): the police (办案机关) and the executing organs (prison, drug rehabilitation) file detention notices. */
 const DETENTION_FILERS = ['police_station', 'police_substation', 'prison', 'drug_rehabilitation_centre'];
@@ -113,6 +114,10 @@ function NotificationsLink() {
   const { t } = useI18n();
   // A missing or failing notifications service must not disturb the page: the link then shows no count.
   const state = useLoad(() => api.notifications(), [], 60_000);
+  // A notice marked read (or all of them) lowers the count at once, not at the next poll a minute later.
+  const reload = useRef(state.reload);
+  reload.current = state.reload;
+  useEffect(() => onNotificationsRead(() => reload.current()), []);
   const unread = state.status === 'ready' ? state.data.items.filter((n) => !n.read).length : 0;
   return (
     <Link href="/notifications">

@@ -3,6 +3,7 @@
  * with its level, decision due, finding …), whether its deadline was missed (from the deadline and when the step was
  * done, as the API says, not from the clock alone), and marking one or all read. Opening one marks it read too. A
  * ledger notice (a missed visit) names the child and its street, as the API names them, and opens its ledger page.
+ * Each marking tells the navigation, whose unread count then reloads at once rather than at its next poll.
  */
 import { useState } from 'react';
 import { api } from '../api/client';
@@ -11,6 +12,18 @@ import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+
+const READ_EVENT = 'childsafe:notifications-read';
+
+/** Calls `listener` whenever this page marked notifications read; returns the unsubscribe (for a useEffect). */
+export function onNotificationsRead(listener: () => void): () => void {
+  window.addEventListener(READ_EVENT, listener);
+  return () => window.removeEventListener(READ_EVENT, listener);
+}
+
+function announceRead(): void {
+  window.dispatchEvent(new Event(READ_EVENT));
+}
 
 /**
  * Where in the app a notification points: its task, else its case, else the child's ledger page, else its link if it
@@ -87,11 +100,16 @@ export function NotificationsPage() {
   const state = useLoad(() => api.notifications(), [], 60_000);
   const now = useNow();
   const [busy, setBusy] = useState(false);
+  // Opening a notice leaves this page before its marking answers: the navigation, still there, hears of it.
+  const onRead = () => {
+    state.reload();
+    announceRead();
+  };
   const markAll = () => {
     setBusy(true);
     api
       .markAllNotificationsRead()
-      .then(state.reload, () => undefined)
+      .then(onRead, () => undefined)
       .finally(() => setBusy(false));
   };
   return (
@@ -112,7 +130,7 @@ export function NotificationsPage() {
                 {[...items]
                   .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
                   .map((n) => (
-                    <Entry key={n.id} n={n} now={now} onRead={state.reload} />
+                    <Entry key={n.id} n={n} now={now} onRead={onRead} />
                   ))}
               </ul>
             </>
