@@ -71,6 +71,8 @@ describe('marking notifications read on a phone', () => {
     await first.getByRole('button', { name: '标为已读' }).click();
     await first.getByRole('button', { name: '标为已读' }).waitFor({ state: 'detached' });
     expect(await unreadBadges.count()).toBe(unreadAtStart - 1);
+    // The navigation's count follows at once, without a reload or its minute's poll.
+    await page.getByRole('link', { name: `通知（${unreadAtStart - 1} 条未读）` }).waitFor({ timeout: 10_000 });
     await page.reload();
     await entries.first().waitFor();
     expect(await unreadBadges.count()).toBe(unreadAtStart - 1);
@@ -82,6 +84,7 @@ describe('marking notifications read on a phone', () => {
     await page.getByRole('button', { name: '全部标为已读' }).waitFor({ state: 'detached' });
     expect(await unreadBadges.count()).toBe(0);
     expect(await page.getByRole('button', { name: '标为已读' }).count()).toBe(0);
+    await page.getByRole('link', { name: '通知', exact: true }).waitFor({ timeout: 10_000 });
     await page.reload();
     await entries.first().waitFor();
     expect(await unreadBadges.count()).toBe(0);
