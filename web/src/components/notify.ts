@@ -7,3 +7,17 @@ export function notifyLabel(target: string, t: Translate): string {
   const label = t(key);
   return label === key ? target : label;
 }
+
+/** One rung of a task's escalation ladder, as the task page and the case page list it: '第 1 级：通知 …（clause），于 …'. */
+export function escalationLine(
+  e: { rung: number; notify: string; clause: string; at: string },
+  t: Translate,
+  formatDateTime: (iso: string) => string,
+): string {
+  return t('task.escalation', {
+    rung: e.rung,
+    notify: notifyLabel(e.notify, t),
+    clause: e.clause,
+    at: formatDateTime(e.at),
+  });
+}

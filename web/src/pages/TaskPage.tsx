@@ -20,7 +20,7 @@ import { OutcomeView } from '../outcomes/OutcomeView';
 import { isTaskKind as hasOutcomeForm, type TaskKind as OutcomeKind } from '../../../contracts/outcomes';
 import { Link } from '../router';
 import { currentDeadline } from './Inbox';
-import { notifyLabel } from '../components/notify';
+import { escalationLine } from '../components/notify';
 import { humanizeDurations } from '../format';
 
 export function TaskPage({ taskId }: { taskId: string }) {
@@ -148,14 +148,7 @@ function TaskBody({
               <h3>{t('task.escalations')}</h3>
               <ul>
                 {task.escalations.map((e) => (
-                  <li key={`${e.phase}-${e.rung}`}>
-                    {t('task.escalation', {
-                      rung: e.rung,
-                      notify: notifyLabel(e.notify, t),
-                      clause: e.clause,
-                      at: formatDateTime(e.at),
-                    })}
-                  </li>
+                  <li key={`${e.phase}-${e.rung}`}>{escalationLine(e, t, formatDateTime)}</li>
                 ))}
               </ul>
             </>

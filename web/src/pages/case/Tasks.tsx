@@ -4,7 +4,7 @@
  */
 import { SUMMARY_PURPOSES, type CaseOpenTask } from '../../../../contracts/cases';
 import { isAgencyRole, isCoordinatorRole } from '../../../../contracts/roles';
-import { notifyLabel } from '../../components/notify';
+import { escalationLine } from '../../components/notify';
 import { Countdown } from '../../components/status';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
@@ -106,12 +106,7 @@ export function Escalations() {
                   <br />
                 </>
               ) : null}
-              {t('task.escalation', {
-                rung: e.rung,
-                notify: notifyLabel(e.notify, t),
-                clause: e.clause,
-                at: formatDateTime(e.at),
-              })}
+              {escalationLine(e, t, formatDateTime)}
             </li>
           );
         })}
