@@ -113,6 +113,14 @@ function lines(
         en: 'A periodic visit to a child on your street\'s ledger has passed its due date without a recorded visit. Please sign in to ChildSafe, open the ledger, filter by "visit overdue" and have the committee\'s child welfare supervisor visit soon.',
       };
     case 'delivery_failed':
+      // A ledger child's missed-visit notice (no task, the child's file by id): the street was not told.
+      if (!event.taskId && event.childId)
+        return {
+          zhSubject: '台账走访逾期通知未能送达',
+          enSubject: 'Ledger visit notice not delivered',
+          zh: '本区一条街道台账儿童定期走访逾期的通知邮件无法送达该街道。请通过电话等其他方式告知街道，督促尽快走访，并核对街道的联系邮箱。',
+          en: "The notice that a child on a street's ledger is overdue for a periodic visit could not be delivered to the street. Please tell the street another way, such as by phone, have the child visited soon, and check the street's contact address.",
+        };
       return {
         zhSubject: `通知未能送达：${label.zh}${caseRef.zh}`,
         enSubject: `Notification not delivered: ${label.en}${caseRef.en}`,
@@ -142,6 +150,8 @@ export function renderNotificationEmail(event: NotificationEvent, options: { pub
     links.push({ rel: 'ledger', href: `${base}/ledger/children/${encodeURIComponent(event.childId)}` });
   else links.push({ rel: 'inbox', href: `${base}/inbox` });
   const link = links[0]!.href;
+  // What the link opens, in words: a ledger notice has no task to view.
+  const open = { task: '查看任务', case: '查看案件', ledger: '查看儿童台账', inbox: '查看通知' }[links[0]!.rel];
 
   const due = event.dueAt ? new Date(event.dueAt) : undefined;
   const overdue = event.kind === 'task_escalated';
@@ -149,7 +159,7 @@ export function renderNotificationEmail(event: NotificationEvent, options: { pub
     zh,
     ...(due ? [`${overdue ? '原定期限' : '办理期限'}：${zhDate.format(due)}（北京时间）`] : []),
     ...(event.policyClause ? [`政策依据：${event.policyClause}`] : []),
-    `查看任务：${link}`,
+    `${open}：${link}`,
   ];
   const enParts = [
     en,
@@ -167,7 +177,7 @@ export function renderNotificationEmail(event: NotificationEvent, options: { pub
   const html = [
     '<div lang="zh-CN">',
     ...zhParts.slice(0, -1).map(paragraph),
-    `<p>查看任务：${anchor}</p>`,
+    `<p>${open}：${anchor}</p>`,
     `<p><small>${escapeHtml(zhFooter)}</small></p>`,
     '</div><hr><div lang="en">',
     ...enParts.slice(0, -1).map(paragraph),

@@ -45,9 +45,45 @@ describe('ledger missed-visit email link', () => {
     expect(withChild.links).toEqual([
       { rel: 'ledger', href: 'http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd' },
     ]);
-    expect(withChild.text).toContain('http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd');
+    expect(withChild.text).toContain('查看儿童台账：http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd');
     expect(renderNotificationEmail(event, { publicUrl: 'http://127.0.0.1:3000' }).links).toEqual([
       { rel: 'inbox', href: 'http://127.0.0.1:3000/inbox' },
     ]);
+  });
+});
+
+describe("a ledger notice's delivery failure email", () => {
+  it('says the street was not told of an overdue visit, links the ledger page, and names no task', () => {
+    const { subject, text, links } = renderNotificationEmail(
+      {
+        idempotencyKey: 'ledger-1:missed-visit:1:2026-01-01T00:00:00.000Z:delivery-failed',
+        kind: 'delivery_failed',
+        recipients: [{ email: 'coordinator@example.test' }],
+        childId: '65f0c0ffee0000000000abcd',
+      },
+      { publicUrl: 'http://127.0.0.1:3000' },
+    );
+    expect(subject).toContain('台账走访逾期通知未能送达');
+    expect(text).toContain('无法送达该街道');
+    expect(text).toContain('could not be delivered to the street');
+    expect(text).toContain('查看儿童台账：http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd');
+    expect(subject + text).not.toMatch(/任务|task "/);
+    expect(links).toEqual([{ rel: 'ledger', href: 'http://127.0.0.1:3000/ledger/children/65f0c0ffee0000000000abcd' }]);
+  });
+
+  it("keeps the task's wording for a task's notice", () => {
+    const { subject, text } = renderNotificationEmail(
+      {
+        idempotencyKey: 'case-1/task-1:assign:delivery-failed',
+        kind: 'delivery_failed',
+        recipients: [{ email: 'coordinator@example.test' }],
+        taskId: 'case-1/task-1',
+        taskLabel: { zh: '公安机关应急处置', en: 'Police emergency response' },
+      },
+      { publicUrl: 'http://127.0.0.1:3000' },
+    );
+    expect(subject).toContain('通知未能送达：公安机关应急处置');
+    expect(text).toContain('任务「公安机关应急处置」的通知邮件无法送达承办单位');
+    expect(text).toContain('查看任务：http://127.0.0.1:3000/tasks/case-1%2Ftask-1');
   });
 });
