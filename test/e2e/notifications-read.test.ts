@@ -22,16 +22,6 @@ afterAll(async () => {
   await j?.stop();
 });
 
-interface Listed {
-  items: { id: string; read: boolean; kind: string; taskId: string | null }[];
-}
-
-async function notices(token: string): Promise<Listed['items']> {
-  const res = await request(j.stack.app).get('/api/v1/notifications').set('authorization', `Bearer ${token}`);
-  expect(res.status).toBe(200);
-  return (res.body as Listed).items;
-}
-
 describe('marking notifications read on a phone', () => {
   it('marks one read, then all read; the page, the navigation count and the API agree, also after a reload', async () => {
     const reporter = await j.stack.login(CHANGNING.reporter);
@@ -46,13 +36,13 @@ describe('marking notifications read on a phone', () => {
     const police = await j.stack.login(CHANGNING.police);
     // Each report's police task reaches the station's inbox as a notification once the worker opened it.
     await eventually(async () => {
-      const unread = (await notices(police)).filter((n) => !n.read && n.taskId);
+      const unread = (await j.notifications(police)).filter((n) => !n.read && n.taskId);
       expect(unread.length).toBeGreaterThanOrEqual(3);
     }, 120_000);
-    const before = await notices(police);
+    const before = await j.notifications(police);
     const unreadAtStart = before.filter((n) => !n.read).length;
     const supervisor = await j.stack.login(SUPERVISOR);
-    const supervisorUnread = (await notices(supervisor)).filter((n) => !n.read).length;
+    const supervisorUnread = (await j.notifications(supervisor)).filter((n) => !n.read).length;
 
     const page = await j.signIn(PHONE, CHANGNING.police, '/inbox');
     const navLink = page.getByRole('link', { name: `通知（${unreadAtStart} 条未读）` });
@@ -77,7 +67,7 @@ describe('marking notifications read on a phone', () => {
     await entries.first().waitFor();
     expect(await unreadBadges.count()).toBe(unreadAtStart - 1);
     await page.getByRole('link', { name: `通知（${unreadAtStart - 1} 条未读）` }).waitFor();
-    expect((await notices(police)).filter((n) => !n.read)).toHaveLength(unreadAtStart - 1);
+    expect((await j.notifications(police)).filter((n) => !n.read)).toHaveLength(unreadAtStart - 1);
 
     // All: one button for the rest; it goes once nothing is unread.
     await page.getByRole('button', { name: '全部标为已读' }).click();
@@ -91,12 +81,12 @@ describe('marking notifications read on a phone', () => {
     await page.getByRole('link', { name: '通知', exact: true }).waitFor();
     await expectFitsPhone(page);
     await screenshot(page, 'notifications-all-read-phone');
-    const after = await notices(police);
+    const after = await j.notifications(police);
     expect(after.map((n) => n.id).sort()).toEqual(before.map((n) => n.id).sort());
     expect(after.every((n) => n.read)).toBe(true);
 
     // Marking is the user's own: the supervisor's notices are as they were.
-    expect((await notices(supervisor)).filter((n) => !n.read).length).toBeGreaterThanOrEqual(supervisorUnread);
+    expect((await j.notifications(supervisor)).filter((n) => !n.read).length).toBeGreaterThanOrEqual(supervisorUnread);
     expect(j.consoleErrors).toEqual([]);
   });
 });

@@ -60,17 +60,6 @@ afterAll(async () => {
   await j?.stop();
 });
 
-interface Listed {
-  items: { kind: string; taskId?: string; subject: string; level: number | null; read: boolean }[];
-}
-
-async function notices(email: string): Promise<Listed['items']> {
-  const token = await j.stack.login(email);
-  const res = await request(j.stack.app).get('/api/v1/notifications').set('authorization', `Bearer ${token}`);
-  expect(res.status).toBe(200);
-  return (res.body as Listed).items;
-}
-
 /** What a person reads on the page: the main region's rendered text (not hrefs or attributes). */
 async function visibleText(page: Page): Promise<string> {
   return page.locator('main').innerText();
@@ -101,16 +90,17 @@ describe('an escalated task in the web app (issue #19)', () => {
     expect(clause).toBe('CN 四(二)');
 
     // Nobody accepts it: a few seconds on, the ladder's first rung tells the station's supervisor.
+    const supervisor = await j.stack.login(SUPERVISOR);
     await eventually(async () => {
-      const escalated = (await notices(SUPERVISOR)).filter((n) => n.kind === 'task_escalated');
+      const escalated = (await j.notifications(supervisor)).filter((n) => n.kind === 'task_escalated');
       expect(escalated.map((n) => n.taskId)).toContain(task.taskId);
     }, 90_000);
     // The rung's target, not the assignee: the station's desk had the task, not this notice.
-    const desk = await notices(CHANGNING.police);
+    const desk = await j.notifications(await j.stack.login(CHANGNING.police));
     expect(desk.filter((n) => n.taskId === task.taskId).map((n) => n.kind)).toEqual(['task_created']);
 
     // The 所长 signs in on a phone and opens his notifications from the navigation, which counts the unread.
-    const unread = (await notices(SUPERVISOR)).filter((n) => !n.read).length;
+    const unread = (await j.notifications(supervisor)).filter((n) => !n.read).length;
     expect(unread).toBeGreaterThanOrEqual(1);
     const page = await j.signIn(PHONE, SUPERVISOR, '/inbox');
     await page.getByRole('link', { name: `通知（${unread} 条未读）` }).click();

@@ -5,6 +5,8 @@
  * doing their tasks through the task workflow's own update, as their staff's task page would.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import request from 'supertest';
+import type { Notification } from '../../../contracts/notifications';
 import { DEMO_PASSWORD } from '../../../api/auth/demo-users';
 import { ReportModel } from '../../../models/report';
 import {
@@ -33,6 +35,8 @@ export interface Journey {
   caseOfReceipt(receipt: string): Promise<string>;
   /** Accepts and completes a task as its agency would, with a plausible outcome of its kind. */
   completeAsAgency(task: CaseTaskSummary, outcome?: TaskOutcomeInput): Promise<void>;
+  /** The signed-in account's notifications, as the API lists them to it (newest first). */
+  notifications(token: string): Promise<Notification[]>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +103,11 @@ export async function startJourney(): Promise<Journey> {
       await handle.executeUpdate(completeTaskUpdate, {
         args: [{ actor, outcome: outcome ?? decided ?? outcomeFor(task, Date.now()) }],
       });
+    },
+    async notifications(token) {
+      const res = await request(stack.app).get('/api/v1/notifications').set('authorization', `Bearer ${token}`);
+      if (res.status !== 200) throw new Error(`notifications answered ${res.status}`);
+      return (res.body as { items: Notification[] }).items;
     },
     async stop() {
       for (const c of contexts) await c.close().catch(() => undefined);
