@@ -94,6 +94,12 @@ async function escalationRecipients(target: EscalationTarget, agency: AgencyReco
 }
 
 /** Recipients and the delivery event for a workflow's notification. */
+/** The agency whose district's coordinators stand in when the event's own notice fails: a ledger notice's street office. */
+function agencyOf(event: NotificationEvent): string | undefined {
+  if ('agencyId' in event) return event.agencyId;
+  return event.type === 'ledger_visit_missed' ? event.streetOfficeId : undefined;
+}
+
 async function resolve(idempotencyKey: string, event: NotificationEvent): Promise<Delivery> {
   switch (event.type) {
     case 'task_assigned': {
@@ -269,13 +275,7 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
         // (stored before any email is tried). A relay that refuses everyone refuses the coordinators' email too;
         // that refusal is recorded on its email record and goes no further, so the task and the case go on and
         // their deadlines escalate as for any missed notice, and a task's notice escalates as a missed notice.
-        // A ledger notice names its street office, not an agency: its district's coordinators are told.
-        const agencyId =
-          'agencyId' in event
-            ? event.agencyId
-            : event.type === 'ledger_visit_missed'
-              ? event.streetOfficeId
-              : undefined;
+        const agencyId = agencyOf(event);
         const agency = agencyId ? await findAgency(agencyId) : null;
         const fallback = await coordinators('district_coordinator', agency);
         try {
