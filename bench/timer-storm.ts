@@ -434,17 +434,15 @@ async function main(): Promise<void> {
         }
       : null;
   // The store's commands per escalation from the deadline to the end of the storm, by name and collection.
+  const escalatedInStorm = atDeadline && stormEnd ? escalated(stormEnd) - escalated(atDeadline) : 0;
   const storePerEscalation =
-    atDeadline?.storeCommands && stormEnd?.storeCommands && escalated(stormEnd) > escalated(atDeadline)
+    atDeadline?.storeCommands && stormEnd?.storeCommands && escalatedInStorm > 0
       ? Object.fromEntries(
           Object.entries(stormEnd.storeCommands)
-            .map(([k, n]) => [
-              k,
-              (n - (atDeadline.storeCommands![k] ?? 0)) / (escalated(stormEnd) - escalated(atDeadline)),
-            ])
-            .filter(([, n]) => (n as number) > 0)
-            .sort((a, b) => (b[1] as number) - (a[1] as number))
-            .map(([k, n]) => [k, Number((n as number).toFixed(2))]),
+            .map(([k, n]) => [k, (n - (atDeadline.storeCommands?.[k] ?? 0)) / escalatedInStorm] as const)
+            .filter(([, perEscalation]) => perEscalation > 0)
+            .sort(([, a], [, b]) => b - a)
+            .map(([k, perEscalation]) => [k, Number(perEscalation.toFixed(2))]),
         )
       : null;
   const verdict = {
