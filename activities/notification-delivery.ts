@@ -23,7 +23,8 @@
  *
  * Temporary failures (4xx replies, connection errors) fail the activity with a retryable error after every recipient
  * was tried; a permanent failure (5xx) is recorded as 'failed' and fails it with the non-retryable
- * PermanentDeliveryFailure, which the workflow escalates to the coordinator.
+ * PermanentDeliveryFailure, which the notifier (activities/stores/notifier.ts) answers by telling the district's
+ * coordinators (a delivery_failed notice) and, for a task, escalating it as a missed notice.
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
@@ -52,6 +53,8 @@ export const notificationEventSchema = z.strictObject({
     .min(1),
   taskId: z.string().min(1).optional(),
   caseId: z.string().min(1).optional(),
+  /** The case's readable number (长宁-2026-000123), which the texts name; they never print the case's id. */
+  caseNumber: z.string().min(1).max(64).optional(),
   /** The child file a ledger notice is about: its id only (the inbox names the child to a reader who may see it). */
   childId: z.string().min(1).optional(),
   taskKind: z.string().min(1).optional(),

@@ -59,3 +59,9 @@ export async function ensureCaseNumber(
     return caseNumber;
   });
 }
+
+/** The case's readable number if it has one yet (a notice may precede the case's first projection). */
+export async function caseNumberOf(workflowId: string): Promise<string | undefined> {
+  const found = await CaseModel.findOne({ workflowId }, { caseNumber: 1 }).lean<{ caseNumber?: string }>().exec();
+  return found?.caseNumber ?? undefined;
+}

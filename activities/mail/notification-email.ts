@@ -140,7 +140,10 @@ function lines(
 export function renderNotificationEmail(event: NotificationEvent, options: { publicUrl: string }): RenderedEmail {
   const base = options.publicUrl.replace(/\/+$/, '');
   const label = event.taskLabel ?? { zh: event.taskKind ?? '任务', en: event.taskKind ?? 'task' };
-  const caseRef = event.caseId ? { zh: `（案件 ${event.caseId}）`, en: ` (case ${event.caseId})` } : { zh: '', en: '' };
+  // A case is named by its readable number, never by its id (which only the link carries).
+  const caseRef = event.caseNumber
+    ? { zh: `（案件 ${event.caseNumber}）`, en: ` (case ${event.caseNumber})` }
+    : { zh: '', en: '' };
   const { zhSubject, enSubject, zh, en } = lines(event, label, caseRef);
 
   const links: RenderedEmail['links'] = [];

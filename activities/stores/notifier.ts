@@ -7,6 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { findAgency } from '../../models/agency-directory';
+import { caseNumberOf } from '../../models/case-number';
 import type { AgencyRecord } from '../../models/agency';
 import { UserModel } from '../../models/user';
 import { SHARED_STAMP_AGE_MS, StampedCache } from '../../models/cache-stamps';
@@ -253,6 +254,7 @@ async function escalateMissedNotice(
     recipients: recipients.length ? recipients : unique(await allCoordinators()),
     ...(refused.taskId ? { taskId: refused.taskId } : {}),
     ...(refused.caseId ? { caseId: refused.caseId } : {}),
+    ...(refused.caseNumber ? { caseNumber: refused.caseNumber } : {}),
     ...(refused.taskKind ? { taskKind: refused.taskKind } : {}),
     ...(refused.taskLabel ? { taskLabel: refused.taskLabel } : {}),
     ...(refused.dueAt ? { dueAt: refused.dueAt } : {}),
@@ -266,7 +268,9 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
       const resolved = await resolve(idempotencyKey, event);
       // Nobody found for the agency (or a unit outside the directory): the coordinators must still hear of it.
       const recipients = unique(resolved.recipients.length ? resolved.recipients : await allCoordinators());
-      const delivery = { ...resolved, recipients };
+      // The texts name a case by its number (the inbox and the email show no ids); a case not yet numbered is unnamed.
+      const caseNumber = resolved.caseId ? await caseNumberOf(resolved.caseId) : undefined;
+      const delivery = { ...resolved, recipients, ...(caseNumber ? { caseNumber } : {}) };
       try {
         await deps.delivery.deliver(delivery);
       } catch (err) {
@@ -285,6 +289,7 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
             recipients: fallback.length ? fallback : await allCoordinators(),
             ...(delivery.taskId ? { taskId: delivery.taskId } : {}),
             ...(delivery.caseId ? { caseId: delivery.caseId } : {}),
+            ...(delivery.caseNumber ? { caseNumber: delivery.caseNumber } : {}),
             // A ledger notice's child, by id only, as its own notice carries it: the alert links its ledger page.
             ...(delivery.childId ? { childId: delivery.childId } : {}),
             ...(delivery.taskKind ? { taskKind: delivery.taskKind } : {}),

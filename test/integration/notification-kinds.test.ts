@@ -19,6 +19,7 @@ import { createMailTransport } from '../../common/mail';
 import { ensureIndexes } from '../../models';
 import { createNotificationRepository } from '../../models/notification';
 import { seedDirectory } from '../../models/seed/directory';
+import { CaseModel } from '../../models/case';
 import { TaskModel } from '../../models/task';
 import { readSinkMessages, startSmtpSink, type SinkMessage, type SmtpSink } from '../../scripts/services/smtp-sink';
 import { connectTestDatabase } from '../helpers/mongo';
@@ -254,6 +255,21 @@ describe('each notification kind has its own text, level and overdue flag, in th
       expect.objectContaining({ kind: 'accountability_finding', level: null, overdue: false }),
     ]);
     expect(mail(FT_CIVIL, caseId)).toEqual([]);
+  });
+
+  it('names a numbered case by its number in the inbox and the email, never by its id', async () => {
+    const caseId = caseIdOf();
+    // The case's projection as the case workflow leaves it: its number allocated (models/case-number.ts).
+    await CaseModel.collection.insertOne({ workflowId: caseId, caseNumber: '长宁-2026-000777' });
+    await send({ type: 'case_needs_attention', caseId, districtCode: '310105', reason: 'stuck' });
+    const [email] = mail(CIVIL, caseId);
+    expect(email?.subject).toBe(
+      '[ChildSafe] 案件需要关注（案件 长宁-2026-000777） / Case needs attention (case 长宁-2026-000777)',
+    );
+    expect(email?.text.replaceAll(encodeURIComponent(caseId), '')).not.toContain(caseId);
+    const [entry] = await inbox(CIVIL, caseId);
+    expect(entry?.subject).toContain('长宁-2026-000777');
+    expect(entry?.subject).not.toContain(caseId);
   });
 
   it('case_needs_attention, routed_to_fallback and case_update each say what happened, to whom it concerns', async () => {

@@ -76,7 +76,8 @@ function taskCreated(overrides: Partial<NotificationEvent> = {}): NotificationEv
       },
     ],
     taskId: `task-${id}`,
-    caseId: `CN-2026-${id}`,
+    caseId: `case-${id}`,
+    caseNumber: '长宁-2026-000042',
     taskKind: 'emergency_response',
     taskLabel: { zh: '紧急响应', en: 'Emergency response' },
     dueAt: '2026-11-23T09:30:00.000Z',
@@ -105,8 +106,9 @@ describe('notification delivery', () => {
     expect(others).toEqual([]);
     expect(mail!.to).toEqual(['police.huayang@changning.demo.childsafe.local']);
     expect(mail!.subject).toBe(
-      `[ChildSafe] 新任务：紧急响应（案件 ${event.caseId}） / New task: Emergency response (case ${event.caseId})`,
+      '[ChildSafe] 新任务：紧急响应（案件 长宁-2026-000042） / New task: Emergency response (case 长宁-2026-000042)',
     );
+    expect(mail!.text).not.toContain(event.caseId!);
     expect(mail!.messageId).toMatch(/^<[0-9a-f]{40}\.notification@childsafe\.example\.gov\.cn>$/);
     const text = mail!.text;
     expect(text.indexOf('贵单位有一项新任务')).toBeLessThan(text.indexOf('Your agency has a new task'));
