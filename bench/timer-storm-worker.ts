@@ -47,6 +47,8 @@ function overrides(): Partial<WorkerOptions> {
   set('maxConcurrentWorkflowTaskPolls', 'STORM_WORKFLOW_POLLERS');
   set('maxConcurrentActivityTaskPolls', 'STORM_ACTIVITY_POLLERS');
   set('workflowThreadPoolSize', 'STORM_THREADS');
+  // STORM_NO_CACHE=1: no workflow cache and so no sticky queue; every workflow task goes to the shared queue and replays.
+  if (process.env.STORM_NO_CACHE === '1') o.maxCachedWorkflows = 0;
   if (process.env.STORM_REUSE_V8 === '0') o.reuseV8Context = false;
   if (process.env.STORM_REUSE_V8 === '1') o.reuseV8Context = true;
   return o;
