@@ -18,7 +18,12 @@ import {
   type CaseTaskSummary,
   type TaskOutcomeInput,
 } from '../../../workflows/definitions';
-import { eventually, startFullStack, type FullStack } from '../../integration/full-stack/harness';
+import {
+  eventually,
+  startFullStack,
+  type FullStack,
+  type FullStackOptions,
+} from '../../integration/full-stack/harness';
 import { outcomeFor } from '../../workflows/intervention.helpers';
 import { ensureWebBuilt, launchBrowser, listen } from '../browser';
 
@@ -40,9 +45,10 @@ export interface Journey {
   stop(): Promise<void>;
 }
 
-export async function startJourney(): Promise<Journey> {
+/** `options.smtpUrl`: the mail relay the stack sends through (a test's own sink that refuses some addresses). */
+export async function startJourney(options: Pick<FullStackOptions, 'smtpUrl'> = {}): Promise<Journey> {
   ensureWebBuilt();
-  const stack = await startFullStack();
+  const stack = await startFullStack(options);
   const server = await listen(stack.app);
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];

@@ -34,11 +34,19 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-export async function startFullStack(options: { worker?: boolean; chunkSize?: number } = {}): Promise<FullStack> {
+export interface FullStackOptions {
+  worker?: boolean;
+  chunkSize?: number;
+  /** The relay the worker mails through (a test's own sink that refuses some addresses); the suite's sink if unset. */
+  smtpUrl?: string;
+}
+
+export async function startFullStack(options: FullStackOptions = {}): Promise<FullStack> {
   const config = testConfig({
     TEMPORAL_TASK_QUEUE: `childsafe-test-${randomUUID()}`,
     MONGODB_URI: testDatabaseUri('fullstack'),
     MAIL_SINK_DIR: process.env.MAIL_SINK_DIR,
+    ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   });
   const logger = pino({ level: 'silent' });
   await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
