@@ -748,6 +748,8 @@ const zh = {
   'notif.empty': '没有通知。',
   'notif.unread': '未读',
   'notif.deliveryFailed': '送达失败：承办单位的通知邮件被邮件服务器拒收。请立即电话联系该单位，并核对其联系邮箱。',
+  'notif.ledgerDeliveryFailed':
+    '送达失败：街道未收到这名儿童台账走访逾期的通知（邮件被邮件服务器拒收）。请立即电话告知该街道，督促尽快走访，并核对街道的联系邮箱。',
   'notif.markRead': '标为已读',
   'notif.markAllRead': '全部标为已读',
   'notif.level': '第 {level} 级督办',
@@ -1526,6 +1528,8 @@ const en: Record<MessageKey, string> = {
   'notif.unread': 'Unread',
   'notif.deliveryFailed':
     "Not delivered: the mail server refused the agency's notification email. Phone the agency now and check its contact address.",
+  'notif.ledgerDeliveryFailed':
+    "Not delivered: the street was never told that this child's ledger visit is overdue (the mail server refused its email). Phone the street now, have the child visited soon, and check the street's contact address.",
   'notif.markRead': 'Mark read',
   'notif.markAllRead': 'Mark all read',
   'notif.level': 'Escalation level {level}',

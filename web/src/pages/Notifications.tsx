@@ -2,15 +2,16 @@
  * The signed-in user's notifications, newest first: what each is (new task, reminder before a deadline, escalation
  * with its level, decision due, finding …), whether its deadline was missed (from the deadline and when the step was
  * done, as the API says, not from the clock alone), and marking one or all read. Opening one marks it read too. A
- * ledger notice (a missed visit) names the child and its street, as the API names them, and opens its ledger page.
- * Each marking tells the navigation, whose unread count then reloads at once rather than at its next poll.
+ * ledger notice (a missed visit, or its notice to the street not delivered) names the child and its street, as the API
+ * names them, and opens its ledger page. Each marking tells the navigation, whose unread count then reloads at once
+ * rather than at its next poll.
  */
 import { useState } from 'react';
 import { api } from '../api/client';
 import type { Notification } from '../../../contracts/notifications';
 import { Countdown, Loaded } from '../components/status';
 import { useLoad, useNow } from '../hooks';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import { Link } from '../router';
 
 const READ_EVENT = 'childsafe:notifications-read';
@@ -42,9 +43,20 @@ export function notificationPath(n: Notification): string | undefined {
   }
 }
 
+/**
+ * The warning of a notice that did not arrive: a task's agency was not told (or that escalated as a missed notice), or
+ * a ledger child's street was not told of the overdue visit (no task, the child's file).
+ */
+function warningOf(n: Notification): MessageKey | undefined {
+  if (n.kind === 'missed_notice') return 'notif.missedNotice';
+  if (n.kind !== 'delivery_failed') return undefined;
+  return !n.taskId && n.childId ? 'notif.ledgerDeliveryFailed' : 'notif.deliveryFailed';
+}
+
 function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () => void }) {
   const { t, formatDateTime, pick } = useI18n();
   const to = notificationPath(n);
+  const warning = warningOf(n);
   // Marking read is a courtesy: a failure must not stop the user from opening the task.
   const markRead = () => {
     if (!n.read) api.markNotificationRead(n.id).then(onRead, () => undefined);
@@ -67,9 +79,9 @@ function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () =>
           {n.child.streetName ? <> · {t('notif.ledgerStreet', { street: pick(n.child.streetName) })}</> : null}
         </p>
       ) : null}
-      {n.kind === 'delivery_failed' || n.kind === 'missed_notice' ? (
+      {warning ? (
         <p className="badge badge--overdue" role="alert">
-          {t(n.kind === 'missed_notice' ? 'notif.missedNotice' : 'notif.deliveryFailed')}
+          {t(warning)}
         </p>
       ) : null}
       <div className="muted small">
