@@ -92,6 +92,10 @@ describe('an overdue-visit notice the street office never received, on a phone',
       expect(await alert.count()).toBe(1);
     }, 90_000);
     expect(await alert.getAttribute('data-kind')).toBe('delivery_failed');
+    // Its title is the email's subject without the mail tag, Chinese first.
+    expect(await alert.getByRole('link').first().textContent()).toBe(
+      '台账走访逾期通知未能送达 / Ledger visit notice not delivered',
+    );
     // In Chinese: the street was not told of the child's overdue visit, and what to do about it.
     const warning = (await alert.getByRole('alert').textContent()) ?? '';
     expect(warning).toContain('送达失败');

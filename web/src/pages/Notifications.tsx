@@ -53,9 +53,15 @@ function warningOf(n: Notification): MessageKey | undefined {
   return !n.taskId && n.childId ? 'notif.ledgerDeliveryFailed' : 'notif.deliveryFailed';
 }
 
+/** The entry's title: its email's subject without the mail tag ("[ChildSafe] "), which the app does not need. */
+export function notificationTitle(subject: string): string {
+  return subject.replace(/^\[ChildSafe\]\s*/, '');
+}
+
 function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () => void }) {
   const { t, formatDateTime, pick } = useI18n();
   const to = notificationPath(n);
+  const title = notificationTitle(n.subject);
   const warning = warningOf(n);
   // Marking read is a courtesy: a failure must not stop the user from opening the task.
   const markRead = () => {
@@ -68,10 +74,10 @@ function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () =>
       {n.level !== null ? <span className="badge badge--overdue">{t('notif.level', { level: n.level })}</span> : null}{' '}
       {to ? (
         <Link href={to} onClick={markRead}>
-          {n.subject}
+          {title}
         </Link>
       ) : (
-        n.subject
+        title
       )}
       {n.child ? (
         <p className="small" data-testid="notification-child">
@@ -80,7 +86,7 @@ function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () =>
         </p>
       ) : null}
       {warning ? (
-        <p className="badge badge--overdue" role="alert">
+        <p className="notice notice--error" role="alert">
           {t(warning)}
         </p>
       ) : null}
