@@ -22,7 +22,8 @@
  * 200 ms per workflow, so that on this machine the starts and their first workflow tasks are done before it), STORM_MAX_MINUTES how long to
  * wait after the deadline (20), STORM_TEMPORAL_CONFIG the dev server's dynamic config as JSON (experiments). Worker
  * settings: WORKER_MAX_CACHED_WORKFLOWS and WORKER_STICKY_QUEUE_TIMEOUT (workers/worker.ts), STORM_WORKFLOW_TASKS,
- * STORM_ACTIVITY_TASKS, STORM_WORKFLOW_POLLERS, STORM_ACTIVITY_POLLERS, STORM_THREADS, STORM_REUSE_V8=0|1.
+ * STORM_ACTIVITY_TASKS, STORM_WORKFLOW_POLLERS, STORM_ACTIVITY_POLLERS, STORM_THREADS, STORM_REUSE_V8=0|1,
+ * STORM_NO_CACHE=1 (no workflow cache, so no sticky queue: measured unworkable with the ledger's local activities).
  * STORM_WORKER_NODE_ARGS: Node options for the worker's process, space-separated, for those NODE_OPTIONS refuses
  * (profiling: `--cpu-prof --cpu-prof-dir=DIR` writes one profile per thread when the worker exits at the end).
  *

@@ -49,7 +49,7 @@ export const HEAP_RESERVE_MIB = 512;
  * Sizes the workflow cache and the isolate pool from the heap this process may use (v8's heap limit, set by
  * --max-old-space-size or the system), instead of the SDK's default of 600 workflows per GB, which at 4 MB per
  * ChildSafe workflow is more than twice the heap: the worker died of heap exhaustion at about 1,800 open workflows.
- * WORKER_MAX_CACHED_WORKFLOWS overrides the cache size.
+ * WORKER_MAX_CACHED_WORKFLOWS overrides the cache size, WORKER_WORKFLOW_TASK_SLOTS the workflow tasks in flight (40).
  *
  * Sizing for deadline storms (bench/README.md "Timer storms", issues #19 and #18: 10,000 deadlines in one minute).
  * When many deadlines fall due together every one of their workflow tasks queues on the worker's sticky queue at once;
@@ -60,6 +60,13 @@ export const HEAP_RESERVE_MIB = 512;
  *  - WORKER_MAX_CACHED_WORKFLOWS ≥ N (every workflow that can fall due together stays cached), and a heap of
  *    HEAP_RESERVE_MIB + N × the memory a cached workflow holds (measured 0.7–0.8 MiB a waiting police task or ledger
  *    child, up to CACHED_WORKFLOW_MIB for one that validated an outcome; 10,000: `--max-old-space-size=12288`);
+ *  - WORKER_WORKFLOW_TASK_SLOTS (workflow tasks in flight; 40 unset) when the storm's workflows are NOT all cached (a
+ *    district's ledger children: 10,000 due of 100,000 monitored): each task the server still sends to the sticky
+ *    queue of a worker that evicted its workflow holds a slot while the worker fetches the whole history, so with 40
+ *    slots those fetches, not the CPU, set the pace of the storm's first minute or two. 200 measured (bench/README.md,
+ *    "Session 17"): 10,000 evicted ledger visits escalated in 256 s and 268 s against 295–361 s with 40. Each slot may
+ *    hold a task waiting for the workflow thread: 200 × a task's CPU (25 ms a ledger notice) must stay well inside
+ *    the 10 s workflow task timeout;
  *  - WORKER_STICKY_QUEUE_TIMEOUT longer than the storm takes to drain (e.g. `10m`). The price: the workflow tasks
  *    already queued for a worker that crashes wait up to that long before another worker takes them (a worker that
  *    stops normally hands them over at once, and the server sends new tasks to the shared queue once the worker has
@@ -76,10 +83,15 @@ export function workerSizing(
   // One isolate per 4 GB of heap, at most 4: more isolates only add their own fixed cost on a small heap.
   const workflowThreadPoolSize = Math.min(Math.max(Math.floor(heapLimitMiB / 4096), 1), 4);
   const sticky = env.WORKER_STICKY_QUEUE_TIMEOUT?.trim();
+  const slots = Number(env.WORKER_WORKFLOW_TASK_SLOTS);
   return {
     maxCachedWorkflows,
     workflowThreadPoolSize,
-    maxConcurrentWorkflowTaskExecutions: Math.min(40, maxCachedWorkflows),
+    // The SDK requires no more workflow tasks in flight than the cache holds.
+    maxConcurrentWorkflowTaskExecutions: Math.min(
+      Number.isInteger(slots) && slots >= 2 ? slots : 40,
+      maxCachedWorkflows,
+    ),
     ...(sticky && /^[1-9]\d*[sm]$/.test(sticky)
       ? { stickyQueueScheduleToStartTimeout: sticky as `${number}s` | `${number}m` }
       : {}),

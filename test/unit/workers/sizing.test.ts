@@ -31,4 +31,15 @@ describe('worker sizing from the heap', () => {
         'stickyQueueScheduleToStartTimeout',
       );
   });
+
+  it('keeps 40 workflow tasks in flight unless WORKER_WORKFLOW_TASK_SLOTS sets a storm’s, never more than the cache', () => {
+    expect(workerSizing(4096, {}).maxConcurrentWorkflowTaskExecutions).toBe(40);
+    expect(workerSizing(4096, { WORKER_WORKFLOW_TASK_SLOTS: '200' }).maxConcurrentWorkflowTaskExecutions).toBe(200);
+    expect(
+      workerSizing(4096, { WORKER_MAX_CACHED_WORKFLOWS: '100', WORKER_WORKFLOW_TASK_SLOTS: '200' })
+        .maxConcurrentWorkflowTaskExecutions,
+    ).toBe(100);
+    for (const bad of ['', '1', '0', '-5', 'many', '2.5'])
+      expect(workerSizing(4096, { WORKER_WORKFLOW_TASK_SLOTS: bad }).maxConcurrentWorkflowTaskExecutions).toBe(40);
+  });
 });
