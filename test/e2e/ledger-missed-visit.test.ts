@@ -13,7 +13,7 @@ import { ChildModel } from '../../models/child';
 import { readSinkMessages } from '../../scripts/services/smtp-sink';
 import { eventually, randomIdNumber } from '../integration/full-stack/harness';
 import { PHONE, expectFitsPhone, screenshot } from './browser';
-import { startJourney, type Journey } from './helpers/case-journey';
+import { openNotification, startJourney, type Journey } from './helpers/case-journey';
 
 jest.setTimeout(180_000); // each test drives the monitoring workflow and the notifier on a loaded machine
 
@@ -102,16 +102,7 @@ describe('a visit missed on the paper ledger, on a phone', () => {
     // Before the visit the child is on the overdue filter.
     await expect((await overdueRows(street)).filter({ hasText: CHILD }).count()).resolves.toBe(1);
 
-    await street.getByRole('link', { name: /^通知(（\d+ 条未读）)?$/ }).click();
-    await street.getByRole('heading', { name: '通知' }).waitFor();
-    const notice = street.getByTestId('notification').filter({ hasText: '台账走访逾期' });
-    await eventually(async () => {
-      if ((await notice.count()) === 0) {
-        await street.reload();
-        await notice.first().waitFor({ timeout: 5_000 });
-      }
-      expect(await notice.count()).toBe(1);
-    }, 90_000);
+    const notice = await openNotification(street, '台账走访逾期');
     const text = (await notice.textContent()) ?? '';
     expect(text).toContain(`儿童：${CHILD}`);
     expect(text).toContain('街道：华阳路街道');

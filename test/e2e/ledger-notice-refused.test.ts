@@ -17,7 +17,7 @@ import { NotificationModel } from '../../models/notification';
 import { readSinkMessages, startSmtpSink, type SmtpSink } from '../../scripts/services/smtp-sink';
 import { CHANGNING, eventually, randomIdNumber } from '../integration/full-stack/harness';
 import { PHONE, expectFitsPhone, screenshot } from './browser';
-import { startJourney, type Journey } from './helpers/case-journey';
+import { openNotification, startJourney, type Journey } from './helpers/case-journey';
 
 jest.setTimeout(180_000); // the monitoring workflow and the notifier on a loaded machine
 
@@ -81,16 +81,7 @@ describe('an overdue-visit notice the street office never received, on a phone',
     }, 90_000);
 
     const coordinator = await journey.signIn(PHONE, COORDINATOR, '/dashboard');
-    await coordinator.getByRole('link', { name: /^通知(（\d+ 条未读）)?$/ }).click();
-    await coordinator.getByRole('heading', { name: '通知' }).waitFor();
-    const alert = coordinator.getByTestId('notification').filter({ hasText: '台账走访逾期通知未能送达' });
-    await eventually(async () => {
-      if ((await alert.count()) === 0) {
-        await coordinator.reload();
-        await alert.first().waitFor({ timeout: 5_000 });
-      }
-      expect(await alert.count()).toBe(1);
-    }, 90_000);
+    const alert = await openNotification(coordinator, '台账走访逾期通知未能送达');
     expect(await alert.getAttribute('data-kind')).toBe('delivery_failed');
     // Its title is the email's subject without the mail tag, Chinese first.
     expect(await alert.getByRole('link').first().textContent()).toBe(

@@ -4,7 +4,7 @@
  * workflow, and the agencies without demo accounts (residents' committee, education, health, justice, social work)
  * doing their tasks through the task workflow's own update, as their staff's task page would.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import type { Notification } from '../../../contracts/notifications';
 import { DEMO_PASSWORD } from '../../../api/auth/demo-users';
@@ -138,6 +138,24 @@ export async function openTaskPage(page: Page, url: string, taskId: string): Pro
 export async function completeTaskPage(page: Page): Promise<void> {
   await page.getByRole('button', { name: '提交办理结果并办结' }).click();
   await page.getByText('任务已办结。').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Opens the notifications page from the navigation, as a person would, and reloads it until exactly one entry shows
+ * `hasText` (a notice is delivered after the step that caused it); returns that entry.
+ */
+export async function openNotification(page: Page, hasText: string, timeoutMs = 90_000): Promise<Locator> {
+  await page.getByRole('link', { name: /^通知(（\d+ 条未读）)?$/ }).click();
+  await page.getByRole('heading', { name: '通知' }).waitFor();
+  const entry = page.getByTestId('notification').filter({ hasText });
+  await eventually(async () => {
+    if ((await entry.count()) === 0) {
+      await page.reload();
+      await entry.first().waitFor({ timeout: 5_000 });
+    }
+    expect(await entry.count()).toBe(1);
+  }, timeoutMs);
+  return entry;
 }
 
 /** Opens a case page and waits for its stage. */
