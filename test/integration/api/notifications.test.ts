@@ -46,7 +46,8 @@ async function notifyPolice(kind: 'task_created' | 'task_reminder', taskId: stri
     kind,
     recipients: [{ email: POLICE, userId: userIds[POLICE], agencyCode: 'cn.police.huayang' }],
     taskId,
-    caseId: 'CN-2026-0042',
+    caseId: 'case-inbox-child',
+    caseNumber: '长宁-2026-000042',
     taskLabel: { zh: '紧急响应', en: 'Emergency response' },
     dueAt: '2026-11-23T09:30:00.000Z',
   });
@@ -68,10 +69,12 @@ describe('the inbox', () => {
     expect(res.body.items[1]).toEqual({
       id: expect.stringMatching(/^[a-f0-9]{24}$/),
       kind: 'task_created',
-      subject: '[ChildSafe] 新任务：紧急响应（案件 CN-2026-0042） / New task: Emergency response (case CN-2026-0042)',
+      // The case by its readable number; its id only in the fields a link is built from.
+      subject:
+        '[ChildSafe] 新任务：紧急响应（案件 长宁-2026-000042） / New task: Emergency response (case 长宁-2026-000042)',
       link: `http://127.0.0.1:3000/tasks/${first}`,
       taskId: first,
-      caseId: 'CN-2026-0042',
+      caseId: 'case-inbox-child',
       dueAt: '2026-11-23T09:30:00.000Z',
       // No escalation; its accept deadline has passed and no projected task says it was accepted in time.
       level: null,
