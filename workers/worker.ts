@@ -45,6 +45,12 @@ export const CACHED_WORKFLOW_MIB = 3;
 /** Heap kept back for everything that is not the workflow cache: activities, the SDK, connections, buffers. */
 export const HEAP_RESERVE_MIB = 512;
 
+/** A count the worker's settings take from the environment: a whole number of at least 2, else none (the default). */
+function countSetting(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 2 ? n : undefined;
+}
+
 /**
  * Sizes the workflow cache and the isolate pool from the heap this process may use (v8's heap limit, set by
  * --max-old-space-size or the system), instead of the SDK's default of 600 workflows per GB, which at 4 MB per
@@ -76,20 +82,18 @@ export function workerSizing(
   heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
   env: NodeJS.ProcessEnv = process.env,
 ): WorkerSizing {
-  const fromEnv = Number(env.WORKER_MAX_CACHED_WORKFLOWS);
   const budget = Math.max(heapLimitMiB - HEAP_RESERVE_MIB, 0);
   const maxCachedWorkflows =
-    Number.isInteger(fromEnv) && fromEnv >= 2 ? fromEnv : Math.max(Math.floor(budget / CACHED_WORKFLOW_MIB), 10);
+    countSetting(env.WORKER_MAX_CACHED_WORKFLOWS) ?? Math.max(Math.floor(budget / CACHED_WORKFLOW_MIB), 10);
   // One isolate per 4 GB of heap, at most 4: more isolates only add their own fixed cost on a small heap.
   const workflowThreadPoolSize = Math.min(Math.max(Math.floor(heapLimitMiB / 4096), 1), 4);
   const sticky = env.WORKER_STICKY_QUEUE_TIMEOUT?.trim();
-  const slots = Number(env.WORKER_WORKFLOW_TASK_SLOTS);
   return {
     maxCachedWorkflows,
     workflowThreadPoolSize,
     // The SDK requires no more workflow tasks in flight than the cache holds.
     maxConcurrentWorkflowTaskExecutions: Math.min(
-      Number.isInteger(slots) && slots >= 2 ? slots : 40,
+      countSetting(env.WORKER_WORKFLOW_TASK_SLOTS) ?? 40,
       maxCachedWorkflows,
     ),
     ...(sticky && /^[1-9]\d*[sm]$/.test(sticky)
