@@ -12,6 +12,7 @@ import { childrenAwaitingMonitoring, monitoringStartOf, setMonitoringPending } f
 import { withProjectionLock } from '../models/projection-lock';
 import { newestPackOfDistrict, type LedgerVisitProfile } from '../policies/visits';
 import { ledgerMonitoringWorkflow } from '../workflows/ledger-monitoring.workflow';
+import { ledgerTaskQueue } from '../workflows/task-queues';
 import {
   ledgerCaseClosedSignal,
   ledgerCaseOpenedSignal,
@@ -267,7 +268,7 @@ export async function startLedgerMonitoring(
   const workflowId = ledgerWorkflowId(child.childId);
   const handle = await client.workflow.start(ledgerMonitoringWorkflow, {
     workflowId,
-    taskQueue,
+    taskQueue: ledgerTaskQueue(taskQueue),
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [input],
   });
@@ -294,9 +295,15 @@ export async function tellLedgerChanged(
 /**
  * The start half of a signal-with-start to the child's monitoring workflow (one per child): a closure, an opening or a
  * change of facts reaches it, starting it with `input` when it does not run yet (the enrolment's start may not have).
+ * Every `taskQueue` in this file is ChildSafe's queue; a monitoring workflow starts on its ledger queue
+ * (workflows/task-queues.ts says why). A signal reaches a running workflow whichever queue it runs on.
  */
 function monitoringStart(taskQueue: string, input: LedgerMonitoringInput) {
-  return { workflowId: ledgerWorkflowId(input.childId), taskQueue, args: [input] as [LedgerMonitoringInput] };
+  return {
+    workflowId: ledgerWorkflowId(input.childId),
+    taskQueue: ledgerTaskQueue(taskQueue),
+    args: [input] as [LedgerMonitoringInput],
+  };
 }
 
 /**

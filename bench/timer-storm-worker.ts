@@ -1,7 +1,8 @@
 /**
  * The timer storm's worker (bench/timer-storm.ts), a process of its own so that its memory is measured alone:
- * ChildSafe's real workflows (`workflows/`), sized by workers/worker.ts from this process's heap (`workerSizing()`)
- * unless STORM_* knobs override a setting for an experiment.
+ * ChildSafe's real workflows (`workflows/`), sized by workers/worker.ts from this process's heap as the worker that
+ * serves them (`ledgerWorkerSizing()` for ledger children, `workerSizing()` for police tasks) unless STORM_* knobs
+ * override a setting for an experiment.
  *
  * Activities (STORM_ACTIVITIES):
  *  - `memory` (default): projections, ledger reads and writes and notices are in-memory counters, so what is measured is
@@ -26,7 +27,7 @@ import type { LedgerActivities } from '../activities/ledger';
 import type { NotificationRequest } from '../activities/notifications';
 import { createMailTransport } from '../common/mail';
 import { createWorkerActivities } from '../workers/activities';
-import { workerSizing } from '../workers/worker';
+import { ledgerWorkerSizing, workerSizing } from '../workers/worker';
 import { STORM_LEDGER_PROFILE } from './timer-storm-profile';
 import { workflowBundleOptions } from '../workers/workflow-bundle';
 
@@ -166,7 +167,9 @@ async function main(): Promise<void> {
     };
   }
 
-  const sizing = { ...workerSizing(), ...overrides() };
+  // Sized as the deployed worker that serves these workflows: the ledger's worker for ledger children (since session
+  // 18: its own queue, WORKER_LEDGER_* settings), ChildSafe's for police tasks (WORKER_* settings).
+  const sizing = { ...(process.env.STORM_KIND === 'ledger' ? ledgerWorkerSizing() : workerSizing()), ...overrides() };
   const native = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: native,

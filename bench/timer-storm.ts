@@ -21,7 +21,9 @@
  * STORM_CONCURRENCY starts in flight (32), STORM_LEAD_SECONDS from the first start to the deadline (default: 60 s plus
  * 200 ms per workflow, so that on this machine the starts and their first workflow tasks are done before it), STORM_MAX_MINUTES how long to
  * wait after the deadline (20), STORM_TEMPORAL_CONFIG the dev server's dynamic config as JSON (experiments). Worker
- * settings: WORKER_MAX_CACHED_WORKFLOWS and WORKER_STICKY_QUEUE_TIMEOUT (workers/worker.ts), STORM_WORKFLOW_TASKS,
+ * settings: the deployed worker's for its kind (workers/worker.ts: WORKER_MAX_CACHED_WORKFLOWS,
+ * WORKER_WORKFLOW_TASK_SLOTS and WORKER_STICKY_QUEUE_TIMEOUT for tasks; since session 18 WORKER_LEDGER_MAX_CACHED_WORKFLOWS
+ * and WORKER_LEDGER_WORKFLOW_TASK_SLOTS for ledger children, whose worker is its own), STORM_WORKFLOW_TASKS,
  * STORM_ACTIVITY_TASKS, STORM_WORKFLOW_POLLERS, STORM_ACTIVITY_POLLERS, STORM_THREADS, STORM_REUSE_V8=0|1,
  * STORM_NO_CACHE=1 (no workflow cache, so no sticky queue: measured unworkable with the ledger's local activities).
  * STORM_WORKER_NODE_ARGS: Node options for the worker's process, space-separated, for those NODE_OPTIONS refuses

@@ -1,6 +1,6 @@
 /**
- * The worker process: `npm run worker`. Serves ChildSafe's task queue with every workflow and activity. Several can
- * run side by side and any can die: Temporal hands its work to the others.
+ * The worker process: `npm run worker`. Serves ChildSafe's task queue and its ledger queue with every workflow and
+ * activity (workers/worker.ts). Several can run side by side and any can die: Temporal hands its work to the others.
  */
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../common/config';
@@ -12,7 +12,8 @@ import { ensureSearchAttributes } from './search-attributes';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
 import { runMigrations } from '../models/migrations';
 import { ensureIndicatorSnapshots } from './indicator-snapshots';
-import { createChildSafeWorker, workerSizing } from './worker';
+import { childSafeWorkerSizing, createChildSafeWorker } from './worker';
+import { ledgerTaskQueue } from '../workflows/task-queues';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -38,7 +39,14 @@ async function main(): Promise<void> {
   await ensureReconcilerSchedule(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   // Each district's dashboard summary, recomputed every minute (api/read-models/indicators.ts says why).
   await ensureIndicatorSnapshots(temporal.client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, ...workerSizing() }, 'worker running');
+  logger.info(
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ledgerTaskQueue: ledgerTaskQueue(config.TEMPORAL_TASK_QUEUE),
+      sizing: childSafeWorkerSizing(),
+    },
+    'worker running',
+  );
   // Worker.run handles SIGINT/SIGTERM itself: it stops polling, lets running tasks finish, then resolves.
   await worker.run();
   await migrations;

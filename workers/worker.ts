@@ -1,12 +1,17 @@
-/** The ChildSafe worker: every workflow and activity on one task queue, with the payload codec. */
+/**
+ * The ChildSafe worker: two Temporal workers in one process, with the payload codec, the same workflow bundle and the
+ * same activities: one on ChildSafe's task queue (reports, cases, tasks), one on its ledger queue (a monitoring
+ * workflow per child on a ledger), each sized for its work (workflows/task-queues.ts says why they are apart).
+ */
 import v8 from 'node:v8';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../common/config';
 import { createDataConverter } from '../common/temporal';
 import { createWorkerActivities } from './activities';
 import { workflowBundleOptions } from './workflow-bundle';
+import { ledgerTaskQueue } from '../workflows/task-queues';
 
 export interface ChildSafeWorkerDependencies {
   config: Config;
@@ -66,13 +71,12 @@ function countSetting(value: string | undefined): number | undefined {
  *  - WORKER_MAX_CACHED_WORKFLOWS ≥ N (every workflow that can fall due together stays cached), and a heap of
  *    HEAP_RESERVE_MIB + N × the memory a cached workflow holds (measured 0.7–0.8 MiB a waiting police task or ledger
  *    child, up to CACHED_WORKFLOW_MIB for one that validated an outcome; 10,000: `--max-old-space-size=12288`);
- *  - WORKER_WORKFLOW_TASK_SLOTS (workflow tasks in flight; 40 unset) when the storm's workflows are NOT all cached (a
- *    district's ledger children: 10,000 due of 100,000 monitored): each task the server still sends to the sticky
- *    queue of a worker that evicted its workflow holds a slot while the worker fetches the whole history, so with 40
- *    slots those fetches, not the CPU, set the pace of the storm's first minute or two. 200 measured (bench/README.md,
- *    "Session 17"): 10,000 evicted ledger visits escalated in 256 s and 268 s against 295–361 s with 40. Each slot may
- *    hold a task waiting for the workflow thread: 200 × a task's CPU (25 ms a ledger notice) must stay well inside
- *    the 10 s workflow task timeout;
+ *  - WORKER_WORKFLOW_TASK_SLOTS (workflow tasks in flight; 40 unset) when the storm's workflows are NOT all cached:
+ *    each task the server still sends to the sticky queue of a worker that evicted its workflow holds a slot while the
+ *    worker fetches the whole history, so with 40 slots those fetches, not the CPU, set the pace of a storm's first
+ *    minute or two. Each slot may also hold a task waiting for the workflow thread, so slots × a task's CPU must stay
+ *    well inside the 10 s workflow task timeout (a case's replay: ~50 ms). The ledger's children, the workflows that
+ *    do fall due by the thousand while evicted, have their own worker with 200 (`ledgerWorkerSizing`);
  *  - WORKER_STICKY_QUEUE_TIMEOUT longer than the storm takes to drain (e.g. `10m`). The price: the workflow tasks
  *    already queued for a worker that crashes wait up to that long before another worker takes them (a worker that
  *    stops normally hands them over at once, and the server sends new tasks to the shared queue once the worker has
@@ -102,22 +106,116 @@ export function workerSizing(
   };
 }
 
-export function createChildSafeWorker({
+/** Memory one cached ledger workflow holds: 0.7–0.8 MiB measured (bench/README.md "Timer storms"), with room. */
+export const LEDGER_CACHED_WORKFLOW_MIB = 1;
+/** The ledger worker's cache unless WORKER_LEDGER_MAX_CACHED_WORKFLOWS sets it (and at most a quarter of the heap). */
+export const LEDGER_CACHED_WORKFLOWS = 500;
+/** The ledger worker's workflow tasks in flight unless WORKER_LEDGER_WORKFLOW_TASK_SLOTS sets them. */
+export const LEDGER_WORKFLOW_TASK_SLOTS = 200;
+
+/**
+ * The ledger worker's sizing (issue #18): a district's monitored children sleep for weeks between visits, so a cache
+ * rarely holds the ones that wake, and thousands can wake in the same minute (a ledger imported in one day keeps its
+ * visits in step). Every such wake-up is a workflow task on the sticky queue of a worker that evicted the workflow:
+ * it holds a slot while the worker fetches the whole history. With the SDK's 40 slots those fetches, not the CPU, set
+ * the pace of a storm's first minutes; with 200, 10,000 evicted visits were escalated in 256 s and 268 s against
+ * 295–361 s with 40 (bench/README.md, "Session 17"). 200 is safe for this queue's workflows and not for cases': a slot
+ * may hold a task waiting for the workflow thread, and 200 × a ledger notice's 25 ms of CPU is 5 s, inside the 10 s
+ * workflow task timeout, where 200 × a case's ~50 ms replay would not be. The cache is small (500 at 1 MiB each,
+ * at most a quarter of the heap's budget): it only needs to hold the workflows that are busy.
+ */
+export function ledgerWorkerSizing(
+  heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
+  env: NodeJS.ProcessEnv = process.env,
+): WorkerSizing {
+  const budget = Math.max(heapLimitMiB - HEAP_RESERVE_MIB, 0);
+  const maxCachedWorkflows =
+    countSetting(env.WORKER_LEDGER_MAX_CACHED_WORKFLOWS) ??
+    Math.min(Math.max(Math.floor(budget / 4 / LEDGER_CACHED_WORKFLOW_MIB), 10), LEDGER_CACHED_WORKFLOWS);
+  return {
+    maxCachedWorkflows,
+    workflowThreadPoolSize: 1,
+    maxConcurrentWorkflowTaskExecutions: Math.min(
+      countSetting(env.WORKER_LEDGER_WORKFLOW_TASK_SLOTS) ?? LEDGER_WORKFLOW_TASK_SLOTS,
+      maxCachedWorkflows,
+    ),
+  };
+}
+
+/**
+ * The sizing of the process's two workers from its heap: the ledger's cache first (it is small), the cases' from what
+ * is left, as `workerSizing` says.
+ */
+export function childSafeWorkerSizing(
+  heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
+  env: NodeJS.ProcessEnv = process.env,
+): { cases: WorkerSizing; ledger: WorkerSizing } {
+  const ledger = ledgerWorkerSizing(heapLimitMiB, env);
+  return { cases: workerSizing(heapLimitMiB - ledger.maxCachedWorkflows * LEDGER_CACHED_WORKFLOW_MIB, env), ledger };
+}
+
+/**
+ * The process's two workers, run and stopped together: when either stops (a shutdown, a fatal error) the other is
+ * stopped too, so the process ends and its supervisor restarts it whole rather than serving one queue only.
+ */
+export interface ChildSafeWorkers {
+  cases: Worker;
+  ledger: Worker;
+  /** Runs both until both have stopped; rejects with the first failure. */
+  run(): Promise<void>;
+  /** Stops both (each finishes its running tasks first). */
+  shutdown(): void;
+}
+
+export function runTogether(cases: Worker, ledger: Worker): ChildSafeWorkers {
+  const both = [cases, ledger];
+  const shutdown = () => {
+    for (const worker of both) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    cases,
+    ledger,
+    shutdown,
+    async run() {
+      const results = await Promise.allSettled(both.map((worker) => worker.run().finally(shutdown)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+export async function createChildSafeWorker({
   config,
   connection,
   client,
   transport,
   sizing,
-}: ChildSafeWorkerDependencies): Promise<Worker> {
-  return Worker.create({
+}: ChildSafeWorkerDependencies): Promise<ChildSafeWorkers> {
+  // Bundled once for both workers (as Worker.create would, each on its own).
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    ...workflowBundleOptions,
+    logger: Runtime.instance().logger,
+  });
+  const activities = createWorkerActivities({ config, client, transport });
+  const sized = childSafeWorkerSizing();
+  const common = {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    bundlerOptions: workflowBundleOptions,
+    workflowBundle,
     dataConverter: createDataConverter(config),
-    activities: createWorkerActivities({ config, client, transport }),
-    ...workerSizing(),
+    activities,
+  };
+  const cases = await Worker.create({
+    ...common,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...sized.cases,
     ...sizing,
   });
+  const ledger = await Worker.create({
+    ...common,
+    taskQueue: ledgerTaskQueue(config.TEMPORAL_TASK_QUEUE),
+    ...sized.ledger,
+  });
+  return runTogether(cases, ledger);
 }

@@ -44,6 +44,7 @@ import {
 import { packRefOf, resolvePack } from './packs';
 import type { PolicyPack } from '../policies/schema';
 import { sendNotice, sendNoticeLocally } from './proxies';
+import { caseTaskQueueOf } from './task-queues';
 
 const ledgerActivityOptions: ActivityOptions & LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -317,6 +318,8 @@ class LedgerMonitoring {
     const street = profile?.streetOfficeId;
     await startChild(agencyTaskWorkflow, {
       workflowId: taskId,
+      // A task is ChildSafe's work, not the ledger's: on ChildSafe's queue (workflows/task-queues.ts).
+      taskQueue: caseTaskQueueOf(workflowInfo().taskQueue),
       parentClosePolicy: ParentClosePolicy.ABANDON,
       args: [
         {

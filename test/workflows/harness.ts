@@ -10,6 +10,7 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ledgerTaskQueue } from '../../workflows/task-queues';
 import {
   createAccountabilityActivities,
   createIntakeActivities,
@@ -197,7 +198,7 @@ export function createFakes(
       const workflowId = ledgerWorkflowId(input.childId);
       await env.client.workflow.signalWithStart('ledgerMonitoringWorkflow', {
         workflowId,
-        taskQueue,
+        taskQueue: ledgerTaskQueue(taskQueue),
         args: [{ childId: input.childId, pack: LEDGER_TEST_PACK, since: input.closedAt }],
         signal: ledgerCaseClosedSignal,
         signalArgs: [{ caseId: input.caseId, closedAt: input.closedAt }],
@@ -211,7 +212,7 @@ export function createFakes(
       if (!onLedger) return { told: false };
       await env.client.workflow.signalWithStart('ledgerMonitoringWorkflow', {
         workflowId: ledgerWorkflowId(input.childId),
-        taskQueue,
+        taskQueue: ledgerTaskQueue(taskQueue),
         args: [
           {
             childId: input.childId,
@@ -277,13 +278,13 @@ export async function withWorker<T>(
     const taskQueue = `q-${randomUUID()}`;
     const { activities: fakes, recorded } = createFakes(env, taskQueue);
     const activities = { ...fakes, ...override?.(fakes, { env, taskQueue, recorded }) };
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities,
-    });
-    return await worker.runUntil(fn({ env, taskQueue, recorded }));
+    // As the deployed worker (workers/worker.ts): the same bundle and activities on ChildSafe's queue and the ledger's.
+    const [worker, ledgerWorker] = await Promise.all(
+      [taskQueue, ledgerTaskQueue(taskQueue)].map((queue) =>
+        Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: bundle, activities }),
+      ),
+    );
+    return await worker.runUntil(ledgerWorker!.runUntil(fn({ env, taskQueue, recorded })));
   } finally {
     await env.teardown();
   }

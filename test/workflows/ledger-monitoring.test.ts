@@ -13,6 +13,7 @@ import { taskStatusQuery } from '../../workflows/definitions';
 import { NotificationFailure } from '../../workflows/failures';
 import { approveClosureUpdate } from '../../workflows/intervention.definitions';
 import { startLedgerMonitoring } from '../../activities/ledger';
+import { ledgerTaskQueue } from '../../workflows/task-queues';
 import { renderNotificationEmail } from '../../activities/mail/notification-email';
 import { notificationEventSchema, type NotificationEvent as Delivery } from '../../activities/notification-delivery';
 import { createNotificationActivities } from '../../activities/notifications';
@@ -84,7 +85,8 @@ async function startMonitoring(
   const since = new Date(await env.currentTimeMs()).toISOString();
   const handle = await env.client.workflow.start(ledgerMonitoringWorkflow, {
     workflowId: ledgerWorkflowId(childId),
-    taskQueue,
+    // Where the deployed system starts it (activities/ledger.ts).
+    taskQueue: ledgerTaskQueue(taskQueue),
     args: [{ childId, since, ...input, pack: input.pack ?? LEDGER_TEST_PACK }],
   });
   const first = await eventually(async () => {
@@ -350,6 +352,19 @@ describe('ledger monitoring: periodic visits', () => {
     });
   });
 
+  it("runs on the ledger's own queue and opens the committee task on ChildSafe's queue, where tasks are served", async () => {
+    await withWorker(h, async ({ env, taskQueue, recorded }) => {
+      const child = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
+      await child.handle.executeUpdate(recordLedgerVisitUpdate, {
+        args: [await visit(env, { arrangementAdequate: false })],
+      });
+      const taskId = `${ledgerWorkflowId(child.childId)}/task-1-guardianship_arrangement`;
+      await eventually(() => env.client.workflow.getHandle(taskId).query(taskStatusQuery));
+      expect((await child.handle.describe()).taskQueue).toBe(ledgerTaskQueue(taskQueue));
+      expect((await env.client.workflow.getHandle(taskId).describe()).taskQueue).toBe(taskQueue);
+    });
+  });
+
   it("pauses while the child's case is open (the case visits) and returns the child to monitoring when it closes", async () => {
     await withWorker(h, async ({ env, taskQueue, recorded }) => {
       const child = await startMonitoring(env, taskQueue, recorded, { leftBehind: true });
@@ -422,7 +437,7 @@ describe('ledger monitoring: periodic visits', () => {
         return v;
       });
       expect(view.interval).toMatchObject({ duration: 'P90D', basis: 'risk' });
-      expect((await handle.describe()).runId).toBe(first.runId);
+      expect(await handle.describe()).toMatchObject({ runId: first.runId, taskQueue: ledgerTaskQueue(taskQueue) });
       expect(recorded.ledger.schedules.filter((s) => s.childId === childId)).toHaveLength(1);
     });
   });

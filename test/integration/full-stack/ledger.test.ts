@@ -101,6 +101,9 @@ describe('enrolment', () => {
       return v;
     });
     expect(view.status).toBe('monitoring');
+    // On the ledger's own queue, served by the worker's second half (workers/worker.ts).
+    const run = await stack.client.workflow.getHandle(ledgerWorkflowId(ids.a!)).describe();
+    expect(run.taskQueue).toBe(`${stack.config.TEMPORAL_TASK_QUEUE}-ledger`);
     expect(await AuditEventModel.countDocuments({ action: 'ledger.enrolled', childId: file!._id })).toBe(1);
   });
 
@@ -305,6 +308,8 @@ describe('visits', () => {
       expect(inbox.body.items.map((t: { taskId: string }) => t.taskId)).toContain(taskId);
     });
     expect(await TaskModel.countDocuments({ kind: 'guardianship_arrangement' })).toBe(1);
+    // The task is ChildSafe's work: on its queue, not the ledger's.
+    expect((await stack.client.workflow.getHandle(taskId).describe()).taskQueue).toBe(stack.config.TEMPORAL_TASK_QUEUE);
     const page = await as(COMMITTEE).get(`/children/${ids.a}`).expect(200);
     expect(page.body.visits).toEqual([expect.objectContaining({ arrangementAdequate: false, needs: visit.needs })]);
   });
