@@ -62,6 +62,13 @@ export const notificationEventSchema = z.strictObject({
   dueAt: z.iso.datetime({ offset: true }).optional(),
   policyClause: z.string().min(1).optional(),
   escalationLevel: z.number().int().min(1).optional(),
+  /**
+   * A notice that did not arrive (delivery_failed, missed_notice): the agency (a ledger notice's: the street office)
+   * that was not told, by name, with its duty desk's phone if the directory has one, so that the person alerted knows
+   * whom to call. Names of agencies only: no personal data.
+   */
+  agencyName: z.strictObject({ zh: z.string().min(1), en: z.string().min(1) }).optional(),
+  agencyPhone: z.string().min(1).max(40).optional(),
 });
 
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;
@@ -134,6 +141,7 @@ export function createNotificationDelivery(deps: NotificationDeliveryDependencie
       ...(event.childId ? { childId: event.childId } : {}),
       dueAt: event.dueAt ? new Date(event.dueAt) : undefined,
       ...(event.escalationLevel ? { escalationLevel: event.escalationLevel } : {}),
+      ...(event.agencyName ? { agencyName: event.agencyName } : {}),
     };
   }
 

@@ -23,6 +23,12 @@ export const notificationView = z.object({
     .object({ name: z.string(), streetName: z.object({ zh: z.string(), en: z.string() }).nullable() })
     .optional()
     .describe("A ledger notice: the child and its ledger's street by name, while the reader's ledger holds the child"),
+  agency: z
+    .object({ name: z.object({ zh: z.string(), en: z.string() }) })
+    .optional()
+    .describe(
+      'A notice that did not arrive (delivery_failed, missed_notice): the agency not told, by name, as when sent',
+    ),
   dueAt: z.iso.datetime().optional(),
   level: z
     .number()

@@ -56,6 +56,8 @@ const notificationSchema = new Schema(
     dueAt: Date,
     /** An escalation's level, counted from 1 as the task's ladder counts its rungs (workflows/agency-task.workflow.ts). */
     escalationLevel: Number,
+    /** A notice that did not arrive (delivery_failed, missed_notice): the agency not told, by name (whom to call). */
+    agencyName: { type: new Schema({ zh: String, en: String }, { _id: false }), default: undefined },
     readAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'notifications' },
@@ -83,6 +85,7 @@ export interface NewNotification {
   childId?: string;
   dueAt?: Date;
   escalationLevel?: number;
+  agencyName?: { zh: string; en: string };
 }
 
 export const NotificationModel = model('Notification', notificationSchema);

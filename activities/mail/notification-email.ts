@@ -44,6 +44,14 @@ function lines(
   label: { zh: string; en: string },
   caseRef: { zh: string; en: string },
 ): Lines {
+  // The agency a notice did not reach, by name and duty phone: whom the person alerted is to call.
+  const phone = event.agencyPhone;
+  const unreached = event.agencyName
+    ? {
+        zh: `「${event.agencyName.zh}」${phone ? `（值班电话 ${phone}）` : ''}`,
+        en: ` (${event.agencyName.en}${phone ? `, duty phone ${phone}` : ''})`,
+      }
+    : { zh: '', en: '' };
   switch (event.kind) {
     case 'task_created':
       return {
@@ -118,21 +126,21 @@ function lines(
         return {
           zhSubject: '台账走访逾期通知未能送达',
           enSubject: 'Ledger visit notice not delivered',
-          zh: '本区一条街道台账儿童定期走访逾期的通知邮件无法送达该街道。请通过电话等其他方式告知街道，督促尽快走访，并核对街道的联系邮箱。',
-          en: "The notice that a child on a street's ledger is overdue for a periodic visit could not be delivered to the street. Please tell the street another way, such as by phone, have the child visited soon, and check the street's contact address.",
+          zh: `本区一条街道台账儿童定期走访逾期的通知邮件无法送达该街道${unreached.zh}。请通过电话等其他方式告知街道，督促尽快走访，并核对街道的联系邮箱。`,
+          en: `The notice that a child on a street's ledger is overdue for a periodic visit could not be delivered to the street${unreached.en}. Please tell the street another way, such as by phone, have the child visited soon, and check the street's contact address.`,
         };
       return {
         zhSubject: `通知未能送达：${label.zh}${caseRef.zh}`,
         enSubject: `Notification not delivered: ${label.en}${caseRef.en}`,
-        zh: `任务「${label.zh}」${caseRef.zh}的通知邮件无法送达承办单位。请通过电话等其他方式联系该单位，并核对其联系邮箱。`,
-        en: `The notification of the task "${label.en}"${caseRef.en} could not be delivered to the agency. Please reach the agency another way, such as by phone, and check its contact address.`,
+        zh: `任务「${label.zh}」${caseRef.zh}的通知邮件无法送达承办单位${unreached.zh}。请通过电话等其他方式联系该单位，并核对其联系邮箱。`,
+        en: `The notification of the task "${label.en}"${caseRef.en} could not be delivered to the agency${unreached.en}. Please reach the agency another way, such as by phone, and check its contact address.`,
       };
     case 'missed_notice':
       return {
         zhSubject: `漏送通知督办：${label.zh}${caseRef.zh}`,
         enSubject: `Missed notice escalated: ${label.en}${caseRef.en}`,
-        zh: `任务「${label.zh}」${caseRef.zh}的通知未能送达承办单位（邮件被拒收），该单位可能并不知道这项任务，而法定期限已在计算。现作为漏送通知升级至您：请立即通过电话或当面通知该单位，必要时另行安排办理。`,
-        en: `The agency was never notified of the task "${label.en}"${caseRef.en} (its mail was refused), so it may not know of the task while the legal deadline runs. This is escalated to you as a missed notice: reach the agency now by phone or in person, and arrange the work another way if needed.`,
+        zh: `任务「${label.zh}」${caseRef.zh}的通知未能送达承办单位${unreached.zh}（邮件被拒收），该单位可能并不知道这项任务，而法定期限已在计算。现作为漏送通知升级至您：请立即通过电话或当面通知该单位，必要时另行安排办理。`,
+        en: `The agency${unreached.en} was never notified of the task "${label.en}"${caseRef.en} (its mail was refused), so it may not know of the task while the legal deadline runs. This is escalated to you as a missed notice: reach the agency now by phone or in person, and arrange the work another way if needed.`,
       };
   }
 }

@@ -226,6 +226,13 @@ async function deliverRecorded(deps: { delivery: Pick<NotificationDelivery, 'del
   }
 }
 
+/** The agency a notice did not reach, named for whoever is alerted (with its duty desk's phone, if known). */
+function unreachedAgency(agency: AgencyRecord | null): Pick<Delivery, 'agencyName' | 'agencyPhone'> {
+  if (!agency) return {};
+  const phone = agency.contacts.find((c) => c.role === 'duty_desk' && c.phone)?.phone;
+  return { agencyName: { zh: agency.name.zh, en: agency.name.en }, ...(phone ? { agencyPhone: phone } : {}) };
+}
+
 /**
  * The missed-notice escalation of a task notice that its agency's desk refused (#13): the agency's supervisor (who may
  * still be reached), the coordinators of its street and of its district, or every district coordinator if the
@@ -252,6 +259,7 @@ async function escalateMissedNotice(
     idempotencyKey: `${idempotencyKey}:missed-notice`,
     kind: 'missed_notice',
     recipients: recipients.length ? recipients : unique(await allCoordinators()),
+    ...unreachedAgency(agency),
     ...(refused.taskId ? { taskId: refused.taskId } : {}),
     ...(refused.caseId ? { caseId: refused.caseId } : {}),
     ...(refused.caseNumber ? { caseNumber: refused.caseNumber } : {}),
@@ -287,6 +295,7 @@ export function createDirectoryNotifier(deps: { delivery: Pick<NotificationDeliv
             idempotencyKey: `${idempotencyKey}:delivery-failed`,
             kind: 'delivery_failed',
             recipients: fallback.length ? fallback : await allCoordinators(),
+            ...unreachedAgency(agency),
             ...(delivery.taskId ? { taskId: delivery.taskId } : {}),
             ...(delivery.caseId ? { caseId: delivery.caseId } : {}),
             ...(delivery.caseNumber ? { caseNumber: delivery.caseNumber } : {}),

@@ -24,6 +24,9 @@ function viewOf(
     ...(entry.caseId ? { caseId: entry.caseId } : {}),
     ...(entry.childId ? { childId: entry.childId } : {}),
     ...(child ? { child } : {}),
+    ...(entry.agencyName?.zh && entry.agencyName.en
+      ? { agency: { name: { zh: entry.agencyName.zh, en: entry.agencyName.en } } }
+      : {}),
     ...(entry.dueAt ? { dueAt: entry.dueAt.toISOString() } : {}),
     level: entry.kind === 'task_escalated' ? (entry.escalationLevel ?? null) : null,
     ...timing,

@@ -92,12 +92,23 @@ describe('a refused notice in the coordinator’s notifications', () => {
     expect(await alert.first().textContent()).toContain('请立即电话联系该单位');
     const link = page.getByRole('link', { name: /通知未能送达：公安机关应急处置/ });
     expect(await link.getAttribute('href')).toBe(`/tasks/${encodeURIComponent(taskId)}`);
+    // Whom to call: the station not told, by name (never its code).
+    const failedEntry = page.getByTestId('notification').filter({ has: link });
+    expect(await failedEntry.getByTestId('notification-agency').textContent()).toBe('未收到通知的单位：华阳路派出所');
+    expect(await failedEntry.textContent()).not.toContain('cn.police');
     // The missed notice escalated on its own, with its own words, linked to the same task.
     const missed = page.getByRole('alert').filter({ hasText: '漏送通知督办' });
     await missed.first().waitFor();
     expect(await missed.first().textContent()).toContain('法定期限已在计算');
     const missedLink = page.getByRole('link', { name: /漏送通知督办：公安机关应急处置/ });
     expect(await missedLink.getAttribute('href')).toBe(`/tasks/${encodeURIComponent(taskId)}`);
+    expect(
+      await page
+        .getByTestId('notification')
+        .filter({ has: missedLink })
+        .getByTestId('notification-agency')
+        .textContent(),
+    ).toBe('未收到通知的单位：华阳路派出所');
     await screenshot(page, 'coordinator-delivery-failed-phone');
     expect(errors).toEqual([]);
   });

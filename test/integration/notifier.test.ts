@@ -136,6 +136,12 @@ describe('the directory notifier', () => {
     ]);
     expect(warning.find((m) => m.subject.includes('通知未能送达'))).toBeDefined();
     expect(warning.find((m) => m.subject.includes('漏送通知督办'))?.subject).toContain('Missed notice escalated');
+    // Each names the station that was not told, from the directory (whom to call), never its code.
+    for (const m of warning) {
+      expect(m.text).toContain('承办单位「华阳路派出所」');
+      expect(m.text).toContain('Huayang Road Subdistrict police station');
+      expect(m.text).not.toContain('cn.police');
+    }
     // The agency's supervisor, whose address is not refused, hears of the missed notice too.
     expect(mailFor(SUPERVISOR, taskId).map((m) => m.headers['x-childsafe-notification'])).toEqual(['missed_notice']);
     expect(await NotificationModel.countDocuments({ taskId, status: 'failed' })).toBeGreaterThan(0);
@@ -188,5 +194,7 @@ describe('the directory notifier', () => {
     }).lean();
     expect(alert).toHaveLength(1);
     expect(alert[0]!.subject).toContain('通知未能送达');
+    // The inbox entry keeps whom to call, as the email named it.
+    expect(alert[0]!.agencyName).toEqual({ zh: '华阳路派出所', en: 'Huayang Road Subdistrict police station' });
   });
 });

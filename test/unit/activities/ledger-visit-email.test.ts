@@ -87,3 +87,44 @@ describe("a ledger notice's delivery failure email", () => {
     expect(text).toContain('查看任务：http://127.0.0.1:3000/tasks/case-1%2Ftask-1');
   });
 });
+
+describe('a notice that did not arrive names the agency not told, so the person alerted knows whom to call', () => {
+  const render = (over: Partial<Parameters<typeof renderNotificationEmail>[0]>) =>
+    renderNotificationEmail(
+      {
+        idempotencyKey: 'case-1/task-1:assign:delivery-failed',
+        kind: 'delivery_failed',
+        recipients: [{ email: 'coordinator@example.test' }],
+        taskId: 'case-1/task-1',
+        taskLabel: { zh: '公安机关应急处置', en: 'Police emergency response' },
+        ...over,
+      },
+      { publicUrl: 'http://127.0.0.1:3000' },
+    );
+  const police = { zh: '长宁公安分局华阳路派出所', en: 'Huayang Road Police Station' };
+
+  it("a task's agency, by name and with its duty phone when the directory has one", () => {
+    const named = render({ agencyName: police, agencyPhone: '021-62512345' }).text;
+    expect(named).toContain('无法送达承办单位「长宁公安分局华阳路派出所」（值班电话 021-62512345）。');
+    expect(named).toContain(
+      'could not be delivered to the agency (Huayang Road Police Station, duty phone 021-62512345).',
+    );
+    const noPhone = render({ agencyName: police }).text;
+    expect(noPhone).toContain('无法送达承办单位「长宁公安分局华阳路派出所」。');
+    expect(noPhone).not.toContain('值班电话');
+  });
+
+  it("the missed-notice escalation names it too, and a ledger notice's street office", () => {
+    expect(render({ kind: 'missed_notice', agencyName: police }).text).toContain(
+      '的通知未能送达承办单位「长宁公安分局华阳路派出所」（邮件被拒收）',
+    );
+    const ledger = render({
+      taskId: undefined,
+      taskLabel: undefined,
+      childId: '65f0c0ffee0000000000abcd',
+      agencyName: { zh: '华阳路街道办事处', en: 'Huayang Road Street Office' },
+    }).text;
+    expect(ledger).toContain('无法送达该街道「华阳路街道办事处」。');
+    expect(ledger).toContain('could not be delivered to the street (Huayang Road Street Office).');
+  });
+});

@@ -767,6 +767,7 @@ const zh = {
   'notif.kind.ledger_visit_missed': '台账走访逾期',
   'notif.ledgerChild': '儿童：{child}',
   'notif.ledgerStreet': '街道：{street}',
+  'notif.agencyNotTold': '未收到通知的单位：{agency}',
   'notif.missedNotice':
     '漏送通知督办：承办单位未收到这项任务的通知，法定期限已在计算。请立即通知该单位，必要时另行安排办理。',
   ...LEDGER_ZH,
@@ -1547,6 +1548,7 @@ const en: Record<MessageKey, string> = {
   'notif.kind.ledger_visit_missed': 'Ledger visit overdue',
   'notif.ledgerChild': 'Child: {child}',
   'notif.ledgerStreet': 'Street: {street}',
+  'notif.agencyNotTold': 'Agency not told: {agency}',
   'notif.missedNotice':
     'Missed notice escalated: the agency was never told of this task while its legal deadline runs. Tell them now, and arrange the work another way if needed.',
   ...LEDGER_EN,

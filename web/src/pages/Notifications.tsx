@@ -3,7 +3,7 @@
  * with its level, decision due, finding …), whether its deadline was missed (from the deadline and when the step was
  * done, as the API says, not from the clock alone), and marking one or all read. Opening one marks it read too. A
  * ledger notice (a missed visit, or its notice to the street not delivered) names the child and its street, as the API
- * names them, and opens its ledger page. Each marking tells the navigation, whose unread count then reloads at once
+ * names them, and opens its ledger page. A task's notice that did not arrive names the agency not told (whom to call). Each marking tells the navigation, whose unread count then reloads at once
  * rather than at its next poll.
  */
 import { useState } from 'react';
@@ -83,6 +83,11 @@ function Entry({ n, now, onRead }: { n: Notification; now: number; onRead: () =>
         <p className="small" data-testid="notification-child">
           {t('notif.ledgerChild', { child: n.child.name })}
           {n.child.streetName ? <> · {t('notif.ledgerStreet', { street: pick(n.child.streetName) })}</> : null}
+        </p>
+      ) : null}
+      {n.agency && !n.child ? (
+        <p className="small" data-testid="notification-agency">
+          {t('notif.agencyNotTold', { agency: pick(n.agency.name) })}
         </p>
       ) : null}
       {warning ? (
