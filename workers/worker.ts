@@ -50,6 +50,16 @@ export const CACHED_WORKFLOW_MIB = 3;
 /** Heap kept back for everything that is not the workflow cache: activities, the SDK, connections, buffers. */
 export const HEAP_RESERVE_MIB = 512;
 
+/** The heap this process may use (v8's limit, set by --max-old-space-size or the system). */
+function processHeapLimitMiB(): number {
+  return v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+}
+
+/** The heap left for workflow caches. */
+function cacheBudgetMiB(heapLimitMiB: number): number {
+  return Math.max(heapLimitMiB - HEAP_RESERVE_MIB, 0);
+}
+
 /** A count the worker's settings take from the environment: a whole number of at least 2, else none (the default). */
 function countSetting(value: string | undefined): number | undefined {
   const n = Number(value);
@@ -82,11 +92,8 @@ function countSetting(value: string | undefined): number | undefined {
  *    stops normally hands them over at once, and the server sends new tasks to the shared queue once the worker has
  *    stopped polling). Unset, the SDK's 10 s: right for `npm start`, `npm test` and a worker without storms.
  */
-export function workerSizing(
-  heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
-  env: NodeJS.ProcessEnv = process.env,
-): WorkerSizing {
-  const budget = Math.max(heapLimitMiB - HEAP_RESERVE_MIB, 0);
+export function workerSizing(heapLimitMiB = processHeapLimitMiB(), env: NodeJS.ProcessEnv = process.env): WorkerSizing {
+  const budget = cacheBudgetMiB(heapLimitMiB);
   const maxCachedWorkflows =
     countSetting(env.WORKER_MAX_CACHED_WORKFLOWS) ?? Math.max(Math.floor(budget / CACHED_WORKFLOW_MIB), 10);
   // One isolate per 4 GB of heap, at most 4: more isolates only add their own fixed cost on a small heap.
@@ -125,10 +132,10 @@ export const LEDGER_WORKFLOW_TASK_SLOTS = 200;
  * at most a quarter of the heap's budget): it only needs to hold the workflows that are busy.
  */
 export function ledgerWorkerSizing(
-  heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
+  heapLimitMiB = processHeapLimitMiB(),
   env: NodeJS.ProcessEnv = process.env,
 ): WorkerSizing {
-  const budget = Math.max(heapLimitMiB - HEAP_RESERVE_MIB, 0);
+  const budget = cacheBudgetMiB(heapLimitMiB);
   const maxCachedWorkflows =
     countSetting(env.WORKER_LEDGER_MAX_CACHED_WORKFLOWS) ??
     Math.min(Math.max(Math.floor(budget / 4 / LEDGER_CACHED_WORKFLOW_MIB), 10), LEDGER_CACHED_WORKFLOWS);
@@ -147,7 +154,7 @@ export function ledgerWorkerSizing(
  * is left, as `workerSizing` says.
  */
 export function childSafeWorkerSizing(
-  heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024,
+  heapLimitMiB = processHeapLimitMiB(),
   env: NodeJS.ProcessEnv = process.env,
 ): { cases: WorkerSizing; ledger: WorkerSizing } {
   const ledger = ledgerWorkerSizing(heapLimitMiB, env);
