@@ -506,7 +506,7 @@ describe('ledger monitoring: a missed-visit notice the relay refuses for good re
   });
   afterAll(() => drop());
 
-  it("tells the street's district coordinators which ledger child's notice was not delivered, ids only, and monitoring goes on", async () => {
+  it("tells the street's district coordinators which ledger child's notice was not delivered (the child by id, the street by name), and monitoring goes on", async () => {
     const FENGTAI_COORDINATOR = 'civil-affairs@fengtai.demo.childsafe.local';
     const CHANGNING_COORDINATOR = 'civil-affairs@changning.demo.childsafe.local';
     const delivered: Delivery[] = [];
@@ -543,9 +543,11 @@ describe('ledger monitoring: a missed-visit notice the relay refuses for good re
         expect(to).toContain(FENGTAI_COORDINATOR);
         expect(to).not.toContain(CHANGNING_COORDINATOR);
         expect(alert).toMatchObject({ kind: 'delivery_failed', childId: child.childId });
-        // Ids only: the strict delivery schema has no field a name could travel in, and the email links by id.
+        // The child by id only: the strict delivery schema has no field a child's name could travel in, and the email
+        // links by id. The one name is the street office's, which was not told (whom the coordinator is to call).
         expect(() => notificationEventSchema.parse(alert)).not.toThrow();
-        expect(Object.keys(alert).sort()).toEqual(['childId', 'idempotencyKey', 'kind', 'recipients']);
+        expect(Object.keys(alert).sort()).toEqual(['agencyName', 'childId', 'idempotencyKey', 'kind', 'recipients']);
+        expect(alert.agencyName).toEqual({ zh: '右安门街道', en: "You'anmen Subdistrict" });
         const email = renderNotificationEmail(alert, { publicUrl: 'http://127.0.0.1:3000' });
         expect(email.links).toEqual([
           { rel: 'ledger', href: `http://127.0.0.1:3000/ledger/children/${encodeURIComponent(child.childId)}` },
