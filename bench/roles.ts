@@ -11,7 +11,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { createRouters } from '../api/routers';
 import type { Config } from '../common/config';
@@ -19,6 +25,8 @@ import { createMailTransport } from '../common/mail';
 import { createDataConverter, createTemporalClient } from '../common/temporal';
 import { createWorkerActivities, type WorkerActivities } from '../workers/activities';
 import { workflowBundleOptions } from '../workers/workflow-bundle';
+import { ledgerWorkerSizing } from '../workers/worker';
+import { ledgerTaskQueue } from '../workflows/task-queues';
 import { caseWorkflowId } from '../workflows/definitions';
 import * as baselineActivities from './baseline/activities';
 import type { ActivityTap } from './police-task-tap';
@@ -46,7 +54,10 @@ async function startWorker(
   });
 }
 
-/** ChildSafe's worker as the full-stack harness builds it (SDK default worker options). */
+/**
+ * ChildSafe's worker as the full-stack harness builds it: a worker on ChildSafe's queue (SDK default worker options)
+ * and one on its ledger queue (the deployed ledger sizing, workers/worker.ts), the same activities on both.
+ */
 export async function runChildSafeWorker(
   stoppers: Stopper[],
   config: Config,
@@ -57,22 +68,29 @@ export async function runChildSafeWorker(
   stoppers.push({ name: 'ChildSafe worker client', stop: () => temporal.connection.close() });
   const transport = createMailTransport(config.SMTP_URL);
   stoppers.push({ name: 'mail transport', stop: async () => transport.close() });
-  await startWorker(stoppers, 'childsafe', config.TEMPORAL_ADDRESS, (native) =>
-    Worker.create({
-      connection: native,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowsPath: require.resolve('../workflows'),
-      bundlerOptions: workflowBundleOptions,
-      dataConverter: createDataConverter(config),
-      activities: withTap(
-        (profile?.wrapActivities.bind(profile) ?? ((a: WorkerActivities) => a))(
-          createWorkerActivities({ config, client: temporal.client, transport }),
-        ),
-        tap,
-      ),
-    }),
+  const activities = withTap(
+    (profile?.wrapActivities.bind(profile) ?? ((a: WorkerActivities) => a))(
+      createWorkerActivities({ config, client: temporal.client, transport }),
+    ),
+    tap,
   );
+  const queues: [string, string, Partial<WorkerOptions>][] = [
+    ['childsafe', config.TEMPORAL_TASK_QUEUE, {}],
+    ['childsafe ledger', ledgerTaskQueue(config.TEMPORAL_TASK_QUEUE), ledgerWorkerSizing()],
+  ];
+  for (const [name, taskQueue, sizing] of queues)
+    await startWorker(stoppers, name, config.TEMPORAL_ADDRESS, (native) =>
+      Worker.create({
+        connection: native,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue,
+        workflowsPath: require.resolve('../workflows'),
+        bundlerOptions: workflowBundleOptions,
+        dataConverter: createDataConverter(config),
+        activities,
+        ...sizing,
+      }),
+    );
 }
 
 /** ChildSafe's API as api/main.ts builds it, listening on a free loopback port; returns the port. */
