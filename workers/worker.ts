@@ -128,8 +128,10 @@ export const LEDGER_WORKFLOW_TASK_SLOTS = 200;
  * the pace of a storm's first minutes; with 200, 10,000 evicted visits were escalated in 256 s and 268 s against
  * 295–361 s with 40 (bench/README.md, "Session 17"). 200 is safe for this queue's workflows and not for cases': a slot
  * may hold a task waiting for the workflow thread, and 200 × a ledger notice's 25 ms of CPU is 5 s, inside the 10 s
- * workflow task timeout, where 200 × a case's ~50 ms replay would not be. The cache is small (500 at 1 MiB each,
- * at most a quarter of the heap's budget): it only needs to hold the workflows that are busy.
+ * workflow task timeout, where 200 × a case's ~50 ms replay would not be. New workflows' first tasks cost more (a
+ * 10,000-row screening import starting one each: tasks of 5.0–8.3 s, none timed out; bench/README.md, "Session 18:
+ * 1k and 10k …"). The cache is small (500 at 1 MiB each, at most a quarter of the heap's budget): it only needs to
+ * hold the workflows that are busy.
  */
 export function ledgerWorkerSizing(
   heapLimitMiB = processHeapLimitMiB(),
