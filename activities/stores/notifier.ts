@@ -226,11 +226,23 @@ async function deliverRecorded(deps: { delivery: Pick<NotificationDelivery, 'del
   }
 }
 
-/** The agency a notice did not reach, named for whoever is alerted (with its duty desk's phone, if known). */
-function unreachedAgency(agency: AgencyRecord | null): Pick<Delivery, 'agencyName' | 'agencyPhone'> {
-  if (!agency) return {};
-  const phone = agency.contacts.find((c) => c.role === 'duty_desk' && c.phone)?.phone;
-  return { agencyName: { zh: agency.name.zh, en: agency.name.en }, ...(phone ? { agencyPhone: phone } : {}) };
+/**
+ * The agency a notice did not reach, named for whoever is alerted (with its duty desk's phone, if known). Only what
+ * the delivery schema takes: an alert that failed its own validation would never reach anyone, so a name missing a
+ * language or a phone longer than a phone number is left out rather than sent.
+ */
+export function unreachedAgency(
+  agency: {
+    name?: { zh?: string | null; en?: string | null } | null;
+    contacts?: readonly { role: string; phone?: string | null }[] | null;
+  } | null,
+): Pick<Delivery, 'agencyName' | 'agencyPhone'> {
+  if (!agency?.name?.zh || !agency.name.en) return {};
+  const phone = agency.contacts?.find((c) => c.role === 'duty_desk' && c.phone?.trim())?.phone?.trim();
+  return {
+    agencyName: { zh: agency.name.zh, en: agency.name.en },
+    ...(phone && phone.length <= 40 ? { agencyPhone: phone } : {}),
+  };
 }
 
 /**
