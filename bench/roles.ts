@@ -13,6 +13,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import {
   NativeConnection,
+  Runtime,
   Worker,
   bundleWorkflowCode,
   type WorkerOptions,
@@ -74,6 +75,12 @@ export async function runChildSafeWorker(
     ),
     tap,
   );
+  // Bundled once for both workers, as workers/worker.ts does (Worker.create with a path would bundle for each).
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    ...workflowBundleOptions,
+    logger: Runtime.instance().logger,
+  });
   const queues: [string, string, Partial<WorkerOptions>][] = [
     ['childsafe', config.TEMPORAL_TASK_QUEUE, {}],
     ['childsafe ledger', ledgerTaskQueue(config.TEMPORAL_TASK_QUEUE), ledgerWorkerSizing()],
@@ -84,8 +91,7 @@ export async function runChildSafeWorker(
         connection: native,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue,
-        workflowsPath: require.resolve('../workflows'),
-        bundlerOptions: workflowBundleOptions,
+        workflowBundle,
         dataConverter: createDataConverter(config),
         activities,
         ...sizing,
