@@ -17,7 +17,7 @@ import { startFerretDb } from './services/ferretdb';
 import { startSmtpSink } from './services/smtp-sink';
 import { startProcess, tail, type ManagedProcess } from './services/child-process';
 import { freePort, waitForPort } from './services/ports';
-import { projectRoot, typescriptCommand } from './services/tools';
+import { projectRoot, typescriptCommand, workerCommand } from './services/tools';
 import { ensurePrivateDir, PRIVATE_DIR_MODE } from './services/private-files';
 import { DEMO_ACCOUNTS_BANNER } from './demo-accounts';
 
@@ -121,11 +121,11 @@ async function main(): Promise<void> {
 
     // The worker and the API are supervised: one that exits for any reason (a crash, the heap exhausted, killed) is
     // started again with backoff and the exit is reported here with the end of its log; only Ctrl-C stops the stack.
-    for (const [name, entry] of [
-      ['worker', path.join(projectRoot, 'workers', 'main.ts')],
-      ['api', path.join(projectRoot, 'api', 'main.ts')],
+    for (const [name, command] of [
+      ['worker', workerCommand()],
+      ['api', typescriptCommand(path.join(projectRoot, 'api', 'main.ts'))],
     ] as const) {
-      const supervised = supervise(name, typescriptCommand(entry), env, () => stopping);
+      const supervised = supervise(name, command, env, () => stopping);
       stoppers.push({ name, stop: supervised.stop });
     }
     await waitForPort(apiPort, 60_000);

@@ -12,7 +12,7 @@ import { ensureSearchAttributes } from './search-attributes';
 import { ensureReconcilerSchedule } from './reconciler-schedule';
 import { runMigrations } from '../models/migrations';
 import { ensureIndicatorSnapshots } from './indicator-snapshots';
-import { childSafeWorkerSizing, createChildSafeWorker } from './worker';
+import { childSafeWorkerSizing, createChildSafeWorker, workflowStackTraces } from './worker';
 import { ledgerTaskQueue } from '../workflows/task-queues';
 
 async function main(): Promise<void> {
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       ledgerTaskQueue: ledgerTaskQueue(config.TEMPORAL_TASK_QUEUE),
       sizing: childSafeWorkerSizing(),
+      // 'off' unless WORKER_WORKFLOW_STACK_TRACES=on (workers/workflow-stack-traces.cjs): the Temporal UI's stack trace.
+      workflowStackTraces: workflowStackTraces(),
     },
     'worker running',
   );

@@ -50,6 +50,18 @@ export const CACHED_WORKFLOW_MIB = 3;
 /** Heap kept back for everything that is not the workflow cache: activities, the SDK, connections, buffers. */
 export const HEAP_RESERVE_MIB = 512;
 
+/**
+ * Whether this process's workflow threads record a stack trace per promise for the `__stack_trace` query: 'off' when
+ * the worker was started with its preload (workers/workflow-stack-traces.cjs, as `npm run worker`, `npm start` and
+ * docker-compose start it), 'on' with WORKER_WORKFLOW_STACK_TRACES=on or without the preload (the SDK's default: tests
+ * and benches that run workers in their own process).
+ */
+export function workflowStackTraces(): 'on' | 'off' {
+  return (globalThis as { __childsafeWorkflowStackTraces?: string }).__childsafeWorkflowStackTraces === 'off'
+    ? 'off'
+    : 'on';
+}
+
 /** The heap this process may use (v8's limit, set by --max-old-space-size or the system). */
 function processHeapLimitMiB(): number {
   return v8.getHeapStatistics().heap_size_limit / 1024 / 1024;

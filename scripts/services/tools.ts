@@ -51,3 +51,15 @@ export function ferretDbPath(): string {
 export function typescriptCommand(entry: string): [string, ...string[]] {
   return [process.execPath, '--import', pathToFileURL(require.resolve('tsx')).href, entry];
 }
+
+/**
+ * The worker's preload (`node --require` it before tsx): it keeps the Temporal SDK's per-promise stack capture out of
+ * the workflow threads unless WORKER_WORKFLOW_STACK_TRACES=on (workers/workflow-stack-traces.cjs says why).
+ */
+export const WORKER_PRELOAD = path.join(projectRoot, 'workers', 'workflow-stack-traces.cjs');
+
+/** The command that runs the worker process (workers/main.ts) as production runs it: the preload, then tsx. */
+export function workerCommand(): [string, ...string[]] {
+  const [node, ...args] = typescriptCommand(path.join(projectRoot, 'workers', 'main.ts'));
+  return [node, '--require', WORKER_PRELOAD, ...args];
+}

@@ -1,11 +1,13 @@
 /**
  * `npm start`'s launcher on a fresh data folder: it brings the whole system up, answers /readyz, restarts a worker and
- * an API killed outright, accepts a smoke report whose workflow the Temporal UI then shows, stops every process on SIGINT, and a second start finds the same
+ * an API killed outright, accepts a smoke report whose workflow the Temporal UI then shows (its worker with workflow
+ * stack traces off, its police task accepted), stops every process on SIGINT, and a second start finds the same
  * data; `git status --porcelain` is the same before and after (nothing tracked rewritten). (The launcher is scripts/start.ts; `npm start` runs set-up and the web build first.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
 import {
   fileSmokeReport,
@@ -51,11 +53,11 @@ describe('npm start', () => {
     expect(first.output()).toContain(DEMO_PASSWORD);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
-    const login = async () => {
+    const login = async (email = 'school@changning.demo.childsafe.local') => {
       const res = await fetch(`${base}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'school@changning.demo.childsafe.local', password: DEMO_PASSWORD }),
+        body: JSON.stringify({ email, password: DEMO_PASSWORD }),
       });
       expect(res.status).toBe(200);
       return ((await res.json()) as { token: string }).token;
@@ -111,6 +113,50 @@ describe('npm start', () => {
       if (!seen.includes(receipt)) await new Promise((r) => setTimeout(r, 500));
     }
     expect(seen).toContain(receipt);
+
+    // The worker runs as deployed, with its preload (workers/workflow-stack-traces.cjs): it says so, its workflows keep
+    // no stack per promise (the police task's `__stack_trace` query is refused), and they still wait and wake as they
+    // should: accepting the task resolves the condition its deadline races, and the task runs on. (Replacing Node's
+    // promise-hook API instead of skipping the SDK's hook broke the cancellation scopes: every such task failed.)
+    expect(fs.readFileSync(path.join(dataDir, 'logs', 'worker.log'), 'utf8')).toContain('"workflowStackTraces":"off"');
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      const temporal = new Client({ connection });
+      let taskId: string | undefined;
+      for (let i = 0; i < 120 && !taskId; i++) {
+        for await (const w of temporal.workflow.list({ query: `WorkflowType = 'agencyTaskWorkflow'` }))
+          taskId = w.workflowId;
+        if (!taskId) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(taskId).toBeDefined();
+      const task = temporal.workflow.getHandle(taskId!);
+      await expect(task.query('__stack_trace')).rejects.toThrow('Workflow stack traces are not enabled on this worker');
+      const police = await login('police.huayang@changning.demo.childsafe.local');
+      const taskUrl = `${base}/api/v1/tasks/${encodeURIComponent(taskId!)}`;
+      let accepted = 0;
+      for (let i = 0; i < 60 && accepted !== 200; i++) {
+        // The task accepts once its first workflow task has run (the police inbox lists it from then on).
+        accepted = (
+          await fetch(`${taskUrl}/accept`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${police}` },
+            body: '{}',
+          })
+        ).status;
+        if (accepted !== 200) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(accepted).toBe(200);
+      let status = '';
+      for (let i = 0; i < 60 && status !== 'accepted'; i++) {
+        const res = await fetch(taskUrl, { headers: { authorization: `Bearer ${police}` } });
+        status = res.ok ? ((await res.json()) as { task: { status: string } }).task.status : '';
+        if (status !== 'accepted') await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(status).toBe('accepted');
+      expect((await task.describe()).status.name).toBe('RUNNING');
+    } finally {
+      await connection.close();
+    }
 
     expect(await stop(first.child)).toBe(0);
     for (const port of Object.values(ports)) expect(await portOpen(port)).toBe(false);
