@@ -53,8 +53,8 @@ export const HEAP_RESERVE_MIB = 512;
 /**
  * Whether this process's workflow threads record a stack trace per promise for the `__stack_trace` query: 'off' when
  * the worker was started with its preload (workers/workflow-stack-traces.cjs, as `npm run worker`, `npm start` and
- * docker-compose start it), 'on' with WORKER_WORKFLOW_STACK_TRACES=on or without the preload (the SDK's default: tests
- * and benches that run workers in their own process).
+ * docker-compose start it), 'on' with WORKER_WORKFLOW_STACK_TRACES=on or without the preload (the SDK's default: the
+ * workers that tests run inside jest).
  */
 export function workflowStackTraces(): 'on' | 'off' {
   return (globalThis as { __childsafeWorkflowStackTraces?: string }).__childsafeWorkflowStackTraces === 'off'
