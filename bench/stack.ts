@@ -29,7 +29,7 @@ import { createUserRepository } from '../models/user';
 import { startTemporalDevServer } from '../scripts/services/temporal-dev-server';
 import { startFerretDb } from '../scripts/services/ferretdb';
 import { startSmtpSink } from '../scripts/services/smtp-sink';
-import { WORKER_PRELOAD } from '../scripts/services/tools';
+import { WORKER_PRELOAD_ARGS } from '../scripts/services/tools';
 import type { ActivityTap } from './police-task-tap';
 import type { Profile, ProfileSamples } from './profile';
 import { runApi, runBaselineWorkers, runChildSafeWorker, stopAll, type Stopper } from './roles';
@@ -79,7 +79,7 @@ class RoleProcess {
     // The workers' processes start as the worker process does in production (scripts/services/tools.ts
     // `workerCommand`): with its preload, so workflow stack traces are off unless WORKER_WORKFLOW_STACK_TRACES=on. The raw
     // baseline's workers get it too: both sides' workflow threads run alike and the ratio is ChildSafe's own work.
-    const preload = role === 'api' ? [] : ['--require', WORKER_PRELOAD];
+    const preload = role === 'api' ? [] : WORKER_PRELOAD_ARGS;
     const child = fork(path.join(__dirname, 'stack-process.ts'), [], {
       env: { ...process.env, BENCH_ROLE: role, BENCH_ROLE_INPUT: JSON.stringify(input) },
       execArgv: [

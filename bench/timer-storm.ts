@@ -64,7 +64,7 @@ import { startFerretDb } from '../scripts/services/ferretdb';
 import { startSmtpSink } from '../scripts/services/smtp-sink';
 import { freePort } from '../scripts/services/ports';
 import { startTemporalDevServer } from '../scripts/services/temporal-dev-server';
-import { projectRoot, WORKER_PRELOAD } from '../scripts/services/tools';
+import { projectRoot, WORKER_PRELOAD_ARGS } from '../scripts/services/tools';
 import { caseWorkflowId, taskWorkflowId, type AgencyTaskInput } from '../workflows/definitions';
 import { ledgerWorkflowId, type LedgerMonitoringInput } from '../workflows/ledger.definitions';
 import { STORM_LEDGER_PROFILE } from './timer-storm-profile';
@@ -252,14 +252,7 @@ async function main(): Promise<void> {
   let workerDied = false;
   const worker = spawn(
     process.execPath,
-    [
-      ...WORKER_NODE_ARGS,
-      '--require',
-      WORKER_PRELOAD,
-      '--import',
-      'tsx',
-      path.join(__dirname, 'timer-storm-worker.ts'),
-    ],
+    [...WORKER_NODE_ARGS, ...WORKER_PRELOAD_ARGS, '--import', 'tsx', path.join(__dirname, 'timer-storm-worker.ts')],
     {
       cwd: projectRoot,
       env: {

@@ -57,9 +57,11 @@ export function typescriptCommand(entry: string): [string, ...string[]] {
  * the workflow threads unless WORKER_WORKFLOW_STACK_TRACES=on (workers/workflow-stack-traces.cjs says why).
  */
 export const WORKER_PRELOAD = path.join(projectRoot, 'workers', 'workflow-stack-traces.cjs');
+/** The Node options that load it: every process that runs ChildSafe's workers as deployed starts with them. */
+export const WORKER_PRELOAD_ARGS: readonly string[] = ['--require', WORKER_PRELOAD];
 
 /** The command that runs the worker process (workers/main.ts) as production runs it: the preload, then tsx. */
 export function workerCommand(): [string, ...string[]] {
   const [node, ...args] = typescriptCommand(path.join(projectRoot, 'workers', 'main.ts'));
-  return [node, '--require', WORKER_PRELOAD, ...args];
+  return [node, ...WORKER_PRELOAD_ARGS, ...args];
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DEMO_PASSWORD } from '../../api/auth/demo-users';
+import { eventually } from '../helpers/eventually';
 import {
   fileSmokeReport,
   freeLauncherPorts,
@@ -122,37 +123,30 @@ describe('npm start', () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     try {
       const temporal = new Client({ connection });
-      let taskId: string | undefined;
-      for (let i = 0; i < 120 && !taskId; i++) {
+      const taskId = await eventually(async () => {
+        let found: string | undefined;
         for await (const w of temporal.workflow.list({ query: `WorkflowType = 'agencyTaskWorkflow'` }))
-          taskId = w.workflowId;
-        if (!taskId) await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(taskId).toBeDefined();
-      const task = temporal.workflow.getHandle(taskId!);
+          found = w.workflowId;
+        expect(found).toBeDefined();
+        return found!;
+      }, 60_000);
+      const task = temporal.workflow.getHandle(taskId);
       await expect(task.query('__stack_trace')).rejects.toThrow('Workflow stack traces are not enabled on this worker');
       const police = await login('police.huayang@changning.demo.childsafe.local');
-      const taskUrl = `${base}/api/v1/tasks/${encodeURIComponent(taskId!)}`;
-      let accepted = 0;
-      for (let i = 0; i < 60 && accepted !== 200; i++) {
-        // The task accepts once its first workflow task has run (the police inbox lists it from then on).
-        accepted = (
-          await fetch(`${taskUrl}/accept`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${police}` },
-            body: '{}',
-          })
-        ).status;
-        if (accepted !== 200) await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(accepted).toBe(200);
-      let status = '';
-      for (let i = 0; i < 60 && status !== 'accepted'; i++) {
+      const taskUrl = `${base}/api/v1/tasks/${encodeURIComponent(taskId)}`;
+      // The task accepts once its first workflow task has run (the police inbox lists it from then on).
+      await eventually(async () => {
+        const accepted = await fetch(`${taskUrl}/accept`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${police}` },
+          body: '{}',
+        });
+        expect(accepted.status).toBe(200);
+      }, 30_000);
+      await eventually(async () => {
         const res = await fetch(taskUrl, { headers: { authorization: `Bearer ${police}` } });
-        status = res.ok ? ((await res.json()) as { task: { status: string } }).task.status : '';
-        if (status !== 'accepted') await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(status).toBe('accepted');
+        expect(res.ok && ((await res.json()) as { task: { status: string } }).task.status).toBe('accepted');
+      }, 30_000);
       expect((await task.describe()).status.name).toBe('RUNNING');
     } finally {
       await connection.close();
