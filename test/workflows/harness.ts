@@ -370,6 +370,9 @@ export async function openTaskOf(env: TestWorkflowEnvironment, childId: string, 
     const status = await caseStatus(env, childId);
     const task = status.openTasks.find((t) => t.kind === kind);
     if (!task) throw new Error(`no open ${kind} task; stage ${status.state.stage}`);
+    // The case lists a task as soon as it decides to open it; its workflow starts a moment later. Callers send it
+    // updates at once (ci19d: a decline answered "workflow not found"), so wait until it exists.
+    await env.client.workflow.getHandle(task.taskId).describe();
     return task.taskId;
   });
 }
