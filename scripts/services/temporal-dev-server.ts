@@ -16,7 +16,23 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-function devServerArgs(options: {
+/**
+ * Dynamic config every dev server ChildSafe starts runs with (an option's `dynamicConfig` overrides a key).
+ *
+ * `history.transferProcessorMaxPollRPS`: how often a history shard may read its transfer queue (the tasks that hand a
+ * new workflow task, activity task or child start to matching), 20 reads a second per shard by default. The dev server
+ * has one shard, so with nothing else to do every hop of a report (the intake's task, the case's, the child start,
+ * the police task's) waited for the shard's next read: 45–50 ms each, about 100 of the 250 ms from a report to its
+ * police task one at a time (bench/README.md "Session 20: the dev server's 50 ms per hop"). The reader still reads
+ * only when told of new tasks, so a higher limit adds no polling when idle. A cluster has many shards (and its
+ * operators' own dynamic config), so this is a setting of the embedded server, not of ChildSafe.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+};
+
+/** The CLI arguments of `temporal server start-dev` for these options (exported for its unit test). */
+export function devServerArgs(options: {
   port: number;
   uiPort: number | undefined;
   namespace: string;
@@ -43,7 +59,7 @@ function devServerArgs(options: {
   if (uiPort !== undefined && options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
   for (const [name, type] of Object.entries(CHILDSAFE_SEARCH_ATTRIBUTES))
     args.push('--search-attribute', `${name}=${type}`);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+  for (const [key, value] of Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }))
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return args;
 }
@@ -58,7 +74,7 @@ export async function startTemporalDevServer(options: {
   namespace?: string;
   /** The Web UI decodes payloads through this endpoint (ChildSafe's /api/v1/codec), for signed-in users. */
   codecEndpoint?: string;
-  /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. for benchmarks' experiments. */
+  /** Dynamic config values (`--dynamic-config-value KEY=JSON`) over DEV_SERVER_DYNAMIC_CONFIG, e.g. for benchmarks' experiments. */
   dynamicConfig?: Record<string, unknown>;
 }): Promise<TemporalDevServer> {
   const namespace = options.namespace ?? 'default';
