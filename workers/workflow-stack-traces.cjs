@@ -16,8 +16,10 @@
  * touched: overriding `v8.promiseHooks.createHook` instead breaks them, and every police task then failed "Workflow
  * cancelled" at its deadline (bench/README.md "Session 19").
  *
- * It reaches into the SDK (`lib/workflow/vm-shared`), pinned to @temporalio/worker 1.24.0 in package.json;
- * test/integration/full-stack/workflow-stack-traces.test.ts fails if an upgrade moves it.
+ * It reaches into the SDK (`lib/workflow/vm-shared`), pinned to @temporalio/worker 1.24.0 in package.json; it throws
+ * at start if an upgrade moves it, and test/unit/workers/workflow-stack-traces.test.ts (the hook skipped in every
+ * thread, AsyncLocalStorage still working) and test/integration/npm-start.test.ts (the query refused, a police task
+ * accepted on the worker `npm start` runs) fail if it stops working.
  */
 'use strict';
 
