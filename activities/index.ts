@@ -7,3 +7,4 @@ export * from './ledger';
 export * from './accountability';
 export * from './screening';
 export * from './indicators';
+export * from './task-start';

@@ -6,8 +6,9 @@
  * cached workflows, and how many escalations and other notices the workflows have sent.
  */
 import v8 from 'node:v8';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createNotificationActivities, createProjectionActivities } from '../activities';
+import { createNotificationActivities, createProjectionActivities, createTaskStartActivities } from '../activities';
 import { workerSizing } from '../workers/worker';
 import { workflowBundleOptions } from '../workers/workflow-bundle';
 
@@ -17,12 +18,15 @@ async function main(): Promise<void> {
   const counts = { escalations: 0, notices: 0, taskProjections: 0, caseProjections: 0 };
   const sizing = workerSizing();
   const connection = await NativeConnection.connect({ address });
+  // The cases start their tasks' workflows through a client (activities/task-start.ts).
+  const clientConnection = await Connection.connect({ address });
   const worker = await Worker.create({
     connection,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
     bundlerOptions: workflowBundleOptions,
     activities: {
+      ...createTaskStartActivities({ client: new Client({ connection: clientConnection }) }),
       ...createProjectionActivities({
         cases: {
           async upsertCaseProjection() {
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
   report();
   await worker.run();
   clearInterval(timer);
+  await clientConnection.close();
   await connection.close();
 }
 

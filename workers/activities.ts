@@ -13,6 +13,7 @@ import { createIntakeActivities } from '../activities/intake';
 import { createLedgerActivities } from '../activities/ledger';
 import { createNotificationActivities } from '../activities/notifications';
 import { createProjectionActivities } from '../activities/projection';
+import { createTaskStartActivities } from '../activities/task-start';
 import { createNotificationDelivery } from '../activities/notification-delivery';
 import { createMongoReportStore } from '../activities/stores/report-store';
 import { createMongoProjectionStore } from '../activities/stores/projection-store';
@@ -51,6 +52,7 @@ export function createWorkerActivities({ config, client, transport }: WorkerActi
       taskQueue: config.TEMPORAL_TASK_QUEUE,
     }),
     ...createProjectionActivities({ cases: createMongoProjectionStore() }),
+    ...createTaskStartActivities({ client }),
     ...createNotificationActivities({ notifier }),
     ...createReconcilerActivities({
       client,

@@ -1,8 +1,8 @@
 /**
  * The case workflow: one per child's open case, id `case-<childId>` (see caseWorkflowId). It runs the chain
  * report → emergency response → (urgent placement) → assessment → monitoring (FT 三(二)4), opening each agency task
- * as a child workflow (agency-task.workflow.ts) that reports back by signal to this workflow id, so tasks outlive a
- * continue-as-new of the case.
+ * as a workflow of its own (agency-task.workflow.ts, started by a local activity; cases recorded before that, as a
+ * child workflow) that reports back by signal to this workflow id, so tasks outlive a continue-as-new of the case.
  *
  * Shape: signal handlers only record facts in `state` (dedupe, late-report finding, risk raise); one main loop acts
  * on what is recorded (opens tasks, moves on, projects). The stage is derived from open tasks and the decision, so
@@ -77,6 +77,7 @@ import {
   projectCaseLocally,
   returnToLedgerMonitoring,
   sendNotice,
+  startAgencyTaskLocally,
   superiorOf,
   tellLedgerOfOpenCase,
 } from './proxies';
@@ -531,26 +532,26 @@ export class CaseRun {
     input: Omit<AgencyTaskInput, 'ownerWorkflowId' | 'ladder' | 'pack' | 'referral'>,
   ): Promise<void> {
     const referral = this.pack.accountability?.procuratorateReferral;
+    const task: AgencyTaskInput = {
+      ...input,
+      ownerWorkflowId: this.state.caseId,
+      ladder: this.pack.escalationLadders[input.rule.ladder],
+      pack: this.state.pack,
+      ...(referral
+        ? {
+            referral: { exhaustedLadders: referral.exhaustedLadders, period: referral.period, clause: referral.clause },
+          }
+        : {}),
+    };
+    if (patched(TASK_START_LOCAL_PATCH)) {
+      await startAgencyTaskLocally({ taskQueue: workflowInfo().taskQueue, task });
+      return;
+    }
+    // Cases recorded before TASK_START_LOCAL_PATCH started their tasks as abandoned child workflows.
     await startChild(agencyTaskWorkflow, {
       workflowId: input.taskId,
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      args: [
-        {
-          ...input,
-          ownerWorkflowId: this.state.caseId,
-          ladder: this.pack.escalationLadders[input.rule.ladder],
-          pack: this.state.pack,
-          ...(referral
-            ? {
-                referral: {
-                  exhaustedLadders: referral.exhaustedLadders,
-                  period: referral.period,
-                  clause: referral.clause,
-                },
-              }
-            : {}),
-        },
-      ],
+      args: [task],
     });
   }
 
@@ -1184,6 +1185,12 @@ export class CaseRun {
  * round trip. Histories recorded before replay with the scheduled activity.
  */
 export const CASE_PROJECTION_LOCAL_PATCH = 'case-projection-local';
+
+/**
+ * Issue #19: a case starts its agency tasks' workflows in a local activity (startAgencyTaskLocally) instead of as
+ * child workflows, so opening a task costs the case no second workflow task (the child's "started" event woke it).
+ */
+export const TASK_START_LOCAL_PATCH = 'task-start-local';
 
 /** Issue #18: a closing case returns the child to the ledger's monitoring (CaseRun.returnToLedger). */
 export const LEDGER_RETURN_PATCH = 'ledger-return-on-close';

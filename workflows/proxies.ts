@@ -21,6 +21,7 @@ import type {
   NotificationActivities,
   NotificationRequest,
   ProjectionActivities,
+  TaskStartActivities,
 } from '../activities';
 import { NON_RETRYABLE } from './failures';
 
@@ -72,6 +73,16 @@ export const {
 } = proxyLocalActivities<IntakeActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE.records] },
+});
+
+/**
+ * A case opens an agency task by starting its workflow in a local activity (issue #19: no child start, so no second
+ * workflow task of the case per task). Temporal briefly down: keep retrying, the task must not be lost; a task
+ * already started counts as started (activities/task-start.ts).
+ */
+export const { startAgencyTask: startAgencyTaskLocally } = proxyLocalActivities<TaskStartActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '1 minute' },
 });
 
 /** MongoDB briefly down: keep retrying, the notice must not be lost; a bad record fails at once. */

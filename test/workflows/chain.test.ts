@@ -86,6 +86,8 @@ describe('outcomes that open their action (issue #17 item 1)', () => {
       await maybeRecordHistory(caseHandle(env, childId), 'case-protective-placement');
       // The same case as recorded once its projections ran locally (CASE_PROJECTION_LOCAL_PATCH).
       await maybeRecordHistory(caseHandle(env, childId), 'case-projection-local');
+      // The same case as recorded once it started its tasks in a local activity (TASK_START_LOCAL_PATCH).
+      await maybeRecordHistory(caseHandle(env, childId), 'case-task-start-local');
     });
   });
 

@@ -14,6 +14,7 @@ import { ledgerTaskQueue } from '../../workflows/task-queues';
 import {
   createAccountabilityActivities,
   createIntakeActivities,
+  createTaskStartActivities,
   createNotificationActivities,
   createProjectionActivities,
   type AccountabilityActivities,
@@ -149,6 +150,7 @@ export function createFakes(
         },
       },
     }),
+    ...createTaskStartActivities({ client: env.client }),
     ...createIntakeActivities({
       client: env.client,
       taskQueue,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { addDuration } from '../../policies/duration';
 import {
@@ -18,6 +19,7 @@ import {
   TASK_LOCAL_ACTIVITIES_PATCH,
   agencyTaskWorkflow,
 } from '../../workflows/agency-task.workflow';
+import { TASK_START_LOCAL_PATCH } from '../../workflows/case.workflow';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
   accept,
@@ -42,6 +44,7 @@ import {
   activitiesScheduled,
   firstTaskMarks,
   forcedTasks,
+  isLocalActivity,
   localActivities,
   patchMarkers,
   tasksBetweenTimerAndNotice,
@@ -98,6 +101,20 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       expect(description.typedSearchAttributes.get(policyPackSearchAttribute)).toBe(
         `${testPolicyPack.id}@${testPolicyPack.version}`,
       );
+      // The case started the task in a local activity of the workflow task that opened it (TASK_START_LOCAL_PATCH):
+      // no child workflow, so no "child started" event woke the case for a second workflow task; no parent.
+      const caseEvents = (await caseHandle(env, childId).fetchHistory()).events ?? [];
+      const { EventType } = temporal.api.enums.v1;
+      expect(caseEvents.filter((e) => isLocalActivity(e, 'startAgencyTask'))).toHaveLength(1);
+      expect(await patchMarkers(env, caseHandle(env, childId), undefined, TASK_START_LOCAL_PATCH)).toBe(1);
+      expect(
+        caseEvents.filter(
+          (e) =>
+            e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED ||
+            e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED,
+        ),
+      ).toEqual([]);
+      expect((await env.client.workflow.getHandle(taskId).describe()).parentExecution).toBeUndefined();
       await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-accepted-in-time');
       // The same task's history as recorded after the first projection ran locally (FIRST_PROJECTION_LOCAL_PATCH).
       await maybeRecordHistory(env.client.workflow.getHandle(taskId), 'police-task-first-projection-local');
