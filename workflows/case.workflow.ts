@@ -34,6 +34,8 @@ import {
   BENEFIT_APPLICATIONS_PATCH,
   Intervention,
   OUTCOMES_OPEN_ACTIONS_PATCH,
+  PERMANENT_ARRANGEMENTS_PATCH,
+  WITHDRAW_MOOT_TASKS_PATCH,
   interventionClocks,
   interventionStage,
   isCaseClosed,
@@ -346,6 +348,8 @@ export class CaseRun {
    * this run's first projection the query answers the stage the state carries.
    */
   placementFirst: boolean | undefined;
+  /** CASE_PATCHES_HOLD_PATCH, asked first when the run starts. */
+  casePatchesHold = false;
   /** DECIDED_BEFORE_PROJECTION_PATCH, asked when the run starts. */
   decidedBeforeProjection = false;
   /** What this run last projected of the rules' decisions and the intervention (JSON), to send only changes. */
@@ -365,7 +369,16 @@ export class CaseRun {
       policeAgencyId: () => this.policeAgency(),
       fileReport: (report) => this.recordReport(report),
       continueMonitoring: () => this.continueMonitoring(),
+      holds: (patchId) => this.holds(patchId),
     });
+  }
+
+  /**
+   * Whether a patch holds for this run: true without asking for the patches CASE_PATCHES_HOLD_PATCH holds, when the
+   * run started with it; otherwise asked of Temporal (`patched`), as every patch newer than it always is.
+   */
+  holds(patchId: string): boolean {
+    return (this.casePatchesHold && HELD_BY_CASE_PATCHES.has(patchId)) || patched(patchId);
   }
 
   private audit(event: AuditEntry): void {
@@ -543,7 +556,7 @@ export class CaseRun {
           }
         : {}),
     };
-    if (patched(TASK_START_LOCAL_PATCH)) {
+    if (this.holds(TASK_START_LOCAL_PATCH)) {
       await startAgencyTaskLocally({ taskQueue: workflowInfo().taskQueue, task });
       return;
     }
@@ -565,7 +578,7 @@ export class CaseRun {
     const rule = this.pack.accountability?.lateReport;
     const superiorType = finding.againstUnitType ? rule?.superiors[finding.againstUnitType] : undefined;
     if (!rule || !superiorType || !this.canOpen(LATE_REPORT_FOLLOW_UP) || finding.followUpTaskId) return;
-    if (!patched(LATE_REPORT_SUPERIOR_PATCH)) return;
+    if (!this.holds(LATE_REPORT_SUPERIOR_PATCH)) return;
     const agencyId = await superiorOf({ unitId: finding.againstUnitId, agencyType: superiorType });
     if (!agencyId) {
       this.audit({
@@ -635,7 +648,7 @@ export class CaseRun {
    */
   private async noticeLateReport(reportId: string): Promise<void> {
     const finding = this.state.findings.find((f) => f.kind === 'late_report' && f.reportId === reportId);
-    if (!finding || finding.kind !== 'late_report' || !patched('late-report-notice')) return;
+    if (!finding || finding.kind !== 'late_report' || !this.holds(LATE_REPORT_NOTICE_PATCH)) return;
     const districtCode = this.state.jurisdiction?.districtCode;
     await sendNotice({
       workflowId: this.state.caseId,
@@ -754,7 +767,7 @@ export class CaseRun {
       await this.openTask('urgent_placement');
       return;
     }
-    if (outcome.custody.kind === 'protective_placement' && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+    if (outcome.custody.kind === 'protective_placement' && this.holds(OUTCOMES_OPEN_ACTIONS_PATCH)) {
       // FT 三(二)4 "必要时将其安置到救助管理机构或儿童福利机构进行临时保护": the child is in temporary care from the
       // response on, so the short-term cap runs and the services begin (CN 四(三), 四(四)). The guardians are known
       // (the violence is theirs): no guardian search.
@@ -763,7 +776,7 @@ export class CaseRun {
       });
     }
     const notFound = outcome.responses.flatMap((r) => (r.response === 'child_search' && !r.found ? [r] : []));
-    if (notFound.length > 0 && this.canOpen('child_search') && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+    if (notFound.length > 0 && this.canOpen('child_search') && this.holds(OUTCOMES_OPEN_ACTIONS_PATCH)) {
       // FT 三(二)4 "按照儿童失踪快速查找机制及时开展调查": the search goes on with its own deadline and ladder until the
       // child is found or the case goes to the criminal process; the assessment follows the search.
       // The police who responded carry on searching.
@@ -814,7 +827,7 @@ export class CaseRun {
             (a.decisions === undefined || a.decisions.some((d) => d.benefit === b.code && d.result === 'granted')),
         ),
     );
-    if (pending.length === 0 || !patched(BENEFIT_APPLICATIONS_PATCH)) return;
+    if (pending.length === 0 || !this.holds(BENEFIT_APPLICATIONS_PATCH)) return;
     const byAgency = new Map<string, string[]>();
     for (const benefit of pending) {
       const agencyId = this.benefitAgency(benefit.code);
@@ -898,7 +911,7 @@ export class CaseRun {
    * review. Returns false where the pack has no review (Changning's text has no such committee): the grading decides.
    */
   private async submitGradingForReview(gradingTaskId: string, grading: OutcomeOf<'risk_grading'>): Promise<boolean> {
-    if (!this.canOpen('grading_review') || !patched(GRADING_REVIEW_PATCH)) return false;
+    if (!this.canOpen('grading_review') || !this.holds(GRADING_REVIEW_PATCH)) return false;
     const underReview: GradingUnderReview = {
       gradingTaskId,
       riskLevel: grading.riskLevel,
@@ -1040,7 +1053,7 @@ export class CaseRun {
   async project(): Promise<void> {
     await this.alertFallbacks();
     const { state } = this;
-    this.placementFirst = patched(PLACEMENT_STAGE_PATCH);
+    this.placementFirst = this.holds(PLACEMENT_STAGE_PATCH);
     state.stage = deriveStage(state, this.placementFirst);
     state.projectionVersion += 1;
     const version = state.projectionVersion;
@@ -1048,7 +1061,7 @@ export class CaseRun {
     const events = this.pendingAudit;
     this.pendingAudit = [];
     this.upsertSearchAttributes(status.nextDeadline);
-    await (patched(CASE_PROJECTION_LOCAL_PATCH) ? projectCaseLocally : projectCase)({
+    await (this.holds(CASE_PROJECTION_LOCAL_PATCH) ? projectCaseLocally : projectCase)({
       workflowId: state.caseId,
       version,
       fields: {
@@ -1149,7 +1162,7 @@ export class CaseRun {
   private async tellLedgerOfOpenCase(): Promise<void> {
     if (this.state.ledgerToldOpen || isCaseClosed(this.state)) return;
     // Asked here only by runs recorded before DECIDED_BEFORE_PROJECTION_PATCH (it follows the projection).
-    if (!this.decidedBeforeProjection && !patched(LEDGER_TOLD_OPEN_PATCH)) return;
+    if (!this.decidedBeforeProjection && !this.holds(LEDGER_TOLD_OPEN_PATCH)) return;
     await tellLedgerOfOpenCase({ childId: this.state.childId, caseId: this.state.caseId });
     this.state.ledgerToldOpen = true;
   }
@@ -1161,7 +1174,7 @@ export class CaseRun {
   private async returnToLedger(): Promise<void> {
     const closure = this.state.intervention?.closure;
     if (!closure || !isCaseClosed(this.state) || this.state.ledgerReturnedFor === closure.at) return;
-    if (!patched(LEDGER_RETURN_PATCH)) return;
+    if (!this.holds(LEDGER_RETURN_PATCH)) return;
     const place = this.state.jurisdiction;
     await returnToLedgerMonitoring({
       childId: this.state.childId,
@@ -1228,8 +1241,8 @@ export const DECIDED_BEFORE_PROJECTION_PATCH = 'decided-before-projection';
  * started before packs travelled by reference stops carrying the pack at its next continue-as-new. Patched: histories
  * that continued as new with the whole pack replay as they were recorded.
  */
-function nextRunInput(input: CaseWorkflowInput): CaseWorkflowInput {
-  if (isWholePack(input.pack) && isBundled(input.pack) && patched(PACK_BY_REFERENCE_PATCH)) {
+function nextRunInput(input: CaseWorkflowInput, run: CaseRun): CaseWorkflowInput {
+  if (isWholePack(input.pack) && isBundled(input.pack) && run.holds(PACK_BY_REFERENCE_PATCH)) {
     return { ...input, pack: packRefOf(input.pack) };
   }
   return input;
@@ -1245,8 +1258,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   setHandler(taskClosedSignal, (result) => run.recordTaskClosed(result));
   run.intervention.registerHandlers();
 
+  // Asked first, once, when the run starts: a run started with it asks none of the patches it holds.
+  run.casePatchesHold = patched(CASE_PATCHES_HOLD_PATCH);
   // Asked once, when the run starts (see DECIDED_BEFORE_PROJECTION_PATCH for why not where it is used).
-  run.decidedBeforeProjection = patched(DECIDED_BEFORE_PROJECTION_PATCH);
+  run.decidedBeforeProjection = run.holds(DECIDED_BEFORE_PROJECTION_PATCH);
   // A carried state may hold work; the first pass also projects the stage of a fresh run.
   for (let first = true; ; first = false) {
     if (!first) await run.waitForWork();
@@ -1257,7 +1272,36 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       if (run.decidedBeforeProjection) await sleep(1);
       // Signal handlers are synchronous, but wait anyway so a future async handler cannot be cut off.
       await condition(allHandlersFinished);
-      if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...nextRunInput(input), carried: run.state });
+      if (!run.hasWork()) await continueAsNew<typeof caseWorkflow>({ ...nextRunInput(input, run), carried: run.state });
     }
   }
 }
+
+/** A late report's finding is told to the district (CN 四(一)). */
+export const LATE_REPORT_NOTICE_PATCH = 'late-report-notice';
+
+/**
+ * Issue #19: every patch of a case's run up to TASK_START_LOCAL_PATCH, in one. Each `patched` call of a new run
+ * writes a marker and upserts the `TemporalChangeVersion` search attribute (two history events and a visibility
+ * write); a new case asked four in its first workflow task. A run that starts with this marker asks none of the
+ * patches below (they all hold for it: `holds`); runs recorded before it replay asking each, as they were recorded.
+ * A patch added after this one is asked as usual and must not be added to the list.
+ */
+export const CASE_PATCHES_HOLD_PATCH = 'case-patches-hold-2026-12';
+
+const HELD_BY_CASE_PATCHES: ReadonlySet<string> = new Set([
+  DECIDED_BEFORE_PROJECTION_PATCH,
+  TASK_START_LOCAL_PATCH,
+  LATE_REPORT_SUPERIOR_PATCH,
+  LATE_REPORT_NOTICE_PATCH,
+  OUTCOMES_OPEN_ACTIONS_PATCH,
+  BENEFIT_APPLICATIONS_PATCH,
+  GRADING_REVIEW_PATCH,
+  PLACEMENT_STAGE_PATCH,
+  CASE_PROJECTION_LOCAL_PATCH,
+  LEDGER_TOLD_OPEN_PATCH,
+  LEDGER_RETURN_PATCH,
+  PACK_BY_REFERENCE_PATCH,
+  PERMANENT_ARRANGEMENTS_PATCH,
+  WITHDRAW_MOOT_TASKS_PATCH,
+]);

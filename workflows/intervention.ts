@@ -12,14 +12,7 @@
  * - Closure needs a coordinator's approval and its reason.
  * Handlers only record (with audit entries, which wake the case's main loop); `act` opens tasks and starts placements.
  */
-import {
-  ParentClosePolicy,
-  getExternalWorkflowHandle,
-  log,
-  patched,
-  setHandler,
-  startChild,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, log, setHandler, startChild } from '@temporalio/workflow';
 import type { AuditEvent } from '../activities';
 import { addDuration } from '../policies/duration';
 import type { PolicyPack } from '../policies/schema';
@@ -221,6 +214,8 @@ export interface InterventionDeps {
   fileReport: (report: FiledReport) => void;
   /** The ledger's periodic visits go on (a visit scheduled unless one is scheduled or open). */
   continueMonitoring: () => void;
+  /** Whether a patch holds for the case's run (CaseRun.holds): the intervention asks its patches through it. */
+  holds: (patchId: string) => boolean;
 }
 
 type GroundBy = Parameters<typeof neglectEpisode>[1]['actor'];
@@ -687,7 +682,7 @@ export class Intervention {
     } else if (nextStep === 'legal_measures') {
       // CN 四(四)3: the police start with criticism and education or a written warning of the guardian.
       if (!openOf(state, 'legal_warning')) await this.openTask('legal_warning');
-    } else if (nextStep === 'services' && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+    } else if (nextStep === 'services' && this.deps.holds(OUTCOMES_OPEN_ACTIONS_PATCH)) {
       // FT 三(二)4 (教育帮扶、医疗救治、心理疏导…): the services the grading named; where it named none, psychological
       // support (心理疏导、精神慰藉), the one service every child in difficulty is offered — an interpretation.
       const grading = state.assessment.grading;
@@ -768,7 +763,7 @@ export class Intervention {
       case 'follow_up_visit':
       case 'later_assessment':
         if (outcome.kind === 'follow_up_visit') this.afterFollowUp(result, outcome);
-        if (outcome.kind === 'later_assessment' && patched(OUTCOMES_OPEN_ACTIONS_PATCH)) {
+        if (outcome.kind === 'later_assessment' && this.deps.holds(OUTCOMES_OPEN_ACTIONS_PATCH)) {
           const record = this.iv();
           record.laterAssessments = [
             ...(record.laterAssessments ?? []),
@@ -794,7 +789,7 @@ export class Intervention {
    * reporter); the report joins this case, so the police respond and a closed case reopens.
    */
   private afterFollowUp(result: Completed, outcome: OutcomeOf<'follow_up_visit'>): void {
-    if (!outcome.newConcern || !patched(OUTCOMES_OPEN_ACTIONS_PATCH)) return;
+    if (!outcome.newConcern || !this.deps.holds(OUTCOMES_OPEN_ACTIONS_PATCH)) return;
     const task = this.state.tasks.find((t) => t.taskId === result.taskId);
     this.deps.fileReport({
       reportId: `${result.taskId}:new-concern`,
@@ -922,7 +917,7 @@ export class Intervention {
         recordedAt: nowIso(),
       };
     }
-    if (decision.result === 'revoked' && patched(PERMANENT_ARRANGEMENTS_PATCH)) {
+    if (decision.result === 'revoked' && this.deps.holds(PERMANENT_ARRANGEMENTS_PATCH)) {
       await this.recordDesignation(taskId, outcome, decision);
     }
     if (decision.result === 'revoked') {
@@ -1002,7 +997,7 @@ export class Intervention {
    */
   private async withdrawMoot(taskIds: string[], reason: TaskWithdrawalReason, byTaskId: string): Promise<void> {
     const open = this.state.tasks.filter((t) => t.status === 'open' && taskIds.includes(t.taskId));
-    if (open.length === 0 || !patched(WITHDRAW_MOOT_TASKS_PATCH)) return;
+    if (open.length === 0 || !this.deps.holds(WITHDRAW_MOOT_TASKS_PATCH)) return;
     for (const task of open) {
       task.status = 'withdrawn';
       task.closedAt = nowIso();

@@ -88,6 +88,8 @@ describe('outcomes that open their action (issue #17 item 1)', () => {
       await maybeRecordHistory(caseHandle(env, childId), 'case-projection-local');
       // The same case as recorded once it started its tasks in a local activity (TASK_START_LOCAL_PATCH).
       await maybeRecordHistory(caseHandle(env, childId), 'case-task-start-local');
+      // The same case as recorded once a new case asked one patch for all (CASE_PATCHES_HOLD_PATCH).
+      await maybeRecordHistory(caseHandle(env, childId), 'case-patches-hold');
     });
   });
 

@@ -19,7 +19,7 @@ import {
   TASK_LOCAL_ACTIVITIES_PATCH,
   agencyTaskWorkflow,
 } from '../../workflows/agency-task.workflow';
-import { TASK_START_LOCAL_PATCH } from '../../workflows/case.workflow';
+import { CASE_PATCHES_HOLD_PATCH, TASK_START_LOCAL_PATCH } from '../../workflows/case.workflow';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
 import {
   accept,
@@ -106,7 +106,11 @@ describe('police response (CN 四(二), FT 三(二)4)', () => {
       const caseEvents = (await caseHandle(env, childId).fetchHistory()).events ?? [];
       const { EventType } = temporal.api.enums.v1;
       expect(caseEvents.filter((e) => isLocalActivity(e, 'startAgencyTask'))).toHaveLength(1);
-      expect(await patchMarkers(env, caseHandle(env, childId), undefined, TASK_START_LOCAL_PATCH)).toBe(1);
+      // A new case asks one patch, which holds every older one (TASK_START_LOCAL_PATCH among them): one marker and one
+      // TemporalChangeVersion upsert instead of one each per patch.
+      expect(await patchMarkers(env, caseHandle(env, childId), undefined, CASE_PATCHES_HOLD_PATCH)).toBe(1);
+      expect(await patchMarkers(env, caseHandle(env, childId), undefined, TASK_START_LOCAL_PATCH)).toBe(0);
+      expect(caseEvents.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toHaveLength(1);
       expect(
         caseEvents.filter(
           (e) =>
