@@ -177,7 +177,7 @@ export class AgencyTask {
   /** Audit events since the last projection: every handler adds one, which tells the main loop to project. */
   private pendingAudit: AuditEvent[] = [];
   private auditSeq = 0;
-  /** This run uses local activities (`TASK_LOCAL_ACTIVITIES_PATCH`, asked in its first task). */
+  /** This run uses local activities (`input.localActivities`, else `TASK_LOCAL_ACTIVITIES_PATCH` asked in its first task). */
   readonly local: boolean;
   /** Workflow time when the run last woke: its first task, or the end of a wait (`wake`). */
   private wokeAt = 0;
@@ -206,7 +206,7 @@ export class AgencyTask {
       clocks: [acceptClock, completeClock],
       projectionVersion: 0,
     };
-    this.local = patched(TASK_LOCAL_ACTIVITIES_PATCH);
+    this.local = input.localActivities === true || patched(TASK_LOCAL_ACTIVITIES_PATCH);
     this.wake();
   }
 

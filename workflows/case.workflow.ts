@@ -557,7 +557,8 @@ export class CaseRun {
         : {}),
     };
     if (this.holds(TASK_START_LOCAL_PATCH)) {
-      await startAgencyTaskLocally({ taskQueue: workflowInfo().taskQueue, task });
+      // This code holds every patch of the task's too: the task need not ask them.
+      await startAgencyTaskLocally({ taskQueue: workflowInfo().taskQueue, task: { ...task, localActivities: true } });
       return;
     }
     // Cases recorded before TASK_START_LOCAL_PATCH started their tasks as abandoned child workflows.

@@ -182,6 +182,13 @@ export interface AgencyTaskInput {
   subject?: TaskSubject;
   /** From pack 1.3.0: the procuratorate referral rule this task's exhausted ladder counts towards (FT 三(三)2(4)). */
   referral?: ReferralRule;
+  /**
+   * Set by an owner whose code holds TASK_LOCAL_ACTIVITIES_PATCH (a case's run since TASK_START_LOCAL_PATCH, issue
+   * #19): the task runs locally without asking the patch, so its first workflow task writes no patch marker and no
+   * `TemporalChangeVersion` upsert. Read from the input, which its history holds, so a replay decides alike; a task
+   * started without it asks the patch as before.
+   */
+  localActivities?: true;
 }
 
 export interface TaskState {
@@ -560,6 +567,12 @@ export interface IntakeInput {
   fallbackAgencies?: FallbackAgencies;
   /** Where the case belongs (the street carrying it); the place of discovery when absent. */
   caseJurisdiction?: CaseJurisdiction;
+  /**
+   * Set by an API whose intakes file in one local activity (issue #19): the intake does so without asking
+   * INTAKE_ONE_LOCAL_ACTIVITY_PATCH, so it writes no patch marker and no `TemporalChangeVersion` upsert. Read from the
+   * input, which its history holds, so a replay decides alike; an intake started without it asks the patch as before.
+   */
+  fileInOneStep?: true;
 }
 
 export interface IntakeResult {

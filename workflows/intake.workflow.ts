@@ -4,8 +4,9 @@
  * is durable. It persists the report and the child's file, then routes the report to the child's case.
  *
  * Both steps run in ONE local activity, `fileReport` (INTAKE_ONE_LOCAL_ACTIVITY_PATCH, issue #19): one workflow task
- * with one activation fewer than two local activities. Intakes started before replay as they were recorded: two
- * local activities (INTAKE_LOCAL_ACTIVITIES_PATCH), or before that two scheduled activities.
+ * with one activation fewer than two local activities. The API says so in the input (`fileInOneStep`), so the intake
+ * asks no patch. Intakes started before replay as they were recorded: the patch asked, two local activities
+ * (INTAKE_LOCAL_ACTIVITIES_PATCH), or before that two scheduled activities.
  */
 import { patched } from '@temporalio/workflow';
 import type { RecordedReport, RouteReportInput } from '../activities/intake';
@@ -48,6 +49,7 @@ export async function intakeWorkflow({
   ongoingAgencies,
   fallbackAgencies,
   caseJurisdiction,
+  fileInOneStep,
 }: IntakeInput): Promise<IntakeResult> {
   const { districtCode, streetCode, committeeCode } = submission.place;
   // Intakes started before routing had two places carry only the place of discovery.
@@ -63,7 +65,7 @@ export async function intakeWorkflow({
     ...(ongoingAgencies ? { ongoingAgencies } : {}),
     ...(fallbackAgencies ? { fallbackAgencies } : {}),
   };
-  if (patched(INTAKE_ONE_LOCAL_ACTIVITY_PATCH)) return fileReportLocally({ submission, routing });
+  if (fileInOneStep || patched(INTAKE_ONE_LOCAL_ACTIVITY_PATCH)) return fileReportLocally({ submission, routing });
 
   const local = patched(INTAKE_LOCAL_ACTIVITIES_PATCH);
   const recorded = await (local ? recordReportLocally : recordReport)(submission);

@@ -626,6 +626,7 @@ export function createLedgerRouter(deps: LedgerRouterDependencies): Router {
       ongoingAgencies: routing.ongoingAgencies,
       fallbackAgencies: routing.fallbackAgencies,
       caseJurisdiction: routing.caseJurisdiction,
+      fileInOneStep: true,
     };
     await startIdempotently(deps.temporal, {
       workflow: intakeWorkflow,

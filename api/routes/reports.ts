@@ -197,6 +197,7 @@ export function createReportRouter(deps: ReportRouterDependencies): Router {
         ongoingAgencies: routing.ongoingAgencies,
         fallbackAgencies: routing.fallbackAgencies,
         caseJurisdiction: routing.caseJurisdiction,
+        fileInOneStep: true,
       };
       // A second submission with the same key is the same report, or a 422 if its body differs.
       await startIdempotently(deps.temporal, {

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getPolicyPack } from '../../policies';
-import type { agencyTaskWorkflow } from '../../workflows/agency-task.workflow';
+import { TASK_LOCAL_ACTIVITIES_PATCH, type agencyTaskWorkflow } from '../../workflows/agency-task.workflow';
+import { firstTaskMarks, patchMarkers } from './history-shape';
 import {
   caseWorkflowId,
   intakeWorkflowId,
@@ -230,6 +231,10 @@ describe('an agency that lets its tasks run through their ladders is referred to
         });
       });
       await maybeRecordHistory(oversight, 'oversight-referral');
+      // A task started without `localActivities` in its input (as here) asks TASK_LOCAL_ACTIVITIES_PATCH, once, first.
+      const ignored = env.client.workflow.getHandle(taskIds[0]!);
+      expect(await firstTaskMarks(env, ignored, TASK_LOCAL_ACTIVITIES_PATCH)).toBe(true);
+      expect(await patchMarkers(env, ignored, undefined, TASK_LOCAL_ACTIVITIES_PATCH)).toBe(1);
       await maybeRecordHistory(env.client.workflow.getHandle(taskIds[0]!), 'task-ladder-exhausted');
     });
   });

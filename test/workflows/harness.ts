@@ -328,7 +328,7 @@ export async function fileReport(
   return env.client.workflow.execute<typeof intakeWorkflow>('intakeWorkflow', {
     workflowId: intakeWorkflowId(report.idempotencyKey),
     taskQueue,
-    args: [{ submission: report, pack: testPolicyPack, agencies: testAgencies }],
+    args: [{ submission: report, pack: testPolicyPack, agencies: testAgencies, fileInOneStep: true }],
   });
 }
 

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { addDuration } from '../../policies/duration';
 import { caseWorkflowId, intakeWorkflowId, reportFiledSignal, type FiledReport } from '../../workflows/definitions';
 import { testAgencies, testPolicyPack } from '../fixtures/policy-pack';
+import { isLocalActivity } from './history-shape';
 import {
   caseHandle,
   caseStatus,
@@ -39,6 +40,13 @@ describe('intake of mandatory reports (CN 四(一), FT 三(二)4)', () => {
         env.client.workflow.getHandle(intakeWorkflowId(report.idempotencyKey)),
         'intake-one-local-activity',
       );
+      // The same intake as the API starts it since (`fileInOneStep`): the one local activity, and no patch asked.
+      const intakeHandle = env.client.workflow.getHandle(intakeWorkflowId(report.idempotencyKey));
+      const intakeEvents = (await intakeHandle.fetchHistory()).events ?? [];
+      expect(intakeEvents.filter((e) => isLocalActivity(e, 'fileReport'))).toHaveLength(1);
+      expect(intakeEvents.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
+      expect(intakeEvents.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
+      await maybeRecordHistory(intakeHandle, 'intake-file-in-one-step');
 
       const status = await eventually(async () => {
         const s = await caseStatus(env, childId);

@@ -93,7 +93,7 @@ describe('a case pinned to its pack by reference', () => {
       await env.client.workflow.signalWithStart<typeof caseWorkflow, [FiledReport]>('caseWorkflow', {
         workflowId,
         taskQueue,
-        args: [{ caseId: workflowId, childId, pack: PACK, agencies: testAgencies, historyEventLimit: 25 }],
+        args: [{ caseId: workflowId, childId, pack: PACK, agencies: testAgencies, historyEventLimit: 15 }],
         signal: reportFiledSignal,
         signalArgs: [report],
       });
