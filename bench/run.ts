@@ -218,6 +218,8 @@ interface RoundDetail {
   round: number;
   count: number;
   wallMs: number;
+  /** The machine's busy CPU while the round ran (machineBusyMs), when the platform tells. */
+  machineCpuMs?: number;
   ackP50Ms: number;
   doneP50Ms: number;
 }
@@ -232,6 +234,8 @@ interface ScenarioResult {
   errorSamples: string[];
   wallMs: number;
   throughputPerSec: number;
+  /** The machine's busy CPU per completed operation over the scenario's rounds (all processes), when known. */
+  machineCpuMsPerOp?: number;
   ackLatencyMs: LatencySummary;
   doneLatencyMs: LatencySummary;
   rounds: RoundDetail[];
@@ -246,6 +250,23 @@ interface Ratio {
   ackP95: number;
   doneP50: number;
   doneP95: number;
+  /** The machine's CPU per operation, subject over baseline (the throughput ratio it allows is its inverse). */
+  machineCpuPerOp?: number;
+}
+
+/**
+ * The machine's busy CPU so far in ms: user, nice, system, irq and softirq time of all CPUs from /proc/stat (not idle,
+ * iowait or steal), at USER_HZ 100; undefined off Linux. With the bench alone on the machine, what a scenario's rounds
+ * add is the CPU its operations cost every process (servers, workers, API, the bench), which the two cores bound.
+ */
+function machineBusyMs(): number | undefined {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq] = fields;
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function split(total: number, parts: number): number[] {
@@ -262,22 +283,33 @@ async function measure(scenarios: Scenario[]): Promise<ScenarioResult[]> {
   const acc = new Map(
     scenarios.map((s) => [
       s.id,
-      { timings: [] as OpTiming[], errors: [] as string[], wallMs: 0, rounds: [] as RoundDetail[] },
+      {
+        timings: [] as OpTiming[],
+        errors: [] as string[],
+        wallMs: 0,
+        cpuMs: 0 as number | undefined,
+        rounds: [] as RoundDetail[],
+      },
     ]),
   );
   const perRound = split(N, ROUNDS);
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
     for (const s of order) {
+      const busyBefore = machineBusyMs();
       const r = await runClosedLoop(perRound[round]!, CONCURRENCY, s.op);
+      const busyAfter = machineBusyMs();
+      const cpuMs = busyBefore === undefined || busyAfter === undefined ? undefined : busyAfter - busyBefore;
       const a = acc.get(s.id)!;
       a.timings.push(...r.timings);
       a.errors.push(...r.errors);
       a.wallMs += r.wallMs;
+      a.cpuMs = a.cpuMs === undefined || cpuMs === undefined ? undefined : a.cpuMs + cpuMs;
       a.rounds.push({
         round: round + 1,
         count: r.timings.length,
         wallMs: Math.round(r.wallMs),
+        ...(cpuMs === undefined ? {} : { machineCpuMs: cpuMs }),
         ackP50Ms: summarize(r.timings.map((t) => t.ackMs)).p50,
         doneP50Ms: summarize(r.timings.map((t) => t.doneMs)).p50,
       });
@@ -298,6 +330,9 @@ async function measure(scenarios: Scenario[]): Promise<ScenarioResult[]> {
       errorSamples: [...new Set(a.errors)].slice(0, 5),
       wallMs: Math.round(a.wallMs),
       throughputPerSec: Math.round((a.timings.length / (a.wallMs / 1000)) * 100) / 100,
+      ...(a.cpuMs === undefined || a.timings.length === 0
+        ? {}
+        : { machineCpuMsPerOp: Math.round((a.cpuMs / a.timings.length) * 10) / 10 }),
       ackLatencyMs: summarize(a.timings.map((t) => t.ackMs)),
       doneLatencyMs: summarize(a.timings.map((t) => t.doneMs)),
       rounds: a.rounds,
@@ -318,6 +353,9 @@ function ratio(results: ScenarioResult[], subject: string, baseline: string, mea
     ackP95: r(s.ackLatencyMs.p95, b.ackLatencyMs.p95),
     doneP50: r(s.doneLatencyMs.p50, b.doneLatencyMs.p50),
     doneP95: r(s.doneLatencyMs.p95, b.doneLatencyMs.p95),
+    ...(s.machineCpuMsPerOp && b.machineCpuMsPerOp
+      ? { machineCpuPerOp: r(s.machineCpuMsPerOp, b.machineCpuMsPerOp) }
+      : {}),
   };
 }
 
@@ -365,6 +403,18 @@ function printResults(results: ScenarioResult[], ratios: Ratio[]): void {
     ]),
   );
   say('(ops/s × below 1 = fewer per second than the baseline; latency × above 1 = slower than the baseline)');
+  if (results.every((r) => r.machineCpuMsPerOp !== undefined)) {
+    say();
+    say(
+      `Machine CPU per operation, all processes, over each scenario's rounds: ${results
+        .map((r) => `${r.id} ${r.machineCpuMsPerOp!.toFixed(1)} ms`)
+        .join(', ')}`,
+    );
+    for (const r of ratios.filter((x) => x.machineCpuPerOp))
+      say(
+        `  ${r.subject} / ${r.baseline}: ${r.machineCpuPerOp!.toFixed(2)}× the CPU per operation (when both are CPU-bound, ops/s × ≈ ${(1 / r.machineCpuPerOp!).toFixed(2)})`,
+      );
+  }
   for (const r of results.filter((x) => x.errors > 0)) say(`errors in ${r.id}: ${r.errorSamples.join(' | ')}`);
 }
 
