@@ -10,6 +10,7 @@ import type { temporal } from '@temporalio/proto';
 import { payloadScope } from '../../../common/codec';
 import { AuditEventModel } from '../../../models/audit-event';
 import { ReportModel } from '../../../models/report';
+import { TaskModel } from '../../../models/task';
 import { CHANGNING, eventually, reportBody, startFullStack, type FullStack } from './harness';
 
 jest.setTimeout(120_000);
@@ -75,15 +76,26 @@ describe('the codec endpoint on real workflow histories', () => {
       for await (const w of stack.client.workflow.list({ query })) return w.workflowId;
       throw new Error('intake not listed yet');
     });
+    // The police task the case started (from a local activity: its start input is in the task's own history).
+    const taskId = await eventually(async () => {
+      const task = await TaskModel.findOne({ caseWorkflowId: caseId, kind: 'police_response' }).lean();
+      if (!task) throw new Error('task not projected yet');
+      return task.taskId;
+    });
+    expect(taskId.startsWith(`${caseId}/`)).toBe(true);
     const payloads = await eventually(async () => {
-      const found = [...(await historyPayloads(intakeId)), ...(await historyPayloads(caseId))];
+      const found = [
+        ...(await historyPayloads(intakeId)),
+        ...(await historyPayloads(caseId)),
+        ...(await historyPayloads(taskId)),
+      ];
       expect(found.length).toBeGreaterThan(2);
-      // Once the case has started its police task, its history holds payloads scoped to that task too.
-      expect(found.some((p) => (payloadScope(p as never) ?? '').startsWith(`${caseId}/`))).toBe(true);
+      // The task's payloads are scoped to the task, whose id begins with the case's.
+      expect(found.some((p) => payloadScope(p as never) === taskId)).toBe(true);
       return found;
     });
-    // Every payload the workers and the API wrote names its workflow: the intake, the case, or (in the case's command
-    // to start a task, once it has opened one) that task's own workflow, whose id begins with the case's.
+    // Every payload the workers and the API wrote names its workflow: the intake, the case, or a task of the case,
+    // whose id begins with the case's.
     for (const p of payloads) {
       const scope = payloadScope(p as never) ?? '';
       expect(scope === intakeId || scope === caseId || scope.startsWith(`${caseId}/`)).toBe(true);
