@@ -494,7 +494,7 @@ export class CaseRun {
     }
   }
 
-  /** Records a task for `kind` and starts its agency-task child workflow; returns the task id. */
+  /** Records a task for `kind` and starts its agency-task workflow (startTaskWorkflow); returns the task id. */
   async openTask(kind: TaskKind, opts: OpenTaskOptions = {}): Promise<string> {
     const { state, pack } = this;
     const rule = pack.taskKinds[kind];
